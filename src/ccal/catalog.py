@@ -1,0 +1,84 @@
+"""The loaded data, ready to query: opportunities with their dates resolved to aware instants."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ccal.errors import LookupFailed
+from ccal.models import Opportunity
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dated moment of an opportunity, with every time zone-aware.
+
+    ``at`` is the instant the entry is sorted and counted down by (for an all-day entry, the last
+    second of its day); ``end`` closes a range. An entry has passed once its ``due`` is behind us.
+    """
+
+    opportunity: Opportunity
+    position: int  # index in the opportunity's ``dates``: stable within one file
+    label: str
+    at: datetime
+    end: datetime | None
+    all_day: bool
+    zone: ZoneInfo
+    tentative: bool = False
+    source: str | None = None
+
+    @property
+    def due(self) -> datetime:
+        return self.end or self.at
+
+    def is_passed(self, now: datetime) -> bool:
+        return self.due < now
+
+    def sort_key(self) -> tuple[datetime, str, int]:
+        return (self.at, self.opportunity.id, self.position)
+
+
+@dataclass(frozen=True)
+class Item:
+    """An opportunity together with the file it came from, its zone and its resolved dates."""
+
+    opportunity: Opportunity
+    path: Path
+    zone: ZoneInfo
+    entries: tuple[Entry, ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        return self.opportunity.id
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything that was loaded, in file order."""
+
+    items: tuple[Item, ...]
+
+    def entries(self) -> list[Entry]:
+        """Every dated entry, soonest first."""
+        return sorted((e for item in self.items for e in item.entries), key=Entry.sort_key)
+
+    def ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+    def find(self, opportunity_id: str) -> Item:
+        """The opportunity with this id, or a lookup error that suggests near matches."""
+        for item in self.items:
+            if item.id == opportunity_id:
+                return item
+        raise LookupFailed(unknown_id_message(opportunity_id, self.ids()))
+
+
+def unknown_id_message(wanted: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+    if not close:
+        close = [known_id for known_id in known if wanted and wanted in known_id][:3]
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"unknown id '{wanted}'{hint} ('ccal list --all' shows every id)"

@@ -1,0 +1,16 @@
+"""The ccal command line: parse options, ask the core, pick a renderer, map errors to exit codes.
+
+Each module registers its commands on the one app; none holds business logic or formatting.
+"""
+
+from __future__ import annotations
+
+from ccal.cli import listing  # noqa: F401  (registers commands)
+from ccal.cli.app import app
+
+__all__ = ["app", "run"]
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,115 @@
+"""The Typer app and the one place where failures become a message and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from ccal import __version__
+from ccal.errors import EXIT_OK, CcalError
+
+T = TypeVar("T")
+
+
+# --- one place that turns every failure into one line and an exit code ------------------------
+
+
+class CcalGroup(TyperGroup):
+    """Runs a command and maps what went wrong to a short message on stderr and an exit code."""
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, **extra: Any):
+        extra["standalone_mode"] = False
+        try:
+            result = super().main(args, prog_name or "ccal", complete_var, **extra)
+        except typer.Abort:
+            _exit(130)
+        except CcalError as exc:
+            for line in exc.lines():
+                _error(line)
+            _exit(exc.exit_code)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except Exception as exc:
+            from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+            if isinstance(exc, NoArgsIsHelpError):
+                typer.echo(exc.format_message())
+                _exit(EXIT_OK)
+            if isinstance(exc, UsageError):
+                command = exc.ctx.command_path if exc.ctx else "ccal"
+                message = exc.format_message().replace("Value error, ", "")
+                _error(f"{_sentence(message)} (see '{command} --help')")
+                _exit(exc.exit_code)
+            if isinstance(exc, ClickException):
+                _error(exc.format_message())
+                _exit(exc.exit_code)
+            raise
+        _exit(result if isinstance(result, int) else EXIT_OK)
+
+
+def _sentence(message: str) -> str:
+    return message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+
+
+def _error(message: str) -> None:
+    print(f"ccal: {message}" if not _is_located(message) else message, file=sys.stderr)
+
+
+def _is_located(message: str) -> bool:
+    head = message.split(": ", 1)[0]
+    return ":" in head or head.endswith(".toml")
+
+
+def _exit(code: int) -> NoReturn:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    sys.exit(code)
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """A reader that stopped early (``| head``) is not an error: exit 0 without a word."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_OK)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ccal {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    name="ccal",
+    cls=CcalGroup,
+    help=(
+        "Deadlines of calls, cut-offs and events, from one TOML file.\n\n"
+        "Examples:\n\n"
+        "  ccal upcoming --as-of 2022-06-01\n\n"
+        "  ccal deadlines --call clusters-meet-regions\n\n"
+        "  ccal list --all --search kosice\n\n"
+        "  ccal upcoming --json | jq '.[0].title'"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Deadlines of calls, cut-offs and events, from one TOML file."""

@@ -1,0 +1,217 @@
+"""Options shared by several commands (declared once) and their conversion to core values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ccal.errors import UsageProblem
+
+T = TypeVar("T")
+
+
+# --- options shared by several commands, declared once ----------------------------------------
+
+
+class KindChoice(StrEnum):
+    talk = "talk"
+    call = "call"
+    event = "event"
+    survey = "survey"
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    try:
+        from ccal.loader import load_catalog
+        from ccal.sources import active_sources
+
+        return [i for i in load_catalog(active_sources()).ids() if i.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        envvar="CCAL_DATA",
+        metavar="FILE",
+        show_default=False,
+        help="Data file to read (repeatable); replaces the shipped dataset and your own file. "
+        "Env: CCAL_DATA, paths separated by ':' (';' on Windows).",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        envvar="CCAL_NOW",
+        metavar="WHEN",
+        show_default=False,
+        help="Pretend it is WHEN (2022-06-01, '2022-07-29 17:59', +3d); naive times are in the "
+        "display zone. Env: CCAL_NOW.",
+    ),
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        envvar="CCAL_TZ",
+        metavar="ZONE",
+        show_default=False,
+        help="Show times in this IANA zone (default: the system zone). Env: CCAL_TZ.",
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print JSON (see README) instead of a table.")
+]
+KindOpt = Annotated[
+    list[KindChoice] | None,
+    typer.Option("--kind", "-k", show_default=False, help="Only this kind (repeatable)."),
+]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag", "-t", show_default=False, help="Only entries with this tag (repeatable: all)."
+    ),
+]
+OrganiserOpt = Annotated[
+    str | None,
+    typer.Option("--organiser", show_default=False, help="Organiser contains TEXT."),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        show_default=False,
+        help="Text in id, title, summary, label, location or tags; ignores case and accents.",
+    ),
+]
+WithinOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--within",
+        metavar="DURATION",
+        help="Only the next DURATION (30d, 2w, 12h).",
+        show_default=False,
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        metavar="WHEN",
+        help="Only up to WHEN (a date includes that day).",
+        show_default=False,
+    ),
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", metavar="WHEN", help="Only from WHEN on.", show_default=False),
+]
+ToOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        metavar="WHEN",
+        help="Only up to WHEN (a date includes that day).",
+        show_default=False,
+    ),
+]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=1, metavar="N", help="At most N rows.", show_default=False),
+]
+PastOpt = Annotated[bool, typer.Option("--past", help="Only what has passed.")]
+AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Past and upcoming.")]
+
+
+# --- turning option values into core values ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    """What every command needs: the moment asked about, the display zone, the data files."""
+
+    now: datetime
+    zone: tzinfo
+    paths: list[Path]
+
+    def catalog(self):
+        from ccal.loader import load_catalog
+
+        return load_catalog(self.paths)
+
+
+def parsed(option: str, parse: Callable[[str], T], value: str) -> T:
+    from ccal.clock import TimeInputError
+
+    try:
+        return parse(value)
+    except TimeInputError as exc:
+        raise UsageProblem(f"invalid value for '{option}': {exc}") from None
+
+
+def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> Session:
+    from ccal.clock import parse_when, system_zone, zone_named
+    from ccal.sources import active_sources
+
+    zone = parsed("--tz", zone_named, tz) if tz else system_zone()
+    real_now = datetime.now(UTC)
+    now = real_now
+    if as_of:
+        now = parsed("--as-of", lambda text: parse_when(text, zone, now=real_now), as_of)
+    return Session(now=now, zone=zone, paths=active_sources(data))
+
+
+def filters_from(kind, tag, organiser, search):
+    from ccal.query import Filters
+
+    return Filters(
+        kinds=tuple(k.value for k in kind or ()),
+        tags=tuple(tag or ()),
+        organiser=organiser,
+        search=search,
+    )
+
+
+def window_from(session: Session, *, start=None, end=None, within=None, until=None):
+    """The window from --from/--to/--within/--until (--within and --until exclude each other)."""
+    from ccal.clock import parse_duration, parse_when
+    from ccal.query import Window
+
+    if within and until:
+        raise UsageProblem("use either '--within' or '--until', not both")
+    if until:
+        end, end_option = until, "--until"
+    else:
+        end_option = "--to"
+
+    def when(option: str, day_end: bool):
+        return lambda text: parse_when(text, session.zone, now=session.now, day_end=day_end)
+
+    start_at = parsed("--from", when("--from", False), start) if start else None
+    end_at = parsed(end_option, when(end_option, True), end) if end else None
+    if within:
+        end_at = parsed("--within", parse_duration, within).after(session.now)
+    if start_at and end_at and end_at < start_at:
+        raise UsageProblem("the end of the window is before its start")
+    return Window(start=start_at, end=end_at)
+
+
+def print_json(data: Any) -> None:
+    from ccal.render.json import dumps
+
+    print(dumps(data))
+
+
+IdArg = Annotated[
+    str, typer.Argument(metavar="ID", help="The opportunity's id.", autocompletion=complete_ids)
+]

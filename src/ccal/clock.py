@@ -1,0 +1,329 @@
+"""Time: zones, local wall-clock times, "now", user-typed dates and durations, countdown text.
+
+Pure functions only (nothing here reads the clock except ``system_zone``), so every rule about
+time lives in one place and tests can pin "now". Standard library at import time; dateutil is
+imported only for the rare inputs that need it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_ZONE = "Europe/Brussels"
+LAST_SECOND = time(23, 59, 59)
+
+
+class TimeInputError(ValueError):
+    """A date, time, zone or duration typed by a user (or found in a file) that cannot be used."""
+
+
+# --- zones -------------------------------------------------------------------------------------
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA zone called ``name``; a readable error for typos such as ``Europe/Brusels``."""
+    try:
+        if not name or name != name.strip():
+            raise ValueError
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise TimeInputError(
+            f"unknown time zone '{name}' (use an IANA name such as Europe/Brussels)"
+        ) from None
+
+
+def system_zone() -> tzinfo:
+    """The user's zone: ``TZ``, else the ``/etc/localtime`` link, else the fixed local offset."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return zone_named(name)
+        except TimeInputError:
+            pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        marker = "/zoneinfo/"
+        if marker in target:
+            return zone_named(target.split(marker, 1)[1])
+    except (OSError, TimeInputError):
+        pass
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+def zone_label(zone: tzinfo) -> str:
+    """The IANA name of a zone where it has one (``Europe/Brussels``), else its offset name."""
+    key = getattr(zone, "key", None)
+    if key:
+        return key
+    return datetime.now(zone).tzname() or "local"
+
+
+# --- wall-clock times in a zone ----------------------------------------------------------------
+
+
+def is_nonexistent(local: datetime, zone: ZoneInfo) -> bool:
+    """True for a wall-clock time skipped by a DST change (e.g. 02:30 on the spring-forward day)."""
+    aware = local.replace(tzinfo=zone)
+    back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    return back != local.replace(tzinfo=None, fold=0)
+
+
+def is_ambiguous(local: datetime, zone: ZoneInfo) -> bool:
+    """True for a wall-clock time that happens twice (the repeated hour in autumn)."""
+    first = local.replace(tzinfo=zone, fold=0).utcoffset()
+    second = local.replace(tzinfo=zone, fold=1).utcoffset()
+    return first != second and not is_nonexistent(local, zone)
+
+
+def localize(local: datetime, zone: ZoneInfo) -> datetime:
+    """Attach ``zone`` to a naive wall-clock time; a time inside a DST gap is an error.
+
+    A repeated (ambiguous) time means its first occurrence, as calendar programs do.
+    """
+    if is_nonexistent(local, zone):
+        raise TimeInputError(
+            f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key} "
+            "(the clocks skip it for daylight saving time)"
+        )
+    return local.replace(tzinfo=zone, fold=0)
+
+
+def end_of_day(day: date, zone: tzinfo) -> datetime:
+    """The last second of ``day`` in ``zone``: the one rule for when an all-day entry passes."""
+    return datetime.combine(day, LAST_SECOND, tzinfo=zone)
+
+
+def start_of_day(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
+
+
+def instant(value: date | datetime, zone: ZoneInfo) -> tuple[datetime, bool]:
+    """A value from the data file as an aware instant in ``zone``, and whether it is all-day.
+
+    Offset datetimes keep their instant (shown in the entry's zone); local datetimes are wall-clock
+    time in ``zone``; dates are all-day and last until the end of that day.
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(zone), False
+        return localize(value, zone), False
+    return end_of_day(value, zone), True
+
+
+# --- what users type ---------------------------------------------------------------------------
+
+_RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_SLASHED = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
+
+
+def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end: bool = False):
+    """A user-typed moment as an aware datetime.
+
+    Accepts ISO dates and datetimes (with or without offset, ``T`` or space), ``now``, ``today``,
+    ``tomorrow``, ``yesterday``, relative forms (``+14d``, ``in 2 weeks``, ``-3d``,
+    ``3 days ago``) and written dates such as ``29 Jul 2022 18:00``. A naive value is wall-clock
+    time in ``zone``. A bare date means the start of that day, or its last second with
+    ``day_end`` (for inclusive upper bounds such as ``--until``).
+    """
+    raw = text.strip()
+    lowered = raw.lower()
+    if not raw:
+        raise TimeInputError("empty date")
+    if lowered == "now":
+        return _require_now(now, raw)
+    if lowered in _RELATIVE_DAYS:
+        base = _require_now(now, raw).astimezone(zone).date()
+        day = base + timedelta(days=_RELATIVE_DAYS[lowered])
+        return end_of_day(day, zone) if day_end else start_of_day(day, zone)
+    relative = _relative(lowered)
+    if relative is not None:
+        sign, duration = relative
+        reference = _require_now(now, raw)
+        return duration.after(reference) if sign > 0 else duration.before(reference)
+    parsed = _parse_iso(raw) or _parse_written(raw)
+    if isinstance(parsed, datetime):
+        if parsed.tzinfo is not None:
+            return parsed
+        if isinstance(zone, ZoneInfo):
+            return localize(parsed, zone)
+        return parsed.replace(tzinfo=zone)
+    return end_of_day(parsed, zone) if day_end else start_of_day(parsed, zone)
+
+
+def _require_now(now: datetime | None, raw: str) -> datetime:
+    if now is None:
+        raise TimeInputError(f"'{raw}' is relative to now, which is not known here")
+    return now
+
+
+def _relative(lowered: str) -> tuple[int, Duration] | None:
+    if lowered.startswith(("+", "-")) and lowered[1:2].isdigit():
+        return (1 if lowered[0] == "+" else -1), parse_duration(lowered[1:])
+    if lowered.startswith("in ") and lowered[3:4].isdigit():
+        return 1, parse_duration(lowered[3:])
+    if lowered.endswith(" ago") and lowered[:1].isdigit():
+        return -1, parse_duration(lowered[:-4])
+    return None
+
+
+def _parse_iso(raw: str) -> date | datetime | None:
+    text = raw[:-1] + "+00:00" if raw.endswith(("Z", "z")) else raw
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_written(raw: str) -> date | datetime:
+    if _SLASHED.match(raw):
+        raise TimeInputError(
+            f"ambiguous date '{raw}': write it as YYYY-MM-DD "
+            "(day and month order differ by country)"
+        )
+    from dateutil import parser as dateutil_parser  # rare path: keep it off start-up
+
+    # Parsing twice with different defaults shows which parts the user actually wrote.
+    try:
+        first = dateutil_parser.parse(raw, default=datetime(2001, 1, 1, 0, 0, 0))
+        second = dateutil_parser.parse(raw, default=datetime(2002, 2, 2, 1, 1, 1))
+    except (ValueError, OverflowError) as exc:
+        raise TimeInputError(
+            f"cannot read '{raw}' as a date ({exc}): "
+            "use e.g. 2022-07-29, '2022-07-29 18:00' or +14d"
+        ) from None
+    if first.date() != second.date():
+        raise TimeInputError(f"'{raw}' is not a full date: give year, month and day")
+    if first.time() != second.time() and first.hour != second.hour:
+        return first.date()
+    return first
+
+
+# --- durations ---------------------------------------------------------------------------------
+
+_UNITS = {
+    "y": "years", "yr": "years", "yrs": "years", "year": "years", "years": "years",
+    "mo": "months", "month": "months", "months": "months",
+    "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
+    "d": "days", "day": "days", "days": "days",
+    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
+    "m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
+    "s": "seconds", "sec": "seconds", "secs": "seconds", "second": "seconds", "seconds": "seconds",
+}  # fmt: skip
+_PART = re.compile(r"(\d+)\s*([a-z]+)")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A span typed by a user: calendar parts (wall-clock) and exact parts (elapsed time).
+
+    ``30d`` means thirty calendar days (a DST change does not shift the time of day), while
+    ``12h`` means twelve elapsed hours, as people mean them.
+    """
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    seconds: int = 0
+
+    def after(self, moment: datetime) -> datetime:
+        return self._shift(moment, 1)
+
+    def before(self, moment: datetime) -> datetime:
+        return self._shift(moment, -1)
+
+    def _shift(self, moment: datetime, sign: int) -> datetime:
+        shifted = moment
+        if self.years or self.months:
+            from dateutil.relativedelta import relativedelta
+
+            shifted = shifted + relativedelta(years=sign * self.years, months=sign * self.months)
+        if self.days:
+            zone = shifted.tzinfo
+            shifted = (shifted.replace(tzinfo=None) + timedelta(days=sign * self.days)).replace(
+                tzinfo=zone
+            )
+            if isinstance(zone, ZoneInfo) and is_nonexistent(shifted, zone):
+                shifted = shifted.astimezone(UTC).astimezone(zone)
+        if self.seconds:
+            shifted = (shifted.astimezone(UTC) + timedelta(seconds=sign * self.seconds)).astimezone(
+                moment.tzinfo
+            )
+        return shifted
+
+    def __str__(self) -> str:
+        parts = []
+        for amount, unit in ((self.years, "y"), (self.months, "mo"), (self.days, "d")):
+            if amount:
+                parts.append(f"{amount}{unit}")
+        hours, rest = divmod(self.seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        for amount, unit in ((hours, "h"), (minutes, "m"), (seconds, "s")):
+            if amount:
+                parts.append(f"{amount}{unit}")
+        return "".join(parts) or "0s"
+
+
+def parse_duration(text: str) -> Duration:
+    """``30d``, ``2w``, ``12h``, ``90m``, ``1mo``, ``1d12h``, ``2 weeks``, ``1 day 4 hours``."""
+    cleaned = text.strip().lower().replace(",", " ").replace(" and ", " ")
+    if cleaned.startswith("in "):
+        cleaned = cleaned[3:]
+    found = {"years": 0, "months": 0, "weeks": 0, "days": 0, "hours": 0, "minutes": 0, "seconds": 0}
+    position = 0
+    matched = False
+    for match in _PART.finditer(cleaned):
+        gap = cleaned[position : match.start()]
+        unit = _UNITS.get(match.group(2))
+        if gap.strip() or unit is None:
+            matched = False
+            break
+        found[unit] += int(match.group(1))
+        position = match.end()
+        matched = True
+    if not matched or cleaned[position:].strip():
+        raise TimeInputError(
+            f"'{text}' is not a duration: use e.g. 30d, 2w, 12h, 90m, 1mo or '2 weeks'"
+        )
+    return Duration(
+        years=found["years"],
+        months=found["months"],
+        days=found["days"] + 7 * found["weeks"],
+        seconds=found["hours"] * 3600 + found["minutes"] * 60 + found["seconds"],
+    )
+
+
+# --- countdown text ----------------------------------------------------------------------------
+
+
+def seconds_between(start: datetime, end: datetime) -> int:
+    """Whole seconds from ``start`` to ``end``, rounded towards minus infinity."""
+    delta = end - start
+    return delta.days * 86400 + delta.seconds
+
+
+def countdown_text(seconds: int) -> str:
+    """ "in 3 days 4 h", "in 25 min", "2 days 1 h ago": precise enough to act on, short to read."""
+    if seconds == 0:
+        return "now"
+    span = _span_text(abs(seconds))
+    return f"in {span}" if seconds > 0 else f"{span} ago"
+
+
+def _span_text(seconds: int) -> str:
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        unit = "day" if days == 1 else "days"
+        return f"{days} {unit} {hours} h" if hours and days < 100 else f"{days} {unit}"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"

@@ -1,0 +1,73 @@
+"""The data file as pydantic models: the one definition of what a valid file may contain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ccal.clock import DEFAULT_ZONE, zone_named
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+KINDS = ("talk", "call", "event", "survey")
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"'{value}' is not an http(s) URL")
+    return value
+
+
+def _known_zone(value: str) -> str:
+    zone_named(value)  # raises ValueError with a readable message
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ZoneName = Annotated[str, AfterValidator(_known_zone)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Kind = Literal["talk", "call", "event", "survey"]
+# `date` first: a plain "2022-06-13" string stays an all-day date instead of becoming midnight.
+When = date | datetime
+
+
+class _Strict(BaseModel):
+    # Unknown keys are errors: a typo such as `deadlne` must never be silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class DateEntry(_Strict):
+    """One dated moment of an opportunity: a deadline, a cut-off, or an event (range)."""
+
+    label: Text
+    at: When
+    end: When | None = None
+    source: HttpUrl | None = None
+    tentative: bool = False
+
+
+class Opportunity(_Strict):
+    """A call, talk, event or survey, with zero or more dates."""
+
+    id: Slug
+    kind: Kind
+    title: Text
+    organiser: Text | None = None
+    url: HttpUrl | None = None
+    summary: str | None = None
+    tags: list[Text] = Field(default_factory=list)
+    location: Text | None = None
+    timezone: ZoneName | None = None
+    dates: list[DateEntry] = Field(default_factory=list)
+
+
+class DataFile(_Strict):
+    """A whole ``opportunities.toml``: a version, a default zone, and the opportunities."""
+
+    version: Literal[1] = 1
+    timezone: ZoneName = DEFAULT_ZONE
+    opportunity: list[Opportunity] = Field(default_factory=list)

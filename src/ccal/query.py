@@ -1,0 +1,162 @@
+"""Questions asked of a catalog: filters, windows, upcoming, statuses. ``now`` is passed in."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from ccal.catalog import Catalog, Entry, Item
+from ccal.models import Opportunity
+
+Status = Literal["passed", "next", "upcoming"]
+Scope = Literal["upcoming", "past", "all"]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``Košice`` and ``KOSICE`` both give ``kosice``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the data to. Kinds: any of them; tags: all of them."""
+
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    organiser: str | None = None
+    search: str | None = None
+
+    def matches(self, opportunity: Opportunity, labels: Iterable[str] = ()) -> bool:
+        if self.kinds and opportunity.kind not in self.kinds:
+            return False
+        if self.tags:
+            have = {fold(tag) for tag in opportunity.tags}
+            if not all(fold(tag) in have for tag in self.tags):
+                return False
+        if self.organiser and fold(self.organiser) not in fold(opportunity.organiser or ""):
+            return False
+        if self.search:
+            haystack = " ".join(
+                [
+                    opportunity.id,
+                    opportunity.title,
+                    opportunity.summary or "",
+                    opportunity.organiser or "",
+                    opportunity.location or "",
+                    " ".join(opportunity.tags),
+                    " ".join(labels),
+                ]
+            )
+            if fold(self.search.strip()) not in fold(haystack):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time range; an entry is inside when it overlaps it (a running event counts)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def contains(self, entry: Entry) -> bool:
+        if self.start is not None and entry.due < self.start:
+            return False
+        return self.end is None or entry.at <= self.end
+
+
+def statuses(entries: Iterable[Entry], now: datetime) -> dict[tuple[str, int], Status]:
+    """Each entry's status within its own opportunity: passed, the next one, or later."""
+    result: dict[tuple[str, int], Status] = {}
+    nexts: dict[str, Entry] = {}
+    for entry in entries:
+        key = (entry.opportunity.id, entry.position)
+        if entry.is_passed(now):
+            result[key] = "passed"
+            continue
+        result[key] = "upcoming"
+        current = nexts.get(entry.opportunity.id)
+        if current is None or entry.sort_key() < current.sort_key():
+            nexts[entry.opportunity.id] = entry
+    for entry in nexts.values():
+        result[(entry.opportunity.id, entry.position)] = "next"
+    return result
+
+
+def in_scope(entry: Entry, now: datetime, scope: Scope) -> bool:
+    if scope == "all":
+        return True
+    return entry.is_passed(now) == (scope == "past")
+
+
+def select_entries(
+    catalog: Catalog,
+    now: datetime,
+    filters: Filters = Filters(),
+    window: Window = Window(),
+    scope: Scope = "upcoming",
+    limit: int | None = None,
+) -> list[Entry]:
+    """Dated entries matching everything asked, soonest first (latest first for the past)."""
+    chosen = [
+        entry
+        for entry in catalog.entries()
+        if in_scope(entry, now, scope)
+        and window.contains(entry)
+        and filters.matches(entry.opportunity, (entry.label,))
+    ]
+    return chosen[:limit] if limit is not None else chosen
+
+
+def select_items(
+    catalog: Catalog,
+    now: datetime,
+    filters: Filters = Filters(),
+    window: Window = Window(),
+    scope: Scope = "upcoming",
+) -> list[Item]:
+    """Opportunities matching the filters, ordered by their next (or latest) date.
+
+    ``upcoming`` keeps those with a date still ahead, plus undated ones (nothing says they are
+    over); ``past`` keeps those whose every date has passed.
+    """
+    chosen = []
+    for item in catalog.items:
+        if not filters.matches(item.opportunity, (e.label for e in item.entries)):
+            continue
+        windowed = [e for e in item.entries if window.contains(e)]
+        if (window.start or window.end) and not windowed:
+            continue
+        if scope == "upcoming" and item.entries and all(e.is_passed(now) for e in item.entries):
+            continue
+        if scope == "past" and (
+            not item.entries or not all(e.is_passed(now) for e in item.entries)
+        ):
+            continue
+        chosen.append(item)
+    return sorted(chosen, key=lambda item: _item_order(item, now))
+
+
+def _item_order(item: Item, now: datetime) -> tuple:
+    upcoming = next_entry(item, now)
+    if upcoming is not None:
+        return (0, upcoming.at.timestamp(), item.id)
+    if item.entries:
+        return (1, -max(e.due for e in item.entries).timestamp(), item.id)
+    return (2, 0.0, item.id)
+
+
+def next_entry(item: Item, now: datetime) -> Entry | None:
+    """The soonest entry of an opportunity that has not passed."""
+    ahead = [e for e in item.entries if not e.is_passed(now)]
+    return min(ahead, key=Entry.sort_key, default=None)
+
+
+def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters()) -> Entry | None:
+    """The most recent entry that has passed: what to tell a user when nothing is upcoming."""
+    passed = [e for e in catalog.entries() if e.is_passed(now) and filters.matches(e.opportunity)]
+    return max(passed, key=lambda e: (e.due, e.opportunity.id), default=None)

@@ -1,0 +1,73 @@
+"""The JSON contract: stable keys, RFC 3339 instants with the entry's own offset, no colour."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ccal.catalog import Entry, Item
+from ccal.clock import seconds_between
+from ccal.query import Status
+
+
+def rfc3339(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None
+
+
+def date_record(entry: Entry, now: datetime, status: Status) -> dict[str, Any]:
+    """The fields of one dated entry itself (used nested under ``show`` and in listings)."""
+    return {
+        "label": entry.label,
+        "at": rfc3339(entry.at),
+        "end": rfc3339(entry.end),
+        "all_day": entry.all_day,
+        "timezone": entry.zone.key,
+        "seconds_left": seconds_between(now, entry.at),
+        "status": status,
+        "tentative": entry.tentative,
+        "source": entry.source,
+    }
+
+
+def entry_record(entry: Entry, now: datetime, status: Status) -> dict[str, Any]:
+    """One object of a listing: the opportunity's identity plus the dated entry."""
+    opportunity = entry.opportunity
+    record: dict[str, Any] = {
+        "id": opportunity.id,
+        "kind": opportunity.kind,
+        "title": opportunity.title,
+    }
+    record.update(date_record(entry, now, status))
+    record.update(
+        {
+            "url": opportunity.url,
+            "tags": list(opportunity.tags),
+            "organiser": opportunity.organiser,
+            "location": opportunity.location,
+        }
+    )
+    return record
+
+
+def item_record(item: Item, now: datetime, statuses: dict[tuple[str, int], Status]):
+    """One opportunity with its dates nested, as ``ccal show ID --json`` prints it."""
+    opportunity = item.opportunity
+    dates = sorted(item.entries, key=Entry.sort_key)
+    return {
+        "id": opportunity.id,
+        "kind": opportunity.kind,
+        "title": opportunity.title,
+        "organiser": opportunity.organiser,
+        "url": opportunity.url,
+        "summary": opportunity.summary,
+        "tags": list(opportunity.tags),
+        "location": opportunity.location,
+        "timezone": item.zone.key,
+        "file": str(item.path),
+        "dates": [date_record(e, now, statuses[(e.opportunity.id, e.position)]) for e in dates],
+    }
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

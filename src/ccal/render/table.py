@@ -1,0 +1,197 @@
+"""Rich tables for people at a terminal. Only this module (and other human formats) load Rich."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ccal.catalog import Entry, Item
+from ccal.clock import countdown_text, seconds_between, zone_label
+from ccal.query import next_entry
+from ccal.render import Listing
+from ccal.render.timefmt import moment_text, when_text
+
+_SOON = 3 * 86400
+_FORTNIGHT = 14 * 86400
+
+
+def make_console() -> Console:
+    """Colour only on a terminal and never with NO_COLOR (Rich checks both)."""
+    return Console(highlight=False)
+
+
+def _countdown(entry: Entry, now: datetime) -> Text:
+    seconds = seconds_between(now, entry.at)
+    if entry.is_passed(now):
+        return Text(f"passed {countdown_text(seconds)}" if seconds < 0 else "passed", style="dim")
+    if seconds < 0 and entry.end is not None:
+        return Text(f"on now, ends {countdown_text(seconds_between(now, entry.end))}", "bold green")
+    style = "bold red" if seconds < _SOON else "yellow" if seconds < _FORTNIGHT else ""
+    return Text(countdown_text(seconds), style=style)
+
+
+def _label(entry: Entry) -> Text:
+    text = Text(entry.label)
+    if entry.tentative and "tbc" not in entry.label.casefold():
+        text.append(" (tbc)", style="italic dim")
+    return text
+
+
+def heading(what: str, now: datetime, zone: tzinfo) -> str:
+    return f"{what} as of {moment_text(now, zone)} · times in {zone_label(zone)}"
+
+
+def upcoming_table(listing: Listing, title: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column("When", no_wrap=True)
+    table.add_column("Countdown", no_wrap=True)
+    table.add_column("Kind")
+    table.add_column("Title", overflow="fold", ratio=3)
+    table.add_column("Label", overflow="fold", ratio=2)
+    table.add_column("ID", style="cyan", overflow="fold")
+    for entry in listing.entries:
+        table.add_row(
+            when_text(entry, listing.display_zone),
+            _countdown(entry, listing.now),
+            entry.opportunity.kind,
+            entry.opportunity.title,
+            _label(entry),
+            entry.opportunity.id,
+        )
+    return table
+
+
+_STATUS_STYLE = {"passed": "dim", "next": "bold green", "upcoming": ""}
+
+
+def dates_table(listing: Listing, title: str | None = None, *, sources: bool = False) -> Table:
+    """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``."""
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("When", no_wrap=True)
+    table.add_column("Countdown", no_wrap=True)
+    table.add_column("Label", overflow="fold")
+    if sources:
+        table.add_column("Source", overflow="fold")
+    for entry in listing.entries:
+        status = listing.status_of(entry)
+        cells = [
+            Text(status, style=_STATUS_STYLE[status]),
+            when_text(entry, listing.display_zone),
+            _countdown(entry, listing.now),
+            _label(entry),
+        ]
+        if sources:
+            cells.append(entry.source or "")
+        table.add_row(*cells)
+    return table
+
+
+def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column("ID", style="cyan", overflow="fold")
+    table.add_column("Kind")
+    table.add_column("Title", overflow="fold", ratio=3)
+    table.add_column("Dates", justify="right")
+    table.add_column("Next (or latest)", overflow="fold", ratio=2)
+    for item in items:
+        table.add_row(
+            item.id,
+            item.opportunity.kind,
+            item.opportunity.title,
+            str(len(item.entries)),
+            _next_or_latest(item, now, zone),
+        )
+    return table
+
+
+def _next_or_latest(item: Item, now: datetime, zone: tzinfo) -> Text:
+    upcoming = next_entry(item, now)
+    if upcoming is not None:
+        left = countdown_text(seconds_between(now, upcoming.at))
+        return Text(f"{when_text(upcoming, zone)} · {left}")
+    if not item.entries:
+        return Text("no dates", style="dim")
+    latest = max(item.entries, key=lambda e: e.due)
+    return Text(f"passed {when_text(latest, zone)}", style="dim")
+
+
+def item_view(item: Item, listing: Listing) -> list:
+    """Everything about one opportunity: its fields, then its dates with their statuses."""
+    opportunity = item.opportunity
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="bold")
+    fields.add_column(overflow="fold")
+    rows = [
+        ("ID", opportunity.id),
+        ("Kind", opportunity.kind),
+        ("Organiser", opportunity.organiser),
+        ("Location", opportunity.location),
+        ("Tags", ", ".join(opportunity.tags) or None),
+        ("URL", opportunity.url),
+        ("Time zone", item.zone.key),
+        ("File", str(item.path)),
+        ("Summary", opportunity.summary),
+    ]
+    for name, value in rows:
+        if value:
+            fields.add_row(name, value)
+    parts: list = [Text(opportunity.title, style="bold"), fields]
+    if listing.entries:
+        parts.append(dates_table(listing, sources=True))
+    else:
+        parts.append(Text("No dates known.", style="dim"))
+    return parts
+
+
+def nothing_upcoming(latest: Entry | None, now: datetime, zone: tzinfo, windowed: bool) -> Text:
+    """Say honestly that nothing is ahead, what passed last, and how to see more."""
+    scope = "in that window" if windowed else ""
+    text = Text(f"Nothing upcoming {scope} as of {moment_text(now, zone)}.".replace("  ", " "))
+    if latest is not None:
+        ago = countdown_text(seconds_between(now, latest.due))
+        text.append(
+            f"\nThe latest entry passed {ago}: {latest.opportunity.title} — {latest.label} "
+            f"({when_text(latest, zone)}).",
+        )
+    text.append(
+        "\nLook at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01), "
+        "see everything with 'ccal list --all', or add your own dates to "
+        f"{_user_file()}.",
+        style="dim",
+    )
+    return text
+
+
+def _user_file() -> str:
+    from ccal.sources import user_data_file
+
+    return str(user_data_file())
+
+
+def nothing_listed(scope: str) -> Text:
+    hint = {
+        "upcoming": "Nothing with a date ahead matches; try --all or --past.",
+        "past": "Nothing that has passed matches; try --all.",
+        "all": "Nothing matches these filters.",
+    }[scope]
+    return Text(hint)
+
+
+def dates_summary(listing: Listing) -> Text:
+    """One line under ``deadlines``: how many passed, and what is next (or that none is)."""
+    total = len(listing.entries)
+    passed = [e for e in listing.entries if listing.status_of(e) == "passed"]
+    ahead = [e for e in listing.entries if listing.status_of(e) == "next"]
+    if not total:
+        return Text("No dates known.", style="dim")
+    if ahead:
+        nxt = ahead[0]
+        left = countdown_text(seconds_between(listing.now, nxt.at))
+        return Text(f"{len(passed)} of {total} passed; next: {nxt.label}, {left}.")
+    latest = max(passed, key=lambda e: e.due)
+    ago = countdown_text(seconds_between(listing.now, latest.due))
+    return Text(f"All {total} dates have passed; the latest, {latest.label}, passed {ago}.")

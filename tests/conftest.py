@@ -1,0 +1,50 @@
+"""Shared fixtures: a CLI runner isolated from the real user's files, zone and clock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ccal.cli import app
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch, tmp_path):
+    """No test sees the developer's own data file, zone, clock or colour settings."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("COLUMNS", "200")
+    for name in ("CCAL_DATA", "CCAL_NOW", "CCAL_TZ", "NO_COLOR", "FORCE_COLOR", "CCAL_NO_FASTPATH"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Ccal:
+    """Runs ``ccal`` in-process and keeps stdout and stderr apart."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, env: dict | None = None, input: str | None = None):
+        return self.runner.invoke(app, list(args), env=env, input=input, catch_exceptions=False)
+
+    def json(self, *args: str, env: dict | None = None):
+        result = self(*args, "--json", env=env)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def ccal() -> Ccal:
+    return Ccal()
+
+
+@pytest.fixture
+def fixture_file() -> Path:
+    return DATA / "fixture.toml"
