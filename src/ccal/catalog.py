@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,10 +35,12 @@ class Entry:
         return self.end or self.at
 
     def is_passed(self, now: datetime) -> bool:
-        return self.due < now
+        # Compared in UTC: two datetimes sharing a tzinfo compare as wall-clock times, which is
+        # wrong inside the repeated autumn hour.
+        return self.due.astimezone(UTC) < now.astimezone(UTC)
 
     def sort_key(self) -> tuple[datetime, str, int]:
-        return (self.at, self.opportunity.id, self.position)
+        return (self.at.astimezone(UTC), self.opportunity.id, self.position)
 
 
 @dataclass(frozen=True)

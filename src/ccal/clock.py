@@ -302,8 +302,12 @@ def parse_duration(text: str) -> Duration:
 
 
 def seconds_between(start: datetime, end: datetime) -> int:
-    """Whole seconds from ``start`` to ``end``, rounded towards minus infinity."""
-    delta = end - start
+    """Whole seconds from ``start`` to ``end``, rounded towards minus infinity.
+
+    Both go through UTC first: Python subtracts two datetimes that share a tzinfo as wall-clock
+    times, which would be an hour off across a DST change.
+    """
+    delta = end.astimezone(UTC) - start.astimezone(UTC)
     return delta.days * 86400 + delta.seconds
 
 

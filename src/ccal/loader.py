@@ -185,7 +185,7 @@ def _resolve(document: Any, result: FileResult, locator: TomlLocator) -> None:
                 except TimeInputError as exc:
                     where.report("end", str(exc))
                     continue
-                if end < at:
+                if end.timestamp() < at.timestamp():
                     where.report("end", "end is before at")
                     continue
             for key in ("at", "end"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from ccal.catalog import Catalog, Entry, Item
@@ -23,7 +23,10 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Filters:
-    """What the user narrowed the data to. Kinds: any of them; tags: all of them."""
+    """What the user narrowed the data to.
+
+    Kinds: any of them; tags: all of them; search: every word, anywhere in the text.
+    """
 
     kinds: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -51,7 +54,8 @@ class Filters:
                     " ".join(labels),
                 ]
             )
-            if fold(self.search.strip()) not in fold(haystack):
+            folded = fold(haystack)
+            if not all(word in folded for word in fold(self.search).split()):
                 return False
         return True
 
@@ -64,9 +68,9 @@ class Window:
     end: datetime | None = None
 
     def contains(self, entry: Entry) -> bool:
-        if self.start is not None and entry.due < self.start:
+        if self.start is not None and entry.due.astimezone(UTC) < self.start.astimezone(UTC):
             return False
-        return self.end is None or entry.at <= self.end
+        return self.end is None or entry.at.astimezone(UTC) <= self.end.astimezone(UTC)
 
 
 def statuses(entries: Iterable[Entry], now: datetime) -> dict[tuple[str, int], Status]:
@@ -159,4 +163,4 @@ def next_entry(item: Item, now: datetime) -> Entry | None:
 def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters()) -> Entry | None:
     """The most recent entry that has passed: what to tell a user when nothing is upcoming."""
     passed = [e for e in catalog.entries() if e.is_passed(now) and filters.matches(e.opportunity)]
-    return max(passed, key=lambda e: (e.due, e.opportunity.id), default=None)
+    return max(passed, key=lambda e: (e.due.timestamp(), e.opportunity.id), default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, tzinfo
 
 from rich.console import Console
@@ -19,8 +20,9 @@ _FORTNIGHT = 14 * 86400
 
 
 def make_console() -> Console:
-    """Colour only on a terminal and never with NO_COLOR (Rich checks both)."""
-    return Console(highlight=False)
+    """Styling only on a terminal, and none at all with NO_COLOR (not even bold or italic)."""
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(highlight=False, color_system=None if plain else "auto")
 
 
 def _countdown(entry: Entry, now: datetime) -> Text:
@@ -115,7 +117,7 @@ def _next_or_latest(item: Item, now: datetime, zone: tzinfo) -> Text:
         return Text(f"{when_text(upcoming, zone)} · {left}")
     if not item.entries:
         return Text("no dates", style="dim")
-    latest = max(item.entries, key=lambda e: e.due)
+    latest = max(item.entries, key=lambda e: e.due.timestamp())
     return Text(f"passed {when_text(latest, zone)}", style="dim")
 
 
@@ -192,6 +194,6 @@ def dates_summary(listing: Listing) -> Text:
         nxt = ahead[0]
         left = countdown_text(seconds_between(listing.now, nxt.at))
         return Text(f"{len(passed)} of {total} passed; next: {nxt.label}, {left}.")
-    latest = max(passed, key=lambda e: e.due)
+    latest = max(passed, key=lambda e: e.due.timestamp())
     ago = countdown_text(seconds_between(listing.now, latest.due))
     return Text(f"All {total} dates have passed; the latest, {latest.label}, passed {ago}.")

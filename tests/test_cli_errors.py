@@ -1,0 +1,96 @@
+"""Every user error is one clear line on stderr with the documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA
+
+
+def assert_clean_error(result, code: int, *fragments: str) -> None:
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_id_suggests_the_closest(ccal, fixture_file):
+    result = ccal("deadlines", "--call", "sumer-call", "--data", str(fixture_file))
+    assert_clean_error(result, 1, "unknown id 'sumer-call'", "did you mean 'summer-call'")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert_clean_error(ccal("show", "nope", "--data", str(fixture_file)), 1, "unknown id 'nope'")
+
+
+def test_broken_toml_is_located(ccal):
+    path = DATA / "broken.toml"
+    result = ccal("upcoming", "--data", str(path))
+    assert_clean_error(result, 1, f"{path}:6:", "invalid TOML")
+
+
+def test_every_schema_error_is_reported_with_entry_and_field(ccal):
+    path = DATA / "schema-errors.toml"
+    result = ccal("list", "--data", str(path))
+    lines = result.stderr.strip().splitlines()
+    assert_clean_error(result, 1)
+    assert len(lines) == 5, lines
+    assert f"{path}:5:1: opportunity 'bad-kind', field 'kind': kind must be" in lines[0]
+    assert "opportunity 'typo', field 'deadlne': unknown key 'deadlne'" in lines[1]
+    assert "field 'dates[0].at': at must be a date" in lines[2]
+    assert "opportunity '#4', field 'id': missing required key 'id'" in lines[3]
+    assert "opportunity '#4', field 'title': missing required key 'title'" in lines[4]
+
+
+def test_local_time_in_a_dst_gap_is_an_error_naming_the_entry(ccal):
+    path = DATA / "dst-gap.toml"
+    result = ccal("upcoming", "--data", str(path))
+    assert_clean_error(result, 1, "opportunity 'spring-forward'", "dates[0].at", "does not exist")
+
+
+def test_same_id_in_two_files_names_both(ccal, fixture_file, tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text(
+        'version = 1\n\n[[opportunity]]\nid = "summer-call"\nkind = "call"\ntitle = "Again"\n',
+        encoding="utf-8",
+    )
+    result = ccal("list", "--data", str(fixture_file), "--data", str(other))
+    assert_clean_error(result, 1, f"{other}:4:1", "duplicate id 'summer-call'", str(fixture_file))
+
+
+def test_missing_data_file(ccal, tmp_path):
+    missing = tmp_path / "nope.toml"
+    assert_clean_error(ccal("list", "--data", str(missing)), 1, str(missing), "no such data file")
+
+
+def test_data_from_environment_replaces_the_default(ccal, fixture_file, tmp_path):
+    rows = ccal.json("list", "--all", env={"CCAL_DATA": str(fixture_file)})
+    assert {r["id"] for r in rows} == {
+        "summer-call", "kosice-workshop", "eoi-deadline", "tokyo-talk", "supply-survey"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["upcoming", "--within", "banana"], "invalid value for '--within'"),
+        (["upcoming", "--as-of", "yesterday-ish"], "invalid value for '--as-of'"),
+        (["upcoming", "--as-of", "03/04/2022"], "write it as YYYY-MM-DD"),
+        (["upcoming", "--tz", "Europe/Brusels"], "unknown time zone 'Europe/Brusels'"),
+        (["upcoming", "--until", "2022-02-30"], "invalid value for '--until'"),
+        (["upcoming", "--within", "3d", "--until", "2022-01-01"], "not both"),
+        (["upcoming", "--kind", "conference"], "'conference' is not one of"),
+        (["upcoming", "--limit", "0"], "--limit"),
+        (["upcoming", "--bogus"], "no such option"),
+        (["list", "--past", "--all"], "not both"),
+        (["deadlines"], "which opportunity?"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(ccal, fixture_file, args, fragment):
+    result = ccal(*args, "--data", str(fixture_file))
+    assert_clean_error(result, 2, fragment)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_ccal_now_is_a_usage_error(ccal, fixture_file):
+    result = ccal("upcoming", "--data", str(fixture_file), env={"CCAL_NOW": "soon"})
+    assert_clean_error(result, 2, "--as-of")

@@ -1,0 +1,190 @@
+"""Black-box tests of the reading commands on a small fixture file, with "now" pinned."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+JSON_KEYS = {
+    "id", "kind", "title", "label", "at", "end", "all_day", "timezone", "seconds_left",
+    "status", "tentative", "source", "url", "tags", "organiser", "location",
+}  # fmt: skip
+ANSI = re.compile(r"\x1b\[")
+
+
+def run_json(ccal, fixture_file, *args):
+    return ccal.json(*args, "--data", str(fixture_file))
+
+
+def test_upcoming_lists_soonest_first_with_the_contract_keys(ccal, fixture_file):
+    rows = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01")
+    assert [(r["id"], r["label"]) for r in rows] == [
+        ("eoi-deadline", "Expression of interest"),
+        ("kosice-workshop", "Workshop"),
+        ("summer-call", "Cut-off 1"),
+        ("tokyo-talk", "Talk"),
+        ("summer-call", "Cut-off 2"),
+        ("summer-call", "Cut-off 3"),
+    ]
+    assert all(set(r) == JSON_KEYS for r in rows)
+
+
+def test_dst_pair_keeps_brussels_wall_clock_and_moves_utc(ccal, fixture_file):
+    rows = run_json(ccal, fixture_file, "deadlines", "--call", "summer-call", "--as-of", "2022-01-01")
+    july, december = rows[0], rows[1]
+    assert july["at"] == "2022-07-29T18:00:00+02:00"  # CEST: 16:00 UTC
+    assert december["at"] == "2022-12-02T18:00:00+01:00"  # CET: 17:00 UTC
+    table = ccal("deadlines", "--call", "summer-call", "--data", str(fixture_file), "--tz", "UTC")
+    assert "Fri 29 Jul 2022 16:00 UTC" in table.stdout
+    assert "Fri 2 Dec 2022 17:00 UTC" in table.stdout
+
+
+def test_seconds_left_counts_to_the_exact_instant(ccal, fixture_file):
+    rows = run_json(
+        ccal, fixture_file, "upcoming", "--as-of", "2022-07-29T15:59:30Z", "--search", "summer"
+    )
+    assert rows[0]["label"] == "Cut-off 1"
+    assert rows[0]["seconds_left"] == 30
+
+
+def test_all_day_entry_is_open_until_the_end_of_its_day_in_its_zone(ccal, fixture_file):
+    late = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-13T23:59:00+02:00")
+    assert late[0]["id"] == "eoi-deadline"
+    assert late[0]["at"] == "2022-06-13T23:59:59+02:00"
+    assert late[0]["all_day"] is True
+    assert late[0]["seconds_left"] == 59
+    after = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-14T00:00:00+02:00")
+    assert "eoi-deadline" not in {r["id"] for r in after}
+
+
+def test_multi_day_event_stays_upcoming_until_its_last_day_ends(ccal, fixture_file):
+    during = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-23T12:00:00+02:00")
+    workshop = next(r for r in during if r["id"] == "kosice-workshop")
+    assert workshop["end"] == "2022-06-23T23:59:59+02:00"
+    assert workshop["status"] == "next"
+    assert workshop["seconds_left"] < 0  # its first day is behind us, the event is on
+
+
+def test_statuses_of_a_multi_cut_off_call(ccal, fixture_file):
+    rows = run_json(ccal, fixture_file, "deadlines", "summer-call", "--as-of", "2022-08-01")
+    assert [r["status"] for r in rows] == ["passed", "next", "upcoming"]
+    assert rows[0]["seconds_left"] < 0 < rows[1]["seconds_left"] < rows[2]["seconds_left"]
+    assert rows[2]["tentative"] is True
+
+
+def test_upcoming_filters_and_windows(ccal, fixture_file):
+    soon = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--within", "30d")
+    assert {r["id"] for r in soon} == {"eoi-deadline", "kosice-workshop"}
+    until = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--until", "2022-06-13")
+    assert [r["id"] for r in until] == ["eoi-deadline"]
+    talks = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--kind", "talk")
+    assert [r["id"] for r in talks] == ["tokyo-talk"]
+    tagged = run_json(
+        ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--tag", "clusters", "--tag", "regions"
+    )
+    assert {r["id"] for r in tagged} == {"summer-call"}
+    limited = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--limit", "2")
+    assert len(limited) == 2
+    org = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--organiser", "other")
+    assert [r["id"] for r in org] == ["tokyo-talk"]
+
+
+@pytest.mark.parametrize("query", ["kosice", "KOSICE", "Košice", "košice workshop"])
+def test_search_ignores_case_and_accents(ccal, fixture_file, query):
+    rows = run_json(ccal, fixture_file, "list", "--all", "--search", query)
+    assert [r["id"] for r in rows] == ["kosice-workshop"]
+
+
+def test_nothing_upcoming_says_what_passed_last_and_how_to_see_more(ccal, fixture_file):
+    result = ccal("upcoming", "--data", str(fixture_file), "--as-of", "2024-01-01")
+    assert result.exit_code == 0
+    assert "Nothing upcoming" in result.stdout
+    assert "Summer Call" in result.stdout and "Cut-off 3" in result.stdout
+    assert "--as-of" in result.stdout
+    assert ccal.json("upcoming", "--data", str(fixture_file), "--as-of", "2024-01-01") == []
+
+
+def test_today_nothing_is_upcoming_in_the_shipped_data(ccal):
+    """Runs against the real clock on purpose: the shipped dates all lie in the past."""
+    result = ccal("upcoming")
+    assert result.exit_code == 0
+    assert "Nothing upcoming" in result.stdout
+    assert "The latest entry passed" in result.stdout
+
+
+def test_list_scopes(ccal, fixture_file):
+    def ids(*args):
+        return [r["id"] for r in run_json(ccal, fixture_file, "list", "--as-of", "2022-10-01", *args)]
+
+    assert ids() == ["summer-call", "supply-survey"]  # a date ahead, or undated
+    assert ids("--past") == ["tokyo-talk", "kosice-workshop", "eoi-deadline"]  # latest first
+    assert set(ids("--all")) == {
+        "summer-call", "kosice-workshop", "eoi-deadline", "tokyo-talk", "supply-survey"
+    }  # fmt: skip
+    dated = run_json(ccal, fixture_file, "list", "--as-of", "2022-10-01", "--all", "--dates")
+    assert len(dated) == 6 and set(dated[0]) == JSON_KEYS
+    ranged = ids("--all", "--from", "2022-06-20", "--to", "2022-07-31")
+    assert ranged == ["summer-call", "kosice-workshop"] or set(ranged) == {
+        "summer-call", "kosice-workshop"
+    }  # fmt: skip
+
+
+def test_list_opportunities_json_nests_dates(ccal, fixture_file):
+    rows = run_json(ccal, fixture_file, "list", "--all", "--as-of", "2022-01-01", "--kind", "call")
+    assert [r["id"] for r in rows] == ["summer-call"]
+    assert [d["label"] for d in rows[0]["dates"]] == ["Cut-off 1", "Cut-off 2", "Cut-off 3"]
+
+
+def test_show_prints_everything_about_one_opportunity(ccal, fixture_file):
+    record = run_json(ccal, fixture_file, "show", "tokyo-talk", "--as-of", "2022-01-01")
+    assert record["timezone"] == "Asia/Tokyo"
+    assert record["dates"][0]["at"] == "2022-09-07T09:00:00+09:00"
+    assert record["dates"][0]["end"] == "2022-09-07T10:00:00+09:00"
+    table = ccal("show", "summer-call", "--data", str(fixture_file), "--as-of", "2022-01-01")
+    assert table.exit_code == 0
+    for text in ("Summer Call", "Test Organiser", "https://example.org/summer-call", "Cut-off 3"):
+        assert text in table.stdout
+
+
+def test_show_undated_survey(ccal, fixture_file):
+    table = ccal("show", "supply-survey", "--data", str(fixture_file))
+    assert table.exit_code == 0 and "No dates known" in table.stdout
+    assert run_json(ccal, fixture_file, "show", "supply-survey")["dates"] == []
+
+
+def test_display_zone_from_option_and_environment(ccal, fixture_file):
+    args = ("deadlines", "summer-call", "--data", str(fixture_file), "--as-of", "2022-01-01")
+    assert "Fri 29 Jul 2022 12:00 EDT" in ccal(*args, "--tz", "America/New_York").stdout
+    assert "Fri 29 Jul 2022 17:00 BST" in ccal(*args, env={"CCAL_TZ": "Europe/London"}).stdout
+
+
+def test_ccal_now_pins_the_clock(ccal, fixture_file):
+    rows = ccal.json("upcoming", "--data", str(fixture_file), env={"CCAL_NOW": "2022-12-01"})
+    assert rows[0]["label"] == "Cut-off 2"
+
+
+def test_json_output_has_no_colour_even_when_forced(ccal, fixture_file):
+    result = ccal(
+        "upcoming", "--json", "--data", str(fixture_file), "--as-of", "2022-06-01",
+        env={"FORCE_COLOR": "1"},
+    )  # fmt: skip
+    assert not ANSI.search(result.stdout)
+
+
+def test_no_color_turns_colour_off_on_a_terminal(ccal, fixture_file):
+    args = ("upcoming", "--data", str(fixture_file), "--as-of", "2022-06-01")
+    coloured = ccal(*args, env={"FORCE_COLOR": "1"})
+    assert ANSI.search(coloured.stdout)  # proves the check below can fail
+    plain = ccal(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert not ANSI.search(plain.stdout)
+    assert "Summer Call" in plain.stdout
+
+
+def test_version_and_help(ccal):
+    assert ccal("--version").stdout.startswith("ccal ")
+    helped = ccal("--help")
+    assert helped.exit_code == 0
+    for command in ("upcoming", "list", "deadlines", "show"):
+        assert command in helped.stdout
+    assert "ccal upcoming --as-of 2022-06-01" in helped.stdout

@@ -1,0 +1,179 @@
+"""Time logic: properties over many instants and zones, plus the DST cases people trip over."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ccal.clock import (
+    Duration,
+    TimeInputError,
+    countdown_text,
+    end_of_day,
+    instant,
+    is_ambiguous,
+    is_nonexistent,
+    localize,
+    parse_duration,
+    parse_when,
+    seconds_between,
+)
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+ZONES = st.sampled_from(
+    [ZoneInfo(n) for n in ("Europe/Brussels", "America/New_York", "Asia/Tokyo", "Australia/Sydney",
+                           "Europe/London", "UTC", "Asia/Kolkata")]
+)  # fmt: skip
+NAIVE = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31))
+AWARE = st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31), timezones=ZONES
+)
+DURATIONS = st.builds(
+    Duration,
+    years=st.integers(0, 3),
+    months=st.integers(0, 24),
+    days=st.integers(0, 400),
+    seconds=st.integers(0, 10 * 86400),
+)
+
+
+@given(NAIVE, ZONES)
+def test_localize_keeps_the_wall_clock_or_refuses_a_gap(local, zone):
+    if is_nonexistent(local, zone):
+        with pytest.raises(TimeInputError, match="does not exist"):
+            localize(local, zone)
+        return
+    aware = localize(local, zone)
+    assert aware.tzinfo is zone
+    assert aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local.replace(fold=0)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)), ZONES)
+def test_an_all_day_entry_lasts_until_the_last_second_of_its_day(day, zone):
+    moment, all_day = instant(day, zone)
+    assert all_day
+    assert moment == end_of_day(day, zone)
+    assert moment.date() == day
+    assert (moment + timedelta(seconds=1)).astimezone(zone).date() == day + timedelta(days=1)
+
+
+@given(DURATIONS)
+def test_a_duration_reads_back_from_its_own_text(duration):
+    assert parse_duration(str(duration)) == duration
+
+
+@given(AWARE, st.integers(0, 10**8))
+def test_exact_durations_are_elapsed_time(moment, seconds):
+    shifted = Duration(seconds=seconds).after(moment)
+    assert seconds_between(moment, shifted) == seconds
+    assert Duration(seconds=seconds).before(shifted).timestamp() == moment.timestamp()
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 1, 1)), ZONES,
+       st.integers(1, 400))  # fmt: skip
+def test_calendar_days_keep_the_time_of_day(local, zone, days):
+    start = local.replace(tzinfo=zone)
+    shifted = Duration(days=days).after(start)
+    target = local + timedelta(days=days)
+    if not is_nonexistent(target, zone):
+        assert shifted.replace(tzinfo=None) == target
+    assert shifted > start
+
+
+@given(AWARE)
+def test_iso_text_of_an_instant_parses_back_to_it(moment):
+    text = moment.isoformat()
+    # Compared as timestamps: Python calls datetimes inside a DST gap unequal across zones.
+    assert parse_when(text, BRUSSELS).timestamp() == moment.timestamp()
+
+
+@given(st.integers(-(10**9), 10**9))
+def test_countdown_text_says_which_side_of_now(seconds):
+    text = countdown_text(seconds)
+    assert text.startswith("in ") == (seconds > 0)
+    assert text.endswith(" ago") == (seconds < 0)
+
+
+def test_countdown_text_examples():
+    assert countdown_text(3 * 86400 + 4 * 3600 + 59) == "in 3 days 4 h"
+    assert countdown_text(25 * 60 + 10) == "in 25 min"
+    assert countdown_text(30) == "in 30 s"
+    assert countdown_text(-86400) == "1 day ago"
+    assert countdown_text(0) == "now"
+
+
+def test_brussels_dst_pair():
+    july, _ = instant(datetime(2022, 7, 29, 18, 0), BRUSSELS)
+    december, _ = instant(datetime(2022, 12, 2, 18, 0), BRUSSELS)
+    assert july.astimezone(UTC).hour == 16
+    assert december.astimezone(UTC).hour == 17
+
+
+def test_gap_and_repeated_hour_in_brussels():
+    assert is_nonexistent(datetime(2022, 3, 27, 2, 30), BRUSSELS)
+    assert not is_nonexistent(datetime(2022, 3, 27, 3, 30), BRUSSELS)
+    assert is_ambiguous(datetime(2022, 10, 30, 2, 30), BRUSSELS)
+    first = localize(datetime(2022, 10, 30, 2, 30), BRUSSELS)
+    assert first.utcoffset() == timedelta(hours=2)  # the first 02:30 is still summer time
+
+
+def test_thirty_days_across_the_autumn_change_keep_1800():
+    start = datetime(2022, 10, 15, 18, 0, tzinfo=BRUSSELS)
+    assert parse_duration("30d").after(start) == datetime(2022, 11, 14, 18, 0, tzinfo=BRUSSELS)
+    assert parse_duration("12h").after(start) == datetime(2022, 10, 16, 6, 0, tzinfo=BRUSSELS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022-06-01", datetime(2022, 6, 1, 0, 0, tzinfo=BRUSSELS)),
+        ("2022-07-29 17:59:30", datetime(2022, 7, 29, 17, 59, 30, tzinfo=BRUSSELS)),
+        ("2022-07-29T16:00:00Z", datetime(2022, 7, 29, 16, 0, tzinfo=UTC)),
+        ("29 Jul 2022 18:00", datetime(2022, 7, 29, 18, 0, tzinfo=BRUSSELS)),
+        ("+14d", datetime(2022, 6, 15, 12, 0, tzinfo=BRUSSELS)),
+        ("in 2 weeks", datetime(2022, 6, 15, 12, 0, tzinfo=BRUSSELS)),
+        ("3 days ago", datetime(2022, 5, 29, 12, 0, tzinfo=BRUSSELS)),
+        ("tomorrow", datetime(2022, 6, 2, 0, 0, tzinfo=BRUSSELS)),
+        ("now", datetime(2022, 6, 1, 12, 0, tzinfo=BRUSSELS)),
+    ],
+)
+def test_parse_when_forms(text, expected):
+    now = datetime(2022, 6, 1, 12, 0, tzinfo=BRUSSELS)
+    assert parse_when(text, BRUSSELS, now=now) == expected
+
+
+def test_parse_when_day_end_includes_the_whole_day():
+    assert parse_when("2022-06-13", BRUSSELS, day_end=True) == end_of_day(date(2022, 6, 13), BRUSSELS)
+
+
+@pytest.mark.parametrize("text", ["", "banana", "03/04/2022", "Jul 2022", "2022-02-30"])
+def test_parse_when_rejects_with_a_reason(text):
+    with pytest.raises(TimeInputError):
+        parse_when(text, BRUSSELS, now=datetime(2022, 6, 1, tzinfo=BRUSSELS))
+
+
+@pytest.mark.parametrize("text", ["", "banana", "30", "d30", "3 parsecs", "1d x"])
+def test_parse_duration_rejects_nonsense(text):
+    with pytest.raises(TimeInputError):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30d", Duration(days=30)),
+        ("2w", Duration(days=14)),
+        ("12h", Duration(seconds=12 * 3600)),
+        ("90m", Duration(seconds=90 * 60)),
+        ("1mo", Duration(months=1)),
+        ("1d12h", Duration(days=1, seconds=12 * 3600)),
+        ("1 day 4 hours", Duration(days=1, seconds=4 * 3600)),
+        ("2 weeks", Duration(days=14)),
+    ],
+)
+def test_parse_duration_forms(text, expected):
+    assert parse_duration(text) == expected
