@@ -31,7 +31,9 @@ def test_upcoming_lists_soonest_first_with_the_contract_keys(ccal, fixture_file)
 
 
 def test_dst_pair_keeps_brussels_wall_clock_and_moves_utc(ccal, fixture_file):
-    rows = run_json(ccal, fixture_file, "deadlines", "--call", "summer-call", "--as-of", "2022-01-01")
+    rows = run_json(
+        ccal, fixture_file, "deadlines", "--call", "summer-call", "--as-of", "2022-01-01"
+    )
     july, december = rows[0], rows[1]
     assert july["at"] == "2022-07-29T18:00:00+02:00"  # CEST: 16:00 UTC
     assert december["at"] == "2022-12-02T18:00:00+01:00"  # CET: 17:00 UTC
@@ -76,12 +78,22 @@ def test_statuses_of_a_multi_cut_off_call(ccal, fixture_file):
 def test_upcoming_filters_and_windows(ccal, fixture_file):
     soon = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--within", "30d")
     assert {r["id"] for r in soon} == {"eoi-deadline", "kosice-workshop"}
-    until = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--until", "2022-06-13")
+    until = run_json(
+        ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--until", "2022-06-13"
+    )
     assert [r["id"] for r in until] == ["eoi-deadline"]
     talks = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--kind", "talk")
     assert [r["id"] for r in talks] == ["tokyo-talk"]
     tagged = run_json(
-        ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--tag", "clusters", "--tag", "regions"
+        ccal,
+        fixture_file,
+        "upcoming",
+        "--as-of",
+        "2022-06-01",
+        "--tag",
+        "clusters",
+        "--tag",
+        "regions",
     )
     assert {r["id"] for r in tagged} == {"summer-call"}
     limited = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-06-01", "--limit", "2")
@@ -115,7 +127,9 @@ def test_today_nothing_is_upcoming_in_the_shipped_data(ccal):
 
 def test_list_scopes(ccal, fixture_file):
     def ids(*args):
-        return [r["id"] for r in run_json(ccal, fixture_file, "list", "--as-of", "2022-10-01", *args)]
+        return [
+            r["id"] for r in run_json(ccal, fixture_file, "list", "--as-of", "2022-10-01", *args)
+        ]
 
     assert ids() == ["summer-call", "supply-survey"]  # a date ahead, or undated
     assert ids("--past") == ["tokyo-talk", "kosice-workshop", "eoi-deadline"]  # latest first

@@ -147,7 +147,9 @@ def test_parse_when_forms(text, expected):
 
 
 def test_parse_when_day_end_includes_the_whole_day():
-    assert parse_when("2022-06-13", BRUSSELS, day_end=True) == end_of_day(date(2022, 6, 13), BRUSSELS)
+    assert parse_when("2022-06-13", BRUSSELS, day_end=True) == end_of_day(
+        date(2022, 6, 13), BRUSSELS
+    )
 
 
 @pytest.mark.parametrize("text", ["", "banana", "03/04/2022", "Jul 2022", "2022-02-30"])
