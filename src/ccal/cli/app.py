@@ -18,8 +18,18 @@ T = TypeVar("T")
 # --- one place that turns every failure into one line and an exit code ------------------------
 
 
+class _PipeClosed(Exception):
+    """The reader of stdout went away; carried past Typer, which would turn it into exit 1."""
+
+
 class CcalGroup(TyperGroup):
     """Runs a command and maps what went wrong to a short message on stderr and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _PipeClosed from None
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, **extra: Any):
         extra["standalone_mode"] = False
@@ -31,7 +41,7 @@ class CcalGroup(TyperGroup):
             for line in exc.lines():
                 _error(line)
             _exit(exc.exit_code)
-        except BrokenPipeError:
+        except (BrokenPipeError, _PipeClosed):
             _quiet_broken_pipe()
         except Exception as exc:
             from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError

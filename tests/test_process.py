@@ -1,0 +1,123 @@
+"""ccal as a real process: the installed wheel, pipes, and what gets imported on the JSON path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPO
+
+
+def run_ccal(*args: str, cwd: Path | None = None, env: dict | None = None, **kwargs):
+    merged = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ccal", *args],
+        cwd=cwd,
+        env=merged,
+        capture_output=True,
+        text=True,
+        check=False,
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(out), str(REPO)],
+        check=True,
+    )  # fmt: skip
+    return next(out.glob("ccal-*.whl"))
+
+
+def test_the_wheel_carries_the_dataset(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        assert "ccal/data/opportunities.toml" in archive.namelist()
+
+
+def test_installed_ccal_finds_the_dataset_from_any_directory(wheel, tmp_path):
+    """A fresh venv holding only the wheel (dependencies borrowed from this one via a .pth)."""
+    venv = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+         "--no-index", str(wheel)],
+        check=True,
+    )  # fmt: skip
+    fresh_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    Path(fresh_site, "borrowed-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [str(venv / "bin" / "ccal"), "upcoming", "--as-of", "2022-06-01", "--json", "--limit", "3"],
+        cwd=elsewhere, capture_output=True, text=True, check=False,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[2]["id"] == "clusters-meet-regions"
+    where = subprocess.run(
+        [str(python), "-c", "import ccal, sys; print(ccal.__file__)"],
+        capture_output=True, text=True, check=True, cwd=elsewhere,
+    ).stdout  # fmt: skip
+    assert str(venv) in where  # the wheel's copy, not the checkout
+
+
+def test_a_reader_closing_the_pipe_early_ends_quietly(tmp_path):
+    big = tmp_path / "big.toml"
+    lines = ["version = 1"]
+    for n in range(3000):
+        lines += [
+            f'[[opportunity]]\nid = "call-{n}"\nkind = "call"\ntitle = "Call number {n}"',
+            f'[[opportunity.dates]]\nlabel = "Cut-off"\nat = 2030-01-01T{n % 24:02d}:00:00',
+        ]
+    big.write_text("\n".join(lines), encoding="utf-8")
+    for args in (["upcoming", "--json"], ["list", "--all", "--dates"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ccal", *args, "--data", str(big), "--as-of", "2029-01-01"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.read(100)
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        assert process.wait() == 0, stderr
+        assert stderr == ""
+
+
+def test_json_path_never_imports_rich():
+    code = (
+        "import sys\n"
+        "from ccal.cli import app\n"
+        "try:\n"
+        "    app(['upcoming', '--json', '--data', sys.argv[1], '--as-of', '2022-06-01'])\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0, done.code\n"
+        "print('rich' in sys.modules, 'ccal.render.table' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(DATA / "fixture.toml")],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "CCAL_NO_FASTPATH": "1"},
+    )  # fmt: skip
+    assert result.stderr.strip() == "False False", result.stderr
+    assert json.loads(result.stdout)[0]["id"] == "eoi-deadline"
+
+
+def test_table_output_when_piped_is_plain_text():
+    result = run_ccal("upcoming", "--data", str(DATA / "fixture.toml"), "--as-of", "2022-06-01")
+    assert result.returncode == 0
+    assert "\x1b[" not in result.stdout
+    assert "Summer Call" in result.stdout
