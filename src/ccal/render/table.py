@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, tzinfo
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -28,7 +29,7 @@ def make_console() -> Console:
 def _countdown(entry: Entry, now: datetime) -> Text:
     seconds = seconds_between(now, entry.at)
     if entry.is_passed(now):
-        return Text(f"passed {countdown_text(seconds)}" if seconds < 0 else "passed", style="dim")
+        return Text(countdown_text(seconds_between(now, entry.due)), style="dim")
     if seconds < 0 and entry.end is not None:
         return Text(f"on now, ends {countdown_text(seconds_between(now, entry.end))}", "bold green")
     style = "bold red" if seconds < _SOON else "yellow" if seconds < _FORTNIGHT else ""
@@ -46,22 +47,29 @@ def heading(what: str, now: datetime, zone: tzinfo) -> str:
     return f"{what} as of {moment_text(now, zone)} · times in {zone_label(zone)}"
 
 
+def _table(title: str | None = None) -> Table:
+    """The one table style: light rules, so narrow terminals keep room for the text."""
+    return Table(title=title, title_justify="left", expand=True, box=box.SIMPLE_HEAD)
+
+
+def _what(entry: Entry) -> Text:
+    """Title · label, with id and kind underneath: all that is needed to ask ``ccal show ID``."""
+    text = Text(entry.opportunity.title)
+    text.append(" · ", style="dim")
+    text.append_text(_label(entry))
+    text.append(f"\n{entry.opportunity.id}", style="cyan")
+    text.append(f" · {entry.opportunity.kind}", style="dim")
+    return text
+
+
 def upcoming_table(listing: Listing, title: str) -> Table:
-    table = Table(title=title, title_justify="left", expand=True)
-    table.add_column("When", no_wrap=True)
+    table = _table(title)
+    table.add_column("When", min_width=15)
     table.add_column("Countdown", no_wrap=True)
-    table.add_column("Kind")
-    table.add_column("Title", overflow="fold", ratio=3)
-    table.add_column("Label", overflow="fold", ratio=2)
-    table.add_column("ID", style="cyan", overflow="fold")
+    table.add_column("What", ratio=1, overflow="fold")
     for entry in listing.entries:
         table.add_row(
-            when_text(entry, listing.display_zone),
-            _countdown(entry, listing.now),
-            entry.opportunity.kind,
-            entry.opportunity.title,
-            _label(entry),
-            entry.opportunity.id,
+            when_text(entry, listing.display_zone), _countdown(entry, listing.now), _what(entry)
         )
     return table
 
@@ -69,36 +77,31 @@ def upcoming_table(listing: Listing, title: str) -> Table:
 _STATUS_STYLE = {"passed": "dim", "next": "bold green", "upcoming": ""}
 
 
-def dates_table(listing: Listing, title: str | None = None, *, sources: bool = False) -> Table:
+def dates_table(listing: Listing, title: str | None = None) -> Table:
     """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``."""
-    table = Table(title=title, title_justify="left", expand=True)
+    table = _table(title)
     table.add_column("Status", no_wrap=True)
     table.add_column("When", no_wrap=True)
     table.add_column("Countdown", no_wrap=True)
     table.add_column("Label", overflow="fold")
-    if sources:
-        table.add_column("Source", overflow="fold")
     for entry in listing.entries:
         status = listing.status_of(entry)
-        cells = [
+        table.add_row(
             Text(status, style=_STATUS_STYLE[status]),
             when_text(entry, listing.display_zone),
             _countdown(entry, listing.now),
             _label(entry),
-        ]
-        if sources:
-            cells.append(entry.source or "")
-        table.add_row(*cells)
+        )
     return table
 
 
 def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> Table:
-    table = Table(title=title, title_justify="left", expand=True)
-    table.add_column("ID", style="cyan", overflow="fold")
-    table.add_column("Kind")
-    table.add_column("Title", overflow="fold", ratio=3)
-    table.add_column("Dates", justify="right")
-    table.add_column("Next (or latest)", overflow="fold", ratio=2)
+    table = _table(title)
+    table.add_column("ID", style="cyan", ratio=2, overflow="fold")
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Title", ratio=3, overflow="fold")
+    table.add_column("Dates", justify="right", no_wrap=True)
+    table.add_column("Next (or latest)", ratio=3)
     for item in items:
         table.add_row(
             item.id,
@@ -143,7 +146,10 @@ def item_view(item: Item, listing: Listing) -> list:
             fields.add_row(name, value)
     parts: list = [Text(opportunity.title, style="bold"), fields]
     if listing.entries:
-        parts.append(dates_table(listing, sources=True))
+        parts.append(dates_table(listing))
+        sources = list(dict.fromkeys(e.source for e in listing.entries if e.source))
+        if sources:
+            parts.append(Text("Sources:\n" + "\n".join(sources), style="dim"))
     else:
         parts.append(Text("No dates known.", style="dim"))
     return parts
