@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -71,7 +71,7 @@ class Topic:
     call_identifier: str | None
     call_title: str | None
     deadline_model: str | None
-    deadlines: tuple[datetime, ...]  # aware, ascending, distinct
+    deadlines: tuple[datetime, ...]  # fixed Brussels offsets, ascending, distinct
     keywords: tuple[str, ...]
 
     def haystack(self) -> str:
@@ -167,7 +167,7 @@ def _status(raw: Any) -> str:
 
 
 def _deadlines(raw: Any) -> tuple[datetime, ...]:
-    """Epoch milliseconds → exact aware instants, shown in Brussels time (the portal's zone).
+    """Epoch milliseconds → exact instants with their Brussels offset (the portal's zone).
 
     Missing or ``null`` means no deadline is known yet (the topic is imported undated); any
     other non-list, or a value that is not a whole number of milliseconds, makes the topic
@@ -177,7 +177,6 @@ def _deadlines(raw: Any) -> tuple[datetime, ...]:
         return ()
     if not isinstance(raw, list):
         raise Skipped(f"deadlineDatesLong is not a list (got {type(raw).__name__})")
-    zone = zone_named(DEFAULT_ZONE)
     instants = set()
     for position, value in enumerate(raw):
         if isinstance(value, float) and value.is_integer():
@@ -185,10 +184,22 @@ def _deadlines(raw: Any) -> tuple[datetime, ...]:
         if isinstance(value, bool) or not isinstance(value, int):
             raise Skipped(f"deadlineDatesLong[{position}] is not epoch milliseconds ({value!r})")
         try:
-            instants.add((_EPOCH + timedelta(milliseconds=value)).astimezone(zone))
+            # Kept in UTC: aware datetimes sharing one zone compare by wall clock, which would
+            # merge 02:30 CEST and 02:30 CET on the night the clocks go back.
+            instants.add(brussels(_EPOCH + timedelta(milliseconds=value)))
         except (OverflowError, ValueError):
             raise Skipped(f"deadlineDatesLong[{position}] is out of range ({value})") from None
     return tuple(sorted(instants))
+
+
+def brussels(moment: datetime) -> datetime:
+    """The instant as Brussels clock time with a fixed UTC offset (``17:00+02:00``).
+
+    A fixed offset, not the zone, so that the TOML value names one instant on its own, and
+    comparisons and de-duplication work on instants even on the night the clocks go back.
+    """
+    local = moment.astimezone(zone_named(DEFAULT_ZONE))
+    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)), fold=0)
 
 
 # --- topics → records -------------------------------------------------------------------------
