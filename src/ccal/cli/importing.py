@@ -131,15 +131,15 @@ def _statuses(values: list[str] | None) -> frozenset[str]:
     return frozenset(wanted)
 
 
-def _read(file: Path, phase: Callable[..., Callable[[int], None]]) -> bytes:
+def _read(file: Path, phase: Callable[..., Callable[[float], None]]) -> bytes:
     try:
         size = file.stat().st_size
-        advance = phase(f"Reading {file.name}", size)
+        advance = phase(f"Reading {file.name} (MB)", max(1, round(size / 1e6)))
         chunks = []
         with file.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
                 chunks.append(chunk)
-                advance(len(chunk))
+                advance(len(chunk) / 1e6)
     except FileNotFoundError:
         raise CcalError(f"{file}: no such file") from None
     except IsADirectoryError:
@@ -150,14 +150,14 @@ def _read(file: Path, phase: Callable[..., Callable[[int], None]]) -> bytes:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[..., Callable[[int], None]]]:
+def _progress(enabled: bool) -> Iterator[Callable[..., Callable[[float], None]]]:
     """A Rich progress bar on a terminal (one line per phase); nothing at all when piped.
 
     Yields ``phase(description, total)``, which starts a phase and returns its ``advance(n)``;
     ``total=None`` is a phase whose size is unknown.
     """
 
-    def silent(description: str, total: int | None) -> Callable[[int], None]:
+    def silent(description: str, total: int | None) -> Callable[[float], None]:
         return lambda n: None
 
     if not enabled:
@@ -186,7 +186,7 @@ def _progress(enabled: bool) -> Iterator[Callable[..., Callable[[int], None]]]:
                 total = bar.tasks[task].total or 1
                 bar.update(task, total=total, completed=total)
 
-        def phase(description: str, total: int | None) -> Callable[[int], None]:
+        def phase(description: str, total: int | None) -> Callable[[float], None]:
             finish()
             task = bar.add_task(description, total=total)
             current[:] = [task]
