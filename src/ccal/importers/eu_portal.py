@@ -113,7 +113,10 @@ def read_topics(data: bytes | bytearray | str, name: str) -> list[Any]:
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+        if isinstance(exc, json.JSONDecodeError):
+            reason = f"{exc.msg} at line {exc.lineno}"
+        else:
+            reason = type(exc).__name__
         raise NotPortalFormat(f"{problem} (not valid JSON: {reason})") from None
     funding = document.get("fundingData") if isinstance(document, dict) else None
     topics = funding.get("GrantTenderObj") if isinstance(funding, dict) else None
