@@ -206,3 +206,32 @@ def test_generated_file_end_to_end(ccal, tmp_path):
     first = rows[0]
     detail = ccal.json("deadlines", "--call", first["id"], "--as-of", "2026-01-01")
     assert first["at"] in [d["at"] for d in detail]
+
+
+def test_a_progress_bar_on_a_terminal_only(tmp_path):
+    """stderr on a pseudo-terminal gets the bar; stdout (a pipe) gets only the summary."""
+    import os
+    import pty  # POSIX; the CliRunner tests above cover the piped case everywhere
+
+    master, slave = pty.openpty()
+    command = [sys.executable, "-m", "ccal", "import", "eu-portal", str(PORTAL)]
+    with subprocess.Popen(
+        [*command, "-o", str(tmp_path / "out.toml")], stdout=subprocess.PIPE, stderr=slave
+    ) as process:
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        stdout = process.stdout.read().decode()
+    os.close(master)
+    assert process.returncode == 0
+    assert stdout.startswith("Imported 9 of 15 topics")
+    terminal = seen.decode(errors="replace")
+    assert "Converting topics" in terminal
+    assert "skipped topic #6" in terminal

@@ -245,3 +245,14 @@ def test_a_generated_file_imports_and_loads_cleanly(tmp_path):
     loaded = parse_text(portal.render_toml(result, "gen.json", IMPORTED_AT), tmp_path / "g.toml")
     assert loaded.errors == []
     assert len(loaded.items) == result.imported
+
+
+def test_an_id_that_a_hash_suffix_already_took_is_skipped_not_duplicated():
+    twin_id = portal.ids_for(
+        [portal.parse_topic({"identifier": i, "title": "T"}) for i in ("A_1", "A-1")]
+    )[0]
+    raw = [{"identifier": i, "title": "T"} for i in ("A_1", "A-1", twin_id.removeprefix("eu-"))]
+    result = portal.build(raw)
+    ids = [r["id"] for r in result.records]
+    assert len(ids) == len(set(ids)) == 2
+    assert result.skipped == 1 and "is already used" in result.reasons[0]

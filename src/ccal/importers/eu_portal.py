@@ -244,9 +244,13 @@ def build(
             result.filtered += 1
     if progress:
         progress(len(raw_topics) % 500)
-    result.records = [
-        record(topic, ident) for topic, ident in zip(kept, ids_for(kept), strict=True)
-    ]
+    used: set[str] = set()
+    for topic, ident in zip(kept, ids_for(kept), strict=True):
+        if ident in used:  # only if a hashed id equals another topic's slug: never a clash
+            result.skip(f"topic {topic.identifier}: its id '{ident}' is already used")
+            continue
+        used.add(ident)
+        result.records.append(record(topic, ident))
     return result
 
 
