@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 DATA_FILE_NAME = "opportunities.toml"
+EU_PORTAL_FILE_NAME = "eu-portal.toml"
 
 
 def shipped_dataset() -> Path:
@@ -23,12 +24,19 @@ def user_data_file() -> Path:
     return user_data_path("ccal", appauthor=False) / DATA_FILE_NAME
 
 
+def eu_portal_file() -> Path:
+    """Where ``ccal import eu-portal`` writes by default, beside the user's own file."""
+    return user_data_file().with_name(EU_PORTAL_FILE_NAME)
+
+
 def active_sources(explicit: list[Path] | None = None) -> list[Path]:
-    """The files to read: explicit paths replace the default (shipped + user file if present)."""
+    """The files to read: explicit paths replace the default.
+
+    The default is the shipped dataset, then the user's own file and the EU portal import,
+    each only if it exists.
+    """
     if explicit:
         return list(explicit)
     paths = [shipped_dataset()]
-    user_file = user_data_file()
-    if user_file.is_file():
-        paths.append(user_file)
+    paths.extend(path for path in (user_data_file(), eu_portal_file()) if path.is_file())
     return paths

@@ -1,0 +1,223 @@
+"""Import commands: other sources turned into a ccal data file (``ccal import eu-portal``)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ccal.cli.app import app
+from ccal.cli.options import print_json
+from ccal.errors import CcalError, DataError, UsageProblem
+
+import_app = typer.Typer(
+    name="import",
+    help="Bring opportunities in from other sources (writes a ccal data file).",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+_CHUNK = 4 << 20
+
+
+@import_app.command("eu-portal")
+def eu_portal(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="The portal's bulk JSON, grantsTenders.json (see 'Importing' in the README).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            show_default=False,
+            help="Write here instead of eu-portal.toml in your data directory (which is then "
+            "part of the default data).",
+        ),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="LIST",
+            show_default=False,
+            help="Only topics with these statuses: open, forthcoming, closed (comma-separated or "
+            "repeated).",
+        ),
+    ] = None,
+    programme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--programme",
+            metavar="ABBR",
+            show_default=False,
+            help="Only topics of this programme, e.g. HORIZON (repeatable: any of them).",
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            metavar="TEXT",
+            show_default=False,
+            help="Only topics with TEXT in identifier, title, call, programme or keywords.",
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON (see README).")
+    ] = False,
+) -> None:
+    """Import every call and cut-off of the EU Funding & Tenders portal's bulk JSON file.
+
+    Each topic becomes a call with the portal's exact cut-off instants and a stable id (eu- and
+    the topic identifier): a re-import replaces the previous one.
+
+    Example: ccal import eu-portal grantsTenders.json --status open,forthcoming
+    """
+    from ccal.importers import eu_portal as portal
+    from ccal.loader import parse_text
+    from ccal.query import fold
+    from ccal.sources import eu_portal_file
+    from ccal.store import atomic_write
+
+    filters = portal.ImportFilters(
+        statuses=_statuses(status),
+        programmes=frozenset(fold(p.strip()) for p in programme or () if p.strip()),
+        search=search,
+    )
+    target = output or eu_portal_file()
+    with _progress(enabled=not json_output and sys.stderr.isatty()) as phase:
+        data = _read(file, phase)
+        phase("Parsing JSON", None)
+        raw_topics = portal.read_topics(data, str(file))
+        del data
+        advance = phase("Converting topics", len(raw_topics))
+        result = portal.build(raw_topics, filters, advance)
+        del raw_topics
+        phase("Checking the result", None)
+        text = portal.render_toml(result, file.name, datetime.now(UTC))
+        errors = parse_text(text, target).errors
+        if errors:  # an importer bug must never leave a file that breaks every command
+            raise DataError(errors[:5])
+        phase("Writing", None)
+        try:
+            atomic_write(target, text.encode("utf-8"))
+        except OSError as exc:
+            raise CcalError(f"cannot write {target}: {exc.strerror or exc}") from None
+    _report(result, file, target, json_output)
+
+
+def _statuses(values: list[str] | None) -> frozenset[str]:
+    from ccal.importers.eu_portal import STATUSES
+
+    wanted = {v.strip().lower() for value in values or () for v in value.split(",") if v.strip()}
+    unknown = sorted(wanted - set(STATUSES))
+    if unknown:
+        raise UsageProblem(
+            f"invalid value for '--status': {', '.join(unknown)} (use {', '.join(STATUSES)})"
+        )
+    return frozenset(wanted)
+
+
+def _read(file: Path, phase: Callable[..., Callable[[float], None]]) -> bytes:
+    try:
+        size = file.stat().st_size
+        advance = phase(f"Reading {file.name} (MB)", max(1, round(size / 1e6)))
+        chunks = []
+        with file.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                chunks.append(chunk)
+                advance(len(chunk) / 1e6)
+    except FileNotFoundError:
+        raise CcalError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise CcalError(f"{file}: is a directory, not the portal's JSON file") from None
+    except OSError as exc:
+        raise CcalError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
+    return b"".join(chunks)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[..., Callable[[float], None]]]:
+    """A Rich progress bar on a terminal (one line per phase); nothing at all when piped.
+
+    Yields ``phase(description, total)``, which starts a phase and returns its ``advance(n)``;
+    ``total=None`` is a phase whose size is unknown.
+    """
+
+    def silent(description: str, total: int | None) -> Callable[[float], None]:
+        return lambda n: None
+
+    if not enabled:
+        yield silent
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True)) as bar:
+        current: list[Any] = []
+
+        def finish() -> None:
+            for task in current:  # an unknown-size phase shows as done once the next starts
+                total = bar.tasks[task].total or 1
+                bar.update(task, total=total, completed=total)
+
+        def phase(description: str, total: int | None) -> Callable[[float], None]:
+            finish()
+            task = bar.add_task(description, total=total)
+            current[:] = [task]
+            return lambda n: bar.advance(task, n)
+
+        yield phase
+        finish()
+
+
+def _report(result: Any, file: Path, target: Path, json_output: bool) -> None:
+    """The summary on stdout; the first few skip reasons on stderr as warnings."""
+    if json_output:
+        print_json(
+            {
+                "file": str(file),
+                "output": str(target),
+                "topics": result.total,
+                "imported": result.imported,
+                "cutoffs": result.cutoffs,
+                "filtered": result.filtered,
+                "skipped": result.skipped,
+                "skip_reasons": result.reasons,
+            }
+        )
+        return
+    print(
+        f"Imported {result.imported:,} of {result.total:,} topics ({result.cutoffs:,} cut-offs) "
+        f"into {target}; {result.filtered:,} filtered out, {result.skipped:,} skipped."
+    )
+    for reason in result.reasons:
+        print(f"ccal: warning: skipped {reason}", file=sys.stderr)
+    if result.skipped > len(result.reasons):
+        more = result.skipped - len(result.reasons)
+        print(f"ccal: warning: … and {more:,} more skipped", file=sys.stderr)
