@@ -49,10 +49,6 @@ class CcalError(Exception):
         super().__init__(message)
         self.message = message
 
-    def lines(self) -> list[str]:
-        """The lines printed to stderr, one per problem."""
-        return [self.message]
-
 
 class DataError(CcalError):
     """One or more problems in the data files; every one of them is reported."""
@@ -60,9 +56,6 @@ class DataError(CcalError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(str(problems[0]) if problems else "invalid data")
-
-    def lines(self) -> list[str]:
-        return [str(problem) for problem in self.problems]
 
 
 class LookupFailed(CcalError):

@@ -22,14 +22,23 @@ def atomic_write(path: Path, data: bytes) -> None:
             temp.write(data)
             temp.flush()
             os.fsync(temp.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temp_name, os.stat(path).st_mode & 0o7777)
+        os.chmod(temp_name, _mode_for(path))
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
     _fsync_directory(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an existing file's permissions; a new file gets what ``open()`` would give it."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from ccal import __version__
-from ccal.errors import EXIT_OK, CcalError
+from ccal.errors import EXIT_OK, CcalError, DataError
 
 T = TypeVar("T")
 
@@ -37,9 +37,12 @@ class CcalGroup(TyperGroup):
             result = super().main(args, prog_name or "ccal", complete_var, **extra)
         except typer.Abort:
             _exit(130)
+        except DataError as exc:
+            for problem in exc.problems:  # already located: FILE:LINE:COL: message
+                print(problem, file=sys.stderr)
+            _exit(exc.exit_code)
         except CcalError as exc:
-            for line in exc.lines():
-                _error(line)
+            _error(exc.message)
             _exit(exc.exit_code)
         except (BrokenPipeError, _PipeClosed):
             _quiet_broken_pipe()
@@ -66,12 +69,7 @@ def _sentence(message: str) -> str:
 
 
 def _error(message: str) -> None:
-    print(f"ccal: {message}" if not _is_located(message) else message, file=sys.stderr)
-
-
-def _is_located(message: str) -> bool:
-    head = message.split(": ", 1)[0]
-    return ":" in head or head.endswith(".toml")
+    print(f"ccal: {message}", file=sys.stderr)
 
 
 def _exit(code: int) -> NoReturn:
