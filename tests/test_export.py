@@ -27,11 +27,23 @@ def test_output_file_is_written_whole_and_matches_stdout(ccal, fixture_file, tmp
     assert sorted(p.name for p in target.parent.iterdir()) == ["dates.csv"]  # no temp file left
 
 
-def test_output_replaces_an_existing_file(ccal, fixture_file, tmp_path):
+def test_output_replaces_an_existing_file_and_keeps_its_mode(ccal, fixture_file, tmp_path):
     target = tmp_path / "dates.json"
     target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
     assert run(ccal, fixture_file, "export", "-o", str(target)).exit_code == 0
     assert len(json.loads(target.read_text(encoding="utf-8"))) == 6
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_new_output_file_gets_the_umask_mode(ccal, fixture_file, tmp_path):
+    target = tmp_path / "new.ics"
+    old = os.umask(0o022)
+    try:
+        assert run(ccal, fixture_file, "export", "-f", "ics", "-o", str(target)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
 
 
 def test_unwritable_output_is_one_line_and_exit_1(ccal, fixture_file, tmp_path):

@@ -51,10 +51,23 @@ def emit(text: str, output: Path | None = None) -> None:
         return
     from ccal.store import atomic_write
 
+    target = Path(output)
+    existed = target.exists()
     try:
-        atomic_write(Path(output), data)
+        atomic_write(target, data)
+        if not existed:
+            # The temporary file was private (0600); a new export gets the usual umask mode.
+            target.chmod(0o666 & ~_umask())
     except OSError as exc:
         raise CcalError(f"cannot write '{output}': {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def emit_listing(
