@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from ccal.render.markdown import escape, link_target
@@ -93,3 +95,10 @@ def test_only_http_links(url, target):
 def test_nothing_selected(export):
     text = export("--format", "md", "--kind", "survey")
     assert "Nothing to show." in text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))))
+def test_any_escaped_text_renders_as_plain_text_without_tags(text):
+    rendered = html(f"- x {escape(text)}")
+    inner = rendered.removeprefix("<ul>\n<li>").removesuffix("</li>\n</ul>\n")
+    assert "<" not in inner
