@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -164,7 +165,9 @@ default_calendar = ccal
 """,
         encoding="utf-8",
     )
-    program = Path(sys.executable).with_name("khal")
+    beside = Path(sys.executable).with_name("khal")  # the venv's khal, else the one on PATH
+    program = beside if beside.exists() else shutil.which("khal")
+    assert program, "khal is missing: pip install -e '.[test]'"
     return subprocess.run(
         [str(program), "-c", str(config), *args],
         capture_output=True,
