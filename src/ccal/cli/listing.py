@@ -11,6 +11,7 @@ from ccal.cli.options import (
     AllOpt,
     AsOfOpt,
     DataOpt,
+    FormatOpt,
     FromOpt,
     IdArg,
     JsonOpt,
@@ -26,10 +27,10 @@ from ccal.cli.options import (
     WithinOpt,
     complete_ids,
     filters_from,
-    print_json,
     session_from,
     window_from,
 )
+from ccal.cli.output import chosen_format, emit_items, emit_listing, is_json, item_records
 from ccal.errors import UsageProblem
 
 # --- commands ---------------------------------------------------------------------------------
@@ -45,6 +46,7 @@ def upcoming(
     until: UntilOpt = None,
     limit: LimitOpt = None,
     json_output: JsonOpt = False,
+    output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -56,16 +58,15 @@ def upcoming(
     from ccal.query import latest_passed, select_entries, statuses
     from ccal.render import Listing
 
+    fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until)
     catalog = session.catalog()
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
-    if json_output:
-        from ccal.render.json import entry_record
-
-        print_json([entry_record(e, session.now, listing.status_of(e)) for e in entries])
+    if fmt:
+        emit_listing(listing, fmt)
         return
     from ccal.render import table
 
@@ -95,6 +96,7 @@ def list_(
         bool, typer.Option("--dates", help="One row per dated entry instead of per opportunity.")
     ] = False,
     json_output: JsonOpt = False,
+    output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -110,6 +112,8 @@ def list_(
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
     scope = "all" if all_ else "past" if past else "upcoming"
+    fmt = chosen_format(json_output, output_format)
+    dates = dates or (fmt is not None and not is_json(fmt))  # csv/ics/md: one row a date
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
     catalog = session.catalog()
@@ -120,10 +124,8 @@ def list_(
         if scope == "past":
             entries.reverse()
         listing = Listing(entries, status, session.now, session.zone)
-        if json_output:
-            from ccal.render.json import entry_record
-
-            print_json([entry_record(e, session.now, listing.status_of(e)) for e in entries])
+        if fmt:
+            emit_listing(listing, fmt)
             return
         from ccal.render import table
 
@@ -133,10 +135,8 @@ def list_(
         )
         return
     items = select_items(catalog, session.now, filters, window, scope)
-    if json_output:
-        from ccal.render.json import item_record
-
-        print_json([item_record(item, session.now, status) for item in items])
+    if fmt:
+        emit_items(item_records(items, session.now, status), fmt)
         return
     from ccal.render import table
 
@@ -172,6 +172,7 @@ def deadlines(
         ),
     ] = None,
     json_output: JsonOpt = False,
+    output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -191,14 +192,13 @@ def deadlines(
         )
     if call and opportunity_id and call != opportunity_id:
         raise UsageProblem("give the id once: either as an argument or with '--call'")
+    fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     item = session.catalog().find(wanted)
     entries = sorted(item.entries, key=Entry.sort_key)
     listing = Listing(entries, statuses(entries, session.now), session.now, session.zone)
-    if json_output:
-        from ccal.render.json import entry_record
-
-        print_json([entry_record(e, session.now, listing.status_of(e)) for e in entries])
+    if fmt:
+        emit_listing(listing, fmt)
         return
     from ccal.render import table
 
@@ -211,6 +211,7 @@ def deadlines(
 def show(
     opportunity_id: IdArg,
     json_output: JsonOpt = False,
+    output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -223,14 +224,16 @@ def show(
     from ccal.query import statuses
     from ccal.render import Listing
 
+    fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     item = session.catalog().find(opportunity_id)
     entries = sorted(item.entries, key=Entry.sort_key)
     status = statuses(entries, session.now)
-    if json_output:
-        from ccal.render.json import item_record
-
-        print_json(item_record(item, session.now, status))
+    if fmt and is_json(fmt):
+        emit_items(item_records([item], session.now, status)[0], fmt)
+        return
+    if fmt:
+        emit_listing(Listing(entries, status, session.now, session.zone), fmt)
         return
     from ccal.render import table
 

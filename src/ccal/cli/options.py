@@ -26,6 +26,16 @@ class KindChoice(StrEnum):
     survey = "survey"
 
 
+class FormatChoice(StrEnum):
+    """Values of ``--format``; ``ccal.render.formats.RENDERERS`` maps each to its renderer."""
+
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    ics = "ics"
+    md = "md"
+
+
 def complete_ids(incomplete: str) -> list[str]:
     try:
         from ccal.loader import load_catalog
@@ -70,6 +80,16 @@ TzOpt = Annotated[
 ]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON (see README) instead of a table.")
+]
+FormatOpt = Annotated[
+    FormatChoice | None,
+    typer.Option(
+        "--format",
+        "-f",
+        show_default=False,
+        help="Print json, ndjson, csv, ics (iCalendar) or md (Markdown) instead of a table "
+        "(see docs/export.md); --json is short for --format json.",
+    ),
 ]
 KindOpt = Annotated[
     list[KindChoice] | None,

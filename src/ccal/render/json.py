@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccal.catalog import Entry, Item
 from ccal.clock import seconds_between
 from ccal.query import Status
+
+if TYPE_CHECKING:
+    from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
 
 
 def rfc3339(moment: datetime | None) -> str | None:
@@ -71,3 +75,13 @@ def item_record(item: Item, now: datetime, statuses: dict[tuple[str, int], Statu
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def listing_records(listing: Listing) -> list[dict[str, Any]]:
+    """The listing contract: one record per dated entry, in the listing's order."""
+    return [entry_record(e, listing.now, listing.status_of(e)) for e in listing.entries]
+
+
+def render(listing: Listing, options: RenderOptions) -> str:
+    """``--format json``: one array, exactly what ``--json`` prints."""
+    return dumps(listing_records(listing)) + "\n"

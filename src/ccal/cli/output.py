@@ -1,0 +1,85 @@
+"""Where rendered text goes (stdout or an atomically written file) and which renderer makes it.
+
+Shared by ``export`` and the reading commands' ``--format``, so every command writes each format
+the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ccal.errors import CcalError, UsageProblem
+
+if TYPE_CHECKING:
+    from ccal.catalog import Item
+    from ccal.cli.options import FormatChoice
+    from ccal.query import Status
+    from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
+
+
+def chosen_format(json_output: bool, output_format: FormatChoice | None) -> str | None:
+    """The format asked for (``--json`` is ``--format json``), or None for the table."""
+    if json_output and output_format is not None and output_format.value != "json":
+        raise UsageProblem(f"use either '--json' or '--format {output_format.value}', not both")
+    if json_output:
+        return "json"
+    return output_format.value if output_format is not None else None
+
+
+def is_json(fmt: str) -> bool:
+    """Whether ``fmt`` carries the JSON contract (and so can print whole opportunities)."""
+    from ccal.render.formats import JSON_FORMATS
+
+    return fmt in JSON_FORMATS
+
+
+def emit(text: str, output: Path | None = None) -> None:
+    """Write to stdout, or replace ``output`` atomically (``-`` means stdout)."""
+    data = text.encode("utf-8")
+    if output is None or str(output) == "-":
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stream (some test harnesses)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        sys.stdout.flush()
+        stream.write(data)
+        stream.flush()
+        return
+    from ccal.store import atomic_write
+
+    try:
+        atomic_write(Path(output), data)
+    except OSError as exc:
+        raise CcalError(f"cannot write '{output}': {exc.strerror or exc}") from None
+
+
+def emit_listing(
+    listing: Listing, fmt: str, output: Path | None = None, options: RenderOptions | None = None
+) -> None:
+    """Render dated entries in ``fmt`` and write them."""
+    from ccal.render.formats import RenderOptions, renderer
+
+    emit(renderer(fmt)(listing, options or RenderOptions()), output)
+
+
+def item_records(
+    items: list[Item], now: Any, statuses: dict[tuple[str, int], Status]
+) -> list[dict[str, Any]]:
+    from ccal.render.json import item_record
+
+    return [item_record(item, now, statuses) for item in items]
+
+
+def emit_items(records: list[dict[str, Any]] | dict[str, Any], fmt: str) -> None:
+    """Whole opportunities (``list``, ``show``) in a JSON format: an array/object, or lines."""
+    from ccal.render.json import dumps
+    from ccal.render.ndjson import lines
+
+    if fmt == "ndjson":
+        emit(lines(records if isinstance(records, list) else [records]))
+    else:
+        emit(dumps(records) + "\n")

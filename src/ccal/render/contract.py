@@ -1,0 +1,69 @@
+"""The JSON listing contract as pydantic models: the source of ``schema/listing.schema.json``.
+
+``render/json.py`` builds the records; these models describe them, so the committed JSON Schema is
+generated rather than hand-written, and a test checks that real output validates against it.
+Regenerate with ``python -m ccal.render.contract > schema/listing.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from ccal.models import Kind
+
+
+class EntryRecord(BaseModel):
+    """One dated entry of a listing (``ccal upcoming --json``, ``ccal export --format json``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="The opportunity's id (a slug).")
+    kind: Kind
+    title: str
+    label: str = Field(description="What this date is, e.g. 'Cut-off 2'.")
+    at: str = Field(
+        description="RFC 3339 instant with the entry's own UTC offset; for an all-day entry, "
+        "the last second of its day.",
+        json_schema_extra={"format": "date-time"},
+    )
+    end: str | None = Field(
+        description="End of a range (RFC 3339), or null.",
+        json_schema_extra={"format": "date-time"},
+    )
+    all_day: bool
+    timezone: str = Field(description="IANA zone of the entry, e.g. 'Europe/Brussels'.")
+    seconds_left: int = Field(description="Seconds from 'now' to 'at'; negative once passed.")
+    status: Literal["passed", "next", "upcoming"]
+    tentative: bool
+    source: str | None = Field(description="Where this date was read (http(s) URL), or null.")
+    url: str | None
+    tags: list[str]
+    organiser: str | None
+    location: str | None
+
+
+# No field has a default, so the schema lists every key as required: the output always has all.
+LISTING = TypeAdapter(list[EntryRecord])
+
+
+def listing_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of a whole listing: an array of entry records."""
+    schema = LISTING.json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ccal listing",
+        "description": "Output of 'ccal export --format json' and of '--json' on upcoming, "
+        "'list --dates' and deadlines; each ndjson line is one item of this array.",
+        **schema,
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(listing_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    print(schema_text(), end="")

@@ -1,0 +1,63 @@
+"""``--format csv``: RFC 4180 rows with the JSON contract's fields, safe to open in a spreadsheet.
+
+Titles and labels come from files other people wrote, so any text cell that a spreadsheet would
+read as a formula (OWASP "CSV injection": a leading ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) is prefixed with ``'``, which spreadsheets show as text. Numbers and booleans that ccal
+itself produces are written as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any
+
+from ccal.render.json import entry_record
+
+if TYPE_CHECKING:
+    from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
+
+# A byte-order mark lets Excel recognise UTF-8 (accents intact on a double-click); every CSV
+# reader that knows UTF-8 ("utf-8-sig" in Python) skips it.
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TAG_SEPARATOR = ";"
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would never evaluate: formula-like cells get a leading apostrophe.
+
+    Leading spaces are looked through, since some spreadsheets trim them before evaluating.
+    """
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return neutralise(TAG_SEPARATOR.join(str(v) for v in value))
+    return neutralise(str(value))
+
+
+def header() -> list[str]:
+    """The column names: the keys of the JSON listing contract, in the same order."""
+    from ccal.render.contract import EntryRecord
+
+    return list(EntryRecord.model_fields)
+
+
+def render(listing: Listing, options: RenderOptions) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    columns = header()
+    writer.writerow(columns)
+    for entry in listing.entries:
+        record = entry_record(entry, listing.now, listing.status_of(entry))
+        writer.writerow([cell(record[name]) for name in columns])
+    return BOM + buffer.getvalue()

@@ -1,0 +1,46 @@
+"""The export formats: one renderer module per format, all behind one small interface.
+
+A renderer is a function ``render(listing, options) -> str`` in its own module; this registry
+maps each ``--format`` value to that module so the CLI never imports a format it does not use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ccal.render import Listing
+
+Group = Literal["month", "kind"]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Choices that only some formats use; the others ignore them."""
+
+    alarms: tuple[timedelta, ...] = ()  # ics: one VALARM this long before each date
+    group: Group = "month"  # md: headings by month or by kind
+
+
+Renderer = Callable[["Listing", RenderOptions], str]
+
+# --format value -> module that defines ``render``; tests check this covers every choice.
+RENDERERS: dict[str, str] = {
+    "json": "ccal.render.json",
+    "ndjson": "ccal.render.ndjson",
+    "csv": "ccal.render.csv",
+    "ics": "ccal.render.ics",
+    "md": "ccal.render.markdown",
+}
+
+# Formats whose records are the JSON contract (they can also carry whole opportunities).
+JSON_FORMATS = frozenset({"json", "ndjson"})
+
+
+def renderer(name: str) -> Renderer:
+    """The ``render`` function of format ``name`` (imported only now: formats load lazily)."""
+    return importlib.import_module(RENDERERS[name]).render

@@ -1,0 +1,122 @@
+"""``--format ics``: RFC 5545 via the ``icalendar`` library, for real calendar clients.
+
+Each dated entry becomes one VEVENT whose UID depends only on the opportunity id and the entry's
+label, so importing an updated export updates events instead of duplicating them. Times keep the
+entry's own zone (TZID plus a generated VTIMEZONE), so 18:00 Brussels stays 18:00 Brussels in any
+calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 wants.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, timedelta
+from typing import TYPE_CHECKING
+
+from ccal import __version__
+from ccal.catalog import Entry
+from ccal.query import fold
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+    from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
+
+PRODID = f"-//ccal//ccal {__version__}//EN"
+UID_DOMAIN = "ccal"
+
+
+def uid(entry: Entry) -> str:
+    """``clusters-meet-regions.cut-off-2@ccal``: stable across exports and filters.
+
+    Built from the label rather than the position, so inserting an earlier date or moving a
+    deadline keeps every UID; a label repeated within one opportunity gets ``-2``, ``-3``…
+    """
+    slug = _slug(entry.label)
+    labels = [_slug(d.label) for d in entry.opportunity.dates[: entry.position + 1]]
+    repeat = labels.count(slug)
+    suffix = f"-{repeat}" if repeat > 1 else ""
+    return f"{entry.opportunity.id}.{slug}{suffix}@{UID_DOMAIN}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "date"
+
+
+def summary(entry: Entry) -> str:
+    """The title and the label (once, when they say the same), marked when tentative."""
+    title = entry.opportunity.title
+    text = title if fold(entry.label) == fold(title) else f"{title}: {entry.label}"
+    return f"{text} (tentative)" if entry.tentative else text
+
+
+def description(entry: Entry) -> str:
+    opportunity = entry.opportunity
+    parts = [
+        opportunity.summary,
+        f"Organiser: {opportunity.organiser}" if opportunity.organiser else None,
+        f"Source: {entry.source}" if entry.source else None,
+        "Tentative date: check the source before relying on it." if entry.tentative else None,
+    ]
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def event(entry: Entry, options: RenderOptions, stamp) -> Event:
+    from icalendar import Alarm, Event
+
+    opportunity = entry.opportunity
+    vevent = Event()
+    vevent.add("uid", uid(entry))
+    vevent.add("dtstamp", stamp)
+    vevent.add("summary", summary(entry))
+    if entry.all_day:
+        first = entry.at.date()
+        last = (entry.end or entry.at).date()
+        vevent.add("dtstart", first)
+        vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
+    else:
+        vevent.add("dtstart", entry.at)
+        if entry.end is not None and entry.end > entry.at:
+            vevent.add("dtend", entry.end)
+    text = description(entry)
+    if text:
+        vevent.add("description", text)
+    if opportunity.location:
+        vevent.add("location", opportunity.location)
+    if opportunity.url:
+        vevent.add("url", opportunity.url)
+    vevent.add("categories", [*opportunity.tags, opportunity.kind])
+    vevent.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
+    # A deadline is a reminder, not a meeting: it must not mark the user as busy.
+    vevent.add("transp", "TRANSPARENT")
+    # A one-day deadline lasts until its day ends, so the alarm counts back from the end.
+    related = "END" if entry.all_day and entry.end is None else "START"
+    for before in options.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary(entry))
+        alarm.add("trigger", -before, parameters={"RELATED": related})
+        vevent.add_component(alarm)
+    return vevent
+
+
+def render(listing: Listing, options: RenderOptions) -> str:
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "ccal")
+    # DTSTAMP is the moment asked about, so an export with a pinned --as-of is reproducible.
+    stamp = listing.now.astimezone(UTC)
+    for entry in listing.entries:
+        calendar.add_component(event(entry, options, stamp))
+    if listing.entries:
+        # Only the years the entries need: a VTIMEZONE from 1970 to 2038 would dwarf the events.
+        days = [e.at.date() for e in listing.entries] + [e.due.date() for e in listing.entries]
+        calendar.add_missing_timezones(
+            first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
+        )
+    return calendar.to_ical().decode("utf-8")

@@ -1,0 +1,99 @@
+"""``--format md``: a digest to paste into a newsletter, grouped by month (or by kind).
+
+Text from data files is escaped so a title cannot inject a link, an image, HTML or a heading;
+only the opportunity's own http(s) URL becomes a link.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from ccal.catalog import Entry
+from ccal.clock import countdown_text, seconds_between, zone_label
+from ccal.models import KINDS
+from ccal.query import fold
+from ccal.render.timefmt import moment_text, when_text
+
+if TYPE_CHECKING:
+    from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
+
+# Characters that start inline markup wherever they stand: emphasis, code, links, images, HTML,
+# entities, GFM strikethrough and tables. Block markup (``#``, ``-``, ``1.``) only counts at the
+# start of a line, and data text never starts one: each entry is one line opened by ``- **``.
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+# GFM also turns bare ``http://…`` and ``www.…`` into links; an escaped character breaks that.
+_BARE_LINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=\bwww)\.")
+_KIND_HEADINGS = {"talk": "Talks", "call": "Calls", "event": "Events", "survey": "Surveys"}
+
+
+def escape(text: str) -> str:
+    """Plain text that renders as itself: no links, HTML, emphasis or line breaks."""
+    one_line = " ".join(text.split())
+    return _BARE_LINK.sub(lambda m: "\\" + m.group(0), _INLINE.sub(r"\\\1", one_line))
+
+
+def link_target(url: str | None) -> str | None:
+    """A URL fit for ``[text](…)``, or None: only http(s), with risky characters percent-encoded."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url, safe="/:?#[]@!$&*+,;=%~.-_")
+
+
+def countdown(entry: Entry, now: datetime) -> str:
+    if entry.end is not None and entry.at <= now <= entry.end:
+        return f"under way, ends {countdown_text(seconds_between(now, entry.end))}"
+    if entry.is_passed(now):
+        return f"passed {countdown_text(seconds_between(now, entry.due))}"
+    return countdown_text(seconds_between(now, entry.at))
+
+
+def line(entry: Entry, now: datetime, zone: tzinfo) -> str:
+    """``- **Fri 29 Jul 2022 18:00 CEST** · [Title](url) · Cut-off 1 · in 58 days``"""
+    opportunity = entry.opportunity
+    title = escape(opportunity.title)
+    target = link_target(opportunity.url)
+    parts = [f"**{escape(when_text(entry, zone))}**", f"[{title}]({target})" if target else title]
+    if fold(entry.label) != fold(opportunity.title):
+        parts.append(escape(entry.label))
+    parts.append(countdown(entry, now))
+    if entry.tentative:
+        parts.append("*tentative*")
+    return "- " + " · ".join(parts)
+
+
+def month_of(entry: Entry, zone: tzinfo) -> str:
+    """The month heading; all-day entries keep their own calendar day, as in ``when_text``."""
+    moment = entry.at if entry.all_day else entry.at.astimezone(zone)
+    return f"{moment:%B %Y}"
+
+
+def render(listing: Listing, options: RenderOptions) -> str:
+    zone, now = listing.display_zone, listing.now
+    groups: dict[str, list[Entry]] = {}
+    if options.group == "kind":
+        for kind in KINDS:
+            chosen = [e for e in listing.entries if e.opportunity.kind == kind]
+            groups[_KIND_HEADINGS[kind]] = chosen
+    else:
+        for entry in listing.entries:
+            groups.setdefault(month_of(entry, zone), []).append(entry)
+    out = [
+        "# Dates",
+        "",
+        f"As of {moment_text(now, zone)}; times in {escape(zone_label(zone))}.",
+        "",
+    ]
+    if not listing.entries:
+        out += ["Nothing to show.", ""]
+    for heading, entries in groups.items():
+        if not entries:
+            continue
+        out += [f"## {heading}", "", *(line(e, now, zone) for e in entries), ""]
+    return "\n".join(out)
