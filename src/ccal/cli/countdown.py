@@ -89,12 +89,13 @@ def countdown(
         candidates = [e for e in catalog.entries() if filters.matches(e.opportunity, (e.label,))]
     target = next_deadline(candidates, session.now)
     if target is None:
-        from ccal.render.timefmt import moment_text
+        from ccal.render.timefmt import day_text
 
+        # No clock time in this message: the error printer takes "HH:MM" for a file location.
         whose = f"for '{opportunity_id}'" if opportunity_id else "matching"
         raise LookupFailed(
-            f"no deadline {whose} is ahead as of {moment_text(session.now, session.zone)} "
-            "(try --as-of or 'ccal list --all')"
+            f"no deadline {whose} is ahead as of {day_text(session.now.astimezone(session.zone))}"
+            " (try --as-of or 'ccal list --all')"
         )
     if once or not stdout_is_terminal():
         print(countdown_line(target, session.now, session.zone))
