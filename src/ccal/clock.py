@@ -331,3 +331,45 @@ def _span_text(seconds: int) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{secs} s"
+
+
+def compact_countdown(seconds: int) -> str:
+    """``in 2 d 4 h``, ``in 3 h 5 min``, ``in 40 s``: the two largest units, for one-line views."""
+    if seconds == 0:
+        return "now"
+    days, rest = divmod(abs(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")]
+    while parts[0][0] == 0:
+        parts.pop(0)
+    shown = [f"{amount} {unit}" for amount, unit in parts[:2] if amount]
+    span = " ".join(shown)
+    return f"in {span}" if seconds > 0 else f"{span} ago"
+
+
+def dhms_text(seconds: int) -> str:
+    """``2 d 4 h 0 min 5 s``, ``30 s``: every unit from the largest non-zero one down to seconds.
+
+    The live countdown ticks every second, so seconds are always shown; leading zero units are
+    dropped so the last minute reads ``30 s`` rather than ``0 d 0 h 0 min 30 s``.
+    """
+    days, rest = divmod(abs(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "d"), (hours, "h"), (minutes, "min"), (secs, "s")]
+    while len(parts) > 1 and parts[0][0] == 0:
+        parts.pop(0)
+    return " ".join(f"{amount} {unit}" for amount, unit in parts)
+
+
+def zone_city(zone: tzinfo) -> str:
+    """A short place name for a zone: ``Brussels`` for Europe/Brussels, ``New York``, ``UTC``.
+
+    People say "18:00 Brussels", not "18:00 Europe/Brussels"; zones without an IANA key (a
+    fixed offset) fall back to their abbreviation.
+    """
+    key = getattr(zone, "key", None)
+    if key:
+        return key.rsplit("/", 1)[-1].replace("_", " ")
+    return zone_label(zone)

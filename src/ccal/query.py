@@ -164,3 +164,20 @@ def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters())
     """The most recent entry that has passed: what to tell a user when nothing is upcoming."""
     passed = [e for e in catalog.entries() if e.is_passed(now) and filters.matches(e.opportunity)]
     return max(passed, key=lambda e: (e.due.timestamp(), e.opportunity.id), default=None)
+
+
+def deadlines_ahead(entries: Iterable[Entry], now: datetime) -> list[Entry]:
+    """Entries whose moment (``at``) is still ahead or exactly now, soonest first.
+
+    A countdown runs to ``at``: an event that has started is no longer counted down to, even
+    while it runs. At the very second of a deadline it is still due ("now"), as ``is_passed``.
+    """
+    return sorted(
+        (e for e in entries if e.at.astimezone(UTC) >= now.astimezone(UTC)), key=Entry.sort_key
+    )
+
+
+def next_deadline(entries: Iterable[Entry], now: datetime) -> Entry | None:
+    """The soonest entry still ahead of ``now``: what ``ccal countdown`` counts down to."""
+    ahead = deadlines_ahead(entries, now)
+    return ahead[0] if ahead else None

@@ -11,6 +11,7 @@ from ccal.cli.options import (
     AllOpt,
     AsOfOpt,
     DataOpt,
+    ExitStatusOpt,
     FormatOpt,
     FromOpt,
     IdArg,
@@ -45,6 +46,7 @@ def upcoming(
     within: WithinOpt = None,
     until: UntilOpt = None,
     limit: LimitOpt = None,
+    exit_status: ExitStatusOpt = False,
     json_output: JsonOpt = False,
     output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -54,6 +56,7 @@ def upcoming(
     """What is coming next, soonest first, with a countdown.
 
     Example: ccal upcoming --as-of 2022-06-01 --within 90d
+    (ccal upcoming --within 2d --exit-status >/dev/null && notify-send ... in cron)
     """
     from ccal.query import latest_passed, select_entries, statuses
     from ccal.render import Listing
@@ -67,7 +70,7 @@ def upcoming(
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     if fmt:
         emit_listing(listing, fmt)
-        return
+        return _exit_status(exit_status, entries)
     from ccal.render import table
 
     console = table.make_console()
@@ -80,6 +83,13 @@ def upcoming(
         console.print(
             table.nothing_upcoming(latest, session.now, session.zone, window.end is not None)
         )
+    return _exit_status(exit_status, entries)
+
+
+def _exit_status(wanted: bool, entries: list) -> None:
+    """With --exit-status, nothing found is exit 1, as grep does, so cron can chain on it."""
+    if wanted and not entries:
+        raise typer.Exit(1)
 
 
 @app.command("list")

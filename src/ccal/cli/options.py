@@ -151,6 +151,13 @@ LimitOpt = Annotated[
 ]
 PastOpt = Annotated[bool, typer.Option("--past", help="Only what has passed.")]
 AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Past and upcoming.")]
+ExitStatusOpt = Annotated[
+    bool,
+    typer.Option(
+        "--exit-status",
+        help="Exit 1 when nothing is due (like grep), 0 otherwise: for cron and scripts.",
+    ),
+]
 
 
 # --- turning option values into core values ---------------------------------------------------

@@ -11,10 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ccal.catalog import Entry, Item
-from ccal.clock import countdown_text, seconds_between, zone_label
+from ccal.clock import countdown_text, seconds_between, system_zone, zone_label
 from ccal.query import next_entry
 from ccal.render import Listing
-from ccal.render.timefmt import moment_text, when_text
+from ccal.render.timefmt import moment_text, when_both
 
 _SOON = 3 * 86400
 _FORTNIGHT = 14 * 86400
@@ -43,8 +43,25 @@ def _label(entry: Entry) -> Text:
     return text
 
 
-def heading(what: str, now: datetime, zone: tzinfo) -> str:
-    return f"{what} as of {moment_text(now, zone)} · times in {zone_label(zone)}"
+def heading(what: str, now: datetime, zone: tzinfo, system: tzinfo | None = None) -> str:
+    """The table title: the moment asked about and the display zone, flagged when it is not the
+    computer's own zone (``--tz``/``CCAL_TZ``), so nobody reads the times as local ones."""
+    shown = zone_label(zone)
+    title = f"{what} as of {moment_text(now, zone)} · times in {shown}"
+    here = zone_label(system if system is not None else system_zone())
+    if _same_zone_name(here, shown):
+        return title
+    return f"{title} (not this computer's zone, {here})"
+
+
+_UTC_NAMES = {"UTC", "UCT", "GMT", "Universal", "Zulu", "Greenwich"}
+
+
+def _same_zone_name(one: str, other: str) -> bool:
+    """``UTC`` and ``Etc/UTC`` are one zone under two names; other aliases are rare enough."""
+    names = [name.removeprefix("Etc/") for name in (one, other)]
+    names = ["UTC" if name in _UTC_NAMES else name for name in names]
+    return names[0] == names[1]
 
 
 def _table(title: str | None = None) -> Table:
@@ -69,7 +86,9 @@ def upcoming_table(listing: Listing, title: str) -> Table:
     table.add_column("What", ratio=1, overflow="fold")
     for entry in listing.entries:
         table.add_row(
-            when_text(entry, listing.display_zone), _countdown(entry, listing.now), _what(entry)
+            when_both(entry, listing.display_zone, "\n"),
+            _countdown(entry, listing.now),
+            _what(entry),
         )
     return table
 
@@ -88,7 +107,7 @@ def dates_table(listing: Listing, title: str | None = None) -> Table:
         status = listing.status_of(entry)
         table.add_row(
             Text(status, style=_STATUS_STYLE[status]),
-            when_text(entry, listing.display_zone),
+            when_both(entry, listing.display_zone, "\n"),
             _countdown(entry, listing.now),
             _label(entry),
         )
@@ -117,11 +136,11 @@ def _next_or_latest(item: Item, now: datetime, zone: tzinfo) -> Text:
     upcoming = next_entry(item, now)
     if upcoming is not None:
         left = countdown_text(seconds_between(now, upcoming.at))
-        return Text(f"{when_text(upcoming, zone)} · {left}")
+        return Text(f"{when_both(upcoming, zone)} · {left}")
     if not item.entries:
         return Text("no dates", style="dim")
     latest = max(item.entries, key=lambda e: e.due.timestamp())
-    return Text(f"passed {when_text(latest, zone)}", style="dim")
+    return Text(f"passed {when_both(latest, zone)}", style="dim")
 
 
 def item_view(item: Item, listing: Listing) -> list:
@@ -163,7 +182,7 @@ def nothing_upcoming(latest: Entry | None, now: datetime, zone: tzinfo, windowed
         ago = countdown_text(seconds_between(now, latest.due))
         text.append(
             f"\nThe latest entry passed {ago}: {latest.opportunity.title} — {latest.label} "
-            f"({when_text(latest, zone)}).",
+            f"({when_both(latest, zone)}).",
         )
     text.append(
         "\nLook at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01), "

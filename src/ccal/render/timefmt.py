@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
+from ccal.clock import zone_city
 
 
 def moment_text(moment: datetime, zone: tzinfo) -> str:
@@ -38,3 +39,60 @@ def when_text(entry: Entry, zone: tzinfo) -> str:
     if start.date() == end.date():
         return f"{start:%a} {start.day} {start:%b %Y %H:%M}–{end:%H:%M} {end.tzname()}"
     return f"{moment_text(start, zone)} – {moment_text(end, zone)}"
+
+
+# --- two clocks: the entry's own zone next to the display zone ---------------------------------
+
+
+def same_clock(moment: datetime, zone: tzinfo, other: tzinfo) -> bool:
+    """True when both zones read the same wall-clock time at ``moment`` (one clock is enough)."""
+    return moment.astimezone(zone).utcoffset() == moment.astimezone(other).utcoffset()
+
+
+def two_clocks(moment: datetime, own: tzinfo, display: tzinfo, *, dated: bool = False) -> str:
+    """``18:00 Brussels · 17:00 London``: the entry's zone first, the display zone when it differs.
+
+    With ``dated`` the first clock carries its date; the second names its day only when the
+    display zone is already on another day, so a Tokyo morning reads as the evening before.
+    """
+    mine = moment.astimezone(own)
+    first = f"{mine:%H:%M} {zone_city(own)}"
+    if dated:
+        first = f"{day_text(mine)} {first}"
+    if same_clock(moment, own, display):
+        return first
+    theirs = moment.astimezone(display)
+    day = f"{theirs:%a} {theirs.day} {theirs:%b} " if theirs.date() != mine.date() else ""
+    return f"{first} · {day}{theirs:%H:%M} {zone_city(display)}"
+
+
+def deadline_clocks(entry: Entry, display: tzinfo, *, dated: bool = False) -> str:
+    """When an entry is due, on both clocks; an all-day entry says until when its day lasts."""
+    if not entry.all_day:
+        return two_clocks(entry.at, entry.zone, display, dated=dated)
+    until = two_clocks(entry.at, entry.zone, display)
+    day = f"{day_text(entry.at)}, " if dated else ""
+    return f"{day}all day, until {until}"
+
+
+def when_both(entry: Entry, display: tzinfo, sep: str = " · ") -> str:
+    """``when_text`` in the display zone, plus the entry's own clock when that reads otherwise.
+
+    Tables use this so nobody mistakes 18:00 CEST for their local 18:00: ``Fri 29 Jul 2022
+    17:00 BST · 18:00 Brussels``. All-day entries are days of their own zone, so they name that
+    zone and say when the day ends on the display clock. Tables pass ``sep="\n"`` to keep the
+    column narrow.
+    """
+    text = when_text(entry, display)
+    if same_clock(entry.at, entry.zone, display):
+        return text
+    if entry.all_day:
+        ends = entry.due.astimezone(display)
+        return f"{text} in {zone_city(entry.zone)}{sep}ends {ends:%H:%M} {ends.tzname()}"
+    mine = entry.at.astimezone(entry.zone)
+    theirs = entry.at.astimezone(display)
+    day = f"{mine:%a} {mine.day} {mine:%b} " if mine.date() != theirs.date() else ""
+    own = f"{mine:%H:%M}"
+    if entry.end is not None and entry.end.astimezone(entry.zone).date() == mine.date():
+        own += f"–{entry.end.astimezone(entry.zone):%H:%M}"
+    return f"{text}{sep}{day}{own} {zone_city(entry.zone)}"

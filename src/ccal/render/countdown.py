@@ -1,0 +1,80 @@
+"""The countdown to the next deadline: its one-line form and the frames of the live view.
+
+Standard library only. The live view is a sequence of frames driven by an injected clock and
+sleeper, so tests run it on a fake clock without sleeping; ``render/live.py`` draws them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from ccal.catalog import Entry
+from ccal.clock import dhms_text, seconds_between
+from ccal.render.timefmt import deadline_clocks
+
+Clock = Callable[[], datetime]
+Sleeper = Callable[[float], None]
+NextAfter = Callable[[datetime], Entry | None]
+
+
+def left_text(entry: Entry, now: datetime) -> str:
+    """``in 2 d 4 h 0 min 5 s``, ``due now`` at the very second, ``passed`` after it."""
+    seconds = seconds_between(now, entry.at)
+    if seconds > 0:
+        return f"in {dhms_text(seconds)}"
+    return "due now" if seconds == 0 else f"passed {dhms_text(seconds)} ago"
+
+
+def label_text(entry: Entry) -> str:
+    if entry.tentative and "tbc" not in entry.label.casefold():
+        return f"{entry.label} (tbc)"
+    return entry.label
+
+
+def countdown_line(entry: Entry, now: datetime, display: tzinfo) -> str:
+    """``in 30 s · Cut-off 1 · Summer Call · Fri 29 Jul 2022 18:00 Brussels · 17:00 London``."""
+    return " · ".join(
+        [
+            left_text(entry, now),
+            label_text(entry),
+            entry.opportunity.title,
+            deadline_clocks(entry, display, dated=True),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the live view shows at one tick: the deadline counted down to, and the last one that
+    passed while the view was open (so the user sees it go by rather than vanish)."""
+
+    now: datetime
+    target: Entry | None
+    passed: Entry | None = None
+
+
+def frames(next_after: NextAfter, clock: Clock, sleep: Sleeper) -> Iterator[Frame]:
+    """One frame per second until nothing is ahead; a deadline that passes gives way to the next.
+
+    ``next_after(now)`` picks the deadline to count down to (see ``query.next_deadline``).
+    The caller stops early by closing the iterator (Ctrl-C, a limit in tests).
+    """
+    now = clock()
+    target = next_after(now)
+    passed: Entry | None = None
+    while True:
+        if target is not None and now > target.at:
+            passed = target
+            target = next_after(now)
+        yield Frame(now, target, passed)
+        if target is None:
+            return
+        sleep(_to_next_second(now))
+        now = clock()
+
+
+def _to_next_second(now: datetime) -> float:
+    """Sleep to the next whole second so the seconds digit changes on time and never skips."""
+    return 1.0 - now.microsecond / 1_000_000 if now.microsecond else 1.0

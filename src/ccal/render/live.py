@@ -1,0 +1,52 @@
+"""The live countdown on a terminal: Rich Live redrawn once a second until done or Ctrl-C."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import tzinfo
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from ccal.render.countdown import Frame, label_text, left_text
+from ccal.render.timefmt import deadline_clocks
+
+
+def frame_view(frame: Frame, display: tzinfo) -> Panel:
+    """Title, label, both clocks and the countdown; a notice when a deadline has just gone by."""
+    parts: list = []
+    if frame.passed is not None:
+        gone = frame.passed
+        parts.append(
+            Text(
+                f"✓ {label_text(gone)} of {gone.opportunity.title} passed at "
+                f"{deadline_clocks(gone, display)}",
+                style="dim",
+            )
+        )
+    target = frame.target
+    if target is None:
+        parts.append(Text("Nothing else ahead."))
+        return Panel(Group(*parts), title="ccal countdown", title_align="left")
+    if parts:
+        parts.append(Text("Next:", style="dim"))
+    parts.append(Text(target.opportunity.title, style="bold"))
+    parts.append(Text(label_text(target)))
+    parts.append(Text(deadline_clocks(target, display, dated=True)))
+    parts.append(Text(left_text(target, frame.now), style="bold yellow"))
+    parts.append(Text("Ctrl-C to stop", style="dim"))
+    return Panel(Group(*parts), title="ccal countdown", title_align="left")
+
+
+def show_live(console: Console, ticks: Iterable[Frame], display: tzinfo) -> None:
+    """Draw each frame in place; Ctrl-C ends the view quietly (the caller exits 0)."""
+    from rich.live import Live
+
+    try:
+        # auto_refresh=False: redraw exactly once per frame, from this thread, no timer thread.
+        with Live(console=console, auto_refresh=False, transient=False) as live:
+            for frame in ticks:
+                live.update(frame_view(frame, display), refresh=True)
+    except KeyboardInterrupt:
+        console.print()

@@ -1,0 +1,35 @@
+"""The compact reminder form: one plain line per entry for prompts, status bars and e-mails.
+
+Standard library only (no Rich), so a fast start-up path can reuse it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+
+from ccal.catalog import Entry
+from ccal.clock import compact_countdown, seconds_between
+from ccal.render.timefmt import deadline_clocks
+
+
+def when_left(entry: Entry, now: datetime) -> str:
+    """``in 2 d 4 h``; ``on now, ends in 3 h`` for an event that has started but not ended."""
+    seconds = seconds_between(now, entry.at)
+    if seconds < 0 and entry.end is not None and not entry.is_passed(now):
+        return f"on now, ends {compact_countdown(seconds_between(now, entry.end))}"
+    return compact_countdown(seconds)
+
+
+def remind_line(entry: Entry, now: datetime, display: tzinfo) -> str:
+    """``in 2 d 4 h · Cut-off 3 · Clusters meet Regions · 18:00 Brussels · 17:00 London``."""
+    label = entry.label
+    if entry.tentative and "tbc" not in label.casefold():
+        label += " (tbc)"
+    parts = [when_left(entry, now), label, entry.opportunity.title]
+    parts.append(deadline_clocks(entry, display))
+    return " · ".join(parts)
+
+
+def remind_lines(entries: Iterable[Entry], now: datetime, display: tzinfo) -> list[str]:
+    return [remind_line(entry, now, display) for entry in entries]

@@ -1,0 +1,248 @@
+"""Black-box tests of countdown, remind and upcoming --exit-status on small fixture files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+import ccal.cli.countdown as countdown_cli
+from tests.conftest import DATA
+
+FIXTURE = str(DATA / "fixture.toml")
+CLOSE = str(DATA / "countdown.toml")
+
+
+# --- countdown: one line off a terminal -----------------------------------------------------
+
+
+def test_countdown_shows_30_seconds_to_the_first_cut_off(ccal):
+    result = ccal("countdown", "--data", FIXTURE, "--as-of", "2022-07-29 17:59:30", "--tz",
+                  "Europe/Brussels")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ("in 30 s · Cut-off 1 · Summer Call · Fri 29 Jul 2022 18:00 Brussels\n")
+
+
+def test_countdown_shows_both_clocks_when_the_display_zone_differs(ccal):
+    result = ccal("countdown", "--data", FIXTURE, "--as-of", "2022-07-29 16:59:30", "--tz",
+                  "Europe/London")  # fmt: skip
+    assert result.stdout == (
+        "in 30 s · Cut-off 1 · Summer Call · Fri 29 Jul 2022 18:00 Brussels · 17:00 London\n"
+    )
+
+
+def test_once_prints_the_same_single_line(ccal):
+    args = ["countdown", "summer-call", "--data", FIXTURE, "--as-of", "2022-07-30"]
+    plain, once = ccal(*args), ccal(*args, "--once")
+    assert plain.stdout == once.stdout
+    assert once.stdout.count("\n") == 1
+    assert once.stdout.startswith("in 125 d 17 h 0 min 0 s · Cut-off 2 · Summer Call · ")
+
+
+def test_countdown_filters_choose_what_to_count_down_to(ccal):
+    result = ccal("countdown", "--kind", "talk", "--data", FIXTURE, "--as-of", "2022-06-01")
+    assert " · Talk · Morning talk in Tokyo · Wed 7 Sep 2022 09:00 Tokyo · 00:00 UTC" in (
+        result.stdout
+    )
+
+
+def test_countdown_with_nothing_ahead_is_exit_1_with_one_line(ccal):
+    result = ccal("countdown", "summer-call", "--data", FIXTURE, "--as-of", "2024-01-01")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("ccal: no deadline for 'summer-call' is ahead as of")
+    assert result.stderr.count("\n") == 1
+
+
+def test_countdown_unknown_id_is_exit_1(ccal):
+    result = ccal("countdown", "sumer-call", "--data", FIXTURE)
+    assert result.exit_code == 1
+    assert "did you mean 'summer-call'" in result.stderr
+
+
+# --- countdown: live on a (pretended) terminal, on a fake clock -----------------------------
+
+
+class FakeTicker:
+    """Stands in for ``ticker``: a clock that moves only when slept, optionally a Ctrl-C."""
+
+    def __init__(self, interrupt_after: int | None = None) -> None:
+        self.interrupt_after = interrupt_after
+        self.sleeps = 0
+
+    def __call__(self, start):
+        self.now = start
+
+        def clock():
+            return self.now
+
+        def sleep(seconds):
+            if self.interrupt_after is not None and self.sleeps >= self.interrupt_after:
+                raise KeyboardInterrupt
+            self.sleeps += 1
+            self.now += timedelta(seconds=seconds)
+
+        return clock, sleep
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    monkeypatch.setattr(countdown_cli, "stdout_is_terminal", lambda: True)
+
+    def install(ticker: FakeTicker) -> FakeTicker:
+        monkeypatch.setattr(countdown_cli, "ticker", ticker)
+        return ticker
+
+    return install
+
+
+def test_live_view_runs_until_nothing_is_ahead(ccal, terminal):
+    ticker = terminal(FakeTicker())
+    result = ccal("countdown", "close-call", "--data", CLOSE, "--as-of", "2022-10-28 17:59:58",
+                  "--tz", "Europe/Brussels")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert ticker.sleeps == 6  # 17:59:58 … 18:00:04, one frame a second, no real sleeping
+    assert "Cut-off B of Close Call passed at 18:00 Brussels" in result.stdout
+    assert "Nothing else ahead." in result.stdout
+
+
+def test_ctrl_c_in_the_live_view_exits_0_without_a_traceback(ccal, terminal):
+    terminal(FakeTicker(interrupt_after=3))
+    result = ccal("countdown", "--data", CLOSE, "--as-of", "2022-10-01")
+    assert result.exit_code == 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr == ""
+
+
+def test_once_wins_over_a_terminal(ccal, terminal):
+    ticker = terminal(FakeTicker())
+    result = ccal("countdown", "--once", "--data", CLOSE, "--as-of", "2022-10-28 17:00")
+    assert result.stdout.count("\n") == 1
+    assert ticker.sleeps == 0
+
+
+# --- upcoming --exit-status -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "within", "code"),
+    [("2022-07-27", "3d", 0), ("2022-07-20", "3d", 1), ("2022-07-20", "10d", 0)],
+)
+@pytest.mark.parametrize("json_flag", [(), ("--json",)])
+def test_upcoming_exit_status_is_like_grep(ccal, as_of, within, code, json_flag):
+    result = ccal("upcoming", "--data", FIXTURE, "--as-of", as_of, "--within", within,
+                  "--exit-status", *json_flag)  # fmt: skip
+    assert result.exit_code == code
+    assert result.stderr == ""
+
+
+def test_upcoming_without_exit_status_is_0_even_when_nothing_is_due(ccal):
+    result = ccal("upcoming", "--data", FIXTURE, "--as-of", "2022-07-20", "--within", "3d")
+    assert result.exit_code == 0
+    assert "Nothing upcoming" in result.stdout
+
+
+# --- remind -----------------------------------------------------------------------------------
+
+
+def test_remind_defaults_to_the_next_seven_days(ccal):
+    args = ("remind", "--data", FIXTURE, "--tz", "Europe/Brussels")
+    assert ccal(*args, "--as-of", "2022-07-23 18:00").stdout == (
+        "in 6 d · Cut-off 1 · Summer Call · 18:00 Brussels\n"
+    )
+    quiet = ccal(*args, "--as-of", "2022-07-21 18:00")
+    assert (quiet.stdout, quiet.exit_code) == ("", 0)
+    assert ccal(*args, "--as-of", "2022-07-21 18:00", "--within", "9d").stdout.startswith(
+        "in 8 d · Cut-off 1"
+    )
+
+
+def test_remind_shows_both_clocks_and_one_line_per_entry(ccal):
+    result = ccal("remind", "--data", FIXTURE, "--as-of", "2022-06-10", "--within", "14d")
+    assert result.stdout.splitlines() == [
+        "in 3 d 21 h · Expression of interest · Expression of interest · "
+        "all day, until 23:59 Brussels · 21:59 UTC",
+        "in 12 d 21 h · Workshop · Workshop in Košice · all day, until 23:59 Brussels · 21:59 UTC",
+    ]
+
+
+def test_remind_exit_status(ccal):
+    args = ("remind", "--data", FIXTURE, "--exit-status", "--within", "2d")
+    assert ccal(*args, "--as-of", "2022-07-28").exit_code == 0
+    assert ccal(*args, "--as-of", "2022-07-01").exit_code == 1
+
+
+def test_remind_json_is_the_listing_contract(ccal):
+    window = ("--data", FIXTURE, "--as-of", "2022-06-10", "--within", "14d")
+    reminded = ccal.json("remind", *window)
+    assert [r["id"] for r in reminded] == ["eoi-deadline", "kosice-workshop"]
+    assert reminded == ccal.json("upcoming", *window)
+
+
+def test_remind_until_replaces_the_default_window(ccal):
+    result = ccal("remind", "--data", FIXTURE, "--as-of", "2022-06-10", "--until", "2022-06-14")
+    assert [line.split(" · ")[1] for line in result.stdout.splitlines()] == [
+        "Expression of interest"
+    ]
+
+
+def test_remind_rejects_a_bad_window(ccal):
+    result = ccal("remind", "--data", FIXTURE, "--within", "soon")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ccal: invalid value for '--within'")
+
+
+# --- two clocks in tables ---------------------------------------------------------------------
+
+
+def test_tables_show_the_entry_clock_across_a_dst_change(ccal):
+    result = ccal("deadlines", "dst-call", "--data", CLOSE, "--as-of", "2022-10-01", "--tz",
+                  "America/New_York")  # fmt: skip
+    out = result.stdout
+    assert "Thu 27 Oct 2022 12:00 EDT" in out  # both on summer time
+    assert "Sun 30 Oct 2022 13:00 EDT" in out  # Brussels has changed, New York has not
+    assert "Fri 4 Nov 2022 13:00 EDT" in out
+    assert "Thu 10 Nov 2022 12:00 EST" in out  # both on standard time
+    assert out.count("18:00 Brussels") == 4
+
+
+def test_tables_show_one_clock_when_the_zones_agree(ccal):
+    result = ccal("deadlines", "dst-call", "--data", CLOSE, "--as-of", "2022-10-01", "--tz",
+                  "Europe/Brussels")  # fmt: skip
+    assert "Brussels" not in result.stdout.split("\n", 2)[2]  # only in the title
+
+
+def test_a_tz_other_than_the_systems_is_named_in_the_title(ccal):
+    other = ccal("upcoming", "--data", FIXTURE, "--as-of", "2022-06-01", "--tz", "Asia/Tokyo")
+    assert "times in Asia/Tokyo (not this computer's zone, UTC)" in other.stdout
+    same = ccal("upcoming", "--data", FIXTURE, "--as-of", "2022-06-01", "--tz", "UTC")
+    assert "not this computer's zone" not in same.stdout
+
+
+# --- no Rich on the script paths --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["remind"], "NO RICH"),
+        (["remind", "--json"], "NO RICH"),
+        (["upcoming", "--json"], "NO RICH"),
+        (["countdown", "--once"], "NO RICH"),
+        (["upcoming"], "RICH"),  # the control: a table does load Rich
+    ],
+)
+def test_script_paths_do_not_import_rich(args, expected):
+    code = (
+        "import sys\n"
+        "from ccal.cli import app\n"
+        "try:\n"
+        f"    app({[*args, '--data', FIXTURE, '--as-of', '2022-06-01']!r})\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print('RICH' if 'rich' in sys.modules else 'NO RICH', file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == expected, result.stderr

@@ -1,0 +1,75 @@
+"""Countdown spans and zone names (clock.py): properties over any number of seconds."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.strategies import timezones
+
+from ccal.clock import compact_countdown, dhms_text, zone_city
+from ccal.render.timefmt import two_clocks
+
+UNIT_SECONDS = {"d": 86400, "h": 3600, "min": 60, "s": 1}
+SPAN = st.integers(min_value=-(10**9), max_value=10**9)
+
+
+def total(text: str) -> int:
+    return sum(int(n) * UNIT_SECONDS[u] for n, u in re.findall(r"(\d+) (d|h|min|s)\b", text))
+
+
+@given(SPAN)
+def test_dhms_text_adds_up_to_the_seconds(seconds):
+    assert total(dhms_text(seconds)) == abs(seconds)
+    assert dhms_text(seconds).endswith(" s")
+
+
+@given(SPAN.filter(lambda s: s != 0))
+def test_compact_countdown_is_two_units_at_most_and_never_overstates(seconds):
+    text = compact_countdown(seconds)
+    assert text.startswith("in ") if seconds > 0 else text.endswith(" ago")
+    assert 1 <= len(re.findall(r"\d+", text)) <= 2
+    shown = total(text)
+    assert shown <= abs(seconds)
+    # What is left out is less than one unit below the largest shown: "2 d 4 h" is exact to
+    # the hour, "1 min 30 s" to the second.
+    largest = max(UNIT_SECONDS[u] for u in re.findall(r"\d+ (d|h|min|s)\b", text))
+    below = {86400: 3600, 3600: 60, 60: 1, 1: 1}[largest]
+    assert abs(seconds) - shown < below or (largest == 1 and shown == abs(seconds))
+
+
+def test_compact_countdown_examples():
+    assert compact_countdown(2 * 86400 + 4 * 3600 + 59) == "in 2 d 4 h"
+    assert compact_countdown(3 * 86400) == "in 3 d"
+    assert compact_countdown(3605) == "in 1 h"
+    assert compact_countdown(40) == "in 40 s"
+    assert compact_countdown(0) == "now"
+    assert compact_countdown(-90) == "1 min 30 s ago"
+    assert dhms_text(30) == "30 s"
+    assert dhms_text(86400 + 5) == "1 d 0 h 0 min 5 s"
+
+
+def test_zone_city():
+    assert zone_city(ZoneInfo("Europe/Brussels")) == "Brussels"
+    assert zone_city(ZoneInfo("America/New_York")) == "New York"
+    assert zone_city(ZoneInfo("UTC")) == "UTC"
+    assert zone_city(UTC) == "UTC"
+
+
+@given(
+    st.datetimes(min_value=datetime(1980, 1, 1), max_value=datetime(2100, 1, 1)),
+    timezones(),
+    timezones(),
+)
+def test_two_clocks_show_the_right_wall_times(naive, own, display):
+    moment = naive.replace(tzinfo=UTC)
+    text = two_clocks(moment, own, display)
+    mine, theirs = moment.astimezone(own), moment.astimezone(display)
+    assert text.startswith(f"{mine:%H:%M} {zone_city(own)}")
+    if mine.utcoffset() == theirs.utcoffset():
+        assert " · " not in text
+    else:
+        assert text.endswith(f"{theirs:%H:%M} {zone_city(display)}")
