@@ -58,7 +58,7 @@ def upcoming(
 
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until)
-    catalog = session.catalog()
+    catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
@@ -112,7 +112,7 @@ def list_(
     scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
-    catalog = session.catalog()
+    catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     status = statuses(catalog.entries(), session.now)
     if dates:
