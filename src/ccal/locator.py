@@ -24,6 +24,8 @@ class TomlLocator:
     def __init__(self, text: str) -> None:
         self.text = text
         self.places: dict[tuple, tuple[int, int]] = {}
+        self.spans: dict[tuple, tuple[int, int]] = {}  # key path → [start, end) of its value text
+        self.inline: set[tuple] = set()  # key paths that sit inside an inline table
         self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self._arrays: dict[tuple, int] = {}
         # Keep what was found on a surprise: a locator must never hide the real problem.
@@ -65,7 +67,7 @@ class TomlLocator:
             path = (*table, *key)
             self._record(path, start)
             i = self._skip_blank(i + 1)  # past "="
-            i = _advanced(i, self._value(i, path))
+            i = self._spanned(i, path)
 
     def _header(self, i: int) -> tuple[int, tuple]:
         text = self.text
@@ -109,6 +111,15 @@ class TomlLocator:
                 continue
             return i, tuple(parts)
 
+    def _spanned(self, i: int, path: tuple) -> int:
+        """Scan the value of the key at ``path`` and remember where its text is."""
+        end = _advanced(i, self._value(i, path))
+        trimmed = end
+        while trimmed > i and self.text[trimmed - 1] in " \t\r":
+            trimmed -= 1
+        self.spans.setdefault(path, (i, trimmed))
+        return end
+
     def _value(self, i: int, path: tuple) -> int:
         text = self.text
         char = text[i]
@@ -139,8 +150,9 @@ class TomlLocator:
                 start = i
                 i, key = self._key(i)
                 self._record((*path, *key), start)
+                self.inline.add((*path, *key))
                 i = self._skip_blank(i + 1)
-                i = _advanced(i, self._value(i, (*path, *key)))
+                i = self._spanned(i, (*path, *key))
         match = _SCALAR_END.search(text, i)
         return match.start() if match else len(text)
 

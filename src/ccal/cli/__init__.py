@@ -5,7 +5,7 @@ Each module registers its commands on the one app; none holds business logic or 
 
 from __future__ import annotations
 
-from ccal.cli import listing  # noqa: F401  (registers commands)
+from ccal.cli import authoring, listing  # noqa: F401  (registers commands)
 from ccal.cli.app import app
 
 __all__ = ["app", "run"]
