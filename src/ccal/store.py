@@ -76,6 +76,7 @@ def update(
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT):
+            _remove_stale_temp_files(path)
             old = read_text(path)
             new = change(old if old is not None else NEW_FILE_TEXT)
             check_text(new, path, others)
@@ -85,6 +86,13 @@ def update(
     except OSError as exc:
         raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     return old or "", new
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Temp files of writers that were killed mid-write; under the lock no live writer owns one."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def read_text(path: Path) -> str | None:

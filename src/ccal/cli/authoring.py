@@ -168,7 +168,7 @@ def add(
         for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
             place = authoring.existing_place(source, path, opportunity_id)
             if place:
-                raise CcalError(f"id '{opportunity_id}' already exists at {place}; nothing added")
+                raise CcalError(f"{place}: id '{opportunity_id}' already exists; nothing added")
         return authoring.append_text(text, new.table())
 
     store.update(target, change, others=others)
