@@ -210,3 +210,15 @@ def test_unbounded_series_only_within_the_window(ccal):
     )  # fmt: skip
     assert [r["at"][:10] for r in window] == ["2030-01-15", "2030-02-15", "2030-03-15"]
     assert all(r["rrule"] == "FREQ=MONTHLY" and r["all_day"] for r in window)
+
+
+def test_append_keeps_crlf_files_consistent():
+    from ccal.authoring import append_text
+
+    old = "# mine\r\nversion = 1\r\n"
+    new = append_text(
+        old, {"id": "x", "kind": "talk", "title": "X", "dates": [{"label": "A", "at": "y"}]}
+    )
+    assert new.startswith(old)
+    assert "\n" not in new.replace("\r\n", "")
+    assert new.endswith('at = "y"\r\n')
