@@ -217,7 +217,8 @@ def _resolve_date(
             )
     at, all_day = values["at"]
     end = values["end"][0] if "end" in values else None
-    if end is not None and end < at:
+    # Timestamps: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
+    if end is not None and end.timestamp() < at.timestamp():
         where.report("end", "end is before at")
         return None
     recurrence = _recurrence(dated, at, values.get("until"), zone, where)
@@ -258,7 +259,7 @@ def _recurrence(dated: Any, at: datetime, until: Any, zone: Any, where: _DatePla
         where.report("rrule", str(exc))
         return False
     until_at = until[0] if until else None
-    if until_at is not None and until_at < at:
+    if until_at is not None and until_at.timestamp() < at.timestamp():
         where.report("until", "until is before at: the series would have no date")
         return False
     body = dated.rrule.strip().removeprefix("RRULE:").removeprefix("rrule:")

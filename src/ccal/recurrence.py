@@ -113,10 +113,11 @@ def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
             break
         # A wall-clock time in a DST gap means the same instant as the hour before it (RFC 5545).
         at = moment.astimezone(UTC).astimezone(zone)
-        if not recurrence.bounded and at > high:
+        # Timestamps: datetimes sharing a tzinfo compare as wall-clock times.
+        if not recurrence.bounded and at.timestamp() > high.timestamp():
             break
         end = _shifted_end(entry, at, length)
-        if not recurrence.bounded and (end or at) < low:
+        if not recurrence.bounded and (end or at).timestamp() < low.timestamp():
             continue
         found.append(
             dataclasses.replace(
