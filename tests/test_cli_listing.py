@@ -8,7 +8,8 @@ import pytest
 
 JSON_KEYS = {
     "id", "kind", "title", "label", "at", "end", "all_day", "timezone", "seconds_left",
-    "status", "tentative", "source", "url", "tags", "organiser", "location",
+    "status", "tentative", "source", "previous", "rrule", "occurrence", "url", "tags",
+    "organiser", "location",
 }  # fmt: skip
 ANSI = re.compile(r"\x1b\[")
 

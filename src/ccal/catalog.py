@@ -6,10 +6,14 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ccal.errors import LookupFailed
 from ccal.models import Opportunity
+
+if TYPE_CHECKING:
+    from ccal.recurrence import Recurrence
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,15 @@ class Entry:
     zone: ZoneInfo
     tentative: bool = False
     source: str | None = None
+    previous: datetime | None = None  # where ``ccal extend`` moved this date from
+    recurrence: Recurrence | None = None  # set on every occurrence of a repeating entry
+    occurrence: int | None = None  # 0 for the first occurrence of a series, None if not one
+
+    @property
+    def rrule(self) -> str | None:
+        """The complete RFC 5545 RRULE value (with UNTIL or COUNT), e.g. for an ICS exporter;
+        ``None`` for a date that does not repeat. The series starts at occurrence 0's ``at``."""
+        return self.recurrence.rfc5545(self.all_day) if self.recurrence is not None else None
 
     @property
     def due(self) -> datetime:
@@ -66,6 +79,21 @@ class Catalog:
     def entries(self) -> list[Entry]:
         """Every dated entry, soonest first."""
         return sorted((e for item in self.items for e in item.entries), key=Entry.sort_key)
+
+    def expanded(self, low: datetime, high: datetime) -> Catalog:
+        """The catalog with repeating entries replaced by their occurrences (see recurrence)."""
+        if not any(e.recurrence for item in self.items for e in item.entries):
+            return self
+        from dataclasses import replace
+
+        from ccal.recurrence import expand
+
+        return Catalog(
+            tuple(
+                replace(item, entries=tuple(o for e in item.entries for o in expand(e, low, high)))
+                for item in self.items
+            )
+        )
 
     def ids(self) -> list[str]:
         return [item.id for item in self.items]

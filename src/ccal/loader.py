@@ -13,6 +13,7 @@ from typing import Any
 from ccal.catalog import Catalog, Entry, Item
 from ccal.clock import TimeInputError, instant, is_ambiguous, zone_named
 from ccal.errors import DataError, Problem
+from ccal.locator import TomlLocator
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -24,6 +25,7 @@ class FileResult:
     path: Path
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    locator: TomlLocator | None = None  # kept so later checks (duplicate ids) can place keys
 
     @property
     def errors(self) -> list[Problem]:
@@ -70,7 +72,7 @@ def parse_text(text: str, path: Path) -> FileResult:
         message = _TOML_POSITION.sub("", message).strip()
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
         return result
-    locator = TomlLocator(text)
+    locator = result.locator = TomlLocator(text)
     try:
         document = DataFile.model_validate(raw)
     except ValidationError as exc:
@@ -173,48 +175,95 @@ def _resolve(document: Any, result: FileResult, locator: TomlLocator) -> None:
         entries = []
         for position, dated in enumerate(opportunity.dates):
             where = _DatePlace(result, locator, opportunity.id, index, position)
-            try:
-                at, all_day = instant(dated.at, zone)
-            except TimeInputError as exc:
-                where.report("at", str(exc))
-                continue
-            end = None
-            if dated.end is not None:
-                try:
-                    end = instant(dated.end, zone)[0]
-                except TimeInputError as exc:
-                    where.report("end", str(exc))
-                    continue
-                if end.timestamp() < at.timestamp():
-                    where.report("end", "end is before at")
-                    continue
-            for key in ("at", "end"):
-                value = getattr(dated, key)
-                if (
-                    isinstance(value, datetime)
-                    and value.tzinfo is None
-                    and is_ambiguous(value, zone)
-                ):
-                    where.report(
-                        key,
-                        f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (clocks go back); "
-                        "ccal reads the first, add a UTC offset to choose",
-                        severity="warning",
-                    )
-            entries.append(
-                Entry(
-                    opportunity=opportunity,
-                    position=position,
-                    label=dated.label,
-                    at=at,
-                    end=end,
-                    all_day=all_day,
-                    zone=zone,
-                    tentative=dated.tentative,
-                    source=dated.source,
+            entry = _resolve_date(opportunity, position, dated, zone, where)
+            if entry is not None:
+                entries.append(entry)
+        if opportunity.kind == "call" and not opportunity.dates:
+            line, column = locator.locate(("opportunity", index))
+            result.problems.append(
+                Problem(
+                    str(result.path),
+                    "a call without any date: add its deadline (ccal add/extend, or a "
+                    "[[opportunity.dates]] table) so it can be tracked",
+                    line,
+                    column,
+                    opportunity.id,
+                    severity="warning",
                 )
             )
         result.items.append(Item(opportunity, result.path, zone, tuple(entries)))
+
+
+def _resolve_date(
+    opportunity: Any, position: int, dated: Any, zone: Any, where: _DatePlace
+) -> Entry | None:
+    """One date entry as an ``Entry``, or ``None`` after reporting why it cannot be one."""
+    values = {}
+    for key in ("at", "end", "previous", "until"):
+        value = getattr(dated, key)
+        if value is None:
+            continue
+        try:
+            values[key] = instant(value, zone)
+        except TimeInputError as exc:
+            where.report(key, str(exc))
+            return None
+        if isinstance(value, datetime) and value.tzinfo is None and is_ambiguous(value, zone):
+            where.report(
+                key,
+                f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (clocks go back); "
+                "ccal reads the first, add a UTC offset to choose",
+                severity="warning",
+            )
+    at, all_day = values["at"]
+    end = values["end"][0] if "end" in values else None
+    # Timestamps: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
+    if end is not None and end.timestamp() < at.timestamp():
+        where.report("end", "end is before at")
+        return None
+    recurrence = _recurrence(dated, at, values.get("until"), zone, where)
+    if recurrence is False:
+        return None
+    return Entry(
+        opportunity=opportunity,
+        position=position,
+        label=dated.label,
+        at=at,
+        end=end,
+        all_day=all_day,
+        zone=zone,
+        tentative=dated.tentative,
+        source=dated.source,
+        previous=values["previous"][0] if "previous" in values else None,
+        recurrence=recurrence or None,
+        occurrence=0 if recurrence else None,
+    )
+
+
+def _recurrence(dated: Any, at: datetime, until: Any, zone: Any, where: _DatePlace):
+    """The entry's repeat rule; ``None`` if it has none, ``False`` after reporting a problem."""
+    from ccal.recurrence import Recurrence, parse_rule
+
+    if dated.rrule is None:
+        for key in ("until", "count"):
+            if getattr(dated, key) is not None:
+                where.report(key, f"{key} belongs to a repeating date: add an rrule, or remove it")
+                return False
+        return None
+    if dated.until is not None and dated.count is not None:
+        where.report("count", "give either until or count, not both (RFC 5545)")
+        return False
+    try:
+        parse_rule(dated.rrule, at.astimezone(zone))
+    except TimeInputError as exc:
+        where.report("rrule", str(exc))
+        return False
+    until_at = until[0] if until else None
+    if until_at is not None and until_at.timestamp() < at.timestamp():
+        where.report("until", "until is before at: the series would have no date")
+        return False
+    body = dated.rrule.strip().removeprefix("RRULE:").removeprefix("rrule:")
+    return Recurrence(body=body, until=until_at, count=dated.count)
 
 
 @dataclass
@@ -244,99 +293,24 @@ class _DatePlace:
 
 def duplicate_id_problems(results: list[FileResult]) -> list[Problem]:
     """The same id twice, within a file or across files: an error naming both places."""
-    first_seen: dict[str, tuple[Path, int]] = {}
+    first_seen: dict[str, str] = {}
     problems = []
     for result in results:
-        locator_cache: dict[Path, TomlLocator] = {}
+        locator = result.locator
         for index, item in enumerate(result.items):
-            place = (result.path, index)
-            if item.id in first_seen:
-                other_path, other_index = first_seen[item.id]
-                locator = locator_cache.setdefault(
-                    result.path, TomlLocator(result.path.read_text(encoding="utf-8"))
-                )
-                line, column = locator.locate(("opportunity", index, "id"))
-                other = TomlLocator(other_path.read_text(encoding="utf-8")).locate(
-                    ("opportunity", other_index, "id")
-                )[0]
-                where = f"{other_path}:{other}" if other else str(other_path)
-                problems.append(
-                    Problem(
-                        str(result.path),
-                        f"duplicate id '{item.id}' (first defined at {where})",
-                        line,
-                        column,
-                        item.id,
-                        "id",
-                    )
-                )
-            else:
-                first_seen[item.id] = place
-    return problems
-
-
-# --- mapping a location in the data back to a line of the TOML text ---------------------------
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\s\"'-]+?)\s*\]\]?")
-_KEY = re.compile(r"^(\s*)[\"']?([A-Za-z0-9_-]+)[\"']?\s*=")
-
-
-class TomlLocator:
-    """Finds the line (and column) of a key or table in TOML text, for located error messages.
-
-    It understands the shapes ccal files use: ``[[opportunity]]`` and ``[[opportunity.dates]]``
-    tables with ``key = value`` lines. Anything it cannot place falls back to the nearest
-    enclosing table header.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.tables: dict[tuple, tuple[int, dict[str, tuple[int, int]]]] = {(): (1, {})}
-        counters: dict[tuple, int] = {}
-        current: tuple = ()
-        in_multiline = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if in_multiline:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
+            line, column = locator.locate(("opportunity", index, "id")) if locator else (None, None)
+            here = f"{result.path}:{line}" if line else str(result.path)
+            if item.id not in first_seen:
+                first_seen[item.id] = here
                 continue
-            header = _HEADER.match(line)
-            if header and not _KEY.match(line):
-                names = tuple(part.strip().strip("\"'") for part in header[2].split("."))
-                if header[1] == "[[":
-                    parent = self._array_parent(names)
-                    slot = (*parent, names[-1])
-                    counters[slot] = counters.get(slot, -1) + 1
-                    current = (*slot, counters[slot])
-                else:
-                    current = names
-                self.tables[current] = (number, {})
-                continue
-            key = _KEY.match(line)
-            if key:
-                self.tables[current][1].setdefault(key[2], (number, len(key[1]) + 1))
-            for quote in ('"""', "'''"):
-                if line.count(quote) % 2 == 1:
-                    in_multiline = quote
-
-    def _array_parent(self, names: tuple) -> tuple:
-        """``opportunity.dates`` belongs to the latest ``[[opportunity]]`` table."""
-        parent: tuple = ()
-        for name in names[:-1]:
-            index = max(
-                (key[-1] for key in self.tables if key[:-1] == (*parent, name) and key),
-                default=None,
-                key=lambda k: k if isinstance(k, int) else -1,
+            problems.append(
+                Problem(
+                    str(result.path),
+                    f"duplicate id '{item.id}' (first defined at {first_seen[item.id]})",
+                    line,
+                    column,
+                    item.id,
+                    "id",
+                )
             )
-            parent = (*parent, name, index) if isinstance(index, int) else (*parent, name)
-        return parent
-
-    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
-        for cut in range(len(loc), -1, -1):
-            table = loc[:cut]
-            if table in self.tables:
-                line, keys = self.tables[table]
-                rest = loc[cut:]
-                if rest and isinstance(rest[0], str) and rest[0] in keys:
-                    return keys[rest[0]]
-                return (line, 1) if table else (None, None)
-        return None, None
+    return problems

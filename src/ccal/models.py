@@ -48,6 +48,13 @@ class DateEntry(_Strict):
     end: When | None = None
     source: HttpUrl | None = None
     tentative: bool = False
+    # Where the date was before ``ccal extend`` moved it: the history a listing shows.
+    previous: When | None = None
+    # A repeating series (RFC 5545 RRULE without UNTIL/COUNT, which have their own keys so a
+    # reader sees the end of the series at a glance).
+    rrule: str | None = None
+    until: When | None = None
+    count: Annotated[int, Field(ge=1)] | None = None
 
 
 class Opportunity(_Strict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -53,3 +54,78 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# --- changing a data file: lock, read, change, validate the whole result, replace ---------------
+
+LOCK_TIMEOUT = 60.0  # seconds; a writer holds the lock for milliseconds
+NEW_FILE_TEXT = "# Your own ccal data: see 'ccal add --help' and 'ccal schema'.\nversion = 1\n"
+
+
+def lock_path(path: Path) -> Path:
+    """The lock beside the data file (not the file itself, which the rename replaces)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+def update(
+    path: Path, change: Callable[[str], str], *, others: Sequence[Path] = ()
+) -> tuple[str, str]:
+    """Apply ``change`` to the file's text under a lock; write only if the result is valid.
+
+    The whole resulting text is checked as ``ccal`` will read it, including duplicate ids against
+    ``others`` (the other files read alongside it). Returns (old text, new text); raises
+    ``DataError`` (nothing written) when the result has any error. A missing file starts as
+    ``NEW_FILE_TEXT``.
+    """
+    from filelock import FileLock, Timeout
+
+    from ccal.errors import CcalError
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT):
+            _remove_stale_temp_files(path)
+            old = read_text(path)
+            new = change(old if old is not None else NEW_FILE_TEXT)
+            check_text(new, path, others)
+            atomic_write(path, new.encode("utf-8"))
+    except Timeout:
+        raise CcalError(f"{path}: another ccal is still writing it; try again") from None
+    except OSError as exc:
+        raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
+    return old or "", new
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Temp files of writers that were killed mid-write; under the lock no live writer owns one."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text exactly as stored (newlines untouched), or ``None`` if there is none."""
+    from ccal.errors import CcalError
+
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        raise CcalError(f"{path}: not UTF-8 text ({exc.reason}); nothing changed") from None
+
+
+def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> None:
+    """Raise ``DataError`` with every error the text would have once written to ``path``."""
+    from ccal.errors import DataError
+    from ccal.loader import duplicate_id_problems, load_file, parse_text
+
+    result = parse_text(text, path)
+    other_results = [load_file(other) for other in others if Path(other) != path]
+    errors = [p for p in result.problems if p.severity == "error"]
+    if not errors:
+        errors = duplicate_id_problems([*other_results, result])
+        errors = [p for p in errors if p.file == str(path)]
+    if errors:
+        raise DataError(errors)

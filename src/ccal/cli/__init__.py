@@ -5,7 +5,7 @@ Each module registers its commands on the one app; none holds business logic or 
 
 from __future__ import annotations
 
-from ccal.cli import countdown, export, importing, listing  # noqa: F401  (registers commands)
+from ccal.cli import authoring, countdown, export, importing, listing  # noqa: F401  (registration)
 from ccal.cli.app import app
 
 __all__ = ["app", "run"]

@@ -25,6 +25,16 @@ class _PipeClosed(Exception):
 class CcalGroup(TyperGroup):
     """Runs a command and maps what went wrong to a short message on stderr and an exit code."""
 
+    # `ccal --help` lists commands in the order people need them: reading, then writing.
+    ORDER = (
+        "upcoming", "list", "deadlines", "show", "countdown", "remind", "export",
+        "validate", "schema", "add", "extend", "import",
+    )  # fmt: skip
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = list(self.commands)
+        return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(names))
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)

@@ -171,10 +171,13 @@ class Session:
     zone: tzinfo
     paths: list[Path]
 
-    def catalog(self):
+    def catalog(self, window=None):
+        """The loaded data, repeating dates expanded around now (or over ``window``)."""
         from ccal.loader import load_catalog
+        from ccal.recurrence import span
 
-        return load_catalog(self.paths)
+        start, end = (window.start, window.end) if window is not None else (None, None)
+        return load_catalog(self.paths).expanded(*span(self.now, start, end))
 
 
 def parsed(option: str, parse: Callable[[str], T], value: str) -> T:

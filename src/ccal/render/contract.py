@@ -39,6 +39,16 @@ class EntryRecord(BaseModel):
     status: Literal["passed", "next", "upcoming"]
     tentative: bool
     source: str | None = Field(description="Where this date was read (http(s) URL), or null.")
+    previous: str | None = Field(
+        description="Where 'ccal extend' moved this date from (RFC 3339), or null.",
+        json_schema_extra={"format": "date-time"},
+    )
+    rrule: str | None = Field(
+        description="The RFC 5545 RRULE (with COUNT or UNTIL) of a repeating date, or null."
+    )
+    occurrence: int | None = Field(
+        description="0-based number of this occurrence in its series, or null."
+    )
     url: str | None
     tags: list[str]
     organiser: str | None

@@ -31,6 +31,9 @@ def date_record(entry: Entry, now: datetime, status: Status) -> dict[str, Any]:
         "status": status,
         "tentative": entry.tentative,
         "source": entry.source,
+        "previous": rfc3339(entry.previous),
+        "rrule": entry.rrule,
+        "occurrence": entry.occurrence,
     }
 
 

@@ -40,7 +40,25 @@ def _label(entry: Entry) -> Text:
     text = Text(entry.label)
     if entry.tentative and "tbc" not in entry.label.casefold():
         text.append(" (tbc)", style="italic dim")
+    if entry.previous is not None:
+        text.append(f" (extended {extension_text(entry)})", style="italic")
     return text
+
+
+def extension_text(entry: Entry) -> str:
+    """``+7 d``, ``+1 d 2 h``, ``-3 d``: how far ``ccal extend`` moved a date, on the wall clock
+    of the entry's zone (a week across a DST change is still ``+7 d``)."""
+    assert entry.previous is not None
+    moved = entry.at.astimezone(entry.zone).replace(tzinfo=None) - entry.previous.astimezone(
+        entry.zone
+    ).replace(tzinfo=None)
+    sign = "-" if moved.total_seconds() < 0 else "+"
+    seconds = abs(int(moved.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+    return f"{sign}{' '.join(parts) or '0 min'}"
 
 
 def heading(what: str, now: datetime, zone: tzinfo, system: tzinfo | None = None) -> str:
@@ -186,7 +204,8 @@ def nothing_upcoming(latest: Entry | None, now: datetime, zone: tzinfo, windowed
         )
     text.append(
         "\nLook at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01), "
-        "see everything with 'ccal list --all', or add your own dates to "
+        "see everything with 'ccal list --all', or add your own with 'ccal add' "
+        f"(e.g. ccal add my-call --kind call --title 'My call' --deadline +14d); they go to "
         f"{_user_file()}.",
         style="dim",
     )

@@ -1,0 +1,276 @@
+"""Keeping the data: validate, schema, add, extend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ccal.cli.app import app
+from ccal.cli.options import AsOfOpt, DataOpt, KindChoice, complete_ids, print_json
+from ccal.errors import DataError, UsageProblem
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[FILE]...",
+            show_default=False,
+            help="Files to check (default: the active data files, as with --data).",
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the problems as a JSON list.")
+    ] = False,
+    data: DataOpt = None,
+) -> None:
+    """Check data files and report every problem as FILE:LINE:COL: message.
+
+    Exit 1 if any error (warnings alone exit 0). Example: ccal validate ~/my-deadlines.toml
+    """
+    from ccal.loader import duplicate_id_problems, load_file
+    from ccal.sources import active_sources
+
+    paths = active_sources(files or data)
+    results = [load_file(path) for path in paths]
+    problems = [p for result in results for p in result.problems]
+    problems += duplicate_id_problems(results)
+    order = {str(path): number for number, path in enumerate(paths)}
+    problems.sort(key=lambda p: (order.get(p.file, 0), p.line or 0, p.column or 0))
+    errors = sum(p.severity == "error" for p in problems)
+    if json_output:
+        print_json([_problem_record(p) for p in problems])
+    else:
+        for problem in problems:
+            print(problem)
+        print(_summary(len(paths), errors, len(problems) - errors))
+    if errors:
+        raise typer.Exit(1)
+
+
+def _problem_record(problem) -> dict:
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "severity": problem.severity,
+        "id": problem.entry,
+        "field": problem.field,
+        "message": problem.message,
+    }
+
+
+def _summary(files: int, errors: int, warnings: int) -> str:
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    checked = count(files, "file")
+    if not errors and not warnings:
+        return f"{checked} checked: no problems."
+    return f"{checked} checked: {count(errors, 'error')}, {count(warnings, 'warning')}."
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the data file, for editors (taplo / Even Better TOML).
+
+    Example: ccal schema > ccal.schema.json, then put '#:schema ./ccal.schema.json' on the
+    first line of your data file.
+    """
+    from ccal.schema import data_file_schema
+
+    print_json(data_file_schema())
+
+
+@app.command()
+def add(
+    opportunity_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A new id: a-z, 0-9 and '-' (e.g. clusters-2027).")
+    ],
+    kind: Annotated[KindChoice, typer.Option("--kind", "-k", help="What it is.")],
+    title: Annotated[str, typer.Option("--title", help="Its title.")],
+    deadline: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deadline",
+            "-d",
+            metavar="[LABEL=]WHEN",
+            show_default=False,
+            help="A deadline (repeatable): 2027-01-31 (all day), '2027-01-31 17:00', +14d, "
+            "'in 2 weeks', or 'Cut-off 2=2027-04-30'. Stored as an absolute value.",
+        ),
+    ] = None,
+    event: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--event",
+            "-e",
+            metavar="[LABEL=]START[..END]",
+            show_default=False,
+            help="An event date or range (repeatable), e.g. '2027-03-10..2027-03-12'.",
+        ),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            metavar="ZONE",
+            show_default=False,
+            help="The opportunity's IANA zone, for its local times (default: the file's).",
+        ),
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", show_default=False, help="Its web page.")] = (
+        None
+    ),
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", show_default=False, help="A tag (repeatable)."),
+    ] = None,
+    organiser: Annotated[
+        str | None, typer.Option("--organiser", show_default=False, help="Who runs it.")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", show_default=False, help="Where it happens.")
+    ] = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", show_default=False, help="A line or two about it.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Add an opportunity to your data file (or --data FILE), keeping the rest byte for byte.
+
+    The whole file is validated before it is replaced atomically; a duplicate id is refused.
+    Example: ccal add clusters-2027 --kind call --title "Clusters 2027" --deadline 2027-01-31
+    """
+    from ccal import authoring, store
+
+    target, others = _target(data)
+    now = _now(as_of)
+    zone = _zone(tz, target)
+    new = authoring.NewOpportunity(
+        id=opportunity_id,
+        kind=kind.value,
+        title=title,
+        dates=authoring.date_tables(deadline or [], event or [], zone, now),
+        timezone=tz,
+        url=url,
+        organiser=organiser,
+        location=location,
+        summary=summary,
+        tags=tuple(tag or ()),
+    )
+
+    def change(text: str) -> str:
+        for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
+            place = authoring.existing_place(source, path, opportunity_id)
+            if place:
+                raise DataError([place])
+        return authoring.append_text(text, new.table())
+
+    store.update(target, change, others=others)
+    dates = len(new.dates)
+    print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
+
+
+@app.command()
+def extend(
+    opportunity_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The opportunity's id.", autocompletion=complete_ids)
+    ],
+    label: Annotated[str, typer.Argument(metavar="LABEL", help="The label of the date to move.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="WHEN",
+            help="The new date: 2027-02-07, '2027-02-07 17:00', or relative to the old date "
+            "(+7d, 'in 2 weeks').",
+        ),
+    ],
+    as_of: AsOfOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Move a date and keep where it was (previous = …), editing nothing else in the file.
+
+    Example: ccal extend my-call Deadline --to +7d
+    """
+    from ccal import authoring, store
+    from ccal.clock import DEFAULT_ZONE
+
+    path, others = _file_with(opportunity_id, data)
+    now = _now(as_of)
+    found: list[authoring.Extension] = []
+
+    def change(text: str) -> str:
+        new_text, extension = authoring.extend_text(
+            text, opportunity_id, label, to, DEFAULT_ZONE, now
+        )
+        found.append(extension)
+        return new_text
+
+    store.update(path, change, others=others)
+    print(f"Extended '{opportunity_id}' {found[-1].text()} in {path}.")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
+    """The file to write, and the other files read alongside it (for duplicate ids)."""
+    from ccal.sources import shipped_dataset, user_data_file
+
+    if data:
+        if len(data) > 1:
+            raise UsageProblem("give one '--data FILE' to write to")
+        return data[0], []
+    return user_data_file(), [shipped_dataset()]
+
+
+def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
+    """The (writable) file that holds ``opportunity_id``, and the other active files."""
+    from ccal.catalog import unknown_id_message
+    from ccal.errors import DataError, LookupFailed
+    from ccal.loader import load_file
+    from ccal.sources import active_sources, shipped_dataset
+
+    paths = active_sources(data)
+    known = []
+    for path in paths:
+        result = load_file(path)
+        if result.errors:
+            raise DataError(result.errors)
+        ids = [item.id for item in result.items]
+        if opportunity_id in ids:
+            if not data and path == shipped_dataset():
+                raise UsageProblem(
+                    f"'{opportunity_id}' comes from the dataset shipped with ccal, which ccal "
+                    "does not edit; add your own copy with 'ccal add' (another id) instead"
+                )
+            return path, [p for p in paths if p != path]
+        known += ids
+    raise LookupFailed(unknown_id_message(opportunity_id, known))
+
+
+def _now(as_of: str | None):
+    from ccal.cli.options import session_from
+
+    return session_from(as_of, None, None).now
+
+
+def _zone(tz: str | None, target: Path):
+    import tomllib
+
+    from ccal.cli.options import parsed
+    from ccal.clock import DEFAULT_ZONE, zone_named
+
+    if tz:
+        return parsed("--tz", zone_named, tz)
+    try:
+        name = tomllib.loads(target.read_text(encoding="utf-8")).get("timezone", DEFAULT_ZONE)
+        return zone_named(str(name))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
+        return zone_named(DEFAULT_ZONE)

@@ -1,0 +1,219 @@
+"""Where a value sits in TOML text: maps a data path such as ``opportunity[2].dates[0].at`` back
+to a line and column, so every problem can be reported as ``FILE:LINE:COL``.
+
+tomllib gives values without positions, so this is a small scanner of its own. It understands
+what TOML allows: ``[table]`` and ``[[array]]`` headers, dotted and quoted keys, inline tables and
+arrays (also across lines), every kind of string, and comments. It only ever runs on text tomllib
+has accepted, and it never raises: whatever it cannot place falls back to the nearest enclosing
+table or key.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import re
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_SCALAR_END = re.compile(r"[,\]}\n#]")
+
+
+class TomlLocator:
+    """Line and column (both 1-based) of keys, tables and array elements in one TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.places: dict[tuple, tuple[int, int]] = {}
+        self.spans: dict[tuple, tuple[int, int]] = {}  # key path → [start, end) of its value text
+        self.inline: set[tuple] = set()  # key paths that sit inside an inline table
+        self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._arrays: dict[tuple, int] = {}
+        # Keep what was found on a surprise: a locator must never hide the real problem.
+        with contextlib.suppress(IndexError, ValueError, RecursionError):
+            self._scan()
+
+    # --- public ---------------------------------------------------------------------------
+
+    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+        """The place of ``loc`` or of its nearest recorded ancestor; (None, None) for the root."""
+        for cut in range(len(loc), 0, -1):
+            place = self.places.get(tuple(loc[:cut]))
+            if place is not None:
+                return place
+        return None, None
+
+    # --- scanning -------------------------------------------------------------------------
+
+    def _position(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
+
+    def _record(self, path: tuple, index: int) -> None:
+        self.places.setdefault(path, self._position(index))
+
+    def _scan(self) -> None:
+        text = self.text
+        i = 0
+        table: tuple = ()
+        while i < len(text):
+            i = self._skip_blank(i, newlines=True)
+            if i >= len(text):
+                break
+            if text[i] == "[":
+                i, table = self._header(i)
+                continue
+            start = i
+            i, key = self._key(i)
+            path = (*table, *key)
+            self._record(path, start)
+            i = self._skip_blank(i + 1)  # past "="
+            i = self._spanned(i, path)
+
+    def _header(self, i: int) -> tuple[int, tuple]:
+        text = self.text
+        start = i
+        double = text.startswith("[[", i)
+        i += 2 if double else 1
+        i, names = self._key(i)
+        i = text.index("]", i) + (2 if double else 1)
+        resolved: tuple = ()
+        for depth, name in enumerate(names):
+            resolved = (*resolved, name)
+            last = depth == len(names) - 1
+            if last and double:
+                number = self._arrays.get(resolved, -1) + 1
+                self._arrays[resolved] = number
+                resolved = (*resolved, number)
+            elif resolved in self._arrays:  # a sub-table of the latest array element
+                resolved = (*resolved, self._arrays[resolved])
+        self._record(resolved, start)
+        return i, resolved
+
+    def _key(self, i: int) -> tuple[int, tuple]:
+        """A possibly dotted, possibly quoted key; returns the index after it (before = or ])."""
+        text = self.text
+        parts = []
+        while True:
+            i = self._skip_blank(i)
+            if text[i] in "\"'":
+                end = self._string_end(i)
+                parts.append(_unquote(text[i:end]))
+                i = end
+            else:
+                match = _BARE.match(text, i)
+                if not match:
+                    raise ValueError("no key")
+                parts.append(match.group())
+                i = match.end()
+            i = self._skip_blank(i)
+            if i < len(text) and text[i] == ".":
+                i += 1
+                continue
+            return i, tuple(parts)
+
+    def _spanned(self, i: int, path: tuple) -> int:
+        """Scan the value of the key at ``path`` and remember where its text is."""
+        end = _advanced(i, self._value(i, path))
+        trimmed = end
+        while trimmed > i and self.text[trimmed - 1] in " \t\r":
+            trimmed -= 1
+        self.spans.setdefault(path, (i, trimmed))
+        return end
+
+    def _value(self, i: int, path: tuple) -> int:
+        text = self.text
+        char = text[i]
+        if char in "\"'":
+            return self._string_end(i)
+        if char == "[":
+            i += 1
+            number = 0
+            while True:
+                i = self._skip_blank(i, newlines=True)
+                if text[i] == "]":
+                    return i + 1
+                self._record((*path, number), i)
+                i = _advanced(i, self._value(i, (*path, number)))
+                number += 1
+                i = self._skip_blank(i, newlines=True)
+                if text[i] == ",":
+                    i += 1
+        if char == "{":
+            i += 1
+            while True:
+                i = self._skip_blank(i, newlines=True)
+                if text[i] == "}":
+                    return i + 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                start = i
+                i, key = self._key(i)
+                self._record((*path, *key), start)
+                self.inline.add((*path, *key))
+                i = self._skip_blank(i + 1)
+                i = self._spanned(i, (*path, *key))
+        match = _SCALAR_END.search(text, i)
+        return match.start() if match else len(text)
+
+    def _string_end(self, i: int) -> int:
+        text = self.text
+        quote = text[i]
+        if text.startswith(quote * 3, i):
+            end = i + 3
+            while True:
+                end = text.index(quote * 3, end)
+                if quote == '"' and _escaped(text, end):
+                    end += 1
+                    continue
+                # Up to two quotes may sit right before the closing three.
+                while text.startswith(quote, end + 3):
+                    end += 1
+                return end + 3
+        end = i + 1
+        while True:
+            if text[end] == "\\" and quote == '"':
+                end += 2
+                continue
+            if text[end] == quote:
+                return end + 1
+            if text[end] == "\n":
+                raise ValueError("unterminated string")
+            end += 1
+
+    def _skip_blank(self, i: int, *, newlines: bool = False) -> int:
+        text = self.text
+        while i < len(text):
+            char = text[i]
+            if char in " \t\r" or (newlines and char == "\n"):
+                i += 1
+            elif char == "#":
+                end = text.find("\n", i)
+                i = len(text) if end < 0 else (end + 1 if newlines else end)
+            else:
+                break
+        return i
+
+
+def _advanced(before: int, after: int) -> int:
+    if after <= before:
+        raise ValueError("no progress")  # text tomllib accepted never gets here; stop, not hang
+    return after
+
+
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes - 1 >= 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def _unquote(token: str) -> str:
+    if token.startswith('"'):
+        import tomllib
+
+        try:
+            return tomllib.loads(f"k = {token}")["k"]
+        except tomllib.TOMLDecodeError:
+            return token[1:-1]
+    return token[1:-1]

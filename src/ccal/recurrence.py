@@ -1,0 +1,137 @@
+"""Repeating dates: an RFC 5545 RRULE on a date entry, expanded in the entry's own zone.
+
+A series is stored once in the file (``rrule`` plus ``until`` or ``count``) and expanded into
+ordinary entries only when a question is asked, so listings, statuses and exports need no special
+case. Wall-clock times repeat in the entry's zone: a weekly 18:00 talk stays at 18:00 across DST.
+A series without an end is expanded only over the span asked about (see ``span``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ccal.clock import TimeInputError
+
+if TYPE_CHECKING:
+    from ccal.catalog import Entry
+
+# How far around "now" a series without an end is expanded when the question has no window.
+DEFAULT_REACH = timedelta(days=366)
+# A guard against rules such as FREQ=SECONDLY: no series yields more than this many entries,
+# and no expansion steps through more than MAX_STEPS occurrences to reach its window.
+MAX_OCCURRENCES = 1000
+MAX_STEPS = 100_000
+_RESERVED = ("UNTIL", "COUNT", "DTSTART")
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """The repeat rule of one date entry: the RRULE as written and its end (aware ``until``)."""
+
+    body: str
+    until: datetime | None = None
+    count: int | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.until is not None or self.count is not None
+
+    def rfc5545(self, all_day: bool) -> str:
+        """The complete RRULE value for an ICS file: the body plus UNTIL (UTC, or a DATE for
+        all-day series, as RFC 5545 requires) or COUNT."""
+        text = self.body
+        if self.count is not None:
+            text += f";COUNT={self.count}"
+        elif self.until is not None:
+            if all_day:
+                text += f";UNTIL={self.until:%Y%m%d}"
+            else:
+                text += f";UNTIL={self.until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        return text
+
+    def rule(self, dtstart: datetime):
+        """The dateutil rule starting at the aware local ``dtstart``."""
+        return parse_rule(self.body, dtstart).replace(until=self.until, count=self.count)
+
+
+def parse_rule(body: str, dtstart: datetime):
+    """Check an RRULE body; raise ``TimeInputError`` with a readable reason when it is unusable."""
+    from dateutil.rrule import rrulestr
+
+    text = body.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    parts = [part.split("=", 1)[0].strip().upper() for part in text.split(";") if part.strip()]
+    for reserved in _RESERVED:
+        if reserved in parts:
+            raise TimeInputError(
+                f"put {reserved} in its own key ({reserved.lower()} = …), not inside rrule"
+                if reserved != "DTSTART"
+                else "the series starts at 'at': DTSTART does not belong inside rrule"
+            )
+    if "FREQ" not in parts:
+        raise TimeInputError(f"rrule '{body}' has no FREQ (e.g. FREQ=WEEKLY;BYDAY=WE)")
+    try:
+        return rrulestr(text, dtstart=dtstart)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise TimeInputError(f"rrule '{body}' is not a valid RFC 5545 RRULE ({reason})") from None
+
+
+def span(
+    now: datetime, start: datetime | None = None, end: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """Where series without an end are expanded: the window asked about, else a year around now.
+
+    An open side of the window reaches ``DEFAULT_REACH`` past now (or past the window's start).
+    """
+    low = start if start is not None else now - DEFAULT_REACH
+    high = end if end is not None else max(now, low) + DEFAULT_REACH
+    return low, high
+
+
+def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
+    """The occurrences of a repeating entry: all of a bounded series (up to MAX_OCCURRENCES),
+    those overlapping ``low``–``high`` for a series without an end.
+
+    Each occurrence is an ordinary ``Entry`` with its ``occurrence`` number (0 = the first) and a
+    ``position`` unique within its opportunity, so statuses keep working unchanged.
+    """
+    recurrence = entry.recurrence
+    if recurrence is None:
+        return [entry]
+    zone = entry.zone
+    start_local = entry.at.astimezone(zone)
+    length = entry.end - entry.at if entry.end is not None else None
+    stride = max(len(entry.opportunity.dates), 1)
+    found: list[Entry] = []
+    for number, moment in enumerate(recurrence.rule(start_local)):
+        if number >= MAX_STEPS or len(found) >= MAX_OCCURRENCES:
+            break
+        # A wall-clock time in a DST gap means the same instant as the hour before it (RFC 5545).
+        at = moment.astimezone(UTC).astimezone(zone)
+        # Timestamps: datetimes sharing a tzinfo compare as wall-clock times.
+        if not recurrence.bounded and at.timestamp() > high.timestamp():
+            break
+        end = _shifted_end(entry, at, length)
+        if not recurrence.bounded and (end or at).timestamp() < low.timestamp():
+            continue
+        found.append(
+            dataclasses.replace(
+                entry, at=at, end=end, occurrence=number, position=entry.position + stride * number
+            )
+        )
+    return found
+
+
+def _shifted_end(entry: Entry, at: datetime, length: timedelta | None) -> datetime | None:
+    if entry.end is None or length is None:
+        return None
+    # Keep the wall-clock length (an all-day range of three days stays three calendar days).
+    first_local = entry.at.astimezone(entry.zone).replace(tzinfo=None)
+    end_local = entry.end.astimezone(entry.zone).replace(tzinfo=None)
+    local = at.astimezone(entry.zone).replace(tzinfo=None) + (end_local - first_local)
+    return local.replace(tzinfo=entry.zone).astimezone(UTC).astimezone(entry.zone)

@@ -1,0 +1,224 @@
+"""`ccal add`, `ccal extend` and `ccal schema`: nothing the user wrote is ever changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+
+import pytest
+
+from tests.conftest import DATA
+
+NOW = {"CCAL_NOW": "2026-01-10T10:00"}
+
+
+@pytest.fixture
+def mine(tmp_path):
+    path = tmp_path / "mine.toml"
+    shutil.copy(DATA / "edit_me.toml", path)
+    return path
+
+
+def test_add_appends_and_keeps_every_byte(ccal, mine):
+    before = mine.read_bytes()
+    result = ccal(
+        "add", "clusters-2027", "--kind", "call", "--title", "Clusters 2027",
+        "--deadline", "2027-01-31 17:00", "--deadline", "Cut-off 2=2027-04-30",
+        "--event", "Info day=+14d..+15d", "--tz", "Europe/Brussels",
+        "--url", "https://example.org/c", "--tag", "clusters", "--data", str(mine), env=NOW,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"Added 'clusters-2027' (3 dates) to {mine}.\n"
+    after = mine.read_bytes()
+    assert after.startswith(before)
+    added = tomllib.loads(after.decode())["opportunity"][-1]
+    assert added["timezone"] == "Europe/Brussels"
+    assert [(d["label"], str(d["at"]), str(d.get("end"))) for d in added["dates"]] == [
+        ("Deadline", "2027-01-31 17:00:00", "None"),
+        ("Cut-off 2", "2027-04-30", "None"),
+        ("Info day", "2026-01-24", "2026-01-25"),  # relative forms stored as absolute dates
+    ]
+    assert b"[[opportunity.dates]]" in after[len(before) :]
+    shown = ccal.json("deadlines", "clusters-2027", "--data", str(mine), "--as-of", "2027-01-01")
+    assert [d["at"] for d in shown] == [
+        "2026-01-24T23:59:59+01:00",
+        "2027-01-31T17:00:00+01:00",
+        "2027-04-30T23:59:59+02:00",
+    ]
+
+
+def test_add_refuses_a_duplicate_id_with_its_location(ccal, mine):
+    before = mine.read_bytes()
+    result = ccal("add", "my-call", "--kind", "call", "--title", "Again", "--data", str(mine))
+    assert result.exit_code == 1
+    assert result.stderr == f"{mine}:6:1: id 'my-call' already exists; nothing added\n"
+    assert mine.read_bytes() == before
+
+
+def test_add_validates_the_whole_result_and_changes_nothing_on_error(ccal, mine):
+    before = mine.read_bytes()
+    bad = ccal("add", "Bad_Id", "--kind", "call", "--title", "x", "--data", str(mine))
+    assert bad.exit_code == 1
+    assert "is not a slug" in bad.stderr and f"{mine}:" in bad.stderr
+    url = ccal(
+        "add", "ok-id", "--kind", "call", "--title", "x", "--url", "ftp://x", "--data", str(mine)
+    )
+    assert url.exit_code == 1 and "not an http(s) URL" in url.stderr
+    gap = ccal(
+        "add", "gap", "--kind", "talk", "--title", "x", "--deadline", "2027-03-28 02:30",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert gap.exit_code == 2 and "does not exist in Europe/Brussels" in gap.stderr
+    assert mine.read_bytes() == before
+
+
+def test_add_refuses_an_id_of_the_shipped_dataset_and_creates_the_user_file(ccal, tmp_path):
+    from ccal.sources import user_data_file
+
+    taken = ccal("add", "clusters-meet-regions", "--kind", "call", "--title", "x")
+    assert taken.exit_code == 1 and "id 'clusters-meet-regions' already exists" in taken.stderr
+    assert not user_data_file().exists()
+    made = ccal("add", "my-own", "--kind", "talk", "--title", "Mine", "--deadline", "+3d", env=NOW)
+    assert made.exit_code == 0, made.stderr
+    text = user_data_file().read_text(encoding="utf-8")
+    assert "version = 1\n" in text and 'id = "my-own"' in text and "at = 2026-01-13\n" in text
+    assert ccal("validate").exit_code == 0
+
+
+def test_add_relative_hours_become_local_times(ccal, mine):
+    result = ccal(
+        "add", "soon", "--kind", "talk", "--title", "Soon", "--deadline", "+36h",
+        "--data", str(mine), env=NOW,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    # CCAL_NOW is naive system time (TZ=UTC in tests): 10:00 UTC + 36 h = 23:00 Brussels time.
+    assert tomllib.loads(mine.read_text())["opportunity"][-1]["dates"][0]["at"].isoformat() == (
+        "2026-01-11T23:00:00"
+    )
+
+
+def test_extend_moves_one_value_and_records_previous(ccal, mine):
+    before = mine.read_text(encoding="utf-8")
+    result = ccal("extend", "my-call", "cut-off 2", "--to", "+7d", "--data", str(mine))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Extended 'my-call' Cut-off 2: 2027-04-30 → 2027-05-07 (+7 d) in {mine}.\n"
+    )
+    after = mine.read_text(encoding="utf-8")
+    assert after == before.replace("at = 2027-04-30\n", "at = 2027-05-07\nprevious = 2027-04-30\n")
+    again = ccal("extend", "my-call", "Cut-off 1", "--to", "2027-02-07 17:00", "--data", str(mine))
+    assert again.exit_code == 0, again.stderr
+    assert "at = 2027-02-07T17:00:00  # as announced\nprevious = 2027-01-31T17:00:00\n" in (
+        mine.read_text(encoding="utf-8")
+    )
+    records = ccal.json("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert [(r["label"], r["previous"]) for r in records] == [
+        ("Cut-off 1", "2027-01-31T17:00:00+01:00"),
+        ("Cut-off 2", "2027-04-30T23:59:59+02:00"),
+    ]
+    table = ccal("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "Cut-off 2 (extended +7 d)" in table.stdout
+    assert "Cut-off 1 (extended +7 d)" in table.stdout
+    listing = ccal("upcoming", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "(extended +7 d)" in listing.stdout
+
+
+def test_extend_inline_tables_keeps_every_other_byte(ccal, tmp_path):
+    path = tmp_path / "inline.toml"
+    shutil.copy(DATA / "inline_dates.toml", path)
+    before = path.read_text(encoding="utf-8")
+    result = ccal("extend", "inline", "Days", "--to", "2027-03-17", "--data", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == before.replace(
+        '{ label = "Days", at = 2027-03-10, end = 2027-03-12 },',
+        '{ label = "Days", at = 2027-03-17, previous = 2027-03-10, end = 2027-03-19 },',
+    )
+
+
+def test_extend_errors(ccal, mine):
+    before = mine.read_bytes()
+    label = ccal("extend", "my-call", "Cutoff 3", "--to", "+1d", "--data", str(mine))
+    assert label.exit_code == 1 and "did you mean 'Cut-off 2' or 'Cut-off 1'?" in label.stderr
+    unknown = ccal("extend", "my-cal", "Cut-off 1", "--to", "+1d", "--data", str(mine))
+    assert unknown.exit_code == 1 and "did you mean 'my-call'" in unknown.stderr
+    when = ccal("extend", "my-call", "Cut-off 1", "--to", "someday", "--data", str(mine))
+    assert when.exit_code == 2 and "--to" in when.stderr
+    shipped = ccal("extend", "clusters-meet-regions", "x", "--to", "+1d")
+    assert shipped.exit_code == 2 and "shipped with ccal" in shipped.stderr
+    assert mine.read_bytes() == before
+
+
+def test_schema_describes_the_models(ccal):
+    schema = json.loads(ccal("schema").stdout)
+    assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
+    entry = schema["definitions"]["DateEntry"]
+    assert entry["additionalProperties"] is False
+    assert {"previous", "rrule", "until", "count"} <= set(entry["properties"])
+    opportunity = schema["definitions"]["Opportunity"]
+    assert set(opportunity["required"]) == {"id", "kind", "title"}
+    assert opportunity["properties"]["kind"]["enum"] == ["talk", "call", "event", "survey"]
+    assert "$defs" not in json.dumps(schema) and '"const"' not in json.dumps(schema)
+
+
+def test_nothing_upcoming_mentions_add(ccal, fixture_file):
+    result = ccal("upcoming", "--data", str(fixture_file), "--as-of", "2030-01-01")
+    assert "ccal add" in result.stdout
+
+
+# --- recurrence -------------------------------------------------------------------------------
+
+
+def test_bounded_series_expands_dst_correct(ccal):
+    records = ccal.json(
+        "deadlines", "talks", "--data", str(DATA / "recurring.toml"), "--as-of", "2022-03-01"
+    )
+    assert [r["at"] for r in records] == [
+        "2022-03-16T18:00:00+01:00",
+        "2022-03-30T18:00:00+02:00",  # after the clocks went forward: still 18:00 local
+        "2022-04-13T18:00:00+02:00",
+        "2022-04-27T18:00:00+02:00",
+    ]
+    assert [r["end"][11:19] for r in records] == ["19:00:00"] * 4
+    assert {r["rrule"] for r in records} == {"FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;COUNT=4"}
+    assert [r["occurrence"] for r in records] == [0, 1, 2, 3]
+    assert [r["status"] for r in records] == ["next", "upcoming", "upcoming", "upcoming"]
+
+
+def test_until_series_and_its_rrule_for_ics(ccal):
+    records = ccal.json(
+        "deadlines", "until-series", "--data", str(DATA / "recurring.toml"), "--as-of", "2022-10-01"
+    )
+    assert [r["at"] for r in records] == [
+        "2022-10-19T09:00:00+02:00",
+        "2022-10-26T09:00:00+02:00",
+        "2022-11-02T09:00:00+01:00",
+        "2022-11-09T09:00:00+01:00",
+    ]
+    assert records[0]["rrule"] == "FREQ=WEEKLY;UNTIL=20221109T225959Z"
+
+
+def test_unbounded_series_only_within_the_window(ccal):
+    data = str(DATA / "recurring.toml")
+    default = ccal.json("deadlines", "standup", "--data", data, "--as-of", "2024-06-01")
+    days = [r["at"][:10] for r in default]
+    assert days[0] == "2023-06-15" and days[-1] == "2025-05-15"  # a year either side of now
+    assert len(days) == 24
+    window = ccal.json(
+        "list", "--dates", "--all", "--data", data, "--as-of", "2024-06-01",
+        "--from", "2030-01-01", "--to", "2030-03-31", "--search", "monthly",
+    )  # fmt: skip
+    assert [r["at"][:10] for r in window] == ["2030-01-15", "2030-02-15", "2030-03-15"]
+    assert all(r["rrule"] == "FREQ=MONTHLY" and r["all_day"] for r in window)
+
+
+def test_append_keeps_crlf_files_consistent():
+    from ccal.authoring import append_text
+
+    old = "# mine\r\nversion = 1\r\n"
+    new = append_text(
+        old, {"id": "x", "kind": "talk", "title": "X", "dates": [{"label": "A", "at": "y"}]}
+    )
+    assert new.startswith(old)
+    assert "\n" not in new.replace("\r\n", "")
+    assert new.endswith('at = "y"\r\n')
