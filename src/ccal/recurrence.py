@@ -135,3 +135,22 @@ def _shifted_end(entry: Entry, at: datetime, length: timedelta | None) -> dateti
     end_local = entry.end.astimezone(entry.zone).replace(tzinfo=None)
     local = at.astimezone(entry.zone).replace(tzinfo=None) + (end_local - first_local)
     return local.replace(tzinfo=entry.zone).astimezone(UTC).astimezone(entry.zone)
+
+
+def series_head(entry: Entry) -> Entry:
+    """The first occurrence of the series ``entry`` belongs to, rebuilt from the data file.
+
+    A calendar keeps a series as one event with its RRULE, so an export needs the series'
+    start even when the selection holds only later occurrences. ``expand`` numbers positions
+    as ``base + stride * occurrence``; this is its inverse.
+    """
+    if entry.recurrence is None or not entry.occurrence:
+        return entry
+    from ccal.clock import instant
+
+    stride = max(len(entry.opportunity.dates), 1)
+    base = entry.position - stride * entry.occurrence
+    dated = entry.opportunity.dates[base]
+    at, _ = instant(dated.at, entry.zone)
+    end = instant(dated.end, entry.zone)[0] if dated.end is not None else None
+    return dataclasses.replace(entry, at=at, end=end, occurrence=0, position=base)

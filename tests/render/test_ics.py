@@ -210,3 +210,26 @@ def test_khal_imports_hostile_text(ccal, tmp_path):
     imported = khal(tmp_path, BRUSSELS, "import", "--batch", "-a", "ccal", str(target))
     assert imported.returncode == 0, imported.stderr
     assert len(list((tmp_path / "calendar").glob("*.ics"))) == 2
+
+
+def test_a_repeating_date_is_one_event_with_its_rrule_even_when_later_occurrences_are_chosen(
+    export,
+):
+    # On 1 Apr 2022 the fortnightly series (4 talks from 16 Mar) has two occurrences left.
+    found = events(
+        export(
+            "--format",
+            "ics",
+            "--as-of",
+            "2022-04-01",
+            "--search",
+            "fortnightly",
+            data="recurring.toml",
+        )
+    )
+    assert list(found) == ["talks.talk@ccal"]
+    talk = found["talks.talk@ccal"]
+    assert talk["DTSTART"].dt == datetime(2022, 3, 16, 18, 0, tzinfo=talk["DTSTART"].dt.tzinfo)
+    assert str(talk["DTSTART"].dt.tzinfo) == BRUSSELS
+    rule = talk["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["COUNT"] == [4] and rule["BYDAY"] == ["WE"]

@@ -86,6 +86,10 @@ def event(entry: Entry, options: RenderOptions, stamp) -> Event:
     if opportunity.url:
         vevent.add("url", opportunity.url)
     vevent.add("categories", [*opportunity.tags, opportunity.kind])
+    if entry.rrule:
+        from icalendar import vRecur
+
+        vevent.add("rrule", vRecur.from_ical(entry.rrule))
     vevent.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
     # A deadline is a reminder, not a meeting: it must not mark the user as busy.
     vevent.add("transp", "TRANSPARENT")
@@ -111,7 +115,15 @@ def render(listing: Listing, options: RenderOptions) -> str:
     calendar.add("x-wr-calname", "ccal")
     # DTSTAMP is the moment asked about, so an export with a pinned --as-of is reproducible.
     stamp = listing.now.astimezone(UTC)
-    for entry in listing.entries:
+    from ccal.recurrence import series_head
+
+    written: set[str] = set()
+    for selected in listing.entries:
+        # A repeating date is one event with its RRULE, however many occurrences were selected.
+        entry = series_head(selected)
+        if uid(entry) in written:
+            continue
+        written.add(uid(entry))
         calendar.add_component(event(entry, options, stamp))
     if listing.entries:
         # Only the years the entries need: a VTIMEZONE from 1970 to 2038 would dwarf the events.
