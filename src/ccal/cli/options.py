@@ -145,7 +145,7 @@ class Session:
     paths: list[Path]
 
     def catalog(self):
-        from ccal.loader import load_catalog
+        from ccal.index import load_catalog  # the index when trusted, else the files
 
         return load_catalog(self.paths)
 

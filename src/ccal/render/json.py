@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ccal.catalog import Entry, Item
+from ccal.catalog import Entry
 from ccal.clock import seconds_between
-from ccal.query import Status
+
+if TYPE_CHECKING:  # the fast path imports this module with the standard library alone
+    from ccal.catalog import Item
+    from ccal.query import Status
 
 
 def rfc3339(moment: datetime | None) -> str | None:
