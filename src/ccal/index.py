@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import json
 import os
 import sqlite3
@@ -117,7 +118,14 @@ def load_catalog(paths: list[Path]) -> Catalog:
         with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError):
             return index.catalog()
     before = identities(paths)
-    catalog = loader.load_catalog(paths)
+    # A bulk load makes millions of objects and no cycles: collecting midway only costs time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        catalog = loader.load_catalog(paths)
+    finally:
+        if collecting:
+            gc.enable()
     if before is not None:
         with contextlib.suppress(OSError, sqlite3.Error):
             write(paths, before, catalog)

@@ -70,7 +70,7 @@ def parse_text(text: str, path: Path) -> FileResult:
         message = _TOML_POSITION.sub("", message).strip()
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
         return result
-    locator = TomlLocator(text)
+    locator = LazyLocator(text)  # only a problem needs line numbers: valid files skip the scan
     try:
         document = DataFile.model_validate(raw)
     except ValidationError as exc:
@@ -276,6 +276,20 @@ def duplicate_id_problems(results: list[FileResult]) -> list[Problem]:
 
 
 # --- mapping a location in the data back to a line of the TOML text ---------------------------
+
+
+class LazyLocator:
+    """A ``TomlLocator`` built on first use: scanning a big file's lines costs more than parsing."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._locator: TomlLocator | None = None
+
+    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+        if self._locator is None:
+            self._locator = TomlLocator(self.text)
+        return self._locator.locate(loc)
+
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\s\"'-]+?)\s*\]\]?")
 _KEY = re.compile(r"^(\s*)[\"']?([A-Za-z0-9_-]+)[\"']?\s*=")
