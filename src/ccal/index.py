@@ -127,7 +127,9 @@ def load_catalog(paths: list[Path]) -> Catalog:
         if collecting:
             gc.enable()
     if before is not None:
-        with contextlib.suppress(OSError, sqlite3.Error):
+        # An index that cannot be written (read-only cache, a value it cannot encode) is
+        # only a missed speed-up: the answer comes from the files either way.
+        with contextlib.suppress(OSError, sqlite3.Error, TypeError, ValueError):
             write(paths, before, catalog)
     return catalog
 
