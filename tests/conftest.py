@@ -21,7 +21,15 @@ def isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("COLUMNS", "200")
-    for name in ("CCAL_DATA", "CCAL_NOW", "CCAL_TZ", "NO_COLOR", "FORCE_COLOR", "CCAL_NO_FASTPATH"):
+    for name in (
+        "CCAL_DATA",
+        "CCAL_NOW",
+        "CCAL_TZ",
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CCAL_NO_FASTPATH",
+        "CCAL_NO_CACHE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 
 def main() -> None:
+    # Hot read-only invocations are answered from the index before Typer is even imported.
+    from ccal.fastpath import answer
+
+    code = answer(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
     from ccal.cli import run
 
     run()

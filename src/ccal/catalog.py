@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +9,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ccal.errors import LookupFailed
-from ccal.models import Opportunity
+
+if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
+    from ccal.models import Opportunity
 
 if TYPE_CHECKING:
     from ccal.recurrence import Recurrence
@@ -107,6 +108,8 @@ class Catalog:
 
 
 def unknown_id_message(wanted: str, known: list[str]) -> str:
+    import difflib  # only on this error path: keeps the start-up fast path lean
+
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
     if not close:
         close = [known_id for known_id in known if wanted and wanted in known_id][:3]

@@ -13,7 +13,9 @@ from typing import Any
 from ccal.catalog import Catalog, Entry, Item
 from ccal.clock import TimeInputError, instant, is_ambiguous, zone_named
 from ccal.errors import DataError, Problem
-from ccal.locator import TomlLocator
+from ccal.locator import LazyLocator, TomlLocator
+
+Locator = TomlLocator | LazyLocator
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -25,7 +27,7 @@ class FileResult:
     path: Path
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    locator: TomlLocator | None = None  # kept so later checks (duplicate ids) can place keys
+    locator: Locator | None = None  # kept so later checks (duplicate ids) can place keys
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,7 +74,7 @@ def parse_text(text: str, path: Path) -> FileResult:
         message = _TOML_POSITION.sub("", message).strip()
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
         return result
-    locator = result.locator = TomlLocator(text)
+    locator = result.locator = LazyLocator(text)  # scanned only if a problem needs a line
     try:
         document = DataFile.model_validate(raw)
     except ValidationError as exc:
@@ -88,7 +90,7 @@ def parse_text(text: str, path: Path) -> FileResult:
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
 
-def _schema_problems(exc: Any, raw: dict, locator: TomlLocator, name: str) -> list[Problem]:
+def _schema_problems(exc: Any, raw: dict, locator: Locator, name: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple] = set()
     for error in exc.errors(include_url=False):
@@ -168,7 +170,7 @@ def _describe(value: Any) -> str:
 # --- resolving local times -------------------------------------------------------------------
 
 
-def _resolve(document: Any, result: FileResult, locator: TomlLocator) -> None:
+def _resolve(document: Any, result: FileResult, locator: Locator) -> None:
     """Turn local times into aware instants in each entry's zone; report gaps and bad ranges."""
     for index, opportunity in enumerate(document.opportunity):
         zone = zone_named(opportunity.timezone or document.timezone)
@@ -271,7 +273,7 @@ class _DatePlace:
     """Where one date entry sits, so a problem with it can name the file, line, id and field."""
 
     result: FileResult
-    locator: TomlLocator
+    locator: Locator
     entry: str
     index: int
     position: int

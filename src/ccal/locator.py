@@ -217,3 +217,17 @@ def _unquote(token: str) -> str:
         except tomllib.TOMLDecodeError:
             return token[1:-1]
     return token[1:-1]
+
+
+class LazyLocator:
+    """A ``TomlLocator`` built on first use: only a problem needs a line number, and scanning a
+    large valid file costs more than parsing it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._locator: TomlLocator | None = None
+
+    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+        if self._locator is None:
+            self._locator = TomlLocator(self.text)
+        return self._locator.locate(loc)

@@ -6,10 +6,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ccal.catalog import Catalog, Entry, Item
-from ccal.models import Opportunity
+
+if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
+    from ccal.models import Opportunity
 
 Status = Literal["passed", "next", "upcoming"]
 Scope = Literal["upcoming", "past", "all"]

@@ -129,5 +129,16 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Read the data files, not the index in the cache directory. Env: CCAL_NO_CACHE=1.",
+        ),
+    ] = False,
 ) -> None:
     """Deadlines of calls, cut-offs and events, from one TOML file."""
+    if no_cache or "ccal.index" in sys.modules:  # set on every run: tests invoke in-process
+        from ccal import index
+
+        index.bypass = no_cache

@@ -173,7 +173,7 @@ class Session:
 
     def catalog(self, window=None):
         """The loaded data, repeating dates expanded around now (or over ``window``)."""
-        from ccal.loader import load_catalog
+        from ccal.index import load_catalog  # the index when trusted, else the files
         from ccal.recurrence import span
 
         start, end = (window.start, window.end) if window is not None else (None, None)

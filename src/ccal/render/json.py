@@ -6,9 +6,12 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ccal.catalog import Entry, Item
+from ccal.catalog import Entry
 from ccal.clock import seconds_between
-from ccal.query import Status
+
+if TYPE_CHECKING:  # the fast path imports this module with the standard library alone
+    from ccal.catalog import Item
+    from ccal.query import Status
 
 if TYPE_CHECKING:
     from ccal.render import Listing

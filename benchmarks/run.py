@@ -1,0 +1,155 @@
+"""Print ccal's start-up, query and load costs side by side with their baselines, as ratios.
+
+Usage: python benchmarks/run.py [--reps N] [--skip-100k]
+
+Not a test: it measures this machine. Every pair is measured in the same run, repetitions
+interleaved (A, B, A, B, ...) and summarised by the median, so a busy machine slows both sides.
+"Cold" means a new process each time (the index already built by an earlier run, as it is for a
+user after the first call); "first load" means no index yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+CCAL = [PYTHON, "-m", "ccal"]
+OLD = 1_600_000_000  # generated files must not look "just modified" (they would not be indexed)
+
+BARE_TYPER = """
+import typer
+app = typer.Typer()
+@app.command()
+def hello(name: str = "world", json: bool = False) -> None:
+    \"\"\"Say hello.\"\"\"
+    print(name)
+@app.command()
+def bye() -> None:
+    \"\"\"Say bye.\"\"\"
+app()
+"""
+
+FIRST_LOAD = """
+import gc, json, resource, sys, time, tomllib
+from pathlib import Path
+path = Path(sys.argv[2])
+if sys.argv[1] == "tomllib":
+    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+else:
+    from ccal import index, loader, models  # imports are start-up, not load
+    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    data = index.load_catalog([path])
+seconds = time.perf_counter() - start
+peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_rss
+print(json.dumps({"seconds": seconds, "peak_kib": peak_kib}))
+"""
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def side_by_side(a: list[str], b: list[str], env: dict[str, str], reps: int) -> tuple[float, float]:
+    times_a, times_b = [], []
+    for _ in range(reps):
+        times_a.append(timed(a, env))
+        times_b.append(timed(b, env))
+    return statistics.median(times_a), statistics.median(times_b)
+
+
+def first_load(what: str, path: Path, env: dict[str, str]) -> dict:
+    cache = Path(env["XDG_CACHE_HOME"])
+    shutil.rmtree(cache, ignore_errors=True)  # "first" means: nothing indexed yet
+    done = subprocess.run(
+        [PYTHON, "-c", FIRST_LOAD, what, str(path)], env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout)
+
+
+def report(name: str, mine: float, base: float, target: float, unit: str = "ms") -> None:
+    scale = 1000 if unit == "ms" else 1
+    ratio = mine / base
+    verdict = "ok" if ratio <= target else "OVER"
+    print(
+        f"{name:<52} {mine * scale:9.1f} {unit} vs {base * scale:9.1f} {unit}"
+        f"  ratio {ratio:5.2f} (target ≤ {target}) {verdict}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=21)
+    parser.add_argument("--skip-100k", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ccal-bench-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCAL_")}
+    env.update(XDG_CACHE_HOME=str(work / "cache"), XDG_DATA_HOME=str(work / "data"), TZ="UTC")
+    sys.path.insert(0, str(HERE))
+    from generate import generate
+
+    sizes = {"10k": 10_000} if args.skip_100k else {"10k": 10_000, "100k": 100_000}
+    files = {}
+    for name, count in sizes.items():
+        files[name] = work / f"{name}.toml"
+        files[name].write_text(generate(count), encoding="utf-8")
+        os.utime(files[name], (OLD, OLD))
+    bare = work / "bare_typer.py"
+    bare.write_text(BARE_TYPER, encoding="utf-8")
+
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.exists() else []
+    cpu = next((x.split(":", 1)[1].strip() for x in lines if "model name" in x), "unknown CPU")
+    print(f"machine: {os.cpu_count()} CPUs ({cpu}), Python {sys.version.split()[0]}")
+    print(f"repetitions: {args.reps}, interleaved, medians\n")
+
+    upcoming = [*CCAL, "upcoming", "--json"]
+    timed([*upcoming], {**env, "CCAL_NO_FASTPATH": "1"})  # builds the shipped data's index
+    report("cold `ccal upcoming --json` (shipped) / python -c pass",
+           *side_by_side(upcoming, [PYTHON, "-c", "pass"], env, args.reps), 3.0)  # fmt: skip
+    helps = side_by_side([*CCAL, "--help"], [PYTHON, str(bare), "--help"], env, args.reps)
+    report("`ccal --help` / bare Typer app --help", *helps, 1.1)
+
+    warm = ["--limit", "20", "--as-of", "2024-01-01"]
+    shipped = [*upcoming, *warm]
+    for name, target in (("10k", 1.2), ("100k", 1.5)):
+        if name not in files:
+            continue
+        big = [*upcoming, *warm, "--data", str(files[name])]
+        timed(big, {**env, "CCAL_NO_FASTPATH": "1"})  # first call: builds the index
+        report(f"warm `upcoming --json --limit 20` {name} / shipped",
+               *side_by_side(big, shipped, env, args.reps), target)  # fmt: skip
+
+    mine, base = [], []
+    for _ in range(5):
+        mine.append(first_load("ccal", files["10k"], env)["seconds"])
+        base.append(first_load("tomllib", files["10k"], env)["seconds"])
+    report("first (unindexed) load 10k / tomllib.load",
+           statistics.median(mine), statistics.median(base), 1.3, "s")  # fmt: skip
+    if "100k" in files:
+        ours = first_load("ccal", files["100k"], env)["peak_kib"]
+        theirs = first_load("tomllib", files["100k"], env)["peak_kib"]
+        report("peak memory of first load 100k / tomllib.load",
+               ours / 1024, theirs / 1024, 1.2, "MiB")  # fmt: skip
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

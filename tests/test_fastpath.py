@@ -1,0 +1,159 @@
+"""The start-up fast path answers exactly as the Typer app does, or leaves it to the Typer app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ccal import fastpath
+
+DATA = Path(__file__).parent / "data"
+OLD = 1_600_000_000
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    """A settled copy of the fixture (old enough to index) and an isolated environment."""
+    data = Path(shutil.copy(DATA / "fixture.toml", tmp_path / "data.toml"))
+    os.utime(data, (OLD, OLD))
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("CCAL_")}
+    return {**keep, "DATA": str(data)}
+
+
+def run(args: list[str], env: dict[str, str], *, fast: bool) -> tuple[str, str, int]:
+    environment = {**env, "CCAL_NO_FASTPATH": "0" if fast else "1"}
+    if not any(a.startswith("--as-of") for a in args) and "deadlines" in args:
+        # seconds_left counts from now: two runs a second apart must not see two nows.
+        environment.setdefault("CCAL_NOW", "2022-06-01T12:00:00Z")
+    args = [a.replace("$DATA", env["DATA"]) for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "ccal", *args], env=environment, capture_output=True, text=True
+    )
+    return done.stdout, done.stderr, done.returncode
+
+
+D = ["--data", "$DATA"]
+AS_OF = ["--as-of", "2022-06-01"]
+ANSWERED = [  # the fast path answers these itself
+    ["upcoming", "--json", *AS_OF, *D],
+    ["upcoming", "--json", "--limit", "2", *AS_OF, *D],
+    ["upcoming", *D, "-n", "1", "--json", "--as-of=2022-06-22T12:00"],
+    ["upcoming", "--json", "--within", "30d", "--as-of", "2022-06-01T08:00:00+02:00", *D],
+    ["upcoming", "--json", "--until", "2022-07-29", "--tz", "Asia/Tokyo", *AS_OF, *D],
+    ["upcoming", "--json", "-k", "call", "--kind", "event", "--limit", "9", "-n", "3", *AS_OF, *D],
+    ["upcoming", "--json", "--tag", "clusters", "-t", "REGIONS", *AS_OF, *D],
+    ["upcoming", "--json", "--search", "kosice", "--organiser", "", *AS_OF, *D],
+    ["upcoming", "--json", "-s", "talk", "--organiser", "other", "--tz", "Asia/Tokyo", *D],
+    ["upcoming", "--json", "--as-of", "2030-01-01", *D],
+    ["upcoming", "--json", "--as-of", "2022-06-13 23:59:59", "--tz", "Europe/Brussels", *D],
+    ["upcoming", "--json", *AS_OF],  # the shipped dataset
+    ["deadlines", "summer-call", "--json", "--as-of", "2022-12-01", *D],
+    ["deadlines", "--call", "kosice-workshop", "--json", "--as-of", "2022-06-22T10:00", *D],
+    ["deadlines", "-c", "tokyo-talk", "tokyo-talk", "--json", "--tz", "Asia/Tokyo", *D],
+]
+FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers
+    ["upcoming", "--json", "--limit", "0", *D],
+    ["upcoming", "--json", "--limit", "two", *D],
+    ["upcoming", "--json", "-n5", *AS_OF, *D],
+    ["upcoming", "--json", "--tz", "Europe/Brusels", *D],
+    ["upcoming", "--json", "--as-of", "someday", *D],
+    ["upcoming", "--json", "--within", "3 fortnights", *AS_OF, *D],
+    ["upcoming", "--json", "--within", "3d", "--until", "2022-07-01", *AS_OF, *D],
+    ["upcoming", "--json", "--kind", "party", *D],
+    ["upcoming", "--json", "extra", *D],
+    ["upcoming", "--json", "--data", "$DATA.missing"],
+    ["upcoming", "--json", "--as-of"],
+    ["upcoming", "--json", "--", *D],
+    ["upcoming", *AS_OF, *D],
+    ["deadlines", "summer-cal", "--json", *AS_OF, *D],
+    ["deadlines", "--json", *AS_OF, *D],
+    ["deadlines", "summer-call", "--call", "tokyo-talk", "--json", *D],
+    ["deadlines", "--help"],
+]
+
+
+def warm(env: dict[str, str]) -> None:
+    for data in ([], D):
+        run(["upcoming", "--json", *data], env, fast=False)  # the Typer path builds the index
+
+
+@pytest.mark.parametrize("args", ANSWERED + FALLS_THROUGH, ids=" ".join)
+def test_both_paths_print_the_same_and_exit_the_same(env, args):
+    warm(env)
+    assert run(args, env, fast=True) == run(args, env, fast=False)
+
+
+def test_environment_variables_are_read_as_click_reads_them(env):
+    warm(env)
+    with_env = {**env, "CCAL_NOW": "2022-06-01", "CCAL_TZ": "Asia/Tokyo", "CCAL_DATA": env["DATA"]}
+    for args in (["upcoming", "--json"], ["deadlines", "summer-call", "--json"]):
+        assert run(args, with_env, fast=True) == run(args, with_env, fast=False)
+    empty = {**with_env, "CCAL_NOW": "2022-06-01", "CCAL_TZ": ""}
+    assert run(["upcoming", "--json"], empty, fast=True) == run(
+        ["upcoming", "--json"], empty, fast=False
+    )
+
+
+@pytest.mark.parametrize("args", ANSWERED[:3] + ANSWERED[-3:], ids=" ".join)
+def test_the_fast_path_really_answers_the_hot_forms(env, args, monkeypatch, capsys):
+    warm(env)
+    monkeypatch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])
+    argv = [a.replace("$DATA", env["DATA"]) for a in args]
+    assert fastpath.answer(argv) == 0
+    assert capsys.readouterr().out.startswith("[")
+
+
+@pytest.mark.parametrize("args", FALLS_THROUGH, ids=" ".join)
+def test_what_it_does_not_understand_goes_to_the_typer_app_silently(env, args, capsys):
+    warm(env)
+    argv = [a.replace("$DATA", env["DATA"]) for a in args]
+    assert fastpath.answer(argv) is None
+    assert capsys.readouterr() == ("", "")
+
+
+def test_it_never_answers_without_a_trusted_index_or_when_switched_off(env, monkeypatch):
+    argv = ["upcoming", "--json", "--data", env["DATA"]]
+    assert fastpath.answer(argv) is None  # nothing indexed yet
+    warm(env)
+    monkeypatch.setenv("CCAL_NO_FASTPATH", "1")
+    assert fastpath.answer(argv) is None
+    monkeypatch.setenv("CCAL_NO_FASTPATH", "0")
+    monkeypatch.setenv("CCAL_NO_CACHE", "1")
+    assert fastpath.answer(argv) is None
+
+
+PROBE = """
+import sys
+from ccal.__main__ import main
+sys.argv = ["ccal", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("rich", "typer", "pydantic") if m in sys.modules)
+print("LOADED", *heavy, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast path", "typer path"])
+def test_json_paths_never_import_rich(env, fast):
+    warm(env)
+    _out, err, code = run_probe(["upcoming", "--json", "--data", env["DATA"]], env, fast)
+    assert code == 0
+    loaded = err.split("LOADED", 1)[1].split()
+    assert "rich" not in loaded
+    if fast:
+        assert loaded == []  # the standard library alone
+
+
+def run_probe(args: list[str], env: dict[str, str], fast: bool) -> tuple[str, str, int]:
+    environment = {**env, "CCAL_NO_FASTPATH": "0" if fast else "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=environment, capture_output=True, text=True
+    )
+    return done.stdout, done.stderr, done.returncode

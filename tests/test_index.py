@@ -1,0 +1,164 @@
+"""The index never changes a result, and is never trusted when it could be wrong."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ccal import index
+from ccal.loader import load_catalog as load_from_files
+from ccal.sources import user_dir
+from ccal.store import atomic_write
+
+DATA = Path(__file__).parent / "data"
+
+OLD = 1_600_000_000  # a modification time well outside the "too recent to trust" window
+
+
+def settled(path: Path) -> Path:
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+@pytest.fixture
+def data_file(tmp_path) -> Path:
+    return settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / "data.toml")))
+
+
+QUERIES = [
+    ("upcoming",),
+    ("upcoming", "--limit", "2"),
+    ("upcoming", "--within", "30d"),
+    ("upcoming", "--until", "2022-07-29"),
+    ("upcoming", "--kind", "call", "--kind", "event"),
+    ("upcoming", "--tag", "clusters", "--search", "KOSICE"),
+    ("upcoming", "--organiser", "other", "--tz", "Asia/Tokyo"),
+    ("list",),
+    ("list", "--all"),
+    ("list", "--past", "--dates"),
+    ("list", "--all", "--dates", "--from", "2022-06-20", "--to", "2022-09-07"),
+    ("deadlines", "summer-call"),
+    ("deadlines", "--call", "tokyo-talk"),
+    ("deadlines", "summer-cal"),
+    ("show", "kosice-workshop"),
+    ("show", "eoi-deadline"),
+]
+MOMENTS = ["2022-06-01", "2022-06-22T12:00", "2022-12-02 18:00", "2030-01-01"]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=" ".join)
+@pytest.mark.parametrize("as_of", MOMENTS)
+@pytest.mark.parametrize("output", [(), ("--json",)], ids=["table", "json"])
+def test_index_gives_byte_for_byte_the_same_output(ccal, data_file, query, as_of, output):
+    args = [*query, *output, "--as-of", as_of, "--data", str(data_file)]
+    files = ccal("--no-cache", *args)
+    ccal(*args)  # builds the index
+    assert index.Index.open([data_file]) is not None
+    indexed = ccal(*args)
+    assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (
+        files.stdout,
+        files.stderr,
+        files.exit_code,
+    )
+
+
+def test_the_shipped_dataset_round_trips_through_the_index(ccal):
+    args = ["list", "--all", "--dates", "--json", "--as-of", "2022-06-01"]
+    files = ccal("--no-cache", *args).stdout
+    ccal(*args)
+    assert ccal(*args).stdout == files
+
+
+def test_the_catalog_from_the_index_equals_the_one_from_the_files(data_file):
+    loaded = index.load_catalog([data_file])
+    again = index.Index.open([data_file]).catalog()
+    assert again == loaded
+    for mine, theirs in zip(again.items, loaded.items, strict=True):
+        assert repr(mine.opportunity.model_dump()) == repr(theirs.opportunity.model_dump())
+        for a, b in zip(mine.entries, theirs.entries, strict=True):
+            assert (a.at.fold, a.at.tzinfo, a.end and a.end.tzinfo) == (
+                b.at.fold,
+                b.at.tzinfo,
+                b.end and b.end.tzinfo,
+            )
+
+
+def test_a_write_through_atomic_write_invalidates_the_index(ccal, data_file):
+    args = ["deadlines", "tokyo-talk", "--json", "--as-of", "2022-06-01", "--data", str(data_file)]
+    assert ccal.json(*args[:-1], args[-1])[0]["label"] == "Talk"
+    text = data_file.read_text(encoding="utf-8").replace('label = "Talk"', 'label = "Keynote"')
+    atomic_write(data_file, text.encode())
+    settled(data_file)
+    assert index.Index.open([data_file]) is None  # new inode: the old index is not trusted
+    assert ccal.json(*args[:-1], args[-1])[0]["label"] == "Keynote"
+    assert index.Index.open([data_file]) is not None  # and it was rebuilt
+
+
+def test_an_in_place_edit_of_the_same_size_is_noticed(data_file):
+    index.load_catalog([data_file])
+    text = data_file.read_text(encoding="utf-8")
+    data_file.write_text(text.replace("Cut-off 1", "Cut-off 9"), encoding="utf-8")
+    os.utime(data_file, (OLD + 1, OLD + 1))
+    assert index.Index.open([data_file]) is None
+    labels = [e.label for e in index.load_catalog([data_file]).find("summer-call").entries]
+    assert labels[0] == "Cut-off 9"
+
+
+def test_a_file_modified_just_now_is_not_indexed(tmp_path):
+    fresh = Path(shutil.copy(DATA / "fixture.toml", tmp_path / "fresh.toml"))
+    index.load_catalog([fresh])
+    assert not index.index_file([fresh]).exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, None])
+def test_a_corrupt_or_foreign_index_is_ignored_and_rebuilt(data_file, damage):
+    expected = load_from_files([data_file])
+    index.load_catalog([data_file])
+    target = index.index_file([data_file])
+    if damage is None:
+        with sqlite3.connect(target) as connection:
+            connection.execute("UPDATE meta SET value = '999' WHERE key = 'format'")
+    else:
+        target.write_bytes(damage)
+    assert index.Index.open([data_file]) is None
+    assert index.load_catalog([data_file]) == expected
+    assert index.Index.open([data_file]) is not None
+
+
+def test_no_cache_neither_reads_nor_writes_the_index(ccal, data_file, monkeypatch):
+    ccal("--no-cache", "upcoming", "--json", "--data", str(data_file))
+    assert not index.index_file([data_file]).exists()
+    monkeypatch.setenv("CCAL_NO_CACHE", "1")
+    ccal("upcoming", "--json", "--data", str(data_file))
+    assert not index.index_file([data_file]).exists()
+    monkeypatch.delenv("CCAL_NO_CACHE")
+    ccal("upcoming", "--json", "--data", str(data_file))
+    assert index.index_file([data_file]).exists()
+
+
+def test_bad_data_is_reported_the_same_way_and_never_indexed(ccal, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[opportunity]]\nid = "x"\nkind = "call"\n', encoding="utf-8")
+    settled(bad)
+    result = ccal("upcoming", "--data", str(bad))
+    assert result.exit_code == 1
+    assert "missing required key 'title'" in result.stderr
+    assert not index.index_file([bad]).exists()
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"XDG_CACHE_HOME": "/x/cache", "XDG_DATA_HOME": "/x/data"}, {"XDG_CACHE_HOME": "rel"}],
+)
+def test_cache_and_data_dirs_are_those_platformdirs_gives(monkeypatch, env):
+    platformdirs = pytest.importorskip("platformdirs")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.delenv("XDG_DATA_HOME")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert user_dir("XDG_CACHE_HOME", ".cache") == platformdirs.user_cache_path("ccal", False)
+    assert user_dir("XDG_DATA_HOME", ".local/share") == platformdirs.user_data_path("ccal", False)
