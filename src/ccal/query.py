@@ -107,7 +107,7 @@ def select_entries(
     scope: Scope = "upcoming",
     limit: int | None = None,
 ) -> list[Entry]:
-    """Dated entries matching everything asked, soonest first (latest first for the past)."""
+    """Dated entries matching everything asked, soonest first."""
     chosen = [
         entry
         for entry in catalog.entries()
