@@ -233,6 +233,17 @@ def _entry_row(seq: int, entry: Entry) -> tuple:
 
 _NOW_DEPENDENT = ("seconds_left", "status")
 _MARK = "\x00ccal:{}\x00"  # a JSON string with a NUL: nothing else in a record renders like it
+_MARKS: dict[str, tuple[str, str]] = {}  # key -> (marker, the marker as JSON)
+
+
+def _mark(key: str) -> tuple[str, str]:
+    found = _MARKS.get(key)
+    if found is None:
+        import json
+
+        marker = _MARK.format(key)
+        found = _MARKS[key] = (marker, json.dumps(marker))
+    return found
 
 
 def record_pieces(entry: Entry) -> tuple[str, str, str]:
@@ -244,30 +255,28 @@ def record_pieces(entry: Entry) -> tuple[str, str, str]:
     printed by ``json.dumps(indent=2)`` one key per line, which the C encoder reproduces with a
     line-break item separator -- ten times faster than the pure-Python indenting encoder.
     """
-    import json
-
     from ccal.render.json import entry_record
 
     record = entry_record(entry, entry.at, "passed")
     lists = {}
     for key, value in record.items():
         if key in _NOW_DEPENDENT:
-            record[key] = _MARK.format(key)
+            record[key] = _mark(key)[0]
         elif isinstance(value, list):
             if not all(isinstance(v, str) for v in value):
                 raise ValueError("a record value the index does not lay out")
             lists[key] = value
-            record[key] = _MARK.format(key)
+            record[key] = _mark(key)[0]
         elif value is not None and not isinstance(value, str | int):
             raise ValueError("a record value the index does not lay out")
     text = _RECORD.encode(record)
     for key, value in lists.items():
         laid = _LIST.encode(value)
         laid = laid if not value else "[\n      " + laid[1:-1] + "\n    ]"
-        text = _replace_once(text, json.dumps(_MARK.format(key)), laid)
+        text = _replace_once(text, _mark(key)[1], laid)
     text = "  {\n    " + text[1:-1] + "\n  }"
-    head, rest = _split_once(text, json.dumps(_MARK.format("seconds_left")))
-    middle, tail = _split_once(rest, json.dumps(_MARK.format("status")))
+    head, rest = _split_once(text, _mark("seconds_left")[1])
+    middle, tail = _split_once(rest, _mark("status")[1])
     return head, middle, tail
 
 
@@ -307,11 +316,18 @@ _RECORD: Any = _Lazy(0)
 _LIST: Any = _Lazy(1)
 
 
+_EPOCH: Any = None
+
+
 def micros(moment: datetime) -> int:
     """Microseconds since 1970 UTC, exactly (no float on the way)."""
-    from datetime import UTC, datetime, timedelta
+    global _EPOCH
+    if _EPOCH is None:
+        from datetime import UTC, datetime
 
-    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+        _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+    delta = moment - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * _SECOND_US + delta.microseconds
 
 
 def listing(texts: list[str]) -> str:
