@@ -100,7 +100,13 @@ def main() -> None:
     parser.add_argument("--skip-100k", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ccal-bench-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCAL_")}
+    # A user's Python writes bytecode caches: without them every run would compile ccal anew
+    # (the baselines' modules were compiled when installed), so PYTHONDONTWRITEBYTECODE is dropped.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CCAL_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update(XDG_CACHE_HOME=str(work / "cache"), XDG_DATA_HOME=str(work / "data"), TZ="UTC")
     sys.path.insert(0, str(HERE))
     from generate import generate
@@ -124,6 +130,12 @@ def main() -> None:
     timed([*upcoming], {**env, "CCAL_NO_FASTPATH": "1"})  # builds the shipped data's index
     report("cold `ccal upcoming --json` (shipped) / python -c pass",
            *side_by_side(upcoming, [PYTHON, "-c", "pass"], env, args.reps), 3.0)  # fmt: skip
+    remind = [*CCAL, "remind"]
+    report("cold `ccal remind` (shipped) / python -c pass",
+           *side_by_side(remind, [PYTHON, "-c", "pass"], env, args.reps), 3.0)  # fmt: skip
+    deadlines = [*CCAL, "deadlines", "--call", "clusters-meet-regions", "--json"]
+    report("cold `ccal deadlines --call ID --json` / python -c pass",
+           *side_by_side(deadlines, [PYTHON, "-c", "pass"], env, args.reps), 3.0)  # fmt: skip
     helps = side_by_side([*CCAL, "--help"], [PYTHON, str(bare), "--help"], env, args.reps)
     report("`ccal --help` / bare Typer app --help", *helps, 1.1)
 

@@ -6,18 +6,25 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
     ccal upcoming --json [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
     ccal deadlines (ID | --call|-c ID) --json [--as-of W] [--tz Z] [--data F]...
+    ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
+                [--data F]...
 
-(and ``CCAL_NOW``, ``CCAL_TZ``, ``CCAL_DATA``), computes the answer with the core's own functions
-(``clock``, ``query``, ``render.json``) over a trusted index, and prints it. Anything else --
-another form, any error to report, a missing or stale index, ``CCAL_NO_FASTPATH=1`` or
-``CCAL_NO_CACHE=1`` -- returns None *before printing anything*, and the Typer app answers as if
-this module did not exist. Adding a command is one grammar entry and one small function.
+(and ``CCAL_NOW``, ``CCAL_TZ``, ``CCAL_DATA``) and answers over a trusted index. The JSON records
+were rendered by ``render.json.entry_record`` when the index was built; here only the two values
+that depend on "now" (``seconds_left``, ``status``) are spliced in, so the common call imports
+``sqlite3`` and nothing of ccal's core. Options that need parsing (``--as-of``, ``--within``,
+filters, remind's text) import the core's own functions (``clock``, ``query``, ``render``) lazily.
+Anything else -- another form, any error to report, a missing or stale index,
+``CCAL_NO_FASTPATH=1`` or ``CCAL_NO_CACHE=1`` -- returns None *before printing anything*, and the
+Typer app answers as if this module did not exist. Adding a command is one grammar entry and one
+small function.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
@@ -39,17 +46,12 @@ _FILTERS = {
 _KINDS = ("talk", "call", "event", "survey")  # the --kind choices (``models.KINDS``)
 
 
-# --- the hot commands: each returns the text to print, or None to let the Typer app answer ------
+# --- the hot commands: each returns (output, exit code), or None to let the Typer app answer ----
 
 
-def _upcoming(values: dict[str, Any], positional: list[str]) -> str | None:
-    from ccal.clock import parse_duration, parse_when
-    from ccal.index import statuses_of
-    from ccal.query import Filters, Window
-    from ccal.render.json import dumps, entry_record
-
-    kinds, limit = values.get("kind", []), values.get("limit")
-    if positional or not values.get("json") or any(k not in _KINDS for k in kinds):
+def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    limit = values.get("limit")
+    if positional or not values.get("json") or not _known_kinds(values):
         return None
     if limit is not None:
         limit = int(limit)  # what Click's INT does; a ValueError falls through
@@ -58,31 +60,33 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> str | None:
     within, until = values.get("within"), values.get("until")
     if within and until:
         return None
-    found = _session(values)
-    if found is None:
+    session = _session(values)
+    if session is None:
         return None
-    index, now, zone = found
-    end = None
-    if until:
-        end = parse_when(until, zone, now=now, day_end=True)
-    if within:
-        end = parse_duration(within).after(now)
-    filters = Filters(
-        kinds=tuple(kinds),
-        tags=tuple(values.get("tag", ())),
-        organiser=values.get("organiser"),
-        search=values.get("search"),
-    )
-    entries = index.upcoming(now, filters, Window(end=end), limit)
-    status = statuses_of(index, entries, now)
-    return dumps([entry_record(e, now, status[(e.opportunity.id, e.position)]) for e in entries])
+    rows = _selected(session, values, within, until, limit)
+    return _listing(session, rows) + "\n", 0
 
 
-def _deadlines(values: dict[str, Any], positional: list[str]) -> str | None:
-    from ccal.catalog import Entry
-    from ccal.query import statuses
-    from ccal.render.json import dumps, entry_record
+def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    if positional or not _known_kinds(values):
+        return None
+    until = values.get("until")
+    within = None if until else values.get("within", "7d")  # as ``cli.countdown.remind``
+    session = _session(values)
+    if session is None:
+        return None
+    rows = _selected(session, values, within, until, None)
+    code = 1 if values.get("exit_status") and not rows else 0
+    if values.get("json"):
+        return _listing(session, rows) + "\n", code
+    from ccal.render.remind import remind_lines
 
+    entries = session.index.entries(sorted({row[0] for row in rows}))
+    lines = remind_lines([entries[row[7]] for row in rows], session.now(), session.zone())
+    return "".join(line + "\n" for line in lines), code
+
+
+def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
     call = values.get("call")
     given = positional[0] if positional else None
     wanted = call or given
@@ -90,19 +94,16 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> str | None:
         return None
     if call and given and call != given:
         return None
-    found = _session(values)
-    if found is None:
+    session = _session(values)
+    if session is None:
         return None
-    index, now, _zone = found
-    entries = index.item_entries(wanted)
-    if entries is None:  # unknown id: the Typer app words the did-you-mean
+    rows = session.index.item_rows(wanted, session.now_us)
+    if rows is None:  # unknown id: the Typer app words the did-you-mean
         return None
-    entries.sort(key=Entry.sort_key)
-    status = statuses(entries, now)
-    return dumps([entry_record(e, now, status[(e.opportunity.id, e.position)]) for e in entries])
+    return _listing(session, rows) + "\n", 0
 
 
-COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., str | None]]] = {
+COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, int] | None]]] = {
     "upcoming": (
         {
             **_SESSION,
@@ -115,7 +116,87 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., str | None]]
         _upcoming,
     ),
     "deadlines": ({**_SESSION, "--call": ("call", VALUE), "-c": ("call", VALUE)}, _deadlines),
+    "remind": (
+        {
+            **_SESSION,
+            **_FILTERS,
+            "--within": ("within", VALUE),
+            "--until": ("until", VALUE),
+            "--exit-status": ("exit_status", FLAG),
+        },
+        _remind,
+    ),
 }
+
+
+def _known_kinds(values: dict[str, Any]) -> bool:
+    return all(k in _KINDS for k in values.get("kind", ()))
+
+
+def _selected(
+    session: _Session, values: dict[str, Any], within: str | None, until: str | None, limit
+) -> list[tuple]:
+    """``query.select_entries(catalog, now, filters, window, "upcoming", limit)``, as index rows.
+
+    SQL gives the entries not passed and inside the window, in ``Entry.sort_key`` order, with
+    ``query.statuses``' status; filters are ``query.Filters`` itself, on the stored opportunity.
+    """
+    end_us = None
+    if until or within:
+        from ccal.clock import parse_duration, parse_when
+        from ccal.index import micros
+
+        now = session.now()
+        if until:
+            end_us = micros(parse_when(until, session.zone(), now=now, day_end=True))
+        else:
+            end_us = micros(parse_duration(within).after(now))
+    matches = _filter(session, values)
+    chosen = []
+    for row in session.index.upcoming_rows(session.now_us, end_us):
+        if matches is None or matches(row):
+            chosen.append(row)
+            if limit is not None and len(chosen) >= limit:
+                break
+    return chosen
+
+
+def _filter(session: _Session, values: dict[str, Any]) -> Callable[[tuple], bool] | None:
+    if not any(values.get(k) for k in ("kind", "tag", "organiser", "search")):
+        return None
+    from types import SimpleNamespace
+
+    from ccal.query import Filters
+
+    filters = Filters(
+        kinds=tuple(values.get("kind", ())),
+        tags=tuple(values.get("tag", ())),
+        organiser=values.get("organiser"),
+        search=values.get("search"),
+    )
+    opportunities: dict[int, Any] = {}
+
+    def matches(row: tuple) -> bool:
+        item = row[0]
+        if item not in opportunities:
+            opportunities[item] = session.index.opportunity(item, SimpleNamespace)
+        return filters.matches(opportunities[item], (row[1],))
+
+    return matches
+
+
+def _listing(session: _Session, rows: list[tuple]) -> str:
+    """``render.json.dumps([entry_record(e, now, status) ...])`` from the pre-rendered records."""
+    from ccal.index import listing, splice
+
+    now_us = session.now_us
+    # ``clock.seconds_between``: whole seconds, rounded towards minus infinity.
+    return listing(
+        [
+            splice(head, middle, tail, (at_us - now_us) // 1_000_000, status)
+            for _item, _label, at_us, head, middle, tail, status, _seq in rows
+        ]
+    )
 
 
 # --- the shared part: grammar, session, output --------------------------------------------------
@@ -130,12 +211,13 @@ def answer(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     try:
-        text = command(*parsed)
+        answered = command(*parsed)
     except Exception:  # whatever it is, the Typer app reports it (or answers) the usual way
         return None
-    if text is None:
+    if answered is None:
         return None
-    return _emit(text)
+    output, code = answered
+    return _emit(output, code)
 
 
 def parse(args: list[str], options: dict[str, tuple[str, str]]):
@@ -170,14 +252,35 @@ def parse(args: list[str], options: dict[str, tuple[str, str]]):
     return values, positional
 
 
-def _session(values: dict[str, Any]):
-    """``cli.options.session_from`` (plus the open index), or None where it would complain."""
-    from datetime import UTC, datetime
-    from pathlib import Path
+class _Session:
+    """``cli.options.Session`` for the fast path: "now", the display zone and the open index.
 
-    from ccal.clock import parse_when, system_zone, zone_named
+    The zone and a ``datetime`` "now" are worked out only when an option needs them: the plain
+    hot call needs neither ``zoneinfo`` nor ``ccal.clock``.
+    """
+
+    def __init__(self, index: Any, now_us: int, now: Any, zone: Any) -> None:
+        self.index, self.now_us, self._now, self._zone = index, now_us, now, zone
+
+    def zone(self) -> Any:
+        if self._zone is None:
+            from ccal.clock import system_zone
+
+            self._zone = system_zone()
+        return self._zone
+
+    def now(self) -> Any:
+        if self._now is None:
+            from datetime import UTC, datetime, timedelta
+
+            self._now = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=self.now_us)
+        return self._now
+
+
+def _session(values: dict[str, Any]) -> _Session | None:
+    """``cli.options.session_from`` (plus the open index), or None where it would complain."""
     from ccal.index import Index, disabled
-    from ccal.sources import active_sources
+    from ccal.sources import source_names
 
     if disabled():
         return None
@@ -189,14 +292,25 @@ def _session(values: dict[str, Any]):
         data = from_env.split(os.pathsep) if from_env is not None else None
     if data is not None and not all(data):
         return None
-    zone = zone_named(tz) if tz else system_zone()
-    now = real_now = datetime.now(UTC)
+    zone = now = None
+    if tz:
+        from ccal.clock import zone_named
+
+        zone = zone_named(tz)
     if as_of:
-        now = parse_when(as_of, zone, now=real_now)
-    index = Index.open(active_sources([Path(p) for p in data] if data else None))
+        from datetime import UTC, datetime
+
+        from ccal.clock import parse_when, system_zone
+        from ccal.index import micros
+
+        now = parse_when(as_of, zone or system_zone(), now=datetime.now(UTC))
+        now_us = micros(now)
+    else:
+        now_us = time.time_ns() // 1000  # what ``datetime.now(UTC)`` reads, in microseconds
+    index = Index.open(source_names(data))
     if index is None:
         return None
-    return index, now, zone
+    return _Session(index, now_us, now, zone)
 
 
 def _env(name: str) -> str | None:
@@ -208,10 +322,10 @@ def _switched_on(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0")
 
 
-def _emit(text: str) -> int:
-    """Print like ``cli.options.print_json``; a closed pipe exits quietly, as ``cli.app`` does."""
+def _emit(text: str, code: int) -> int:
+    """Print as the Typer app prints; a closed pipe exits quietly, as ``cli.app`` does."""
     try:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         try:
@@ -219,4 +333,4 @@ def _emit(text: str) -> int:
             os.dup2(devnull, sys.stdout.fileno())
         except (OSError, ValueError):
             pass
-    return 0
+    return code

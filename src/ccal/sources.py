@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import posixpath
 import sys
-from pathlib import Path
+
+TYPE_CHECKING = False  # pathlib (~3 ms) is imported where a Path is made, not by the fast path
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DATA_FILE_NAME = "opportunities.toml"
 EU_PORTAL_FILE_NAME = "eu-portal.toml"
@@ -18,10 +21,18 @@ APP_NAME = "ccal"
 
 def shipped_dataset() -> Path:
     """The ECCP dataset inside the installed package (or the checkout, for editable installs)."""
-    packaged = Path(__file__).resolve().parent / "data" / DATA_FILE_NAME
-    if packaged.is_file():
+    from pathlib import Path
+
+    return Path(shipped_dataset_name())
+
+
+def shipped_dataset_name() -> str:
+    """``shipped_dataset`` as text: the start-up fast path answers without importing pathlib."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(here, "data", DATA_FILE_NAME)
+    if os.path.isfile(packaged):
         return packaged
-    return Path(__file__).resolve().parents[2] / "data" / DATA_FILE_NAME
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "data", DATA_FILE_NAME)
 
 
 def user_data_file() -> Path:
@@ -39,7 +50,17 @@ def user_cache_dir() -> Path:
     return user_dir("XDG_CACHE_HOME", ".cache")
 
 
+def user_cache_dir_name() -> str:
+    return user_dir_name("XDG_CACHE_HOME", ".cache")
+
+
 def user_dir(xdg_variable: str, home_default: str) -> Path:
+    from pathlib import Path
+
+    return Path(user_dir_name(xdg_variable, home_default))
+
+
+def user_dir_name(xdg_variable: str, home_default: str) -> str:
     """``platformdirs``' answer for ccal, computed without importing it in the common Linux case.
 
     On Linux, platformdirs takes an absolute ``$XDG_…`` variable, else the default under an
@@ -48,15 +69,28 @@ def user_dir(xdg_variable: str, home_default: str) -> Path:
     if sys.platform.startswith("linux"):
         configured = os.environ.get(xdg_variable, "")
         if posixpath.isabs(configured):
-            return Path(configured) / APP_NAME
+            return posixpath.join(configured, APP_NAME)
         home = os.environ.get("HOME", "")
         if posixpath.isabs(home):
-            return Path(posixpath.join(os.path.expanduser("~"), home_default, APP_NAME))
+            return posixpath.join(os.path.expanduser("~"), home_default, APP_NAME)
     import platformdirs
 
     if xdg_variable == "XDG_CACHE_HOME":
-        return platformdirs.user_cache_path(APP_NAME, appauthor=False)
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+        return str(platformdirs.user_cache_path(APP_NAME, appauthor=False))
+    return str(platformdirs.user_data_path(APP_NAME, appauthor=False))
+
+
+def source_names(explicit: list[str] | None = None) -> list[str]:
+    """``active_sources`` as text (for the fast path): the same files in the same order."""
+    if explicit:
+        return list(explicit)
+    names = [shipped_dataset_name()]
+    data = user_dir_name("XDG_DATA_HOME", ".local/share")
+    for name in (DATA_FILE_NAME, EU_PORTAL_FILE_NAME):
+        candidate = os.path.join(data, name)
+        if os.path.isfile(candidate):
+            names.append(candidate)
+    return names
 
 
 def active_sources(explicit: list[Path] | None = None) -> list[Path]:
@@ -67,6 +101,6 @@ def active_sources(explicit: list[Path] | None = None) -> list[Path]:
     """
     if explicit:
         return list(explicit)
-    paths = [shipped_dataset()]
-    paths.extend(path for path in (user_data_file(), eu_portal_file()) if path.is_file())
-    return paths
+    from pathlib import Path
+
+    return [Path(name) for name in source_names()]

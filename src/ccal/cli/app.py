@@ -1,7 +1,5 @@
 """The Typer app and the one place where failures become a message and an exit code."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated, Any, NoReturn, TypeVar

@@ -1,7 +1,5 @@
 """Keeping the data: validate, schema, add, extend."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

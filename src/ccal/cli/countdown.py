@@ -1,7 +1,5 @@
 """Counting down and reminding: countdown (live on a terminal) and remind (one line each)."""
 
-from __future__ import annotations
-
 import sys
 from datetime import datetime
 from typing import Annotated

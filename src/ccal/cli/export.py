@@ -1,7 +1,5 @@
 """``ccal export``: the selection ``upcoming``/``list --dates`` would show, as a file for others."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """Import commands: other sources turned into a ccal data file (``ccal import eu-portal``)."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

@@ -1,7 +1,5 @@
 """Reading commands: upcoming, list, deadlines, show."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
