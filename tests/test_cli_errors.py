@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def assert_clean_error(result, code: int, *fragments: str) -> None:
@@ -93,3 +95,57 @@ def test_bad_option_values_are_usage_errors(ccal, fixture_file, args, fragment):
 def test_bad_ccal_now_is_a_usage_error(ccal, fixture_file):
     result = ccal("upcoming", "--data", str(fixture_file), env={"CCAL_NOW": "soon"})
     assert_clean_error(result, 2, "--as-of")
+
+
+# --- durations and dates out of range: a usage error, never an OverflowError -------------------
+
+OUT_OF_RANGE = [
+    ("upcoming", "--within", "3000000d"),
+    ("upcoming", "--within", "100000mo"),
+    ("upcoming", "--within", "99999999999999999999999s"),
+    ("upcoming", "--until", "9999-12-31"),
+    ("upcoming", "--as-of", "9999-12-31"),
+    ("upcoming", "--as-of", "0001-01-01"),
+    ("upcoming", "--as-of", "+3000000d"),
+    ("list", "--from", "0001-01-01"),
+    ("list", "--to", "9999-12-31"),
+    ("export", "--within", "8000y"),
+    ("export", "--format", "ics", "--alarm", "3000000d"),
+    ("export", "--format", "ics", "--alarm", "99999999999999999d"),
+    ("remind", "--within", "100000mo"),
+    ("remind", "--until", "9999-01-01"),
+    ("countdown", "--as-of", "9999-12-31"),
+]
+
+
+@pytest.mark.parametrize("args", OUT_OF_RANGE, ids=" ".join)
+def test_huge_durations_and_dates_are_usage_errors(ccal, fixture_file, args):
+    result = ccal(*args, "--data", str(fixture_file))
+    assert_clean_error(result, 2, f"invalid value for '{args[-2]}'")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    amount=st.integers(min_value=0, max_value=10**15),
+    unit=st.sampled_from(["s", "m", "h", "d", "w", "mo", "y"]),
+    option=st.sampled_from(["--within", "--as-of"]),
+)
+def test_any_duration_is_an_answer_or_a_usage_error(amount, unit, option):
+    """Property over the CLI: whatever the size, never a traceback; out of range is exit 2."""
+    from typer.testing import CliRunner
+
+    from ccal.cli import app
+
+    value = f"{amount}{unit}" if option == "--within" else f"+{amount}{unit}"
+    args = ["upcoming", option, value, "--data", str(DATA / "fixture.toml")]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code in (0, 2), result.stderr
+    if result.exit_code == 2:
+        assert result.stderr.startswith(f"ccal: invalid value for '{option}'")
+
+
+def test_dateutil_wording_stays_out_of_date_errors(ccal, fixture_file):
+    result = ccal("upcoming", "--as-of", "Jan 1 99999999999999", "--data", str(fixture_file))
+    assert_clean_error(result, 2, "cannot read 'Jan 1 99999999999999' as a date: use e.g.")
+    assert "Unknown string format" not in result.stderr

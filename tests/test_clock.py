@@ -6,10 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccal.clock import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Duration,
     TimeInputError,
     countdown_text,
@@ -179,3 +181,31 @@ def test_parse_duration_rejects_nonsense(text):
 )
 def test_parse_duration_forms(text, expected):
     assert parse_duration(text) == expected
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(min_value=0, max_value=10**13),
+    st.sampled_from(["s", "min", "h", "d", "w", "mo", "y"]),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=ZONES),
+    st.booleans(),
+)
+def test_any_duration_shifts_in_range_or_says_why(amount, unit, moment, forward):
+    """``--within``/``+Nd``/``--alarm`` never overflow: a moment between the years ccal handles,
+    or a TimeInputError (which the CLI turns into a usage error)."""
+    try:
+        span = parse_duration(f"{amount}{unit}")
+        shifted = span.after(moment) if forward else span.before(moment)
+    except TimeInputError:
+        return
+    assert FIRST_YEAR <= shifted.year <= LAST_YEAR
+
+
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)), ZONES, st.booleans())
+def test_any_typed_date_is_in_range_or_an_error(day, zone, day_end):
+    try:
+        moment = parse_when(day.isoformat(), zone, day_end=day_end)
+    except TimeInputError:
+        assert not FIRST_YEAR <= day.year <= LAST_YEAR
+        return
+    assert FIRST_YEAR <= moment.year <= LAST_YEAR

@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Europe/Brussels"
 LAST_SECOND = time(23, 59, 59)
+# The years a typed moment may fall in. Python's datetime stops at 1 and 9999; queries add a
+# year or so around "now" and windows, so far-off values would overflow deep inside a command.
+FIRST_YEAR, LAST_YEAR = 1000, 9000
 
 
 class TimeInputError(ValueError):
@@ -147,11 +150,22 @@ def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end:
     parsed = _parse_iso(raw) or _parse_written(raw)
     if isinstance(parsed, datetime):
         if parsed.tzinfo is not None:
-            return parsed
+            return in_range(parsed, raw)
         if isinstance(zone, ZoneInfo):
-            return localize(parsed, zone)
-        return parsed.replace(tzinfo=zone)
-    return end_of_day(parsed, zone) if day_end else start_of_day(parsed, zone)
+            return in_range(localize(parsed, zone), raw)
+        return in_range(parsed.replace(tzinfo=zone), raw)
+    day = end_of_day(parsed, zone) if day_end else start_of_day(parsed, zone)
+    return in_range(day, raw)
+
+
+def in_range(moment: datetime, typed: str) -> datetime:
+    """``moment`` if its year is one ccal can compute around, else a readable error."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise TimeInputError(
+            f"'{typed}' is out of range: use a moment between the years {FIRST_YEAR} "
+            f"and {LAST_YEAR}"
+        )
+    return moment
 
 
 def _require_now(now: datetime | None, raw: str) -> datetime:
@@ -192,10 +206,10 @@ def _parse_written(raw: str) -> date | datetime:
     try:
         first = dateutil_parser.parse(raw, default=datetime(2001, 1, 1, 0, 0, 0))
         second = dateutil_parser.parse(raw, default=datetime(2002, 2, 2, 1, 1, 1))
-    except (ValueError, OverflowError) as exc:
+    except (ValueError, OverflowError):
+        # dateutil's own wording ("Unknown string format: …") would only repeat the input.
         raise TimeInputError(
-            f"cannot read '{raw}' as a date ({exc}): "
-            "use e.g. 2022-07-29, '2022-07-29 18:00' or +14d"
+            f"cannot read '{raw}' as a date: use e.g. 2022-07-29, '2022-07-29 18:00' or +14d"
         ) from None
     if first.date() != second.date():
         raise TimeInputError(f"'{raw}' is not a full date: give year, month and day")
@@ -238,6 +252,19 @@ class Duration:
         return self._shift(moment, -1)
 
     def _shift(self, moment: datetime, sign: int) -> datetime:
+        """``moment`` moved by this span; a span reaching out of range is a ``TimeInputError``."""
+        try:
+            shifted = self._shifted(moment, sign)
+        except (OverflowError, ValueError):  # datetime's range (years 1-9999) or a C int
+            shifted = None
+        if shifted is None or not FIRST_YEAR <= shifted.year <= LAST_YEAR:
+            raise TimeInputError(
+                f"'{self}' reaches too far: ccal handles moments between the years {FIRST_YEAR} "
+                f"and {LAST_YEAR}"
+            )
+        return shifted
+
+    def _shifted(self, moment: datetime, sign: int) -> datetime:
         shifted = moment
         if self.years or self.months:
             from dateutil.relativedelta import relativedelta
@@ -282,6 +309,9 @@ def parse_duration(text: str) -> Duration:
         unit = _UNITS.get(match.group(2))
         if gap.strip() or unit is None:
             matched = False
+            break
+        if len(match.group(1)) > 12:  # no span of a trillion units means anything (and
+            matched = False  # int() refuses numbers of more than 4300 digits)
             break
         found[unit] += int(match.group(1))
         position = match.end()

@@ -30,6 +30,9 @@ from ccal.cli.options import (
 )
 from ccal.errors import UsageProblem
 
+# A reminder earlier than a year ahead is a typo, and a huge one overflows ``timedelta``.
+MAX_ALARM_DAYS = 366
+
 
 class GroupChoice(StrEnum):
     month = "month"
@@ -119,7 +122,10 @@ def alarm_before(text: str):
     span = parsed("--alarm", parse_duration, text)
     if span.years or span.months:
         raise UsageProblem(f"invalid value for '--alarm': use days, weeks or hours, not '{text}'")
-    before = timedelta(days=span.days, seconds=span.seconds)
-    if not before:
+    if not span.days and not span.seconds:
         raise UsageProblem(f"invalid value for '--alarm': '{text}' is no time at all")
-    return before
+    if span.days * 86400 + span.seconds > MAX_ALARM_DAYS * 86400:
+        raise UsageProblem(
+            f"invalid value for '--alarm': '{text}' is more than {MAX_ALARM_DAYS} days ahead"
+        )
+    return timedelta(days=span.days, seconds=span.seconds)
