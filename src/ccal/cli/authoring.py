@@ -29,6 +29,7 @@ def validate(
 
     Exit 1 if any error (warnings alone exit 0). Example: ccal validate ~/my-deadlines.toml
     """
+    from ccal.controlchars import control_problems
     from ccal.loader import duplicate_id_problems, load_file
     from ccal.sources import active_sources
 
@@ -36,6 +37,7 @@ def validate(
     results = [load_file(path) for path in paths]
     problems = [p for result in results for p in result.problems]
     problems += duplicate_id_problems(results)
+    problems += control_problems(results)  # cliout: text that would act on a terminal
     order = {str(path): number for number, path in enumerate(paths)}
     problems.sort(key=lambda p: (order.get(p.file, 0), p.line or 0, p.column or 0))
     errors = sum(p.severity == "error" for p in problems)

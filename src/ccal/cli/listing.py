@@ -211,7 +211,7 @@ def deadlines(
     from ccal.render import table
 
     console = table.make_console()
-    console.print(table.dates_table(listing, f"{item.opportunity.title} ({item.id})"))
+    console.print(table.dates_table(listing, table.title_of(item)))
     console.print(table.dates_summary(listing))
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.clock import dhms_text, seconds_between
+from ccal.controlchars import printable
 from ccal.render.timefmt import deadline_clocks
 
 Clock = Callable[[], datetime]
@@ -28,9 +29,10 @@ def left_text(entry: Entry, now: datetime) -> str:
 
 
 def label_text(entry: Entry) -> str:
-    if entry.tentative and "tbc" not in entry.label.casefold():
-        return f"{entry.label} (tbc)"
-    return entry.label
+    label = printable(entry.label)
+    if entry.tentative and "tbc" not in label.casefold():
+        return f"{label} (tbc)"
+    return label
 
 
 def countdown_line(entry: Entry, now: datetime, display: tzinfo) -> str:
@@ -39,7 +41,7 @@ def countdown_line(entry: Entry, now: datetime, display: tzinfo) -> str:
         [
             left_text(entry, now),
             label_text(entry),
-            entry.opportunity.title,
+            printable(entry.opportunity.title),
             deadline_clocks(entry, display, dated=True),
         ]
     )

@@ -12,6 +12,7 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 
+from ccal.controlchars import file_text
 from ccal.render.json import entry_record
 
 if TYPE_CHECKING:
@@ -41,8 +42,9 @@ def cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, list):
-        return neutralise(TAG_SEPARATOR.join(str(v) for v in value))
-    return neutralise(str(value))
+        return neutralise(file_text(TAG_SEPARATOR.join(str(v) for v in value)))
+    # RFC 4180 has no control characters; line breaks and tabs are quoted, the others escaped.
+    return neutralise(file_text(str(value)))
 
 
 def header() -> list[str]:

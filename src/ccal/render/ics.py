@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ccal import __version__
 from ccal.catalog import Entry
+from ccal.controlchars import file_text
 from ccal.query import fold
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def summary(entry: Entry) -> str:
     """The title and the label (once, when they say the same), marked when tentative."""
     title = entry.opportunity.title
     text = title if fold(entry.label) == fold(title) else f"{title}: {entry.label}"
-    return f"{text} (tentative)" if entry.tentative else text
+    return file_text(f"{text} (tentative)" if entry.tentative else text)
 
 
 def description(entry: Entry) -> str:
@@ -58,7 +59,8 @@ def description(entry: Entry) -> str:
         f"Source: {entry.source}" if entry.source else None,
         "Tentative date: check the source before relying on it." if entry.tentative else None,
     ]
-    return "\n".join(p.strip() for p in parts if p and p.strip())
+    # RFC 5545 TEXT has no control characters but tab and (escaped) line breaks.
+    return file_text("\n".join(p.strip() for p in parts if p and p.strip()))
 
 
 def event(entry: Entry, options: RenderOptions, stamp) -> Event:
@@ -76,16 +78,16 @@ def event(entry: Entry, options: RenderOptions, stamp) -> Event:
         vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
     else:
         vevent.add("dtstart", entry.at)
-        if entry.end is not None and entry.end > entry.at:
+        if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
             vevent.add("dtend", entry.end)
     text = description(entry)
     if text:
         vevent.add("description", text)
     if opportunity.location:
-        vevent.add("location", opportunity.location)
+        vevent.add("location", file_text(opportunity.location))
     if opportunity.url:
-        vevent.add("url", opportunity.url)
-    vevent.add("categories", [*opportunity.tags, opportunity.kind])
+        vevent.add("url", file_text(opportunity.url))
+    vevent.add("categories", [*(file_text(tag) for tag in opportunity.tags), opportunity.kind])
     if entry.rrule:
         from icalendar import vRecur
 

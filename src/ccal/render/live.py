@@ -9,6 +9,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from ccal.controlchars import printable
 from ccal.render.countdown import Frame, label_text, left_text
 from ccal.render.timefmt import deadline_clocks
 
@@ -20,7 +21,7 @@ def frame_view(frame: Frame, display: tzinfo) -> Panel:
         gone = frame.passed
         parts.append(
             Text(
-                f"✓ {label_text(gone)} of {gone.opportunity.title} passed at "
+                f"✓ {label_text(gone)} of {printable(gone.opportunity.title)} passed at "
                 f"{deadline_clocks(gone, display)}",
                 style="dim",
             )
@@ -31,7 +32,7 @@ def frame_view(frame: Frame, display: tzinfo) -> Panel:
         return Panel(Group(*parts), title="ccal countdown", title_align="left")
     if parts:
         parts.append(Text("Next:", style="dim"))
-    parts.append(Text(target.opportunity.title, style="bold"))
+    parts.append(Text(printable(target.opportunity.title), style="bold"))
     parts.append(Text(label_text(target)))
     parts.append(Text(deadline_clocks(target, display, dated=True)))
     parts.append(Text(left_text(target, frame.now), style="bold yellow"))

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from ccal.catalog import Entry
 from ccal.clock import countdown_text, seconds_between, zone_label
+from ccal.controlchars import printable
 from ccal.models import KINDS
 from ccal.query import fold
 from ccal.render.timefmt import moment_text, when_text
@@ -32,7 +33,7 @@ _KIND_HEADINGS = {"talk": "Talks", "call": "Calls", "event": "Events", "survey":
 
 def escape(text: str) -> str:
     """Plain text that renders as itself: no links, HTML, emphasis or line breaks."""
-    one_line = " ".join(text.split())
+    one_line = " ".join(printable(text).split())
     return _BARE_LINK.sub(lambda m: "\\" + m.group(0), _INLINE.sub(r"\\\1", one_line))
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.clock import compact_countdown, seconds_between
+from ccal.controlchars import printable
 from ccal.render.timefmt import deadline_clocks
 
 
@@ -23,10 +24,10 @@ def when_left(entry: Entry, now: datetime) -> str:
 
 def remind_line(entry: Entry, now: datetime, display: tzinfo) -> str:
     """``in 2 d 4 h · Cut-off 3 · Clusters meet Regions · 18:00 Brussels · 17:00 London``."""
-    label = entry.label
+    label = printable(entry.label)
     if entry.tentative and "tbc" not in label.casefold():
         label += " (tbc)"
-    parts = [when_left(entry, now), label, entry.opportunity.title]
+    parts = [when_left(entry, now), label, printable(entry.opportunity.title)]
     parts.append(deadline_clocks(entry, display))
     return " · ".join(parts)
 

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ccal.catalog import Entry, Item
 from ccal.clock import countdown_text, seconds_between, system_zone, zone_label
+from ccal.controlchars import printable
 from ccal.query import next_entry
 from ccal.render import Listing
 from ccal.render.timefmt import moment_text, when_both
@@ -37,7 +38,7 @@ def _countdown(entry: Entry, now: datetime) -> Text:
 
 
 def _label(entry: Entry) -> Text:
-    text = Text(entry.label)
+    text = Text(printable(entry.label))
     if entry.tentative and "tbc" not in entry.label.casefold():
         text.append(" (tbc)", style="italic dim")
     if entry.previous is not None:
@@ -82,17 +83,22 @@ def _same_zone_name(one: str, other: str) -> bool:
     return names[0] == names[1]
 
 
-def _table(title: str | None = None) -> Table:
+def title_of(item: Item) -> Text:
+    """``Title (id)`` as a table title: as Text, so "[...]" in a title is not Rich markup."""
+    return Text(f"{printable(item.opportunity.title)} ({printable(item.id)})")
+
+
+def _table(title: str | Text | None = None) -> Table:
     """The one table style: light rules, so narrow terminals keep room for the text."""
     return Table(title=title, title_justify="left", expand=True, box=box.SIMPLE_HEAD)
 
 
 def _what(entry: Entry) -> Text:
     """Title · label, with id and kind underneath: all that is needed to ask ``ccal show ID``."""
-    text = Text(entry.opportunity.title)
+    text = Text(printable(entry.opportunity.title))
     text.append(" · ", style="dim")
     text.append_text(_label(entry))
-    text.append(f"\n{entry.opportunity.id}", style="cyan")
+    text.append(f"\n{printable(entry.opportunity.id)}", style="cyan")
     text.append(f" · {entry.opportunity.kind}", style="dim")
     return text
 
@@ -114,7 +120,7 @@ def upcoming_table(listing: Listing, title: str) -> Table:
 _STATUS_STYLE = {"passed": "dim", "next": "bold green", "upcoming": ""}
 
 
-def dates_table(listing: Listing, title: str | None = None) -> Table:
+def dates_table(listing: Listing, title: str | Text | None = None) -> Table:
     """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``."""
     table = _table(title)
     table.add_column("Status", no_wrap=True)
@@ -140,10 +146,10 @@ def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> T
     table.add_column("Dates", justify="right", no_wrap=True)
     table.add_column("Next (or latest)", ratio=3)
     for item in items:
-        table.add_row(
-            item.id,
+        table.add_row(  # Text, not str: Rich would read "[...]" in a title as markup
+            Text(printable(item.id)),
             item.opportunity.kind,
-            item.opportunity.title,
+            Text(printable(item.opportunity.title)),
             str(len(item.entries)),
             _next_or_latest(item, now, zone),
         )
@@ -180,13 +186,14 @@ def item_view(item: Item, listing: Listing) -> list:
     ]
     for name, value in rows:
         if value:
-            fields.add_row(name, value)
-    parts: list = [Text(opportunity.title, style="bold"), fields]
+            fields.add_row(name, Text(printable(value, lines=name == "Summary")))
+    parts: list = [Text(printable(opportunity.title), style="bold"), fields]
     if listing.entries:
         parts.append(dates_table(listing))
         sources = list(dict.fromkeys(e.source for e in listing.entries if e.source))
         if sources:
-            parts.append(Text("Sources:\n" + "\n".join(sources), style="dim"))
+            shown = "\n".join(printable(source) for source in sources)
+            parts.append(Text(f"Sources:\n{shown}", style="dim"))
     else:
         parts.append(Text("No dates known.", style="dim"))
     return parts
@@ -199,7 +206,8 @@ def nothing_upcoming(latest: Entry | None, now: datetime, zone: tzinfo, windowed
     if latest is not None:
         ago = countdown_text(seconds_between(now, latest.due))
         text.append(
-            f"\nThe latest entry passed {ago}: {latest.opportunity.title} — {latest.label} "
+            f"\nThe latest entry passed {ago}: {printable(latest.opportunity.title)} — "
+            f"{printable(latest.label)} "
             f"({when_both(latest, zone)}).",
         )
     text.append(
@@ -237,7 +245,8 @@ def dates_summary(listing: Listing) -> Text:
     if ahead:
         nxt = ahead[0]
         left = countdown_text(seconds_between(listing.now, nxt.at))
-        return Text(f"{len(passed)} of {total} passed; next: {nxt.label}, {left}.")
+        return Text(f"{len(passed)} of {total} passed; next: {printable(nxt.label)}, {left}.")
     latest = max(passed, key=lambda e: e.due.timestamp())
     ago = countdown_text(seconds_between(listing.now, latest.due))
-    return Text(f"All {total} dates have passed; the latest, {latest.label}, passed {ago}.")
+    label = printable(latest.label)
+    return Text(f"All {total} dates have passed; the latest, {label}, passed {ago}.")

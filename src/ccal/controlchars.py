@@ -1,0 +1,107 @@
+"""Control characters in text from data files: shown harmlessly, and flagged by ``ccal validate``.
+
+Titles and labels come from files other people wrote. An escape sequence (``\\x1b[2J`` clears the
+screen), a bell or a carriage return printed raw would act on the reader's terminal, so every
+human-readable output shows them as visible escapes (``\\x1b``) instead. JSON escapes them itself.
+Standard library only: the fast path's ``remind`` uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+# C0 controls, DEL, C1 controls, and the bidirectional overrides and isolates that can make
+# text read differently from what it is ("Trojan source").
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# In files (CSV, iCalendar) tabs and line breaks are data their libraries quote or escape.
+_CONTROL_IN_FILES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = {"\t": " ", "\n": " ", "\r": " "}
+
+
+def _visible(match: re.Match) -> str:
+    char = match.group(0)
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` safe for a terminal: tabs and line breaks become spaces (kept as line breaks
+    with ``lines``), other control characters become visible escapes such as ``\\x1b``."""
+    if not _CONTROL.search(text):
+        return text  # the usual case, and the fast one
+    if lines:
+        text = text.replace("\r\n", "\n")
+
+    def replace(match: re.Match) -> str:
+        char = match.group(0)
+        if char == "\n" and lines:
+            return char
+        return _SPACES.get(char) or _visible(match)
+
+    return _CONTROL.sub(replace, text)
+
+
+def file_text(text: str) -> str:
+    """``text`` for a CSV or iCalendar file: control characters other than tab and line breaks
+    (which those formats forbid and their libraries write raw) become visible escapes."""
+    return _CONTROL_IN_FILES.sub(_visible, text)
+
+
+def controls_in(text: str) -> list[str]:
+    """The control characters in ``text`` other than tabs and line breaks (``\\r\\n`` included),
+    as escapes: ``["\\x1b", "\\x07"]``. A lone carriage return counts: it rewrites the line."""
+    found = _CONTROL.finditer(text.replace("\r\n", "\n"))
+    return list(dict.fromkeys(_visible(m) for m in found if m.group(0) not in "\t\n"))
+
+
+# --- ccal validate ------------------------------------------------------------------------------
+
+_FIELDS = ("id", "title", "organiser", "location", "url", "summary")
+
+
+def control_problems(results: Iterable[Any]) -> list[Any]:
+    """A warning for each text value (title, label, …) holding a control character.
+
+    Line breaks and tabs are fine in a summary or location; anything else is almost always
+    pasted by accident (or planted), and ccal shows it escaped.
+    """
+    from ccal.errors import Problem
+
+    problems = []
+    for result in results:
+        locator = getattr(result, "locator", None)
+        for index, item in enumerate(result.items):
+            opportunity = item.opportunity
+            values: list[tuple[tuple, str, Any]] = [
+                (("opportunity", index, name), name, getattr(opportunity, name, None))
+                for name in _FIELDS
+            ]
+            values += [
+                (("opportunity", index, "tags", n), f"tags[{n}]", tag)
+                for n, tag in enumerate(opportunity.tags)
+            ]
+            values += [
+                (("opportunity", index, "dates", n, "label"), f"dates[{n}].label", dated.label)
+                for n, dated in enumerate(opportunity.dates)
+            ]
+            for loc, field, value in values:
+                found = controls_in(value) if isinstance(value, str) else []
+                if not found:
+                    continue
+                line, column = locator.locate(loc) if locator else (None, None)
+                named = ", ".join(found)
+                problems.append(
+                    Problem(
+                        str(result.path),
+                        f"control character{'s' if len(found) > 1 else ''} {named} in the text "
+                        "(it would act on a terminal); ccal shows it escaped",
+                        line,
+                        column,
+                        opportunity.id,
+                        field,
+                        severity="warning",
+                    )
+                )
+    return problems

@@ -1,0 +1,85 @@
+"""Control characters in data never reach a terminal raw; validate warns about them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA
+
+from ccal.controlchars import controls_in, printable
+
+FILE = DATA / "control-chars.toml"
+RAW = ("\x1b", "\x07", "\r", "\u202e")
+
+HUMAN = [
+    ("upcoming",),
+    ("list",),
+    ("list", "--dates"),
+    ("show", "escape-call"),
+    ("deadlines", "escape-call"),
+    ("remind", "--within", "100d"),
+    ("countdown", "--once"),
+    ("countdown", "escape-call", "--once"),
+    ("export", "--format", "md"),
+    ("upcoming", "--as-of", "2023-01-01"),  # "nothing upcoming; the latest passed …"
+]
+
+
+@pytest.mark.parametrize("args", HUMAN, ids=" ".join)
+def test_human_outputs_show_control_characters_escaped(ccal, args):
+    result = ccal(
+        *args, "--data", str(FILE), *(() if "--as-of" in args else ("--as-of", "2022-06-01"))
+    )
+    assert result.exit_code == 0, result.stderr
+    for char in RAW:
+        assert char not in result.stdout, (char, result.stdout)
+    assert "\\x1b" in result.stdout or "\\x07" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ics"])
+def test_files_carry_no_control_characters_their_formats_forbid(ccal, fmt):
+    result = ccal("export", "--format", fmt, "--data", str(FILE), "--as-of", "2022-06-01")
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b[2J" in result.stdout.replace("\\\\", "\\")
+
+
+def test_json_keeps_the_text_exactly(ccal):
+    rows = ccal.json("upcoming", "--data", str(FILE), "--as-of", "2022-06-01")
+    assert rows[0]["title"] == "Clear\x1b[2J screen\rfake"
+
+
+def test_titles_are_not_rich_markup(ccal, tmp_path):
+    data = tmp_path / "markup.toml"
+    data.write_text(
+        'version = 1\n[[opportunity]]\nid = "m"\nkind = "call"\n'
+        'title = "[bold red]Loud[/] [link=https://evil.example]x[/link]"\n'
+        '[[opportunity.dates]]\nlabel = "Cut-off"\nat = 2022-07-29\n',
+        encoding="utf-8",
+    )
+    for args in (("list",), ("deadlines", "m"), ("show", "m")):
+        result = ccal(*args, "--data", str(data), "--as-of", "2022-06-01")
+        assert "[bold red]Loud[/]" in result.stdout, result.stdout
+
+
+def test_validate_warns_about_control_characters(ccal):
+    result = ccal("validate", str(FILE))
+    assert result.exit_code == 0, result.stdout  # warnings alone exit 0
+    lines = [line for line in result.stdout.splitlines() if "warning:" in line]
+    assert f"{FILE}:9:1: warning: opportunity 'escape-call', field 'title': " in lines[0]
+    assert "\\x1b, \\x0d" in lines[0]
+    assert any("field 'dates[0].label'" in line and "\\u202e" in line for line in lines)
+    assert "\x1b" not in result.stdout
+    assert "5 warnings" in result.stdout
+
+
+def test_validate_is_quiet_about_line_breaks_and_tabs(ccal):
+    assert "control character" not in ccal("validate", str(DATA / "hostile.toml")).stdout
+
+
+def test_printable_examples():
+    assert printable("a\x1b[2Jb") == "a\\x1b[2Jb"
+    assert printable("one\r\ntwo\tthree") == "one  two three"
+    assert printable("one\r\ntwo", lines=True) == "one\ntwo"
+    assert printable("\u202eabc") == "\\u202eabc"
+    assert printable("Košice – ok") == "Košice – ok"
+    assert controls_in("a\r\nb\tc\rd\x07") == ["\\x0d", "\\x07"]
