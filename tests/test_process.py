@@ -121,3 +121,47 @@ def test_table_output_when_piped_is_plain_text():
     assert result.returncode == 0
     assert "\x1b[" not in result.stdout
     assert "Summer Call" in result.stdout
+
+
+CLOSED_PIPE_COMMANDS = [
+    ["--help"],
+    ["upcoming", "--help"],
+    ["show", "summer-call"],
+    ["deadlines", "--call", "summer-call"],
+    ["upcoming"],
+    ["upcoming", "--json"],
+    ["list"],
+    ["list", "--all", "--dates"],
+    ["countdown", "--once"],
+    ["remind", "--within", "400d"],
+    ["export", "--format", "md"],
+    ["export", "--format", "ics"],
+    ["validate"],
+    ["--version"],
+    [],
+    ["schema"],
+    ["validate", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", CLOSED_PIPE_COMMANDS, ids=" ".join)
+def test_every_command_ends_quietly_on_a_pipe_closed_before_it_writes(args, tmp_path):
+    """``ccal show ID | head -1``: the reader is gone before ccal writes (the read end is closed
+    before the process starts, so there is no race). Exit 0, nothing on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {
+        **os.environ,
+        "CCAL_DATA": str(DATA / "fixture.toml"),
+        "CCAL_NOW": "2022-06-01",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "ccal", *args],
+            stdout=write_end, stderr=subprocess.PIPE, env=env, check=False, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr.decode() == ""

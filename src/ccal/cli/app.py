@@ -54,6 +54,12 @@ class CcalGroup(TyperGroup):
             _exit(exc.exit_code)
         except (BrokenPipeError, _PipeClosed):
             _quiet_broken_pipe()
+        except SystemExit as exc:
+            # Rich (tables, help) and Typer (--version, help without Rich) handle a closed pipe
+            # themselves with exit 1. A reader that stopped early is no error here: exit 0.
+            if exc.code == 1 and _pipe_was_closed():
+                _quiet_broken_pipe()
+            raise
         except Exception as exc:
             from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
@@ -86,6 +92,17 @@ def _exit(code: int) -> NoReturn:
     except BrokenPipeError:
         _quiet_broken_pipe()
     sys.exit(code)
+
+
+def _pipe_was_closed() -> bool:
+    """Whether Rich or Typer met a closed stdout: Rich points it at /dev/null, Typer wraps it in
+    Click's ``PacifyFlushWrapper`` (their only ways of saying so before exiting 1)."""
+    if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        return True
+    try:
+        return os.path.samestat(os.fstat(sys.stdout.fileno()), os.stat(os.devnull))
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test harness)
+        return False
 
 
 def _quiet_broken_pipe() -> NoReturn:
