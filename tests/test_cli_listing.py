@@ -203,3 +203,42 @@ def test_version_and_help(ccal):
     for command in ("upcoming", "list", "deadlines", "show"):
         assert command in helped.stdout
     assert "ccal upcoming --as-of 2022-06-01" in helped.stdout
+
+
+# --- an entry under way: the same true words everywhere, JSON unchanged -----------------------
+
+UNDER_WAY_COMMANDS = [
+    ("upcoming",),
+    ("deadlines", "tokyo-talk"),
+    ("show", "tokyo-talk"),
+    ("list",),
+    ("list", "--dates"),
+    ("remind",),
+    ("export", "--format", "md"),
+    ("upcoming", "--format", "md"),
+]
+
+
+@pytest.mark.parametrize("args", UNDER_WAY_COMMANDS, ids=" ".join)
+def test_a_talk_under_way_says_so_everywhere(ccal, fixture_file, args):
+    """09:30 in Tokyo, the 09:00–10:00 talk has started: never "next … 30 min ago"."""
+    result = ccal(*args, "--data", str(fixture_file), "--as-of", "2022-09-07T00:30:00Z")
+    assert result.exit_code == 0, result.stderr
+    assert "under way, ends in 30 min" in result.stdout, result.stdout
+    assert "ago" not in result.stdout.split("Cut-off")[0]
+    assert "on now" not in result.stdout
+
+
+def test_deadlines_summary_of_an_entry_under_way(ccal, fixture_file):
+    result = ccal(
+        "deadlines", "kosice-workshop", "--data", str(fixture_file), "--as-of", "2022-06-23 10:00"
+    )  # fmt: skip (UTC)
+    assert "0 of 1 passed; Workshop under way, ends in 11 h 59 min." in result.stdout
+    assert "next:" not in result.stdout
+    assert any(line.startswith("  under way ") for line in result.stdout.splitlines())
+
+
+def test_json_of_an_entry_under_way_keeps_status_next_and_negative_seconds(ccal, fixture_file):
+    rows = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-09-07T00:30:00Z")
+    talk = next(r for r in rows if r["id"] == "tokyo-talk")
+    assert (talk["status"], talk["seconds_left"]) == ("next", -1800)

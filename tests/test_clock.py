@@ -14,7 +14,6 @@ from ccal.clock import (
     LAST_YEAR,
     Duration,
     TimeInputError,
-    countdown_text,
     end_of_day,
     instant,
     is_ambiguous,
@@ -91,21 +90,6 @@ def test_iso_text_of_an_instant_parses_back_to_it(moment):
     text = moment.isoformat()
     # Compared as timestamps: Python calls datetimes inside a DST gap unequal across zones.
     assert parse_when(text, BRUSSELS).timestamp() == moment.timestamp()
-
-
-@given(st.integers(-(10**9), 10**9))
-def test_countdown_text_says_which_side_of_now(seconds):
-    text = countdown_text(seconds)
-    assert text.startswith("in ") == (seconds > 0)
-    assert text.endswith(" ago") == (seconds < 0)
-
-
-def test_countdown_text_examples():
-    assert countdown_text(3 * 86400 + 4 * 3600 + 59) == "in 3 days 4 h"
-    assert countdown_text(25 * 60 + 10) == "in 25 min"
-    assert countdown_text(30) == "in 30 s"
-    assert countdown_text(-86400) == "1 day ago"
-    assert countdown_text(0) == "now"
 
 
 def test_brussels_dst_pair():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING, Literal
 
 from ccal.catalog import Catalog, Entry, Item
@@ -91,6 +91,23 @@ def statuses(entries: Iterable[Entry], now: datetime) -> dict[tuple[str, int], S
     for entry in nexts.values():
         result[(entry.opportunity.id, entry.position)] = "next"
     return result
+
+
+def under_way(entry: Entry, now: datetime) -> bool:
+    """A range that has started and not ended: the one rule for it.
+
+    It starts at ``at`` (for an all-day range, when its first day begins) and lasts until
+    ``end``. Such an entry has not passed, so it keeps its status (often ``next``) and JSON's
+    ``seconds_left`` (to ``at``) may go negative; human outputs say "under way, ends in …".
+    Compared in UTC: datetimes sharing a tzinfo compare as wall-clock times.
+    """
+    if entry.end is None:
+        return False
+    start = entry.at
+    if entry.all_day:
+        start = datetime.combine(entry.at.date(), time(0, 0), tzinfo=entry.at.tzinfo)
+    moment = now.astimezone(UTC)
+    return start.astimezone(UTC) <= moment <= entry.end.astimezone(UTC)
 
 
 def in_scope(entry: Entry, now: datetime, scope: Scope) -> bool:

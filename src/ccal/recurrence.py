@@ -105,7 +105,6 @@ def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
         return [entry]
     zone = entry.zone
     start_local = entry.at.astimezone(zone)
-    length = entry.end - entry.at if entry.end is not None else None
     stride = max(len(entry.opportunity.dates), 1)
     found: list[Entry] = []
     for number, moment in enumerate(recurrence.rule(start_local)):
@@ -116,7 +115,7 @@ def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
         # Timestamps: datetimes sharing a tzinfo compare as wall-clock times.
         if not recurrence.bounded and at.timestamp() > high.timestamp():
             break
-        end = _shifted_end(entry, at, length)
+        end = _shifted_end(entry, at)
         if not recurrence.bounded and (end or at).timestamp() < low.timestamp():
             continue
         found.append(
@@ -127,8 +126,8 @@ def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
     return found
 
 
-def _shifted_end(entry: Entry, at: datetime, length: timedelta | None) -> datetime | None:
-    if entry.end is None or length is None:
+def _shifted_end(entry: Entry, at: datetime) -> datetime | None:
+    if entry.end is None:
         return None
     # Keep the wall-clock length (an all-day range of three days stays three calendar days).
     first_local = entry.at.astimezone(entry.zone).replace(tzinfo=None)

@@ -76,7 +76,7 @@ def test_an_event_under_way_says_when_it_ends():
     catalog = load_catalog([DATA / "fixture.toml"])
     (talk,) = catalog.find("tokyo-talk").entries
     during = datetime(2022, 9, 7, 9, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
-    assert remind_line(talk, during, UTC).startswith("on now, ends in 30 min · Talk · ")
+    assert remind_line(talk, during, UTC).startswith("under way, ends in 30 min · Talk · ")
 
 
 def test_two_clocks_name_the_day_when_the_display_zone_is_on_another_one():

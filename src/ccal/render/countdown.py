@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from ccal.catalog import Entry
-from ccal.clock import dhms_text, seconds_between
 from ccal.controlchars import printable
-from ccal.render.timefmt import deadline_clocks
+from ccal.render.timefmt import countdown_dhms, deadline_clocks, time_left
 
 Clock = Callable[[], datetime]
 Sleeper = Callable[[float], None]
@@ -21,11 +20,8 @@ NextAfter = Callable[[datetime], Entry | None]
 
 
 def left_text(entry: Entry, now: datetime) -> str:
-    """``in 2 d 4 h 0 min 5 s``, ``due now`` at the very second, ``passed`` after it."""
-    seconds = seconds_between(now, entry.at)
-    if seconds > 0:
-        return f"in {dhms_text(seconds)}"
-    return "due now" if seconds == 0 else f"passed {dhms_text(seconds)} ago"
+    """``in 2 d 4 h 0 min 5 s``, ``due now`` at the very second, ``passed … ago`` after it."""
+    return time_left(entry, now, countdown_dhms)
 
 
 def label_text(entry: Entry) -> str:
@@ -67,7 +63,8 @@ def frames(next_after: NextAfter, clock: Clock, sleep: Sleeper) -> Iterator[Fram
     target = next_after(now)
     passed: Entry | None = None
     while True:
-        if target is not None and now > target.at:
+        # In UTC: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
+        if target is not None and now.astimezone(UTC) > target.at.astimezone(UTC):
             passed = target
             target = next_after(now)
         yield Frame(now, target, passed)

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from ccal.catalog import Entry
-from ccal.clock import countdown_text, seconds_between, zone_label
+from ccal.clock import zone_label
 from ccal.controlchars import printable
 from ccal.models import KINDS
 from ccal.query import fold
-from ccal.render.timefmt import moment_text, when_text
+from ccal.render.timefmt import moment_text, time_left, when_text
 
 if TYPE_CHECKING:
     from ccal.render import Listing
@@ -47,14 +47,6 @@ def link_target(url: str | None) -> str | None:
     return quote(url, safe="/:?#[]@!$&*+,;=%~.-_")
 
 
-def countdown(entry: Entry, now: datetime) -> str:
-    if entry.end is not None and entry.at <= now <= entry.end:
-        return f"under way, ends {countdown_text(seconds_between(now, entry.end))}"
-    if entry.is_passed(now):
-        return f"passed {countdown_text(seconds_between(now, entry.due))}"
-    return countdown_text(seconds_between(now, entry.at))
-
-
 def line(entry: Entry, now: datetime, zone: tzinfo) -> str:
     """``- **Fri 29 Jul 2022 18:00 CEST** · [Title](url) · Cut-off 1 · in 58 days``"""
     opportunity = entry.opportunity
@@ -63,7 +55,7 @@ def line(entry: Entry, now: datetime, zone: tzinfo) -> str:
     parts = [f"**{escape(when_text(entry, zone))}**", f"[{title}]({target})" if target else title]
     if fold(entry.label) != fold(opportunity.title):
         parts.append(escape(entry.label))
-    parts.append(countdown(entry, now))
+    parts.append(time_left(entry, now))
     if entry.tentative:
         parts.append("*tentative*")
     return "- " + " · ".join(parts)

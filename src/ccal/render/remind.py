@@ -9,17 +9,8 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
-from ccal.clock import compact_countdown, seconds_between
 from ccal.controlchars import printable
-from ccal.render.timefmt import deadline_clocks
-
-
-def when_left(entry: Entry, now: datetime) -> str:
-    """``in 2 d 4 h``; ``on now, ends in 3 h`` for an event that has started but not ended."""
-    seconds = seconds_between(now, entry.at)
-    if seconds < 0 and entry.end is not None and not entry.is_passed(now):
-        return f"on now, ends {compact_countdown(seconds_between(now, entry.end))}"
-    return compact_countdown(seconds)
+from ccal.render.timefmt import compact_countdown, deadline_clocks, time_left
 
 
 def remind_line(entry: Entry, now: datetime, display: tzinfo) -> str:
@@ -27,7 +18,7 @@ def remind_line(entry: Entry, now: datetime, display: tzinfo) -> str:
     label = printable(entry.label)
     if entry.tentative and "tbc" not in label.casefold():
         label += " (tbc)"
-    parts = [when_left(entry, now), label, printable(entry.opportunity.title)]
+    parts = [time_left(entry, now, compact_countdown), label, printable(entry.opportunity.title)]
     parts.append(deadline_clocks(entry, display))
     return " · ".join(parts)
 

@@ -11,11 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ccal.catalog import Entry, Item
-from ccal.clock import countdown_text, seconds_between, system_zone, zone_label
+from ccal.clock import seconds_between, system_zone, zone_label
 from ccal.controlchars import printable
-from ccal.query import next_entry
+from ccal.query import next_entry, under_way
 from ccal.render import Listing
-from ccal.render.timefmt import moment_text, when_both
+from ccal.render.timefmt import countdown_text, moment_text, time_left, when_both
 
 _SOON = 3 * 86400
 _FORTNIGHT = 14 * 86400
@@ -28,13 +28,14 @@ def make_console() -> Console:
 
 
 def _countdown(entry: Entry, now: datetime) -> Text:
-    seconds = seconds_between(now, entry.at)
+    text = time_left(entry, now)
     if entry.is_passed(now):
-        return Text(countdown_text(seconds_between(now, entry.due)), style="dim")
-    if seconds < 0 and entry.end is not None:
-        return Text(f"on now, ends {countdown_text(seconds_between(now, entry.end))}", "bold green")
+        return Text(text, style="dim")
+    if under_way(entry, now):
+        return Text(text, style="bold green")
+    seconds = seconds_between(now, entry.at)
     style = "bold red" if seconds < _SOON else "yellow" if seconds < _FORTNIGHT else ""
-    return Text(countdown_text(seconds), style=style)
+    return Text(text, style=style)
 
 
 def _label(entry: Entry) -> Text:
@@ -123,14 +124,18 @@ _STATUS_STYLE = {"passed": "dim", "next": "bold green", "upcoming": ""}
 def dates_table(listing: Listing, title: str | Text | None = None) -> Table:
     """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``."""
     table = _table(title)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("When", no_wrap=True)
-    table.add_column("Countdown", no_wrap=True)
-    table.add_column("Label", overflow="fold")
+    table.add_column("Status", no_wrap=True, min_width=9)  # "under way" whole
+    # Natural widths, wrapped when the terminal is narrow ("under way, ends in …" is long).
+    table.expand = False
+    table.add_column("When", min_width=15)
+    table.add_column("Countdown", min_width=12)
+    table.add_column("Label", min_width=12, overflow="fold")
     for entry in listing.entries:
         status = listing.status_of(entry)
+        # The JSON status stays "next"/"upcoming" for a range under way; people read the truth.
+        shown = "under way" if under_way(entry, listing.now) else status
         table.add_row(
-            Text(status, style=_STATUS_STYLE[status]),
+            Text(shown, style=_STATUS_STYLE["next" if shown == "under way" else status]),
             when_both(entry, listing.display_zone, "\n"),
             _countdown(entry, listing.now),
             _label(entry),
@@ -140,7 +145,9 @@ def dates_table(listing: Listing, title: str | Text | None = None) -> Table:
 
 def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> Table:
     table = _table(title)
-    table.add_column("ID", style="cyan", ratio=2, overflow="fold")
+    # An id is what people copy into 'ccal show ID': never broken across lines.
+    widest = max((len(item.id) for item in items), default=2)
+    table.add_column("ID", style="cyan", no_wrap=True, min_width=widest)
     table.add_column("Kind", no_wrap=True)
     table.add_column("Title", ratio=3, overflow="fold")
     table.add_column("Dates", justify="right", no_wrap=True)
@@ -159,8 +166,7 @@ def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> T
 def _next_or_latest(item: Item, now: datetime, zone: tzinfo) -> Text:
     upcoming = next_entry(item, now)
     if upcoming is not None:
-        left = countdown_text(seconds_between(now, upcoming.at))
-        return Text(f"{when_both(upcoming, zone)} · {left}")
+        return Text(f"{when_both(upcoming, zone)} · {time_left(upcoming, now)}")
     if not item.entries:
         return Text("no dates", style="dim")
     latest = max(item.entries, key=lambda e: e.due.timestamp())
@@ -243,9 +249,11 @@ def dates_summary(listing: Listing) -> Text:
     if not total:
         return Text("No dates known.", style="dim")
     if ahead:
-        nxt = ahead[0]
-        left = countdown_text(seconds_between(listing.now, nxt.at))
-        return Text(f"{len(passed)} of {total} passed; next: {printable(nxt.label)}, {left}.")
+        nxt, done = ahead[0], f"{len(passed)} of {total} passed"
+        left = time_left(nxt, listing.now)
+        if under_way(nxt, listing.now):  # "Workshop under way, ends in 3 h"
+            return Text(f"{done}; {printable(nxt.label)} {left}.")
+        return Text(f"{done}; next: {printable(nxt.label)}, {left}.")
     latest = max(passed, key=lambda e: e.due.timestamp())
     ago = countdown_text(seconds_between(listing.now, latest.due))
     label = printable(latest.label)

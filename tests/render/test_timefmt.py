@@ -1,4 +1,4 @@
-"""Countdown spans and zone names (clock.py): properties over any number of seconds."""
+"""Human time text (render/timefmt.py): countdown spans and zone names, for any span."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.strategies import timezones
 
-from ccal.clock import compact_countdown, dhms_text, zone_city
-from ccal.render.timefmt import two_clocks
+from ccal.clock import zone_city
+from ccal.render.timefmt import compact_countdown, countdown_text, dhms_text, two_clocks
 
 UNIT_SECONDS = {"d": 86400, "h": 3600, "min": 60, "s": 1}
 SPAN = st.integers(min_value=-(10**9), max_value=10**9)
@@ -73,3 +73,18 @@ def test_two_clocks_show_the_right_wall_times(naive, own, display):
         assert " · " not in text
     else:
         assert text.endswith(f"{theirs:%H:%M} {zone_city(display)}")
+
+
+@given(st.integers(-(10**9), 10**9))
+def test_countdown_text_says_which_side_of_now(seconds):
+    text = countdown_text(seconds)
+    assert text.startswith("in ") == (seconds > 0)
+    assert text.endswith(" ago") == (seconds < 0)
+
+
+def test_countdown_text_examples():
+    assert countdown_text(3 * 86400 + 4 * 3600 + 59) == "in 3 days 4 h"
+    assert countdown_text(25 * 60 + 10) == "in 25 min"
+    assert countdown_text(30) == "in 30 s"
+    assert countdown_text(-86400) == "1 day ago"
+    assert countdown_text(0) == "now"
