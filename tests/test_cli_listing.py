@@ -242,3 +242,14 @@ def test_json_of_an_entry_under_way_keeps_status_next_and_negative_seconds(ccal,
     rows = run_json(ccal, fixture_file, "upcoming", "--as-of", "2022-09-07T00:30:00Z")
     talk = next(r for r in rows if r["id"] == "tokyo-talk")
     assert (talk["status"], talk["seconds_left"]) == ("next", -1800)
+
+
+def test_nothing_upcoming_names_the_opportunity_and_label_that_passed_last(ccal, fixture_file):
+    """A search that matches only a date's label still finds the one that passed."""
+    result = ccal("upcoming", "--search", "cut-off 2", "--data", str(fixture_file),
+                  "--as-of", "2023-01-01")  # fmt: skip
+    assert result.exit_code == 0
+    assert "Nothing upcoming as of Sun 1 Jan 2023" in result.stdout
+    assert "The latest entry passed 29 days 7 h ago: Summer Call — Cut-off 2 (Fri 2 Dec 2022" in (
+        " ".join(result.stdout.split())
+    )

@@ -180,8 +180,16 @@ def next_entry(item: Item, now: datetime) -> Entry | None:
 
 
 def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters()) -> Entry | None:
-    """The most recent entry that has passed: what to tell a user when nothing is upcoming."""
-    passed = [e for e in catalog.entries() if e.is_passed(now) and filters.matches(e.opportunity)]
+    """The most recent entry that has passed: what to tell a user when nothing is upcoming.
+
+    Matched as ``select_entries`` matches, label included, so ``--search "cut-off 2"`` names
+    the cut-off that passed, not nothing.
+    """
+    passed = [
+        e
+        for e in catalog.entries()
+        if e.is_passed(now) and filters.matches(e.opportunity, (e.label,))
+    ]
     return max(passed, key=lambda e: (e.due.timestamp(), e.opportunity.id), default=None)
 
 
