@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import timedelta
@@ -52,7 +53,7 @@ def test_countdown_with_nothing_ahead_is_exit_1_with_one_line(ccal):
     result = ccal("countdown", "summer-call", "--data", FIXTURE, "--as-of", "2024-01-01")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("ccal: no deadline for 'summer-call' is ahead as of")
+    assert result.stderr.startswith("ccal: no date of 'summer-call' is ahead as of")
     assert result.stderr.count("\n") == 1
 
 
@@ -246,3 +247,70 @@ def test_script_paths_do_not_import_rich(args, expected):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip().splitlines()[-1] == expected, result.stderr
+
+
+# --- options that exclude each other, countdown --json, the nothing-ahead wording ---------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["remind", "--within", "3d", "--until", "2022-07-01"],
+        ["upcoming", "--within", "3d", "--until", "2022-07-01"],
+        ["export", "--within", "3d", "--until", "2022-07-01"],
+        ["export", "--to", "2022-07-01", "--within", "3d"],
+        ["export", "--to", "2022-07-01", "--until", "2022-08-01"],
+        ["countdown", "summer-call", "--kind", "talk"],
+        ["countdown", "summer-call", "--search", "cut-off"],
+    ],
+    ids=" ".join,
+)
+def test_options_that_exclude_each_other_are_a_usage_error(ccal, args):
+    result = ccal(*args, "--data", FIXTURE, "--as-of", "2022-06-01")
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    assert "not both" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_remind_as_a_process_refuses_within_with_until_too(tmp_path):
+    """The fast path answers remind without Typer: it must not pick one of the two either."""
+    import os
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["remind", "--within", "3d", "--until", "2022-07-01", "--data", FIXTURE]
+    for _ in range(2):  # the second run answers from the index, if the fast path takes it
+        result = subprocess.run([sys.executable, "-m", "ccal", *args], capture_output=True,
+                                text=True, env=env, check=False)  # fmt: skip
+        assert result.returncode == 2, result.stdout
+        assert "not both" in result.stderr
+
+
+def test_countdown_json_is_the_listing_contract_of_its_target(ccal):
+    rows = ccal.json("countdown", "--data", FIXTURE, "--as-of", "2022-07-29 17:59:30",
+                     "--tz", "Europe/Brussels")  # fmt: skip
+    listed = ccal.json("upcoming", "--data", FIXTURE, "--as-of", "2022-07-29 17:59:30",
+                       "--tz", "Europe/Brussels", "--limit", "1")  # fmt: skip
+    assert rows == listed
+    assert (rows[0]["label"], rows[0]["seconds_left"]) == ("Cut-off 1", 30)
+
+
+def test_countdown_json_with_nothing_ahead_is_an_empty_array_and_exit_1(ccal):
+    result = ccal("countdown", "summer-call", "--json", "--data", FIXTURE, "--as-of", "2024-01-01")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+    assert "no date of 'summer-call' is ahead" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "no deadline is ahead as of Mon 1 Jan 2024 00:00 UTC"),
+        (["--kind", "talk"], "no deadline ahead matches these filters as of Mon 1 Jan 2024"),
+        (["summer-call"], "no date of 'summer-call' is ahead as of Mon 1 Jan 2024"),
+    ],
+)
+def test_countdown_says_plainly_that_nothing_is_ahead(ccal, args, message):
+    result = ccal("countdown", *args, "--data", FIXTURE, "--as-of", "2024-01-01")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"ccal: {message}"), result.stderr
+    assert "matching is" not in result.stderr

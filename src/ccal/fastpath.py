@@ -71,6 +71,8 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
     if positional or not _known_kinds(values):
         return None
     until = values.get("until")
+    if until and values.get("within"):  # a usage error: the Typer app words it
+        return None
     within = None if until else values.get("within", "7d")  # as ``cli.countdown.remind``
     session = _session(values)
     if session is None:

@@ -135,6 +135,22 @@ def select_entries(
     return chosen[:limit] if limit is not None else chosen
 
 
+def select_dates(
+    catalog: Catalog,
+    now: datetime,
+    filters: Filters = Filters(),
+    window: Window = Window(),
+    scope: Scope = "upcoming",
+    limit: int | None = None,
+) -> list[Entry]:
+    """What ``list --dates`` and ``export`` show: ``select_entries``, most recent first for
+    ``past`` (looking back, the latest matters most)."""
+    entries = select_entries(catalog, now, filters, window, scope, limit)
+    if scope == "past":
+        entries.reverse()
+    return entries
+
+
 def select_items(
     catalog: Catalog,
     now: datetime,
@@ -202,6 +218,14 @@ def deadlines_ahead(entries: Iterable[Entry], now: datetime) -> list[Entry]:
     return sorted(
         (e for e in entries if e.at.astimezone(UTC) >= now.astimezone(UTC)), key=Entry.sort_key
     )
+
+
+def countdown_candidates(catalog: Catalog, filters: Filters, item: Item | None) -> list[Entry]:
+    """What ``ccal countdown`` may count down to: one opportunity's dates, else every date the
+    filters match (the live view re-picks among them as deadlines pass)."""
+    if item is not None:
+        return list(item.entries)
+    return [e for e in catalog.entries() if filters.matches(e.opportunity, (e.label,))]
 
 
 def next_deadline(entries: Iterable[Entry], now: datetime) -> Entry | None:

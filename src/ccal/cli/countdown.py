@@ -24,7 +24,9 @@ from ccal.cli.options import (
     session_from,
     window_from,
 )
-from ccal.errors import LookupFailed
+from ccal.errors import LookupFailed, UsageProblem
+
+REMIND_WITHIN = "7d"  # what "due soon" means for remind without --within or --until
 
 
 def ticker(start: datetime):
@@ -66,6 +68,7 @@ def countdown(
     once: Annotated[
         bool, typer.Option("--once", help="Print one line and exit (also when not a terminal).")
     ] = False,
+    json_output: JsonOpt = False,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -73,28 +76,31 @@ def countdown(
     """The next deadline and the time left, on the entry's clock and yours.
 
     On a terminal it counts down live, moving on to the next deadline when one passes, until
-    nothing is ahead or Ctrl-C. Example: ccal countdown clusters-meet-regions
+    nothing is ahead or Ctrl-C. With ID, that opportunity's next date (the filters choose among
+    all opportunities, so they do not go with an ID). --json prints the listing contract: an
+    array holding the entry counted down to. Example: ccal countdown clusters-meet-regions
     """
-    from ccal.query import next_deadline
-    from ccal.render.countdown import countdown_line, frames
+    from ccal.query import Filters, countdown_candidates, next_deadline
 
+    filters = filters_from(kind, tag, organiser, search)
+    if opportunity_id and filters != Filters():
+        raise UsageProblem(
+            "give an ID or filters (--kind, --tag, --organiser, --search), not both: "
+            "the filters choose among all opportunities"
+        )
     session = session_from(as_of, tz, data)
     catalog = session.catalog()
-    filters = filters_from(kind, tag, organiser, search)
-    if opportunity_id:
-        candidates = list(catalog.find(opportunity_id).entries)
-    else:
-        candidates = [e for e in catalog.entries() if filters.matches(e.opportunity, (e.label,))]
+    item = catalog.find(opportunity_id) if opportunity_id else None
+    candidates = countdown_candidates(catalog, filters, item)
     target = next_deadline(candidates, session.now)
+    if json_output:
+        _print_target(target, catalog, session.now)
     if target is None:
-        from ccal.render.timefmt import day_text
+        raise LookupFailed(_nothing_ahead(opportunity_id, filters, session))
+    if json_output:
+        return
+    from ccal.render.countdown import countdown_line, frames
 
-        # No clock time in this message: the error printer takes "HH:MM" for a file location.
-        whose = f"for '{opportunity_id}'" if opportunity_id else "matching"
-        raise LookupFailed(
-            f"no deadline {whose} is ahead as of {day_text(session.now.astimezone(session.zone))}"
-            " (try --as-of or 'ccal list --all')"
-        )
     if once or not stdout_is_terminal():
         print(countdown_line(target, session.now, session.zone))
         return
@@ -106,6 +112,32 @@ def countdown(
     show_live(table.make_console(), ticks, session.zone)
 
 
+def _print_target(target, catalog, now) -> None:
+    """The listing contract for what countdown counts down to: ``[record]``, or ``[]``."""
+    from ccal.query import statuses
+    from ccal.render.json import entry_record
+
+    if target is None:
+        print_json([])
+        return
+    status = statuses(catalog.entries(), now)[(target.opportunity.id, target.position)]
+    print_json([entry_record(target, now, status)])
+
+
+def _nothing_ahead(opportunity_id: str | None, filters, session) -> str:
+    from ccal.query import Filters
+    from ccal.render.timefmt import moment_text
+
+    if opportunity_id:
+        what = f"no date of '{opportunity_id}' is ahead"
+    elif filters != Filters():
+        what = "no deadline ahead matches these filters"
+    else:
+        what = "no deadline is ahead"
+    when = moment_text(session.now, session.zone)
+    return f"{what} as of {when} (try another --as-of, or 'ccal list --all' to see them all)"
+
+
 @app.command()
 def remind(
     kind: KindOpt = None,
@@ -113,9 +145,14 @@ def remind(
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
     within: Annotated[
-        str,
-        typer.Option("--within", metavar="DURATION", help="Only the next DURATION (30d, 2w, 12h)."),
-    ] = "7d",
+        str | None,
+        typer.Option(
+            "--within",
+            metavar="DURATION",
+            show_default=False,
+            help=f"Only the next DURATION (30d, 2w, 12h; default {REMIND_WITHIN}).",
+        ),
+    ] = None,
     until: UntilOpt = None,
     exit_status: ExitStatusOpt = False,
     json_output: JsonOpt = False,
@@ -131,17 +168,18 @@ def remind(
     from ccal.query import select_entries, statuses
 
     session = session_from(as_of, tz, data)
-    window = window_from(session, within=None if until else within, until=until)
-    catalog = session.catalog()
+    if within is None and until is None:
+        within = REMIND_WITHIN
+    window = window_from(session, within=within, until=until)
+    catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming")
-    if json_output:
-        from ccal.render.json import entry_record
+    if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
+        from ccal.cli.output import emit_listing
+        from ccal.render import Listing
 
         status = statuses(catalog.entries(), session.now)
-        print_json(
-            [entry_record(e, session.now, status[(e.opportunity.id, e.position)]) for e in entries]
-        )
+        emit_listing(Listing(entries, status, session.now, session.zone), "json")
     else:
         from ccal.render.remind import remind_lines
 

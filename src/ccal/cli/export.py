@@ -89,25 +89,21 @@ def export(
     still ahead; --past or --all for more. Example: ccal export --format ics --all -o eccp.ics
     """
     from ccal.cli.output import emit_listing
-    from ccal.query import select_entries, statuses
+    from ccal.query import select_dates, statuses
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
-    if end and until:
-        raise UsageProblem("use either '--to' or '--until', not both")
     if alarm and output_format is not FormatChoice.ics:
         raise UsageProblem("'--alarm' only applies to '--format ics'")
     alarms = tuple(alarm_before(text) for text in alarm or ())
     scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
-    catalog = session.catalog()
+    catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
-    entries = select_entries(catalog, session.now, filters, window, scope, limit)
-    if scope == "past":
-        entries.reverse()  # most recent first, as 'ccal list --past --dates' shows them
+    entries = select_dates(catalog, session.now, filters, window, scope, limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     options = RenderOptions(alarms=alarms, group=group.value)
     emit_listing(listing, output_format.value, output, options)

@@ -114,7 +114,7 @@ def list_(
     By default only what still has a date ahead (or no date at all); --past for what is over,
     --all for everything. Example: ccal list --all --kind event --search kosice
     """
-    from ccal.query import select_entries, select_items, statuses
+    from ccal.query import select_dates, select_items, statuses
     from ccal.render import Listing
 
     if past and all_:
@@ -128,9 +128,7 @@ def list_(
     filters = filters_from(kind, tag, organiser, search)
     status = statuses(catalog.entries(), session.now)
     if dates:
-        entries = select_entries(catalog, session.now, filters, window, scope)
-        if scope == "past":
-            entries.reverse()
+        entries = select_dates(catalog, session.now, filters, window, scope)
         listing = Listing(entries, status, session.now, session.zone)
         if fmt:
             emit_listing(listing, fmt)

@@ -213,12 +213,16 @@ def filters_from(kind, tag, organiser, search):
 
 
 def window_from(session: Session, *, start=None, end=None, within=None, until=None):
-    """The window from --from/--to/--within/--until (--within and --until exclude each other)."""
+    """The window from --from/--to/--within/--until: --to, --within and --until each set the
+    end, so any two of them are a usage error (never one silently ignored)."""
     from ccal.clock import parse_duration, parse_when
     from ccal.query import Window
 
-    if within and until:
-        raise UsageProblem("use either '--within' or '--until', not both")
+    ends = [
+        name for name, value in (("--to", end), ("--within", within), ("--until", until)) if value
+    ]
+    if len(ends) > 1:
+        raise UsageProblem(f"use either '{ends[0]}' or '{ends[1]}', not both")
     if until:
         end, end_option = until, "--until"
     else:
