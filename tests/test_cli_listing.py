@@ -253,3 +253,50 @@ def test_nothing_upcoming_names_the_opportunity_and_label_that_passed_last(ccal,
     assert "The latest entry passed 29 days 7 h ago: Summer Call — Cut-off 2 (Fri 2 Dec 2022" in (
         " ".join(result.stdout.split())
     )
+
+
+# --- help, ids and tentative labels as people read them -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("show", "Usage: ccal show [OPTIONS] ID"),
+        ("deadlines", "Usage: ccal deadlines [OPTIONS] [ID]"),
+        ("countdown", "Usage: ccal countdown [OPTIONS] [ID]"),
+        ("validate", "Usage: ccal validate [OPTIONS] [FILE]..."),
+    ],
+)
+def test_usage_lines_read_plainly(ccal, command, usage):
+    result = ccal(command, "--help")
+    assert usage in result.stdout
+    assert "[[" not in result.stdout and "{ID}" not in result.stdout
+
+
+def test_help_names_each_environment_variable_once(ccal):
+    text = ccal("upcoming", "--help").stdout
+    for name in ("CCAL_NOW", "CCAL_TZ"):
+        assert text.count(name) == 1, text
+
+
+def test_ids_are_never_broken_across_lines(ccal, fixture_file):
+    """On an 80-column terminal the title wraps; the id (what people copy) stays whole."""
+    result = ccal("list", "--all", "--data", str(fixture_file), "--as-of", "2022-06-23 10:00",
+                  env={"COLUMNS": "80"})  # fmt: skip
+    for name in ("kosice-workshop", "supply-survey", "eoi-deadline"):
+        assert f"  {name}  " in result.stdout, result.stdout
+
+
+def test_a_label_that_says_unconfirmed_gets_no_extra_tbc(ccal, tmp_path):
+    data = tmp_path / "tentative.toml"
+    data.write_text(
+        'version = 1\n[[opportunity]]\nid = "lab"\nkind = "event"\ntitle = "Lab"\n'
+        '[[opportunity.dates]]\nlabel = "C2Lab (unconfirmed)"\nat = 2031-01-01\n'
+        "tentative = true\n"
+        '[[opportunity.dates]]\nlabel = "Second round"\nat = 2031-02-01\ntentative = true\n',
+        encoding="utf-8",
+    )
+    for args in (("upcoming",), ("deadlines", "lab"), ("remind", "--within", "60d")):
+        out = ccal(*args, "--data", str(data), "--as-of", "2030-12-30").stdout
+        assert "C2Lab (unconfirmed)" in out and "(unconfirmed) (tbc)" not in out, out
+        assert "Second round (tbc)" in out, out

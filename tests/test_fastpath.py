@@ -59,7 +59,7 @@ ANSWERED = [  # the fast path answers these itself
     ["remind", *D],
     ["remind", "--within", "30d", *AS_OF, *D],
     ["remind", "--json", "--within", "90d", "--tz", "Asia/Tokyo", *AS_OF, *D],
-    ["remind", "--until", "2022-07-29", "--within", "1d", "-k", "call", *AS_OF, *D],
+    ["remind", "--until", "2022-07-29", "-k", "call", *AS_OF, *D],
     ["remind", "--exit-status", "--as-of", "2030-01-01", *D],
     ["remind", "--exit-status", "--json", "--within", "1h", *AS_OF, *D],
     ["remind", "--within=60d", "-s", "kosice", "--tz", "Europe/Brussels", "--as-of=2022-06-20", *D],
@@ -85,6 +85,7 @@ FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers
     ["deadlines", "summer-call", "--call", "tokyo-talk", "--json", *D],
     ["deadlines", "--help"],
     ["remind", "--within", "soon", *D],
+    ["remind", "--until", "2022-07-29", "--within", "1d", *AS_OF, *D],  # a usage error
     ["remind", "extra", *D],
     ["remind", "--exit-status=1", *D],
     ["remind", "--kind", "party", *D],

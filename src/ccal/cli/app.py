@@ -5,7 +5,7 @@ import sys
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ccal import __version__
 from ccal.errors import EXIT_OK, CcalError, DataError
@@ -121,7 +121,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(
+class CcalCommand(TyperCommand):
+    """A command whose usage line reads ``ccal show [OPTIONS] ID``: Typer writes a required
+    argument as ``{ID}``, which reads like a literal brace or a choice."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p[:1] == "{" and p[-1:] == "}" else p for p in pieces]
+
+
+class CcalTyper(typer.Typer):
+    """The app: every command registered on it is a ``CcalCommand`` unless told otherwise."""
+
+    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or CcalCommand, **kwargs)
+
+
+app = CcalTyper(
     name="ccal",
     cls=CcalGroup,
     help=(

@@ -15,7 +15,7 @@ def validate(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[FILE]...",
+            metavar="FILE",
             show_default=False,
             help="Files to check (default: the active data files, as with --data).",
         ),

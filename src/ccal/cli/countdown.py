@@ -55,7 +55,7 @@ def countdown(
     opportunity_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]",
+            metavar="ID",
             help="Count down to this opportunity's next date (default: anything matching).",
             autocompletion=complete_ids,
             show_default=False,

@@ -160,7 +160,7 @@ def deadlines(
     opportunity_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]",
+            metavar="ID",
             help="The opportunity's id (or use --call).",
             autocompletion=complete_ids,
             show_default=False,

@@ -53,8 +53,9 @@ DataOpt = Annotated[
         envvar="CCAL_DATA",
         metavar="FILE",
         show_default=False,
+        # Typer adds "[env var: …]" itself: the help says only what that does not.
         help="Data file to read (repeatable); replaces the shipped dataset and your own file. "
-        "Env: CCAL_DATA, paths separated by ':' (';' on Windows).",
+        "In CCAL_DATA, separate paths with ':' (';' on Windows).",
     ),
 ]
 AsOfOpt = Annotated[
@@ -65,7 +66,7 @@ AsOfOpt = Annotated[
         metavar="WHEN",
         show_default=False,
         help="Pretend it is WHEN (2022-06-01, '2022-07-29 17:59', +3d); naive times are in the "
-        "display zone. Env: CCAL_NOW.",
+        "display zone.",
     ),
 ]
 TzOpt = Annotated[
@@ -75,7 +76,7 @@ TzOpt = Annotated[
         envvar="CCAL_TZ",
         metavar="ZONE",
         show_default=False,
-        help="Show times in this IANA zone (default: the system zone). Env: CCAL_TZ.",
+        help="Show times in this IANA zone (default: the system zone).",
     ),
 ]
 JsonOpt = Annotated[

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.controlchars import printable
-from ccal.render.timefmt import countdown_dhms, deadline_clocks, time_left
+from ccal.render.timefmt import countdown_dhms, deadline_clocks, label_text, time_left
 
 Clock = Callable[[], datetime]
 Sleeper = Callable[[float], None]
@@ -22,13 +22,6 @@ NextAfter = Callable[[datetime], Entry | None]
 def left_text(entry: Entry, now: datetime) -> str:
     """``in 2 d 4 h 0 min 5 s``, ``due now`` at the very second, ``passed … ago`` after it."""
     return time_left(entry, now, countdown_dhms)
-
-
-def label_text(entry: Entry) -> str:
-    label = printable(entry.label)
-    if entry.tentative and "tbc" not in label.casefold():
-        return f"{label} (tbc)"
-    return label
 
 
 def countdown_line(entry: Entry, now: datetime, display: tzinfo) -> str:

@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ccal.controlchars import printable
-from ccal.render.countdown import Frame, label_text, left_text
-from ccal.render.timefmt import deadline_clocks
+from ccal.render.countdown import Frame, left_text
+from ccal.render.timefmt import deadline_clocks, label_text
 
 
 def frame_view(frame: Frame, display: tzinfo) -> Panel:

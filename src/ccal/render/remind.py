@@ -10,15 +10,16 @@ from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.controlchars import printable
-from ccal.render.timefmt import compact_countdown, deadline_clocks, time_left
+from ccal.render.timefmt import compact_countdown, deadline_clocks, label_text, time_left
 
 
 def remind_line(entry: Entry, now: datetime, display: tzinfo) -> str:
     """``in 2 d 4 h · Cut-off 3 · Clusters meet Regions · 18:00 Brussels · 17:00 London``."""
-    label = printable(entry.label)
-    if entry.tentative and "tbc" not in label.casefold():
-        label += " (tbc)"
-    parts = [time_left(entry, now, compact_countdown), label, printable(entry.opportunity.title)]
+    parts = [
+        time_left(entry, now, compact_countdown),
+        label_text(entry),
+        printable(entry.opportunity.title),
+    ]
     parts.append(deadline_clocks(entry, display))
     return " · ".join(parts)
 

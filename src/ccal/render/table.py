@@ -15,7 +15,7 @@ from ccal.clock import seconds_between, system_zone, zone_label
 from ccal.controlchars import printable
 from ccal.query import next_entry, under_way
 from ccal.render import Listing
-from ccal.render.timefmt import countdown_text, moment_text, time_left, when_both
+from ccal.render.timefmt import countdown_text, moment_text, says_tentative, time_left, when_both
 
 _SOON = 3 * 86400
 _FORTNIGHT = 14 * 86400
@@ -40,7 +40,7 @@ def _countdown(entry: Entry, now: datetime) -> Text:
 
 def _label(entry: Entry) -> Text:
     text = Text(printable(entry.label))
-    if entry.tentative and "tbc" not in entry.label.casefold():
+    if entry.tentative and not says_tentative(entry.label):
         text.append(" (tbc)", style="italic dim")
     if entry.previous is not None:
         text.append(f" (extended {extension_text(entry)})", style="italic")
@@ -149,9 +149,9 @@ def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> T
     widest = max((len(item.id) for item in items), default=2)
     table.add_column("ID", style="cyan", no_wrap=True, min_width=widest)
     table.add_column("Kind", no_wrap=True)
-    table.add_column("Title", ratio=3, overflow="fold")
+    table.add_column("Title", ratio=3, min_width=12, overflow="fold")
     table.add_column("Dates", justify="right", no_wrap=True)
-    table.add_column("Next (or latest)", ratio=3)
+    table.add_column("Next (or latest)", ratio=3, min_width=16)
     for item in items:
         table.add_row(  # Text, not str: Rich would read "[...]" in a title as markup
             Text(printable(item.id)),

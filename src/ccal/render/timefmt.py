@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.clock import seconds_between, zone_city
+from ccal.controlchars import printable
 from ccal.query import under_way
 
 
@@ -44,6 +45,24 @@ def when_text(entry: Entry, zone: tzinfo) -> str:
     if start.date() == end.date():
         return f"{start:%a} {start.day} {start:%b %Y %H:%M}–{end:%H:%M} {end.tzname()}"
     return f"{moment_text(start, zone)} – {moment_text(end, zone)}"
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+# Words with which a label already says its date is not final: no "(tbc)" after them.
+_TENTATIVE_WORDS = ("tbc", "tbd", "unconfirmed", "tentative", "to be confirmed")
+
+
+def says_tentative(label: str) -> bool:
+    folded = label.casefold()
+    return any(word in folded for word in _TENTATIVE_WORDS)
+
+
+def label_text(entry: Entry) -> str:
+    """The label for a terminal, with ``(tbc)`` for a tentative date unless it says so itself
+    (``C2Lab (unconfirmed)`` stays as it is)."""
+    label = printable(entry.label)
+    return f"{label} (tbc)" if entry.tentative and not says_tentative(label) else label
 
 
 # --- two clocks: the entry's own zone next to the display zone ---------------------------------
