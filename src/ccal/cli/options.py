@@ -236,7 +236,7 @@ def window_from(session: Session, *, start=None, end=None, within=None, until=No
     end_at = parsed(end_option, when(end_option, True), end) if end else None
     if within:
         end_at = parsed("--within", lambda text: parse_duration(text).after(session.now), within)
-    if start_at and end_at and end_at < start_at:
+    if start_at and end_at and end_at.timestamp() < start_at.timestamp():  # not wall clocks
         raise UsageProblem("the end of the window is before its start")
     return Window(start=start_at, end=end_at)
 
