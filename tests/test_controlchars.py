@@ -83,3 +83,9 @@ def test_printable_examples():
     assert printable("\u202eabc") == "\\u202eabc"
     assert printable("Košice – ok") == "Košice – ok"
     assert controls_in("a\r\nb\tc\rd\x07") == ["\\x0d", "\\x07"]
+
+
+def test_error_messages_quote_typed_text_escaped(ccal, fixture_file):
+    result = ccal("show", "x\x1b[2J", "--data", str(fixture_file))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "unknown id 'x\\x1b[2J'" in result.stderr

@@ -37,7 +37,9 @@ class Problem:
             where.append(f"field '{self.field}'")
         context = f"{', '.join(where)}: " if where else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location()}: {prefix}{context}{self.message}"
+        from ccal.controlchars import printable  # messages quote data: keep it off the terminal
+
+        return printable(f"{self.location()}: {prefix}{context}{self.message}")
 
 
 class CcalError(Exception):

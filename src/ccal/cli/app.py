@@ -83,7 +83,9 @@ def _sentence(message: str) -> str:
 
 
 def _error(message: str) -> None:
-    print(f"ccal: {message}", file=sys.stderr)
+    from ccal.controlchars import printable  # messages may quote data or what was typed
+
+    print(f"ccal: {printable(message)}", file=sys.stderr)
 
 
 def _exit(code: int) -> NoReturn:
