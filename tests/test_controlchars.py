@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from conftest import DATA
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ccal.controlchars import controls_in, printable
+from ccal.controlchars import controls_in, file_text, printable
 
 FILE = DATA / "control-chars.toml"
 RAW = ("\x1b", "\x07", "\r", "\u202e")
@@ -89,3 +93,20 @@ def test_error_messages_quote_typed_text_escaped(ccal, fixture_file):
     result = ccal("show", "x\x1b[2J", "--data", str(fixture_file))
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "unknown id 'x\\x1b[2J'" in result.stderr
+
+
+@given(st.text())
+def test_printable_never_lets_a_control_character_through(text):
+    bidi = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    shown = printable(text)
+    assert not any(unicodedata.category(ch) == "Cc" or ch in bidi for ch in shown)
+    lines = printable(text, lines=True)
+    assert all(ch == "\n" for ch in lines if unicodedata.category(ch) == "Cc" or ch in bidi)
+    assert controls_in(text) == [] or "\\" in shown
+
+
+@given(st.text())
+def test_file_text_keeps_tabs_and_line_breaks_only(text):
+    kept = file_text(text)
+    assert all(ch in "\t\n\r" for ch in kept if unicodedata.category(ch) == "Cc")
+    assert file_text(kept) == kept
