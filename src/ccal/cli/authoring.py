@@ -147,6 +147,7 @@ def add(
     from ccal import authoring, store
 
     target, others = _target(data)
+    store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
     now = _now(as_of)
     zone = _zone(tz, target)
     new = authoring.NewOpportunity(
@@ -169,7 +170,7 @@ def add(
                 raise DataError([place])
         return authoring.append_text(text, new.table())
 
-    store.update(target, change, others=others)
+    store.update(target, change, others=others, create_parents=not data)
     dates = len(new.dates)
     print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
 
@@ -199,6 +200,8 @@ def extend(
     from ccal import authoring, store
     from ccal.clock import DEFAULT_ZONE
 
+    if data and len(data) == 1:
+        store.writable_target(data[0])  # refused before it is read (a FIFO would block)
     path, others = _file_with(opportunity_id, data)
     now = _now(as_of)
     found: list[authoring.Extension] = []
@@ -219,9 +222,10 @@ def extend(
 
 def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
     """The file to write, and the other files read alongside it (for duplicate ids)."""
-    from ccal.sources import shipped_dataset, user_data_file
+    from ccal.sources import active_sources, shipped_dataset, user_data_file
 
     if data:
+        data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
             raise UsageProblem("give one '--data FILE' to write to")
         return data[0], []
@@ -268,7 +272,7 @@ def _zone(tz: str | None, target: Path):
     if tz:
         return parsed("--tz", zone_named, tz)
     try:
-        name = tomllib.loads(target.read_text(encoding="utf-8")).get("timezone", DEFAULT_ZONE)
+        name = tomllib.loads(target.read_text(encoding="utf-8-sig")).get("timezone", DEFAULT_ZONE)
         return zone_named(str(name))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
         return zone_named(DEFAULT_ZONE)

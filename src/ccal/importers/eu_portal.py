@@ -30,6 +30,8 @@ STATUSES = ("open", "forthcoming", "closed")
 # The portal's status ids, used when `status.abbreviation` is missing.
 STATUS_IDS = {31094501: "forthcoming", 31094502: "open", 31094503: "closed"}
 MAX_REASONS = 5
+# The first words of every file the importer writes: only such a file may be replaced unasked.
+HEADER = "# Imported by `ccal import eu-portal`"
 SOURCE_TAG = "eu-portal"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -334,12 +336,18 @@ def cutoff_labels(model: str | None, count: int) -> list[str]:
 # --- records → TOML ---------------------------------------------------------------------------
 
 
+def written_by_importer(head: str) -> bool:
+    """Whether a file starting with ``head`` is one this importer wrote (or is empty)."""
+    head = head.removeprefix("\ufeff")
+    return not head.strip() or head.startswith(HEADER)
+
+
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:
     """The whole import file: a header saying where it came from, then every record."""
     import tomli_w
 
     header = (
-        f"# Imported by `ccal import eu-portal` from {source_name} "
+        f"{HEADER} from {source_name} "
         f"on {imported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC:\n"
         f"# {result.imported} of {result.total} portal topics "
         f"({result.filtered} filtered out, {result.skipped} skipped).\n"
