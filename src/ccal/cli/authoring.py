@@ -197,17 +197,17 @@ def extend(
 
     Example: ccal extend my-call Deadline --to +7d
     """
-    from ccal import authoring, store
+    from ccal import extending, store
     from ccal.clock import DEFAULT_ZONE
 
     if data and len(data) == 1:
         store.writable_target(data[0])  # refused before it is read (a FIFO would block)
     path, others = _file_with(opportunity_id, data)
     now = _now(as_of)
-    found: list[authoring.Extension] = []
+    found: list[extending.Extension] = []
 
     def change(text: str) -> str:
-        new_text, extension = authoring.extend_text(
+        new_text, extension = extending.extend_text(
             text, opportunity_id, label, to, DEFAULT_ZONE, now
         )
         found.append(extension)
