@@ -129,6 +129,55 @@ def _typed(option: str, text: str, zone: ZoneInfo, now: datetime) -> date | date
         raise UsageProblem(f"invalid value for '{option}': {exc}") from None
 
 
+# The option of ``ccal add`` that gave each field of the new table.
+_FIELD_OPTIONS = {
+    "id": "ID",
+    "kind": "--kind",
+    "title": "--title",
+    "organiser": "--organiser",
+    "url": "--url",
+    "summary": "--summary",
+    "tags": "--tag",
+    "location": "--location",
+    "timezone": "--tz",
+    "dates": "--deadline/--event",
+}
+_FIELD = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+))?")
+
+
+def check_new(new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]]) -> None:
+    """Raise ``UsageProblem`` naming the option when the new entry is invalid on its own.
+
+    The entry is checked alone, as the only one of a file in ``zone_name``, so a problem is told
+    in terms of what was typed (``--url``, the second ``--deadline``) rather than as a line of a
+    file that was never written. ``typed`` is (option, text) for each of ``new.dates``, in order.
+    Problems of the whole file (a duplicate id) are the writer's to report.
+    """
+    from pathlib import Path
+
+    import tomli_w
+
+    from ccal.loader import parse_text
+
+    text = append_text(tomli_w.dumps({"version": 1, "timezone": zone_name}), new.table())
+    for problem in parse_text(text, Path("<new>")).errors:
+        raise UsageProblem(_as_option_problem(problem, typed))
+
+
+def _as_option_problem(problem: Problem, typed: list[tuple[str, str]]) -> str:
+    found = _FIELD.match(problem.field or "")
+    message = problem.message
+    if not found or found["name"] not in _FIELD_OPTIONS:
+        return f"cannot add this entry: {message}"
+    if found["name"] == "dates" and found["index"] is not None:
+        option, text = typed[int(found["index"])]
+        message = message.replace("end is before at", "the end is before the start")
+        return f"invalid value for '{option}' ({text!r}): {message}"
+    if found["name"] == "tags" and found["index"] is not None:  # the loader names it by index
+        message = message.replace(f"{found['index']} must", "a tag must", 1)
+    return f"invalid value for '{_FIELD_OPTIONS[found['name']]}': {message}"
+
+
 def append_text(old: str, table: dict[str, Any]) -> str:
     """The old text, byte for byte, then a blank line and the new tables rendered by tomli-w,
     in the ``[[opportunity]]`` / ``[[opportunity.dates]]`` layout hand-written files use."""

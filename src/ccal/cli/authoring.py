@@ -162,6 +162,9 @@ def add(
         summary=summary,
         tags=tuple(tag or ()),
     )
+    typed = [("--deadline", text) for text in deadline or []]
+    typed += [("--event", text) for text in event or []]
+    authoring.check_new(new, zone.key, typed)
 
     def change(text: str) -> str:
         for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
@@ -170,9 +173,10 @@ def add(
                 raise DataError([place])
         return authoring.append_text(text, new.table())
 
-    store.update(target, change, others=others, create_parents=not data)
+    _, written = store.update(target, change, others=others, create_parents=not data)
     dates = len(new.dates)
     print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
+    _warn_about(opportunity_id, written, target)
 
 
 @app.command()
@@ -218,6 +222,17 @@ def extend(
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _warn_about(opportunity_id: str, text: str, path: Path) -> None:
+    """The warnings ``ccal validate`` would print for the new entry, on stderr, after the fact."""
+    import sys
+
+    from ccal.loader import parse_text
+
+    for problem in parse_text(text, path).problems:
+        if problem.severity == "warning" and problem.entry == opportunity_id:
+            print(problem, file=sys.stderr)
 
 
 def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
