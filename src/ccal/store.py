@@ -34,9 +34,8 @@ def writable_target(path: Path, *, create_parents: bool = False) -> Path:
     except FileNotFoundError:
         if not real.parent.is_dir():
             if not create_parents:
-                raise refuse(
-                    f"directory '{real.parent}' does not exist (create it first)"
-                ) from None
+                missing = real.parent if path.is_symlink() else path.parent  # as the user wrote it
+                raise refuse(f"directory '{missing}' does not exist (create it first)") from None
             try:
                 real.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
