@@ -59,12 +59,16 @@ def test_add_refuses_a_duplicate_id_with_its_location(ccal, mine):
 def test_add_validates_the_whole_result_and_changes_nothing_on_error(ccal, mine):
     before = mine.read_bytes()
     bad = ccal("add", "Bad_Id", "--kind", "call", "--title", "x", "--data", str(mine))
-    assert bad.exit_code == 1
-    assert "is not a slug" in bad.stderr and f"{mine}:" in bad.stderr
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "ccal: invalid value for 'ID': id 'Bad_Id' is not a slug: use a-z, 0-9 and single '-' "
+        "(e.g. clusters-2027)\n"
+    )
     url = ccal(
         "add", "ok-id", "--kind", "call", "--title", "x", "--url", "ftp://x", "--data", str(mine)
     )
-    assert url.exit_code == 1 and "not an http(s) URL" in url.stderr
+    assert url.exit_code == 2
+    assert url.stderr.startswith("ccal: invalid value for '--url': 'ftp://x' is not an http(s) URL")
     gap = ccal(
         "add", "gap", "--kind", "talk", "--title", "x", "--deadline", "2027-03-28 02:30",
         "--data", str(mine),
@@ -162,8 +166,66 @@ def test_schema_describes_the_models(ccal):
 
 
 def test_nothing_upcoming_mentions_add(ccal, fixture_file):
-    result = ccal("upcoming", "--data", str(fixture_file), "--as-of", "2030-01-01")
+    from ccal.sources import user_data_file
+
+    result = ccal("upcoming", "--as-of", "2040-01-01")
     assert "ccal add" in result.stdout
+    assert str(user_data_file()) in result.stdout.replace("\n", "")
+
+
+def test_nothing_upcoming_with_data_points_add_at_that_file(ccal, fixture_file, mine):
+    from ccal.sources import user_data_file
+
+    one = ccal("upcoming", "--data", str(fixture_file), "--as-of", "2040-01-01")
+    flat = " ".join(one.stdout.split())
+    assert f"--deadline +14d --data {fixture_file})" in flat
+    assert str(user_data_file()) not in flat
+    two = ccal(
+        "upcoming", "--data", str(fixture_file), "--data", str(mine), "--as-of", "2040-01-01"
+    )
+    flat = " ".join(two.stdout.split())
+    assert "one of the files you read with 'ccal add … --data FILE'" in flat
+    assert str(user_data_file()) not in flat
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--event", "Info=2027-03-12..2027-03-10"),
+         "invalid value for '--event' ('Info=2027-03-12..2027-03-10'): the end is before the "
+         "start"),
+        (("--deadline", "2027-01-01", "--deadline", "deadline=2027-02-01"),
+         "invalid value for '--deadline/--event': dates 1 and 2 are labelled 'Deadline' and "
+         "'deadline', which differ only in case, accents or punctuation: give each date of an "
+         "opportunity its own label"),
+        (("--tag", "ok", "--tag", " "), "invalid value for '--tag': a tag must not be empty"),
+        (("--url", "https://example.org/a b"),
+         "invalid value for '--url': 'https://example.org/a b' is not a URL: it contains a space "
+         "(write it as %20)"),
+    ],
+)  # fmt: skip
+def test_add_reports_a_bad_entry_by_the_options_typed(ccal, mine, args, message):
+    before = mine.read_bytes()
+    result = ccal("add", "new-one", "--kind", "event", "--title", "T", *args, "--data", str(mine))
+    assert result.exit_code == 2
+    assert result.stderr == f"ccal: {message}\n"
+    assert mine.read_bytes() == before
+
+
+def test_add_shows_the_warnings_validate_would_print_for_the_new_entry(ccal, mine):
+    dateless = ccal("add", "later", "--kind", "call", "--title", "Later", "--data", str(mine))
+    assert dateless.exit_code == 0
+    assert dateless.stdout == f"Added 'later' (0 dates) to {mine}.\n"
+    ambiguous = ccal(
+        "add", "night", "--kind", "talk", "--title", "Night", "--deadline", "2027-10-31 02:30",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert ambiguous.exit_code == 0
+    validated = ccal("validate", str(mine)).stdout.splitlines()
+    assert dateless.stderr.splitlines() == [line for line in validated if "'later'" in line]
+    assert ambiguous.stderr.splitlines() == [line for line in validated if "'night'" in line]
+    assert "warning: opportunity 'later'" in dateless.stderr
+    assert "happens twice in Europe/Brussels" in ambiguous.stderr
 
 
 # --- recurrence -------------------------------------------------------------------------------

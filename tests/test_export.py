@@ -19,6 +19,7 @@ def run(ccal, fixture_file, *args):
 
 def test_output_file_is_written_whole_and_matches_stdout(ccal, fixture_file, tmp_path):
     target = tmp_path / "out" / "dates.csv"
+    target.parent.mkdir()  # a missing directory is an error (tests/test_safe_writes.py)
     written = run(ccal, fixture_file, "export", "-f", "csv", "--all", "-o", str(target))
     assert written.exit_code == 0, written.stderr
     assert (written.stdout, written.stderr) == ("", "")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
+
+import pytest
 
 from ccal.store import atomic_write
 
@@ -27,3 +30,11 @@ def test_existing_permissions_are_kept_and_no_temp_file_is_left(tmp_path):
     assert target.read_bytes() == b"new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["mine.toml"]
+
+
+def test_a_device_is_never_a_write_target():
+    from ccal.errors import CcalError
+    from ccal.store import writable_target
+
+    with pytest.raises(CcalError, match="not a regular file"):
+        writable_target(Path(os.devnull))

@@ -29,6 +29,9 @@ CASES = [
     ("bad_rrule.toml", 11, 1, "error", "not a valid RFC 5545 RRULE"),
     ("rrule_until_and_count.toml", 13, 1, "error", "either until or count"),
     ("bad_date.toml", 10, 1, "error", "must be a date"),
+    ("repeated_label.toml", 3, 1, "error", "dates 1 and 2 are labelled 'Deadline' and 'deadline'"),
+    ("url_with_space.toml", 7, 1, "error", "is not a URL: it contains a space"),
+    ("url_without_scheme.toml", 7, 1, "error", "must start with https:// or http://"),
 ]
 
 

@@ -47,7 +47,7 @@ def load_catalog(paths: list[Path]) -> Catalog:
 def load_file(path: Path) -> FileResult:
     result = FileResult(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is not content
     except FileNotFoundError:
         result.problems.append(Problem(str(path), "no such data file"))
         return result

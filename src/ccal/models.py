@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -15,10 +16,42 @@ KINDS = ("talk", "call", "event", "survey")
 
 
 def _http_url(value: str) -> str:
+    # Spaces and control characters: a browser or calendar app cuts the link at the first one.
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise ValueError(f"'{value}' is not a URL: it contains a space (write it as %20)")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"'{value}' is not an http(s) URL")
+        raise ValueError(
+            f"'{value}' is not an http(s) URL (it must start with https:// or http://)"
+        )
     return value
+
+
+def label_key(label: str) -> str:
+    """The form two labels are compared in: the one calendar exports build UIDs from, and
+    close to how ``ccal extend`` finds a label (case and accents ignored)."""
+    from ccal.query import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-") or "date"
+
+
+def _distinct_labels(dates: list[DateEntry]) -> list[DateEntry]:
+    # A label names its date: two alike would give two calendar events one UID, and make
+    # `ccal extend ID LABEL` unable to tell which date to move.
+    first: dict[str, tuple[int, str]] = {}
+    for number, dated in enumerate(dates, start=1):
+        key = label_key(dated.label)
+        if key in first:
+            earlier, label = first[key]
+            both = f"dates {earlier} and {number} are both labelled '{label}'"
+            if label != dated.label:
+                both = (
+                    f"dates {earlier} and {number} are labelled '{label}' and '{dated.label}', "
+                    "which differ only in case, accents or punctuation"
+                )
+            raise ValueError(f"{both}: give each date of an opportunity its own label")
+        first[key] = (number, dated.label)
+    return dates
 
 
 def _known_zone(value: str) -> str:
@@ -69,7 +102,9 @@ class Opportunity(_Strict):
     tags: list[Text] = Field(default_factory=list)
     location: Text | None = None
     timezone: ZoneName | None = None
-    dates: list[DateEntry] = Field(default_factory=list)
+    dates: Annotated[list[DateEntry], AfterValidator(_distinct_labels)] = Field(
+        default_factory=list
+    )
 
 
 class DataFile(_Strict):

@@ -83,24 +83,37 @@ def user_dir_name(xdg_variable: str, home_default: str) -> str:
 def source_names(explicit: list[str] | None = None) -> list[str]:
     """``active_sources`` as text (for the fast path): the same files in the same order."""
     if explicit:
-        return list(explicit)
+        return distinct(explicit)
     names = [shipped_dataset_name()]
     data = user_dir_name("XDG_DATA_HOME", ".local/share")
     for name in (DATA_FILE_NAME, EU_PORTAL_FILE_NAME):
         candidate = os.path.join(data, name)
         if os.path.isfile(candidate):
             names.append(candidate)
-    return names
+    return distinct(names)
+
+
+def distinct(paths: list) -> list:
+    """Each file once, in first-seen order: a path named twice, or a link beside its target,
+    would otherwise be read twice and report every id in it as a duplicate of itself."""
+    seen: set[str] = set()
+    unique = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(path)
+    return unique
 
 
 def active_sources(explicit: list[Path] | None = None) -> list[Path]:
-    """The files to read: explicit paths replace the default.
+    """The files to read, each once: explicit paths replace the default.
 
     The default is the shipped dataset, then the user's own file and the EU portal import,
     each only if it exists.
     """
     if explicit:
-        return list(explicit)
+        return distinct(explicit)
     from pathlib import Path
 
     return [Path(name) for name in source_names()]

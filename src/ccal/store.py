@@ -4,19 +4,61 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ccal.errors import CcalError
 
-def atomic_write(path: Path, data: bytes) -> None:
+BOM = "\ufeff"  # Windows Notepad starts UTF-8 files with it; kept as found, never added
+
+
+def writable_target(path: Path, *, create_parents: bool = False) -> Path:
+    """The regular file a write to ``path`` replaces, checked before anything is written.
+
+    A symlink is followed, so the link stays and its target gets the new text (the atomic
+    rename then happens in the target's directory). A device, FIFO or directory, and a file
+    without write permission, are refused: replacing them would destroy something that is not
+    ours to replace. A missing directory is created only for ccal's own default places
+    (``create_parents``); a path the user typed with a missing directory is most likely a typo.
+    """
+    path = Path(path)
+    real = Path(os.path.realpath(path))
+
+    def refuse(reason: str) -> CcalError:
+        return CcalError(f"cannot write '{path}': {reason}; nothing written")
+
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        if not real.parent.is_dir():
+            if not create_parents:
+                missing = real.parent if path.is_symlink() else path.parent  # as the user wrote it
+                raise refuse(f"directory '{missing}' does not exist (create it first)") from None
+            try:
+                real.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise refuse(f"cannot create its directory ({exc.strerror or exc})") from None
+        return real
+    except OSError as exc:
+        raise refuse(str(exc.strerror or exc).lower()) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse("a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file")
+    # The mode bits too: root passes ``os.access`` even for a file its owner made read-only.
+    if not os.access(real, os.W_OK) or not info.st_mode & 0o222:
+        raise refuse("the file is read-only")
+    return real
+
+
+def atomic_write(path: Path, data: bytes, *, create_parents: bool = False) -> None:
     """Replace ``path`` with ``data`` so readers (and crashes) see the old file or the new one.
 
+    ``path`` is first checked by ``writable_target`` (symlinks followed, odd files refused).
     The temporary file lives in the same directory, so the final rename never crosses a file
     system; an existing file's permissions are kept.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = writable_target(path, create_parents=create_parents)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as temp:
@@ -68,28 +110,32 @@ def lock_path(path: Path) -> Path:
 
 
 def update(
-    path: Path, change: Callable[[str], str], *, others: Sequence[Path] = ()
+    path: Path,
+    change: Callable[[str], str],
+    *,
+    others: Sequence[Path] = (),
+    create_parents: bool = False,
 ) -> tuple[str, str]:
     """Apply ``change`` to the file's text under a lock; write only if the result is valid.
 
     The whole resulting text is checked as ``ccal`` will read it, including duplicate ids against
     ``others`` (the other files read alongside it). Returns (old text, new text); raises
     ``DataError`` (nothing written) when the result has any error. A missing file starts as
-    ``NEW_FILE_TEXT``.
+    ``NEW_FILE_TEXT``. ``change`` sees the text without a leading BOM; a file that had one keeps
+    it. Where the file may live is ``writable_target``'s rule (symlinks followed).
     """
     from filelock import FileLock, Timeout
 
-    from ccal.errors import CcalError
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    real = writable_target(path, create_parents=create_parents)
     try:
-        with FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT):
-            _remove_stale_temp_files(path)
-            old = read_text(path)
+        with FileLock(str(lock_path(real)), timeout=LOCK_TIMEOUT):
+            _remove_stale_temp_files(real)
+            raw = _read_raw(real)
+            old = None if raw is None else raw.removeprefix(BOM)
             new = change(old if old is not None else NEW_FILE_TEXT)
-            check_text(new, path, others)
-            atomic_write(path, new.encode("utf-8"))
+            check_text(new, Path(path), others)
+            bom = BOM if raw is not None and raw.startswith(BOM) else ""
+            atomic_write(real, (bom + new).encode("utf-8"))
     except Timeout:
         raise CcalError(f"{path}: another ccal is still writing it; try again") from None
     except OSError as exc:
@@ -105,9 +151,12 @@ def _remove_stale_temp_files(path: Path) -> None:
 
 
 def read_text(path: Path) -> str | None:
-    """The file's text exactly as stored (newlines untouched), or ``None`` if there is none."""
-    from ccal.errors import CcalError
+    """The file's text (newlines untouched, a leading BOM dropped), or ``None`` if there is none."""
+    raw = _read_raw(path)
+    return None if raw is None else raw.removeprefix(BOM)
 
+
+def _read_raw(path: Path) -> str | None:
     try:
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
@@ -122,7 +171,8 @@ def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> None:
     from ccal.loader import duplicate_id_problems, load_file, parse_text
 
     result = parse_text(text, path)
-    other_results = [load_file(other) for other in others if Path(other) != path]
+    itself = os.path.realpath(path)
+    other_results = [load_file(other) for other in others if os.path.realpath(other) != itself]
     errors = [p for p in result.problems if p.severity == "error"]
     if not errors:
         errors = duplicate_id_problems([*other_results, result])

@@ -149,6 +149,7 @@ def add(
     from ccal import authoring, store
 
     target, others = _target(data)
+    store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
     now = _now(as_of)
     zone = _zone(tz, target)
     new = authoring.NewOpportunity(
@@ -163,6 +164,9 @@ def add(
         summary=summary,
         tags=tuple(tag or ()),
     )
+    typed = [("--deadline", text) for text in deadline or []]
+    typed += [("--event", text) for text in event or []]
+    authoring.check_new(new, zone.key, typed)
 
     def change(text: str) -> str:
         for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
@@ -171,9 +175,10 @@ def add(
                 raise DataError([place])
         return authoring.append_text(text, new.table())
 
-    store.update(target, change, others=others)
+    _, written = store.update(target, change, others=others, create_parents=not data)
     dates = len(new.dates)
     print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
+    _warn_about(opportunity_id, written, target)
 
 
 @app.command()
@@ -198,15 +203,17 @@ def extend(
 
     Example: ccal extend my-call Deadline --to +7d
     """
-    from ccal import authoring, store
+    from ccal import extending, store
     from ccal.clock import DEFAULT_ZONE
 
+    if data and len(data) == 1:
+        store.writable_target(data[0])  # refused before it is read (a FIFO would block)
     path, others = _file_with(opportunity_id, data)
     now = _now(as_of)
-    found: list[authoring.Extension] = []
+    found: list[extending.Extension] = []
 
     def change(text: str) -> str:
-        new_text, extension = authoring.extend_text(
+        new_text, extension = extending.extend_text(
             text, opportunity_id, label, to, DEFAULT_ZONE, now
         )
         found.append(extension)
@@ -219,11 +226,23 @@ def extend(
 # --- helpers ----------------------------------------------------------------------------------
 
 
+def _warn_about(opportunity_id: str, text: str, path: Path) -> None:
+    """The warnings ``ccal validate`` would print for the new entry, on stderr, after the fact."""
+    import sys
+
+    from ccal.loader import parse_text
+
+    for problem in parse_text(text, path).problems:
+        if problem.severity == "warning" and problem.entry == opportunity_id:
+            print(problem, file=sys.stderr)
+
+
 def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
     """The file to write, and the other files read alongside it (for duplicate ids)."""
-    from ccal.sources import shipped_dataset, user_data_file
+    from ccal.sources import active_sources, shipped_dataset, user_data_file
 
     if data:
+        data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
             raise UsageProblem("give one '--data FILE' to write to")
         return data[0], []
@@ -270,7 +289,7 @@ def _zone(tz: str | None, target: Path):
     if tz:
         return parsed("--tz", zone_named, tz)
     try:
-        name = tomllib.loads(target.read_text(encoding="utf-8")).get("timezone", DEFAULT_ZONE)
+        name = tomllib.loads(target.read_text(encoding="utf-8-sig")).get("timezone", DEFAULT_ZONE)
         return zone_named(str(name))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
         return zone_named(DEFAULT_ZONE)

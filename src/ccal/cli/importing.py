@@ -76,6 +76,13 @@ def eu_portal(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON (see README).")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the output file even if it was not written by this importer.",
+        ),
+    ] = False,
 ) -> None:
     """Import every call and cut-off of the EU Funding & Tenders portal's bulk JSON file.
 
@@ -90,12 +97,13 @@ def eu_portal(
     from ccal.sources import eu_portal_file
     from ccal.store import atomic_write
 
+    target = output or eu_portal_file()
+    _check_target(target, default=output is None, force=force)
     filters = portal.ImportFilters(
         statuses=_statuses(status),
         programmes=frozenset(fold(p.strip()) for p in programme or () if p.strip()),
         search=search,
     )
-    target = output or eu_portal_file()
     with _progress(enabled=not json_output and sys.stderr.isatty()) as phase:
         data = _read(file, phase)
         phase("Parsing JSON", None)
@@ -111,10 +119,37 @@ def eu_portal(
             raise DataError(errors[:5])
         phase("Writing", None)
         try:
-            atomic_write(target, text.encode("utf-8"))
+            atomic_write(target, text.encode("utf-8"), create_parents=output is None)
         except OSError as exc:
             raise CcalError(f"cannot write {target}: {exc.strerror or exc}") from None
     _report(result, file, target, json_output)
+
+
+def _check_target(target: Path, *, default: bool, force: bool) -> None:
+    """Refuse, before the long import, to replace what the importer did not write.
+
+    A re-import replaces its own previous file; a hand-written data file given to ``-o`` by
+    mistake would be lost, so replacing one needs ``--force``. Odd targets (a directory, a
+    device, a read-only file, a missing directory) are refused by ``writable_target``.
+    """
+    from ccal.importers.eu_portal import written_by_importer
+    from ccal.store import writable_target
+
+    real = writable_target(target, create_parents=default)
+    if force:
+        return
+    try:
+        with real.open("rb") as handle:
+            head = handle.read(256).decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise CcalError(f"{target}: cannot read the file: {exc.strerror or exc}") from None
+    if not written_by_importer(head):
+        raise CcalError(
+            f"{target}: exists and was not written by 'ccal import eu-portal'; nothing "
+            "written (choose another --output, or add --force to replace it)"
+        )
 
 
 def _statuses(values: list[str] | None) -> frozenset[str]:

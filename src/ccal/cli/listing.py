@@ -78,8 +78,11 @@ def upcoming(
         )
     else:
         latest = latest_passed(catalog, session.now, filters)
+        replaced = session.paths if data else None  # --data/CCAL_DATA: not the user's file
         console.print(
-            table.nothing_upcoming(latest, session.now, session.zone, window.end is not None)
+            table.nothing_upcoming(
+                latest, session.now, session.zone, window.end is not None, replaced
+            )
         )
     return _exit_status(exit_status, entries)
 

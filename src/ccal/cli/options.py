@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -46,11 +47,23 @@ def complete_ids(incomplete: str) -> list[str]:
         return []
 
 
+def _data_files(ctx: typer.Context, value: list[Path] | None) -> list[Path] | None:
+    """``CCAL_DATA`` without its empty entries (``a.toml::b.toml``, a trailing ``:``), which
+    the option parser would otherwise read as ``.``, the current directory."""
+    from typer._click.core import ParameterSource
+
+    if ctx.get_parameter_source("data") is not ParameterSource.ENVIRONMENT:
+        return value
+    entries = [Path(e) for e in os.environ.get("CCAL_DATA", "").split(os.pathsep) if e]
+    return entries or None
+
+
 DataOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--data",
         envvar="CCAL_DATA",
+        callback=_data_files,
         metavar="FILE",
         show_default=False,
         # Typer adds "[env var: …]" itself: the help says only what that does not.

@@ -1,6 +1,7 @@
 """The EU Funding & Tenders portal's bulk JSON (``grantsTenders.json``) as ccal ``call`` records.
 
-Pure functions: JSON bytes → topics → plain records → TOML text. No clock, no files, no output;
+Pure functions: JSON bytes → topics (read and checked in ``portal_topics``) → plain records →
+TOML text. No clock, no files, no output;
 the command in ``ccal.cli.importing`` does those. Records are plain dicts (not pydantic models)
 because the real file holds ~11,000 topics; the finished TOML is validated once, as a whole,
 by the normal loader.
@@ -9,38 +10,30 @@ by the normal loader.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from ccal.clock import DEFAULT_ZONE, zone_named
-from ccal.errors import CcalError
+from ccal.clock import DEFAULT_ZONE
+from ccal.importers.portal_topics import STATUSES as STATUSES
+from ccal.importers.portal_topics import NotPortalFormat as NotPortalFormat
+from ccal.importers.portal_topics import Skipped, Topic, clean_text, parse_topic
+from ccal.importers.portal_topics import read_topics as read_topics
 from ccal.query import fold
 
 TOPIC_PAGE = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
     "topic-details/"
 )
-STATUSES = ("open", "forthcoming", "closed")
-# The portal's status ids, used when `status.abbreviation` is missing.
-STATUS_IDS = {31094501: "forthcoming", 31094502: "open", 31094503: "closed"}
 MAX_REASONS = 5
+# The first words of every file the importer writes: only such a file may be replaced unasked.
+HEADER = "# Imported by `ccal import eu-portal`"
 SOURCE_TAG = "eu-portal"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-class NotPortalFormat(CcalError):
-    """The file is not the portal's bulk JSON at all: nothing can be imported from it."""
-
-
-class Skipped(Exception):
-    """One topic that cannot be imported, with the reason shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -57,27 +50,6 @@ class ImportFilters:
         if self.programmes and fold(topic.programme or "") not in self.programmes:
             return False
         return not self.search or fold(self.search.strip()) in fold(topic.haystack())
-
-
-@dataclass(frozen=True)
-class Topic:
-    """One portal topic, with only the fields ccal uses, already checked and typed."""
-
-    identifier: str
-    title: str
-    status: str  # one of STATUSES, or "unknown"
-    programme: str | None
-    programme_name: str | None
-    call_identifier: str | None
-    call_title: str | None
-    deadline_model: str | None
-    deadlines: tuple[datetime, ...]  # fixed Brussels offsets, ascending, distinct
-    keywords: tuple[str, ...]
-
-    def haystack(self) -> str:
-        parts = [self.identifier, self.title, self.call_identifier, self.call_title]
-        parts += [self.programme, self.programme_name, *self.keywords]
-        return " ".join(part for part in parts if part)
 
 
 @dataclass
@@ -102,107 +74,6 @@ class ImportResult:
         self.skipped += 1
         if len(self.reasons) < MAX_REASONS:
             self.reasons.append(reason)
-
-
-# --- reading the file -------------------------------------------------------------------------
-
-
-def read_topics(data: bytes | bytearray | str, name: str) -> list[Any]:
-    """The raw topic list at ``fundingData.GrantTenderObj``, or ``NotPortalFormat``."""
-    problem = f"{name}: not the EU Funding & Tenders portal bulk JSON"
-    try:
-        document = json.loads(data)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        if isinstance(exc, json.JSONDecodeError):
-            reason = f"{exc.msg} at line {exc.lineno}"
-        else:
-            reason = type(exc).__name__
-        raise NotPortalFormat(f"{problem} (not valid JSON: {reason})") from None
-    funding = document.get("fundingData") if isinstance(document, dict) else None
-    topics = funding.get("GrantTenderObj") if isinstance(funding, dict) else None
-    if not isinstance(topics, list):
-        raise NotPortalFormat(f"{problem} (no 'fundingData.GrantTenderObj' list)")
-    return topics
-
-
-def parse_topic(raw: Any) -> Topic:
-    """One raw topic, checked; ``Skipped`` says why one cannot be used."""
-    if not isinstance(raw, dict):
-        raise Skipped(f"not an object (got {type(raw).__name__})")
-    identifier = _text(raw.get("identifier"))
-    if identifier is None:
-        raise Skipped("no identifier")
-    title = _text(raw.get("title"))
-    if title is None:
-        raise Skipped("no title")
-    programme = raw.get("frameworkProgramme")
-    programme = programme if isinstance(programme, dict) else {}
-    keywords = raw.get("keywords")
-    return Topic(
-        identifier=identifier,
-        title=title,
-        status=_status(raw.get("status")),
-        programme=_text(programme.get("abbreviation")),
-        programme_name=_text(programme.get("description")),
-        call_identifier=_text(raw.get("callIdentifier")),
-        call_title=_text(raw.get("callTitle")),
-        deadline_model=_text(raw.get("deadlineModel")),
-        deadlines=_deadlines(raw.get("deadlineDatesLong")),
-        keywords=tuple(k for k in map(_text, keywords) if k) if isinstance(keywords, list) else (),
-    )
-
-
-def _text(value: Any) -> str | None:
-    """A non-empty string with surrounding space removed; anything else counts as missing."""
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _status(raw: Any) -> str:
-    if not isinstance(raw, dict):
-        return "unknown"
-    abbreviation = _text(raw.get("abbreviation"))
-    if abbreviation and fold(abbreviation) in STATUSES:
-        return fold(abbreviation)
-    code = raw.get("id")
-    return STATUS_IDS.get(code, "unknown") if isinstance(code, int) else "unknown"
-
-
-def _deadlines(raw: Any) -> tuple[datetime, ...]:
-    """Epoch milliseconds → exact instants with their Brussels offset (the portal's zone).
-
-    Missing or ``null`` means no deadline is known yet (the topic is imported undated); any
-    other non-list, or a value that is not a whole number of milliseconds, makes the topic
-    unusable: a guessed cut-off is worse than none.
-    """
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise Skipped(f"deadlineDatesLong is not a list (got {type(raw).__name__})")
-    instants = set()
-    for position, value in enumerate(raw):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Skipped(f"deadlineDatesLong[{position}] is not epoch milliseconds ({value!r})")
-        try:
-            # Kept in UTC: aware datetimes sharing one zone compare by wall clock, which would
-            # merge 02:30 CEST and 02:30 CET on the night the clocks go back.
-            instants.add(brussels(_EPOCH + timedelta(milliseconds=value)))
-        except (OverflowError, ValueError):
-            raise Skipped(f"deadlineDatesLong[{position}] is out of range ({value})") from None
-    return tuple(sorted(instants))
-
-
-def brussels(moment: datetime) -> datetime:
-    """The instant as Brussels clock time with a fixed UTC offset (``17:00+02:00``).
-
-    A fixed offset, not the zone, so that the TOML value names one instant on its own, and
-    comparisons and de-duplication work on instants even on the night the clocks go back.
-    """
-    local = moment.astimezone(zone_named(DEFAULT_ZONE))
-    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)), fold=0)
 
 
 # --- topics → records -------------------------------------------------------------------------
@@ -255,7 +126,7 @@ def build(
 
 
 def _named(raw: Any) -> str:
-    identifier = _text(raw.get("identifier")) if isinstance(raw, dict) else None
+    identifier = clean_text(raw.get("identifier")) if isinstance(raw, dict) else None
     return f" ({identifier})" if identifier else ""
 
 
@@ -334,12 +205,18 @@ def cutoff_labels(model: str | None, count: int) -> list[str]:
 # --- records → TOML ---------------------------------------------------------------------------
 
 
+def written_by_importer(head: str) -> bool:
+    """Whether a file starting with ``head`` is one this importer wrote (or is empty)."""
+    head = head.removeprefix("\ufeff")
+    return not head.strip() or head.startswith(HEADER)
+
+
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:
     """The whole import file: a header saying where it came from, then every record."""
     import tomli_w
 
     header = (
-        f"# Imported by `ccal import eu-portal` from {source_name} "
+        f"{HEADER} from {source_name} "
         f"on {imported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC:\n"
         f"# {result.imported} of {result.total} portal topics "
         f"({result.filtered} filtered out, {result.skipped} skipped).\n"

@@ -205,8 +205,14 @@ def item_view(item: Item, listing: Listing) -> list:
     return parts
 
 
-def nothing_upcoming(latest: Entry | None, now: datetime, zone: tzinfo, windowed: bool) -> Text:
-    """Say honestly that nothing is ahead, what passed last, and how to see more."""
+def nothing_upcoming(
+    latest: Entry | None, now: datetime, zone: tzinfo, windowed: bool, data: list | None = None
+) -> Text:
+    """Say honestly that nothing is ahead, what passed last, and how to see more.
+
+    ``data``: the files read when ``--data``/``CCAL_DATA`` replaced the default ones (then a new
+    entry goes where ``--data`` says, not to the user's own file).
+    """
     scope = "in that window" if windowed else ""
     text = Text(f"Nothing upcoming {scope} as of {moment_text(now, zone)}.".replace("  ", " "))
     if latest is not None:
@@ -218,18 +224,25 @@ def nothing_upcoming(latest: Entry | None, now: datetime, zone: tzinfo, windowed
         )
     text.append(
         "\nLook at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01), "
-        "see everything with 'ccal list --all', or add your own with 'ccal add' "
-        f"(e.g. ccal add my-call --kind call --title 'My call' --deadline +14d); they go to "
-        f"{_user_file()}.",
+        f"see everything with 'ccal list --all', or {_add_hint(data)}.",
         style="dim",
     )
     return text
 
 
-def _user_file() -> str:
-    from ccal.sources import user_data_file
+def _add_hint(data: list | None) -> str:
+    example = "ccal add my-call --kind call --title 'My call' --deadline +14d"
+    if not data:
+        from ccal.sources import user_data_file
 
-    return str(user_data_file())
+        return f"add your own with 'ccal add' (e.g. {example}); they go to {user_data_file()}"
+    if len(data) == 1:
+        import shlex
+
+        return (
+            f"add your own to the file you read (e.g. {example} --data {shlex.quote(str(data[0]))})"
+        )
+    return "add your own to one of the files you read with 'ccal add … --data FILE'"
 
 
 def nothing_listed(scope: str) -> Text:

@@ -1,0 +1,158 @@
+"""Moving one date of a data file in place: ``ccal extend``.
+
+Every other byte stays as the user wrote it: tomlkit (a style-preserving parser) reads the
+document and renders the new values, and the change is spliced into the text at the located value.
+The old value is kept as ``previous``, the history a listing shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ccal.authoring import is_relative, stored_value
+from ccal.clock import TimeInputError
+from ccal.errors import CcalError, LookupFailed, UsageProblem
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What ``ccal extend`` changed: the label and the value before and after."""
+
+    label: str
+    before: date | datetime
+    after: date | datetime
+
+    def text(self) -> str:
+        """``Deadline: 2027-01-31 → 2027-02-07 (+7 d)``"""
+        try:
+            moved = self.after - self.before
+        except TypeError:  # a date moved to a date-time, or naive to offset: no clean difference
+            return f"{self.label}: {_iso(self.before)} → {_iso(self.after)}"
+        sign = "-" if moved.total_seconds() < 0 else "+"
+        days, rest = divmod(abs(int(moved.total_seconds())), 86400)
+        hours, minutes = rest // 3600, rest % 3600 // 60
+        parts = [f"{n} {u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+        return f"{self.label}: {_iso(self.before)} → {_iso(self.after)} ({sign}{' '.join(parts)})"
+
+
+def _iso(value: date | datetime) -> str:
+    return (
+        value.isoformat(sep=" ", timespec="minutes") if isinstance(value, datetime) else str(value)
+    )
+
+
+def extend_text(
+    text: str, opportunity_id: str, label: str, to: str, zone_name: str, now: datetime
+) -> tuple[str, Extension]:
+    """Move one date of one opportunity in ``text``; record where it was as ``previous``.
+
+    Relative forms count from the date being moved (``--to +7d``: a week later than it was);
+    ``today``, ``tomorrow`` and ``now`` count from ``now``. tomlkit reads the document and renders
+    the new values; the change itself is spliced into the text at the located value, because
+    tomlkit re-renders inline tables inside arrays (spaces before ``}``) when one is modified,
+    and every other byte must stay as the user wrote it.
+    """
+    import tomlkit
+
+    from ccal.clock import instant, zone_named
+    from ccal.locator import TomlLocator
+
+    document = tomlkit.parse(text)
+    index, table = _find_opportunity(document, opportunity_id)
+    zone = zone_named(str(table.get("timezone") or document.get("timezone") or zone_name))
+    position, dated = _find_label(table, label)
+    if "rrule" in dated:
+        raise UsageProblem(
+            f"'{dated['label']}' repeats (rrule): move the series by editing its 'at' by hand"
+        )
+    before = _plain(dated["at"])
+    base, all_day = instant(before, zone)
+    try:
+        reference = base if is_relative(to) else now
+        after = stored_value(to, zone, reference, day_base=all_day)
+    except TimeInputError as exc:
+        raise UsageProblem(f"invalid value for '--to': {exc}") from None
+    if after == before:
+        raise UsageProblem(f"'{dated['label']}' is already at {to}: nothing to change")
+    locator = TomlLocator(text)
+    place = ("opportunity", index, "dates", position)
+    at_start, at_end = locator.spans[(*place, "at")]
+    edits = [(at_start, at_end, _toml(after))]  # (start, end, replacement)
+    if "end" in dated:
+        end_start, end_end = locator.spans[(*place, "end")]
+        edits.append((end_start, end_end, _toml(_moved_end(_plain(dated["end"]), before, after))))
+    old_at_text = text[at_start:at_end]
+    if (*place, "previous") in locator.spans:
+        prev_start, prev_end = locator.spans[(*place, "previous")]
+        edits.append((prev_start, prev_end, old_at_text))
+    elif (*place, "at") in locator.inline:
+        edits.append((at_end, at_end, f", previous = {old_at_text}"))
+    else:
+        line_end = text.find("\n", at_end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_end - 1 : line_end] == "\r":
+            line_end -= 1
+        newline = "\r\n" if text[line_end : line_end + 1] == "\r" else "\n"
+        line_start = text.rfind("\n", 0, at_start) + 1
+        key_column = locator.places[(*place, "at")][1]
+        indent = text[line_start : line_start + key_column - 1]
+        indent = indent if not indent.strip() else ""
+        edits.append((line_end, line_end, f"{newline}{indent}previous = {old_at_text}"))
+    for start, stop, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[stop:]
+    return text, Extension(str(dated["label"]), before, after)
+
+
+def _toml(value: Any) -> str:
+    import tomlkit
+
+    return tomlkit.item(value).as_string()
+
+
+def _plain(value: Any) -> Any:
+    return value.unwrap() if hasattr(value, "unwrap") else value
+
+
+def _find_opportunity(document: Any, wanted: str) -> tuple[int, Any]:
+    opportunities = document.get("opportunity") or []
+    for index, table in enumerate(opportunities):
+        if table.get("id") == wanted:
+            return index, table
+    from ccal.catalog import unknown_id_message
+
+    raise LookupFailed(unknown_id_message(wanted, [str(t.get("id")) for t in opportunities]))
+
+
+def _find_label(table: Any, wanted: str) -> tuple[int, Any]:
+    import difflib
+
+    dates = list(table.get("dates") or [])
+    for match in (
+        lambda d: d.get("label") == wanted,
+        lambda d: str(d.get("label", "")).casefold() == wanted.casefold(),
+    ):
+        found = [(n, d) for n, d in enumerate(dates) if match(d)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise UsageProblem(f"several dates of '{table['id']}' are labelled '{wanted}'")
+    labels = [str(d.get("label")) for d in dates]
+    close = difflib.get_close_matches(wanted, labels, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    known = f" (its labels: {', '.join(repr(x) for x in labels)})" if labels else " (it has none)"
+    raise LookupFailed(f"'{table['id']}' has no date labelled '{wanted}'{hint}{known}")
+
+
+def _moved_end(end: Any, before: Any, after: Any) -> Any:
+    """Shift a range's end by as much as its start moved, on the wall clock."""
+    try:
+        if type(end) is type(before) is type(after):
+            return end + (after - before)
+    except TypeError:
+        pass
+    raise CcalError(
+        "this date is a range and --to changes the form of its start (date vs date-time, or "
+        "offset); edit the range by hand"
+    )
