@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -165,3 +166,20 @@ def test_every_command_ends_quietly_on_a_pipe_closed_before_it_writes(args, tmp_
         os.close(write_end)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr.decode() == ""
+
+
+def test_export_to_a_pipe_streams_into_it_and_leaves_it_a_pipe(tmp_path):
+    """``-o /dev/stdout`` and ``-o >(cmd)`` name pipes: written as streams, never replaced."""
+    args = ("export", "--format", "csv", "--all", "--as-of", "2022-06-01")
+    through_stdout = run_ccal(*args, "-o", "/dev/stdout")
+    assert through_stdout.returncode == 0, through_stdout.stderr
+    assert through_stdout.stdout == run_ccal(*args).stdout
+    assert through_stdout.stdout.count("\n") > 40
+
+    fifo = tmp_path / "export.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    written = run_ccal(*args, "-o", str(fifo))
+    assert written.returncode == 0, written.stderr
+    assert reader.communicate(timeout=30)[0] == through_stdout.stdout
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -52,9 +52,26 @@ def emit(text: str, output: Path | None = None) -> None:
     from ccal.store import atomic_write
 
     try:
+        if _is_stream(Path(output)):
+            with open(output, "wb") as stream:
+                stream.write(data)
+            return
         atomic_write(Path(output), data)
     except OSError as exc:
         raise CcalError(f"cannot write '{output}': {exc.strerror or exc}") from None
+
+
+def _is_stream(path: Path) -> bool:
+    """A pipe, terminal or socket (``-o /dev/stdout``, ``-o >(gzip > x.gz)``): written as a
+    stream, since there is no file to replace; a device or FIFO is never replaced by a file."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
 
 
 def emit_listing(
