@@ -174,3 +174,29 @@ def run_probe(args: list[str], env: dict[str, str], fast: bool) -> tuple[str, st
         [sys.executable, "-c", PROBE, *args], env=environment, capture_output=True, text=True
     )
     return done.stdout, done.stderr, done.returncode
+
+
+@pytest.mark.parametrize("args", ANSWERED, ids=" ".join)
+def test_rows_the_index_did_not_render_ahead_print_the_same(env, args):
+    # Built in 2030: every fixture date had passed, so no record or remind line was rendered
+    # ahead; the fast path renders them when asked, with the same functions.
+    for data in ([], D):
+        run(["upcoming", "--json", *data, "--as-of", "2030-01-01"], env, fast=False)
+    assert run(args, env, fast=True) == run(args, env, fast=False)
+
+
+PROBE_MODULES = PROBE.replace(
+    'for m in ("rich", "typer", "pydantic")',
+    'for m in ("rich", "typer", "pydantic", "ccal.catalog")',
+)
+
+
+def test_remind_lines_rendered_ahead_need_no_core_model(env):
+    """In the zone the index was built in, remind's text comes from the index: no ``Entry``."""
+    warm(env)
+    args = ["remind", "--within", "90d", "--as-of", "2022-06-01", "--data", env["DATA"]]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_MODULES, *args], env=env, capture_output=True, text=True
+    )
+    assert done.stdout == run(args, env, fast=False)[0] != ""
+    assert done.stderr.split("LOADED", 1)[1].split() == []

@@ -162,3 +162,51 @@ def test_cache_and_data_dirs_are_those_platformdirs_gives(monkeypatch, env):
         monkeypatch.setenv(name, value)
     assert user_dir("XDG_CACHE_HOME", ".cache") == platformdirs.user_cache_path("ccal", False)
     assert user_dir("XDG_DATA_HOME", ".local/share") == platformdirs.user_data_path("ccal", False)
+
+
+def test_only_entries_not_yet_passed_are_rendered_ahead(data_file):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2022, 6, 22, 12, tzinfo=UTC)
+    index.load_catalog([data_file], now=now, zone=ZoneInfo("Asia/Tokyo"))
+    with sqlite3.connect(index.index_file([data_file])) as db:
+        rows = db.execute("SELECT due_us, head IS NULL, remind IS NULL FROM entries").fetchall()
+        (zone,) = db.execute("SELECT value FROM meta WHERE key = 'remind_zone'").fetchone()
+    assert zone == "Asia/Tokyo"
+    due_now = index.micros(now)
+    assert {(due >= due_now, ahead, ahead) for due, ahead, _ in rows} == {
+        (True, 0, 0),
+        (False, 1, 1),
+    }
+    assert all(head == remind for _, head, remind in rows)
+
+
+def test_the_cache_keeps_only_the_most_recently_used_indexes(tmp_path, monkeypatch):
+    files = [
+        settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / f"{n}.toml"))) for n in range(12)
+    ]
+    monkeypatch.setattr(index, "KEEP", 100)
+    for n, path in enumerate(files):  # files[0] used most recently, files[11] longest ago
+        index.load_catalog([path])
+        os.utime(index.index_file([path]), (OLD + 100 - n, OLD + 100 - n))
+    monkeypatch.setattr(index, "KEEP", 8)
+    folder = index.index_file([files[0]]).parent
+    stale_temp = folder / ".index-0000.sqlite.99.tmp"  # left by a writer that died
+    stale_temp.write_bytes(b"")
+    settled(stale_temp)
+    index.load_catalog([files[0]])  # still trusted: no write, no pruning
+    assert len(list(folder.glob("index-*.sqlite"))) == 12
+    fresh = settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / "new.toml")))
+    index.load_catalog([fresh])  # a new index: the cache is pruned first
+    kept = sorted(p.name for p in folder.glob("index-*.sqlite"))
+    assert kept == sorted(index.index_file([p]).name for p in [fresh, *files[:7]])
+    assert not stale_temp.exists()
+
+
+def test_an_index_in_use_is_marked_used_once_a_day(data_file):
+    index.load_catalog([data_file])
+    target = index.index_file([data_file])
+    os.utime(target, (OLD, OLD))
+    assert index.Index.open([data_file]) is not None
+    assert target.stat().st_mtime > OLD

@@ -232,14 +232,15 @@ class Duration:
 
     # A plain immutable value class, not a dataclass: ``dataclasses`` imports ``inspect``, ~7 ms
     # of the fast path's start-up (``remind`` parses its default ``--within 7d``).
-    __slots__ = ("years", "months", "days", "seconds")
+    __slots__ = ("days", "months", "seconds", "years")
+    _ORDER = ("years", "months", "days", "seconds")
     years: int
     months: int
     days: int
     seconds: int
 
     def __init__(self, years: int = 0, months: int = 0, days: int = 0, seconds: int = 0) -> None:
-        for name, value in zip(self.__slots__, (years, months, days, seconds), strict=True):
+        for name, value in zip(self._ORDER, (years, months, days, seconds), strict=True):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -257,7 +258,7 @@ class Duration:
         return hash(self._parts())
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{n}={v!r}" for n, v in zip(self.__slots__, self._parts(), strict=True))
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(self._ORDER, self._parts(), strict=True))
         return f"Duration({fields})"
 
     def after(self, moment: datetime) -> datetime:
@@ -375,6 +376,14 @@ def compact_countdown(seconds: int) -> str:
     shown = [f"{amount} {unit}" for amount, unit in parts[:2] if amount]
     span = " ".join(shown)
     return f"in {span}" if seconds > 0 else f"{span} ago"
+
+
+def left_text(to_start: int, to_end: int | None) -> str:
+    """``in 2 d 4 h``; ``on now, ends in 3 h`` once started when the end (``to_end`` seconds
+    away, None without an end or once passed) is still ahead."""
+    if to_start < 0 and to_end is not None:
+        return f"on now, ends {compact_countdown(to_end)}"
+    return compact_countdown(to_start)
 
 
 def dhms_text(seconds: int) -> str:

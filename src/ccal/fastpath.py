@@ -79,11 +79,26 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
     code = 1 if values.get("exit_status") and not rows else 0
     if values.get("json"):
         return _listing(session, rows) + "\n", code
-    from ccal.render.remind import remind_lines
+    return "".join(line + "\n" for line in _remind_lines(session, rows)), code
+
+
+def _remind_lines(session: _Session, rows: list[tuple]) -> list[str]:
+    """``render.remind.remind_lines``: the countdown (``clock.left_text``) before the rest of
+    each line as the index rendered it ahead, by ``render.remind.remind_rest``, for its zone."""
+    zone = session.zone()
+    if getattr(zone, "key", None) == session.index.remind_zone and all(r[8] for r in rows):
+        from ccal.clock import left_text
+
+        now_us = session.now_us
+        lines = []
+        for _item, _label, at_us, due_us, has_end, *_record, rest, _status, _seq in rows:
+            ends = (due_us - now_us) // 1_000_000 if has_end and due_us >= now_us else None
+            lines.append(f"{left_text((at_us - now_us) // 1_000_000, ends)} · {rest}")
+        return lines
+    from ccal.render.remind import remind_lines  # another zone: rendered here, from entries
 
     entries = session.index.entries(sorted({row[0] for row in rows}))
-    lines = remind_lines([entries[row[7]] for row in rows], session.now(), session.zone())
-    return "".join(line + "\n" for line in lines), code
+    return remind_lines([entries[row[10]] for row in rows], session.now(), zone)
 
 
 def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
@@ -190,13 +205,26 @@ def _listing(session: _Session, rows: list[tuple]) -> str:
     from ccal.index import listing, splice
 
     now_us = session.now_us
+    pieces = _rendered_later(session, rows)
     # ``clock.seconds_between``: whole seconds, rounded towards minus infinity.
     return listing(
         [
-            splice(head, middle, tail, (at_us - now_us) // 1_000_000, status)
-            for _item, _label, at_us, head, middle, tail, status, _seq in rows
+            splice(*pieces.get(seq, (head, middle, tail)), (at_us - now_us) // 1_000_000, status)
+            for _i, _l, at_us, _d, _e, head, middle, tail, _r, status, seq in rows
         ]
     )
+
+
+def _rendered_later(session: _Session, rows: list[tuple]) -> dict[int, tuple[str, str, str]]:
+    """The record pieces of rows the index did not render ahead (entries already passed when
+    it was built), by the same ``index_write.record_pieces``."""
+    missing = [row for row in rows if row[5] is None]
+    if not missing:
+        return {}
+    from ccal.index_write import record_pieces
+
+    entries = session.index.entries(sorted({row[0] for row in missing}))
+    return {row[10]: record_pieces(entries[row[10]]) for row in missing}
 
 
 # --- the shared part: grammar, session, output --------------------------------------------------

@@ -21,52 +21,15 @@ from ccal import __version__
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from datetime import datetime
+    from datetime import datetime, tzinfo
     from pathlib import Path
     from typing import Any
 
     from ccal.catalog import Catalog, Entry
 
-FORMAT = "2"  # bump whenever the tables or the value encoding change
+FORMAT = "3"  # bump whenever the tables or the value encoding change
 RACY_SECONDS = 2  # a file modified this recently may change again within one mtime tick
 _SECOND_US = 1_000_000
-
-SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE items (
-    seq INTEGER PRIMARY KEY,      -- catalog (file) order
-    id TEXT NOT NULL UNIQUE,
-    path TEXT NOT NULL,           -- the data file it came from
-    zone TEXT NOT NULL,           -- the opportunity's IANA zone
-    opportunity TEXT NOT NULL     -- the validated opportunity, as tagged JSON
-);
-CREATE TABLE entries (
-    seq INTEGER PRIMARY KEY,      -- catalog order: ties keep the loader's order
-    item INTEGER NOT NULL REFERENCES items (seq),
-    opportunity_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    label TEXT NOT NULL,
-    at TEXT NOT NULL,             -- RFC 3339, in the entry's zone
-    "end" TEXT,
-    at_us INTEGER NOT NULL,       -- microseconds since 1970-01-01 UTC: sorting and windows
-    due_us INTEGER NOT NULL,      -- end (or at) in microseconds: passed once it is behind now
-    all_day INTEGER NOT NULL,
-    tentative INTEGER NOT NULL,
-    source TEXT,
-    previous TEXT,                -- RFC 3339, in the entry's zone
-    folds INTEGER NOT NULL,       -- fold of at, end, previous (bits 0, 1, 2): the repeated hour
-    head TEXT NOT NULL,           -- the entry's ``--json`` record as printed in a listing, cut
-    middle TEXT NOT NULL,         -- around its two now-dependent values: head, seconds_left,
-    tail TEXT NOT NULL            -- middle, status, tail
-);
-CREATE INDEX entries_by_time ON entries (at_us, opportunity_id, position, seq);
-CREATE INDEX entries_by_item ON entries (item, seq);
-"""
-_ENTRY_COLUMNS = (
-    'item, opportunity_id, position, label, at, "end", at_us, due_us, all_day, tentative, source, '
-    "previous, folds, head, middle, tail"
-)
-
 
 # --- where, and whether to use it ---------------------------------------------------------------
 
@@ -118,8 +81,14 @@ def identities(paths: list[Any]) -> str | None:
 # --- the Typer path: a whole Catalog, from the index or from the files --------------------------
 
 
-def load_catalog(paths: list[Path]) -> Catalog:
-    """The catalog of ``paths``: from a trusted index, else from the files (then indexed)."""
+def load_catalog(
+    paths: list[Path], *, now: datetime | None = None, zone: tzinfo | None = None
+) -> Catalog:
+    """The catalog of ``paths``: from a trusted index, else from the files (then indexed).
+
+    ``now`` and ``zone`` (the command's; default: the clock and the system zone) only decide
+    which entries a new index pre-renders: never what is returned.
+    """
     import contextlib
     import gc
 
@@ -138,182 +107,59 @@ def load_catalog(paths: list[Path]) -> Catalog:
     try:
         catalog = loader.load_catalog(paths)
         if before is not None:
+            from datetime import UTC, datetime
+
+            from ccal.clock import system_zone
+            from ccal.index_write import write
+
             # An index that cannot be written (read-only cache, a value it cannot encode) is
             # only a missed speed-up: the answer comes from the files either way.
             with contextlib.suppress(OSError, sqlite3.Error, TypeError, ValueError):
-                write(paths, before, catalog)
+                write(paths, before, catalog, now or datetime.now(UTC), zone or system_zone())
     finally:
         if collecting:
             gc.enable()
     return catalog
 
 
-def write(paths: list[Path], files: str, catalog: Catalog) -> None:
-    """Write the index next to its final place, then rename it in: readers see all or nothing."""
-    import contextlib
-
-    target = index_name(paths)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    temp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}.tmp")
-    try:
-        connection = sqlite3.connect(temp, isolation_level=None)
-        try:
-            # A temporary file renamed in when complete: no journal, no fsync needed.
-            connection.execute("PRAGMA journal_mode = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
-            connection.executescript(SCHEMA)
-            connection.execute("BEGIN")
-            _fill(connection, catalog)
-            max_span = connection.execute(
-                "SELECT coalesce(max(due_us - at_us), 0) FROM entries"
-            ).fetchone()[0]
-            meta = {"format": FORMAT, "version": __version__, "files": files}
-            meta["max_span_us"] = str(max_span)
-            connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
-        os.replace(temp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+KEEP = 8  # indexes kept in the cache directory: one per set of data files, most recently used
+STALE_TEMP_SECONDS = 3600  # a writer's temporary file this old belongs to a writer that died
+_TOUCH_SECONDS = 86400  # an index in use has its mtime refreshed at most once a day
 
 
-def _fill(connection: sqlite3.Connection, catalog: Catalog) -> None:
-    """Rows streamed into SQLite (never all in memory at once)."""
-    connection.executemany(
-        "INSERT INTO items VALUES (?, ?, ?, ?, ?)",
-        (
-            (seq, item.id, str(item.path), item.zone.key, encode(item.opportunity.model_dump()))
-            for seq, item in enumerate(catalog.items)
-        ),
-    )
-    connection.executemany(
-        f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 16)})",
-        (
-            _entry_row(seq, entry)
-            for seq, item in enumerate(catalog.items)
-            for entry in item.entries
-        ),
-    )
+def prune(folder: str, keep: str) -> None:
+    """Delete all but the ``KEEP`` most recently used indexes (``keep`` always stays), and
+    temporary files of writers that died: each ``--data`` set leaves one index behind.
 
-
-def _entry_row(seq: int, entry: Entry) -> tuple:
-    if entry.recurrence is not None or entry.occurrence is not None:
-        # Repeating dates are expanded around each command's "now": such files stay unindexed.
-        raise ValueError("repeating dates are not indexed")
-    zone = entry.zone
-    moments = (entry.at, entry.end, entry.previous)
-    folds = 0
-    for bit, moment in enumerate(moments):
-        if moment is not None:
-            if moment.tzinfo is not zone:  # only the entry's own zone is stored
-                raise ValueError("an instant outside the entry's zone")
-            folds |= moment.fold << bit
-    head, middle, tail = record_pieces(entry)
-    return (
-        seq,
-        entry.opportunity.id,
-        entry.position,
-        entry.label,
-        entry.at.isoformat(),
-        entry.end.isoformat() if entry.end is not None else None,
-        micros(entry.at),
-        micros(entry.due),
-        entry.all_day,
-        entry.tentative,
-        entry.source,
-        entry.previous.isoformat() if entry.previous is not None else None,
-        folds,
-        head,
-        middle,
-        tail,
-    )
-
-
-_NOW_DEPENDENT = ("seconds_left", "status")
-_MARK = "\x00ccal:{}\x00"  # a JSON string with a NUL: nothing else in a record renders like it
-_MARKS: dict[str, tuple[str, str]] = {}  # key -> (marker, the marker as JSON)
-
-
-def _mark(key: str) -> tuple[str, str]:
-    found = _MARKS.get(key)
-    if found is None:
-        import json
-
-        marker = _MARK.format(key)
-        found = _MARKS[key] = (marker, json.dumps(marker))
-    return found
-
-
-def record_pieces(entry: Entry) -> tuple[str, str, str]:
-    """The entry's record, exactly as ``render.json.dumps`` prints it inside a listing, in three
-    pieces around its ``seconds_left`` and ``status`` values.
-
-    ``render.json.entry_record`` builds the record (the one definition of its keys); its two
-    now-dependent values are replaced by markers. A record of scalars and lists of strings is
-    printed by ``json.dumps(indent=2)`` one key per line, which the C encoder reproduces with a
-    line-break item separator -- ten times faster than the pure-Python indenting encoder.
+    "Used" is the file's mtime: written when built, refreshed daily by ``Index.open``.
     """
-    from ccal.render.json import entry_record
-
-    record = entry_record(entry, entry.at, "passed")
-    lists = {}
-    for key, value in record.items():
-        if key in _NOW_DEPENDENT:
-            record[key] = _mark(key)[0]
-        elif isinstance(value, list):
-            if not all(isinstance(v, str) for v in value):
-                raise ValueError("a record value the index does not lay out")
-            lists[key] = value
-            record[key] = _mark(key)[0]
-        elif value is not None and not isinstance(value, str | int):
-            raise ValueError("a record value the index does not lay out")
-    text = _RECORD.encode(record)
-    for key, value in lists.items():
-        laid = _LIST.encode(value)
-        laid = laid if not value else "[\n      " + laid[1:-1] + "\n    ]"
-        text = _replace_once(text, _mark(key)[1], laid)
-    text = "  {\n    " + text[1:-1] + "\n  }"
-    head, rest = _split_once(text, _mark("seconds_left")[1])
-    middle, tail = _split_once(rest, _mark("status")[1])
-    return head, middle, tail
+    now = time.time()
+    found = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            modified = os.stat(path).st_mtime
+        except OSError:
+            continue
+        if name.startswith(".index-") and name.endswith(".tmp"):
+            if now - modified > STALE_TEMP_SECONDS:
+                _unlink(path)
+        elif name.startswith("index-") and name.endswith(".sqlite") and path != keep:
+            found.append((modified, path))
+    found.sort(reverse=True)
+    for _, path in found[KEEP - 1 :]:
+        _unlink(path)
 
 
-def _split_once(text: str, marker: str) -> tuple[str, str]:
-    before, found, after = text.partition(marker)
-    if not found or marker in after:
-        raise ValueError("a record the index cannot cut")
-    return before, after
-
-
-def _replace_once(text: str, marker: str, value: str) -> str:
-    before, after = _split_once(text, marker)
-    return before + value + after
-
-
-def _encoders():
-    import json
-
-    # Exactly ``render.json.dumps`` (ensure_ascii=False, indent=2) for a flat record one level
-    # deep in a listing, and for a list of strings two levels deep.
-    record = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "))
-    strings = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": "))
-    return record, strings
-
-
-class _Lazy:
-    def __init__(self, which: int) -> None:
-        self.which = which
-
-    def encode(self, value: Any) -> str:
-        global _RECORD, _LIST
-        _RECORD, _LIST = _encoders()
-        return (_RECORD, _LIST)[self.which].encode(value)
-
-
-_RECORD: Any = _Lazy(0)
-_LIST: Any = _Lazy(1)
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:  # already gone (another ccal pruned it), or not ours to delete
+        return
 
 
 _EPOCH: Any = None
@@ -345,17 +191,17 @@ def splice(head: str, middle: str, tail: str, seconds_left: int, status: str) ->
 class Index:
     """A trusted, open index. Every method may raise ``sqlite3.Error``: callers fall back."""
 
-    def __init__(self, connection: sqlite3.Connection, max_span_us: int) -> None:
+    def __init__(self, connection: sqlite3.Connection, max_span_us: int, remind_zone: str) -> None:
         self.connection = connection
         self.max_span_us = max_span_us
+        self.remind_zone = remind_zone  # the zone whose remind lines were rendered ahead
 
     @classmethod
     def open(cls, paths: list[Any]) -> Index | None:
         """The index of ``paths`` if it exists and matches every file exactly, else None."""
         try:
             target = index_name(paths)
-            if not os.path.isfile(target):
-                return None
+            modified = os.stat(target).st_mtime
             # A URI opens it read-only; SQLite's URI syntax only needs these three escaped.
             escaped = target.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
             connection = sqlite3.connect(f"file:{escaped}?mode=ro", uri=True)
@@ -370,7 +216,9 @@ class Index:
                 and current is not None
                 and meta.get("files") == current
             ):
-                return cls(connection, int(meta["max_span_us"]))
+                if time.time() - modified > _TOUCH_SECONDS:
+                    _touch(target)  # used: ``prune`` keeps the most recently used
+                return cls(connection, int(meta["max_span_us"]), meta["remind_zone"])
         except (sqlite3.Error, ValueError, KeyError, TypeError):
             pass
         connection.close()
@@ -387,13 +235,18 @@ class Index:
              ELSE 'upcoming' END
     """
 
+    # Each row (``fastpath`` unpacks it): item, label, at_us, due_us, has_end, head, middle,
+    # tail, remind, status, seq.
+    _ROW = (
+        'e.item, e.label, e.at_us, e.due_us, e."end" IS NOT NULL, e.head, e.middle, e.tail, '
+        f"e.remind, {_STATUS}, e.seq"
+    )
+    _ORDER = "e.at_us, e.position, e.seq"
+
     def upcoming_rows(self, now_us: int, end_us: int | None) -> Iterator[tuple]:
         """``select_entries(..., "upcoming")`` before filters and limit, soonest first:
-        (item, label, at_us, head, middle, tail, status, seq) for each entry."""
-        sql = (
-            f"SELECT e.item, e.label, e.at_us, e.head, e.middle, e.tail, {self._STATUS}, e.seq "
-            "FROM entries e WHERE e.at_us >= :low AND e.due_us >= :now"
-        )
+        a row (see ``_ROW``) for each entry."""
+        sql = f"SELECT {self._ROW} FROM entries e WHERE e.at_us >= :low AND e.due_us >= :now"
         args = {"now": now_us, "low": now_us - self.max_span_us}
         if end_us is not None:
             sql += " AND e.at_us <= :end"
@@ -409,10 +262,7 @@ class Index:
         ).fetchone()
         if row is None:
             return None
-        sql = (
-            f"SELECT e.item, e.label, e.at_us, e.head, e.middle, e.tail, {self._STATUS}, e.seq "
-            "FROM entries e WHERE e.item = :item ORDER BY e.at_us, e.position, e.seq"
-        )
+        sql = f"SELECT {self._ROW} FROM entries e WHERE e.item = :item ORDER BY {self._ORDER}"
         return self.connection.execute(sql, {"now": now_us, "item": row[0]}).fetchall()
 
     def opportunity(self, seq: int, mapping_type: Any = None) -> Any:
@@ -512,35 +362,7 @@ class Index:
         return [row[0] for row in self.connection.execute("SELECT id FROM items ORDER BY seq")]
 
 
-# --- values ↔ tagged JSON: dates, datetimes (wall clock, fold and zone) and zones survive --------
-
-
-def _tag(value: Any) -> Any:
-    from datetime import date, datetime
-    from pathlib import Path
-    from zoneinfo import ZoneInfo
-
-    if isinstance(value, datetime):
-        tz = value.tzinfo
-        if tz is None:
-            return {"$datetime": value.isoformat()}
-        if isinstance(tz, ZoneInfo):
-            naive = value.replace(tzinfo=None).isoformat()
-            return {"$datetime": naive, "fold": value.fold, "zone": tz.key}
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, ZoneInfo):
-        return {"$zone": value.key}
-    if isinstance(value, Path):
-        return {"$path": str(value)}
-    raise TypeError(f"cannot index a {type(value).__name__}")
-
-
-def encode(value: Any) -> str:
-    import json
-
-    return json.dumps(value, default=_tag, ensure_ascii=False, separators=(",", ":"))
+# --- tagged JSON (written by ``index_write.encode``) back to values ----------------------------
 
 
 def _untag(mapping: dict[str, Any]) -> Any:
@@ -574,3 +396,10 @@ def decode(text: str, mapping_type: Any = None) -> Any:
         return mapping_type(**value) if value is mapping else value
 
     return json.loads(text, object_hook=hook)
+
+
+def _touch(path: str) -> None:
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache: pruning then only sees build times
+        return
