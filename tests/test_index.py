@@ -164,9 +164,13 @@ def test_cache_and_data_dirs_are_those_platformdirs_gives(monkeypatch, env):
     assert user_dir("XDG_DATA_HOME", ".local/share") == platformdirs.user_data_path("ccal", False)
 
 
-def test_only_entries_not_yet_passed_are_rendered_ahead(data_file):
+def test_a_big_catalog_renders_ahead_only_entries_not_yet_passed(data_file, monkeypatch):
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
+
+    from ccal import index_write
+
+    monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 3)  # the fixture counts as big
 
     now = datetime(2022, 6, 22, 12, tzinfo=UTC)
     index.load_catalog([data_file], now=now, zone=ZoneInfo("Asia/Tokyo"))
@@ -180,6 +184,11 @@ def test_only_entries_not_yet_passed_are_rendered_ahead(data_file):
         (False, 1, 1),
     }
     assert all(head == remind for _, head, remind in rows)
+    monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 5000)  # small: everything rendered
+    os.unlink(index.index_file([data_file]))
+    index.load_catalog([data_file], now=now, zone=ZoneInfo("Asia/Tokyo"))
+    with sqlite3.connect(index.index_file([data_file])) as db:
+        assert db.execute("SELECT count(*) FROM entries WHERE head IS NULL").fetchone() == (0,)
 
 
 def test_the_cache_keeps_only_the_most_recently_used_indexes(tmp_path, monkeypatch):
