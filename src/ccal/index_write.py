@@ -57,10 +57,10 @@ CREATE TABLE entries (
     remind TEXT                   -- its remind line after the countdown, for meta remind_zone
 );
 """
-INDEXES = """
-CREATE INDEX entries_by_time ON entries (at_us, opportunity_id, position, seq);
-CREATE INDEX entries_by_item ON entries (item, seq);
-"""  # built after the rows are in: one sort instead of a B-tree insert per row
+INDEXES = (  # built after the rows are in: one sort instead of a B-tree insert per row
+    "CREATE INDEX entries_by_time ON entries (at_us, opportunity_id, position, seq)",
+    "CREATE INDEX entries_by_item ON entries (item, seq)",
+)
 RENDER_ALL_UP_TO = 5000  # entries: below this, rendering them all costs under ~0.1 s
 _ENTRY_COLUMNS = (
     'item, opportunity_id, position, label, at, "end", at_us, due_us, all_day, tentative, source, '
@@ -91,7 +91,8 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             small = sum(len(item.entries) for item in catalog.items) <= RENDER_ALL_UP_TO
             render_from = -(2**62) if small else micros(now)
             _fill(connection, catalog, render_from, display if zone_key else None)
-            connection.executescript(INDEXES)
+            for statement in INDEXES:  # not executescript: it would commit first
+                connection.execute(statement)
             max_span = connection.execute(
                 "SELECT coalesce(max(due_us - at_us), 0) FROM entries"
             ).fetchone()[0]

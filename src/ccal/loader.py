@@ -59,10 +59,6 @@ def load_file(path: Path) -> FileResult:
 
 def parse_text(text: str, path: Path) -> FileResult:
     """Parse and validate one file's text; never raises for bad content."""
-    from pydantic import ValidationError
-
-    from ccal.models import DataFile
-
     result = FileResult(path)
     name = str(path)
     try:
@@ -75,15 +71,50 @@ def parse_text(text: str, path: Path) -> FileResult:
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
         return result
     locator = result.locator = LazyLocator(text)  # scanned only if a problem needs a line
-    try:
-        document = DataFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = _schema_problems(exc, raw, locator, name)
-        result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
-        return result
-    del raw  # the models hold everything now: the raw tables need not stay alive (memory)
-    _resolve(document, result, locator)
+    problems = _validate(raw, result, locator)
+    result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return result
+
+
+def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
+    """Validate the file opportunity by opportunity, resolving each one at once and dropping its
+    raw table: the whole file never exists twice in memory (raw tables and models).
+
+    The same errors as one ``DataFile.model_validate(raw)``, each located and in file order; an
+    opportunity is resolved only while the file has no schema error (as before, a file with one
+    gives no items).
+    """
+    from pydantic import ValidationError
+
+    from ccal.models import DataFile, Opportunity
+
+    name = str(result.path)
+    problems: list[Problem] = []
+    opportunities = raw.get("opportunity", [])
+    top = {key: value for key, value in raw.items() if key != "opportunity"}
+    if not isinstance(opportunities, list):  # DataFile reports it (list_type)
+        top["opportunity"], opportunities = opportunities, []
+    try:
+        document = DataFile.model_validate(top)
+    except ValidationError as exc:
+        problems.extend(_schema_problems(exc.errors(include_url=False), raw, locator, name))
+        document = None
+    for index, table in enumerate(opportunities):
+        try:
+            opportunity = Opportunity.model_validate(table)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            for error in errors:
+                error["loc"] = ("opportunity", index, *error["loc"])
+            problems.extend(_schema_problems(errors, raw, locator, name))
+            continue
+        if document is not None and not problems:
+            _resolve_one(opportunity, index, document.timezone, result, locator)
+            opportunities[index] = None  # the models hold it now (memory)
+    if problems:  # what was resolved before the first schema error is dropped, problems too
+        result.items.clear()
+        result.problems.clear()
+    return problems
 
 
 def parse_toml(text: str) -> dict[str, Any]:
@@ -107,10 +138,10 @@ def parse_toml(text: str) -> dict[str, Any]:
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
 
-def _schema_problems(exc: Any, raw: dict, locator: Locator, name: str) -> list[Problem]:
+def _schema_problems(errors: list, raw: dict, locator: Locator, name: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple] = set()
-    for error in exc.errors(include_url=False):
+    for error in errors:
         loc = _strip_union_tags(tuple(error["loc"]))
         if loc in seen:  # a union reports once per member: one line is enough
             continue
@@ -187,30 +218,31 @@ def _describe(value: Any) -> str:
 # --- resolving local times -------------------------------------------------------------------
 
 
-def _resolve(document: Any, result: FileResult, locator: Locator) -> None:
-    """Turn local times into aware instants in each entry's zone; report gaps and bad ranges."""
-    for index, opportunity in enumerate(document.opportunity):
-        zone = zone_named(opportunity.timezone or document.timezone)
-        entries = []
-        for position, dated in enumerate(opportunity.dates):
-            where = _DatePlace(result, locator, opportunity.id, index, position)
-            entry = _resolve_date(opportunity, position, dated, zone, where)
-            if entry is not None:
-                entries.append(entry)
-        if opportunity.kind == "call" and not opportunity.dates:
-            line, column = locator.locate(("opportunity", index))
-            result.problems.append(
-                Problem(
-                    str(result.path),
-                    "a call without any date: add its deadline (ccal add/extend, or a "
-                    "[[opportunity.dates]] table) so it can be tracked",
-                    line,
-                    column,
-                    opportunity.id,
-                    severity="warning",
-                )
+def _resolve_one(
+    opportunity: Any, index: int, default_zone: str, result: FileResult, locator: Locator
+) -> None:
+    """Turn local times into aware instants in the entry's zone; report gaps and bad ranges."""
+    zone = zone_named(opportunity.timezone or default_zone)
+    entries = []
+    for position, dated in enumerate(opportunity.dates):
+        where = _DatePlace(result, locator, opportunity.id, index, position)
+        entry = _resolve_date(opportunity, position, dated, zone, where)
+        if entry is not None:
+            entries.append(entry)
+    if opportunity.kind == "call" and not opportunity.dates:
+        line, column = locator.locate(("opportunity", index))
+        result.problems.append(
+            Problem(
+                str(result.path),
+                "a call without any date: add its deadline (ccal add/extend, or a "
+                "[[opportunity.dates]] table) so it can be tracked",
+                line,
+                column,
+                opportunity.id,
+                severity="warning",
             )
-        result.items.append(Item(opportunity, result.path, zone, tuple(entries)))
+        )
+    result.items.append(Item(opportunity, result.path, zone, tuple(entries)))
 
 
 def _resolve_date(
