@@ -183,13 +183,14 @@ def test_rows_the_index_did_not_render_ahead_print_the_same(env, args, monkeypat
     from datetime import UTC, datetime
 
     from ccal import index, index_write
+    from ccal.index_read import Index
     from ccal.sources import active_sources
 
     monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 0)
     for data in (None, [Path(env["DATA"])]):
         index.load_catalog(active_sources(data), now=datetime(2030, 1, 1, tzinfo=UTC))
     assert run(args, env, fast=True) == run(args, env, fast=False)
-    built = index.Index.open([env["DATA"]])  # still the index built above: nothing ahead
+    built = Index.open([env["DATA"]])  # still the index built above: nothing ahead
     assert built.connection.execute(
         "SELECT count(*) FROM entries WHERE head IS NOT NULL"
     ).fetchone() == (0,)

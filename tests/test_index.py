@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ccal import index
+from ccal.index_read import Index
 from ccal.loader import load_catalog as load_from_files
 from ccal.sources import user_dir
 from ccal.store import atomic_write
@@ -57,7 +58,7 @@ def test_index_gives_byte_for_byte_the_same_output(ccal, data_file, query, as_of
     args = [*query, *output, "--as-of", as_of, "--data", str(data_file)]
     files = ccal("--no-cache", *args)
     ccal(*args)  # builds the index
-    assert index.Index.open([data_file]) is not None
+    assert Index.open([data_file]) is not None
     indexed = ccal(*args)
     assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (
         files.stdout,
@@ -75,7 +76,7 @@ def test_the_shipped_dataset_round_trips_through_the_index(ccal):
 
 def test_the_catalog_from_the_index_equals_the_one_from_the_files(data_file):
     loaded = index.load_catalog([data_file])
-    again = index.Index.open([data_file]).catalog()
+    again = Index.open([data_file]).catalog()
     assert again == loaded
     for mine, theirs in zip(again.items, loaded.items, strict=True):
         assert repr(mine.opportunity.model_dump()) == repr(theirs.opportunity.model_dump())
@@ -93,9 +94,9 @@ def test_a_write_through_atomic_write_invalidates_the_index(ccal, data_file):
     text = data_file.read_text(encoding="utf-8").replace('label = "Talk"', 'label = "Keynote"')
     atomic_write(data_file, text.encode())
     settled(data_file)
-    assert index.Index.open([data_file]) is None  # new inode: the old index is not trusted
+    assert Index.open([data_file]) is None  # new inode: the old index is not trusted
     assert ccal.json(*args[:-1], args[-1])[0]["label"] == "Keynote"
-    assert index.Index.open([data_file]) is not None  # and it was rebuilt
+    assert Index.open([data_file]) is not None  # and it was rebuilt
 
 
 def test_an_in_place_edit_of_the_same_size_is_noticed(data_file):
@@ -103,7 +104,7 @@ def test_an_in_place_edit_of_the_same_size_is_noticed(data_file):
     text = data_file.read_text(encoding="utf-8")
     data_file.write_text(text.replace("Cut-off 1", "Cut-off 9"), encoding="utf-8")
     os.utime(data_file, (OLD + 1, OLD + 1))
-    assert index.Index.open([data_file]) is None
+    assert Index.open([data_file]) is None
     labels = [e.label for e in index.load_catalog([data_file]).find("summer-call").entries]
     assert labels[0] == "Cut-off 9"
 
@@ -124,9 +125,9 @@ def test_a_corrupt_or_foreign_index_is_ignored_and_rebuilt(data_file, damage):
             connection.execute("UPDATE meta SET value = '999' WHERE key = 'format'")
     else:
         target.write_bytes(damage)
-    assert index.Index.open([data_file]) is None
+    assert Index.open([data_file]) is None
     assert index.load_catalog([data_file]) == expected
-    assert index.Index.open([data_file]) is not None
+    assert Index.open([data_file]) is not None
 
 
 def test_no_cache_neither_reads_nor_writes_the_index(ccal, data_file, monkeypatch):
@@ -217,5 +218,5 @@ def test_an_index_in_use_is_marked_used_once_a_day(data_file):
     index.load_catalog([data_file])
     target = index.index_file([data_file])
     os.utime(target, (OLD, OLD))
-    assert index.Index.open([data_file]) is not None
+    assert Index.open([data_file]) is not None
     assert target.stat().st_mtime > OLD
