@@ -12,7 +12,7 @@ from typing import Any
 from ccal.catalog import Catalog, Entry, Item
 from ccal.clock import TimeInputError, instant, is_ambiguous, zone_named
 from ccal.errors import DataError, Problem
-from ccal.locator import LazyLocator, TomlLocator
+from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
 from ccal.schema_errors import schema_problems
 
 Locator = TomlLocator | LazyLocator
@@ -47,18 +47,26 @@ def load_catalog(paths: list[Path]) -> Catalog:
 def load_file(path: Path) -> FileResult:
     result = FileResult(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        box = [path.read_text(encoding="utf-8")]
     except FileNotFoundError:
         result.problems.append(Problem(str(path), "no such data file"))
         return result
     except (OSError, UnicodeDecodeError) as exc:
         result.problems.append(Problem(str(path), f"cannot read the file: {exc}"))
         return result
-    return parse_text(text, path)
+    return _parse(box, path, reread=True)
 
 
 def parse_text(text: str, path: Path) -> FileResult:
     """Parse and validate one file's text; never raises for bad content."""
+    return _parse([text], path, reread=False)
+
+
+def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
+    """``parse_text`` of the text in ``box`` (taken out of it). With ``reread`` the text is not
+    kept while validating: problems are located by reading the file again (memory: the text of a
+    big file is as large as a third of its models)."""
+    text = box.pop()
     result = FileResult(path)
     name = str(path)
     try:
@@ -70,7 +78,13 @@ def parse_text(text: str, path: Path) -> FileResult:
         message = _TOML_POSITION.sub("", message).strip()
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
         return result
-    locator = result.locator = LazyLocator(text)  # scanned only if a problem needs a line
+    # Scanned only if a problem needs a line.
+    if reread:
+        locator: Locator = FileLocator(path, checksum(text))
+        del text
+    else:
+        locator = LazyLocator(text)
+    result.locator = locator
     problems = _validate(raw, result, locator)
     result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return result
