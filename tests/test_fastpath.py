@@ -211,3 +211,23 @@ def test_remind_lines_rendered_ahead_need_no_core_model(env):
     )
     assert done.stdout == run(args, env, fast=False)[0] != ""
     assert done.stderr.split("LOADED", 1)[1].split() == []
+
+
+def test_the_fast_grammar_agrees_with_the_typer_commands():
+    """Every option the fast path reads exists on the Typer command, of the same kind (flag,
+    one value, repeatable), and ``--kind`` has the same choices: the two cannot drift apart."""
+    import typer.main
+
+    from ccal.cli import app
+    from ccal.cli.options import KindChoice
+    from ccal.fastargs import FLAG, KINDS, MANY
+    from ccal.models import KINDS as MODEL_KINDS
+
+    assert KINDS == MODEL_KINDS == tuple(k.value for k in KindChoice)
+    group = typer.main.get_command(app)
+    for name, (options, _answer) in fastpath.COMMANDS.items():
+        params = {o: p for p in group.commands[name].params for o in p.opts + p.secondary_opts}
+        for option, (_key, kind) in options.items():
+            param = params[option]
+            assert param.is_flag == (kind == FLAG), option
+            assert param.multiple == (kind == MANY), option
