@@ -31,7 +31,7 @@ SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE items (
     seq INTEGER PRIMARY KEY,      -- catalog (file) order
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,             -- unique: see INDEXES
     path TEXT NOT NULL,           -- the data file it came from
     zone TEXT NOT NULL,           -- the opportunity's IANA zone
     opportunity TEXT NOT NULL     -- the validated opportunity, as tagged JSON
@@ -58,6 +58,7 @@ CREATE TABLE entries (
 );
 """
 INDEXES = (  # built after the rows are in: one sort instead of a B-tree insert per row
+    "CREATE UNIQUE INDEX items_by_id ON items (id)",
     "CREATE INDEX entries_by_time ON entries (at_us, opportunity_id, position, seq)",
     "CREATE INDEX entries_by_item ON entries (item, seq)",
 )
@@ -268,7 +269,15 @@ def _tag(value: Any) -> Any:
     raise TypeError(f"cannot index a {type(value).__name__}")
 
 
-def encode(value: Any) -> str:
-    import json
+_TAGGED: Any = None
 
-    return json.dumps(value, default=_tag, ensure_ascii=False, separators=(",", ":"))
+
+def encode(value: Any) -> str:
+    """Compact JSON with tagged dates; one encoder for all rows (``json.dumps`` with options
+    builds a new one per call: ~3 µs of each of a big file's opportunities)."""
+    global _TAGGED
+    if _TAGGED is None:
+        import json
+
+        _TAGGED = json.JSONEncoder(default=_tag, ensure_ascii=False, separators=(",", ":"))
+    return _TAGGED.encode(value)

@@ -225,14 +225,14 @@ def _resolve_date(
 
 def _recurrence(dated: Any, at: datetime, until: Any, zone: Any, where: _DatePlace):
     """The entry's repeat rule; ``None`` if it has none, ``False`` after reporting a problem."""
-    from ccal.recurrence import Recurrence, parse_rule
-
     if dated.rrule is None:
         for key in ("until", "count"):
             if getattr(dated, key) is not None:
                 where.report(key, f"{key} belongs to a repeating date: add an rrule, or remove it")
                 return False
         return None
+    from ccal.recurrence import Recurrence, parse_rule  # here: most dates do not repeat
+
     if dated.until is not None and dated.count is not None:
         where.report("count", "give either until or count, not both (RFC 5545)")
         return False
