@@ -131,14 +131,21 @@ def _entry_row(seq: int, entry: Entry, now_us: int, display: Any) -> tuple:
     if entry.recurrence is not None or entry.occurrence is not None:
         # Repeating dates are expanded around each command's "now": such files stay unindexed.
         raise ValueError("repeating dates are not indexed")
-    zone = entry.zone
-    folds = 0
-    for bit, moment in enumerate((entry.at, entry.end, entry.previous)):
-        if moment is not None:
-            if moment.tzinfo is not zone:  # only the entry's own zone is stored
-                raise ValueError("an instant outside the entry's zone")
-            folds |= moment.fold << bit
-    due_us = micros(entry.due)
+    zone, at, end, previous = entry.zone, entry.at, entry.end, entry.previous
+    # Only the entry's own zone is stored (with each instant's fold, bits 0, 1, 2).
+    folds = at.fold
+    if at.tzinfo is not zone:
+        raise ValueError("an instant outside the entry's zone")
+    if end is not None:
+        if end.tzinfo is not zone:
+            raise ValueError("an instant outside the entry's zone")
+        folds |= end.fold << 1
+    if previous is not None:
+        if previous.tzinfo is not zone:
+            raise ValueError("an instant outside the entry's zone")
+        folds |= previous.fold << 2
+    at_us = micros(at)
+    due_us = micros(entry.due) if end is not None else at_us
     head = middle = tail = remind = None
     if due_us >= now_us:
         head, middle, tail = record_pieces(entry)
@@ -149,14 +156,14 @@ def _entry_row(seq: int, entry: Entry, now_us: int, display: Any) -> tuple:
         entry.opportunity.id,
         entry.position,
         entry.label,
-        entry.at.isoformat(),
-        entry.end.isoformat() if entry.end is not None else None,
-        micros(entry.at),
+        at.isoformat(),
+        end.isoformat() if end is not None else None,
+        at_us,
         due_us,
         entry.all_day,
         entry.tentative,
         entry.source,
-        entry.previous.isoformat() if entry.previous is not None else None,
+        previous.isoformat() if previous is not None else None,
         folds,
         head,
         middle,
