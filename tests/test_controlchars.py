@@ -102,7 +102,9 @@ def test_printable_never_lets_a_control_character_through(text):
     assert not any(unicodedata.category(ch) == "Cc" or ch in bidi for ch in shown)
     lines = printable(text, lines=True)
     assert all(ch == "\n" for ch in lines if unicodedata.category(ch) == "Cc" or ch in bidi)
-    assert controls_in(text) == [] or "\\" in shown
+    # Each control character validate flags is shown escaped, but a carriage return, which
+    # validate flags when alone, is a line break to printable: a space.
+    assert controls_in(text.replace("\r", "")) == [] or "\\" in shown
 
 
 @given(st.text())

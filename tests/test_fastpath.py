@@ -65,6 +65,10 @@ ANSWERED = [  # the fast path answers these itself
     ["remind", "--within=60d", "-s", "kosice", "--tz", "Europe/Brussels", "--as-of=2022-06-20", *D],
     ["remind", "--within", "1y", "--as-of", "2022-06-13 23:59:59", *D],
     ["remind"],  # the shipped dataset
+    # Under way: an all-day range on its first day (from its local midnight), a timed range.
+    ["remind", "--within", "30d", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
+    ["remind", "--within", "30d", "--as-of", "2022-09-07T08:45:00+02:00", *D],
+    ["upcoming", "--json", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
 ]
 FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers
     ["upcoming", "--json", "--limit", "0", *D],
@@ -175,3 +179,60 @@ def run_probe(args: list[str], env: dict[str, str], fast: bool) -> tuple[str, st
         [sys.executable, "-c", PROBE, *args], env=environment, capture_output=True, text=True
     )
     return done.stdout, done.stderr, done.returncode
+
+
+@pytest.mark.parametrize("args", ANSWERED, ids=" ".join)
+def test_rows_the_index_did_not_render_ahead_print_the_same(env, args, monkeypatch):
+    # As for a big catalog built in 2030: every fixture date had passed, so no record or remind
+    # line was rendered ahead; the fast path renders them when asked, with the same functions.
+    from datetime import UTC, datetime
+
+    from ccal import index, index_write
+    from ccal.index_read import Index
+    from ccal.sources import active_sources
+
+    monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 0)
+    for data in (None, [Path(env["DATA"])]):
+        index.load_catalog(active_sources(data), now=datetime(2030, 1, 1, tzinfo=UTC))
+    assert run(args, env, fast=True) == run(args, env, fast=False)
+    built = Index.open([env["DATA"]])  # still the index built above: nothing ahead
+    assert built.connection.execute(
+        "SELECT count(*) FROM entries WHERE head IS NOT NULL"
+    ).fetchone() == (0,)
+
+
+PROBE_MODULES = PROBE.replace(
+    'for m in ("rich", "typer", "pydantic")',
+    'for m in ("rich", "typer", "pydantic", "ccal.catalog")',
+)
+
+
+def test_remind_lines_rendered_ahead_need_no_core_model(env):
+    """In the zone the index was built in, remind's text comes from the index: no ``Entry``."""
+    warm(env)
+    args = ["remind", "--within", "90d", "--as-of", "2022-06-01", "--data", env["DATA"]]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_MODULES, *args], env=env, capture_output=True, text=True
+    )
+    assert done.stdout == run(args, env, fast=False)[0] != ""
+    assert done.stderr.split("LOADED", 1)[1].split() == []
+
+
+def test_the_fast_grammar_agrees_with_the_typer_commands():
+    """Every option the fast path reads exists on the Typer command, of the same kind (flag,
+    one value, repeatable), and ``--kind`` has the same choices: the two cannot drift apart."""
+    import typer.main
+
+    from ccal.cli import app
+    from ccal.cli.options import KindChoice
+    from ccal.fastargs import FLAG, KINDS, MANY
+    from ccal.models import KINDS as MODEL_KINDS
+
+    assert KINDS == MODEL_KINDS == tuple(k.value for k in KindChoice)
+    group = typer.main.get_command(app)
+    for name, (options, _answer) in fastpath.COMMANDS.items():
+        params = {o: p for p in group.commands[name].params for o in p.opts + p.secondary_opts}
+        for option, (_key, kind) in options.items():
+            param = params[option]
+            assert param.is_flag == (kind == FLAG), option
+            assert param.multiple == (kind == MANY), option

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ccal import index
+from ccal.index_read import Index
 from ccal.loader import load_catalog as load_from_files
 from ccal.sources import user_dir
 from ccal.store import atomic_write
@@ -57,7 +58,7 @@ def test_index_gives_byte_for_byte_the_same_output(ccal, data_file, query, as_of
     args = [*query, *output, "--as-of", as_of, "--data", str(data_file)]
     files = ccal("--no-cache", *args)
     ccal(*args)  # builds the index
-    assert index.Index.open([data_file]) is not None
+    assert Index.open([data_file]) is not None
     indexed = ccal(*args)
     assert (indexed.stdout, indexed.stderr, indexed.exit_code) == (
         files.stdout,
@@ -75,7 +76,7 @@ def test_the_shipped_dataset_round_trips_through_the_index(ccal):
 
 def test_the_catalog_from_the_index_equals_the_one_from_the_files(data_file):
     loaded = index.load_catalog([data_file])
-    again = index.Index.open([data_file]).catalog()
+    again = Index.open([data_file]).catalog()
     assert again == loaded
     for mine, theirs in zip(again.items, loaded.items, strict=True):
         assert repr(mine.opportunity.model_dump()) == repr(theirs.opportunity.model_dump())
@@ -93,9 +94,9 @@ def test_a_write_through_atomic_write_invalidates_the_index(ccal, data_file):
     text = data_file.read_text(encoding="utf-8").replace('label = "Talk"', 'label = "Keynote"')
     atomic_write(data_file, text.encode())
     settled(data_file)
-    assert index.Index.open([data_file]) is None  # new inode: the old index is not trusted
+    assert Index.open([data_file]) is None  # new inode: the old index is not trusted
     assert ccal.json(*args[:-1], args[-1])[0]["label"] == "Keynote"
-    assert index.Index.open([data_file]) is not None  # and it was rebuilt
+    assert Index.open([data_file]) is not None  # and it was rebuilt
 
 
 def test_an_in_place_edit_of_the_same_size_is_noticed(data_file):
@@ -103,7 +104,7 @@ def test_an_in_place_edit_of_the_same_size_is_noticed(data_file):
     text = data_file.read_text(encoding="utf-8")
     data_file.write_text(text.replace("Cut-off 1", "Cut-off 9"), encoding="utf-8")
     os.utime(data_file, (OLD + 1, OLD + 1))
-    assert index.Index.open([data_file]) is None
+    assert Index.open([data_file]) is None
     labels = [e.label for e in index.load_catalog([data_file]).find("summer-call").entries]
     assert labels[0] == "Cut-off 9"
 
@@ -124,9 +125,9 @@ def test_a_corrupt_or_foreign_index_is_ignored_and_rebuilt(data_file, damage):
             connection.execute("UPDATE meta SET value = '999' WHERE key = 'format'")
     else:
         target.write_bytes(damage)
-    assert index.Index.open([data_file]) is None
+    assert Index.open([data_file]) is None
     assert index.load_catalog([data_file]) == expected
-    assert index.Index.open([data_file]) is not None
+    assert Index.open([data_file]) is not None
 
 
 def test_no_cache_neither_reads_nor_writes_the_index(ccal, data_file, monkeypatch):
@@ -162,3 +163,60 @@ def test_cache_and_data_dirs_are_those_platformdirs_gives(monkeypatch, env):
         monkeypatch.setenv(name, value)
     assert user_dir("XDG_CACHE_HOME", ".cache") == platformdirs.user_cache_path("ccal", False)
     assert user_dir("XDG_DATA_HOME", ".local/share") == platformdirs.user_data_path("ccal", False)
+
+
+def test_a_big_catalog_renders_ahead_only_entries_not_yet_passed(data_file, monkeypatch):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal import index_write
+
+    monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 3)  # the fixture counts as big
+
+    now = datetime(2022, 6, 22, 12, tzinfo=UTC)
+    index.load_catalog([data_file], now=now, zone=ZoneInfo("Asia/Tokyo"))
+    with sqlite3.connect(index.index_file([data_file])) as db:
+        rows = db.execute("SELECT due_us, head IS NULL, remind IS NULL FROM entries").fetchall()
+        (zone,) = db.execute("SELECT value FROM meta WHERE key = 'remind_zone'").fetchone()
+    assert zone == "Asia/Tokyo"
+    due_now = index.micros(now)
+    assert {(due >= due_now, ahead, ahead) for due, ahead, _ in rows} == {
+        (True, 0, 0),
+        (False, 1, 1),
+    }
+    assert all(head == remind for _, head, remind in rows)
+    monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 5000)  # small: everything rendered
+    os.unlink(index.index_file([data_file]))
+    index.load_catalog([data_file], now=now, zone=ZoneInfo("Asia/Tokyo"))
+    with sqlite3.connect(index.index_file([data_file])) as db:
+        assert db.execute("SELECT count(*) FROM entries WHERE head IS NULL").fetchone() == (0,)
+
+
+def test_the_cache_keeps_only_the_most_recently_used_indexes(tmp_path, monkeypatch):
+    files = [
+        settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / f"{n}.toml"))) for n in range(12)
+    ]
+    monkeypatch.setattr(index, "KEEP", 100)
+    for n, path in enumerate(files):  # files[0] used most recently, files[11] longest ago
+        index.load_catalog([path])
+        os.utime(index.index_file([path]), (OLD + 100 - n, OLD + 100 - n))
+    monkeypatch.setattr(index, "KEEP", 8)
+    folder = index.index_file([files[0]]).parent
+    stale_temp = folder / ".index-0000.sqlite.99.tmp"  # left by a writer that died
+    stale_temp.write_bytes(b"")
+    settled(stale_temp)
+    index.load_catalog([files[0]])  # still trusted: no write, no pruning
+    assert len(list(folder.glob("index-*.sqlite"))) == 12
+    fresh = settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / "new.toml")))
+    index.load_catalog([fresh])  # a new index: the cache is pruned first
+    kept = sorted(p.name for p in folder.glob("index-*.sqlite"))
+    assert kept == sorted(index.index_file([p]).name for p in [fresh, *files[:7]])
+    assert not stale_temp.exists()
+
+
+def test_an_index_in_use_is_marked_used_once_a_day(data_file):
+    index.load_catalog([data_file])
+    target = index.index_file([data_file])
+    os.utime(target, (OLD, OLD))
+    assert Index.open([data_file]) is not None
+    assert target.stat().st_mtime > OLD

@@ -126,3 +126,38 @@ def test_locator_places_every_top_level_key_of_rendered_documents(document):
                 continue
             line, column = locator.locate(("opportunity", index, key))
             assert lines[line - 1][column - 1 :].startswith(key)
+
+
+BAD = """[[opportunity]]
+id = "a-call"
+kind = "call"
+title = "A call"
+
+[[opportunity]]
+id = "b-call"
+kind = "party"
+title = "B call"
+"""
+
+
+def test_a_loaded_file_is_located_from_the_file_without_keeping_its_text(tmp_path):
+    from ccal.loader import load_file
+    from ccal.locator import FileLocator
+
+    path = tmp_path / "data.toml"
+    path.write_text(BAD, encoding="utf-8")
+    result = load_file(path)
+    assert isinstance(result.locator, FileLocator)
+    assert [(p.line, p.entry, p.field) for p in result.errors] == [(8, "b-call", "kind")]
+    assert [str(p) for p in result.errors] == [str(p) for p in parse_text(BAD, path).errors]
+
+
+def test_a_file_changed_since_it_was_parsed_is_not_located_at_all(tmp_path):
+    from ccal.locator import FileLocator, checksum
+
+    path = tmp_path / "data.toml"
+    path.write_text(BAD, encoding="utf-8")
+    stale = FileLocator(path, checksum(BAD))
+    path.write_text("\n\n" + BAD, encoding="utf-8")  # every line moved: no line is right
+    assert stale.locate(("opportunity", 1, "kind")) == (None, None)
+    assert FileLocator(path, checksum("\n\n" + BAD)).locate(("opportunity", 1, "kind"))[0] == 10

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ccal.recurrence import Recurrence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 250k entries of a big file, ~40 MB less
 class Entry:
     """One dated moment of an opportunity, with every time zone-aware.
 
@@ -57,7 +57,7 @@ class Entry:
         return (self.at.astimezone(UTC), self.opportunity.id, self.position)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """An opportunity together with the file it came from, its zone and its resolved dates."""
 

@@ -24,27 +24,23 @@ from __future__ import annotations
 
 import os
 import sys
-import time
+
+from ccal.fastargs import (
+    FILTER_OPTIONS,
+    FLAG,
+    KINDS,
+    SESSION_OPTIONS,
+    VALUE,
+    Session,
+    open_session,
+    parse,
+    switched_on,
+)
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
-
-FLAG, VALUE, MANY = "flag", "value", "many"
-_SESSION = {"--json": ("json", FLAG), "--as-of": ("as_of", VALUE), "--tz": ("tz", VALUE)}
-_SESSION["--data"] = ("data", MANY)
-_FILTERS = {
-    "--kind": ("kind", MANY),
-    "-k": ("kind", MANY),
-    "--tag": ("tag", MANY),
-    "-t": ("tag", MANY),
-    "--search": ("search", VALUE),
-    "-s": ("search", VALUE),
-    "--organiser": ("organiser", VALUE),
-}
-_KINDS = ("talk", "call", "event", "survey")  # the --kind choices (``models.KINDS``)
-
 
 # --- the hot commands: each returns (output, exit code), or None to let the Typer app answer ----
 
@@ -60,7 +56,7 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] 
     within, until = values.get("within"), values.get("until")
     if within and until:
         return None
-    session = _session(values)
+    session = open_session(values)
     if session is None:
         return None
     rows = _selected(session, values, within, until, limit)
@@ -74,18 +70,37 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
     if until and values.get("within"):  # a usage error: the Typer app words it
         return None
     within = None if until else values.get("within", "7d")  # as ``cli.countdown.remind``
-    session = _session(values)
+    session = open_session(values)
     if session is None:
         return None
     rows = _selected(session, values, within, until, None)
     code = 1 if values.get("exit_status") and not rows else 0
     if values.get("json"):
         return _listing(session, rows) + "\n", code
-    from ccal.render.remind import remind_lines
+    return "".join(line + "\n" for line in _remind_lines(session, rows)), code
+
+
+def _remind_lines(session: Session, rows: list[tuple]) -> list[str]:
+    """``render.remind.remind_lines``: the countdown (``spans``, as ``render.timefmt.time_left``
+    words it) before the rest of each line as the index rendered it ahead, by
+    ``render.remind.remind_rest``, for its zone."""
+    zone = session.zone()
+    if all(row[8] for row in rows) and getattr(zone, "key", None) == session.index.remind_zone:
+        from ccal.spans import compact_countdown, under_way_text
+
+        now_us = session.now_us
+        lines = []
+        for _item, _label, at_us, due_us, start_us, *_record, rest, _status, _seq in rows:
+            if start_us is not None and start_us <= now_us <= due_us:  # ``query.under_way``
+                left = under_way_text((due_us - now_us) // 1_000_000, compact_countdown)
+            else:
+                left = compact_countdown((at_us - now_us) // 1_000_000)
+            lines.append(f"{left} · {rest}")
+        return lines
+    from ccal.render.remind import remind_lines  # another zone: rendered here, from entries
 
     entries = session.index.entries(sorted({row[0] for row in rows}))
-    lines = remind_lines([entries[row[7]] for row in rows], session.now(), session.zone())
-    return "".join(line + "\n" for line in lines), code
+    return remind_lines([entries[row[10]] for row in rows], session.now(), zone)
 
 
 def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
@@ -96,7 +111,7 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
         return None
     if call and given and call != given:
         return None
-    session = _session(values)
+    session = open_session(values)
     if session is None:
         return None
     rows = session.index.item_rows(wanted, session.now_us)
@@ -108,8 +123,8 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
 COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, int] | None]]] = {
     "upcoming": (
         {
-            **_SESSION,
-            **_FILTERS,
+            **SESSION_OPTIONS,
+            **FILTER_OPTIONS,
             "--limit": ("limit", VALUE),
             "-n": ("limit", VALUE),
             "--within": ("within", VALUE),
@@ -117,11 +132,14 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
         },
         _upcoming,
     ),
-    "deadlines": ({**_SESSION, "--call": ("call", VALUE), "-c": ("call", VALUE)}, _deadlines),
+    "deadlines": (
+        {**SESSION_OPTIONS, "--call": ("call", VALUE), "-c": ("call", VALUE)},
+        _deadlines,
+    ),
     "remind": (
         {
-            **_SESSION,
-            **_FILTERS,
+            **SESSION_OPTIONS,
+            **FILTER_OPTIONS,
             "--within": ("within", VALUE),
             "--until": ("until", VALUE),
             "--exit-status": ("exit_status", FLAG),
@@ -132,11 +150,11 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
 
 
 def _known_kinds(values: dict[str, Any]) -> bool:
-    return all(k in _KINDS for k in values.get("kind", ()))
+    return all(k in KINDS for k in values.get("kind", ()))
 
 
 def _selected(
-    session: _Session, values: dict[str, Any], within: str | None, until: str | None, limit
+    session: Session, values: dict[str, Any], within: str | None, until: str | None, limit
 ) -> list[tuple]:
     """``query.select_entries(catalog, now, filters, window, "upcoming", limit)``, as index rows.
 
@@ -163,7 +181,7 @@ def _selected(
     return chosen
 
 
-def _filter(session: _Session, values: dict[str, Any]) -> Callable[[tuple], bool] | None:
+def _filter(session: Session, values: dict[str, Any]) -> Callable[[tuple], bool] | None:
     if not any(values.get(k) for k in ("kind", "tag", "organiser", "search")):
         return None
     from types import SimpleNamespace
@@ -187,18 +205,31 @@ def _filter(session: _Session, values: dict[str, Any]) -> Callable[[tuple], bool
     return matches
 
 
-def _listing(session: _Session, rows: list[tuple]) -> str:
+def _listing(session: Session, rows: list[tuple]) -> str:
     """``render.json.dumps([entry_record(e, now, status) ...])`` from the pre-rendered records."""
     from ccal.index import listing, splice
 
     now_us = session.now_us
+    pieces = _rendered_later(session, rows)
     # ``clock.seconds_between``: whole seconds, rounded towards minus infinity.
     return listing(
         [
-            splice(head, middle, tail, (at_us - now_us) // 1_000_000, status)
-            for _item, _label, at_us, head, middle, tail, status, _seq in rows
+            splice(*pieces.get(seq, (head, middle, tail)), (at_us - now_us) // 1_000_000, status)
+            for _i, _l, at_us, _d, _e, head, middle, tail, _r, status, seq in rows
         ]
     )
+
+
+def _rendered_later(session: Session, rows: list[tuple]) -> dict[int, tuple[str, str, str]]:
+    """The record pieces of rows the index did not render ahead (entries already passed when
+    it was built), by the same ``index_write.record_pieces``."""
+    missing = [row for row in rows if row[5] is None]
+    if not missing:
+        return {}
+    from ccal.index_write import record_pieces
+
+    entries = session.index.entries(sorted({row[0] for row in missing}))
+    return {row[10]: record_pieces(entries[row[10]]) for row in missing}
 
 
 # --- the shared part: grammar, session, output --------------------------------------------------
@@ -206,7 +237,7 @@ def _listing(session: _Session, rows: list[tuple]) -> str:
 
 def answer(argv: list[str]) -> int | None:
     """The exit code after answering ``argv``, or None when the Typer app must answer it."""
-    if not argv or argv[0] not in COMMANDS or _switched_on("CCAL_NO_FASTPATH"):
+    if not argv or argv[0] not in COMMANDS or switched_on("CCAL_NO_FASTPATH"):
         return None
     options, command = COMMANDS[argv[0]]
     parsed = parse(argv[1:], options)
@@ -220,108 +251,6 @@ def answer(argv: list[str]) -> int | None:
         return None
     output, code = answered
     return _emit(output, code)
-
-
-def parse(args: list[str], options: dict[str, tuple[str, str]]):
-    """Options (``--name value``, ``--name=value``, ``-x value``) and positionals, as Click does.
-
-    Anything outside that -- ``--``, ``-n5``, ``--help``, an unknown option, a missing value --
-    is None: not understood here.
-    """
-    values: dict[str, Any] = {}
-    positional: list[str] = []
-    rest = iter(args)
-    for arg in rest:
-        if not arg.startswith("-"):
-            positional.append(arg)
-            continue
-        name, equals, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name not in options:
-            return None
-        key, kind = options[name]
-        if kind == FLAG:
-            if equals:
-                return None
-            values[key] = True
-            continue
-        value = inline if equals else next(rest, None)
-        if value is None:
-            return None
-        if kind == MANY:
-            values.setdefault(key, []).append(value)
-        else:
-            values[key] = value  # Click: the last one wins
-    return values, positional
-
-
-class _Session:
-    """``cli.options.Session`` for the fast path: "now", the display zone and the open index.
-
-    The zone and a ``datetime`` "now" are worked out only when an option needs them: the plain
-    hot call needs neither ``zoneinfo`` nor ``ccal.clock``.
-    """
-
-    def __init__(self, index: Any, now_us: int, now: Any, zone: Any) -> None:
-        self.index, self.now_us, self._now, self._zone = index, now_us, now, zone
-
-    def zone(self) -> Any:
-        if self._zone is None:
-            from ccal.clock import system_zone
-
-            self._zone = system_zone()
-        return self._zone
-
-    def now(self) -> Any:
-        if self._now is None:
-            from datetime import UTC, datetime, timedelta
-
-            self._now = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=self.now_us)
-        return self._now
-
-
-def _session(values: dict[str, Any]) -> _Session | None:
-    """``cli.options.session_from`` (plus the open index), or None where it would complain."""
-    from ccal.index import Index, disabled
-    from ccal.sources import source_names
-
-    if disabled():
-        return None
-    as_of = values["as_of"] if "as_of" in values else _env("CCAL_NOW")
-    tz = values["tz"] if "tz" in values else _env("CCAL_TZ")
-    data = values.get("data")
-    if data is None:
-        from_env = _env("CCAL_DATA")
-        data = from_env.split(os.pathsep) if from_env is not None else None
-    if data is not None and not all(data):
-        return None
-    zone = now = None
-    if tz:
-        from ccal.clock import zone_named
-
-        zone = zone_named(tz)
-    if as_of:
-        from datetime import UTC, datetime
-
-        from ccal.clock import parse_when, system_zone
-        from ccal.index import micros
-
-        now = parse_when(as_of, zone or system_zone(), now=datetime.now(UTC))
-        now_us = micros(now)
-    else:
-        now_us = time.time_ns() // 1000  # what ``datetime.now(UTC)`` reads, in microseconds
-    index = Index.open(source_names(data))
-    if index is None:
-        return None
-    return _Session(index, now_us, now, zone)
-
-
-def _env(name: str) -> str | None:
-    """An option's environment variable as Click reads it: empty means unset."""
-    return os.environ.get(name) or None
-
-
-def _switched_on(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0")
 
 
 def _emit(text: str, code: int) -> int:

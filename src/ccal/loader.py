@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -13,7 +12,8 @@ from typing import Any
 from ccal.catalog import Catalog, Entry, Item
 from ccal.clock import TimeInputError, instant, is_ambiguous, zone_named
 from ccal.errors import DataError, Problem
-from ccal.locator import LazyLocator, TomlLocator
+from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
+from ccal.schema_errors import schema_problems
 
 Locator = TomlLocator | LazyLocator
 
@@ -47,22 +47,26 @@ def load_catalog(paths: list[Path]) -> Catalog:
 def load_file(path: Path) -> FileResult:
     result = FileResult(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows Notepad) is not content
+        box = [path.read_text(encoding="utf-8-sig")]  # a BOM (Windows Notepad) is not content
     except FileNotFoundError:
         result.problems.append(Problem(str(path), "no such data file"))
         return result
     except (OSError, UnicodeDecodeError) as exc:
         result.problems.append(Problem(str(path), f"cannot read the file: {exc}"))
         return result
-    return parse_text(text, path)
+    return _parse(box, path, reread=True)
 
 
 def parse_text(text: str, path: Path) -> FileResult:
     """Parse and validate one file's text; never raises for bad content."""
-    from pydantic import ValidationError
+    return _parse([text], path, reread=False)
 
-    from ccal.models import DataFile
 
+def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
+    """``parse_text`` of the text in ``box`` (taken out of it). With ``reread`` the text is not
+    kept while validating: problems are located by reading the file again (memory: the text of a
+    big file is as large as a third of its models)."""
+    text = box.pop()
     result = FileResult(path)
     name = str(path)
     try:
@@ -74,16 +78,57 @@ def parse_text(text: str, path: Path) -> FileResult:
         message = _TOML_POSITION.sub("", message).strip()
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
         return result
-    locator = result.locator = LazyLocator(text)  # scanned only if a problem needs a line
-    try:
-        document = DataFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = _schema_problems(exc, raw, locator, name)
-        result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
-        return result
-    del raw  # the models hold everything now: the raw tables need not stay alive (memory)
-    _resolve(document, result, locator)
+    # Scanned only if a problem needs a line.
+    if reread:
+        locator: Locator = FileLocator(path, checksum(text))
+        del text
+    else:
+        locator = LazyLocator(text)
+    result.locator = locator
+    problems = _validate(raw, result, locator)
+    result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return result
+
+
+def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
+    """Validate the file opportunity by opportunity, resolving each one at once and dropping its
+    raw table: the whole file never exists twice in memory (raw tables and models).
+
+    The same errors as one ``DataFile.model_validate(raw)``, each located and in file order; an
+    opportunity is resolved only while the file has no schema error (as before, a file with one
+    gives no items).
+    """
+    from pydantic import ValidationError
+
+    from ccal.models import DataFile, Opportunity
+
+    name = str(result.path)
+    problems: list[Problem] = []
+    opportunities = raw.get("opportunity", [])
+    top = {key: value for key, value in raw.items() if key != "opportunity"}
+    if not isinstance(opportunities, list):  # DataFile reports it (list_type)
+        top["opportunity"], opportunities = opportunities, []
+    try:
+        document = DataFile.model_validate(top)
+    except ValidationError as exc:
+        problems.extend(schema_problems(exc.errors(include_url=False), raw, locator, name))
+        document = None
+    for index, table in enumerate(opportunities):
+        try:
+            opportunity = Opportunity.model_validate(table)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            for error in errors:
+                error["loc"] = ("opportunity", index, *error["loc"])
+            problems.extend(schema_problems(errors, raw, locator, name))
+            continue
+        if document is not None and not problems:
+            _resolve_one(opportunity, index, document.timezone, result, locator)
+            opportunities[index] = None  # the models hold it now (memory)
+    if problems:  # what was resolved before the first schema error is dropped, problems too
+        result.items.clear()
+        result.problems.clear()
+    return problems
 
 
 def parse_toml(text: str) -> dict[str, Any]:
@@ -102,115 +147,34 @@ def parse_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)  # raises with the standard wording (or agrees after all)
 
 
-# --- pydantic errors → one readable line each -------------------------------------------------
-
-_UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
-
-
-def _schema_problems(exc: Any, raw: dict, locator: Locator, name: str) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple] = set()
-    for error in exc.errors(include_url=False):
-        loc = _strip_union_tags(tuple(error["loc"]))
-        if loc in seen:  # a union reports once per member: one line is enough
-            continue
-        seen.add(loc)
-        entry, field_path = _entry_and_field(loc, raw)
-        line, column = locator.locate(loc)
-        problems.append(Problem(name, _message(error, loc), line, column, entry, field_path))
-    return problems
-
-
-def _strip_union_tags(loc: tuple) -> tuple:
-    while loc and isinstance(loc[-1], str) and (loc[-1] in _UNION_TAGS or "[" in loc[-1]):
-        loc = loc[:-1]
-    return loc
-
-
-def _entry_and_field(loc: tuple, raw: dict) -> tuple[str | None, str | None]:
-    if len(loc) >= 2 and loc[0] == "opportunity" and isinstance(loc[1], int):
-        opportunities = raw.get("opportunity") or []
-        candidate = opportunities[loc[1]] if loc[1] < len(opportunities) else None
-        ident = candidate.get("id") if isinstance(candidate, dict) else None
-        entry = ident if isinstance(ident, str) and ident else f"#{loc[1] + 1}"
-        return entry, _dotted(loc[2:]) or None
-    return None, _dotted(loc) or None
-
-
-def _dotted(parts: tuple) -> str:
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _allowed_keys(loc: tuple) -> list[str]:
-    from ccal.models import DataFile, DateEntry, Opportunity
-
-    model = {0: DataFile, 2: Opportunity, 4: DateEntry}.get(len(loc) - 1, DataFile)
-    return list(model.model_fields)
-
-
-def _message(error: dict, loc: tuple) -> str:
-    kind = error["type"]
-    key = loc[-1] if loc else "value"
-    given = error.get("input")
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(key), _allowed_keys(loc), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown key '{key}'{hint}"
-    if kind == "missing":
-        return f"missing required key '{key}'"
-    if kind == "literal_error":
-        return f"{key} must be {error['ctx']['expected']} (got {given!r})"
-    if kind == "string_pattern_mismatch" and key == "id":
-        return f"id {given!r} is not a slug: use a-z, 0-9 and single '-' (e.g. clusters-2027)"
-    if kind == "string_too_short":
-        return f"{key} must not be empty"
-    if key in ("at", "end") and kind.startswith(("date", "datetime")):
-        return (
-            f"{key} must be a date (2022-07-29) or a date-time (2022-07-29T18:00:00), "
-            f"got {_describe(given)}"
-        )
-    if kind == "list_type" or kind == "model_type":
-        return f"{key}: {error['msg'].lower()} (got {_describe(given)})"
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    return f"{type(value).__name__} {value}"
-
-
 # --- resolving local times -------------------------------------------------------------------
 
 
-def _resolve(document: Any, result: FileResult, locator: Locator) -> None:
-    """Turn local times into aware instants in each entry's zone; report gaps and bad ranges."""
-    for index, opportunity in enumerate(document.opportunity):
-        zone = zone_named(opportunity.timezone or document.timezone)
-        entries = []
-        for position, dated in enumerate(opportunity.dates):
-            where = _DatePlace(result, locator, opportunity.id, index, position)
-            entry = _resolve_date(opportunity, position, dated, zone, where)
-            if entry is not None:
-                entries.append(entry)
-        if opportunity.kind == "call" and not opportunity.dates:
-            line, column = locator.locate(("opportunity", index))
-            result.problems.append(
-                Problem(
-                    str(result.path),
-                    "a call without any date: add its deadline (ccal add/extend, or a "
-                    "[[opportunity.dates]] table) so it can be tracked",
-                    line,
-                    column,
-                    opportunity.id,
-                    severity="warning",
-                )
+def _resolve_one(
+    opportunity: Any, index: int, default_zone: str, result: FileResult, locator: Locator
+) -> None:
+    """Turn local times into aware instants in the entry's zone; report gaps and bad ranges."""
+    zone = zone_named(opportunity.timezone or default_zone)
+    entries = []
+    for position, dated in enumerate(opportunity.dates):
+        where = _DatePlace(result, locator, opportunity.id, index, position)
+        entry = _resolve_date(opportunity, position, dated, zone, where)
+        if entry is not None:
+            entries.append(entry)
+    if opportunity.kind == "call" and not opportunity.dates:
+        line, column = locator.locate(("opportunity", index))
+        result.problems.append(
+            Problem(
+                str(result.path),
+                "a call without any date: add its deadline (ccal add/extend, or a "
+                "[[opportunity.dates]] table) so it can be tracked",
+                line,
+                column,
+                opportunity.id,
+                severity="warning",
             )
-        result.items.append(Item(opportunity, result.path, zone, tuple(entries)))
+        )
+    result.items.append(Item(opportunity, result.path, zone, tuple(entries)))
 
 
 def _resolve_date(
@@ -261,14 +225,14 @@ def _resolve_date(
 
 def _recurrence(dated: Any, at: datetime, until: Any, zone: Any, where: _DatePlace):
     """The entry's repeat rule; ``None`` if it has none, ``False`` after reporting a problem."""
-    from ccal.recurrence import Recurrence, parse_rule
-
     if dated.rrule is None:
         for key in ("until", "count"):
             if getattr(dated, key) is not None:
                 where.report(key, f"{key} belongs to a repeating date: add an rrule, or remove it")
                 return False
         return None
+    from ccal.recurrence import Recurrence, parse_rule  # here: most dates do not repeat
+
     if dated.until is not None and dated.count is not None:
         where.report("count", "give either until or count, not both (RFC 5545)")
         return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import re
+from typing import Any
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\n#]")
@@ -231,3 +232,35 @@ class LazyLocator:
         if self._locator is None:
             self._locator = TomlLocator(self.text)
         return self._locator.locate(loc)
+
+
+class FileLocator(LazyLocator):
+    """A ``LazyLocator`` that does not keep the text: it reads the file again on first use.
+
+    A big file's text would otherwise stay in memory for the whole load only in case a problem
+    needs a line. If the file no longer holds the text that was parsed (its checksum differs),
+    nothing is placed: lines from another text would mislead.
+    """
+
+    def __init__(self, path: Any, checksum: int) -> None:
+        self.path = path
+        self.checksum = checksum
+        self._locator = None
+        self._tried = False
+
+    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+        if not self._tried:
+            self._tried = True
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                text = self.path.read_text(encoding="utf-8-sig")
+                if checksum(text) == self.checksum:
+                    self._locator = TomlLocator(text)
+        if self._locator is None:
+            return None, None
+        return self._locator.locate(loc)
+
+
+def checksum(text: str) -> int:
+    import zlib
+
+    return zlib.crc32(text.encode("utf-8"))

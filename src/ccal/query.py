@@ -96,18 +96,27 @@ def statuses(entries: Iterable[Entry], now: datetime) -> dict[tuple[str, int], S
 def under_way(entry: Entry, now: datetime) -> bool:
     """A range that has started and not ended: the one rule for it.
 
-    It starts at ``at`` (for an all-day range, when its first day begins) and lasts until
-    ``end``. Such an entry has not passed, so it keeps its status (often ``next``) and JSON's
-    ``seconds_left`` (to ``at``) may go negative; human outputs say "under way, ends in …".
-    Compared in UTC: datetimes sharing a tzinfo compare as wall-clock times.
+    It starts at ``under_way_from`` and lasts until ``end``. Such an entry has not passed, so it
+    keeps its status (often ``next``) and JSON's ``seconds_left`` (to ``at``) may go negative;
+    human outputs say "under way, ends in …". Compared in UTC: datetimes sharing a tzinfo
+    compare as wall-clock times.
     """
-    if entry.end is None:
+    start = under_way_from(entry)
+    if start is None:
         return False
-    start = entry.at
-    if entry.all_day:
-        start = datetime.combine(entry.at.date(), time(0, 0), tzinfo=entry.at.tzinfo)
+    assert entry.end is not None
     moment = now.astimezone(UTC)
     return start.astimezone(UTC) <= moment <= entry.end.astimezone(UTC)
+
+
+def under_way_from(entry: Entry) -> datetime | None:
+    """When a range begins: ``at``, or for an all-day range the start of its first day (an
+    all-day ``at`` is the end of that day). None for a single moment. The index stores it."""
+    if entry.end is None:
+        return None
+    if entry.all_day:
+        return datetime.combine(entry.at.date(), time(0, 0), tzinfo=entry.at.tzinfo)
+    return entry.at
 
 
 def in_scope(entry: Entry, now: datetime, scope: Scope) -> bool:

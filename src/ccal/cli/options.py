@@ -191,7 +191,9 @@ class Session:
         from ccal.recurrence import span
 
         start, end = (window.start, window.end) if window is not None else (None, None)
-        return load_catalog(self.paths).expanded(*span(self.now, start, end))
+        return load_catalog(self.paths, now=self.now, zone=self.zone).expanded(
+            *span(self.now, start, end)
+        )
 
 
 def parsed(option: str, parse: Callable[[str], T], value: str) -> T:

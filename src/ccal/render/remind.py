@@ -15,13 +15,14 @@ from ccal.render.timefmt import compact_countdown, deadline_clocks, label_text, 
 
 def remind_line(entry: Entry, now: datetime, display: tzinfo) -> str:
     """``in 2 d 4 h · Cut-off 3 · Clusters meet Regions · 18:00 Brussels · 17:00 London``."""
-    parts = [
-        time_left(entry, now, compact_countdown),
-        label_text(entry),
-        printable(entry.opportunity.title),
-    ]
-    parts.append(deadline_clocks(entry, display))
-    return " · ".join(parts)
+    return f"{time_left(entry, now, compact_countdown)} · {remind_rest(entry, display)}"
+
+
+def remind_rest(entry: Entry, display: tzinfo) -> str:
+    """The line after its countdown, which does not depend on now (the index keeps it)."""
+    return " · ".join(
+        [label_text(entry), printable(entry.opportunity.title), deadline_clocks(entry, display)]
+    )
 
 
 def remind_lines(entries: Iterable[Entry], now: datetime, display: tzinfo) -> list[str]:

@@ -1,0 +1,132 @@
+"""The fast path's argv grammar and session: options read exactly as Click and ``cli.options`` read
+them, with the standard library alone (see ``fastpath``).
+
+``parse`` understands ``--name value``, ``--name=value`` and ``-x value``; ``session`` is
+``cli.options.session_from`` plus the open index, or None wherever that would complain.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
+if TYPE_CHECKING:
+    from typing import Any
+
+FLAG, VALUE, MANY = "flag", "value", "many"
+SESSION_OPTIONS = {"--json": ("json", FLAG), "--as-of": ("as_of", VALUE), "--tz": ("tz", VALUE)}
+SESSION_OPTIONS["--data"] = ("data", MANY)
+FILTER_OPTIONS = {
+    "--kind": ("kind", MANY),
+    "-k": ("kind", MANY),
+    "--tag": ("tag", MANY),
+    "-t": ("tag", MANY),
+    "--search": ("search", VALUE),
+    "-s": ("search", VALUE),
+    "--organiser": ("organiser", VALUE),
+}
+KINDS = ("talk", "call", "event", "survey")  # the --kind choices (``models.KINDS``)
+
+
+def parse(args: list[str], options: dict[str, tuple[str, str]]):
+    """Options (``--name value``, ``--name=value``, ``-x value``) and positionals, as Click does.
+
+    Anything outside that -- ``--``, ``-n5``, ``--help``, an unknown option, a missing value --
+    is None: not understood here.
+    """
+    values: dict[str, Any] = {}
+    positional: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if not arg.startswith("-"):
+            positional.append(arg)
+            continue
+        name, equals, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name not in options:
+            return None
+        key, kind = options[name]
+        if kind == FLAG:
+            if equals:
+                return None
+            values[key] = True
+            continue
+        value = inline if equals else next(rest, None)
+        if value is None:
+            return None
+        if kind == MANY:
+            values.setdefault(key, []).append(value)
+        else:
+            values[key] = value  # Click: the last one wins
+    return values, positional
+
+
+class Session:
+    """``cli.options.Session`` for the fast path: "now", the display zone and the open index.
+
+    The zone and a ``datetime`` "now" are worked out only when an option needs them: the plain
+    hot call needs neither ``zoneinfo`` nor ``ccal.clock``.
+    """
+
+    def __init__(self, index: Any, now_us: int, now: Any, zone: Any) -> None:
+        self.index, self.now_us, self._now, self._zone = index, now_us, now, zone
+
+    def zone(self) -> Any:
+        if self._zone is None:
+            from ccal.clock import system_zone
+
+            self._zone = system_zone()
+        return self._zone
+
+    def now(self) -> Any:
+        if self._now is None:
+            from datetime import UTC, datetime, timedelta
+
+            self._now = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=self.now_us)
+        return self._now
+
+
+def open_session(values: dict[str, Any]) -> Session | None:
+    """``cli.options.session_from`` (plus the open index), or None where it would complain."""
+    from ccal.index import disabled
+    from ccal.index_read import Index
+    from ccal.sources import source_names
+
+    if disabled():
+        return None
+    as_of = values["as_of"] if "as_of" in values else _env("CCAL_NOW")
+    tz = values["tz"] if "tz" in values else _env("CCAL_TZ")
+    data = values.get("data")
+    if data is None:
+        from_env = _env("CCAL_DATA")
+        data = from_env.split(os.pathsep) if from_env is not None else None
+    if data is not None and not all(data):
+        return None
+    zone = now = None
+    if tz:
+        from ccal.clock import zone_named
+
+        zone = zone_named(tz)
+    if as_of:
+        from datetime import UTC, datetime
+
+        from ccal.clock import parse_when, system_zone
+        from ccal.index import micros
+
+        now = parse_when(as_of, zone or system_zone(), now=datetime.now(UTC))
+        now_us = micros(now)
+    else:
+        now_us = time.time_ns() // 1000  # what ``datetime.now(UTC)`` reads, in microseconds
+    index = Index.open(source_names(data))
+    if index is None:
+        return None
+    return Session(index, now_us, now, zone)
+
+
+def _env(name: str) -> str | None:
+    """An option's environment variable as Click reads it: empty means unset."""
+    return os.environ.get(name) or None
+
+
+def switched_on(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0")

@@ -1,0 +1,87 @@
+"""pydantic's validation errors as one readable, located ``Problem`` each (the loader's wording)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from ccal.errors import Problem
+
+_UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
+
+
+def schema_problems(errors: list, raw: dict, locator: Any, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for error in errors:
+        loc = _strip_union_tags(tuple(error["loc"]))
+        if loc in seen:  # a union reports once per member: one line is enough
+            continue
+        seen.add(loc)
+        entry, field_path = _entry_and_field(loc, raw)
+        line, column = locator.locate(loc)
+        problems.append(Problem(name, _message(error, loc), line, column, entry, field_path))
+    return problems
+
+
+def _strip_union_tags(loc: tuple) -> tuple:
+    while loc and isinstance(loc[-1], str) and (loc[-1] in _UNION_TAGS or "[" in loc[-1]):
+        loc = loc[:-1]
+    return loc
+
+
+def _entry_and_field(loc: tuple, raw: dict) -> tuple[str | None, str | None]:
+    if len(loc) >= 2 and loc[0] == "opportunity" and isinstance(loc[1], int):
+        opportunities = raw.get("opportunity") or []
+        candidate = opportunities[loc[1]] if loc[1] < len(opportunities) else None
+        ident = candidate.get("id") if isinstance(candidate, dict) else None
+        entry = ident if isinstance(ident, str) and ident else f"#{loc[1] + 1}"
+        return entry, _dotted(loc[2:]) or None
+    return None, _dotted(loc) or None
+
+
+def _dotted(parts: tuple) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    from ccal.models import DataFile, DateEntry, Opportunity
+
+    model = {0: DataFile, 2: Opportunity, 4: DateEntry}.get(len(loc) - 1, DataFile)
+    return list(model.model_fields)
+
+
+def _message(error: dict, loc: tuple) -> str:
+    kind = error["type"]
+    key = loc[-1] if loc else "value"
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(key), _allowed_keys(loc), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown key '{key}'{hint}"
+    if kind == "missing":
+        return f"missing required key '{key}'"
+    if kind == "literal_error":
+        return f"{key} must be {error['ctx']['expected']} (got {given!r})"
+    if kind == "string_pattern_mismatch" and key == "id":
+        return f"id {given!r} is not a slug: use a-z, 0-9 and single '-' (e.g. clusters-2027)"
+    if kind == "string_too_short":
+        return f"{key} must not be empty"
+    if key in ("at", "end") and kind.startswith(("date", "datetime")):
+        return (
+            f"{key} must be a date (2022-07-29) or a date-time (2022-07-29T18:00:00), "
+            f"got {_describe(given)}"
+        )
+    if kind == "list_type" or kind == "model_type":
+        return f"{key}: {error['msg'].lower()} (got {_describe(given)})"
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return f"{type(value).__name__} {value}"
