@@ -19,6 +19,8 @@ Scope = Literal["upcoming", "past", "all"]
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: ``Košice`` and ``KOSICE`` both give ``kosice``."""
+    if text.isascii():
+        return text.lower()  # the same, without decomposing (every label of a file at load)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
