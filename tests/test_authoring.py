@@ -284,3 +284,18 @@ def test_append_keeps_crlf_files_consistent():
     assert new.startswith(old)
     assert "\n" not in new.replace("\r\n", "")
     assert new.endswith('at = "y"\r\n')
+
+
+def test_add_refuses_an_id_of_the_imported_portal_file(ccal):
+    from ccal.sources import eu_portal_file, user_data_file
+
+    assert ccal("import", "eu-portal", str(DATA / "eu-portal.json")).exit_code == 0
+    taken = ccal(
+        "add", "eu-life-tst-2022-05", "--kind", "call", "--title", "x",
+        "--deadline", "2027-01-01",
+    )  # fmt: skip
+    assert taken.exit_code == 1
+    assert taken.stderr.startswith(f"{eu_portal_file()}:")
+    assert "id 'eu-life-tst-2022-05' already exists; nothing added" in taken.stderr
+    assert not user_data_file().exists()
+    assert ccal("list", "--as-of", "2022-06-01").exit_code == 0

@@ -238,15 +238,24 @@ def _warn_about(opportunity_id: str, text: str, path: Path) -> None:
 
 
 def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
-    """The file to write, and the other files read alongside it (for duplicate ids)."""
-    from ccal.sources import active_sources, shipped_dataset, user_data_file
+    """The file to write, and the other files read alongside it (for duplicate ids).
+
+    Without ``--data`` the user's file is read with every other active source (the shipped
+    dataset, the ``ccal import`` file): an id taken in any of them would make every reading
+    command fail afterwards.
+    """
+    import os
+
+    from ccal.sources import active_sources, user_data_file
 
     if data:
         data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
             raise UsageProblem("give one '--data FILE' to write to")
         return data[0], []
-    return user_data_file(), [shipped_dataset()]
+    target = user_data_file()
+    itself = os.path.realpath(target)
+    return target, [p for p in active_sources() if os.path.realpath(p) != itself]
 
 
 def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
