@@ -299,3 +299,19 @@ def test_add_refuses_an_id_of_the_imported_portal_file(ccal):
     assert "id 'eu-life-tst-2022-05' already exists; nothing added" in taken.stderr
     assert not user_data_file().exists()
     assert ccal("list", "--as-of", "2022-06-01").exit_code == 0
+
+
+def test_add_and_extend_print_the_warnings_validate_gives_for_the_entry(ccal, mine):
+    added = ccal(
+        "add", "a11", "--kind", "call", "--title", "Bell\x07", "--deadline", "2027-01-01",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    checked = ccal("validate", str(mine))
+    warnings = [line for line in checked.stdout.splitlines() if "'a11'" in line]
+    assert "control character \\x07" in warnings[0]
+    assert added.stderr.splitlines() == warnings
+    moved = ccal("extend", "a11", "Deadline", "--to", "2026-10-25 02:30", "--data", str(mine))
+    assert moved.exit_code == 0, moved.stderr
+    assert "happens twice in Europe/Brussels" in moved.stderr
+    assert "control character" in moved.stderr

@@ -29,17 +29,11 @@ def validate(
 
     Exit 1 if any error (warnings alone exit 0). Example: ccal validate ~/my-deadlines.toml
     """
-    from ccal.controlchars import control_problems
-    from ccal.loader import duplicate_id_problems, load_file
+    from ccal.checking import check_files
     from ccal.sources import active_sources
 
     paths = active_sources(files or data)
-    results = [load_file(path) for path in paths]
-    problems = [p for result in results for p in result.problems]
-    problems += duplicate_id_problems(results)
-    problems += control_problems(results)  # cliout: text that would act on a terminal
-    order = {str(path): number for number, path in enumerate(paths)}
-    problems.sort(key=lambda p: (order.get(p.file, 0), p.line or 0, p.column or 0))
+    problems = check_files(paths)
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
         print_json([_problem_record(p) for p in problems])
@@ -175,10 +169,10 @@ def add(
                 raise DataError([place])
         return authoring.append_text(text, new.table())
 
-    _, written = store.update(target, change, others=others, create_parents=not data)
+    updated = store.update(target, change, others=others, create_parents=not data)
     dates = len(new.dates)
     print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
-    _warn_about(opportunity_id, written, target)
+    _warn_about(opportunity_id, updated.warnings)
 
 
 @app.command()
@@ -219,21 +213,20 @@ def extend(
         found.append(extension)
         return new_text
 
-    store.update(path, change, others=others)
+    updated = store.update(path, change, others=others)
     print(f"Extended '{opportunity_id}' {found[-1].text()} in {path}.")
+    _warn_about(opportunity_id, updated.warnings)
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _warn_about(opportunity_id: str, text: str, path: Path) -> None:
-    """The warnings ``ccal validate`` would print for the new entry, on stderr, after the fact."""
+def _warn_about(opportunity_id: str, warnings: list) -> None:
+    """The warnings ``ccal validate`` would print for the entry just written, on stderr."""
     import sys
 
-    from ccal.loader import parse_text
-
-    for problem in parse_text(text, path).problems:
-        if problem.severity == "warning" and problem.entry == opportunity_id:
+    for problem in warnings:
+        if problem.entry == opportunity_id:
             print(problem, file=sys.stderr)
 
 
