@@ -315,3 +315,54 @@ def test_add_and_extend_print_the_warnings_validate_gives_for_the_entry(ccal, mi
     assert moved.exit_code == 0, moved.stderr
     assert "happens twice in Europe/Brussels" in moved.stderr
     assert "control character" in moved.stderr
+
+
+def test_extending_twice_keeps_the_original_date_as_previous(ccal, mine):
+    for _ in range(2):
+        result = ccal("extend", "my-call", "Cut-off 2", "--to", "+1d", "--data", str(mine))
+        assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Extended 'my-call' Cut-off 2: 2027-05-01 → 2027-05-02 (+1 d) in {mine}.\n"
+    )
+    text = mine.read_text(encoding="utf-8")
+    assert text.endswith("at = 2027-05-02\nprevious = 2027-04-30\n")
+    table = ccal("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "Cut-off 2 (extended +2 d)" in table.stdout
+
+
+def test_extend_to_a_date_keeps_a_timed_entrys_time_of_day(ccal, mine):
+    result = ccal("extend", "my-call", "Cut-off 1", "--to", "2027-02-05", "--data", str(mine))
+    assert result.exit_code == 0, result.stderr
+    assert "Cut-off 1: 2027-01-31 17:00 → 2027-02-05 17:00 (+5 d)" in result.stdout
+    assert "at = 2027-02-05T17:00:00  # as announced\n" in mine.read_text(encoding="utf-8")
+
+
+def test_extend_keeps_an_offset_value_in_its_offset(ccal, tmp_path):
+    path = tmp_path / "offset.toml"
+    path.write_text(
+        'version = 1\n\n[[opportunity]]\nid = "far"\nkind = "call"\ntitle = "Far"\n\n'
+        '[[opportunity.dates]]\nlabel = "Deadline"\nat = 2027-01-31T10:00:00+05:00\n',
+        encoding="utf-8",
+    )
+    result = ccal("extend", "far", "Deadline", "--to", "+1d", "--data", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "(+1 d)" in result.stdout
+    assert path.read_text(encoding="utf-8").endswith(
+        "at = 2027-02-01T10:00:00+05:00\nprevious = 2027-01-31T10:00:00+05:00\n"
+    )
+    local = ccal("extend", "far", "Deadline", "--to", "2027-02-02 06:00", "--data", str(path))
+    assert local.exit_code == 0, local.stderr
+    assert "at = 2027-02-02T10:00:00+05:00\n" in path.read_text(encoding="utf-8")  # 06:00 CET
+
+
+def test_add_and_extend_write_date_times_in_one_style(ccal, mine):
+    added = ccal(
+        "add", "late", "--kind", "talk", "--title", "Late", "--deadline", "2026-10-25 02:30",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    moved = ccal("extend", "late", "Deadline", "--to", "+2d", "--data", str(mine))
+    assert moved.exit_code == 0, moved.stderr
+    assert mine.read_text(encoding="utf-8").endswith(
+        "at = 2026-10-27 02:30:00\nprevious = 2026-10-25 02:30:00\n"
+    )

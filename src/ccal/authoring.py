@@ -216,6 +216,20 @@ def existing_place(text: str, path: Any, wanted: str) -> Problem | None:
     return None
 
 
+def toml_value(value: date | datetime, *, like: str = "") -> str:
+    """A date or date-time as TOML text, as ``add`` writes it (tomli-w: ``2027-01-31 17:00:00``).
+
+    ``like`` is the value being replaced (by ``extend``): written with a ``T``, the new one is too,
+    so a file keeps one style.
+    """
+    import tomli_w
+
+    text = tomli_w.dumps({"v": value})[len("v = ") :].rstrip("\n")
+    if isinstance(value, datetime) and re.match(r"\d{4}-\d\d-\d\dT", like):
+        text = text[:10] + "T" + text[11:]
+    return text
+
+
 def is_relative(text: str) -> bool:
     """``+7d``, ``-2w``, ``in 3 days``, ``2 days ago``: counted from a reference moment."""
     return bool(_RELATIVE.match(text.strip().lower()))
