@@ -366,3 +366,42 @@ def test_add_and_extend_write_date_times_in_one_style(ccal, mine):
     assert mine.read_text(encoding="utf-8").endswith(
         "at = 2026-10-27 02:30:00\nprevious = 2026-10-25 02:30:00\n"
     )
+
+
+def test_naive_as_of_is_in_the_display_zone_for_add_and_extend(ccal, mine):
+    tokyo = {"CCAL_TZ": "Asia/Tokyo"}
+    added = ccal(
+        "add", "c1", "--kind", "call", "--title", "x", "--deadline", "+1h",
+        "--as-of", "2027-01-01 10:00", "--data", str(mine), env=tokyo,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    # 10:00 in Tokyo is 02:00 in Brussels, the entry's zone; an hour later, 03:00.
+    assert mine.read_text(encoding="utf-8").endswith("at = 2027-01-01 03:00:00\n")
+    moved = ccal(
+        "extend", "my-call", "Cut-off 2", "--to", "tomorrow", "--as-of", "2027-01-01 23:30",
+        "--tz", "Asia/Tokyo", "--data", str(mine),
+    )  # fmt: skip
+    assert moved.exit_code == 0, moved.stderr
+    assert "Cut-off 2: 2027-04-30 → 2027-01-02" in moved.stdout  # 15:30 on the 1st in Brussels
+
+
+def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
+    added = ccal(
+        "add", "ny", "--kind", "call", "--title", "x", "--deadline", "2027-03-01 18:00",
+        "--zone", "America/New_York", "--data", str(mine),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    old_name = ccal(
+        "add", "ny2", "--kind", "call", "--title", "x", "--tz", "America/New_York",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert old_name.exit_code == 0, old_name.stderr
+    entries = tomllib.loads(mine.read_text(encoding="utf-8"))["opportunity"][-2:]
+    assert [e["timezone"] for e in entries] == ["America/New_York"] * 2
+    assert str(entries[0]["dates"][0]["at"]) == "2027-03-01 18:00:00"
+    bad = ccal("add", "ny3", "--kind", "call", "--title", "x", "--zone", "Mars/Base")
+    assert bad.exit_code == 2 and "invalid value for '--zone'" in bad.stderr
+    for command in ("add", "extend"):
+        shown = " ".join(ccal(command, "--help").stdout.split())
+        assert "The data file to write" in shown and "Data file to read" not in shown
+    assert "--tz" not in ccal("add", "--help").stdout

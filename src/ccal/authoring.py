@@ -99,6 +99,23 @@ class NewOpportunity:
         return table
 
 
+def file_zone(text: str) -> ZoneInfo:
+    """The zone of a data file's local times: its top-level ``timezone``, else the default.
+
+    An unreadable file or an unknown zone gives the default here: the whole-file validation
+    that follows reports the problem with its line.
+    """
+    import tomllib
+
+    from ccal.clock import DEFAULT_ZONE, zone_named
+
+    try:
+        name = tomllib.loads(text).get("timezone", DEFAULT_ZONE)
+        return zone_named(str(name))
+    except (tomllib.TOMLDecodeError, ValueError):
+        return zone_named(DEFAULT_ZONE)
+
+
 def date_tables(
     deadlines: list[str], events: list[str], zone: ZoneInfo, now: datetime
 ) -> list[dict[str, Any]]:
@@ -139,7 +156,7 @@ _FIELD_OPTIONS = {
     "summary": "--summary",
     "tags": "--tag",
     "location": "--location",
-    "timezone": "--tz",
+    "timezone": "--zone",
     "dates": "--deadline/--event",
 }
 _FIELD = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+))?")

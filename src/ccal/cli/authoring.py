@@ -6,8 +6,30 @@ from typing import Annotated
 import typer
 
 from ccal.cli.app import app
-from ccal.cli.options import AsOfOpt, DataOpt, KindChoice, complete_ids, print_json
+from ccal.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    KindChoice,
+    TzOpt,
+    _data_files,
+    complete_ids,
+    parsed,
+    print_json,
+)
 from ccal.errors import DataError, UsageProblem
+
+# add and extend write one file: --data names it (the reading commands' help says "read").
+WriteDataOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        envvar="CCAL_DATA",
+        callback=_data_files,
+        metavar="FILE",
+        show_default=False,
+        help="The data file to write (one; default: your own file, created if missing).",
+    ),
+]
 
 
 @app.command()
@@ -93,8 +115,9 @@ def add(
             "-d",
             metavar="[LABEL=]WHEN",
             show_default=False,
-            help="A deadline (repeatable): 2027-01-31 (all day), '2027-01-31 17:00', +14d, "
-            "'in 2 weeks', or 'Cut-off 2=2027-04-30'. Stored as an absolute value.",
+            help="A deadline (repeatable): 2027-01-31 (all day), '2027-01-31 17:00' (in the "
+            "opportunity's zone), +14d, 'in 2 weeks', or 'Cut-off 2=2027-04-30'. Stored as an "
+            "absolute value.",
         ),
     ] = None,
     event: Annotated[
@@ -107,15 +130,18 @@ def add(
             help="An event date or range (repeatable), e.g. '2027-03-10..2027-03-12'.",
         ),
     ] = None,
-    tz: Annotated[
+    zone_name: Annotated[
         str | None,
         typer.Option(
-            "--tz",
+            "--zone",
             metavar="ZONE",
             show_default=False,
             help="The opportunity's IANA zone, for its local times (default: the file's).",
         ),
     ] = None,
+    # The first name of --zone, still accepted; hidden because every other command's --tz is
+    # the display zone.
+    zone_alias: Annotated[str | None, typer.Option("--tz", hidden=True)] = None,
     url: Annotated[str | None, typer.Option("--url", show_default=False, help="Its web page.")] = (
         None
     ),
@@ -133,7 +159,7 @@ def add(
         str | None, typer.Option("--summary", show_default=False, help="A line or two about it.")
     ] = None,
     as_of: AsOfOpt = None,
-    data: DataOpt = None,
+    data: WriteDataOpt = None,
 ) -> None:
     """Add an opportunity to your data file (or --data FILE), keeping the rest byte for byte.
 
@@ -144,25 +170,32 @@ def add(
 
     target, others = _target(data)
     store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
-    now = _now(as_of)
-    zone = _zone(tz, target)
-    new = authoring.NewOpportunity(
-        id=opportunity_id,
-        kind=kind.value,
-        title=title,
-        dates=authoring.date_tables(deadline or [], event or [], zone, now),
-        timezone=tz,
-        url=url,
-        organiser=organiser,
-        location=location,
-        summary=summary,
-        tags=tuple(tag or ()),
-    )
+    now = _now(as_of, _display_zone())
+    from ccal.clock import zone_named
+
+    if zone_name and zone_alias and zone_name != zone_alias:
+        raise UsageProblem("give the zone once: '--tz' is the old name of '--zone'")
+    zone_name = zone_name or zone_alias
+    chosen = parsed("--zone", zone_named, zone_name) if zone_name else None
     typed = [("--deadline", text) for text in deadline or []]
     typed += [("--event", text) for text in event or []]
-    authoring.check_new(new, zone.key, typed)
 
     def change(text: str) -> str:
+        # Under the lock: the zone is the one of the very text the entry joins.
+        zone = chosen or authoring.file_zone(text)
+        new = authoring.NewOpportunity(
+            id=opportunity_id,
+            kind=kind.value,
+            title=title,
+            dates=authoring.date_tables(deadline or [], event or [], zone, now),
+            timezone=zone_name,
+            url=url,
+            organiser=organiser,
+            location=location,
+            summary=summary,
+            tags=tuple(tag or ()),
+        )
+        authoring.check_new(new, zone.key, typed)
         for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
             place = authoring.existing_place(source, path, opportunity_id)
             if place:
@@ -170,7 +203,7 @@ def add(
         return authoring.append_text(text, new.table())
 
     updated = store.update(target, change, others=others, create_parents=not data)
-    dates = len(new.dates)
+    dates = len(typed)
     print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
     _warn_about(opportunity_id, updated.warnings)
 
@@ -186,12 +219,13 @@ def extend(
         typer.Option(
             "--to",
             metavar="WHEN",
-            help="The new date: 2027-02-07, '2027-02-07 17:00', or relative to the old date "
-            "(+7d, 'in 2 weeks').",
+            help="The new date: 2027-02-07, '2027-02-07 17:00' (in the entry's zone), or "
+            "relative to the old date (+7d, 'in 2 weeks').",
         ),
     ],
     as_of: AsOfOpt = None,
-    data: DataOpt = None,
+    tz: TzOpt = None,
+    data: WriteDataOpt = None,
 ) -> None:
     """Move a date and keep where it was (previous = …), editing nothing else in the file.
 
@@ -203,7 +237,7 @@ def extend(
     if data and len(data) == 1:
         store.writable_target(data[0])  # refused before it is read (a FIFO would block)
     path, others = _file_with(opportunity_id, data)
-    now = _now(as_of)
+    now = _now(as_of, tz)
     found: list[extending.Extension] = []
 
     def change(text: str) -> str:
@@ -276,22 +310,15 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
     raise LookupFailed(unknown_id_message(opportunity_id, known))
 
 
-def _now(as_of: str | None):
+def _now(as_of: str | None, tz: str | None):
+    """ "Now": a naive ``--as-of`` is in the display zone, as in every reading command."""
     from ccal.cli.options import session_from
 
-    return session_from(as_of, None, None).now
+    return session_from(as_of, tz, None).now
 
 
-def _zone(tz: str | None, target: Path):
-    import tomllib
+def _display_zone() -> str | None:
+    """``CCAL_TZ`` for ``add``, whose ``--tz`` names the new entry's zone (``--zone``)."""
+    import os
 
-    from ccal.cli.options import parsed
-    from ccal.clock import DEFAULT_ZONE, zone_named
-
-    if tz:
-        return parsed("--tz", zone_named, tz)
-    try:
-        name = tomllib.loads(target.read_text(encoding="utf-8-sig")).get("timezone", DEFAULT_ZONE)
-        return zone_named(str(name))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
-        return zone_named(DEFAULT_ZONE)
+    return os.environ.get("CCAL_TZ") or None
