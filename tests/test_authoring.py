@@ -195,9 +195,9 @@ def test_nothing_upcoming_with_data_points_add_at_that_file(ccal, fixture_file, 
          "invalid value for '--event' ('Info=2027-03-12..2027-03-10'): the end is before the "
          "start"),
         (("--deadline", "2027-01-01", "--deadline", "deadline=2027-02-01"),
-         "invalid value for '--deadline/--event': dates 1 and 2 are labelled 'Deadline' and "
-         "'deadline', which differ only in case, accents or punctuation: give each date of an "
-         "opportunity its own label"),
+         "invalid value for '--deadline' ('deadline=2027-02-01'): dates 1 and 2 are labelled "
+         "'Deadline' and 'deadline', which differ only in case, accents or punctuation: give "
+         "each date of an opportunity its own label"),
         (("--tag", "ok", "--tag", " "), "invalid value for '--tag': a tag must not be empty"),
         (("--url", "https://example.org/a b"),
          "invalid value for '--url': 'https://example.org/a b' is not a URL: it contains a space "
