@@ -17,14 +17,18 @@ if TYPE_CHECKING:
     from ccal.loader import FileResult
 
 
-def results_problems(results: Sequence[FileResult]) -> list[Problem]:
-    """Every problem of files loaded together, in file order (the given order, then line)."""
+def results_problems(results: Sequence[FileResult], *, only: str | None = None) -> list[Problem]:
+    """Every problem of files loaded together, in file order (the given order, then line);
+    with ``only``, just those of the file of that name (the others are read for duplicates)."""
     from ccal.controlchars import control_problems
     from ccal.loader import duplicate_id_problems
 
-    problems = [p for result in results for p in result.problems]
+    mine = [r for r in results if only is None or str(r.path) == only]
+    problems = [p for result in mine for p in result.problems]
     problems += duplicate_id_problems(list(results))
-    problems += control_problems(results)  # text that would act on a terminal
+    problems += control_problems(mine)  # text that would act on a terminal
+    if only is not None:
+        problems = [p for p in problems if p.file == only]
     order = {str(result.path): number for number, result in enumerate(results)}
     problems.sort(key=lambda p: (order.get(p.file, 0), p.line or 0, p.column or 0))
     return problems
@@ -47,4 +51,4 @@ def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> list[Probl
     itself = os.path.realpath(path)
     results = [load_file(other) for other in others if os.path.realpath(other) != itself]
     results.append(parse_text(text, path))
-    return [p for p in results_problems(results) if p.file == str(path)]
+    return results_problems(results, only=str(path))

@@ -167,12 +167,11 @@ def add(
     Example: ccal add clusters-2027 --kind call --title "Clusters 2027" --deadline 2027-01-31
     """
     from ccal import authoring, store
+    from ccal.clock import zone_named
 
     target, others = _target(data)
     store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
     now = _now(as_of, _display_zone())
-    from ccal.clock import zone_named
-
     if zone_name and zone_alias and zone_name != zone_alias:
         raise UsageProblem("give the zone once: '--tz' is the old name of '--zone'")
     zone_name = zone_name or zone_alias
@@ -311,7 +310,7 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
 
 
 def _now(as_of: str | None, tz: str | None):
-    """ "Now": a naive ``--as-of`` is in the display zone, as in every reading command."""
+    """The moment taken as now; a naive ``--as-of`` is in the display zone, as everywhere."""
     from ccal.cli.options import session_from
 
     return session_from(as_of, tz, None).now
