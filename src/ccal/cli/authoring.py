@@ -10,7 +10,6 @@ from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
     KindChoice,
-    TzOpt,
     _data_files,
     complete_ids,
     parsed,
@@ -18,16 +17,36 @@ from ccal.cli.options import (
 )
 from ccal.errors import DataError, UsageProblem
 
-# add and extend write one file: --data names it (the reading commands' help says "read").
-WriteDataOpt = Annotated[
-    list[Path] | None,
+
+def _write_data_option(help_text: str):
+    """``--data`` for a command that writes one file (the reading commands' help says "read")."""
+    return Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            envvar="CCAL_DATA",
+            callback=_data_files,
+            metavar="FILE",
+            show_default=False,
+            help=help_text,
+        ),
+    ]
+
+
+AddDataOpt = _write_data_option(
+    "The data file to write (one; default: your own file, created if missing)."
+)
+ExtendDataOpt = _write_data_option(
+    "The data file to edit (one; default: whichever of your files holds ID)."
+)
+ExtendTzOpt = Annotated[
+    str | None,
     typer.Option(
-        "--data",
-        envvar="CCAL_DATA",
-        callback=_data_files,
-        metavar="FILE",
+        "--tz",
+        envvar="CCAL_TZ",
+        metavar="ZONE",
         show_default=False,
-        help="The data file to write (one; default: your own file, created if missing).",
+        help="The display zone, for a naive --as-of (default: the system zone).",
     ),
 ]
 
@@ -159,7 +178,7 @@ def add(
         str | None, typer.Option("--summary", show_default=False, help="A line or two about it.")
     ] = None,
     as_of: AsOfOpt = None,
-    data: WriteDataOpt = None,
+    data: AddDataOpt = None,
 ) -> None:
     """Add an opportunity to your data file (or --data FILE), keeping the rest byte for byte.
 
@@ -223,8 +242,8 @@ def extend(
         ),
     ],
     as_of: AsOfOpt = None,
-    tz: TzOpt = None,
-    data: WriteDataOpt = None,
+    tz: ExtendTzOpt = None,
+    data: ExtendDataOpt = None,
 ) -> None:
     """Move a date and keep where it was (previous = …), editing nothing else in the file.
 
