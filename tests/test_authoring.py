@@ -195,9 +195,9 @@ def test_nothing_upcoming_with_data_points_add_at_that_file(ccal, fixture_file, 
          "invalid value for '--event' ('Info=2027-03-12..2027-03-10'): the end is before the "
          "start"),
         (("--deadline", "2027-01-01", "--deadline", "deadline=2027-02-01"),
-         "invalid value for '--deadline/--event': dates 1 and 2 are labelled 'Deadline' and "
-         "'deadline', which differ only in case, accents or punctuation: give each date of an "
-         "opportunity its own label"),
+         "invalid value for '--deadline' ('deadline=2027-02-01'): dates 1 and 2 are labelled "
+         "'Deadline' and 'deadline', which differ only in case, accents or punctuation: give "
+         "each date of an opportunity its own label"),
         (("--tag", "ok", "--tag", " "), "invalid value for '--tag': a tag must not be empty"),
         (("--url", "https://example.org/a b"),
          "invalid value for '--url': 'https://example.org/a b' is not a URL: it contains a space "
@@ -284,3 +284,124 @@ def test_append_keeps_crlf_files_consistent():
     assert new.startswith(old)
     assert "\n" not in new.replace("\r\n", "")
     assert new.endswith('at = "y"\r\n')
+
+
+def test_add_refuses_an_id_of_the_imported_portal_file(ccal):
+    from ccal.sources import eu_portal_file, user_data_file
+
+    assert ccal("import", "eu-portal", str(DATA / "eu-portal.json")).exit_code == 0
+    taken = ccal(
+        "add", "eu-life-tst-2022-05", "--kind", "call", "--title", "x",
+        "--deadline", "2027-01-01",
+    )  # fmt: skip
+    assert taken.exit_code == 1
+    assert taken.stderr.startswith(f"{eu_portal_file()}:")
+    assert "id 'eu-life-tst-2022-05' already exists; nothing added" in taken.stderr
+    assert not user_data_file().exists()
+    assert ccal("list", "--as-of", "2022-06-01").exit_code == 0
+
+
+def test_add_and_extend_print_the_warnings_validate_gives_for_the_entry(ccal, mine):
+    added = ccal(
+        "add", "a11", "--kind", "call", "--title", "Bell\x07", "--deadline", "2027-01-01",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    checked = ccal("validate", str(mine))
+    warnings = [line for line in checked.stdout.splitlines() if "'a11'" in line]
+    assert "control character \\x07" in warnings[0]
+    assert added.stderr.splitlines() == warnings
+    moved = ccal("extend", "a11", "Deadline", "--to", "2026-10-25 02:30", "--data", str(mine))
+    assert moved.exit_code == 0, moved.stderr
+    assert "happens twice in Europe/Brussels" in moved.stderr
+    assert "control character" in moved.stderr
+
+
+def test_extending_twice_keeps_the_original_date_as_previous(ccal, mine):
+    for _ in range(2):
+        result = ccal("extend", "my-call", "Cut-off 2", "--to", "+1d", "--data", str(mine))
+        assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Extended 'my-call' Cut-off 2: 2027-05-01 → 2027-05-02 (+1 d) in {mine}.\n"
+    )
+    text = mine.read_text(encoding="utf-8")
+    assert text.endswith("at = 2027-05-02\nprevious = 2027-04-30\n")
+    table = ccal("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "Cut-off 2 (extended +2 d)" in table.stdout
+
+
+def test_extend_to_a_date_keeps_a_timed_entrys_time_of_day(ccal, mine):
+    result = ccal("extend", "my-call", "Cut-off 1", "--to", "2027-02-05", "--data", str(mine))
+    assert result.exit_code == 0, result.stderr
+    assert "Cut-off 1: 2027-01-31 17:00 → 2027-02-05 17:00 (+5 d)" in result.stdout
+    assert "at = 2027-02-05T17:00:00  # as announced\n" in mine.read_text(encoding="utf-8")
+
+
+def test_extend_keeps_an_offset_value_in_its_offset(ccal, tmp_path):
+    path = tmp_path / "offset.toml"
+    path.write_text(
+        'version = 1\n\n[[opportunity]]\nid = "far"\nkind = "call"\ntitle = "Far"\n\n'
+        '[[opportunity.dates]]\nlabel = "Deadline"\nat = 2027-01-31T10:00:00+05:00\n',
+        encoding="utf-8",
+    )
+    result = ccal("extend", "far", "Deadline", "--to", "+1d", "--data", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "(+1 d)" in result.stdout
+    assert path.read_text(encoding="utf-8").endswith(
+        "at = 2027-02-01T10:00:00+05:00\nprevious = 2027-01-31T10:00:00+05:00\n"
+    )
+    local = ccal("extend", "far", "Deadline", "--to", "2027-02-02 06:00", "--data", str(path))
+    assert local.exit_code == 0, local.stderr
+    assert "at = 2027-02-02T10:00:00+05:00\n" in path.read_text(encoding="utf-8")  # 06:00 CET
+
+
+def test_add_and_extend_write_date_times_in_one_style(ccal, mine):
+    added = ccal(
+        "add", "late", "--kind", "talk", "--title", "Late", "--deadline", "2026-10-25 02:30",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    moved = ccal("extend", "late", "Deadline", "--to", "+2d", "--data", str(mine))
+    assert moved.exit_code == 0, moved.stderr
+    assert mine.read_text(encoding="utf-8").endswith(
+        "at = 2026-10-27 02:30:00\nprevious = 2026-10-25 02:30:00\n"
+    )
+
+
+def test_naive_as_of_is_in_the_display_zone_for_add_and_extend(ccal, mine):
+    tokyo = {"CCAL_TZ": "Asia/Tokyo"}
+    added = ccal(
+        "add", "c1", "--kind", "call", "--title", "x", "--deadline", "+1h",
+        "--as-of", "2027-01-01 10:00", "--data", str(mine), env=tokyo,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    # 10:00 in Tokyo is 02:00 in Brussels, the entry's zone; an hour later, 03:00.
+    assert mine.read_text(encoding="utf-8").endswith("at = 2027-01-01 03:00:00\n")
+    moved = ccal(
+        "extend", "my-call", "Cut-off 2", "--to", "tomorrow", "--as-of", "2027-01-01 23:30",
+        "--tz", "Asia/Tokyo", "--data", str(mine),
+    )  # fmt: skip
+    assert moved.exit_code == 0, moved.stderr
+    assert "Cut-off 2: 2027-04-30 → 2027-01-02" in moved.stdout  # 15:30 on the 1st in Brussels
+
+
+def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
+    added = ccal(
+        "add", "ny", "--kind", "call", "--title", "x", "--deadline", "2027-03-01 18:00",
+        "--zone", "America/New_York", "--data", str(mine),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    old_name = ccal(
+        "add", "ny2", "--kind", "call", "--title", "x", "--tz", "America/New_York",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert old_name.exit_code == 0, old_name.stderr
+    entries = tomllib.loads(mine.read_text(encoding="utf-8"))["opportunity"][-2:]
+    assert [e["timezone"] for e in entries] == ["America/New_York"] * 2
+    assert str(entries[0]["dates"][0]["at"]) == "2027-03-01 18:00:00"
+    bad = ccal("add", "ny3", "--kind", "call", "--title", "x", "--zone", "Mars/Base")
+    assert bad.exit_code == 2 and "invalid value for '--zone'" in bad.stderr
+    for command in ("add", "extend"):
+        shown = " ".join(ccal(command, "--help").stdout.split())
+        assert "The data file to" in shown and "Data file to read" not in shown
+    assert "--tz" not in ccal("add", "--help").stdout

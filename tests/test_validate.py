@@ -29,7 +29,7 @@ CASES = [
     ("bad_rrule.toml", 11, 1, "error", "not a valid RFC 5545 RRULE"),
     ("rrule_until_and_count.toml", 13, 1, "error", "either until or count"),
     ("bad_date.toml", 10, 1, "error", "must be a date"),
-    ("repeated_label.toml", 3, 1, "error", "dates 1 and 2 are labelled 'Deadline' and 'deadline'"),
+    ("repeated_label.toml", 13, 1, "error", "dates 1 and 2 are labelled 'Deadline' and 'deadline'"),
     ("url_with_space.toml", 7, 1, "error", "is not a URL: it contains a space"),
     ("url_without_scheme.toml", 7, 1, "error", "must start with https:// or http://"),
 ]
@@ -100,3 +100,17 @@ def test_listing_commands_refuse_bad_data_with_located_lines(ccal):
     result = ccal("upcoming", "--data", bad, "--as-of", "2022-06-01")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{INVALID / 'inline_tables.toml'}:9:43: ")
+
+
+def test_every_label_clash_is_reported_at_the_later_label(ccal):
+    path = INVALID / "label_clashes.toml"
+    result = ccal("validate", str(path), "--json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert [(p["line"], p["field"], p["message"].split(":")[0]) for p in problems] == [
+        (13, "dates[1].label", "dates 1 and 2 are labelled 'Deadline' and 'deadline', which "
+         "differ only in case, accents or punctuation"),
+        (21, "dates[3].label", "dates 3 and 4 are labelled 'Info day' and 'Info-Day', which "
+         "differ only in case, accents or punctuation"),
+        (29, "dates[5].label", "dates 5 and 6 are both labelled 'Cut-off'"),
+    ]  # fmt: skip

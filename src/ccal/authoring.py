@@ -99,6 +99,23 @@ class NewOpportunity:
         return table
 
 
+def file_zone(text: str) -> ZoneInfo:
+    """The zone of a data file's local times: its top-level ``timezone``, else the default.
+
+    An unreadable file or an unknown zone gives the default here: the whole-file validation
+    that follows reports the problem with its line.
+    """
+    import tomllib
+
+    from ccal.clock import DEFAULT_ZONE, zone_named
+
+    try:
+        name = tomllib.loads(text).get("timezone", DEFAULT_ZONE)
+        return zone_named(str(name))
+    except (tomllib.TOMLDecodeError, ValueError):
+        return zone_named(DEFAULT_ZONE)
+
+
 def date_tables(
     deadlines: list[str], events: list[str], zone: ZoneInfo, now: datetime
 ) -> list[dict[str, Any]]:
@@ -139,7 +156,7 @@ _FIELD_OPTIONS = {
     "summary": "--summary",
     "tags": "--tag",
     "location": "--location",
-    "timezone": "--tz",
+    "timezone": "--zone",
     "dates": "--deadline/--event",
 }
 _FIELD = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+))?")
@@ -214,6 +231,20 @@ def existing_place(text: str, path: Any, wanted: str) -> Problem | None:
             message = f"id '{wanted}' already exists; nothing added"
             return Problem(str(path), message, line, column)
     return None
+
+
+def toml_value(value: date | datetime, *, like: str = "") -> str:
+    """A date or date-time as TOML text, as ``add`` writes it (tomli-w: ``2027-01-31 17:00:00``).
+
+    ``like`` is the value being replaced (by ``extend``): written with a ``T``, the new one is too,
+    so a file keeps one style.
+    """
+    import tomli_w
+
+    text = tomli_w.dumps({"v": value})[len("v = ") :].rstrip("\n")
+    if isinstance(value, datetime) and re.match(r"\d{4}-\d\d-\d\dT", like):
+        text = text[:10] + "T" + text[11:]
+    return text
 
 
 def is_relative(text: str) -> bool:

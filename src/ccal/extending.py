@@ -1,8 +1,9 @@
 """Moving one date of a data file in place: ``ccal extend``.
 
 Every other byte stays as the user wrote it: tomlkit (a style-preserving parser) reads the
-document and renders the new values, and the change is spliced into the text at the located value.
-The old value is kept as ``previous``, the history a listing shows.
+document, the new values are rendered like ``ccal add`` renders them (``toml_value``) and spliced
+into the text at the located value. The first value is kept as ``previous``, the history a listing
+shows.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ccal.authoring import is_relative, stored_value
+from ccal.authoring import is_relative, stored_value, toml_value
 from ccal.clock import TimeInputError
 from ccal.errors import CcalError, LookupFailed, UsageProblem
 
@@ -46,17 +47,18 @@ def _iso(value: date | datetime) -> str:
 def extend_text(
     text: str, opportunity_id: str, label: str, to: str, zone_name: str, now: datetime
 ) -> tuple[str, Extension]:
-    """Move one date of one opportunity in ``text``; record where it was as ``previous``.
+    """Move one date of one opportunity in ``text``; record where it first was as ``previous``
+    (a ``previous`` already there stays: it is the original date).
 
     Relative forms count from the date being moved (``--to +7d``: a week later than it was);
-    ``today``, ``tomorrow`` and ``now`` count from ``now``. tomlkit reads the document and renders
-    the new values; the change itself is spliced into the text at the located value, because
-    tomlkit re-renders inline tables inside arrays (spaces before ``}``) when one is modified,
-    and every other byte must stay as the user wrote it.
+    ``today``, ``tomorrow`` and ``now`` count from ``now``. tomlkit reads the document; the
+    change is spliced into the text at the located value, because tomlkit re-renders inline
+    tables inside arrays (spaces before ``}``) when one is modified, and every other byte must
+    stay as the user wrote it.
     """
     import tomlkit
 
-    from ccal.clock import instant, zone_named
+    from ccal.clock import zone_named
     from ccal.locator import TomlLocator
 
     document = tomlkit.parse(text)
@@ -68,10 +70,8 @@ def extend_text(
             f"'{dated['label']}' repeats (rrule): move the series by editing its 'at' by hand"
         )
     before = _plain(dated["at"])
-    base, all_day = instant(before, zone)
     try:
-        reference = base if is_relative(to) else now
-        after = stored_value(to, zone, reference, day_base=all_day)
+        after = _new_value(to, before, zone, now)
     except TimeInputError as exc:
         raise UsageProblem(f"invalid value for '--to': {exc}") from None
     if after == before:
@@ -79,14 +79,14 @@ def extend_text(
     locator = TomlLocator(text)
     place = ("opportunity", index, "dates", position)
     at_start, at_end = locator.spans[(*place, "at")]
-    edits = [(at_start, at_end, _toml(after))]  # (start, end, replacement)
+    old_at_text = text[at_start:at_end]
+    edits = [(at_start, at_end, toml_value(after, like=old_at_text))]  # (start, end, replacement)
     if "end" in dated:
         end_start, end_end = locator.spans[(*place, "end")]
-        edits.append((end_start, end_end, _toml(_moved_end(_plain(dated["end"]), before, after))))
-    old_at_text = text[at_start:at_end]
+        moved_end = _moved_end(_plain(dated["end"]), before, after)
+        edits.append((end_start, end_end, toml_value(moved_end, like=text[end_start:end_end])))
     if (*place, "previous") in locator.spans:
-        prev_start, prev_end = locator.spans[(*place, "previous")]
-        edits.append((prev_start, prev_end, old_at_text))
+        pass  # ``previous`` is where the date first was: a listing shows the whole move
     elif (*place, "at") in locator.inline:
         edits.append((at_end, at_end, f", previous = {old_at_text}"))
     else:
@@ -105,10 +105,27 @@ def extend_text(
     return text, Extension(str(dated["label"]), before, after)
 
 
-def _toml(value: Any) -> str:
-    import tomlkit
+def _new_value(to: str, before: Any, zone: Any, now: datetime) -> date | datetime:
+    """What ``--to`` means for a date that was ``before``, in the same form.
 
-    return tomlkit.item(value).as_string()
+    Relative forms count from ``before``. A date given for a timed entry keeps the entry's time
+    of day (a deadline at 17:00 stays at 17:00); an entry written with a UTC offset stays
+    written with that offset (the same instant as a local time typed for it).
+    """
+    from ccal.clock import instant, localize, parse_when
+
+    relative = is_relative(to)
+    if relative and isinstance(before, datetime) and before.tzinfo is not None:
+        return parse_when(to, zone, now=before).replace(microsecond=0)  # in its own offset
+    base, all_day = instant(before, zone)
+    after = stored_value(to, zone, base if relative else now, day_base=all_day)
+    if not isinstance(before, datetime):
+        return after
+    if not isinstance(after, datetime):
+        return datetime.combine(after, before.timetz())
+    if before.tzinfo is not None and after.tzinfo is None:
+        return localize(after, zone).astimezone(before.tzinfo)
+    return after
 
 
 def _plain(value: Any) -> Any:

@@ -41,20 +41,31 @@ def label_key(label: str) -> str:
 
 def _distinct_labels(dates: list[DateEntry]) -> list[DateEntry]:
     # A label names its date: two alike would give two calendar events one UID, and make
-    # `ccal extend ID LABEL` unable to tell which date to move.
+    # `ccal extend ID LABEL` unable to tell which date to move. Every clash is reported (one
+    # error carrying them all in its context: `schema_errors` makes one located line of each).
     first: dict[str, tuple[int, str]] = {}
+    clashes: list[tuple[int, str]] = []  # (0-based position of the later date, message)
     for number, dated in enumerate(dates, start=1):
         key = label_key(dated.label)
-        if key in first:
-            earlier, label = first[key]
-            both = f"dates {earlier} and {number} are both labelled '{label}'"
-            if label != dated.label:
-                both = (
-                    f"dates {earlier} and {number} are labelled '{label}' and '{dated.label}', "
-                    "which differ only in case, accents or punctuation"
-                )
-            raise ValueError(f"{both}: give each date of an opportunity its own label")
-        first[key] = (number, dated.label)
+        if key not in first:
+            first[key] = (number, dated.label)
+            continue
+        earlier, label = first[key]
+        both = f"dates {earlier} and {number} are both labelled '{label}'"
+        if label != dated.label:
+            both = (
+                f"dates {earlier} and {number} are labelled '{label}' and '{dated.label}', "
+                "which differ only in case, accents or punctuation"
+            )
+        clashes.append((number - 1, f"{both}: give each date of an opportunity its own label"))
+    if clashes:
+        from pydantic_core import PydanticCustomError
+
+        from ccal.schema_errors import LABEL_CLASH
+
+        raise PydanticCustomError(
+            LABEL_CLASH, "{message}", {"message": clashes[0][1], "clashes": clashes}
+        )
     return dates
 
 

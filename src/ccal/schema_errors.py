@@ -7,6 +7,9 @@ from typing import Any
 
 from ccal.errors import Problem
 
+# The error type of clashing date labels (``models._distinct_labels``): it carries every clash,
+# and each becomes its own problem at the later date's label.
+LABEL_CLASH = "label_clash"
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
 
@@ -19,6 +22,13 @@ def schema_problems(errors: list, raw: dict, locator: Any, name: str) -> list[Pr
             continue
         seen.add(loc)
         entry, field_path = _entry_and_field(loc, raw)
+        if error["type"] == LABEL_CLASH:  # every clash, at the later date's label
+            for position, message in error["ctx"]["clashes"]:
+                where = (*loc, position, "label")
+                line, column = locator.locate(where)
+                field_path = _entry_and_field(where, raw)[1]
+                problems.append(Problem(name, message, line, column, entry, field_path))
+            continue
         line, column = locator.locate(loc)
         problems.append(Problem(name, _message(error, loc), line, column, entry, field_path))
     return problems

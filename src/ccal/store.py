@@ -8,6 +8,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ccal.errors import CcalError
 
@@ -109,17 +110,26 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
+class Updated(NamedTuple):
+    """What ``update`` did: the text before and after, and the warnings of the new text."""
+
+    old: str
+    new: str
+    warnings: list
+
+
 def update(
     path: Path,
     change: Callable[[str], str],
     *,
     others: Sequence[Path] = (),
     create_parents: bool = False,
-) -> tuple[str, str]:
+) -> Updated:
     """Apply ``change`` to the file's text under a lock; write only if the result is valid.
 
     The whole resulting text is checked as ``ccal`` will read it, including duplicate ids against
-    ``others`` (the other files read alongside it). Returns (old text, new text); raises
+    ``others`` (the other files read alongside it). Returns the old and new text and the new
+    text's warnings (as ``ccal validate`` would print them); raises
     ``DataError`` (nothing written) when the result has any error. A missing file starts as
     ``NEW_FILE_TEXT``. ``change`` sees the text without a leading BOM; a file that had one keeps
     it. Where the file may live is ``writable_target``'s rule (symlinks followed).
@@ -133,14 +143,14 @@ def update(
             raw = _read_raw(real)
             old = None if raw is None else raw.removeprefix(BOM)
             new = change(old if old is not None else NEW_FILE_TEXT)
-            check_text(new, Path(path), others)
+            warnings = check_text(new, Path(path), others)
             bom = BOM if raw is not None and raw.startswith(BOM) else ""
             atomic_write(real, (bom + new).encode("utf-8"))
     except Timeout:
         raise CcalError(f"{path}: another ccal is still writing it; try again") from None
     except OSError as exc:
         raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
-    return old or "", new
+    return Updated(old or "", new, warnings)
 
 
 def _remove_stale_temp_files(path: Path) -> None:
@@ -165,17 +175,14 @@ def _read_raw(path: Path) -> str | None:
         raise CcalError(f"{path}: not UTF-8 text ({exc.reason}); nothing changed") from None
 
 
-def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> None:
-    """Raise ``DataError`` with every error the text would have once written to ``path``."""
+def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> list:
+    """Raise ``DataError`` with every error the text would have once written to ``path``;
+    return its warnings (the same checks as ``ccal validate``)."""
+    from ccal.checking import check_text as problems_of
     from ccal.errors import DataError
-    from ccal.loader import duplicate_id_problems, load_file, parse_text
 
-    result = parse_text(text, path)
-    itself = os.path.realpath(path)
-    other_results = [load_file(other) for other in others if os.path.realpath(other) != itself]
-    errors = [p for p in result.problems if p.severity == "error"]
-    if not errors:
-        errors = duplicate_id_problems([*other_results, result])
-        errors = [p for p in errors if p.file == str(path)]
+    problems = problems_of(text, path, others)
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors)
+    return [p for p in problems if p.severity == "warning"]

@@ -6,8 +6,49 @@ from typing import Annotated
 import typer
 
 from ccal.cli.app import app
-from ccal.cli.options import AsOfOpt, DataOpt, KindChoice, complete_ids, print_json
+from ccal.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    KindChoice,
+    _data_files,
+    complete_ids,
+    parsed,
+    print_json,
+)
 from ccal.errors import DataError, UsageProblem
+
+
+def _write_data_option(help_text: str):
+    """``--data`` for a command that writes one file (the reading commands' help says "read")."""
+    return Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            envvar="CCAL_DATA",
+            callback=_data_files,
+            metavar="FILE",
+            show_default=False,
+            help=help_text,
+        ),
+    ]
+
+
+AddDataOpt = _write_data_option(
+    "The data file to write (one; default: your own file, created if missing)."
+)
+ExtendDataOpt = _write_data_option(
+    "The data file to edit (one; default: whichever of your files holds ID)."
+)
+ExtendTzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        envvar="CCAL_TZ",
+        metavar="ZONE",
+        show_default=False,
+        help="The display zone, for a naive --as-of (default: the system zone).",
+    ),
+]
 
 
 @app.command()
@@ -29,17 +70,11 @@ def validate(
 
     Exit 1 if any error (warnings alone exit 0). Example: ccal validate ~/my-deadlines.toml
     """
-    from ccal.controlchars import control_problems
-    from ccal.loader import duplicate_id_problems, load_file
+    from ccal.checking import check_files
     from ccal.sources import active_sources
 
     paths = active_sources(files or data)
-    results = [load_file(path) for path in paths]
-    problems = [p for result in results for p in result.problems]
-    problems += duplicate_id_problems(results)
-    problems += control_problems(results)  # cliout: text that would act on a terminal
-    order = {str(path): number for number, path in enumerate(paths)}
-    problems.sort(key=lambda p: (order.get(p.file, 0), p.line or 0, p.column or 0))
+    problems = check_files(paths)
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
         print_json([_problem_record(p) for p in problems])
@@ -99,8 +134,9 @@ def add(
             "-d",
             metavar="[LABEL=]WHEN",
             show_default=False,
-            help="A deadline (repeatable): 2027-01-31 (all day), '2027-01-31 17:00', +14d, "
-            "'in 2 weeks', or 'Cut-off 2=2027-04-30'. Stored as an absolute value.",
+            help="A deadline (repeatable): 2027-01-31 (all day), '2027-01-31 17:00' (in the "
+            "opportunity's zone), +14d, 'in 2 weeks', or 'Cut-off 2=2027-04-30'. Stored as an "
+            "absolute value.",
         ),
     ] = None,
     event: Annotated[
@@ -113,15 +149,18 @@ def add(
             help="An event date or range (repeatable), e.g. '2027-03-10..2027-03-12'.",
         ),
     ] = None,
-    tz: Annotated[
+    zone_name: Annotated[
         str | None,
         typer.Option(
-            "--tz",
+            "--zone",
             metavar="ZONE",
             show_default=False,
             help="The opportunity's IANA zone, for its local times (default: the file's).",
         ),
     ] = None,
+    # The first name of --zone, still accepted; hidden because every other command's --tz is
+    # the display zone.
+    zone_alias: Annotated[str | None, typer.Option("--tz", hidden=True)] = None,
     url: Annotated[str | None, typer.Option("--url", show_default=False, help="Its web page.")] = (
         None
     ),
@@ -139,7 +178,7 @@ def add(
         str | None, typer.Option("--summary", show_default=False, help="A line or two about it.")
     ] = None,
     as_of: AsOfOpt = None,
-    data: DataOpt = None,
+    data: AddDataOpt = None,
 ) -> None:
     """Add an opportunity to your data file (or --data FILE), keeping the rest byte for byte.
 
@@ -147,38 +186,44 @@ def add(
     Example: ccal add clusters-2027 --kind call --title "Clusters 2027" --deadline 2027-01-31
     """
     from ccal import authoring, store
+    from ccal.clock import zone_named
 
     target, others = _target(data)
     store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
-    now = _now(as_of)
-    zone = _zone(tz, target)
-    new = authoring.NewOpportunity(
-        id=opportunity_id,
-        kind=kind.value,
-        title=title,
-        dates=authoring.date_tables(deadline or [], event or [], zone, now),
-        timezone=tz,
-        url=url,
-        organiser=organiser,
-        location=location,
-        summary=summary,
-        tags=tuple(tag or ()),
-    )
+    now = _now(as_of, _display_zone())
+    if zone_name and zone_alias and zone_name != zone_alias:
+        raise UsageProblem("give the zone once: '--tz' is the old name of '--zone'")
+    zone_name = zone_name or zone_alias
+    chosen = parsed("--zone", zone_named, zone_name) if zone_name else None
     typed = [("--deadline", text) for text in deadline or []]
     typed += [("--event", text) for text in event or []]
-    authoring.check_new(new, zone.key, typed)
 
     def change(text: str) -> str:
+        # Under the lock: the zone is the one of the very text the entry joins.
+        zone = chosen or authoring.file_zone(text)
+        new = authoring.NewOpportunity(
+            id=opportunity_id,
+            kind=kind.value,
+            title=title,
+            dates=authoring.date_tables(deadline or [], event or [], zone, now),
+            timezone=zone_name,
+            url=url,
+            organiser=organiser,
+            location=location,
+            summary=summary,
+            tags=tuple(tag or ()),
+        )
+        authoring.check_new(new, zone.key, typed)
         for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
             place = authoring.existing_place(source, path, opportunity_id)
             if place:
                 raise DataError([place])
         return authoring.append_text(text, new.table())
 
-    _, written = store.update(target, change, others=others, create_parents=not data)
-    dates = len(new.dates)
+    updated = store.update(target, change, others=others, create_parents=not data)
+    dates = len(typed)
     print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
-    _warn_about(opportunity_id, written, target)
+    _warn_about(opportunity_id, updated.warnings)
 
 
 @app.command()
@@ -192,12 +237,13 @@ def extend(
         typer.Option(
             "--to",
             metavar="WHEN",
-            help="The new date: 2027-02-07, '2027-02-07 17:00', or relative to the old date "
-            "(+7d, 'in 2 weeks').",
+            help="The new date: 2027-02-07, '2027-02-07 17:00' (in the entry's zone), or "
+            "relative to the old date (+7d, 'in 2 weeks').",
         ),
     ],
     as_of: AsOfOpt = None,
-    data: DataOpt = None,
+    tz: ExtendTzOpt = None,
+    data: ExtendDataOpt = None,
 ) -> None:
     """Move a date and keep where it was (previous = …), editing nothing else in the file.
 
@@ -209,7 +255,7 @@ def extend(
     if data and len(data) == 1:
         store.writable_target(data[0])  # refused before it is read (a FIFO would block)
     path, others = _file_with(opportunity_id, data)
-    now = _now(as_of)
+    now = _now(as_of, tz)
     found: list[extending.Extension] = []
 
     def change(text: str) -> str:
@@ -219,34 +265,42 @@ def extend(
         found.append(extension)
         return new_text
 
-    store.update(path, change, others=others)
+    updated = store.update(path, change, others=others)
     print(f"Extended '{opportunity_id}' {found[-1].text()} in {path}.")
+    _warn_about(opportunity_id, updated.warnings)
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _warn_about(opportunity_id: str, text: str, path: Path) -> None:
-    """The warnings ``ccal validate`` would print for the new entry, on stderr, after the fact."""
+def _warn_about(opportunity_id: str, warnings: list) -> None:
+    """The warnings ``ccal validate`` would print for the entry just written, on stderr."""
     import sys
 
-    from ccal.loader import parse_text
-
-    for problem in parse_text(text, path).problems:
-        if problem.severity == "warning" and problem.entry == opportunity_id:
+    for problem in warnings:
+        if problem.entry == opportunity_id:
             print(problem, file=sys.stderr)
 
 
 def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
-    """The file to write, and the other files read alongside it (for duplicate ids)."""
-    from ccal.sources import active_sources, shipped_dataset, user_data_file
+    """The file to write, and the other files read alongside it (for duplicate ids).
+
+    Without ``--data`` the user's file is read with every other active source (the shipped
+    dataset, the ``ccal import`` file): an id taken in any of them would make every reading
+    command fail afterwards.
+    """
+    import os
+
+    from ccal.sources import active_sources, user_data_file
 
     if data:
         data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
             raise UsageProblem("give one '--data FILE' to write to")
         return data[0], []
-    return user_data_file(), [shipped_dataset()]
+    target = user_data_file()
+    itself = os.path.realpath(target)
+    return target, [p for p in active_sources() if os.path.realpath(p) != itself]
 
 
 def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
@@ -274,22 +328,15 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
     raise LookupFailed(unknown_id_message(opportunity_id, known))
 
 
-def _now(as_of: str | None):
+def _now(as_of: str | None, tz: str | None):
+    """The moment taken as now; a naive ``--as-of`` is in the display zone, as everywhere."""
     from ccal.cli.options import session_from
 
-    return session_from(as_of, None, None).now
+    return session_from(as_of, tz, None).now
 
 
-def _zone(tz: str | None, target: Path):
-    import tomllib
+def _display_zone() -> str | None:
+    """``CCAL_TZ`` for ``add``, whose ``--tz`` names the new entry's zone (``--zone``)."""
+    import os
 
-    from ccal.cli.options import parsed
-    from ccal.clock import DEFAULT_ZONE, zone_named
-
-    if tz:
-        return parsed("--tz", zone_named, tz)
-    try:
-        name = tomllib.loads(target.read_text(encoding="utf-8-sig")).get("timezone", DEFAULT_ZONE)
-        return zone_named(str(name))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
-        return zone_named(DEFAULT_ZONE)
+    return os.environ.get("CCAL_TZ") or None
