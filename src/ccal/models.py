@@ -43,6 +43,8 @@ def _distinct_labels(dates: list[DateEntry]) -> list[DateEntry]:
     # A label names its date: two alike would give two calendar events one UID, and make
     # `ccal extend ID LABEL` unable to tell which date to move. Every clash is reported (one
     # error carrying them all in its context: `schema_errors` makes one located line of each).
+    if len(dates) < 2:
+        return dates  # most opportunities: nothing to compare, no label to fold
     first: dict[str, tuple[int, str]] = {}
     clashes: list[tuple[int, str]] = []  # (0-based position of the later date, message)
     for number, dated in enumerate(dates, start=1):
