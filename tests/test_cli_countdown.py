@@ -314,3 +314,11 @@ def test_countdown_says_plainly_that_nothing_is_ahead(ccal, args, message):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"ccal: {message}"), result.stderr
     assert "matching is" not in result.stderr
+
+
+def test_remind_takes_limit_like_upcoming(ccal, fixture_file):
+    args = ("remind", "--data", str(fixture_file), "--as-of", "2022-06-01", "--within", "400d")
+    lines = ccal(*args).stdout.splitlines()
+    assert len(lines) > 2
+    assert ccal(*args, "--limit", "2").stdout.splitlines() == lines[:2]
+    assert ccal.json(*args, "-n", "1") == ccal.json(*args)[:1]

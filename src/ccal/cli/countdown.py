@@ -13,6 +13,7 @@ from ccal.cli.options import (
     ExitStatusOpt,
     JsonOpt,
     KindOpt,
+    LimitOpt,
     OrganiserOpt,
     SearchOpt,
     TagOpt,
@@ -154,6 +155,7 @@ def remind(
         ),
     ] = None,
     until: UntilOpt = None,
+    limit: LimitOpt = None,
     exit_status: ExitStatusOpt = False,
     json_output: JsonOpt = False,
     as_of: AsOfOpt = None,
@@ -173,7 +175,7 @@ def remind(
     window = window_from(session, within=within, until=until)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
-    entries = select_entries(catalog, session.now, filters, window, "upcoming")
+    entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing
         from ccal.render import Listing
