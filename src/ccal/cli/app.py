@@ -29,6 +29,10 @@ class CcalGroup(TyperGroup):
         "validate", "schema", "add", "extend", "import",
     )  # fmt: skip
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        plain_help(self, ctx)
+        super().format_help(ctx, formatter)
+
     def list_commands(self, ctx: Any) -> list[str]:
         names = list(self.commands)
         return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(names))
@@ -123,6 +127,39 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# --- help that reads plainly ---------------------------------------------------------------------
+
+# Typer writes the Python type where a value goes (``--json <bool>``, ``--search <str>``,
+# ``--data <list[Path]>``); people expect a word for what to type, and nothing after a flag.
+_VALUE_WORDS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "FILE", "Path": "FILE"}
+
+
+def _value_word(param: Any, ctx: Any) -> str | None:
+    """What goes after an option in help: its metavar, a plain word, the choices, or nothing."""
+    if param.metavar is not None:
+        return param.metavar
+    if param.is_flag or param.count:
+        return None
+    label = param.display_type(ctx).strip("<>")
+    if label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    return _VALUE_WORDS.get(label, label if "|" in label else label.upper())
+
+
+def plain_help(command: Any, ctx: Any) -> None:
+    """Give ``command``'s options plain value words and its arguments none (their name, shown
+    beside, says it all), before Typer renders its help."""
+    from typer.core import TyperArgument, TyperOption
+
+    for param in command.get_params(ctx):
+        if isinstance(param, TyperOption) and not hasattr(param, "_plain"):
+            word = _value_word(param, ctx)
+            param.display_type_rich = lambda ctx, word=word: word  # type: ignore[method-assign]
+            param._plain = True
+        elif isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+
+
 class CcalCommand(TyperCommand):
     """A command whose usage line reads ``ccal show [OPTIONS] ID``: Typer writes a required
     argument as ``{ID}``, which reads like a literal brace or a choice."""
@@ -130,6 +167,10 @@ class CcalCommand(TyperCommand):
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
         return [p[1:-1] if p[:1] == "{" and p[-1:] == "}" else p for p in pieces]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        plain_help(self, ctx)
+        super().format_help(ctx, formatter)
 
 
 class CcalTyper(typer.Typer):

@@ -11,7 +11,6 @@ from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
     ExitStatusOpt,
-    JsonOpt,
     KindOpt,
     LimitOpt,
     OrganiserOpt,
@@ -27,7 +26,11 @@ from ccal.cli.options import (
 )
 from ccal.errors import LookupFailed, UsageProblem
 
-REMIND_WITHIN = "7d"  # what "due soon" means for remind without --within or --until
+REMIND_WITHIN = "7d"
+# countdown and remind print lines, not a table: the shared --json help would say otherwise.
+LinesJsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print JSON (the listing contract, see README) instead.")
+]  # what "due soon" means for remind without --within or --until
 
 
 def ticker(start: datetime):
@@ -69,7 +72,7 @@ def countdown(
     once: Annotated[
         bool, typer.Option("--once", help="Print one line and exit (also when not a terminal).")
     ] = False,
-    json_output: JsonOpt = False,
+    json_output: LinesJsonOpt = False,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -157,7 +160,7 @@ def remind(
     until: UntilOpt = None,
     limit: LimitOpt = None,
     exit_status: ExitStatusOpt = False,
-    json_output: JsonOpt = False,
+    json_output: LinesJsonOpt = False,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
