@@ -72,14 +72,30 @@ class CcalGroup(TyperGroup):
                 _exit(EXIT_OK)
             if isinstance(exc, UsageError):
                 command = exc.ctx.command_path if exc.ctx else "ccal"
-                message = exc.format_message().replace("Value error, ", "")
-                _error(f"{_sentence(message)} (see '{command} --help')")
+                message = _plain(exc.format_message())
+                _error(f"{_sentence(message).removesuffix('.')} (see '{command} --help')")
                 _exit(exc.exit_code)
             if isinstance(exc, ClickException):
                 _error(exc.format_message())
                 _exit(exc.exit_code)
             raise
         _exit(result if isinstance(result, int) else EXIT_OK)
+
+
+# pydantic's and Typer's wording for a bad option value, as people say it.
+_PLAIN = (
+    ("Value error, ", ""),
+    ("Input should be greater than or equal to ", "must be at least "),
+    ("Input should be less than or equal to ", "must be at most "),
+    ("Input should be a valid integer, unable to parse string as an integer", "not a whole number"),
+    ("Input should be ", "must be "),
+)
+
+
+def _plain(message: str) -> str:
+    for theirs, ours in _PLAIN:
+        message = message.replace(theirs, ours)
+    return message
 
 
 def _sentence(message: str) -> str:
@@ -171,6 +187,18 @@ class CcalCommand(TyperCommand):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         plain_help(self, ctx)
         super().format_help(ctx, formatter)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Click raises "option requires an argument" without its context, so the hint would
+        point at 'ccal --help'; attach this command's."""
+        from typer._click.exceptions import UsageError
+
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
 
 
 class CcalTyper(typer.Typer):
