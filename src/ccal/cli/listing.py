@@ -213,7 +213,10 @@ def deadlines(
     from ccal.render import table
 
     console = table.make_console()
-    console.print(table.dates_table(listing, table.title_of(item)))
+    if not entries:  # an undated opportunity (a survey): its heading and one sentence
+        console.print(table.title_of(item), style="table.title")
+    else:
+        console.print(table.dates_table(listing, table.title_of(item)))
     console.print(table.dates_summary(listing))
 
 
