@@ -168,8 +168,8 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
         if stacked:
             room = _room(width, 2)
         natural = _longest_line(whens + [str(text) for text in counts] * stacked)
-        # When takes at most two fifths: the title and label (What) are what people read.
-        shared = min(natural, max(room * 2 // 5, 25), room - what_min)
+        # When takes under half: the title and label (What) are what people read.
+        shared = min(natural, max(room * 9 // 20, 25), room - what_min)
         table.add_column("When", width=max(shared, 12))
         if not stacked:
             table.add_column("Countdown", no_wrap=True)
