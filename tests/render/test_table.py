@@ -39,3 +39,10 @@ def test_list_at_80_columns_gives_titles_room(ccal):
     out = ccal("list", "--as-of", "2024-06-01", env={"COLUMNS": "80"}).stdout
     assert "Cluster Collaboration Lab" in out
     assert "Call for Expression of Interest" in out
+
+
+def test_a_long_deadlines_heading_wraps_instead_of_being_cut(ccal):
+    title = "Call for Expression of Interest – Clusters meet Regions (clusters-meet-regions)"
+    args = ("deadlines", "clusters-meet-regions", "--as-of", "2024-06-01")
+    out = ccal(*args, env={"COLUMNS": "50"}).stdout
+    assert set(title.split()) <= set(out.split()), out

@@ -188,9 +188,14 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
 _STATUS_STYLE = {"passed": "dim", "next": "bold green", "upcoming": ""}
 
 
-def dates_table(listing: Listing, title: str | Text | None = None) -> Table:
-    """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``."""
-    table = _table(title)
+def dates_table(listing: Listing, title: str | Text | None = None) -> Fitted:
+    """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``.
+    The heading is printed on its own, so a long title wraps instead of being cut."""
+    return Fitted(title, lambda width: _dates(listing))
+
+
+def _dates(listing: Listing) -> Table:
+    table = _table()
     table.add_column("Status", no_wrap=True, min_width=9)  # "under way" whole
     # Natural widths, wrapped when the terminal is narrow ("under way, ends in …" is long).
     table.expand = False
