@@ -165,7 +165,8 @@ def test_remind_shows_both_clocks_and_one_line_per_entry(ccal):
     assert result.stdout.splitlines() == [
         "in 3 d 21 h · Expression of interest · Expression of interest · "
         "all day, until 23:59 Brussels · 21:59 UTC",
-        "in 12 d 21 h · Workshop · Workshop in Košice · all day, until 23:59 Brussels · 21:59 UTC",
+        "in 12 d 21 h · Workshop · Workshop in Košice · "
+        "all day, until Thu 23 Jun, 23:59 Brussels · 21:59 UTC",  # a two-day range: its last day
     ]
 
 
@@ -314,3 +315,16 @@ def test_countdown_says_plainly_that_nothing_is_ahead(ccal, args, message):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"ccal: {message}"), result.stderr
     assert "matching is" not in result.stderr
+
+
+def test_remind_takes_limit_like_upcoming(ccal, fixture_file):
+    args = ("remind", "--data", str(fixture_file), "--as-of", "2022-06-01", "--within", "400d")
+    lines = ccal(*args).stdout.splitlines()
+    assert len(lines) > 2
+    assert ccal(*args, "--limit", "2").stdout.splitlines() == lines[:2]
+    assert ccal.json(*args, "-n", "1") == ccal.json(*args)[:1]
+
+
+def test_countdown_names_the_last_day_of_an_all_day_range(ccal):
+    out = ccal("countdown", "kosice-workshop", "--once", "--data", FIXTURE, "--as-of", "2022-06-10")
+    assert "Wed 22 Jun 2022, all day, until Thu 23 Jun, 23:59 Brussels" in out.stdout, out.stdout

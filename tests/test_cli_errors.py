@@ -94,7 +94,7 @@ def test_bad_option_values_are_usage_errors(ccal, fixture_file, args, fragment):
 
 def test_bad_ccal_now_is_a_usage_error(ccal, fixture_file):
     result = ccal("upcoming", "--data", str(fixture_file), env={"CCAL_NOW": "soon"})
-    assert_clean_error(result, 2, "--as-of")
+    assert_clean_error(result, 2, "CCAL_NOW")
 
 
 # --- durations and dates out of range: a usage error, never an OverflowError -------------------
@@ -149,3 +149,50 @@ def test_dateutil_wording_stays_out_of_date_errors(ccal, fixture_file):
     result = ccal("upcoming", "--as-of", "Jan 1 99999999999999", "--data", str(fixture_file))
     assert_clean_error(result, 2, "cannot read 'Jan 1 99999999999999' as a date: use e.g.")
     assert "Unknown string format" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "wanted"),
+    [
+        (("upcoming", "--format", "xml"), "'md' (see 'ccal upcoming --help')"),
+        (("frobnicate",), "no such command 'frobnicate' (see 'ccal --help')"),
+        (("upcoming", "-n", "0"), "'-n': must be at least 1 (see"),
+        (("upcoming", "-n", "x"), "'-n': not a whole number (see"),
+        (("upcoming", "--as-of"), "(see 'ccal upcoming --help')"),
+    ],
+)
+def test_usage_errors_read_as_one_plain_sentence(ccal, args, wanted):
+    result = ccal(*args)
+    assert result.exit_code == 2
+    assert wanted in result.stderr, result.stderr
+    assert ". (see" not in result.stderr and "Input should" not in result.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [("CCAL_NOW", "banana"), ("CCAL_TZ", "Mars/Base")])
+def test_a_bad_environment_variable_is_named(ccal, variable, value):
+    result = ccal("upcoming", env={variable: value})
+    assert result.exit_code == 2
+    assert f"invalid value for {variable}" in result.stderr, result.stderr
+    option = {"CCAL_NOW": "--as-of", "CCAL_TZ": "--tz"}[variable]
+    typed = ccal(
+        "upcoming", option, value, env={variable: "2022-06-01"} if variable == "CCAL_NOW" else None
+    )
+    assert f"invalid value for '{option}'" in typed.stderr, typed.stderr
+
+
+def test_unreadable_data_files_get_one_clear_line(ccal, tmp_path):
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"version = 1\n\xd0\xcf\x11\xe0\x00\xff")
+    for path, wanted in ((tmp_path, "a directory, not a data file"), (binary, "not UTF-8 text")):
+        result = ccal("upcoming", "--data", str(path))
+        assert result.exit_code == 1
+        assert result.stderr.strip() == f"{path}: {wanted}" or (
+            wanted in result.stderr and "codec" not in result.stderr
+        ), result.stderr
+        assert "Errno" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_export_to_an_empty_file_name_is_a_usage_error(ccal):
+    result = ccal("export", "-o", "")
+    assert result.exit_code == 2
+    assert "an empty file name" in result.stderr and "'.'" not in result.stderr

@@ -300,3 +300,19 @@ def test_a_label_that_says_unconfirmed_gets_no_extra_tbc(ccal, tmp_path):
         out = ccal(*args, "--data", str(data), "--as-of", "2030-12-30").stdout
         assert "C2Lab (unconfirmed)" in out and "(unconfirmed) (tbc)" not in out, out
         assert "Second round (tbc)" in out, out
+
+
+@pytest.mark.parametrize("extra", [(), ("--dates",)])
+def test_list_takes_limit_like_upcoming(ccal, fixture_file, extra):
+    rows = run_json(ccal, fixture_file, "list", "--all", *extra, "--as-of", "2022-06-01")
+    limited = run_json(
+        ccal, fixture_file, "list", "--all", *extra, "-n", "2", "--as-of", "2022-06-01"
+    )
+    assert len(rows) > 2 and limited == rows[:2]
+
+
+def test_deadlines_of_an_undated_opportunity_is_its_heading_and_one_sentence(ccal, fixture_file):
+    out = ccal("deadlines", "supply-survey", "--data", str(fixture_file), "--as-of", "2022-06-01")
+    assert out.exit_code == 0
+    lines = [line.strip() for line in out.stdout.splitlines() if line.strip()]
+    assert lines == ["Supply chain survey (supply-survey)", "No dates known."], out.stdout

@@ -45,6 +45,25 @@ def test_files_carry_no_control_characters_their_formats_forbid(ccal, fmt):
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "\\x1b[2J" in result.stdout.replace("\\\\", "\\")
+    assert "\u202e" not in result.stdout  # the bidi override in the label
+    assert "\\u202e" in result.stdout.replace("\\\\", "\\")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ics"])
+def test_a_bidi_override_in_a_summary_is_escaped_in_files(ccal, tmp_path, fmt):
+    """The README promises visible escapes in CSV and iCalendar: the ICS DESCRIPTION too."""
+    data = tmp_path / "bidi.toml"
+    data.write_text(
+        'version = 1\n[[opportunity]]\nid = "b"\nkind = "call"\ntitle = "B"\n'
+        'summary = "Pay \\u202eeulav\\u2066 now"\ntags = ["x\\u200fy"]\n'
+        '[[opportunity.dates]]\nlabel = "Cut-off"\nat = 2022-07-29\n',
+        encoding="utf-8",
+    )
+    out = ccal("export", "--format", fmt, "--data", str(data), "--as-of", "2022-06-01").stdout
+    assert not set(out) & {"\u202e", "\u2066", "\u200f"}, out
+    out = out.replace("\\\\", "\\")
+    assert "x\\u200fy" in out  # the tag (CSV has no summary column)
+    assert fmt == "csv" or "\\u202eeulav" in out
 
 
 def test_json_keeps_the_text_exactly(ccal):

@@ -15,8 +15,11 @@ from typing import Any
 # C0 controls, DEL, C1 controls, and the bidirectional overrides and isolates that can make
 # text read differently from what it is ("Trojan source").
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# In files (CSV, iCalendar) tabs and line breaks are data their libraries quote or escape.
-_CONTROL_IN_FILES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In files (CSV, iCalendar) tabs and line breaks are data their libraries quote or escape; the
+# bidi controls are escaped there too (a calendar or spreadsheet shows them to people).
+_CONTROL_IN_FILES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _SPACES = {"\t": " ", "\n": " ", "\r": " "}
 
 
@@ -45,7 +48,8 @@ def printable(text: str, *, lines: bool = False) -> str:
 
 def file_text(text: str) -> str:
     """``text`` for a CSV or iCalendar file: control characters other than tab and line breaks
-    (which those formats forbid and their libraries write raw) become visible escapes."""
+    (which those formats forbid and their libraries write raw) and bidi overrides become
+    visible escapes."""
     return _CONTROL_IN_FILES.sub(_visible, text)
 
 

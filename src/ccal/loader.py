@@ -51,8 +51,15 @@ def load_file(path: Path) -> FileResult:
     except FileNotFoundError:
         result.problems.append(Problem(str(path), "no such data file"))
         return result
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem(str(path), f"cannot read the file: {exc}"))
+    except IsADirectoryError:
+        result.problems.append(Problem(str(path), "a directory, not a data file"))
+        return result
+    except UnicodeDecodeError as exc:  # a binary file, or another encoding
+        why = f"not UTF-8 text (byte {exc.start}); a data file is TOML in UTF-8"
+        result.problems.append(Problem(str(path), f"cannot read the file: {why}"))
+        return result
+    except OSError as exc:
+        result.problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
         return result
     return _parse(box, path, reread=True)
 

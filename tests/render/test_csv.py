@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -68,7 +70,7 @@ def test_formulas_are_neutralised_and_text_survives(export):
     assert formula["title"] == '\'=HYPERLINK("http://x","y")'
     assert formula["organiser"] == "'+cmd|' /C calc'!A0"
     assert formula["label"] == "'-1+1, then; more"
-    assert formula["tags"] == "'-2+3;ok;tag"
+    assert formula["tags"] == "'-2+3;ok\\;tag"  # "ok;tag" is one tag: its ";" escaped
     markup = table["markup-event"]
     assert markup["label"] == "Day one, two; three \\ four\nfive"
     assert markup["location"] == "Line one\nline two, with; punctuation \\ and a backslash"
@@ -87,3 +89,31 @@ def test_neutralised_cells_never_start_a_formula_and_lose_nothing(text):
     safe = neutralise(text)
     assert not safe.lstrip(" ").startswith(FORMULA_STARTS)
     assert safe in (text, "'" + text)
+
+
+def _split_tags(text: str) -> list[str]:
+    """What a consumer does: a backslash takes the next character as it is; ';' splits."""
+    tags, current = [], ""
+    for match in re.finditer(r"\\(.)|([^\\])", text):
+        escaped, char = match.group(1) is not None, match.group(1) or match.group(2)
+        if char == ";" and not escaped:
+            tags, current = [*tags, current], ""
+        else:
+            current += char
+    return [*tags, current] if text else []
+
+
+@pytest.mark.parametrize(
+    "tags", [["a;b", "c"], ["back\\slash", "x"], ["end\\", "y"], ["plain", "tags"]]
+)
+def test_tags_split_back_into_the_same_tags(ccal, tmp_path, tags):
+    data = tmp_path / "tags.toml"
+    data.write_text(
+        'version = 1\n[[opportunity]]\nid = "t"\nkind = "call"\ntitle = "T"\n'
+        f"tags = {json.dumps(tags)}\n"
+        '[[opportunity.dates]]\nlabel = "Cut-off"\nat = 2022-07-29\n',
+        encoding="utf-8",
+    )
+    out = ccal("export", "--format", "csv", "--data", str(data), "--as-of", "2022-06-01").stdout
+    (row,) = csv.DictReader(io.StringIO(out.lstrip("\ufeff")))
+    assert _split_tags(row["tags"]) == tags

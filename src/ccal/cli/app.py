@@ -29,6 +29,10 @@ class CcalGroup(TyperGroup):
         "validate", "schema", "add", "extend", "import",
     )  # fmt: skip
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        plain_help(self, ctx)
+        super().format_help(ctx, formatter)
+
     def list_commands(self, ctx: Any) -> list[str]:
         names = list(self.commands)
         return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(names))
@@ -68,14 +72,30 @@ class CcalGroup(TyperGroup):
                 _exit(EXIT_OK)
             if isinstance(exc, UsageError):
                 command = exc.ctx.command_path if exc.ctx else "ccal"
-                message = exc.format_message().replace("Value error, ", "")
-                _error(f"{_sentence(message)} (see '{command} --help')")
+                message = _plain(exc.format_message())
+                _error(f"{_sentence(message).removesuffix('.')} (see '{command} --help')")
                 _exit(exc.exit_code)
             if isinstance(exc, ClickException):
                 _error(exc.format_message())
                 _exit(exc.exit_code)
             raise
         _exit(result if isinstance(result, int) else EXIT_OK)
+
+
+# pydantic's and Typer's wording for a bad option value, as people say it.
+_PLAIN = (
+    ("Value error, ", ""),
+    ("Input should be greater than or equal to ", "must be at least "),
+    ("Input should be less than or equal to ", "must be at most "),
+    ("Input should be a valid integer, unable to parse string as an integer", "not a whole number"),
+    ("Input should be ", "must be "),
+)
+
+
+def _plain(message: str) -> str:
+    for theirs, ours in _PLAIN:
+        message = message.replace(theirs, ours)
+    return message
 
 
 def _sentence(message: str) -> str:
@@ -123,6 +143,39 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# --- help that reads plainly ---------------------------------------------------------------------
+
+# Typer writes the Python type where a value goes (``--json <bool>``, ``--search <str>``,
+# ``--data <list[Path]>``); people expect a word for what to type, and nothing after a flag.
+_VALUE_WORDS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "FILE", "Path": "FILE"}
+
+
+def _value_word(param: Any, ctx: Any) -> str | None:
+    """What goes after an option in help: its metavar, a plain word, the choices, or nothing."""
+    if param.metavar is not None:
+        return param.metavar
+    if param.is_flag or param.count:
+        return None
+    label = param.display_type(ctx).strip("<>")
+    if label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    return _VALUE_WORDS.get(label, label if "|" in label else label.upper())
+
+
+def plain_help(command: Any, ctx: Any) -> None:
+    """Give ``command``'s options plain value words and its arguments none (their name, shown
+    beside, says it all), before Typer renders its help."""
+    from typer.core import TyperArgument, TyperOption
+
+    for param in command.get_params(ctx):
+        if isinstance(param, TyperOption) and not hasattr(param, "_plain"):
+            word = _value_word(param, ctx)
+            param.display_type_rich = lambda ctx, word=word: word  # type: ignore[method-assign]
+            param._plain = True
+        elif isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+
+
 class CcalCommand(TyperCommand):
     """A command whose usage line reads ``ccal show [OPTIONS] ID``: Typer writes a required
     argument as ``{ID}``, which reads like a literal brace or a choice."""
@@ -130,6 +183,22 @@ class CcalCommand(TyperCommand):
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
         return [p[1:-1] if p[:1] == "{" and p[-1:] == "}" else p for p in pieces]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        plain_help(self, ctx)
+        super().format_help(ctx, formatter)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Click raises "option requires an argument" without its context, so the hint would
+        point at 'ccal --help'; attach this command's."""
+        from typer._click.exceptions import UsageError
+
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
 
 
 class CcalTyper(typer.Typer):

@@ -11,8 +11,8 @@ from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
     ExitStatusOpt,
-    JsonOpt,
     KindOpt,
+    LimitOpt,
     OrganiserOpt,
     SearchOpt,
     TagOpt,
@@ -26,7 +26,11 @@ from ccal.cli.options import (
 )
 from ccal.errors import LookupFailed, UsageProblem
 
-REMIND_WITHIN = "7d"  # what "due soon" means for remind without --within or --until
+REMIND_WITHIN = "7d"
+# countdown and remind print lines, not a table: the shared --json help would say otherwise.
+LinesJsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print JSON (the listing contract, see README) instead.")
+]  # what "due soon" means for remind without --within or --until
 
 
 def ticker(start: datetime):
@@ -68,7 +72,7 @@ def countdown(
     once: Annotated[
         bool, typer.Option("--once", help="Print one line and exit (also when not a terminal).")
     ] = False,
-    json_output: JsonOpt = False,
+    json_output: LinesJsonOpt = False,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -154,8 +158,9 @@ def remind(
         ),
     ] = None,
     until: UntilOpt = None,
+    limit: LimitOpt = None,
     exit_status: ExitStatusOpt = False,
-    json_output: JsonOpt = False,
+    json_output: LinesJsonOpt = False,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -173,7 +178,7 @@ def remind(
     window = window_from(session, within=within, until=until)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
-    entries = select_entries(catalog, session.now, filters, window, "upcoming")
+    entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing
         from ccal.render import Listing

@@ -46,7 +46,7 @@ def export(
         typer.Option("--format", "-f", help="json, ndjson, csv, ics (iCalendar) or md (Markdown)."),
     ] = FormatChoice.json,
     output: Annotated[
-        Path | None,
+        str | None,  # a str: Path("") would be "." (the current directory)
         typer.Option(
             "--output",
             "-o",
@@ -95,6 +95,8 @@ def export(
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
+    if output == "":
+        raise UsageProblem("invalid value for '--output': an empty file name (use '-' for stdout)")
     if alarm and output_format is not FormatChoice.ics:
         raise UsageProblem("'--alarm' only applies to '--format ics'")
     alarms = tuple(alarm_before(text) for text in alarm or ())
@@ -106,7 +108,7 @@ def export(
     entries = select_dates(catalog, session.now, filters, window, scope, limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     options = RenderOptions(alarms=alarms, group=group.value)
-    emit_listing(listing, output_format.value, output, options)
+    emit_listing(listing, output_format.value, Path(output) if output else None, options)
 
 
 def alarm_before(text: str):

@@ -9,12 +9,13 @@ from typing import Annotated, Any
 
 import typer
 
-from ccal.cli.app import app
+from ccal.cli.app import CcalGroup, CcalTyper, app
 from ccal.cli.options import print_json
 from ccal.errors import CcalError, DataError, UsageProblem
 
-import_app = typer.Typer(
+import_app = CcalTyper(
     name="import",
+    cls=CcalGroup,
     help="Bring opportunities in from other sources (writes a ccal data file).",
     no_args_is_help=True,
 )
@@ -29,7 +30,10 @@ def eu_portal(
         Path,
         typer.Argument(
             metavar="FILE",
-            help="The portal's bulk JSON, grantsTenders.json (see 'Importing' in the README).",
+            help=(
+                "The portal's bulk JSON, grantsTenders.json "
+                "(see 'ccal import eu-portal' in the README)."
+            ),
             show_default=False,
         ),
     ],

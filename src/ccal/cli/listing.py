@@ -106,6 +106,7 @@ def list_(
     dates: Annotated[
         bool, typer.Option("--dates", help="One row per dated entry instead of per opportunity.")
     ] = False,
+    limit: LimitOpt = None,
     json_output: JsonOpt = False,
     output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -131,7 +132,7 @@ def list_(
     filters = filters_from(kind, tag, organiser, search)
     status = statuses(catalog.entries(), session.now)
     if dates:
-        entries = select_dates(catalog, session.now, filters, window, scope)
+        entries = select_dates(catalog, session.now, filters, window, scope)[:limit]
         listing = Listing(entries, status, session.now, session.zone)
         if fmt:
             emit_listing(listing, fmt)
@@ -143,7 +144,7 @@ def list_(
             table.upcoming_table(listing, title) if entries else table.nothing_listed(scope)
         )
         return
-    items = select_items(catalog, session.now, filters, window, scope)
+    items = select_items(catalog, session.now, filters, window, scope)[:limit]
     if fmt:
         emit_items(item_records(items, session.now, status), fmt)
         return
@@ -212,7 +213,10 @@ def deadlines(
     from ccal.render import table
 
     console = table.make_console()
-    console.print(table.dates_table(listing, table.title_of(item)))
+    if not entries:  # an undated opportunity (a survey): its heading and one sentence
+        console.print(table.title_of(item), style="table.title")
+    else:
+        console.print(table.dates_table(listing, table.title_of(item)))
     console.print(table.dates_summary(listing))
 
 

@@ -202,7 +202,21 @@ def parsed(option: str, parse: Callable[[str], T], value: str) -> T:
     try:
         return parse(value)
     except TimeInputError as exc:
-        raise UsageProblem(f"invalid value for '{option}': {exc}") from None
+        raise UsageProblem(f"invalid value for {_source_of(option)}: {exc}") from None
+
+
+def _source_of(option: str) -> str:
+    """``'--as-of'``, or ``CCAL_NOW`` when the bad value came from that variable: the user typed
+    no ``--as-of``, so the message must point at what they can fix."""
+    from typer._click.core import ParameterSource
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    for param in ctx.command.params if ctx is not None else ():
+        named = option in param.opts and isinstance(param.envvar, str) and param.name
+        if named and ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT:
+            return f"{param.envvar} (environment variable)"
+    return f"'{option}'"
 
 
 def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> Session:

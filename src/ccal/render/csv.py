@@ -34,6 +34,12 @@ def neutralise(text: str) -> str:
     return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
+def tag_text(tag: str) -> str:
+    """One tag inside the joined cell: ``\\`` and ``;`` escaped with a backslash (as iCalendar
+    does), so ``ok;tag`` stays one tag and splitting on an unescaped ``;`` gives the tags back."""
+    return tag.replace("\\", "\\\\").replace(TAG_SEPARATOR, "\\" + TAG_SEPARATOR)
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
@@ -42,7 +48,7 @@ def cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, list):
-        return neutralise(file_text(TAG_SEPARATOR.join(str(v) for v in value)))
+        return neutralise(file_text(TAG_SEPARATOR.join(tag_text(str(v)) for v in value)))
     # RFC 4180 has no control characters; line breaks and tabs are quoted, the others escaped.
     return neutralise(file_text(str(value)))
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -104,26 +105,97 @@ def _what(entry: Entry) -> Text:
     return text
 
 
-def upcoming_table(listing: Listing, title: str) -> Table:
-    table = _table(title)
-    table.add_column("When", min_width=15)
-    table.add_column("Countdown", no_wrap=True)
-    table.add_column("What", ratio=1, overflow="fold")
-    for entry in listing.entries:
-        table.add_row(
-            when_both(entry, listing.display_zone, "\n"),
-            _countdown(entry, listing.now),
-            _what(entry),
-        )
-    return table
+class Fitted:
+    """A heading and a table laid out for the width they are printed at.
+
+    Rich shares a narrow terminal out by ratios and folds whatever does not fit, mid-word; here
+    each table decides its own column widths from ``options.max_width`` so ids (what people copy
+    into ``ccal show ID``) stay whole, long text wraps at word boundaries, and the heading wraps
+    instead of being cropped.
+    """
+
+    def __init__(self, title: str | Text | None, build: Callable[[int], Table]) -> None:
+        self.title = title
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.title is not None:
+            title = Text(self.title) if isinstance(self.title, str) else self.title.copy()
+            title.stylize("table.title")
+            yield title
+        yield self.build(options.max_width)
+
+
+def _room(width: int, columns: int) -> int:
+    """Cells left for text: each column is padded by one on each side, and the box draws an
+    edge on each side of the table and a (blank) rule between columns."""
+    return width - 3 * columns - 1
+
+
+def _longest_line(texts: list[str]) -> int:
+    return max((len(line) for text in texts for line in text.splitlines()), default=0)
+
+
+def _ids_width(ids: list[str]) -> int:
+    """Room for the longest id shown (at least a readable column)."""
+    return max([24, *(len(printable(name)) for name in ids)])
+
+
+def _break_before_zone(when: str, width: int) -> str:
+    """``Mon 13 Jun 2022 (all day) in Brussels`` too long for its column: break before ``in
+    Brussels`` (or before ``(all day)``) rather than inside ``(all day)``."""
+    lines = []
+    for line in when.split("\n"):
+        if len(line) > width:
+            cuts = [line.find(mark) for mark in (" (all day)", " in ")]
+            cut = max((at for at in cuts if 0 < at <= width), default=0)
+            line = f"{line[:cut]}\n{line[cut + 1 :]}" if cut else line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def upcoming_table(listing: Listing, title: str) -> Fitted:
+    """When, countdown and what; on a narrow terminal the countdown goes under the date."""
+    whens = [when_both(entry, listing.display_zone, "\n") for entry in listing.entries]
+    counts = [_countdown(entry, listing.now) for entry in listing.entries]
+    what_min = _ids_width([entry.opportunity.id for entry in listing.entries])
+
+    def build(width: int) -> Table:
+        table = _table()
+        counted = max((len(text) for text in counts), default=9)
+        room = _room(width, 3) - counted
+        stacked = room - what_min < 16  # no room for a readable When column: fold it in two
+        if stacked:
+            room = _room(width, 2)
+        natural = _longest_line(whens + [str(text) for text in counts] * stacked)
+        # When takes under half: the title and label (What) are what people read.
+        shared = min(natural, max(room * 9 // 20, 25), room - what_min)
+        table.add_column("When", width=max(shared, 12))
+        if not stacked:
+            table.add_column("Countdown", no_wrap=True)
+        table.add_column("What", ratio=1, overflow="fold")
+        for entry, when, count in zip(listing.entries, whens, counts, strict=True):
+            when = _break_before_zone(when, table.columns[0].width or 0)
+            if stacked:
+                table.add_row(Text(when + "\n").append_text(count), _what(entry))
+            else:
+                table.add_row(when, count, _what(entry))
+        return table
+
+    return Fitted(title, build)
 
 
 _STATUS_STYLE = {"passed": "dim", "next": "bold green", "upcoming": ""}
 
 
-def dates_table(listing: Listing, title: str | Text | None = None) -> Table:
-    """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``."""
-    table = _table(title)
+def dates_table(listing: Listing, title: str | Text | None = None) -> Fitted:
+    """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``.
+    The heading is printed on its own, so a long title wraps instead of being cut."""
+    return Fitted(title, lambda width: _dates(listing))
+
+
+def _dates(listing: Listing) -> Table:
+    table = _table()
     table.add_column("Status", no_wrap=True, min_width=9)  # "under way" whole
     # Natural widths, wrapped when the terminal is narrow ("under way, ends in …" is long).
     table.expand = False
@@ -143,24 +215,35 @@ def dates_table(listing: Listing, title: str | Text | None = None) -> Table:
     return table
 
 
-def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> Table:
-    table = _table(title)
-    # An id is what people copy into 'ccal show ID': never broken across lines.
-    widest = max((len(item.id) for item in items), default=2)
-    table.add_column("ID", style="cyan", no_wrap=True, min_width=widest)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Title", ratio=3, min_width=12, overflow="fold")
-    table.add_column("Dates", justify="right", no_wrap=True)
-    table.add_column("Next (or latest)", ratio=3, min_width=16)
-    for item in items:
-        table.add_row(  # Text, not str: Rich would read "[...]" in a title as markup
-            Text(printable(item.id)),
-            item.opportunity.kind,
-            Text(printable(item.opportunity.title)),
-            str(len(item.entries)),
-            _next_or_latest(item, now, zone),
-        )
-    return table
+def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> Fitted:
+    """One row per opportunity: its title with the id underneath (whole, never folded), how
+    many dates it has and the next one; on a narrow terminal the next date goes under the id."""
+    nexts = [_next_or_latest(item, now, zone) for item in items]
+    title_min = _ids_width([item.id for item in items])
+
+    def build(width: int) -> Table:
+        table = _table()
+        kinds = max([len("Kind"), *(len(item.opportunity.kind) for item in items)])
+        room = _room(width, 4) - kinds - len("Dates")
+        stacked = room - title_min < 20
+        table.add_column("Opportunity", ratio=1, min_width=title_min, overflow="fold")
+        table.add_column("Kind", no_wrap=True)
+        table.add_column("Dates", justify="right", no_wrap=True)
+        if not stacked:
+            natural = _longest_line([str(text) for text in nexts])
+            shared = min(natural, room // 2, room - title_min)
+            table.add_column("Next (or latest)", width=max(shared, 20))
+        for item, upcoming in zip(items, nexts, strict=True):
+            # Text, not str: Rich would read "[...]" in a title as markup
+            cell = Text(printable(item.opportunity.title))
+            cell.append(f"\n{printable(item.id)}", style="cyan")
+            if stacked:
+                cell.append("\n").append_text(upcoming)
+            row = [cell, item.opportunity.kind, str(len(item.entries))]
+            table.add_row(*row, *([] if stacked else [upcoming]))
+        return table
+
+    return Fitted(title, build)
 
 
 def _next_or_latest(item: Item, now: datetime, zone: tzinfo) -> Text:

@@ -94,10 +94,14 @@ def two_clocks(moment: datetime, own: tzinfo, display: tzinfo, *, dated: bool = 
 
 
 def deadline_clocks(entry: Entry, display: tzinfo, *, dated: bool = False) -> str:
-    """When an entry is due, on both clocks; an all-day entry says until when its day lasts."""
+    """When an entry is due, on both clocks; an all-day entry says until when its day lasts
+    (and which day, when it spans several: ``all day, until Thu 23 Jun, 23:59 Brussels``)."""
     if not entry.all_day:
         return two_clocks(entry.at, entry.zone, display, dated=dated)
-    until = two_clocks(entry.at, entry.zone, display)
+    until = two_clocks(entry.due, entry.zone, display)
+    if entry.end is not None and entry.end.date() != entry.at.date():  # several days: which
+        last = entry.end.astimezone(entry.zone)
+        until = f"{last:%a} {last.day} {last:%b}, {until}"
     day = f"{day_text(entry.at)}, " if dated else ""
     return f"{day}all day, until {until}"
 

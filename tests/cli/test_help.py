@@ -1,0 +1,46 @@
+"""Help reads plainly: words for values (TEXT, FILE, N), nothing after a flag, no Python types."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+COMMANDS = [
+    (), ("upcoming",), ("list",), ("deadlines",), ("show",), ("countdown",), ("remind",),
+    ("export",), ("validate",), ("schema",), ("add",), ("extend",), ("import",),
+    ("import", "eu-portal"),
+]  # fmt: skip
+PYTHON_TYPE = re.compile(r"<(bool|str|int|path|Path|list\[[^>]*\])>")
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "ccal")
+def test_help_shows_no_python_type_names(ccal, command):
+    result = ccal(*command, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert not PYTHON_TYPE.findall(result.stdout), result.stdout
+    assert "{" not in result.stdout.split("\n\n")[1]  # the usage line: no {FILE} or {ID}
+
+
+def test_values_have_words_and_flags_have_none(ccal):
+    out = ccal("upcoming", "--help").stdout
+    assert re.search(r"--search\s+-s\s+TEXT\b", out), out
+    assert re.search(r"--data\s+FILE\b", out), out
+    assert re.search(r"--kind\s+-k\s+talk\|call\|event\|survey\b", out), out
+    assert re.search(r"--json\s+Print JSON", out), out
+
+
+def test_import_help_points_to_a_readme_section_that_exists(ccal):
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    out = " ".join(ccal("import", "eu-portal", "--help").stdout.split())
+    assert "Usage: ccal import eu-portal [OPTIONS] FILE" in out
+    section = re.search(r"see '([^']+)' in the README", out)
+    assert section, out
+    assert f"### `{section.group(1)}`" in readme
+
+
+@pytest.mark.parametrize("command", ["countdown", "remind"])
+def test_line_commands_do_not_promise_a_table(ccal, command):
+    assert "instead of a table" not in " ".join(ccal(command, "--help").stdout.split())

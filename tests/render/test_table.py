@@ -1,0 +1,48 @@
+"""Tables on narrow terminals: words wrap whole, ids are never folded, the heading is not cut."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _tokens(text: str) -> set[str]:
+    return set(text.split())
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100"])
+@pytest.mark.parametrize(("command", "as_of"), [("list", "2024-06-01"), ("upcoming", "2022-06-01")])
+def test_no_word_of_a_title_label_or_id_is_split(ccal, command, as_of, columns):
+    """On the shipped data (the longest titles and ids there are): every word of every title
+    and label, and every id, appears whole in the table, and so does the heading."""
+    rows = ccal.json(command, "--as-of", as_of)
+    result = ccal(command, "--as-of", as_of, env={"COLUMNS": columns})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    shown = _tokens(result.stdout)
+    words = _tokens(ccal(command, "--as-of", as_of).stdout.splitlines()[0])  # the heading
+    for row in rows:
+        words |= _tokens(row["title"]) | {row["id"]}
+        words |= _tokens(row.get("label", ""))
+    missing = sorted(word for word in words if word not in shown)
+    assert not missing, result.stdout
+
+
+def test_when_breaks_before_the_zone_not_inside_all_day(ccal):
+    out = ccal("upcoming", "--as-of", "2022-06-01", env={"COLUMNS": "80"}).stdout
+    assert "(all day)" in out
+    assert "08:30–09…" not in out and "…" not in out
+
+
+def test_list_at_80_columns_gives_titles_room(ccal):
+    """The id goes under the title, so a title is not squeezed into a dozen columns."""
+    out = ccal("list", "--as-of", "2024-06-01", env={"COLUMNS": "80"}).stdout
+    assert "Cluster Collaboration Lab" in out
+    assert "Call for Expression of Interest" in out
+
+
+def test_a_long_deadlines_heading_wraps_instead_of_being_cut(ccal):
+    title = "Call for Expression of Interest – Clusters meet Regions (clusters-meet-regions)"
+    args = ("deadlines", "clusters-meet-regions", "--as-of", "2024-06-01")
+    out = ccal(*args, env={"COLUMNS": "50"}).stdout
+    assert set(title.split()) <= set(out.split()), out
