@@ -157,7 +157,18 @@ def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end:
 
 
 def in_range(moment: datetime, typed: str) -> datetime:
-    """``moment`` if its year is one ccal can compute around, else a readable error."""
+    """``moment`` if ccal can compute with it, else a readable error.
+
+    Its year must be one ccal can compute around, and its UTC offset one Python can convert
+    (strictly within ±24 h): dateutil accepts ``+25:00`` and ``+2500``, and the first
+    comparison with another instant would then fail deep inside a command.
+    """
+    try:
+        moment.utcoffset()  # datetime itself refuses an offset of a day or more
+    except ValueError:
+        raise TimeInputError(
+            f"'{typed}' has an impossible UTC offset: use one between -23:59 and +23:59"
+        ) from None
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise TimeInputError(
             f"'{typed}' is out of range: use a moment between the years {FIRST_YEAR} "
