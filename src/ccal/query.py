@@ -153,11 +153,12 @@ def select_dates(
     limit: int | None = None,
 ) -> list[Entry]:
     """What ``list --dates`` and ``export`` show: ``select_entries``, most recent first for
-    ``past`` (looking back, the latest matters most)."""
-    entries = select_entries(catalog, now, filters, window, scope, limit)
+    ``past`` (looking back, the latest matters most). ``limit`` keeps the first rows of that
+    order: the entries closest to now, whichever way the listing looks."""
+    entries = select_entries(catalog, now, filters, window, scope)
     if scope == "past":
         entries.reverse()
-    return entries
+    return entries[:limit] if limit is not None else entries
 
 
 def select_items(
