@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import DATA
 
 JSON_KEYS = {
     "id", "kind", "title", "label", "at", "end", "all_day", "timezone", "seconds_left",
@@ -300,3 +301,15 @@ def test_a_label_that_says_unconfirmed_gets_no_extra_tbc(ccal, tmp_path):
         out = ccal(*args, "--data", str(data), "--as-of", "2030-12-30").stdout
         assert "C2Lab (unconfirmed)" in out and "(unconfirmed) (tbc)" not in out, out
         assert "Second round (tbc)" in out, out
+
+
+@pytest.mark.parametrize("as_of", ["2022-10-29T12:00Z", "2022-10-29 14:00", "2022-10-29T13:00+01"])
+@pytest.mark.parametrize("window", [("--within", "1d"), ("--until", "+1d")])
+def test_a_day_is_a_wall_clock_day_in_the_display_zone(ccal, as_of, window):
+    """However "now" was typed, ``1d`` is a day of the display zone's clock (Brussels: 25 hours
+    across the autumn change), so the same instant selects the same dates."""
+    data = str(DATA / "autumn-day.toml")
+    rows = ccal.json(
+        "upcoming", *window, "--as-of", as_of, "--tz", "Europe/Brussels", "--data", data
+    )
+    assert [r["label"] for r in rows] == ["Within the wall-clock day"]

@@ -236,3 +236,22 @@ def test_the_fast_grammar_agrees_with_the_typer_commands():
             param = params[option]
             assert param.is_flag == (kind == FLAG), option
             assert param.multiple == (kind == MANY), option
+
+
+@pytest.mark.parametrize("as_of", ["2022-10-29T12:00Z", "2022-10-29 14:00"])
+@pytest.mark.parametrize("window", [("--within", "1d"), ("--until", "+1d")])
+def test_a_day_is_a_wall_clock_day_in_the_display_zone(env, tmp_path, as_of, window, capsys):
+    """As ``session_from``: "now" is in the display zone whatever zone it was typed in, so
+    ``1d`` from 29 Oct 14:00 Brussels reaches 30 Oct 14:00 CET (25 hours later)."""
+    import json
+
+    data = Path(shutil.copy(DATA / "autumn-day.toml", tmp_path / "autumn.toml"))
+    os.utime(data, (OLD, OLD))
+    autumn = {**env, "DATA": str(data)}
+    warm(autumn)
+    argv = ["upcoming", "--json", *window, "--as-of", as_of, "--tz", "Europe/Brussels"]
+    argv += ["--data", str(data)]
+    assert fastpath.answer(argv) == 0  # answered here, not by the Typer app
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["label"] for r in rows] == ["Within the wall-clock day"]
+    assert run(argv, autumn, fast=True) == run(argv, autumn, fast=False)

@@ -210,11 +210,13 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
     from ccal.sources import active_sources
 
     zone = parsed("--tz", zone_named, tz) if tz else system_zone()
-    real_now = datetime.now(UTC)
+    real_now = datetime.now(UTC).astimezone(zone)
     now = real_now
     if as_of:
         now = parsed("--as-of", lambda text: parse_when(text, zone, now=real_now), as_of)
-    return Session(now=now, zone=zone, paths=active_sources(data))
+    # In the display zone whatever the input carried (UTC for the real clock, a typed offset):
+    # day-based spans (``--within 1d``, ``+1d``) keep the wall clock of the zone the user reads.
+    return Session(now=now.astimezone(zone), zone=zone, paths=active_sources(data))
 
 
 def filters_from(kind, tag, organiser, search):
