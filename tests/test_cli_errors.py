@@ -76,6 +76,8 @@ def test_data_from_environment_replaces_the_default(ccal, fixture_file, tmp_path
         (["upcoming", "--within", "banana"], "invalid value for '--within'"),
         (["upcoming", "--as-of", "yesterday-ish"], "invalid value for '--as-of'"),
         (["upcoming", "--as-of", "03/04/2022"], "write it as YYYY-MM-DD"),
+        (["upcoming", "--as-of", "2022-06-01 10:00 PST"], "unknown time zone 'PST'"),
+        (["upcoming", "--json", "--until", "1 Jul 2022 18:00 CEST"], "unknown time zone 'CEST'"),
         (["upcoming", "--tz", "Europe/Brusels"], "unknown time zone 'Europe/Brusels'"),
         (["upcoming", "--until", "2022-02-30"], "invalid value for '--until'"),
         (["upcoming", "--within", "3d", "--until", "2022-01-01"], "not both"),

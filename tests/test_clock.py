@@ -193,3 +193,8 @@ def test_any_typed_date_is_in_range_or_an_error(day, zone, day_end):
         assert not FIRST_YEAR <= day.year <= LAST_YEAR
         return
     assert FIRST_YEAR <= moment.year <= LAST_YEAR
+
+
+def test_a_written_date_with_a_known_zone_name_keeps_its_instant():
+    assert parse_when("1 Jun 2022 10:00 UTC", BRUSSELS) == datetime(2022, 6, 1, 10, tzinfo=UTC)
+    assert parse_when("1 Jun 2022 10:00 -0800", BRUSSELS) == datetime(2022, 6, 1, 18, tzinfo=UTC)

@@ -209,17 +209,30 @@ def _parse_written(raw: str) -> date | datetime:
             f"ambiguous date '{raw}': write it as YYYY-MM-DD "
             "(day and month order differ by country)"
         )
+    import warnings
+
     from dateutil import parser as dateutil_parser  # rare path: keep it off start-up
 
-    # Parsing twice with different defaults shows which parts the user actually wrote.
-    try:
-        first = dateutil_parser.parse(raw, default=datetime(2001, 1, 1, 0, 0, 0))
-        second = dateutil_parser.parse(raw, default=datetime(2002, 2, 2, 1, 1, 1))
-    except (ValueError, OverflowError):
-        # dateutil's own wording ("Unknown string format: …") would only repeat the input.
+    # Parsing twice with different defaults shows which parts the user actually wrote. dateutil
+    # warns (on stderr) and drops a zone abbreviation it does not know, such as PST: that would
+    # silently read the time in another zone, so it is an error here, and no warning leaks.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            first = dateutil_parser.parse(raw, default=datetime(2001, 1, 1, 0, 0, 0))
+            second = dateutil_parser.parse(raw, default=datetime(2002, 2, 2, 1, 1, 1))
+        except (ValueError, OverflowError):
+            # dateutil's own wording ("Unknown string format: …") would only repeat the input.
+            raise TimeInputError(
+                f"cannot read '{raw}' as a date: use e.g. 2022-07-29, '2022-07-29 18:00' or +14d"
+            ) from None
+    unknown = [w for w in caught if w.category is dateutil_parser.UnknownTimezoneWarning]
+    if unknown:
+        name = str(unknown[0].message).removeprefix("tzname ").split(" ", 1)[0]
         raise TimeInputError(
-            f"cannot read '{raw}' as a date: use e.g. 2022-07-29, '2022-07-29 18:00' or +14d"
-        ) from None
+            f"unknown time zone '{name}' in '{raw}': write an offset (e.g. 18:00-08:00) "
+            "or leave it out for the display zone"
+        )
     if first.date() != second.date():
         raise TimeInputError(f"'{raw}' is not a full date: give year, month and day")
     if first.time() != second.time() and first.hour != second.hour:
