@@ -86,6 +86,13 @@ def test_data_from_environment_replaces_the_default(ccal, fixture_file, tmp_path
         (["upcoming", "--bogus"], "no such option"),
         (["list", "--past", "--all"], "not both"),
         (["deadlines"], "which opportunity?"),
+        (["remind", "--within", ""], "invalid value for '--within'"),
+        (["upcoming", "--json", "--until", " "], "invalid value for '--until'"),
+        (["upcoming", "--as-of", ""], "invalid value for '--as-of'"),
+        (["upcoming", "--tz", ""], "invalid value for '--tz'"),
+        (["list", "--from", ""], "invalid value for '--from'"),
+        (["export", "--to", ""], "invalid value for '--to'"),
+        (["export", "--within", "", "--until", "2022-07-01"], "not both"),
     ],
 )
 def test_bad_option_values_are_usage_errors(ccal, fixture_file, args, fragment):

@@ -71,6 +71,10 @@ ANSWERED = [  # the fast path answers these itself
     ["upcoming", "--json", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
 ]
 FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers
+    ["remind", "--within", "", *AS_OF, *D],
+    ["upcoming", "--json", "--until=", *AS_OF, *D],
+    ["upcoming", "--json", "--as-of", "", *D],
+    ["upcoming", "--json", "--tz", "", *AS_OF, *D],
     ["upcoming", "--json", "--limit", "0", *D],
     ["upcoming", "--json", "--limit", "two", *D],
     ["upcoming", "--json", "-n5", *AS_OF, *D],

@@ -149,6 +149,9 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
 }
 
 
+_NOT_EMPTY = ("as_of", "tz", "within", "until")  # typed empty: an error (``cli.options``)
+
+
 def _known_kinds(values: dict[str, Any]) -> bool:
     return all(k in KINDS for k in values.get("kind", ()))
 
@@ -241,8 +244,8 @@ def answer(argv: list[str]) -> int | None:
         return None
     options, command = COMMANDS[argv[0]]
     parsed = parse(argv[1:], options)
-    if parsed is None:
-        return None
+    if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):
+        return None  # ``--within ""`` and the like: a usage error the Typer app words
     try:
         answered = command(*parsed)
     except Exception:  # whatever it is, the Typer app reports it (or answers) the usual way

@@ -209,10 +209,12 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
     from ccal.clock import parse_when, system_zone, zone_named
     from ccal.sources import active_sources
 
-    zone = parsed("--tz", zone_named, tz) if tz else system_zone()
+    # ``is not None``: an empty value typed on the command line (``--as-of ""``) is an error, not
+    # the default (Click already reads an empty CCAL_NOW or CCAL_TZ as unset).
+    zone = parsed("--tz", zone_named, tz) if tz is not None else system_zone()
     real_now = datetime.now(UTC).astimezone(zone)
     now = real_now
-    if as_of:
+    if as_of is not None:
         now = parsed("--as-of", lambda text: parse_when(text, zone, now=real_now), as_of)
     # In the display zone whatever the input carried (UTC for the real clock, a typed offset):
     # day-based spans (``--within 1d``, ``+1d``) keep the wall clock of the zone the user reads.
@@ -232,16 +234,19 @@ def filters_from(kind, tag, organiser, search):
 
 def window_from(session: Session, *, start=None, end=None, within=None, until=None):
     """The window from --from/--to/--within/--until: --to, --within and --until each set the
-    end, so any two of them are a usage error (never one silently ignored)."""
+    end, so any two of them are a usage error (never one silently ignored). An empty value
+    (``--within ""``) is an error too, not "no window"."""
     from ccal.clock import parse_duration, parse_when
     from ccal.query import Window
 
     ends = [
-        name for name, value in (("--to", end), ("--within", within), ("--until", until)) if value
+        name
+        for name, value in (("--to", end), ("--within", within), ("--until", until))
+        if value is not None
     ]
     if len(ends) > 1:
         raise UsageProblem(f"use either '{ends[0]}' or '{ends[1]}', not both")
-    if until:
+    if until is not None:
         end, end_option = until, "--until"
     else:
         end_option = "--to"
@@ -249,9 +254,9 @@ def window_from(session: Session, *, start=None, end=None, within=None, until=No
     def when(option: str, day_end: bool):
         return lambda text: parse_when(text, session.zone, now=session.now, day_end=day_end)
 
-    start_at = parsed("--from", when("--from", False), start) if start else None
-    end_at = parsed(end_option, when(end_option, True), end) if end else None
-    if within:
+    start_at = parsed("--from", when("--from", False), start) if start is not None else None
+    end_at = parsed(end_option, when(end_option, True), end) if end is not None else None
+    if within is not None:
         end_at = parsed("--within", lambda text: parse_duration(text).after(session.now), within)
     if start_at and end_at and end_at.timestamp() < start_at.timestamp():  # not wall clocks
         raise UsageProblem("the end of the window is before its start")
