@@ -219,15 +219,23 @@ def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters())
     return max(passed, key=lambda e: (e.due.timestamp(), e.opportunity.id), default=None)
 
 
-def deadlines_ahead(entries: Iterable[Entry], now: datetime) -> list[Entry]:
-    """Entries whose moment (``at``) is still ahead or exactly now, soonest first.
+def countdown_moment(entry: Entry, now: datetime) -> datetime:
+    """What a countdown to ``entry`` runs to at ``now``: the end of a range under way (timed or
+    all-day alike, see ``under_way``), else ``at``."""
+    if entry.end is not None and under_way(entry, now):
+        return entry.end
+    return entry.at
 
-    A countdown runs to ``at``: an event that has started is no longer counted down to, even
-    while it runs. At the very second of a deadline it is still due ("now"), as ``is_passed``.
+
+def deadlines_ahead(entries: Iterable[Entry], now: datetime) -> list[Entry]:
+    """Entries that have not passed, by the moment a countdown runs to, soonest first.
+
+    A range that has started is still ahead until it ends, and is counted down to its end, as
+    every other output words it ("under way, ends in …"). At the very second of a deadline it
+    is still due ("now"), as ``is_passed``. Compared in UTC (wall clocks mislead in autumn).
     """
-    return sorted(
-        (e for e in entries if e.at.astimezone(UTC) >= now.astimezone(UTC)), key=Entry.sort_key
-    )
+    ahead = [e for e in entries if not e.is_passed(now)]
+    return sorted(ahead, key=lambda e: (countdown_moment(e, now).astimezone(UTC), e.sort_key()))
 
 
 def countdown_candidates(catalog: Catalog, filters: Filters, item: Item | None) -> list[Entry]:
@@ -239,6 +247,6 @@ def countdown_candidates(catalog: Catalog, filters: Filters, item: Item | None) 
 
 
 def next_deadline(entries: Iterable[Entry], now: datetime) -> Entry | None:
-    """The soonest entry still ahead of ``now``: what ``ccal countdown`` counts down to."""
+    """The entry ``ccal countdown`` counts down to: the soonest ``countdown_moment`` ahead."""
     ahead = deadlines_ahead(entries, now)
     return ahead[0] if ahead else None
