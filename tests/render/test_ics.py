@@ -233,3 +233,17 @@ def test_a_repeating_date_is_one_event_with_its_rrule_even_when_later_occurrence
     assert str(talk["DTSTART"].dt.tzinfo) == BRUSSELS
     rule = talk["RRULE"]
     assert rule["FREQ"] == ["WEEKLY"] and rule["COUNT"] == [4] and rule["BYDAY"] == ["WE"]
+
+
+def test_both_02_30s_of_the_repeated_autumn_hour_keep_their_instants(export):
+    """A wall-clock time in the repeated hour means its first occurrence to a calendar (RFC 5545,
+    3.3.5), so the second one must not be written as TZID wall-clock time."""
+    found = events(export("--format", "ics", "--all", data="repeated-hour.toml"))
+
+    def instant(uid: str, prop: str) -> datetime:
+        return found[f"night-shift.{uid}@ccal"].decoded(prop).astimezone(UTC)
+
+    assert instant("first-02-30", "DTSTART") == datetime(2022, 10, 30, 0, 30, tzinfo=UTC)
+    assert instant("second-02-30", "DTSTART") == datetime(2022, 10, 30, 1, 30, tzinfo=UTC)
+    assert instant("across-the-change", "DTSTART") == datetime(2022, 10, 29, 23, 30, tzinfo=UTC)
+    assert instant("across-the-change", "DTEND") == datetime(2022, 10, 30, 1, 45, tzinfo=UTC)

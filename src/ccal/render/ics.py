@@ -9,11 +9,13 @@ calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 w
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from ccal import __version__
 from ccal.catalog import Entry
+from ccal.clock import is_ambiguous
 from ccal.controlchars import file_text
 from ccal.query import fold
 
@@ -63,6 +65,16 @@ def description(entry: Entry) -> str:
     return file_text("\n".join(p.strip() for p in parts if p and p.strip()))
 
 
+def _written(moment: datetime) -> datetime:
+    """``moment`` as DTSTART/DTEND should carry it: in its zone (TZID), except the second pass
+    of a repeated autumn hour, which is written in UTC. A TZID time names a wall clock, and
+    RFC 5545 (3.3.5) reads a repeated one as its first occurrence: an hour early."""
+    zone = moment.tzinfo
+    if moment.fold and isinstance(zone, ZoneInfo) and is_ambiguous(moment, zone):
+        return moment.astimezone(UTC)
+    return moment
+
+
 def event(entry: Entry, options: RenderOptions, stamp) -> Event:
     from icalendar import Alarm, Event
 
@@ -77,9 +89,9 @@ def event(entry: Entry, options: RenderOptions, stamp) -> Event:
         vevent.add("dtstart", first)
         vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
     else:
-        vevent.add("dtstart", entry.at)
+        vevent.add("dtstart", _written(entry.at))
         if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
-            vevent.add("dtend", entry.end)
+            vevent.add("dtend", _written(entry.end))
     text = description(entry)
     if text:
         vevent.add("description", text)
