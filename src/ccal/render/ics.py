@@ -75,12 +75,16 @@ def _written(moment: datetime) -> datetime:
     return moment
 
 
-def event(entry: Entry, options: RenderOptions, stamp) -> Event:
+def event(entry: Entry, options: RenderOptions, stamp, rrule: str | None = None) -> Event:
+    """One VEVENT; a repeating date's UID is its series' (occurrence 0), whichever occurrence
+    starts the event, and ``rrule`` replaces the series' own rule (with its end)."""
     from icalendar import Alarm, Event
+
+    from ccal.recurrence import series_head
 
     opportunity = entry.opportunity
     vevent = Event()
-    vevent.add("uid", uid(entry))
+    vevent.add("uid", uid(series_head(entry)))
     vevent.add("dtstamp", stamp)
     vevent.add("summary", summary(entry))
     if entry.all_day:
@@ -100,10 +104,11 @@ def event(entry: Entry, options: RenderOptions, stamp) -> Event:
     if opportunity.url:
         vevent.add("url", file_text(opportunity.url))
     vevent.add("categories", [*(file_text(tag) for tag in opportunity.tags), opportunity.kind])
-    if entry.rrule:
+    rrule = rrule or entry.rrule
+    if rrule:
         from icalendar import vRecur
 
-        vevent.add("rrule", vRecur.from_ical(entry.rrule))
+        vevent.add("rrule", vRecur.from_ical(rrule))
     vevent.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
     # A deadline is a reminder, not a meeting: it must not mark the user as busy.
     vevent.add("transp", "TRANSPARENT")
@@ -131,14 +136,20 @@ def render(listing: Listing, options: RenderOptions) -> str:
     stamp = listing.now.astimezone(UTC)
     from ccal.recurrence import series_head
 
-    written: set[str] = set()
+    # A repeating date is one event with its RRULE, however many occurrences were selected:
+    # the whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a
+    # window and a limit cut a series into one unbroken run, as the filters match all or none).
+    series: dict[str, list[Entry]] = {}
     for selected in listing.entries:
-        # A repeating date is one event with its RRULE, however many occurrences were selected.
-        entry = series_head(selected)
-        if uid(entry) in written:
+        series.setdefault(uid(series_head(selected)), []).append(selected)
+    for chosen in series.values():
+        if chosen[0].recurrence is None or not options.chosen_occurrences:
+            calendar.add_component(event(series_head(chosen[0]), options, stamp))
             continue
-        written.add(uid(entry))
-        calendar.add_component(event(entry, options, stamp))
+        first = min(chosen, key=Entry.sort_key)
+        assert first.recurrence is not None
+        rule = f"{first.recurrence.body};COUNT={len(chosen)}"
+        calendar.add_component(event(first, options, stamp, rule))
     if listing.entries:
         # Only the years the entries need: a VTIMEZONE from 1970 to 2038 would dwarf the events.
         days = [e.at.date() for e in listing.entries] + [e.due.date() for e in listing.entries]
