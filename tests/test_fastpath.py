@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -229,10 +230,11 @@ def test_the_fast_grammar_agrees_with_the_typer_commands():
 
     from ccal.cli import app
     from ccal.cli.options import KindChoice
-    from ccal.fastargs import FLAG, KINDS, MANY
-    from ccal.models import KINDS as MODEL_KINDS
+    from ccal.fastargs import FLAG, MANY
+    from ccal.models import Kind
+    from ccal.rules import KINDS
 
-    assert KINDS == MODEL_KINDS == tuple(k.value for k in KindChoice)
+    assert KINDS == get_args(Kind) == tuple(k.value for k in KindChoice)
     group = typer.main.get_command(app)
     for name, (options, _answer) in fastpath.COMMANDS.items():
         params = {o: p for p in group.commands[name].params for o in p.opts + p.secondary_opts}

@@ -26,7 +26,6 @@ FILTER_OPTIONS = {
     "-s": ("search", VALUE),
     "--organiser": ("organiser", VALUE),
 }
-KINDS = ("talk", "call", "event", "survey")  # the --kind choices (``models.KINDS``)
 
 
 def parse(args: list[str], options: dict[str, tuple[str, str]]):

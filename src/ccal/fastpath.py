@@ -28,7 +28,6 @@ import sys
 from ccal.fastargs import (
     FILTER_OPTIONS,
     FLAG,
-    KINDS,
     SESSION_OPTIONS,
     VALUE,
     Session,
@@ -36,6 +35,7 @@ from ccal.fastargs import (
     parse,
     switched_on,
 )
+from ccal.rules import KINDS, remind_within
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
     until = values.get("until")
     if until and values.get("within"):  # a usage error: the Typer app words it
         return None
-    within = None if until else values.get("within", "7d")  # as ``cli.countdown.remind``
+    within = remind_within(values.get("within"), until)  # as ``cli.countdown.remind``
     session = open_session(values)
     if session is None:
         return None
@@ -165,15 +165,13 @@ def _selected(
     ``query.statuses``' status; filters are ``query.Filters`` itself, on the stored opportunity.
     """
     end_us = None
-    if until or within:
-        from ccal.clock import parse_duration, parse_when
+    if until is not None or within is not None:
         from ccal.index import micros
+        from ccal.rules import window_bounds
 
-        now = session.now()
-        if until:
-            end_us = micros(parse_when(until, session.zone(), now=now, day_end=True))
-        else:
-            end_us = micros(parse_duration(within).after(now))
+        _start, end = window_bounds(session.zone(), session.now(), within=within, until=until)
+        assert end is not None
+        end_us = micros(end)
     matches = _filter(session, values)
     chosen = []
     for row in session.index.upcoming_rows(session.now_us, end_us):

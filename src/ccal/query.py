@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from ccal.catalog import Catalog, Entry, Item
+from ccal.clock import start_of_day
 
 if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
     from ccal.models import Opportunity
@@ -115,7 +116,7 @@ def under_way_from(entry: Entry) -> datetime | None:
     if entry.end is None:
         return None
     if entry.all_day:
-        return datetime.combine(entry.at.date(), time(0, 0), tzinfo=entry.at.tzinfo)
+        return start_of_day(entry.at.date(), entry.zone)
     return entry.at
 
 

@@ -25,8 +25,7 @@ from ccal.cli.options import (
     window_from,
 )
 from ccal.errors import LookupFailed, UsageProblem
-
-REMIND_WITHIN = "7d"  # what "due soon" means for remind without --within or --until
+from ccal.rules import REMIND_WITHIN, remind_within
 
 
 def ticker(start: datetime):
@@ -168,9 +167,7 @@ def remind(
     from ccal.query import select_entries, statuses
 
     session = session_from(as_of, tz, data)
-    if within is None and until is None:
-        within = REMIND_WITHIN
-    window = window_from(session, within=within, until=until)
+    window = window_from(session, within=remind_within(within, until), until=until)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming")

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ccal.errors import UsageProblem
+from ccal.rules import KINDS
 
 T = TypeVar("T")
 
@@ -20,11 +21,8 @@ T = TypeVar("T")
 # --- options shared by several commands, declared once ----------------------------------------
 
 
-class KindChoice(StrEnum):
-    talk = "talk"
-    call = "call"
-    event = "event"
-    survey = "survey"
+# The --kind choices: ``rules.KINDS``, as an enum for Typer.
+KindChoice = StrEnum("KindChoice", [(kind, kind) for kind in KINDS])
 
 
 class FormatChoice(StrEnum):
@@ -233,33 +231,18 @@ def filters_from(kind, tag, organiser, search):
 
 
 def window_from(session: Session, *, start=None, end=None, within=None, until=None):
-    """The window from --from/--to/--within/--until: --to, --within and --until each set the
-    end, so any two of them are a usage error (never one silently ignored). An empty value
-    (``--within ""``) is an error too, not "no window"."""
-    from ccal.clock import parse_duration, parse_when
+    """The window from --from/--to/--within/--until (``rules.window_bounds``, the one rule the
+    fast path uses too); its errors are usage errors."""
+    from ccal.clock import TimeInputError
     from ccal.query import Window
+    from ccal.rules import window_bounds
 
-    ends = [
-        name
-        for name, value in (("--to", end), ("--within", within), ("--until", until))
-        if value is not None
-    ]
-    if len(ends) > 1:
-        raise UsageProblem(f"use either '{ends[0]}' or '{ends[1]}', not both")
-    if until is not None:
-        end, end_option = until, "--until"
-    else:
-        end_option = "--to"
-
-    def when(option: str, day_end: bool):
-        return lambda text: parse_when(text, session.zone, now=session.now, day_end=day_end)
-
-    start_at = parsed("--from", when("--from", False), start) if start is not None else None
-    end_at = parsed(end_option, when(end_option, True), end) if end is not None else None
-    if within is not None:
-        end_at = parsed("--within", lambda text: parse_duration(text).after(session.now), within)
-    if start_at and end_at and end_at.timestamp() < start_at.timestamp():  # not wall clocks
-        raise UsageProblem("the end of the window is before its start")
+    try:
+        start_at, end_at = window_bounds(
+            session.zone, session.now, start=start, end=end, within=within, until=until
+        )
+    except TimeInputError as exc:
+        raise UsageProblem(str(exc)) from None
     return Window(start=start_at, end=end_at)
 
 
