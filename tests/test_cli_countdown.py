@@ -328,3 +328,50 @@ def test_remind_takes_limit_like_upcoming(ccal, fixture_file):
 def test_countdown_names_the_last_day_of_an_all_day_range(ccal):
     out = ccal("countdown", "kosice-workshop", "--once", "--data", FIXTURE, "--as-of", "2022-06-10")
     assert "Wed 22 Jun 2022, all day, until Thu 23 Jun, 23:59 Brussels" in out.stdout, out.stdout
+
+
+# --- ranges under way: counted down to their end, all-day or timed alike --------------------
+
+RANGES = str(DATA / "countdown-ranges.toml")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["workshop", "--as-of", "2026-11-25 12:00"],
+            "under way, ends in 2 d 11 h 59 min 59 s · Days · Workshop · "
+            "ends Fri 27 Nov 2026 23:59 Brussels",
+        ),
+        (
+            ["workshop", "--as-of", "2026-11-26 12:00"],  # its first day is over, not the range
+            "under way, ends in 1 d 11 h 59 min 59 s · Days · Workshop · "
+            "ends Fri 27 Nov 2026 23:59 Brussels",
+        ),
+        (
+            ["fair", "--as-of", "2026-11-25 12:00"],
+            "under way, ends in 2 d 5 h 0 min 0 s · Hall open · Fair · "
+            "ends Fri 27 Nov 2026 17:00 Brussels",
+        ),
+        (  # without an ID: the soonest end or deadline, the fair's 17:00 before the workshop's day
+            ["--as-of", "2026-11-26 12:00"],
+            "under way, ends in 1 d 5 h 0 min 0 s · Hall open · Fair · "
+            "ends Fri 27 Nov 2026 17:00 Brussels",
+        ),
+        (
+            ["fair", "--as-of", "2026-11-24 09:00"],  # not started: counted down to its start
+            "in 1 d 0 h 0 min 0 s · Hall open · Fair · Wed 25 Nov 2026 09:00 Brussels",
+        ),
+    ],
+)
+def test_a_range_under_way_is_counted_down_to_its_end(ccal, args, expected):
+    result = ccal("countdown", *args, "--tz", "Europe/Brussels", "--data", RANGES)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected + "\n"
+
+
+def test_countdown_json_of_a_range_under_way_is_its_record(ccal):
+    rows = ccal.json("countdown", "fair", "--as-of", "2026-11-26 12:00", "--data", RANGES)
+    assert [(r["id"], r["label"], r["end"]) for r in rows] == [
+        ("fair", "Hall open", "2026-11-27T17:00:00+01:00")
+    ]

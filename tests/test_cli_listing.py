@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import DATA
 
 JSON_KEYS = {
     "id", "kind", "title", "label", "at", "end", "all_day", "timezone", "seconds_left",
@@ -316,3 +317,15 @@ def test_deadlines_of_an_undated_opportunity_is_its_heading_and_one_sentence(cca
     assert out.exit_code == 0
     lines = [line.strip() for line in out.stdout.splitlines() if line.strip()]
     assert lines == ["Supply chain survey (supply-survey)", "No dates known."], out.stdout
+
+
+@pytest.mark.parametrize("as_of", ["2022-10-29T12:00Z", "2022-10-29 14:00", "2022-10-29T13:00+01"])
+@pytest.mark.parametrize("window", [("--within", "1d"), ("--until", "+1d")])
+def test_a_day_is_a_wall_clock_day_in_the_display_zone(ccal, as_of, window):
+    """However "now" was typed, ``1d`` is a day of the display zone's clock (Brussels: 25 hours
+    across the autumn change), so the same instant selects the same dates."""
+    data = str(DATA / "autumn-day.toml")
+    rows = ccal.json(
+        "upcoming", *window, "--as-of", as_of, "--tz", "Europe/Brussels", "--data", data
+    )
+    assert [r["label"] for r in rows] == ["Within the wall-clock day"]

@@ -193,3 +193,26 @@ def test_any_typed_date_is_in_range_or_an_error(day, zone, day_end):
         assert not FIRST_YEAR <= day.year <= LAST_YEAR
         return
     assert FIRST_YEAR <= moment.year <= LAST_YEAR
+
+
+def test_a_written_date_with_a_known_zone_name_keeps_its_instant():
+    assert parse_when("1 Jun 2022 10:00 UTC", BRUSSELS) == datetime(2022, 6, 1, 10, tzinfo=UTC)
+    assert parse_when("1 Jun 2022 10:00 -0800", BRUSSELS) == datetime(2022, 6, 1, 18, tzinfo=UTC)
+
+
+@given(st.integers(min_value=-99 * 60 - 59, max_value=99 * 60 + 59), st.booleans())
+def test_any_typed_utc_offset_is_usable_or_an_error(minutes, spaced):
+    """``+25:00`` parses (dateutil) but no datetime can hold it: an error here, never later."""
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    text = (
+        f"2022-07-29 18:00 {sign}{hours:02d}{rest:02d}"
+        if spaced
+        else (f"2022-07-29T18:00{sign}{hours:02d}:{rest:02d}")
+    )
+    try:
+        moment = parse_when(text, BRUSSELS)
+    except TimeInputError:
+        assert abs(minutes) >= 24 * 60
+        return
+    assert moment.astimezone(UTC).utcoffset() is not None

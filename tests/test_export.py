@@ -169,3 +169,18 @@ def test_json_export_pipes_into_a_json_reader(tmp_path, fixture_file):
     out, err = process.communicate(timeout=120)
     assert (process.returncode, err) == (0, b"")
     assert len(json.loads(out)) == 6  # what `| jq length` prints
+
+
+def test_past_with_limit_keeps_the_most_recent_dates(ccal, fixture_file):
+    """``--past`` lists newest first, and ``--limit`` keeps the rows closest to now."""
+    args = ("export", "-f", "json", "--past", "--as-of", "2024-06-01", "--data", str(fixture_file))
+    everything = [r["at"] for r in json.loads(ccal(*args).stdout)]
+    assert len(everything) > 2
+    assert everything == sorted(everything, reverse=True, key=_instant)
+    assert [r["at"] for r in json.loads(ccal(*args, "-n", "2").stdout)] == everything[:2]
+
+
+def _instant(text: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text).timestamp()

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -71,6 +72,10 @@ ANSWERED = [  # the fast path answers these itself
     ["upcoming", "--json", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
 ]
 FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers
+    ["remind", "--within", "", *AS_OF, *D],
+    ["upcoming", "--json", "--until=", *AS_OF, *D],
+    ["upcoming", "--json", "--as-of", "", *D],
+    ["upcoming", "--json", "--tz", "", *AS_OF, *D],
     ["upcoming", "--json", "--limit", "0", *D],
     ["upcoming", "--json", "--limit", "two", *D],
     ["upcoming", "--json", "-n5", *AS_OF, *D],
@@ -225,10 +230,11 @@ def test_the_fast_grammar_agrees_with_the_typer_commands():
 
     from ccal.cli import app
     from ccal.cli.options import KindChoice
-    from ccal.fastargs import FLAG, KINDS, MANY
-    from ccal.models import KINDS as MODEL_KINDS
+    from ccal.fastargs import FLAG, MANY
+    from ccal.models import Kind
+    from ccal.rules import KINDS
 
-    assert KINDS == MODEL_KINDS == tuple(k.value for k in KindChoice)
+    assert KINDS == get_args(Kind) == tuple(k.value for k in KindChoice)
     group = typer.main.get_command(app)
     for name, (options, _answer) in fastpath.COMMANDS.items():
         params = {o: p for p in group.commands[name].params for o in p.opts + p.secondary_opts}
@@ -236,3 +242,22 @@ def test_the_fast_grammar_agrees_with_the_typer_commands():
             param = params[option]
             assert param.is_flag == (kind == FLAG), option
             assert param.multiple == (kind == MANY), option
+
+
+@pytest.mark.parametrize("as_of", ["2022-10-29T12:00Z", "2022-10-29 14:00"])
+@pytest.mark.parametrize("window", [("--within", "1d"), ("--until", "+1d")])
+def test_a_day_is_a_wall_clock_day_in_the_display_zone(env, tmp_path, as_of, window, capsys):
+    """As ``session_from``: "now" is in the display zone whatever zone it was typed in, so
+    ``1d`` from 29 Oct 14:00 Brussels reaches 30 Oct 14:00 CET (25 hours later)."""
+    import json
+
+    data = Path(shutil.copy(DATA / "autumn-day.toml", tmp_path / "autumn.toml"))
+    os.utime(data, (OLD, OLD))
+    autumn = {**env, "DATA": str(data)}
+    warm(autumn)
+    argv = ["upcoming", "--json", *window, "--as-of", as_of, "--tz", "Europe/Brussels"]
+    argv += ["--data", str(data)]
+    assert fastpath.answer(argv) == 0  # answered here, not by the Typer app
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["label"] for r in rows] == ["Within the wall-clock day"]
+    assert run(argv, autumn, fast=True) == run(argv, autumn, fast=False)

@@ -157,7 +157,18 @@ def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end:
 
 
 def in_range(moment: datetime, typed: str) -> datetime:
-    """``moment`` if its year is one ccal can compute around, else a readable error."""
+    """``moment`` if ccal can compute with it, else a readable error.
+
+    Its year must be one ccal can compute around, and its UTC offset one Python can convert
+    (strictly within ±24 h): dateutil accepts ``+25:00`` and ``+2500``, and the first
+    comparison with another instant would then fail deep inside a command.
+    """
+    try:
+        moment.utcoffset()  # datetime itself refuses an offset of a day or more
+    except ValueError:
+        raise TimeInputError(
+            f"'{typed}' has an impossible UTC offset: use one between -23:59 and +23:59"
+        ) from None
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise TimeInputError(
             f"'{typed}' is out of range: use a moment between the years {FIRST_YEAR} "
@@ -198,17 +209,30 @@ def _parse_written(raw: str) -> date | datetime:
             f"ambiguous date '{raw}': write it as YYYY-MM-DD "
             "(day and month order differ by country)"
         )
+    import warnings
+
     from dateutil import parser as dateutil_parser  # rare path: keep it off start-up
 
-    # Parsing twice with different defaults shows which parts the user actually wrote.
-    try:
-        first = dateutil_parser.parse(raw, default=datetime(2001, 1, 1, 0, 0, 0))
-        second = dateutil_parser.parse(raw, default=datetime(2002, 2, 2, 1, 1, 1))
-    except (ValueError, OverflowError):
-        # dateutil's own wording ("Unknown string format: …") would only repeat the input.
+    # Parsing twice with different defaults shows which parts the user actually wrote. dateutil
+    # warns (on stderr) and drops a zone abbreviation it does not know, such as PST: that would
+    # silently read the time in another zone, so it is an error here, and no warning leaks.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            first = dateutil_parser.parse(raw, default=datetime(2001, 1, 1, 0, 0, 0))
+            second = dateutil_parser.parse(raw, default=datetime(2002, 2, 2, 1, 1, 1))
+        except (ValueError, OverflowError):
+            # dateutil's own wording ("Unknown string format: …") would only repeat the input.
+            raise TimeInputError(
+                f"cannot read '{raw}' as a date: use e.g. 2022-07-29, '2022-07-29 18:00' or +14d"
+            ) from None
+    unknown = [w for w in caught if w.category is dateutil_parser.UnknownTimezoneWarning]
+    if unknown:
+        name = str(unknown[0].message).removeprefix("tzname ").split(" ", 1)[0]
         raise TimeInputError(
-            f"cannot read '{raw}' as a date: use e.g. 2022-07-29, '2022-07-29 18:00' or +14d"
-        ) from None
+            f"unknown time zone '{name}' in '{raw}': write an offset (e.g. 18:00-08:00) "
+            "or leave it out for the display zone"
+        )
     if first.date() != second.date():
         raise TimeInputError(f"'{raw}' is not a full date: give year, month and day")
     if first.time() != second.time() and first.hour != second.hour:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 EXIT_OK = 0
 EXIT_DATA = 1  # bad data file, unknown id, nothing found where something was required
 EXIT_USAGE = 2  # bad option value or command line
+EXIT_INTERNAL = 70  # a bug in ccal (BSD's EX_SOFTWARE), reported in one line
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ FILTER_OPTIONS = {
     "-s": ("search", VALUE),
     "--organiser": ("organiser", VALUE),
 }
-KINDS = ("talk", "call", "event", "survey")  # the --kind choices (``models.KINDS``)
 
 
 def parse(args: list[str], options: dict[str, tuple[str, str]]):
@@ -79,10 +78,12 @@ class Session:
         return self._zone
 
     def now(self) -> Any:
+        """The moment asked about in the display zone, as ``session_from`` gives it."""
         if self._now is None:
             from datetime import UTC, datetime, timedelta
 
-            self._now = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=self.now_us)
+            moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=self.now_us)
+            self._now = moment.astimezone(self.zone())
         return self._now
 
 
@@ -113,7 +114,9 @@ def open_session(values: dict[str, Any]) -> Session | None:
         from ccal.clock import parse_when, system_zone
         from ccal.index import micros
 
-        now = parse_when(as_of, zone or system_zone(), now=datetime.now(UTC))
+        zone = zone or system_zone()
+        real_now = datetime.now(UTC).astimezone(zone)
+        now = parse_when(as_of, zone, now=real_now).astimezone(zone)
         now_us = micros(now)
     else:
         now_us = time.time_ns() // 1000  # what ``datetime.now(UTC)`` reads, in microseconds

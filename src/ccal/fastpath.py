@@ -28,7 +28,6 @@ import sys
 from ccal.fastargs import (
     FILTER_OPTIONS,
     FLAG,
-    KINDS,
     SESSION_OPTIONS,
     VALUE,
     Session,
@@ -69,7 +68,9 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
     until = values.get("until")
     if until and values.get("within"):  # a usage error: the Typer app words it
         return None
-    within = None if until else values.get("within", "7d")  # as ``cli.countdown.remind``
+    from ccal.rules import remind_within
+
+    within = remind_within(values.get("within"), until)  # as ``cli.countdown.remind``
     session = open_session(values)
     if session is None:
         return None
@@ -149,8 +150,16 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
 }
 
 
+_NOT_EMPTY = ("as_of", "tz", "within", "until")  # typed empty: an error (``cli.options``)
+
+
 def _known_kinds(values: dict[str, Any]) -> bool:
-    return all(k in KINDS for k in values.get("kind", ()))
+    kinds = values.get("kind")
+    if not kinds:
+        return True
+    from ccal.rules import KINDS  # only when asked: each module costs the hot call ~0.3 ms
+
+    return all(k in KINDS for k in kinds)
 
 
 def _selected(
@@ -162,15 +171,13 @@ def _selected(
     ``query.statuses``' status; filters are ``query.Filters`` itself, on the stored opportunity.
     """
     end_us = None
-    if until or within:
-        from ccal.clock import parse_duration, parse_when
+    if until is not None or within is not None:
         from ccal.index import micros
+        from ccal.rules import window_bounds
 
-        now = session.now()
-        if until:
-            end_us = micros(parse_when(until, session.zone(), now=now, day_end=True))
-        else:
-            end_us = micros(parse_duration(within).after(now))
+        _start, end = window_bounds(session.zone(), session.now(), within=within, until=until)
+        assert end is not None
+        end_us = micros(end)
     matches = _filter(session, values)
     chosen = []
     for row in session.index.upcoming_rows(session.now_us, end_us):
@@ -241,8 +248,8 @@ def answer(argv: list[str]) -> int | None:
         return None
     options, command = COMMANDS[argv[0]]
     parsed = parse(argv[1:], options)
-    if parsed is None:
-        return None
+    if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):
+        return None  # ``--within ""`` and the like: a usage error the Typer app words
     try:
         answered = command(*parsed)
     except Exception:  # whatever it is, the Typer app reports it (or answers) the usual way

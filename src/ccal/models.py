@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ccal.clock import DEFAULT_ZONE, zone_named
+from ccal.rules import KINDS as KINDS  # re-exported: the one list of kinds
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-KINDS = ("talk", "call", "event", "survey")
 
 
 def _http_url(value: str) -> str:

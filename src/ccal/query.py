@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from ccal.catalog import Catalog, Entry, Item
+from ccal.clock import start_of_day
 
 if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
     from ccal.models import Opportunity
@@ -117,7 +118,7 @@ def under_way_from(entry: Entry) -> datetime | None:
     if entry.end is None:
         return None
     if entry.all_day:
-        return datetime.combine(entry.at.date(), time(0, 0), tzinfo=entry.at.tzinfo)
+        return start_of_day(entry.at.date(), entry.zone)
     return entry.at
 
 
@@ -155,11 +156,12 @@ def select_dates(
     limit: int | None = None,
 ) -> list[Entry]:
     """What ``list --dates`` and ``export`` show: ``select_entries``, most recent first for
-    ``past`` (looking back, the latest matters most)."""
-    entries = select_entries(catalog, now, filters, window, scope, limit)
+    ``past`` (looking back, the latest matters most). ``limit`` keeps the first rows of that
+    order: the entries closest to now, whichever way the listing looks."""
+    entries = select_entries(catalog, now, filters, window, scope)
     if scope == "past":
         entries.reverse()
-    return entries
+    return entries[:limit] if limit is not None else entries
 
 
 def select_items(
@@ -220,15 +222,23 @@ def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters())
     return max(passed, key=lambda e: (e.due.timestamp(), e.opportunity.id), default=None)
 
 
-def deadlines_ahead(entries: Iterable[Entry], now: datetime) -> list[Entry]:
-    """Entries whose moment (``at``) is still ahead or exactly now, soonest first.
+def countdown_moment(entry: Entry, now: datetime) -> datetime:
+    """What a countdown to ``entry`` runs to at ``now``: the end of a range under way (timed or
+    all-day alike, see ``under_way``), else ``at``."""
+    if entry.end is not None and under_way(entry, now):
+        return entry.end
+    return entry.at
 
-    A countdown runs to ``at``: an event that has started is no longer counted down to, even
-    while it runs. At the very second of a deadline it is still due ("now"), as ``is_passed``.
+
+def deadlines_ahead(entries: Iterable[Entry], now: datetime) -> list[Entry]:
+    """Entries that have not passed, by the moment a countdown runs to, soonest first.
+
+    A range that has started is still ahead until it ends, and is counted down to its end, as
+    every other output words it ("under way, ends in …"). At the very second of a deadline it
+    is still due ("now"), as ``is_passed``. Compared in UTC (wall clocks mislead in autumn).
     """
-    return sorted(
-        (e for e in entries if e.at.astimezone(UTC) >= now.astimezone(UTC)), key=Entry.sort_key
-    )
+    ahead = [e for e in entries if not e.is_passed(now)]
+    return sorted(ahead, key=lambda e: (countdown_moment(e, now).astimezone(UTC), e.sort_key()))
 
 
 def countdown_candidates(catalog: Catalog, filters: Filters, item: Item | None) -> list[Entry]:
@@ -240,6 +250,6 @@ def countdown_candidates(catalog: Catalog, filters: Filters, item: Item | None) 
 
 
 def next_deadline(entries: Iterable[Entry], now: datetime) -> Entry | None:
-    """The soonest entry still ahead of ``now``: what ``ccal countdown`` counts down to."""
+    """The entry ``ccal countdown`` counts down to: the soonest ``countdown_moment`` ahead."""
     ahead = deadlines_ahead(entries, now)
     return ahead[0] if ahead else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -114,3 +115,16 @@ def test_one_line_names_both_clocks_only_when_they_differ(close_call):
 
 def test_left_text_after_the_deadline(close_call):
     assert left_text(close_call[0], at("2022-10-28 19:00:05")) == "passed 1 h 0 min 5 s ago"
+
+
+def test_frames_keep_a_range_that_starts_and_count_to_its_end():
+    """At its start a range is under way, not passed: the view counts on, now to its end."""
+    fair = list(load_catalog([DATA / "countdown-ranges.toml"]).find("fair").entries)
+    clock = FakeClock(at("2026-11-25 08:59:59"))
+    ticks = frames(lambda now: next_deadline(fair, now), clock, clock.sleep)
+    shown = [(f.target and left_text(f.target, f.now), f.passed) for f in islice(ticks, 3)]
+    assert shown == [
+        ("in 1 s", None),
+        ("under way, ends in 2 d 8 h 0 min 0 s", None),
+        ("under way, ends in 2 d 7 h 59 min 59 s", None),
+    ]

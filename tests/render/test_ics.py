@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -233,3 +234,41 @@ def test_a_repeating_date_is_one_event_with_its_rrule_even_when_later_occurrence
     assert str(talk["DTSTART"].dt.tzinfo) == BRUSSELS
     rule = talk["RRULE"]
     assert rule["FREQ"] == ["WEEKLY"] and rule["COUNT"] == [4] and rule["BYDAY"] == ["WE"]
+
+
+def test_both_02_30s_of_the_repeated_autumn_hour_keep_their_instants(export):
+    """A wall-clock time in the repeated hour means its first occurrence to a calendar (RFC 5545,
+    3.3.5), so the second one must not be written as TZID wall-clock time."""
+    found = events(export("--format", "ics", "--all", data="repeated-hour.toml"))
+
+    def instant(uid: str, prop: str) -> datetime:
+        return found[f"night-shift.{uid}@ccal"].decoded(prop).astimezone(UTC)
+
+    assert instant("first-02-30", "DTSTART") == datetime(2022, 10, 30, 0, 30, tzinfo=UTC)
+    assert instant("second-02-30", "DTSTART") == datetime(2022, 10, 30, 1, 30, tzinfo=UTC)
+    assert instant("across-the-change", "DTSTART") == datetime(2022, 10, 29, 23, 30, tzinfo=UTC)
+    assert instant("across-the-change", "DTEND") == datetime(2022, 10, 30, 1, 45, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [("--within", "30d"), ("--from", "2022-04-10", "--to", "2022-05-31"), ("--limit", "1")],
+    ids=" ".join,
+)
+def test_a_window_or_limit_exports_only_the_chosen_occurrences(export, chosen):
+    """The series starts at the first occurrence chosen and stops after the last (COUNT), so a
+    calendar shows exactly the dates the JSON export of the same selection lists."""
+    from dateutil.rrule import rrulestr
+
+    args = ("--as-of", "2022-04-01", "--search", "fortnightly", *chosen)
+    listed = [
+        datetime.fromisoformat(r["at"])
+        for r in json.loads(export("--format", "json", *args, data="recurring.toml"))
+    ]
+    assert listed  # the talks of 13 and 27 Apr 2022, or the first of them
+    found = events(export("--format", "ics", *args, data="recurring.toml"))
+    assert list(found) == ["talks.talk@ccal"]  # the series' UID: a re-import updates it
+    talk = found["talks.talk@ccal"]
+    start = talk.decoded("DTSTART")
+    occurrences = list(rrulestr(talk["RRULE"].to_ical().decode(), dtstart=start))
+    assert occurrences == listed

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ccal import __version__
-from ccal.errors import EXIT_OK, CcalError, DataError
+from ccal.errors import EXIT_INTERNAL, EXIT_OK, CcalError, DataError
 
 T = TypeVar("T")
 
@@ -78,7 +78,11 @@ class CcalGroup(TyperGroup):
             if isinstance(exc, ClickException):
                 _error(exc.format_message())
                 _exit(exc.exit_code)
-            raise
+            if os.environ.get("CCAL_DEBUG"):
+                raise
+            # A bug, not the user's doing: one line, never a traceback (CCAL_DEBUG=1 shows it).
+            _error(f"internal error ({type(exc).__name__}: {exc}); please report it")
+            _exit(EXIT_INTERNAL)
         _exit(result if isinstance(result, int) else EXIT_OK)
 
 

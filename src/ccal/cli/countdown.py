@@ -25,12 +25,12 @@ from ccal.cli.options import (
     window_from,
 )
 from ccal.errors import LookupFailed, UsageProblem
+from ccal.rules import REMIND_WITHIN, remind_within
 
-REMIND_WITHIN = "7d"
 # countdown and remind print lines, not a table: the shared --json help would say otherwise.
 LinesJsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON (the listing contract, see README) instead.")
-]  # what "due soon" means for remind without --within or --until
+]
 
 
 def ticker(start: datetime):
@@ -173,9 +173,7 @@ def remind(
     from ccal.query import select_entries, statuses
 
     session = session_from(as_of, tz, data)
-    if within is None and until is None:
-        within = REMIND_WITHIN
-    window = window_from(session, within=within, until=until)
+    window = window_from(session, within=remind_within(within, until), until=until)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from ccal.errors import UsageProblem
+from ccal.rules import KINDS
 
 T = TypeVar("T")
 
@@ -20,11 +21,8 @@ T = TypeVar("T")
 # --- options shared by several commands, declared once ----------------------------------------
 
 
-class KindChoice(StrEnum):
-    talk = "talk"
-    call = "call"
-    event = "event"
-    survey = "survey"
+# The --kind choices: ``rules.KINDS``, as an enum for Typer.
+KindChoice = StrEnum("KindChoice", [(kind, kind) for kind in KINDS])
 
 
 class FormatChoice(StrEnum):
@@ -223,12 +221,16 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
     from ccal.clock import parse_when, system_zone, zone_named
     from ccal.sources import active_sources
 
-    zone = parsed("--tz", zone_named, tz) if tz else system_zone()
-    real_now = datetime.now(UTC)
+    # ``is not None``: an empty value typed on the command line (``--as-of ""``) is an error, not
+    # the default (Click already reads an empty CCAL_NOW or CCAL_TZ as unset).
+    zone = parsed("--tz", zone_named, tz) if tz is not None else system_zone()
+    real_now = datetime.now(UTC).astimezone(zone)
     now = real_now
-    if as_of:
+    if as_of is not None:
         now = parsed("--as-of", lambda text: parse_when(text, zone, now=real_now), as_of)
-    return Session(now=now, zone=zone, paths=active_sources(data))
+    # In the display zone whatever the input carried (UTC for the real clock, a typed offset):
+    # day-based spans (``--within 1d``, ``+1d``) keep the wall clock of the zone the user reads.
+    return Session(now=now.astimezone(zone), zone=zone, paths=active_sources(data))
 
 
 def filters_from(kind, tag, organiser, search):
@@ -243,30 +245,18 @@ def filters_from(kind, tag, organiser, search):
 
 
 def window_from(session: Session, *, start=None, end=None, within=None, until=None):
-    """The window from --from/--to/--within/--until: --to, --within and --until each set the
-    end, so any two of them are a usage error (never one silently ignored)."""
-    from ccal.clock import parse_duration, parse_when
+    """The window from --from/--to/--within/--until (``rules.window_bounds``, the one rule the
+    fast path uses too); its errors are usage errors."""
+    from ccal.clock import TimeInputError
     from ccal.query import Window
+    from ccal.rules import window_bounds
 
-    ends = [
-        name for name, value in (("--to", end), ("--within", within), ("--until", until)) if value
-    ]
-    if len(ends) > 1:
-        raise UsageProblem(f"use either '{ends[0]}' or '{ends[1]}', not both")
-    if until:
-        end, end_option = until, "--until"
-    else:
-        end_option = "--to"
-
-    def when(option: str, day_end: bool):
-        return lambda text: parse_when(text, session.zone, now=session.now, day_end=day_end)
-
-    start_at = parsed("--from", when("--from", False), start) if start else None
-    end_at = parsed(end_option, when(end_option, True), end) if end else None
-    if within:
-        end_at = parsed("--within", lambda text: parse_duration(text).after(session.now), within)
-    if start_at and end_at and end_at.timestamp() < start_at.timestamp():  # not wall clocks
-        raise UsageProblem("the end of the window is before its start")
+    try:
+        start_at, end_at = window_bounds(
+            session.zone, session.now, start=start, end=end, within=within, until=until
+        )
+    except TimeInputError as exc:
+        raise UsageProblem(str(exc)) from None
     return Window(start=start_at, end=end_at)
 
 

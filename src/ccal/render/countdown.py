@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.controlchars import printable
-from ccal.render.timefmt import countdown_dhms, deadline_clocks, label_text, time_left
+from ccal.query import under_way
+from ccal.render.timefmt import countdown_dhms, deadline_clocks, label_text, time_left, two_clocks
 
 Clock = Callable[[], datetime]
 Sleeper = Callable[[float], None]
@@ -24,6 +25,21 @@ def left_text(entry: Entry, now: datetime) -> str:
     return time_left(entry, now, countdown_dhms)
 
 
+def target_clocks(entry: Entry, now: datetime, display: tzinfo) -> str:
+    """The moment counted down to, on both clocks: ``query.countdown_moment``, so a range under
+    way shows when it ends (``ends Fri 27 Nov 2026 17:00 Brussels``), not when it began."""
+    if entry.end is not None and under_way(entry, now):
+        return f"ends {two_clocks(entry.end, entry.zone, display, dated=True)}"
+    return deadline_clocks(entry, display, dated=True)
+
+
+def gone_clocks(entry: Entry, display: tzinfo) -> str:
+    """When an entry the live view counted down to went by: its deadline, or a range's end."""
+    if entry.end is not None:
+        return two_clocks(entry.end, entry.zone, display)
+    return deadline_clocks(entry, display)
+
+
 def countdown_line(entry: Entry, now: datetime, display: tzinfo) -> str:
     """``in 30 s · Cut-off 1 · Summer Call · Fri 29 Jul 2022 18:00 Brussels · 17:00 London``."""
     return " · ".join(
@@ -31,7 +47,7 @@ def countdown_line(entry: Entry, now: datetime, display: tzinfo) -> str:
             left_text(entry, now),
             label_text(entry),
             printable(entry.opportunity.title),
-            deadline_clocks(entry, display, dated=True),
+            target_clocks(entry, now, display),
         ]
     )
 
@@ -56,8 +72,8 @@ def frames(next_after: NextAfter, clock: Clock, sleep: Sleeper) -> Iterator[Fram
     target = next_after(now)
     passed: Entry | None = None
     while True:
-        # In UTC: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
-        if target is not None and now.astimezone(UTC) > target.at.astimezone(UTC):
+        # Passed, not merely started: a range under way is counted down to its end.
+        if target is not None and target.is_passed(now):
             passed = target
             target = next_after(now)
         yield Frame(now, target, passed)

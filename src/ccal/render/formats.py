@@ -24,6 +24,9 @@ class RenderOptions:
 
     alarms: tuple[timedelta, ...] = ()  # ics: one VALARM this long before each date
     group: Group = "month"  # md: headings by month or by kind
+    # ics: a window or a limit chose some occurrences of a repeating date: export only those
+    # (the series from its first chosen occurrence, COUNT=n), not the whole series.
+    chosen_occurrences: bool = False
 
 
 Renderer = Callable[["Listing", RenderOptions], str]

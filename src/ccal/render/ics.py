@@ -9,11 +9,13 @@ calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 w
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from ccal import __version__
 from ccal.catalog import Entry
+from ccal.clock import is_ambiguous
 from ccal.controlchars import file_text
 from ccal.query import fold
 
@@ -63,12 +65,26 @@ def description(entry: Entry) -> str:
     return file_text("\n".join(p.strip() for p in parts if p and p.strip()))
 
 
-def event(entry: Entry, options: RenderOptions, stamp) -> Event:
+def _written(moment: datetime) -> datetime:
+    """``moment`` as DTSTART/DTEND should carry it: in its zone (TZID), except the second pass
+    of a repeated autumn hour, which is written in UTC. A TZID time names a wall clock, and
+    RFC 5545 (3.3.5) reads a repeated one as its first occurrence: an hour early."""
+    zone = moment.tzinfo
+    if moment.fold and isinstance(zone, ZoneInfo) and is_ambiguous(moment, zone):
+        return moment.astimezone(UTC)
+    return moment
+
+
+def event(entry: Entry, options: RenderOptions, stamp, rrule: str | None = None) -> Event:
+    """One VEVENT; a repeating date's UID is its series' (occurrence 0), whichever occurrence
+    starts the event, and ``rrule`` replaces the series' own rule (with its end)."""
     from icalendar import Alarm, Event
+
+    from ccal.recurrence import series_head
 
     opportunity = entry.opportunity
     vevent = Event()
-    vevent.add("uid", uid(entry))
+    vevent.add("uid", uid(series_head(entry)))
     vevent.add("dtstamp", stamp)
     vevent.add("summary", summary(entry))
     if entry.all_day:
@@ -77,9 +93,9 @@ def event(entry: Entry, options: RenderOptions, stamp) -> Event:
         vevent.add("dtstart", first)
         vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
     else:
-        vevent.add("dtstart", entry.at)
+        vevent.add("dtstart", _written(entry.at))
         if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
-            vevent.add("dtend", entry.end)
+            vevent.add("dtend", _written(entry.end))
     text = description(entry)
     if text:
         vevent.add("description", text)
@@ -88,10 +104,11 @@ def event(entry: Entry, options: RenderOptions, stamp) -> Event:
     if opportunity.url:
         vevent.add("url", file_text(opportunity.url))
     vevent.add("categories", [*(file_text(tag) for tag in opportunity.tags), opportunity.kind])
-    if entry.rrule:
+    rrule = rrule or entry.rrule
+    if rrule:
         from icalendar import vRecur
 
-        vevent.add("rrule", vRecur.from_ical(entry.rrule))
+        vevent.add("rrule", vRecur.from_ical(rrule))
     vevent.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
     # A deadline is a reminder, not a meeting: it must not mark the user as busy.
     vevent.add("transp", "TRANSPARENT")
@@ -119,14 +136,20 @@ def render(listing: Listing, options: RenderOptions) -> str:
     stamp = listing.now.astimezone(UTC)
     from ccal.recurrence import series_head
 
-    written: set[str] = set()
+    # A repeating date is one event with its RRULE, however many occurrences were selected:
+    # the whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a
+    # window and a limit cut a series into one unbroken run, as the filters match all or none).
+    series: dict[str, list[Entry]] = {}
     for selected in listing.entries:
-        # A repeating date is one event with its RRULE, however many occurrences were selected.
-        entry = series_head(selected)
-        if uid(entry) in written:
+        series.setdefault(uid(series_head(selected)), []).append(selected)
+    for chosen in series.values():
+        if chosen[0].recurrence is None or not options.chosen_occurrences:
+            calendar.add_component(event(series_head(chosen[0]), options, stamp))
             continue
-        written.add(uid(entry))
-        calendar.add_component(event(entry, options, stamp))
+        first = min(chosen, key=Entry.sort_key)
+        assert first.recurrence is not None
+        rule = f"{first.recurrence.body};COUNT={len(chosen)}"
+        calendar.add_component(event(first, options, stamp, rule))
     if listing.entries:
         # Only the years the entries need: a VTIMEZONE from 1970 to 2038 would dwarf the events.
         days = [e.at.date() for e in listing.entries] + [e.due.date() for e in listing.entries]

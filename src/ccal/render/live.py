@@ -10,8 +10,8 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ccal.controlchars import printable
-from ccal.render.countdown import Frame, left_text
-from ccal.render.timefmt import deadline_clocks, label_text
+from ccal.render.countdown import Frame, gone_clocks, left_text, target_clocks
+from ccal.render.timefmt import label_text
 
 
 def frame_view(frame: Frame, display: tzinfo) -> Panel:
@@ -22,7 +22,7 @@ def frame_view(frame: Frame, display: tzinfo) -> Panel:
         parts.append(
             Text(
                 f"✓ {label_text(gone)} of {printable(gone.opportunity.title)} passed at "
-                f"{deadline_clocks(gone, display)}",
+                f"{gone_clocks(gone, display)}",
                 style="dim",
             )
         )
@@ -34,7 +34,7 @@ def frame_view(frame: Frame, display: tzinfo) -> Panel:
         parts.append(Text("Next:", style="dim"))
     parts.append(Text(printable(target.opportunity.title), style="bold"))
     parts.append(Text(label_text(target)))
-    parts.append(Text(deadline_clocks(target, display, dated=True)))
+    parts.append(Text(target_clocks(target, frame.now, display)))
     parts.append(Text(left_text(target, frame.now), style="bold yellow"))
     parts.append(Text("Ctrl-C to stop", style="dim"))
     return Panel(Group(*parts), title="ccal countdown", title_align="left")
