@@ -44,8 +44,9 @@ def test_once_prints_the_same_single_line(ccal):
 
 def test_countdown_filters_choose_what_to_count_down_to(ccal):
     result = ccal("countdown", "--kind", "talk", "--data", FIXTURE, "--as-of", "2022-06-01")
-    assert " · Talk · Morning talk in Tokyo · Wed 7 Sep 2022 09:00 Tokyo · 00:00 UTC" in (
-        result.stdout
+    assert (
+        " · Talk · Morning talk in Tokyo · Wed 7 Sep 2022 09:00–10:00 Tokyo · 00:00–01:00 UTC"
+        in (result.stdout)
     )
 
 
@@ -360,7 +361,8 @@ RANGES = str(DATA / "countdown-ranges.toml")
         ),
         (
             ["fair", "--as-of", "2026-11-24 09:00"],  # not started: counted down to its start
-            "in 1 d 0 h 0 min 0 s · Hall open · Fair · Wed 25 Nov 2026 09:00 Brussels",
+            "in 1 d 0 h 0 min 0 s · Hall open · Fair · "
+            "Wed 25 Nov 2026 09:00 Brussels, until Fri 27 Nov 17:00",
         ),
     ],
 )

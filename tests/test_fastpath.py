@@ -68,7 +68,7 @@ ANSWERED = [  # the fast path answers these itself
     ["remind"],  # the shipped dataset
     # Under way: an all-day range on its first day (from its local midnight), a timed range.
     ["remind", "--within", "30d", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
-    ["remind", "--within", "30d", "--as-of", "2022-09-07T08:45:00+02:00", *D],
+    ["remind", "--within", "30d", "--as-of", "2022-09-07T09:30:00+09:00", *D],
     ["upcoming", "--json", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
 ]
 FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers

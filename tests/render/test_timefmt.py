@@ -88,3 +88,17 @@ def test_countdown_text_examples():
     assert countdown_text(30) == "in 30 s"
     assert countdown_text(-86400) == "1 day ago"
     assert countdown_text(0) == "now"
+
+
+def test_a_timed_range_shows_its_end_on_both_clocks():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    tokyo, utc, brussels = ZoneInfo("Asia/Tokyo"), ZoneInfo("UTC"), ZoneInfo("Europe/Brussels")
+    start, end = datetime(2022, 9, 7, 9, 0, tzinfo=tokyo), datetime(2022, 9, 7, 10, tzinfo=tokyo)
+    assert two_clocks(start, tokyo, utc, end=end) == "09:00–10:00 Tokyo · 00:00–01:00 UTC"
+    assert two_clocks(start, tokyo, tokyo, end=end) == "09:00–10:00 Tokyo"
+    fair = datetime(2026, 11, 25, 9, tzinfo=brussels), datetime(2026, 11, 27, 17, tzinfo=brussels)
+    assert two_clocks(fair[0], brussels, brussels, dated=True, end=fair[1]) == (
+        "Wed 25 Nov 2026 09:00 Brussels, until Fri 27 Nov 17:00"
+    )

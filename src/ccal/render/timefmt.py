@@ -76,28 +76,42 @@ def same_clock(moment: datetime, zone: tzinfo, other: tzinfo) -> bool:
     return moment.astimezone(zone).utcoffset() == moment.astimezone(other).utcoffset()
 
 
-def two_clocks(moment: datetime, own: tzinfo, display: tzinfo, *, dated: bool = False) -> str:
+def two_clocks(
+    moment: datetime,
+    own: tzinfo,
+    display: tzinfo,
+    *,
+    dated: bool = False,
+    end: datetime | None = None,
+) -> str:
     """``18:00 Brussels · 17:00 London``: the entry's zone first, the display zone when it differs.
 
     With ``dated`` the first clock carries its date; the second names its day only when the
     display zone is already on another day, so a Tokyo morning reads as the evening before.
+    A timed range (``end``) reads ``09:00–10:00 Tokyo · 00:00–01:00 UTC`` within one day and
+    ``09:00 Brussels, until Fri 27 Nov 17:00`` (its own zone) across days.
     """
     mine = moment.astimezone(own)
-    first = f"{mine:%H:%M} {zone_city(own)}"
+    last = end.astimezone(own) if end is not None else None
+    same_day = last is not None and last.date() == mine.date()
+    first = f"{mine:%H:%M}{f'–{last:%H:%M}' if same_day else ''} {zone_city(own)}"
     if dated:
         first = f"{day_text(mine)} {first}"
+    if last is not None and not same_day:
+        first += f", until {last:%a} {last.day} {last:%b} {last:%H:%M}"
     if same_clock(moment, own, display):
         return first
     theirs = moment.astimezone(display)
     day = f"{theirs:%a} {theirs.day} {theirs:%b} " if theirs.date() != mine.date() else ""
-    return f"{first} · {day}{theirs:%H:%M} {zone_city(display)}"
+    until = f"–{end.astimezone(display):%H:%M}" if same_day and end is not None else ""
+    return f"{first} · {day}{theirs:%H:%M}{until} {zone_city(display)}"
 
 
 def deadline_clocks(entry: Entry, display: tzinfo, *, dated: bool = False) -> str:
     """When an entry is due, on both clocks; an all-day entry says until when its day lasts
     (and which day, when it spans several: ``all day, until Thu 23 Jun, 23:59 Brussels``)."""
     if not entry.all_day:
-        return two_clocks(entry.at, entry.zone, display, dated=dated)
+        return two_clocks(entry.at, entry.zone, display, dated=dated, end=entry.end)
     until = two_clocks(entry.due, entry.zone, display)
     if entry.end is not None and entry.end.date() != entry.at.date():  # several days: which
         last = entry.end.astimezone(entry.zone)
