@@ -22,6 +22,7 @@ from ccal.clock import (
     parse_duration,
     parse_when,
     seconds_between,
+    wall_clock,
 )
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -51,6 +52,36 @@ def test_localize_keeps_the_wall_clock_or_refuses_a_gap(local, zone):
     aware = localize(local, zone)
     assert aware.tzinfo is zone
     assert aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local.replace(fold=0)
+
+
+# Every hour at which some zone's clocks change, so the gap and the repeated hour are hit often.
+TRANSITIONS = st.builds(
+    lambda day, hour, minute: datetime.combine(day, datetime.min.time()).replace(
+        hour=hour, minute=minute
+    ),
+    st.sampled_from([date(2022, 3, 27), date(2022, 10, 30), date(2022, 3, 13), date(2022, 11, 6),
+                     date(2022, 4, 3), date(2022, 10, 2), date(2022, 6, 1)]),
+    st.integers(0, 3),
+    st.sampled_from([0, 1, 30, 59]),
+)  # fmt: skip
+
+
+@given(NAIVE | TRANSITIONS, ZONES)
+def test_wall_clock_is_localize_and_is_ambiguous_in_one(local, zone):
+    if is_nonexistent(local, zone):
+        with pytest.raises(TimeInputError, match="does not exist"):
+            wall_clock(local, zone)
+        return
+    aware, repeated = wall_clock(local, zone)
+    assert (aware, aware.fold, aware.tzinfo) == (localize(local, zone), 0, zone)
+    assert repeated == is_ambiguous(local, zone)
+
+
+def test_wall_clock_flags_the_repeated_hour_and_refuses_the_gap():
+    assert wall_clock(datetime(2022, 10, 30, 2, 30), BRUSSELS)[1] is True
+    assert wall_clock(datetime(2022, 10, 30, 3, 30), BRUSSELS)[1] is False
+    with pytest.raises(TimeInputError):
+        wall_clock(datetime(2022, 3, 27, 2, 30), BRUSSELS)
 
 
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31)), ZONES)

@@ -93,6 +93,18 @@ def localize(local: datetime, zone: ZoneInfo) -> datetime:
     return local.replace(tzinfo=zone, fold=0)
 
 
+def wall_clock(local: datetime, zone: ZoneInfo) -> tuple[datetime, bool]:
+    """``localize`` and ``is_ambiguous`` in one pass, for every local time of a data file.
+
+    Where both folds give one offset (all but two hours a year) the time is neither skipped nor
+    repeated, and one comparison settles it.
+    """
+    first = local.replace(tzinfo=zone, fold=0)
+    if first.utcoffset() == local.replace(tzinfo=zone, fold=1).utcoffset():
+        return first, False
+    return localize(local, zone), is_ambiguous(local, zone)
+
+
 def end_of_day(day: date, zone: tzinfo) -> datetime:
     """The last second of ``day`` in ``zone``: the one rule for when an all-day entry passes."""
     return datetime.combine(day, LAST_SECOND, tzinfo=zone)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ccal.catalog import Catalog, Entry, Item
-from ccal.clock import TimeInputError, instant, is_ambiguous, zone_named
+from ccal.clock import TimeInputError, instant, wall_clock, zone_named
 from ccal.errors import DataError, Problem
 from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
 from ccal.schema_errors import schema_problems
@@ -194,11 +194,15 @@ def _resolve_date(
         if value is None:
             continue
         try:
-            values[key] = instant(value, zone)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                aware, repeated = wall_clock(value, zone)
+                values[key] = (aware, False)
+            else:
+                values[key], repeated = instant(value, zone), False
         except TimeInputError as exc:
             where.report(key, str(exc))
             return None
-        if isinstance(value, datetime) and value.tzinfo is None and is_ambiguous(value, zone):
+        if repeated:
             where.report(
                 key,
                 f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (clocks go back); "

@@ -10,33 +10,17 @@ from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
     KindChoice,
-    _data_files,
     complete_ids,
+    data_option,
     parsed,
     print_json,
 )
 from ccal.errors import DataError, UsageProblem
 
-
-def _write_data_option(help_text: str):
-    """``--data`` for a command that writes one file (the reading commands' help says "read")."""
-    return Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--data",
-            envvar="CCAL_DATA",
-            callback=_data_files,
-            metavar="FILE",
-            show_default=False,
-            help=help_text,
-        ),
-    ]
-
-
-AddDataOpt = _write_data_option(
+AddDataOpt = data_option(
     "The data file to write (one; default: your own file, created if missing)."
 )
-ExtendDataOpt = _write_data_option(
+ExtendDataOpt = data_option(
     "The data file to edit (one; default: whichever of your files holds ID)."
 )
 ExtendTzOpt = Annotated[

@@ -56,19 +56,27 @@ def _data_files(ctx: typer.Context, value: list[Path] | None) -> list[Path] | No
     return entries or None
 
 
-DataOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--data",
-        envvar="CCAL_DATA",
-        callback=_data_files,
-        metavar="FILE",
-        show_default=False,
-        # Typer adds "[env var: …]" itself: the help says only what that does not.
-        help="Data file to read (repeatable); replaces the shipped dataset and your own file. "
-        "In CCAL_DATA, separate paths with ':' (';' on Windows).",
-    ),
-]
+def data_option(help_text: str):
+    """``--data`` (also ``CCAL_DATA``) with its own help: the reading commands read the files,
+    ``add`` and ``extend`` write one."""
+    return Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            envvar="CCAL_DATA",
+            callback=_data_files,
+            metavar="FILE",
+            show_default=False,
+            help=help_text,
+        ),
+    ]
+
+
+# Typer adds "[env var: …]" itself: the help says only what that does not.
+DataOpt = data_option(
+    "Data file to read (repeatable); replaces the shipped dataset and your own file. "
+    "In CCAL_DATA, separate paths with ':' (';' on Windows)."
+)
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
