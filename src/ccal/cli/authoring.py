@@ -14,6 +14,7 @@ from ccal.cli.options import (
     data_option,
     parsed,
     print_json,
+    tz_option,
 )
 from ccal.errors import DataError, UsageProblem
 
@@ -23,16 +24,7 @@ AddDataOpt = data_option(
 ExtendDataOpt = data_option(
     "The data file to edit (one; default: whichever of your files holds ID)."
 )
-ExtendTzOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--tz",
-        envvar="CCAL_TZ",
-        metavar="ZONE",
-        show_default=False,
-        help="The display zone, for a naive --as-of (default: the system zone).",
-    ),
-]
+ExtendTzOpt = tz_option("The display zone, for a naive --as-of (default: the system zone).")
 
 
 @app.command()

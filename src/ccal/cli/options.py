@@ -88,16 +88,17 @@ AsOfOpt = Annotated[
         "display zone.",
     ),
 ]
-TzOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--tz",
-        envvar="CCAL_TZ",
-        metavar="ZONE",
-        show_default=False,
-        help="Show times in this IANA zone (default: the system zone).",
-    ),
-]
+
+
+def tz_option(help_text: str):
+    """``--tz`` (also ``CCAL_TZ``): the display zone, said in each command's own terms."""
+    return Annotated[
+        str | None,
+        typer.Option("--tz", envvar="CCAL_TZ", metavar="ZONE", show_default=False, help=help_text),
+    ]
+
+
+TzOpt = tz_option("Show times in this IANA zone (default: the system zone).")
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON (see README) instead of a table.")
 ]
