@@ -261,3 +261,19 @@ def test_a_day_is_a_wall_clock_day_in_the_display_zone(env, tmp_path, as_of, win
     rows = json.loads(capsys.readouterr().out)
     assert [r["label"] for r in rows] == ["Within the wall-clock day"]
     assert run(argv, autumn, fast=True) == run(argv, autumn, fast=False)
+
+
+@pytest.mark.parametrize("listed", ["{}:", "::{}", "{}::{}"])
+def test_empty_entries_of_ccal_data_are_skipped_and_still_answered_fast(
+    env, listed, monkeypatch, capsys
+):
+    """``CCAL_DATA=a.toml:`` (a trailing separator) is ``a.toml`` on both paths, and the fast
+    path still answers it instead of handing every call to the full app."""
+    warm(env)
+    data = {**env, "CCAL_DATA": listed.format(env["DATA"], env["DATA"]).replace(":", os.pathsep)}
+    args = ["upcoming", "--json", "--as-of", "2022-06-01"]
+    assert run(args, data, fast=True) == run(args, data, fast=False)
+    for name in ("XDG_CACHE_HOME", "CCAL_DATA"):
+        monkeypatch.setenv(name, data[name])
+    assert fastpath.answer(args) == 0
+    assert capsys.readouterr().out.startswith("[")

@@ -62,7 +62,7 @@ def controls_in(text: str) -> list[str]:
 
 # --- ccal validate ------------------------------------------------------------------------------
 
-_FIELDS = ("id", "title", "organiser", "location", "url", "summary")
+_FIELDS = ("title", "organiser", "location", "summary")  # ids and URLs cannot hold them
 
 
 def control_problems(results: Iterable[Any]) -> list[Any]:

@@ -99,8 +99,8 @@ def open_session(values: dict[str, Any]) -> Session | None:
     tz = values["tz"] if "tz" in values else _env("CCAL_TZ")
     data = values.get("data")
     if data is None:
-        from_env = _env("CCAL_DATA")
-        data = from_env.split(os.pathsep) if from_env is not None else None
+        from_env = _env("CCAL_DATA")  # empty entries skipped, as ``cli.options._data_files`` does
+        data = [e for e in from_env.split(os.pathsep) if e] or None if from_env else None
     if data is not None and not all(data):
         return None
     zone = now = None

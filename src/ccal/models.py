@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -10,6 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ccal.clock import DEFAULT_ZONE, zone_named
+from ccal.query import label_key
 from ccal.rules import KINDS as KINDS  # re-exported: the one list of kinds
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -29,14 +29,6 @@ def _http_url(value: str) -> str:
             f"'{value}' is not an http(s) URL (it must start with https:// or http://)"
         )
     return value
-
-
-def label_key(label: str) -> str:
-    """The form two labels are compared in: the one calendar exports build UIDs from, and
-    close to how ``ccal extend`` finds a label (case and accents ignored)."""
-    from ccal.query import fold
-
-    return re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-") or "date"
 
 
 def _distinct_labels(dates: list[DateEntry]) -> list[DateEntry]:
@@ -90,7 +82,7 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ZoneName = Annotated[str, AfterValidator(_known_zone)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Kind = Literal["talk", "call", "event", "survey"]
+Kind = Literal[KINDS]  # type: ignore[valid-type]  # the tuple of ``rules.KINDS``
 # `date` first: a plain "2022-06-13" string stays an all-day date instead of becoming midnight.
 When = date | datetime
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,15 @@ def fold(text: str) -> str:
         return text.lower()  # the same, without decomposing (every label of a file at load)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def label_key(label: str) -> str:
+    """``cut-off-2`` for "Cut-off 2": the form in which two labels of one opportunity must
+    differ (``models``), and the one calendar exports build UIDs from (``render.ics``)."""
+    return _NOT_SLUG.sub("-", fold(label)).strip("-") or "date"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 w
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from ccal import __version__
 from ccal.catalog import Entry
 from ccal.clock import is_ambiguous
 from ccal.controlchars import file_text
-from ccal.query import fold
+from ccal.query import fold, label_key
 
 if TYPE_CHECKING:
     from icalendar import Event
@@ -33,17 +32,9 @@ def uid(entry: Entry) -> str:
     """``clusters-meet-regions.cut-off-2@ccal``: stable across exports and filters.
 
     Built from the label rather than the position, so inserting an earlier date or moving a
-    deadline keeps every UID; a label repeated within one opportunity gets ``-2``, ``-3``…
+    deadline keeps every UID; two labels of one opportunity never share a key (``models``).
     """
-    slug = _slug(entry.label)
-    labels = [_slug(d.label) for d in entry.opportunity.dates[: entry.position + 1]]
-    repeat = labels.count(slug)
-    suffix = f"-{repeat}" if repeat > 1 else ""
-    return f"{entry.opportunity.id}.{slug}{suffix}@{UID_DOMAIN}"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "date"
+    return f"{entry.opportunity.id}.{label_key(entry.label)}@{UID_DOMAIN}"
 
 
 def summary(entry: Entry) -> str:

@@ -185,7 +185,7 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
     return Fitted(title, build)
 
 
-_STATUS_STYLE = {"passed": "dim", "next": "bold green", "upcoming": ""}
+_STATUS_STYLE = {"passed": "dim", "next": "bold green", "under way": "bold green", "upcoming": ""}
 
 
 def dates_table(listing: Listing, title: str | Text | None = None) -> Fitted:
@@ -207,7 +207,7 @@ def _dates(listing: Listing) -> Table:
         # The JSON status stays "next"/"upcoming" for a range under way; people read the truth.
         shown = "under way" if under_way(entry, listing.now) else status
         table.add_row(
-            Text(shown, style=_STATUS_STYLE["next" if shown == "under way" else status]),
+            Text(shown, style=_STATUS_STYLE[shown]),
             when_both(entry, listing.display_zone, "\n"),
             _countdown(entry, listing.now),
             _label(entry),
