@@ -20,6 +20,7 @@ CASES = [
     ("duplicate_id.toml", 9, 1, "error", "duplicate id 'a-talk' (first defined at"),
     ("unknown_zone.toml", 7, 1, "error", "unknown time zone 'Europe/Brusels'"),
     ("end_before_at.toml", 11, 1, "error", "end is before at"),
+    ("empty_tag.toml", 7, 15, "error", "a tag must not be empty"),
     ("dst_gap.toml", 11, 1, "error", "does not exist in Europe/Brussels"),
     ("dst_ambiguous.toml", 11, 1, "warning", "happens twice in Europe/Brussels"),
     ("bad_url.toml", 7, 1, "error", "is not an http(s) URL"),

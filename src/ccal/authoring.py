@@ -190,8 +190,6 @@ def _as_option_problem(problem: Problem, typed: list[tuple[str, str]]) -> str:
         option, text = typed[int(found["index"])]
         message = message.replace("end is before at", "the end is before the start")
         return f"invalid value for '{option}' ({text!r}): {message}"
-    if found["name"] == "tags" and found["index"] is not None:  # the loader names it by index
-        message = message.replace(f"{found['index']} must", "a tag must", 1)
     return f"invalid value for '{_FIELD_OPTIONS[found['name']]}': {message}"
 
 

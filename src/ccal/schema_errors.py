@@ -79,6 +79,9 @@ def _message(error: dict, loc: tuple) -> str:
     if kind == "string_pattern_mismatch" and key == "id":
         return f"id {given!r} is not a slug: use a-z, 0-9 and single '-' (e.g. clusters-2027)"
     if kind == "string_too_short":
+        if isinstance(key, int):  # an item of a list: ``tags[0]`` is "a tag"
+            parent = str(loc[-2]) if len(loc) > 1 else "list"
+            return f"{'a tag' if parent == 'tags' else f'item {key} of {parent}'} must not be empty"
         return f"{key} must not be empty"
     if key in ("at", "end") and kind.startswith(("date", "datetime")):
         return (
