@@ -87,6 +87,11 @@ class Window:
             return False
         return self.end is None or entry.at.astimezone(UTC) <= self.end.astimezone(UTC)
 
+    def chooses(self, limit: int | None = None) -> bool:
+        """Whether this window (or a limit) picks some occurrences of a repeating date rather
+        than the whole series: calendar exports then carry only those."""
+        return self.start is not None or self.end is not None or limit is not None
+
 
 def statuses(entries: Iterable[Entry], now: datetime) -> dict[tuple[str, int], Status]:
     """Each entry's status within its own opportunity: passed, the next one, or later."""

@@ -272,3 +272,22 @@ def test_a_window_or_limit_exports_only_the_chosen_occurrences(export, chosen):
     start = talk.decoded("DTSTART")
     occurrences = list(rrulestr(talk["RRULE"].to_ical().decode(), dtstart=start))
     assert occurrences == listed
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("upcoming", "--within", "30d"), ("list", "--dates", "--from", "2022-04-10", "--limit", "1")],
+    ids=" ".join,
+)
+def test_upcoming_and_list_write_the_same_ics_as_export(ccal, export, command):
+    """``--format ics`` on a listing command is the export of the same selection: the same
+    occurrences of a series, not the whole series from its first date."""
+    args = ("--as-of", "2022-04-01", "--search", "fortnightly", *command[1:])
+    if command[0] == "list":
+        args = tuple(a for a in args if a != "--dates")
+    data = str(Path(__file__).resolve().parents[1] / "data" / "recurring.toml")
+    listed = ccal(command[0], "--format", "ics", "--tz", "Europe/Brussels", "--data", data, *args)
+    assert listed.exit_code == 0, listed.stderr
+    text = listed.stdout_bytes.decode("utf-8")
+    assert text == export("--format", "ics", *args, data="recurring.toml")
+    assert "COUNT=" in text

@@ -107,7 +107,7 @@ def export(
     filters = filters_from(kind, tag, organiser, search)
     entries = select_dates(catalog, session.now, filters, window, scope, limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
-    chosen = window.start is not None or window.end is not None or limit is not None
+    chosen = window.chooses(limit)
     options = RenderOptions(alarms=alarms, group=group.value, chosen_occurrences=chosen)
     emit_listing(listing, output_format.value, Path(output) if output else None, options)
 

@@ -58,6 +58,7 @@ def upcoming(
     """
     from ccal.query import latest_passed, select_entries, statuses
     from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
 
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
@@ -66,8 +67,8 @@ def upcoming(
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
-    if fmt:
-        emit_listing(listing, fmt)
+    if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
+        emit_listing(listing, fmt, options=RenderOptions(chosen_occurrences=window.chooses(limit)))
         return _exit_status(exit_status, entries)
     from ccal.render import table
 
@@ -120,6 +121,7 @@ def list_(
     """
     from ccal.query import select_dates, select_items, statuses
     from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
@@ -132,10 +134,11 @@ def list_(
     filters = filters_from(kind, tag, organiser, search)
     status = statuses(catalog.entries(), session.now)
     if dates:
-        entries = select_dates(catalog, session.now, filters, window, scope)[:limit]
+        entries = select_dates(catalog, session.now, filters, window, scope, limit)
         listing = Listing(entries, status, session.now, session.zone)
-        if fmt:
-            emit_listing(listing, fmt)
+        if fmt:  # as ``ccal export`` writes the same selection
+            chosen = RenderOptions(chosen_occurrences=window.chooses(limit))
+            emit_listing(listing, fmt, options=chosen)
             return
         from ccal.render import table
 
