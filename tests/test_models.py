@@ -48,3 +48,28 @@ def test_plain_urls_are_accepted_and_others_refused():
     assert not accepted("ftp://example.org")
     assert not accepted("https:///path")
     assert not accepted("https://[::1")
+
+
+def test_compact_models_share_their_given_keys_and_stay_the_same():
+    """A big file's models share one frozen set of given keys per shape (half their memory);
+    what they hold, dump and report as given does not change, and nothing can change them."""
+    import pytest
+    from pydantic import ValidationError
+
+    from ccal.models import Opportunity, compact
+
+    def raw(n: int) -> dict:
+        return {"id": f"call-{n}", "kind": "call", "title": f"Call {n}",
+                "dates": [{"label": "Cut-off", "at": "2027-01-31"}]}  # fmt: skip
+
+    plain = [Opportunity.model_validate(raw(n)) for n in range(3)]
+    packed = [compact(Opportunity.model_validate(raw(n))) for n in range(3)]
+    assert packed == plain
+    dump = [p.model_dump(exclude_unset=True) for p in plain]
+    assert [p.model_dump(exclude_unset=True) for p in packed] == dump
+    assert [p.model_dump() for p in packed] == [p.model_dump() for p in plain]
+    assert packed[0].model_fields_set == {"id", "kind", "title", "dates"}
+    assert packed[0].model_fields_set is packed[2].model_fields_set
+    assert packed[0].dates[0].model_fields_set is packed[1].dates[0].model_fields_set
+    with pytest.raises(ValidationError, match="frozen"):
+        packed[0].title = "Changed"

@@ -134,7 +134,7 @@ class Index:
         from zoneinfo import ZoneInfo
 
         from ccal.catalog import Catalog, Item
-        from ccal.models import Opportunity
+        from ccal.models import Opportunity, compact
 
         items = []
         models = {}
@@ -142,7 +142,7 @@ class Index:
             "SELECT seq, path, zone, opportunity FROM items ORDER BY seq"
         )
         for seq, path, zone, opportunity in rows:
-            model = models[seq] = Opportunity.model_validate(decode(opportunity))
+            model = models[seq] = compact(Opportunity.model_validate(decode(opportunity)))
             items.append((seq, model, Path(path), ZoneInfo(zone)))
         by_item: dict[int, list[Entry]] = {}
         for _seq, item, entry in self._entries("", [], models):

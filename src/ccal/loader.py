@@ -107,7 +107,7 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
     """
     from pydantic import ValidationError
 
-    from ccal.models import DataFile, Opportunity
+    from ccal.models import DataFile, Opportunity, compact
 
     name = str(result.path)
     problems: list[Problem] = []
@@ -122,7 +122,7 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
         document = None
     for index, table in enumerate(opportunities):
         try:
-            opportunity = Opportunity.model_validate(table)
+            opportunity = compact(Opportunity.model_validate(table))
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             for error in errors:

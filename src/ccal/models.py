@@ -89,7 +89,8 @@ When = date | datetime
 
 class _Strict(BaseModel):
     # Unknown keys are errors: a typo such as `deadlne` must never be silently ignored.
-    model_config = ConfigDict(extra="forbid")
+    # Frozen: ccal edits files, never models, and ``compact`` shares what models do not change.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class DateEntry(_Strict):
@@ -132,3 +133,21 @@ class DataFile(_Strict):
     version: Literal[1] = 1
     timezone: ZoneName = DEFAULT_ZONE
     opportunity: list[Opportunity] = Field(default_factory=list)
+
+
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def compact(opportunity: Opportunity) -> Opportunity:
+    """The same opportunity in about half the memory, for files of 100,000 opportunities.
+
+    pydantic keeps, in each model, a set of the keys the file gave (~0.7 KB for an opportunity,
+    ~0.2 KB for a date): half of what a validated model weighs. Models are frozen, so those sets
+    never change after validation, and models given the same keys can share one (a ``set``
+    still: pydantic's serializer insists on one).
+    """
+    for model in (opportunity, *opportunity.dates):
+        given = model.__pydantic_fields_set__
+        shared = _FIELDS_SETS.setdefault(frozenset(given), given)
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+    return opportunity
