@@ -329,3 +329,17 @@ def test_a_day_is_a_wall_clock_day_in_the_display_zone(ccal, as_of, window):
         "upcoming", *window, "--as-of", as_of, "--tz", "Europe/Brussels", "--data", data
     )
     assert [r["label"] for r in rows] == ["Within the wall-clock day"]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "window"),
+    [("2022-06-22 20:00", "1h"), ("2022-06-21 20:00", "12h")],  # on its first day; the eve
+)
+def test_an_all_day_range_is_in_every_window_it_overlaps(ccal, fixture_file, as_of, window):
+    """The Košice workshop lasts all of 22-23 Jun: a window touching the 22nd holds it, although
+    an all-day ``at`` is the last second of its first day."""
+    args = ("--as-of", as_of, "--tz", "Europe/Brussels", "--data", str(fixture_file))
+    rows = ccal.json("upcoming", "--within", window, *args)
+    assert ("kosice-workshop", "Workshop") in [(r["id"], r["label"]) for r in rows]
+    reminded = ccal("remind", "--within", window, *args).stdout
+    assert "Workshop in Košice" in reminded

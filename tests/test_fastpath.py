@@ -70,6 +70,19 @@ ANSWERED = [  # the fast path answers these itself
     ["remind", "--within", "30d", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
     ["remind", "--within", "30d", "--as-of", "2022-09-07T09:30:00+09:00", *D],
     ["upcoming", "--json", "--as-of", "2022-06-22 10:00", "--tz", "Europe/Brussels", *D],
+    # An all-day range overlaps a window from the start of its first day.
+    ["remind", "--within", "1h", "--as-of", "2022-06-22 20:00", "--tz", "Europe/Brussels", *D],
+    [
+        "upcoming",
+        "--json",
+        "--within",
+        "12h",
+        "--as-of",
+        "2022-06-21 20:00",
+        "--tz",
+        "Europe/Brussels",
+        *D,
+    ],
 ]
 FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers
     ["remind", "--within", "", *AS_OF, *D],

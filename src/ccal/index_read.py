@@ -84,7 +84,7 @@ class Index:
         sql = f"SELECT {self._ROW} FROM entries e WHERE e.at_us >= :low AND e.due_us >= :now"
         args = {"now": now_us, "low": now_us - self.max_span_us}
         if end_us is not None:
-            sql += " AND e.at_us <= :end"
+            sql += " AND COALESCE(e.start_us, e.at_us) <= :end"  # as ``query.Window``
             args["end"] = end_us
         sql += " ORDER BY e.at_us, e.opportunity_id, e.position, e.seq"
         return self.connection.execute(sql, args)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ccal.catalog import Catalog, Entry, Item
-from ccal.clock import TimeInputError, instant, wall_clock, zone_named
+from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, instant, wall_clock, zone_named
 from ccal.errors import DataError, Problem
 from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
 from ccal.schema_errors import schema_problems
@@ -193,6 +193,13 @@ def _resolve_date(
         value = getattr(dated, key)
         if value is None:
             continue
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:  # as every typed moment (``clock``)
+            where.report(
+                key,
+                f"{value} is out of range: use a date between the years {FIRST_YEAR} "
+                f"and {LAST_YEAR}",
+            )
+            return None
         try:
             if isinstance(value, datetime) and value.tzinfo is None:
                 aware, repeated = wall_clock(value, zone)

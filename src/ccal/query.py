@@ -85,12 +85,17 @@ class Window:
     def contains(self, entry: Entry) -> bool:
         if self.start is not None and entry.due.astimezone(UTC) < self.start.astimezone(UTC):
             return False
-        return self.end is None or entry.at.astimezone(UTC) <= self.end.astimezone(UTC)
+        if self.end is None:
+            return True
+        start = under_way_from(entry) or entry.at  # an all-day range begins with its first day
+        return start.astimezone(UTC) <= self.end.astimezone(UTC)
 
-    def chooses(self, limit: int | None = None) -> bool:
-        """Whether this window (or a limit) picks some occurrences of a repeating date rather
-        than the whole series: calendar exports then carry only those."""
-        return self.start is not None or self.end is not None or limit is not None
+    def chooses(self, limit: int | None = None, scope: Scope = "upcoming") -> bool:
+        """Whether this window, a limit or looking back (``past``) picks some occurrences of a
+        repeating date rather than the whole series: calendar exports then carry only those."""
+        return (
+            self.start is not None or self.end is not None or limit is not None or (scope == "past")
+        )
 
 
 def statuses(entries: Iterable[Entry], now: datetime) -> dict[tuple[str, int], Status]:

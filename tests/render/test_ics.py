@@ -291,3 +291,18 @@ def test_upcoming_and_list_write_the_same_ics_as_export(ccal, export, command):
     text = listed.stdout_bytes.decode("utf-8")
     assert text == export("--format", "ics", *args, data="recurring.toml")
     assert "COUNT=" in text
+
+
+def test_a_past_export_carries_only_past_occurrences(export):
+    """``--past`` looks back: its calendar must not repeat a series into the future."""
+    from dateutil.rrule import rrulestr
+
+    args = ("--as-of", "2022-04-05", "--search", "fortnightly", "--past")  # 2 of its 4 talks
+    listed = sorted(
+        datetime.fromisoformat(r["at"])
+        for r in json.loads(export("--format", "json", *args, data="recurring.toml"))
+    )
+    assert len(listed) > 1
+    talk = events(export("--format", "ics", *args, data="recurring.toml"))["talks.talk@ccal"]
+    start = talk.decoded("DTSTART")
+    assert list(rrulestr(talk["RRULE"].to_ical().decode(), dtstart=start)) == listed

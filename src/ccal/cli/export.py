@@ -107,7 +107,7 @@ def export(
     filters = filters_from(kind, tag, organiser, search)
     entries = select_dates(catalog, session.now, filters, window, scope, limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
-    chosen = window.chooses(limit)
+    chosen = window.chooses(limit, scope)
     options = RenderOptions(alarms=alarms, group=group.value, chosen_occurrences=chosen)
     emit_listing(listing, output_format.value, Path(output) if output else None, options)
 

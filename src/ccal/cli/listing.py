@@ -137,7 +137,7 @@ def list_(
         entries = select_dates(catalog, session.now, filters, window, scope, limit)
         listing = Listing(entries, status, session.now, session.zone)
         if fmt:  # as ``ccal export`` writes the same selection
-            chosen = RenderOptions(chosen_occurrences=window.chooses(limit))
+            chosen = RenderOptions(chosen_occurrences=window.chooses(limit, scope))
             emit_listing(listing, fmt, options=chosen)
             return
         from ccal.render import table
