@@ -22,6 +22,7 @@ CASES = [
     ("end_before_at.toml", 11, 1, "error", "end is before at"),
     ("empty_tag.toml", 7, 15, "error", "a tag must not be empty"),
     ("out_of_range_year.toml", 10, 1, "error", "use a date between the years 1000 and 9000"),
+    ("all_day_hourly.toml", 11, 1, "error", "an all-day date cannot repeat FREQ=HOURLY"),
     ("dst_gap.toml", 11, 1, "error", "does not exist in Europe/Brussels"),
     ("dst_ambiguous.toml", 11, 1, "warning", "happens twice in Europe/Brussels"),
     ("bad_url.toml", 7, 1, "error", "is not an http(s) URL"),

@@ -255,7 +255,7 @@ def _recurrence(dated: Any, at: datetime, until: Any, zone: Any, where: _DatePla
         where.report("count", "give either until or count, not both (RFC 5545)")
         return False
     try:
-        parse_rule(dated.rrule, at.astimezone(zone))
+        parse_rule(dated.rrule, at.astimezone(zone), all_day=not isinstance(dated.at, datetime))
     except TimeInputError as exc:
         where.report("rrule", str(exc))
         return False

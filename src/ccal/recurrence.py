@@ -57,8 +57,14 @@ class Recurrence:
         return parse_rule(self.body, dtstart).replace(until=self.until, count=self.count)
 
 
-def parse_rule(body: str, dtstart: datetime):
-    """Check an RRULE body; raise ``TimeInputError`` with a readable reason when it is unusable."""
+_SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
+
+
+def parse_rule(body: str, dtstart: datetime, *, all_day: bool = False):
+    """Check an RRULE body; raise ``TimeInputError`` with a readable reason when it is unusable.
+
+    An all-day date repeats by whole days at least: every hour, each occurrence would be the
+    same day again (all-day dates last until their day ends)."""
     from dateutil.rrule import rrulestr
 
     text = body.strip()
@@ -74,6 +80,12 @@ def parse_rule(body: str, dtstart: datetime):
             )
     if "FREQ" not in parts:
         raise TimeInputError(f"rrule '{body}' has no FREQ (e.g. FREQ=WEEKLY;BYDAY=WE)")
+    fields = dict(part.split("=", 1) for part in text.upper().split(";") if "=" in part)
+    freq = fields.get("FREQ", "").strip()
+    if all_day and freq in _SUB_DAILY:
+        raise TimeInputError(
+            f"an all-day date cannot repeat FREQ={freq}: use DAILY or longer, or give 'at' a time"
+        )
     try:
         return rrulestr(text, dtstart=dtstart)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:

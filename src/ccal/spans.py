@@ -71,4 +71,6 @@ def countdown_dhms(seconds: int) -> str:
 def under_way_text(to_end: int, span: Callable[[int], str] = countdown_text) -> str:
     """``under way, ends in 3 h``: a range that has started (``query.under_way``) and ends in
     ``to_end`` seconds."""
+    if to_end == 0:
+        return "under way, ends now"  # every span's own word for 0 ("due now") reads oddly here
     return f"under way, ends {span(to_end)}"

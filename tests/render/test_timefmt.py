@@ -102,3 +102,26 @@ def test_a_timed_range_shows_its_end_on_both_clocks():
     assert two_clocks(fair[0], brussels, brussels, dated=True, end=fair[1]) == (
         "Wed 25 Nov 2026 09:00 Brussels, until Fri 27 Nov 17:00"
     )
+
+
+def test_a_range_ending_this_second_is_under_way_ending_now_in_every_form():
+    from ccal.spans import compact_countdown, countdown_dhms, countdown_text, under_way_text
+
+    for span in (countdown_text, compact_countdown, countdown_dhms):
+        assert under_way_text(0, span) == "under way, ends now"
+        assert under_way_text(90, span).startswith("under way, ends in ")
+
+
+def test_an_all_day_range_names_the_day_it_ends_on_the_display_clock(ccal, tmp_path):
+    data = tmp_path / "days.toml"
+    data.write_text(
+        'version = 1\ntimezone = "Europe/Brussels"\n[[opportunity]]\nid = "conf"\n'
+        'kind = "event"\ntitle = "Conf"\n[[opportunity.dates]]\nlabel = "Days"\n'
+        "at = 2026-10-24\nend = 2026-10-26\n",
+        encoding="utf-8",
+    )
+    args = ("--as-of", "2026-10-24T12:00+02:00", "--data", str(data))
+    tokyo = ccal("upcoming", "--tz", "Asia/Tokyo", *args).stdout
+    assert "ends Tue 27 Oct 07:59 JST" in tokyo, tokyo
+    utc = ccal("upcoming", "--tz", "UTC", *args).stdout
+    assert "ends 22:59 UTC" in utc and "ends Mon" not in utc, utc

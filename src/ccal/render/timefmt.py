@@ -133,7 +133,9 @@ def when_both(entry: Entry, display: tzinfo, sep: str = " · ") -> str:
         return text
     if entry.all_day:
         ends = entry.due.astimezone(display)
-        return f"{text} in {zone_city(entry.zone)}{sep}ends {ends:%H:%M} {ends.tzname()}"
+        last = entry.due.astimezone(entry.zone)  # the display clock may be on another day
+        day = f"{ends:%a} {ends.day} {ends:%b} " if ends.date() != last.date() else ""
+        return f"{text} in {zone_city(entry.zone)}{sep}ends {day}{ends:%H:%M} {ends.tzname()}"
     mine = entry.at.astimezone(entry.zone)
     theirs = entry.at.astimezone(display)
     day = f"{mine:%a} {mine.day} {mine:%b} " if mine.date() != theirs.date() else ""
