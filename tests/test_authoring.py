@@ -405,17 +405,3 @@ def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
         shown = " ".join(ccal(command, "--help").stdout.split())
         assert "The data file to" in shown and "Data file to read" not in shown
     assert "--tz" not in ccal("add", "--help").stdout
-
-
-def test_a_relative_event_end_counts_from_its_start(ccal, tmp_path):
-    """``--event 2027-03-27..+2d`` is a three-day range from the 27th, whatever today is."""
-    target = tmp_path / "mine.toml"
-    result = ccal(
-        "add", "fair", "--kind", "event", "--title", "Fair",
-        "--event", "Days=2027-03-27..+2d", "--event", "Talk=2027-03-10 10:00..+90m",
-        "--as-of", "2026-11-26", "--data", str(target),
-    )  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    text = target.read_text(encoding="utf-8")
-    assert "at = 2027-03-27\nend = 2027-03-29\n" in text
-    assert "at = 2027-03-10 10:00:00\nend = 2027-03-10 11:30:00\n" in text

@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ccal.clock import TimeInputError, instant, parse_duration, parse_when
+from ccal.clock import TimeInputError, parse_duration, parse_when
 from ccal.errors import Problem, UsageProblem
 
 _RELATIVE = re.compile(r"^(?:(?P<sign>[+-])(?=\d)|in (?=\d))(?P<rest>.+?)$|^(?P<ago>\d.*) ago$")
@@ -133,9 +133,8 @@ def date_tables(
         label, when = split_label(text, "Event")
         start, sep, end = when.partition("..")
         table = {"label": label, "at": _typed("--event", start, zone, now)}
-        if sep:  # a relative end (``..+2d``) counts from the start, as ``extend --to`` does
-            base = instant(table["at"], zone)[0] if is_relative(end) else now
-            table["end"] = _typed("--event", end, zone, base)
+        if sep:
+            table["end"] = _typed("--event", end, zone, now)
         tables.append(table)
     return tables
 
