@@ -405,3 +405,28 @@ def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
         shown = " ".join(ccal(command, "--help").stdout.split())
         assert "The data file to" in shown and "Data file to read" not in shown
     assert "--tz" not in ccal("add", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'version = 1\n\n[[opportunity]]\nid = "c"\nkind = "call"\ntitle = "C"\n\n'
+        '[[opportunity.dates]]\nlabel = "C1"\nat = 2027-01-31 17:00:00\n',
+        'version = 1\n\n[[opportunity]]\nid = "c"\nkind = "call"\ntitle = "C"\n'
+        'dates = [{ label = "C1", at = 2027-01-31 17:00:00 }, { label = "C2", at = 2027-03-01 }]\n',
+    ],
+    ids=["tables", "inline"],
+)
+def test_extending_back_to_the_original_date_leaves_no_history(ccal, tmp_path, text):
+    """Moved twice, then back where it first was: the file is as it was, no "extended +0 min"."""
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    target = str(path)
+    for to in ("+1d", "+1d", "2027-01-31 17:00"):
+        moved = ccal(
+            "extend", "c", "C1", "--to", to, "--as-of", "2026-11-26", "--data", str(target)
+        )
+        assert moved.exit_code == 0, moved.stderr
+    assert path.read_text(encoding="utf-8") == text
+    shown = ccal("deadlines", "c", "--as-of", "2026-11-26", "--data", target).stdout
+    assert "extended" not in shown

@@ -86,7 +86,10 @@ def extend_text(
         moved_end = _moved_end(_plain(dated["end"]), before, after)
         edits.append((end_start, end_end, toml_value(moved_end, like=text[end_start:end_end])))
     if (*place, "previous") in locator.spans:
-        pass  # ``previous`` is where the date first was: a listing shows the whole move
+        # ``previous`` is where the date first was: a listing shows the whole move. Moved back
+        # there, nothing is left to show ("extended +0 min"): the history goes.
+        if after == _plain(dated["previous"]):
+            edits.extend(_without_previous(text, locator.spans[(*place, "previous")]))
     elif (*place, "at") in locator.inline:
         edits.append((at_end, at_end, f", previous = {old_at_text}"))
     else:
@@ -126,6 +129,24 @@ def _new_value(to: str, before: Any, zone: Any, now: datetime) -> date | datetim
     if before.tzinfo is not None and after.tzinfo is None:
         return localize(after, zone).astimezone(before.tzinfo)
     return after
+
+
+def _without_previous(text: str, span: tuple[int, int]) -> list[tuple[int, int, str]]:
+    """The edit that removes ``previous = …`` (its own line, or ``, previous = …`` inside an
+    inline table), or none where the text around it is not that plain form."""
+    start, stop = span
+    key = text.rfind("previous", 0, start)
+    if key < 0 or text[key + len("previous") : start].strip() != "=":
+        return []
+    line_start = text.rfind("\n", 0, key) + 1
+    line_end = text.find("\n", stop)
+    line_end = len(text) if line_end < 0 else line_end
+    if not text[line_start:key].strip() and not text[stop:line_end].strip():
+        return [(line_start, min(line_end + 1, len(text)), "")]  # its own line
+    comma = text.rfind(",", 0, key)
+    if comma >= 0 and not text[comma + 1 : key].strip():
+        return [(comma, stop, "")]  # ", previous = …" in an inline table
+    return []
 
 
 def _plain(value: Any) -> Any:
