@@ -183,3 +183,22 @@ def test_export_to_a_pipe_streams_into_it_and_leaves_it_a_pipe(tmp_path):
     assert written.returncode == 0, written.stderr
     assert reader.communicate(timeout=30)[0] == through_stdout.stdout
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+FULL_HELP = "import ccal.cli; from ccal.cli.app import app; app({}, prog_name='ccal')"
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+@pytest.mark.parametrize("argv", [["--help"], []], ids=["--help", "no arguments"])
+@pytest.mark.parametrize("colour", [{}, {"FORCE_COLOR": "1", "TERM": "xterm-256color"}])
+def test_the_root_help_built_without_command_options_is_the_full_help(argv, columns, colour):
+    """``ccal --help`` skips building every command's options (``cli._commands_without_options``);
+    it must print, byte for byte, what the fully built app prints."""
+    env = {"COLUMNS": columns, **colour}
+    fast = run_ccal(*argv, env=env)
+    full = subprocess.run(
+        [sys.executable, "-c", FULL_HELP.format(argv)],
+        env={**os.environ, **env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (fast.returncode, fast.stdout, fast.stderr) == (0, full.stdout, full.stderr)
+    assert "upcoming" in fast.stdout and "Commands" in fast.stdout
