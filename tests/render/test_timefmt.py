@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.strategies import timezones
 
 from ccal.clock import zone_city
-from ccal.render.timefmt import compact_countdown, countdown_text, dhms_text, two_clocks
+from ccal.render.timefmt import two_clocks
+from ccal.spans import compact_countdown, countdown_text, dhms_text
 
 UNIT_SECONDS = {"d": 86400, "h": 3600, "min": 60, "s": 1}
 SPAN = st.integers(min_value=-(10**9), max_value=10**9)

@@ -12,8 +12,9 @@ from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.controlchars import printable
-from ccal.query import under_way
-from ccal.render.timefmt import countdown_dhms, deadline_clocks, label_text, time_left, two_clocks
+from ccal.query import countdown_moment
+from ccal.render.timefmt import deadline_clocks, label_text, time_left, two_clocks
+from ccal.spans import countdown_dhms
 
 Clock = Callable[[], datetime]
 Sleeper = Callable[[float], None]
@@ -28,8 +29,9 @@ def left_text(entry: Entry, now: datetime) -> str:
 def target_clocks(entry: Entry, now: datetime, display: tzinfo) -> str:
     """The moment counted down to, on both clocks: ``query.countdown_moment``, so a range under
     way shows when it ends (``ends Fri 27 Nov 2026 17:00 Brussels``), not when it began."""
-    if entry.end is not None and under_way(entry, now):
-        return f"ends {two_clocks(entry.end, entry.zone, display, dated=True)}"
+    moment = countdown_moment(entry, now)
+    if moment is not entry.at:  # a range under way: counted down to its end
+        return f"ends {two_clocks(moment, entry.zone, display, dated=True)}"
     return deadline_clocks(entry, display, dated=True)
 
 

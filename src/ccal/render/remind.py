@@ -10,7 +10,8 @@ from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.controlchars import printable
-from ccal.render.timefmt import compact_countdown, deadline_clocks, label_text, time_left
+from ccal.render.timefmt import deadline_clocks, label_text, time_left
+from ccal.spans import compact_countdown
 
 
 def remind_line(entry: Entry, now: datetime, display: tzinfo) -> str:

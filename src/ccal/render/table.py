@@ -16,7 +16,8 @@ from ccal.clock import seconds_between, system_zone, zone_label
 from ccal.controlchars import printable
 from ccal.query import next_entry, under_way
 from ccal.render import Listing
-from ccal.render.timefmt import countdown_text, moment_text, says_tentative, time_left, when_both
+from ccal.render.timefmt import moment_text, says_tentative, time_left, when_both
+from ccal.spans import countdown_text
 
 _SOON = 3 * 86400
 _FORTNIGHT = 14 * 86400

@@ -12,9 +12,7 @@ from ccal.catalog import Entry
 from ccal.clock import seconds_between, zone_city
 from ccal.controlchars import printable
 from ccal.query import under_way
-from ccal.spans import compact_countdown, countdown_dhms, countdown_text, dhms_text, under_way_text
-
-__all__ = ["compact_countdown", "countdown_dhms", "countdown_text", "dhms_text"]
+from ccal.spans import countdown_text, under_way_text
 
 
 def moment_text(moment: datetime, zone: tzinfo) -> str:
