@@ -86,7 +86,9 @@ def source_names(explicit: list[str] | None = None) -> list[str]:
         return distinct(explicit)
     names = [shipped_dataset_name()]
     data = user_dir_name("XDG_DATA_HOME", ".local/share")
-    for name in (DATA_FILE_NAME, EU_PORTAL_FILE_NAME):
+    from ccal.importers.registry import default_files
+
+    for name in (DATA_FILE_NAME, *default_files()):
         candidate = os.path.join(data, name)
         if os.path.isfile(candidate):
             names.append(candidate)
@@ -109,8 +111,8 @@ def distinct(paths: list) -> list:
 def active_sources(explicit: list[Path] | None = None) -> list[Path]:
     """The files to read, each once: explicit paths replace the default.
 
-    The default is the shipped dataset, then the user's own file and the EU portal import,
-    each only if it exists.
+    The default is the shipped dataset, then the user's own file and each importer's default
+    output file (``eu-portal.toml``, …; see ``importers.registry``), each only if it exists.
     """
     if explicit:
         return distinct(explicit)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -23,15 +23,17 @@ from ccal.importers.portal_topics import STATUSES as STATUSES
 from ccal.importers.portal_topics import NotPortalFormat as NotPortalFormat
 from ccal.importers.portal_topics import Skipped, Topic, clean_text, parse_topic
 from ccal.importers.portal_topics import read_topics as read_topics
+from ccal.importers.registry import FORMATS
+from ccal.importers.result import MAX_REASONS as MAX_REASONS
+from ccal.importers.result import ImportResult as ImportResult
 from ccal.query import fold
 
 TOPIC_PAGE = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
     "topic-details/"
 )
-MAX_REASONS = 5
 # The first words of every file the importer writes: only such a file may be replaced unasked.
-HEADER = "# Imported by `ccal import eu-portal`"
+HEADER = FORMATS["eu-portal"].header
 SOURCE_TAG = "eu-portal"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -52,28 +54,18 @@ class ImportFilters:
         return not self.search or fold(self.search.strip()) in fold(topic.haystack())
 
 
-@dataclass
-class ImportResult:
-    """The records to write, and what happened to every topic of the file."""
+def convert(data: bytes, origin: str, options: Mapping[str, Any]) -> ImportResult:
+    """The registry's interface: the portal's bytes and a source's stored options → records.
 
-    records: list[dict[str, Any]] = field(default_factory=list)
-    total: int = 0
-    filtered: int = 0
-    skipped: int = 0
-    reasons: list[str] = field(default_factory=list)  # the first MAX_REASONS skip reasons
-
-    @property
-    def imported(self) -> int:
-        return len(self.records)
-
-    @property
-    def cutoffs(self) -> int:
-        return sum(len(record.get("dates", ())) for record in self.records)
-
-    def skip(self, reason: str) -> None:
-        self.skipped += 1
-        if len(self.reasons) < MAX_REASONS:
-            self.reasons.append(reason)
+    ``options`` may hold ``status`` and ``programme`` (lists of names; statuses already
+    checked) and ``search`` (text), as ``ccal import eu-portal`` and a stored source give them.
+    """
+    filters = ImportFilters(
+        statuses=frozenset(s.strip().lower() for s in options.get("status") or () if s.strip()),
+        programmes=frozenset(fold(p.strip()) for p in options.get("programme") or () if p.strip()),
+        search=options.get("search"),
+    )
+    return build(read_topics(data, origin), filters)
 
 
 # --- topics → records -------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+"""What an import produced, the same for every format: records to write and what was skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_REASONS = 5  # skip reasons kept (and shown) per import; the rest are counted
+
+
+@dataclass
+class ImportResult:
+    """The records to write, and what happened to every topic of the file."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    reasons: list[str] = field(default_factory=list)  # the first MAX_REASONS skip reasons
+
+    @property
+    def imported(self) -> int:
+        return len(self.records)
+
+    @property
+    def cutoffs(self) -> int:
+        return sum(len(record.get("dates", ())) for record in self.records)
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        if len(self.reasons) < MAX_REASONS:
+            self.reasons.append(reason)
