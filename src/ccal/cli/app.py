@@ -65,7 +65,7 @@ class CcalGroup(TyperGroup):
                 _quiet_broken_pipe()
             raise
         except Exception as exc:
-            from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+            from ccal.cli.clickapi import ClickException, NoArgsIsHelpError, UsageError
 
             if isinstance(exc, NoArgsIsHelpError):
                 typer.echo(exc.format_message())
@@ -195,7 +195,7 @@ class CcalCommand(TyperCommand):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Click raises "option requires an argument" without its context, so the hint would
         point at 'ccal --help'; attach this command's."""
-        from typer._click.exceptions import UsageError
+        from ccal.cli.clickapi import UsageError
 
         try:
             return super().parse_args(ctx, args)

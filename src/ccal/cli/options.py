@@ -45,12 +45,17 @@ def complete_ids(incomplete: str) -> list[str]:
         return []
 
 
+def from_environment(ctx: typer.Context, name: str) -> bool:
+    """Whether parameter ``name`` took its value from its environment variable (click's
+    ``ParameterSource.ENVIRONMENT``, compared by name: the enum is not public in Typer)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "ENVIRONMENT"
+
+
 def _data_files(ctx: typer.Context, value: list[Path] | None) -> list[Path] | None:
     """``CCAL_DATA`` without its empty entries (``a.toml::b.toml``, a trailing ``:``), which
     the option parser would otherwise read as ``.``, the current directory."""
-    from typer._click.core import ParameterSource
-
-    if ctx.get_parameter_source("data") is not ParameterSource.ENVIRONMENT:
+    if not from_environment(ctx, "data"):
         return value
     entries = [Path(e) for e in os.environ.get("CCAL_DATA", "").split(os.pathsep) if e]
     return entries or None
@@ -215,13 +220,12 @@ def parsed(option: str, parse: Callable[[str], T], value: str) -> T:
 def _source_of(option: str) -> str:
     """``'--as-of'``, or ``CCAL_NOW`` when the bad value came from that variable: the user typed
     no ``--as-of``, so the message must point at what they can fix."""
-    from typer._click.core import ParameterSource
-    from typer._click.globals import get_current_context
+    from ccal.cli.clickapi import get_current_context
 
     ctx = get_current_context(silent=True)
     for param in ctx.command.params if ctx is not None else ():
         named = option in param.opts and isinstance(param.envvar, str) and param.name
-        if named and ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT:
+        if named and from_environment(ctx, param.name):
             return f"{param.envvar} (environment variable)"
     return f"'{option}'"
 
