@@ -1,0 +1,289 @@
+"""Estimates of a series' next edition: when it will probably come, and how sure that is.
+
+Pure functions of the editions already known: no clock, no network, no randomness, so the same
+editions always give the same estimate. Every result says which editions it was drawn from and
+how wide its range is; a series that gives too little to go on gets a reason instead of a
+guess. The method and its backtest are described in ``docs/estimates.md``.
+
+Two shapes of series are told apart by their spacing:
+
+- **editions a year or more apart** (conferences, yearly events, biennial calls): each label of
+  the latest edition is moved to the next edition's year on the same calendar day, corrected by
+  the label's recent drift (the median shift of its last anniversaries), and moved onto its usual
+  weekday when every past date of that label fell on the same one. The range is sized from how far
+  this very method would have been off on the series' own past editions (never under a week each
+  side), and widens when the editions disagree; editions that disagree by months give no estimate.
+- **several dates a year** (a talk series every two weeks, a call with several cut-offs): the next
+  date follows the latest after the median gap between dates, its range the spread of those gaps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from ccal.clock import end_of_day, start_of_day
+
+METHOD = "anniversary-drift"
+SUB_YEARLY_METHOD = "median-gap"
+MIN_HALF_WIDTH_DAYS = 7  # a range of at least a week each side: no estimate is sharper than that
+PRIOR_HALF_WIDTH_DAYS = 14  # when the series is too short to measure its own error
+MAX_SPREAD_DAYS = 75  # anniversaries further apart than this: the editions disagree
+SUB_YEARLY_GAP_DAYS = 300  # dates closer than this on median: several a year
+MAX_STEPS = 5  # rolling an estimate forward past ``after``: at most this many cadences
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of a series: its year and the dates it gave, by label (first date each)."""
+
+    key: str  # the opportunity id, for the basis
+    year: int
+    dates: Mapping[str, datetime]  # label → aware instant, in the entry's zone
+
+
+@dataclass(frozen=True)
+class EstimatedDate:
+    """A label's estimated date: a point and a range of whole days around it (its zone)."""
+
+    label: str
+    at: datetime
+    range_start: datetime  # the first second of the range's first day
+    range_end: datetime  # the last second of the range's last day
+
+
+@dataclass(frozen=True)
+class Estimate:
+    series: str
+    year: int
+    basis: tuple[int, ...]  # the years of the editions it was drawn from
+    method: str
+    cadence: str  # "yearly", "every 2 years", "every 14 days"
+    dates: tuple[EstimatedDate, ...]
+
+
+@dataclass(frozen=True)
+class NoEstimate:
+    series: str
+    reason: str
+
+
+def estimate_next(
+    series: str, editions: Iterable[Edition], *, after: datetime | None = None
+) -> Estimate | NoEstimate:
+    """The next edition after the latest known one (or, with ``after``, the first whose dates
+    are not all before ``after``, rolled forward whole cadences with a range widened each step).
+    """
+    dated = sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
+    if not dated:
+        return NoEstimate(series, "no edition has a date")
+    instants = sorted(at for e in dated for at in e.dates.values())
+    if _sub_yearly(dated, instants):
+        return _estimate_sub_yearly(series, dated, instants, after)
+    if len(dated) < 2:
+        return NoEstimate(series, "only one edition: nothing to learn a cadence from")
+    return _estimate_yearly(series, dated, after)
+
+
+# --- editions a year or more apart ----------------------------------------------------------------
+
+
+def _estimate_yearly(
+    series: str, dated: list[Edition], after: datetime | None
+) -> Estimate | NoEstimate:
+    cadence = _cadence_years(dated)
+    latest = dated[-1]
+    history = _label_histories(dated)
+    main = history[_key(_main_label(latest, history))]
+    if len(main) < 2:  # no label repeats: the editions' first dates are the history
+        main = [(e.year, _first(e)) for e in dated]
+    estimated: list[EstimatedDate] = []
+    for label, at in sorted(latest.dates.items(), key=lambda pair: pair[1]):
+        points = history.get(_key(label), [])
+        if len(points) < 2:  # a label new in the latest edition moves like the main one
+            points = _shift_like(main, at)
+        guess = _predict(points, latest.year + cadence)
+        if guess is None:
+            return NoEstimate(
+                series, f"the editions disagree on when '{label}' falls (moved by months)"
+            )
+        estimated.append(_dated(label, *guess, at.tzinfo or UTC))
+    year, steps = latest.year + cadence, 0
+    while after is not None and all(d.range_end < after for d in estimated):
+        steps += 1
+        if steps > MAX_STEPS:
+            return NoEstimate(series, f"not seen since {latest.year}: too long ago to estimate")
+        year += cadence
+        estimated = [_roll(d, cadence) for d in estimated]
+    return Estimate(
+        series=series,
+        year=year,
+        basis=tuple(e.year for e in dated),
+        method=METHOD,
+        cadence="yearly" if cadence == 1 else f"every {cadence} years",
+        dates=tuple(estimated),
+    )
+
+
+def _cadence_years(dated: Sequence[Edition]) -> int:
+    """The most common gap between consecutive editions' years (the smaller on a tie)."""
+    gaps = [b.year - a.year for a, b in itertools.pairwise(dated) if b.year > a.year]
+    if not gaps:
+        return 1
+    counts = {gap: gaps.count(gap) for gap in gaps}
+    return min(counts, key=lambda gap: (-counts[gap], gap))
+
+
+def _predict(
+    points: Sequence[tuple[int, datetime]], target_year: int
+) -> tuple[date, time, int] | None:
+    """(day, wall time, half-width in days) for ``target_year`` from a label's (year, instant)
+    history; None when the history disagrees by months."""
+    local = list(points)
+    recent = local[-3:]
+    anniversaries = [_anniversary(at.date(), target_year) for _, at in recent]
+    spread = (max(anniversaries) - min(anniversaries)).days
+    if spread > MAX_SPREAD_DAYS:
+        return None
+    day = _point(local, target_year)
+    errors = [
+        abs((_point(local[:i], year) - at.date()).days)
+        for i, (year, at) in enumerate(local)
+        if i >= 2
+    ]
+    if errors:
+        half = max(MIN_HALF_WIDTH_DAYS, round(1.25 * max(errors[-3:])))
+    else:
+        half = PRIOR_HALF_WIDTH_DAYS
+    half = max(half, spread // 2 + 3)
+    return day, local[-1][1].timetz().replace(tzinfo=None), half
+
+
+def _point(local: Sequence[tuple[int, datetime]], target_year: int) -> date:
+    """The latest date on the same calendar day of ``target_year``, corrected by the median of
+    its last two anniversary shifts, then onto the label's weekday when it always had one."""
+    day = _anniversary(local[-1][1].date(), target_year)
+    shifts = [
+        (b.date() - _anniversary(a.date(), yb)).days
+        for (_, a), (yb, b) in itertools.pairwise(local)
+    ][-2:]
+    if shifts:
+        day += timedelta(days=round(statistics.median(shifts) / 2))
+    weekdays = {at.weekday() for _, at in local}
+    if len(local) >= 3 and len(weekdays) == 1:
+        wanted = weekdays.pop()
+        offset = (wanted - day.weekday() + 3) % 7 - 3  # the nearest such weekday, ±3 days
+        day += timedelta(days=offset)
+    return day
+
+
+def _label_histories(dated: Sequence[Edition]) -> dict[str, list[tuple[int, datetime]]]:
+    history: dict[str, list[tuple[int, datetime]]] = {}
+    for edition in dated:
+        for label, at in edition.dates.items():
+            points = history.setdefault(_key(label), [])
+            if not points or points[-1][0] != edition.year:
+                points.append((edition.year, at))
+    return history
+
+
+def _main_label(latest: Edition, history: Mapping[str, list[tuple[int, datetime]]]) -> str:
+    """The latest edition's label with the longest history (the earliest on a tie)."""
+    return max(
+        sorted(latest.dates, key=lambda label: latest.dates[label]),
+        key=lambda label: len(history.get(_key(label), [])),
+    )
+
+
+def _shift_like(main: Sequence[tuple[int, datetime]], at: datetime) -> list[tuple[int, datetime]]:
+    """A label seen once, given the main label's history: the same offsets from it each year."""
+    offset = at - main[-1][1]
+    return [(year, moment + offset) for year, moment in main]
+
+
+# --- several dates a year -------------------------------------------------------------------------
+
+
+def _sub_yearly(dated: Sequence[Edition], instants: Sequence[datetime]) -> bool:
+    if len(instants) < 3:
+        return False
+    if len({e.year for e in dated}) == len(dated) and len(dated) > 1:
+        return False  # one edition a year: yearly, however many dates each has
+    gaps = [(b - a).days for a, b in itertools.pairwise(instants)]
+    return statistics.median(gaps) < SUB_YEARLY_GAP_DAYS
+
+
+def _estimate_sub_yearly(
+    series: str, dated: list[Edition], instants: list[datetime], after: datetime | None
+) -> Estimate | NoEstimate:
+    gaps = [(b - a).days for a, b in itertools.pairwise(instants)]
+    gap = max(1, round(statistics.median(gaps)))
+    spread = round(statistics.median(abs(g - gap) for g in gaps))
+    latest_at = instants[-1]
+    label = next(lb for lb, at in dated[-1].dates.items() if at == max(dated[-1].dates.values()))
+    zone = latest_at.tzinfo or UTC
+    local = latest_at.astimezone(zone)
+    day = local.date() + timedelta(days=gap)
+    weekdays = {at.astimezone(zone).weekday() for at in instants}
+    if len(weekdays) == 1:  # a talk every other Wednesday stays on Wednesdays
+        day += timedelta(days=(weekdays.pop() - day.weekday() + 3) % 7 - 3)
+    half = max(2, 2 * spread, gap // 10)
+    steps = 0
+    while after is not None and end_of_day(day + timedelta(days=half), zone) < after:
+        steps += 1
+        if steps > MAX_STEPS:
+            return NoEstimate(series, f"not seen since {latest_at.year}: too long ago to estimate")
+        day += timedelta(days=gap)
+        half += max(1, spread)
+    estimated = _dated(label, day, local.timetz().replace(tzinfo=None), half, zone)
+    return Estimate(
+        series=series,
+        year=day.year,
+        basis=tuple(sorted({e.year for e in dated})),
+        method=SUB_YEARLY_METHOD,
+        cadence=f"every {gap} days",
+        dates=(estimated,),
+    )
+
+
+# --- small helpers --------------------------------------------------------------------------------
+
+
+def _dated(label: str, day: date, wall: time, half: int, zone: tzinfo) -> EstimatedDate:
+    # a wall time skipped by a DST change reads as the instant after the gap
+    at = datetime.combine(day, wall, tzinfo=zone).astimezone(UTC).astimezone(zone)
+    return EstimatedDate(
+        label=label,
+        at=at,
+        range_start=start_of_day(day - timedelta(days=half), zone),
+        range_end=end_of_day(day + timedelta(days=half), zone),
+    )
+
+
+def _roll(estimated: EstimatedDate, years: int) -> EstimatedDate:
+    """One cadence later, a week wider each side: uncertainty grows with every step."""
+    zone = estimated.at.tzinfo or UTC
+    day = _anniversary(estimated.at.date(), estimated.at.year + years)
+    half = (estimated.range_end.date() - estimated.at.date()).days + MIN_HALF_WIDTH_DAYS
+    return _dated(estimated.label, day, estimated.at.timetz().replace(tzinfo=None), half, zone)
+
+
+def _anniversary(day: date, year: int) -> date:
+    """The same month and day in ``year`` (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def _first(edition: Edition) -> datetime:
+    return min(edition.dates.values())
+
+
+def _key(label: str) -> str:
+    from ccal.query import label_key
+
+    return label_key(label)
