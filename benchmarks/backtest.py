@@ -38,8 +38,8 @@ class Case:
     series: str
     label: str
     actual: date
-    basis: tuple[tuple[int, date], ...]  # (year, date) of the label in the earlier editions
-    held_out_year: int
+    basis: tuple[tuple[int, date], ...]  # (edition year, date) of the label, earlier editions
+    held_out_year: int  # the held-out edition's year (its deadline may fall the year before)
 
 
 def main_label(held_out: Edition, earlier: Sequence[Edition]) -> str | None:
@@ -58,12 +58,17 @@ def main_label(held_out: Edition, earlier: Sequence[Edition]) -> str | None:
 
 
 def last_year_plus_one(case: Case) -> date:
-    return _same_day(case.basis[-1][1], case.held_out_year)
+    """The previous edition's date, moved by the editions' year difference."""
+    year, day = case.basis[-1]
+    return _same_day(day, day.year + case.held_out_year - year)
 
 
 def mean_day_of_year(case: Case) -> date:
+    """The mean day of year of the earlier editions, in the year the last one fell in moved by
+    the editions' year difference (a January deadline of a December conference stays so)."""
     mean = round(statistics.fmean(d.timetuple().tm_yday for _, d in case.basis))
-    return date(case.held_out_year, 1, 1) + timedelta(days=mean - 1)
+    year, day = case.basis[-1]
+    return date(day.year + case.held_out_year - year, 1, 1) + timedelta(days=mean - 1)
 
 
 def _same_day(day: date, year: int) -> date:

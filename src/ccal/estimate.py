@@ -8,11 +8,12 @@ guess. The method and its backtest are described in ``docs/estimates.md``.
 Two shapes of series are told apart by their spacing:
 
 - **editions a year or more apart** (conferences, yearly events, biennial calls): each label of
-  the latest edition is moved to the next edition's year on the same calendar day, corrected by
-  the label's recent drift (the median shift of its last anniversaries), and moved onto its usual
-  weekday when every past date of that label fell on the same one. The range is sized from how far
-  this very method would have been off on the series' own past editions (never under a week each
-  side), and widens when the editions disagree; editions that disagree by months give no estimate.
+  the latest edition is moved on by the cadence (the most common gap between editions' years),
+  onto the same weekday nearest its calendar day — committees fix deadlines on weekdays — unless
+  its history keeps the calendar day instead. The range is sized from how far this very method
+  would have been off on the series' own past editions (never under a week each side, 12 days
+  each side when the history is too short to tell), and widens when the editions disagree;
+  editions that disagree by months give no estimate.
 - **several dates a year** (a talk series every two weeks, a call with several cut-offs): the next
   date follows the latest after the median gap between dates, its range the spread of those gaps.
 """
@@ -30,7 +31,7 @@ from ccal.clock import end_of_day, start_of_day
 METHOD = "anniversary-drift"
 SUB_YEARLY_METHOD = "median-gap"
 MIN_HALF_WIDTH_DAYS = 7  # a range of at least a week each side: no estimate is sharper than that
-PRIOR_HALF_WIDTH_DAYS = 14  # when the series is too short to measure its own error
+PRIOR_HALF_WIDTH_DAYS = 12  # when the series is too short to measure its own error
 MAX_SPREAD_DAYS = 75  # anniversaries further apart than this: the editions disagree
 SUB_YEARLY_GAP_DAYS = 300  # dates closer than this on median: several a year
 MAX_STEPS = 5  # rolling an estimate forward past ``after``: at most this many cadences
@@ -144,7 +145,7 @@ def _predict(
     history; None when the history disagrees by months."""
     local = list(points)
     recent = local[-3:]
-    anniversaries = [_anniversary(at.date(), target_year) for _, at in recent]
+    anniversaries = [_moved(at.date(), target_year - year) for year, at in recent]
     spread = (max(anniversaries) - min(anniversaries)).days
     if spread > MAX_SPREAD_DAYS:
         return None
@@ -163,21 +164,16 @@ def _predict(
 
 
 def _point(local: Sequence[tuple[int, datetime]], target_year: int) -> date:
-    """The latest date on the same calendar day of ``target_year``, corrected by the median of
-    its last two anniversary shifts, then onto the label's weekday when it always had one."""
-    day = _anniversary(local[-1][1].date(), target_year)
-    shifts = [
-        (b.date() - _anniversary(a.date(), yb)).days
-        for (_, a), (yb, b) in itertools.pairwise(local)
-    ][-2:]
-    if shifts:
-        day += timedelta(days=round(statistics.median(shifts) / 2))
-    weekdays = {at.weekday() for _, at in local}
-    if len(local) >= 3 and len(weekdays) == 1:
-        wanted = weekdays.pop()
-        offset = (wanted - day.weekday() + 3) % 7 - 3  # the nearest such weekday, ±3 days
-        day += timedelta(days=offset)
-    return day
+    """The latest date moved to edition ``target_year``: on the same weekday nearest its
+    calendar day (52 or 53 weeks on for a yearly series), unless the label's history keeps its
+    calendar day rather than its weekday (a "31 January every year" deadline stays the 31st)."""
+    latest_year, latest = local[-1]
+    day = _moved(latest.date(), target_year - latest_year)
+    pairs = list(itertools.pairwise(at.date() for _, at in local))
+    same_day = sum((a.month, a.day) == (b.month, b.day) for a, b in pairs)
+    if pairs and 2 * same_day >= len(pairs):
+        return day
+    return day + timedelta(days=(latest.weekday() - day.weekday() + 3) % 7 - 3)
 
 
 def _label_histories(dated: Sequence[Edition]) -> dict[str, list[tuple[int, datetime]]]:
@@ -266,17 +262,19 @@ def _dated(label: str, day: date, wall: time, half: int, zone: tzinfo) -> Estima
 def _roll(estimated: EstimatedDate, years: int) -> EstimatedDate:
     """One cadence later, a week wider each side: uncertainty grows with every step."""
     zone = estimated.at.tzinfo or UTC
-    day = _anniversary(estimated.at.date(), estimated.at.year + years)
+    day = _moved(estimated.at.date(), years)
     half = (estimated.range_end.date() - estimated.at.date()).days + MIN_HALF_WIDTH_DAYS
     return _dated(estimated.label, day, estimated.at.timetz().replace(tzinfo=None), half, zone)
 
 
-def _anniversary(day: date, year: int) -> date:
-    """The same month and day in ``year`` (29 February becomes the 28th)."""
+def _moved(day: date, years: int) -> date:
+    """The same month and day ``years`` later (29 February becomes the 28th). Editions are
+    moved by their editions' year difference, not to a calendar year: the deadline of a 2027
+    conference often falls in 2026."""
     try:
-        return day.replace(year=year)
+        return day.replace(year=day.year + years)
     except ValueError:
-        return day.replace(year=year, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
 def _first(edition: Edition) -> datetime:
