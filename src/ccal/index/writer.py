@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
-from ccal.index import FORMAT, index_name, micros, prune
+from ccal.index.policy import FORMAT, index_name, micros, prune
 from ccal.query import under_way_from
 
 TYPE_CHECKING = False

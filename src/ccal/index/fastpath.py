@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ccal.fastargs import (
+from ccal.index.fastargs import (
     FILTER_OPTIONS,
     FLAG,
     SESSION_OPTIONS,
@@ -172,7 +172,7 @@ def _selected(
     """
     end_us = None
     if until is not None or within is not None:
-        from ccal.index import micros
+        from ccal.index.policy import micros
         from ccal.rules import window_bounds
 
         _start, end = window_bounds(session.zone(), session.now(), within=within, until=until)
@@ -214,7 +214,7 @@ def _filter(session: Session, values: dict[str, Any]) -> Callable[[tuple], bool]
 
 def _listing(session: Session, rows: list[tuple]) -> str:
     """``render.json.dumps([entry_record(e, now, status) ...])`` from the pre-rendered records."""
-    from ccal.index import listing, splice
+    from ccal.index.policy import listing, splice
 
     now_us = session.now_us
     pieces = _rendered_later(session, rows)
@@ -229,11 +229,11 @@ def _listing(session: Session, rows: list[tuple]) -> str:
 
 def _rendered_later(session: Session, rows: list[tuple]) -> dict[int, tuple[str, str, str]]:
     """The record pieces of rows the index did not render ahead (entries already passed when
-    it was built), by the same ``index_write.record_pieces``."""
+    it was built), by the same ``writer.record_pieces``."""
     missing = [row for row in rows if row[5] is None]
     if not missing:
         return {}
-    from ccal.index_write import record_pieces
+    from ccal.index.writer import record_pieces
 
     entries = session.index.entries(sorted({row[0] for row in missing}))
     return {row[10]: record_pieces(entries[row[10]]) for row in missing}

@@ -10,7 +10,7 @@ import sqlite3
 import time
 
 from ccal import __version__
-from ccal.index import FORMAT, identities, index_name
+from ccal.index.policy import FORMAT, identities, index_name
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ class Index:
         return [row[0] for row in self.connection.execute("SELECT id FROM items ORDER BY seq")]
 
 
-# --- tagged JSON (written by ``index_write.encode``) back to values ----------------------------
+# --- tagged JSON (written by ``writer.encode``) back to values ----------------------------
 
 
 def _untag(mapping: dict[str, Any]) -> Any:

@@ -7,14 +7,14 @@ these still match; anything unreadable, stale or corrupt means "load the files a
 ``atomic_write`` replaces a file's inode, so ``add``/``extend``/``import`` invalidate it for free.
 
 This module decides where the index lives and whether to use it, and keeps the cache small
-(``prune``); ``index_write`` builds one, ``index_read`` answers from one. Standard library only at
-import time: the start-up fast path queries it without pydantic.
+(``prune``); ``writer`` builds one, ``reader`` answers from one, ``ccal.index.load_catalog`` uses
+both for the Typer path. Standard library only at import time: the start-up fast path queries it
+without pydantic.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 import zlib
 
@@ -22,11 +22,10 @@ from ccal import __version__
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
 if TYPE_CHECKING:
-    from datetime import datetime, tzinfo
+    from datetime import datetime
     from pathlib import Path
     from typing import Any
 
-    from ccal.catalog import Catalog
 
 FORMAT = "6"  # bump whenever the tables or the value encoding change
 RACY_SECONDS = 2  # a file modified this recently may change again within one mtime tick
@@ -79,52 +78,6 @@ def identities(paths: list[Any]) -> str | None:
     return "\n".join(found)  # a path holds no NUL; a newline in one only ever fails to match
 
 
-# --- the Typer path: a whole Catalog, from the index or from the files --------------------------
-
-
-def load_catalog(
-    paths: list[Path], *, now: datetime | None = None, zone: tzinfo | None = None
-) -> Catalog:
-    """The catalog of ``paths``: from a trusted index, else from the files (then indexed).
-
-    ``now`` and ``zone`` (the command's; default: the clock and the system zone) only decide
-    which entries a new index pre-renders: never what is returned.
-    """
-    import contextlib
-    import gc
-
-    from ccal import loader
-
-    if disabled():
-        return loader.load_catalog(paths)
-    from ccal.index_read import Index
-
-    index = Index.open(paths)
-    if index is not None:
-        with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError):
-            return index.catalog()
-    before = identities(paths)
-    # A bulk load makes millions of objects and no cycles: collecting midway only costs time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        catalog = loader.load_catalog(paths)
-        if before is not None:
-            from datetime import UTC, datetime
-
-            from ccal.clock import system_zone
-            from ccal.index_write import write
-
-            # An index that cannot be written (read-only cache, a value it cannot encode) is
-            # only a missed speed-up: the answer comes from the files either way.
-            with contextlib.suppress(OSError, sqlite3.Error, TypeError, ValueError):
-                write(paths, before, catalog, now or datetime.now(UTC), zone or system_zone())
-    finally:
-        if collecting:
-            gc.enable()
-    return catalog
-
-
 KEEP = 8  # indexes kept in the cache directory: one per set of data files, most recently used
 STALE_TEMP_SECONDS = 3600  # a writer's temporary file this old belongs to a writer that died
 
@@ -133,7 +86,7 @@ def prune(folder: str, keep: str) -> None:
     """Delete all but the ``KEEP`` most recently used indexes (``keep`` always stays), and
     temporary files of writers that died: each ``--data`` set leaves one index behind.
 
-    "Used" is the file's mtime: written when built, refreshed daily by ``index_read.Index.open``.
+    "Used" is the file's mtime: written when built, refreshed daily by ``reader.Index.open``.
     """
     now = time.time()
     found = []
