@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,29 +9,13 @@ from typing import TYPE_CHECKING, Literal
 
 from ccal.catalog import Catalog, Entry, Item
 from ccal.clock import start_of_day
+from ccal.text import fold, label_key  # noqa: F401 (label_key: re-exported)
 
 if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
     from ccal.models import Opportunity
 
 Status = Literal["passed", "next", "upcoming"]
 Scope = Literal["upcoming", "past", "all"]
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Košice`` and ``KOSICE`` both give ``kosice``."""
-    if text.isascii():
-        return text.lower()  # the same, without decomposing (every label of a file at load)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def label_key(label: str) -> str:
-    """``cut-off-2`` for "Cut-off 2": the form in which two labels of one opportunity must
-    differ (``models``), and the one calendar exports build UIDs from (``render.ics``)."""
-    return _NOT_SLUG.sub("-", fold(label)).strip("-") or "date"
 
 
 @dataclass(frozen=True)
