@@ -15,6 +15,7 @@ from ccal.index.reader import Index
 from ccal.loader import load_catalog as load_from_files
 from ccal.sources import user_dir
 from ccal.store import atomic_write
+from ccal.timeline import micros
 
 DATA = Path(__file__).parent / "data"
 
@@ -180,7 +181,7 @@ def test_a_big_catalog_renders_ahead_only_entries_not_yet_passed(data_file, monk
         rows = db.execute("SELECT due_us, head IS NULL, remind IS NULL FROM entries").fetchall()
         (zone,) = db.execute("SELECT value FROM meta WHERE key = 'remind_zone'").fetchone()
     assert zone == "Asia/Tokyo"
-    due_now = policy.micros(now)
+    due_now = micros(now)
     assert {(due >= due_now, ahead, ahead) for due, ahead, _ in rows} == {
         (True, 0, 0),
         (False, 1, 1),

@@ -112,7 +112,7 @@ def open_session(values: dict[str, Any]) -> Session | None:
         from datetime import UTC, datetime
 
         from ccal.clock import parse_when, system_zone
-        from ccal.index.policy import micros
+        from ccal.timeline import micros
 
         zone = zone or system_zone()
         real_now = datetime.now(UTC).astimezone(zone)

@@ -2,9 +2,11 @@
 
 The TOML files stay the source of truth. After a successful load, the resolved catalog is written
 to ``<cache dir>/index-<hash>.sqlite`` together with each file's identity (resolved path, size,
-mtime_ns, inode), the ccal version and ``FORMAT``. A reader trusts the index only when all of
-these still match; anything unreadable, stale or corrupt means "load the files and rebuild".
-``atomic_write`` replaces a file's inode, so ``add``/``extend``/``import`` invalidate it for free.
+mtime_ns, inode and a checksum of its bytes, see ``content_check``), the ccal version and
+``FORMAT``. A reader trusts the index only when all of these still match, and it checks every row
+it reads against the row's own checksum (``row_check``), so a changed byte in the index is never
+served: anything unreadable, stale or corrupt means "load the files and rebuild". ``atomic_write``
+replaces a file's inode, so ``add``/``extend``/``import`` invalidate it for free.
 
 This module decides where the index lives and whether to use it, and keeps the cache small
 (``prune``); ``writer`` builds one, ``reader`` answers from one, ``ccal.index.load_catalog`` uses
@@ -22,14 +24,58 @@ from ccal import __version__
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
 if TYPE_CHECKING:
-    from datetime import datetime
+    from collections.abc import Sequence
     from pathlib import Path
     from typing import Any
 
 
-FORMAT = "6"  # bump whenever the tables or the value encoding change
+FORMAT = "7"  # bump whenever the tables or the value encoding change
 RACY_SECONDS = 2  # a file modified this recently may change again within one mtime tick
-_SECOND_US = 1_000_000
+
+# The columns of the two tables, in their order, defined once: the writer inserts them in this
+# order, the reader selects them by these names (and checks ``crc``, always the last).
+ITEM_COLUMNS = ("seq", "id", "path", "zone", "opportunity", "entries", "crc")
+ENTRY_COLUMNS = (
+    "rank",  # the entry's place in ``timeline.sort_key`` order (0, 1, 2, …): how rows are read
+    "seq",  # its place in catalog (file) order: how a whole catalog is rebuilt
+    "item",
+    "opportunity_id",
+    "position",
+    "label",
+    "at",
+    "end",
+    "at_us",
+    "due_us",
+    "start_us",
+    "all_day",
+    "tentative",
+    "source",
+    "previous",
+    "folds",
+    "head",
+    "middle",
+    "tail",
+    "remind",
+    "crc",
+)
+
+
+class Corrupt(ValueError):
+    """The index is not what was written (a row's checksum, a missing row): never served."""
+
+
+def row_check(values: Sequence[Any]) -> int:
+    """The checksum of one row's values (every column but ``crc``), as SQLite gives them back:
+    ints (not bools), strings and None. ``repr`` of a tuple is exact and runs in C."""
+    return zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass"))
+
+
+def checked(row: Sequence[Any]) -> Sequence[Any]:
+    """``row`` (its last column its checksum) if it is intact, else ``Corrupt``."""
+    if row_check(row[:-1]) != row[-1]:
+        raise Corrupt("an index row does not match its checksum")
+    return row
+
 
 # --- where, and whether to use it ---------------------------------------------------------------
 
@@ -62,7 +108,8 @@ def identities(paths: list[Any]) -> str | None:
     """Each file's identity, as one text; None when a file cannot be read or is too fresh.
 
     A file edited twice within one mtime tick could keep its size and mtime: such a file is
-    simply not indexed until it has been quiet for ``RACY_SECONDS``.
+    simply not indexed until it has been quiet for ``RACY_SECONDS``. An edit in place put back
+    to the same size, mtime and inode (``touch -d``) is caught by ``content_check``.
     """
     found = []
     now_ns = time.time_ns()
@@ -70,12 +117,44 @@ def identities(paths: list[Any]) -> str | None:
         try:
             resolved = os.path.realpath(path)
             info = os.stat(resolved)
+            if abs(now_ns - info.st_mtime_ns) < RACY_SECONDS * 1_000_000_000:
+                return None
+            check = content_check(resolved, info.st_size)
         except (OSError, ValueError):
             return None
-        if abs(now_ns - info.st_mtime_ns) < RACY_SECONDS * 1_000_000_000:
-            return None
-        found.append(f"{resolved}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+        found.append(f"{resolved}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{check:08x}")
     return "\n".join(found)  # a path holds no NUL; a newline in one only ever fails to match
+
+
+HASH_WHOLE_UP_TO = 8 * 1024 * 1024  # bytes: a checksum of the whole file costs at most ~5 ms
+SAMPLE_BLOCKS, BLOCK = 64, 4096  # beyond: the first, last and 62 evenly spread 4 KiB blocks
+
+
+def content_check(path: str, size: int) -> int:
+    """A checksum of the file's bytes: all of them up to ``HASH_WHOLE_UP_TO`` (a fraction of
+    what parsing them costs), else ``SAMPLE_BLOCKS`` blocks spread over the file (the first and
+    the last among them), so the check stays cheap beside the parse it saves.
+
+    Only a regular file is read (a FIFO would block): anything else is an ``OSError``.
+    """
+    import stat
+
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        if size <= HASH_WHOLE_UP_TO:
+            check = 0
+            while chunk := os.read(descriptor, 1 << 20):
+                check = zlib.crc32(chunk, check)
+            return check
+        check = zlib.crc32(str(size).encode())
+        last = size - BLOCK
+        for n in range(SAMPLE_BLOCKS):
+            check = zlib.crc32(os.pread(descriptor, BLOCK, last * n // (SAMPLE_BLOCKS - 1)), check)
+        return check
+    finally:
+        os.close(descriptor)
 
 
 KEEP = 8  # indexes kept in the cache directory: one per set of data files, most recently used
@@ -115,26 +194,3 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:  # already gone (another ccal pruned it), or not ours to delete
         return
-
-
-_EPOCH: Any = None
-
-
-def micros(moment: datetime) -> int:
-    """Microseconds since 1970 UTC, exactly (no float on the way)."""
-    global _EPOCH
-    if _EPOCH is None:
-        from datetime import UTC, datetime
-
-        _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-    delta = moment - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * _SECOND_US + delta.microseconds
-
-
-def listing(texts: list[str]) -> str:
-    """``render.json.dumps`` of a list of records, from their pre-rendered texts."""
-    return "[\n" + ",\n".join(texts) + "\n]" if texts else "[]"
-
-
-def splice(head: str, middle: str, tail: str, seconds_left: int, status: str) -> str:
-    return f'{head}{seconds_left}{middle}"{status}"{tail}'
