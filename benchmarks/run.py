@@ -49,13 +49,14 @@ if sys.argv[1] == "tomllib":
     with path.open("rb") as handle:
         data = tomllib.load(handle)
 else:
-    from ccal import index, index_read, index_write, loader, models  # start-up, not load
+    from ccal import index, loader, models  # start-up, not load
+    from ccal.index import reader, writer
     start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     data = index.load_catalog([path])
 seconds = time.perf_counter() - start
 peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_rss
-if sys.argv[1] != "tomllib" and index_read.Index.open([path]) is None:
+if sys.argv[1] != "tomllib" and reader.Index.open([path]) is None:
     sys.exit("the first load wrote no index: its time and memory would not be a first load's")
 print(json.dumps({"seconds": seconds, "peak_kib": peak_kib}))
 """

@@ -245,7 +245,7 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(ccal, fixture_file, m
     def broken(*args, **kwargs):
         raise ValueError("something nobody foresaw")
 
-    monkeypatch.setattr(query, "select_entries", broken)
+    monkeypatch.setattr(query, "select_listing", broken)
     result = ccal("upcoming", "--as-of", "2022-06-01", "--data", str(fixture_file))
     assert_clean_error(result, 70, "internal error", "something nobody foresaw")
     assert len(result.stderr.strip().splitlines()) == 1

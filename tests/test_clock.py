@@ -21,9 +21,9 @@ from ccal.clock import (
     localize,
     parse_duration,
     parse_when,
-    seconds_between,
     wall_clock,
 )
+from ccal.timeline import seconds_between
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 ZONES = st.sampled_from(

@@ -11,7 +11,7 @@ from typing import get_args
 
 import pytest
 
-from ccal import fastpath
+from ccal.index import fastpath
 
 DATA = Path(__file__).parent / "data"
 OLD = 1_600_000_000
@@ -205,8 +205,9 @@ def test_rows_the_index_did_not_render_ahead_print_the_same(env, args, monkeypat
     # line was rendered ahead; the fast path renders them when asked, with the same functions.
     from datetime import UTC, datetime
 
-    from ccal import index, index_write
-    from ccal.index_read import Index
+    from ccal import index
+    from ccal.index import writer as index_write
+    from ccal.index.reader import Index
     from ccal.sources import active_sources
 
     monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 0)
@@ -243,7 +244,7 @@ def test_the_fast_grammar_agrees_with_the_typer_commands():
 
     from ccal.cli import app
     from ccal.cli.options import KindChoice
-    from ccal.fastargs import FLAG, MANY
+    from ccal.index.fastargs import FLAG, MANY
     from ccal.models import Kind
     from ccal.rules import KINDS
 

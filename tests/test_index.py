@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from ccal import index
-from ccal.index_read import Index
+from ccal.index import policy
+from ccal.index.reader import Index
 from ccal.loader import load_catalog as load_from_files
 from ccal.sources import user_dir
 from ccal.store import atomic_write
+from ccal.timeline import micros
 
 DATA = Path(__file__).parent / "data"
 
@@ -112,14 +114,14 @@ def test_an_in_place_edit_of_the_same_size_is_noticed(data_file):
 def test_a_file_modified_just_now_is_not_indexed(tmp_path):
     fresh = Path(shutil.copy(DATA / "fixture.toml", tmp_path / "fresh.toml"))
     index.load_catalog([fresh])
-    assert not index.index_file([fresh]).exists()
+    assert not policy.index_file([fresh]).exists()
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, None])
 def test_a_corrupt_or_foreign_index_is_ignored_and_rebuilt(data_file, damage):
     expected = load_from_files([data_file])
     index.load_catalog([data_file])
-    target = index.index_file([data_file])
+    target = policy.index_file([data_file])
     if damage is None:
         with sqlite3.connect(target) as connection:
             connection.execute("UPDATE meta SET value = '999' WHERE key = 'format'")
@@ -132,13 +134,13 @@ def test_a_corrupt_or_foreign_index_is_ignored_and_rebuilt(data_file, damage):
 
 def test_no_cache_neither_reads_nor_writes_the_index(ccal, data_file, monkeypatch):
     ccal("--no-cache", "upcoming", "--json", "--data", str(data_file))
-    assert not index.index_file([data_file]).exists()
+    assert not policy.index_file([data_file]).exists()
     monkeypatch.setenv("CCAL_NO_CACHE", "1")
     ccal("upcoming", "--json", "--data", str(data_file))
-    assert not index.index_file([data_file]).exists()
+    assert not policy.index_file([data_file]).exists()
     monkeypatch.delenv("CCAL_NO_CACHE")
     ccal("upcoming", "--json", "--data", str(data_file))
-    assert index.index_file([data_file]).exists()
+    assert policy.index_file([data_file]).exists()
 
 
 def test_bad_data_is_reported_the_same_way_and_never_indexed(ccal, tmp_path):
@@ -148,7 +150,7 @@ def test_bad_data_is_reported_the_same_way_and_never_indexed(ccal, tmp_path):
     result = ccal("upcoming", "--data", str(bad))
     assert result.exit_code == 1
     assert "missing required key 'title'" in result.stderr
-    assert not index.index_file([bad]).exists()
+    assert not policy.index_file([bad]).exists()
 
 
 @pytest.mark.parametrize(
@@ -169,26 +171,26 @@ def test_a_big_catalog_renders_ahead_only_entries_not_yet_passed(data_file, monk
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from ccal import index_write
+    from ccal.index import writer as index_write
 
     monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 3)  # the fixture counts as big
 
     now = datetime(2022, 6, 22, 12, tzinfo=UTC)
     index.load_catalog([data_file], now=now, zone=ZoneInfo("Asia/Tokyo"))
-    with sqlite3.connect(index.index_file([data_file])) as db:
+    with sqlite3.connect(policy.index_file([data_file])) as db:
         rows = db.execute("SELECT due_us, head IS NULL, remind IS NULL FROM entries").fetchall()
         (zone,) = db.execute("SELECT value FROM meta WHERE key = 'remind_zone'").fetchone()
     assert zone == "Asia/Tokyo"
-    due_now = index.micros(now)
+    due_now = micros(now)
     assert {(due >= due_now, ahead, ahead) for due, ahead, _ in rows} == {
         (True, 0, 0),
         (False, 1, 1),
     }
     assert all(head == remind for _, head, remind in rows)
     monkeypatch.setattr(index_write, "RENDER_ALL_UP_TO", 5000)  # small: everything rendered
-    os.unlink(index.index_file([data_file]))
+    os.unlink(policy.index_file([data_file]))
     index.load_catalog([data_file], now=now, zone=ZoneInfo("Asia/Tokyo"))
-    with sqlite3.connect(index.index_file([data_file])) as db:
+    with sqlite3.connect(policy.index_file([data_file])) as db:
         assert db.execute("SELECT count(*) FROM entries WHERE head IS NULL").fetchone() == (0,)
 
 
@@ -196,12 +198,12 @@ def test_the_cache_keeps_only_the_most_recently_used_indexes(tmp_path, monkeypat
     files = [
         settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / f"{n}.toml"))) for n in range(12)
     ]
-    monkeypatch.setattr(index, "KEEP", 100)
+    monkeypatch.setattr(policy, "KEEP", 100)
     for n, path in enumerate(files):  # files[0] used most recently, files[11] longest ago
         index.load_catalog([path])
-        os.utime(index.index_file([path]), (OLD + 100 - n, OLD + 100 - n))
-    monkeypatch.setattr(index, "KEEP", 8)
-    folder = index.index_file([files[0]]).parent
+        os.utime(policy.index_file([path]), (OLD + 100 - n, OLD + 100 - n))
+    monkeypatch.setattr(policy, "KEEP", 8)
+    folder = policy.index_file([files[0]]).parent
     stale_temp = folder / ".index-0000.sqlite.99.tmp"  # left by a writer that died
     stale_temp.write_bytes(b"")
     settled(stale_temp)
@@ -210,13 +212,13 @@ def test_the_cache_keeps_only_the_most_recently_used_indexes(tmp_path, monkeypat
     fresh = settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / "new.toml")))
     index.load_catalog([fresh])  # a new index: the cache is pruned first
     kept = sorted(p.name for p in folder.glob("index-*.sqlite"))
-    assert kept == sorted(index.index_file([p]).name for p in [fresh, *files[:7]])
+    assert kept == sorted(policy.index_file([p]).name for p in [fresh, *files[:7]])
     assert not stale_temp.exists()
 
 
 def test_an_index_in_use_is_marked_used_once_a_day(data_file):
     index.load_catalog([data_file])
-    target = index.index_file([data_file])
+    target = policy.index_file([data_file])
     os.utime(target, (OLD, OLD))
     assert Index.open([data_file]) is not None
     assert target.stat().st_mtime > OLD

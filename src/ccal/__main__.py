@@ -7,7 +7,7 @@ import sys
 
 def main() -> None:
     # Hot read-only invocations are answered from the index before Typer is even imported.
-    from ccal.fastpath import answer
+    from ccal.index.fastpath import answer
 
     code = answer(sys.argv[1:])
     if code is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from ccal.clock import start_of_day
 from ccal.errors import LookupFailed
+from ccal.timeline import is_passed, micros, sort_key
 
 if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
     from ccal.models import Opportunity
@@ -48,13 +50,40 @@ class Entry:
     def due(self) -> datetime:
         return self.end or self.at
 
-    def is_passed(self, now: datetime) -> bool:
-        # Compared in UTC: two datetimes sharing a tzinfo compare as wall-clock times, which is
-        # wrong inside the repeated autumn hour.
-        return self.due.astimezone(UTC) < now.astimezone(UTC)
+    @property
+    def under_way_from(self) -> datetime | None:
+        """When a range begins: ``at``, or for an all-day range the start of its first day (an
+        all-day ``at`` is the end of that day). None for a single moment. The index stores it."""
+        if self.end is None:
+            return None
+        if self.all_day:
+            return start_of_day(self.at.date(), self.zone)
+        return self.at
 
-    def sort_key(self) -> tuple[datetime, str, int]:
-        return (self.at.astimezone(UTC), self.opportunity.id, self.position)
+    # The instants ``ccal.timeline``'s rules take, in microseconds since 1970 UTC.
+
+    @property
+    def at_us(self) -> int:
+        return micros(self.at)
+
+    @property
+    def due_us(self) -> int:
+        return micros(self.due)
+
+    @property
+    def start_us(self) -> int | None:
+        start = self.under_way_from
+        return micros(start) if start is not None else None
+
+    def moments(self) -> tuple[str, int, int, int | None]:
+        """(opportunity, at_us, due_us, start_us): what ``timeline.select`` asks of a row."""
+        return (self.opportunity.id, self.at_us, self.due_us, self.start_us)
+
+    def is_passed(self, now: datetime) -> bool:
+        return is_passed(self.due_us, micros(now))
+
+    def sort_key(self) -> tuple[int, str, int]:
+        return sort_key(self.at_us, self.opportunity.id, self.position)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,20 +7,23 @@ files read together, and control characters in text (warnings).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ccal.controlchars import controls_in
+from ccal.errors import Problem
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ccal.errors import Problem
     from ccal.loader import FileResult
+
+_FIELDS = ("title", "organiser", "location", "summary")  # ids and URLs cannot hold them
 
 
 def results_problems(results: Sequence[FileResult], *, only: str | None = None) -> list[Problem]:
     """Every problem of files loaded together, in file order (the given order, then line);
     with ``only``, just those of the file of that name (the others are read for duplicates)."""
-    from ccal.controlchars import control_problems
     from ccal.loader import duplicate_id_problems
 
     mine = [r for r in results if only is None or str(r.path) == only]
@@ -52,3 +55,47 @@ def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> list[Probl
     results = [load_file(other) for other in others if os.path.realpath(other) != itself]
     results.append(parse_text(text, path))
     return results_problems(results, only=str(path))
+
+
+def control_problems(results: Iterable[Any]) -> list[Any]:
+    """A warning for each text value (title, label, …) holding a control character.
+
+    Line breaks and tabs are fine in a summary or location; anything else is almost always
+    pasted by accident (or planted), and ccal shows it escaped.
+    """
+    problems = []
+    for result in results:
+        locator = getattr(result, "locator", None)
+        for index, item in enumerate(result.items):
+            opportunity = item.opportunity
+            values: list[tuple[tuple, str, Any]] = [
+                (("opportunity", index, name), name, getattr(opportunity, name, None))
+                for name in _FIELDS
+            ]
+            values += [
+                (("opportunity", index, "tags", n), f"tags[{n}]", tag)
+                for n, tag in enumerate(opportunity.tags)
+            ]
+            values += [
+                (("opportunity", index, "dates", n, "label"), f"dates[{n}].label", dated.label)
+                for n, dated in enumerate(opportunity.dates)
+            ]
+            for loc, field, value in values:
+                found = controls_in(value) if isinstance(value, str) else []
+                if not found:
+                    continue
+                line, column = locator.locate(loc) if locator else (None, None)
+                named = ", ".join(found)
+                problems.append(
+                    Problem(
+                        str(result.path),
+                        f"control character{'s' if len(found) > 1 else ''} {named} in the text "
+                        "(it would act on a terminal); ccal shows it escaped",
+                        line,
+                        column,
+                        opportunity.id,
+                        field,
+                        severity="warning",
+                    )
+                )
+    return problems

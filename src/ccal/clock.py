@@ -394,17 +394,7 @@ def parse_duration(text: str) -> Duration:
     )
 
 
-# --- spans between moments ---------------------------------------------------------------------
-
-
-def seconds_between(start: datetime, end: datetime) -> int:
-    """Whole seconds from ``start`` to ``end``, rounded towards minus infinity.
-
-    Both go through UTC first: Python subtracts two datetimes that share a tzinfo as wall-clock
-    times, which would be an hour off across a DST change.
-    """
-    delta = end.astimezone(UTC) - start.astimezone(UTC)
-    return delta.days * 86400 + delta.seconds
+# --- zones as people say them ------------------------------------------------------------------
 
 
 def zone_city(zone: tzinfo) -> str:

@@ -9,8 +9,6 @@ Standard library only: the fast path's ``remind`` uses it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
 
 # C0 controls, DEL, C1 controls, and the bidirectional overrides and isolates that can make
 # text read differently from what it is ("Trojan source").
@@ -58,54 +56,3 @@ def controls_in(text: str) -> list[str]:
     as escapes: ``["\\x1b", "\\x07"]``. A lone carriage return counts: it rewrites the line."""
     found = _CONTROL.finditer(text.replace("\r\n", "\n"))
     return list(dict.fromkeys(_visible(m) for m in found if m.group(0) not in "\t\n"))
-
-
-# --- ccal validate ------------------------------------------------------------------------------
-
-_FIELDS = ("title", "organiser", "location", "summary")  # ids and URLs cannot hold them
-
-
-def control_problems(results: Iterable[Any]) -> list[Any]:
-    """A warning for each text value (title, label, …) holding a control character.
-
-    Line breaks and tabs are fine in a summary or location; anything else is almost always
-    pasted by accident (or planted), and ccal shows it escaped.
-    """
-    from ccal.errors import Problem
-
-    problems = []
-    for result in results:
-        locator = getattr(result, "locator", None)
-        for index, item in enumerate(result.items):
-            opportunity = item.opportunity
-            values: list[tuple[tuple, str, Any]] = [
-                (("opportunity", index, name), name, getattr(opportunity, name, None))
-                for name in _FIELDS
-            ]
-            values += [
-                (("opportunity", index, "tags", n), f"tags[{n}]", tag)
-                for n, tag in enumerate(opportunity.tags)
-            ]
-            values += [
-                (("opportunity", index, "dates", n, "label"), f"dates[{n}].label", dated.label)
-                for n, dated in enumerate(opportunity.dates)
-            ]
-            for loc, field, value in values:
-                found = controls_in(value) if isinstance(value, str) else []
-                if not found:
-                    continue
-                line, column = locator.locate(loc) if locator else (None, None)
-                named = ", ".join(found)
-                problems.append(
-                    Problem(
-                        str(result.path),
-                        f"control character{'s' if len(found) > 1 else ''} {named} in the text "
-                        "(it would act on a terminal); ccal shows it escaped",
-                        line,
-                        column,
-                        opportunity.id,
-                        field,
-                        severity="warning",
-                    )
-                )
-    return problems

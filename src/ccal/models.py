@@ -9,8 +9,12 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ccal.clock import DEFAULT_ZONE, zone_named
-from ccal.query import label_key
 from ccal.rules import KINDS as KINDS  # re-exported: the one list of kinds
+from ccal.text import label_key
+
+# The error type of clashing date labels (``_distinct_labels``): it carries every clash, and
+# ``schema_errors`` makes each its own problem at the later date's label.
+LABEL_CLASH = "label_clash"
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -54,8 +58,6 @@ def _distinct_labels(dates: list[DateEntry]) -> list[DateEntry]:
         clashes.append((number - 1, f"{both}: give each date of an opportunity its own label"))
     if clashes:
         from pydantic_core import PydanticCustomError
-
-        from ccal.schema_errors import LABEL_CLASH
 
         raise PydanticCustomError(
             LABEL_CLASH, "{message}", {"message": clashes[0][1], "clashes": clashes}

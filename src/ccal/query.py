@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Literal
 
+from ccal import timeline
 from ccal.catalog import Catalog, Entry, Item
-from ccal.clock import start_of_day
+from ccal.text import fold, label_key  # noqa: F401 (label_key: re-exported)
+from ccal.timeline import micros
 
 if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
     from ccal.models import Opportunity
 
 Status = Literal["passed", "next", "upcoming"]
 Scope = Literal["upcoming", "past", "all"]
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Košice`` and ``KOSICE`` both give ``kosice``."""
-    if text.isascii():
-        return text.lower()  # the same, without decomposing (every label of a file at load)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def label_key(label: str) -> str:
-    """``cut-off-2`` for "Cut-off 2": the form in which two labels of one opportunity must
-    differ (``models``), and the one calendar exports build UIDs from (``render.ics``)."""
-    return _NOT_SLUG.sub("-", fold(label)).strip("-") or "date"
 
 
 @dataclass(frozen=True)
@@ -82,13 +65,15 @@ class Window:
     start: datetime | None = None
     end: datetime | None = None
 
+    def bounds_us(self) -> tuple[int | None, int | None]:
+        return (
+            micros(self.start) if self.start is not None else None,
+            micros(self.end) if self.end is not None else None,
+        )
+
     def contains(self, entry: Entry) -> bool:
-        if self.start is not None and entry.due.astimezone(UTC) < self.start.astimezone(UTC):
-            return False
-        if self.end is None:
-            return True
-        start = under_way_from(entry) or entry.at  # an all-day range begins with its first day
-        return start.astimezone(UTC) <= self.end.astimezone(UTC)
+        """``timeline.in_window``: overlapping, a running event included."""
+        return timeline.in_window(entry.at_us, entry.due_us, entry.start_us, *self.bounds_us())
 
     def chooses(self, limit: int | None = None, scope: Scope = "upcoming") -> bool:
         """Whether this window, a limit or looking back (``past``) picks some occurrences of a
@@ -99,53 +84,76 @@ class Window:
 
 
 def statuses(entries: Iterable[Entry], now: datetime) -> dict[tuple[str, int], Status]:
-    """Each entry's status within its own opportunity: passed, the next one, or later."""
-    result: dict[tuple[str, int], Status] = {}
-    nexts: dict[str, Entry] = {}
-    for entry in entries:
-        key = (entry.opportunity.id, entry.position)
-        if entry.is_passed(now):
-            result[key] = "passed"
-            continue
-        result[key] = "upcoming"
-        current = nexts.get(entry.opportunity.id)
-        if current is None or entry.sort_key() < current.sort_key():
-            nexts[entry.opportunity.id] = entry
-    for entry in nexts.values():
-        result[(entry.opportunity.id, entry.position)] = "next"
-    return result
+    """Each entry's status within its own opportunity: passed, the next one, or later
+    (``timeline.Statuses``, asked in sort order)."""
+    status = timeline.Statuses(micros(now))
+    return {
+        (entry.opportunity.id, entry.position): status(entry.opportunity.id, entry.due_us)
+        for entry in sorted(entries, key=Entry.sort_key)
+    }
 
 
 def under_way(entry: Entry, now: datetime) -> bool:
-    """A range that has started and not ended: the one rule for it.
-
-    It starts at ``under_way_from`` and lasts until ``end``. Such an entry has not passed, so it
-    keeps its status (often ``next``) and JSON's ``seconds_left`` (to ``at``) may go negative;
-    human outputs say "under way, ends in …". Compared in UTC: datetimes sharing a tzinfo
-    compare as wall-clock times.
-    """
-    start = under_way_from(entry)
-    if start is None:
-        return False
-    assert entry.end is not None
-    moment = now.astimezone(UTC)
-    return start.astimezone(UTC) <= moment <= entry.end.astimezone(UTC)
+    """A range that has started and not ended: ``timeline.under_way`` of this entry."""
+    return timeline.under_way(entry.start_us, entry.due_us, micros(now))
 
 
 def under_way_from(entry: Entry) -> datetime | None:
-    """When a range begins: ``at``, or for an all-day range the start of its first day (an
-    all-day ``at`` is the end of that day). None for a single moment. The index stores it."""
-    if entry.end is None:
-        return None
-    if entry.all_day:
-        return start_of_day(entry.at.date(), entry.zone)
-    return entry.at
+    """When a range begins (``Entry.under_way_from``), None for a single moment."""
+    return entry.under_way_from
 
 
 def in_scope(entry: Entry, now: datetime, scope: Scope) -> bool:
-    if scope == "all":
-        return True
-    return entry.is_passed(now) == (scope == "past")
+    return timeline.in_scope(entry.due_us, micros(now), scope)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What every listing renderer receives: the entries, their statuses, and the moment asked."""
+
+    entries: list[Entry]
+    statuses: dict[tuple[str, int], Status]
+    now: datetime
+    display_zone: tzinfo
+
+    def status_of(self, entry: Entry) -> Status:
+        return self.statuses[(entry.opportunity.id, entry.position)]
+
+
+def select_listing(
+    catalog: Catalog,
+    now: datetime,
+    zone: tzinfo,
+    filters: Filters = Filters(),
+    window: Window = Window(),
+    scope: Scope = "upcoming",
+    limit: int | None = None,
+) -> Listing:
+    """The use case of every listing command (``upcoming``, ``list --dates``, ``export``,
+    ``remind``): the dated entries matching everything asked, with their statuses.
+
+    ``timeline.select`` decides, as it does for the fast path over index rows: soonest first
+    (most recent first for ``past``), at most ``limit``.
+    """
+    low_us, high_us = window.bounds_us()
+    matches = None
+    if filters != Filters():
+
+        def matches(entry: Entry) -> bool:
+            return filters.matches(entry.opportunity, (entry.label,))
+
+    chosen = timeline.select(
+        catalog.entries(),
+        micros(now),
+        Entry.moments,
+        scope=scope,
+        low_us=low_us,
+        high_us=high_us,
+        matches=matches,
+        limit=limit,
+    )
+    status = {(e.opportunity.id, e.position): state for e, state in chosen}
+    return Listing([entry for entry, _ in chosen], status, now, zone)
 
 
 def select_entries(
@@ -156,15 +164,12 @@ def select_entries(
     scope: Scope = "upcoming",
     limit: int | None = None,
 ) -> list[Entry]:
-    """Dated entries matching everything asked, soonest first."""
-    chosen = [
-        entry
-        for entry in catalog.entries()
-        if in_scope(entry, now, scope)
-        and window.contains(entry)
-        and filters.matches(entry.opportunity, (entry.label,))
-    ]
-    return chosen[:limit] if limit is not None else chosen
+    """Dated entries matching everything asked, soonest first (``select_listing``'s entries,
+    in time order whatever the scope)."""
+    entries = select_dates(catalog, now, filters, window, scope, None)
+    if scope == "past":
+        entries.reverse()
+    return entries[:limit] if limit is not None else entries
 
 
 def select_dates(
@@ -175,13 +180,9 @@ def select_dates(
     scope: Scope = "upcoming",
     limit: int | None = None,
 ) -> list[Entry]:
-    """What ``list --dates`` and ``export`` show: ``select_entries``, most recent first for
-    ``past`` (looking back, the latest matters most). ``limit`` keeps the first rows of that
-    order: the entries closest to now, whichever way the listing looks."""
-    entries = select_entries(catalog, now, filters, window, scope)
-    if scope == "past":
-        entries.reverse()
-    return entries[:limit] if limit is not None else entries
+    """What ``list --dates`` and ``export`` show: ``select_listing``'s entries, most recent
+    first for ``past``."""
+    return select_listing(catalog, now, UTC, filters, window, scope, limit).entries
 
 
 def select_items(
@@ -216,10 +217,10 @@ def select_items(
 def _item_order(item: Item, now: datetime) -> tuple:
     upcoming = next_entry(item, now)
     if upcoming is not None:
-        return (0, upcoming.at.timestamp(), item.id)
+        return (0, upcoming.at_us, item.id)
     if item.entries:
-        return (1, -max(e.due for e in item.entries).timestamp(), item.id)
-    return (2, 0.0, item.id)
+        return (1, -max(e.due_us for e in item.entries), item.id)
+    return (2, 0, item.id)
 
 
 def next_entry(item: Item, now: datetime) -> Entry | None:
@@ -239,7 +240,7 @@ def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters())
         for e in catalog.entries()
         if e.is_passed(now) and filters.matches(e.opportunity, (e.label,))
     ]
-    return max(passed, key=lambda e: (e.due.timestamp(), e.opportunity.id), default=None)
+    return max(passed, key=lambda e: (e.due_us, e.opportunity.id), default=None)
 
 
 def countdown_moment(entry: Entry, now: datetime) -> datetime:
@@ -258,7 +259,7 @@ def deadlines_ahead(entries: Iterable[Entry], now: datetime) -> list[Entry]:
     is still due ("now"), as ``is_passed``. Compared in UTC (wall clocks mislead in autumn).
     """
     ahead = [e for e in entries if not e.is_passed(now)]
-    return sorted(ahead, key=lambda e: (countdown_moment(e, now).astimezone(UTC), e.sort_key()))
+    return sorted(ahead, key=lambda e: (micros(countdown_moment(e, now)), e.sort_key()))
 
 
 def countdown_candidates(catalog: Catalog, filters: Filters, item: Item | None) -> list[Entry]:

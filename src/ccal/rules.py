@@ -1,59 +1,15 @@
-"""Facts several layers share, defined once: the kinds, remind's window, a query's window.
+"""Facts several layers share, defined once: the kinds (the ``--kind`` choices).
 
 Imported by the models, the Typer options and the start-up fast path alike, so it imports
-nothing but ``ccal.clock`` (itself standard library only), and that only when a window is asked.
+nothing at import time. The rules that depend on "now" (statuses, windows, remind's window, the
+sort key) live in ``ccal.timeline``; the three names below are re-exported from there for the
+modules that read them here.
 """
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~3 ms
-if TYPE_CHECKING:
-    from datetime import datetime, tzinfo
+from ccal.timeline import REMIND_WITHIN as REMIND_WITHIN
+from ccal.timeline import remind_within as remind_within
+from ccal.timeline import window_bounds as window_bounds
 
 KINDS = ("talk", "call", "event", "survey")  # what an opportunity is: the --kind choices
-REMIND_WITHIN = "7d"  # what "due soon" means for remind without --within or --until
-
-
-def remind_within(within: str | None, until: str | None) -> str | None:
-    """remind's ``--within``: ``REMIND_WITHIN`` unless ``--within`` or ``--until`` is given."""
-    return REMIND_WITHIN if within is None and until is None else within
-
-
-def window_bounds(
-    zone: tzinfo,
-    now: datetime,
-    *,
-    start: str | None = None,
-    end: str | None = None,
-    within: str | None = None,
-    until: str | None = None,
-) -> tuple[datetime | None, datetime | None]:
-    """The window typed as --from/--to/--within/--until, as aware (start, end).
-
-    --to, --within and --until each set the end, so any two of them are an error (never one
-    silently ignored); a date as an end includes that day; an empty value is an error, not
-    "no window". Errors are ``TimeInputError``s worded for the user, naming the option.
-    """
-    from ccal.clock import TimeInputError, parse_duration, parse_when
-
-    given = (("--to", end), ("--within", within), ("--until", until))
-    ends = [name for name, value in given if value is not None]
-    if len(ends) > 1:
-        raise TimeInputError(f"use either '{ends[0]}' or '{ends[1]}', not both")
-
-    def read(option: str, text: str, day_end: bool) -> datetime:
-        try:
-            if option == "--within":
-                return parse_duration(text).after(now)
-            return parse_when(text, zone, now=now, day_end=day_end)
-        except TimeInputError as exc:
-            raise TimeInputError(f"invalid value for '{option}': {exc}") from None
-
-    start_at = read("--from", start, False) if start is not None else None
-    end_at = None
-    for option, value in given:
-        if value is not None:
-            end_at = read(option, value, True)
-    if start_at and end_at and end_at.timestamp() < start_at.timestamp():  # not wall clocks
-        raise TimeInputError("the end of the window is before its start")
-    return start_at, end_at

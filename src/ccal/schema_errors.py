@@ -6,10 +6,8 @@ import difflib
 from typing import Any
 
 from ccal.errors import Problem
+from ccal.models import LABEL_CLASH, DataFile, DateEntry, Opportunity
 
-# The error type of clashing date labels (``models._distinct_labels``): it carries every clash,
-# and each becomes its own problem at the later date's label.
-LABEL_CLASH = "label_clash"
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
 
@@ -58,8 +56,6 @@ def _dotted(parts: tuple) -> str:
 
 
 def _allowed_keys(loc: tuple) -> list[str]:
-    from ccal.models import DataFile, DateEntry, Opportunity
-
     model = {0: DataFile, 2: Opportunity, 4: DateEntry}.get(len(loc) - 1, DataFile)
     return list(model.model_fields)
 

@@ -1,6 +1,6 @@
 """Where data comes from: the shipped dataset and the user's file, or ``--data``/``CCAL_DATA``.
 
-Standard library only at import time: the start-up fast path (``fastpath.py``) asks the same
+Standard library only at import time: the start-up fast path (``ccal.index.fastpath``) asks the same
 questions, and ``importlib.resources`` or ``platformdirs`` would cost it 10–13 ms each.
 """
 

@@ -244,7 +244,7 @@ def _root(
     ] = False,
 ) -> None:
     """Deadlines of calls, cut-offs and events, from one TOML file."""
-    if no_cache or "ccal.index" in sys.modules:  # set on every run: tests invoke in-process
-        from ccal import index
+    if no_cache or "ccal.index.policy" in sys.modules:  # set on every run: tests run in-process
+        from ccal.index import policy
 
-        index.bypass = no_cache
+        policy.bypass = no_cache

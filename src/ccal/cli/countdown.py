@@ -170,19 +170,18 @@ def remind(
     For shell prompts, status bars and cron e-mails (cron sends no mail when nothing is due).
     Example: ccal remind --within 3d
     """
-    from ccal.query import select_entries, statuses
+    from ccal.query import select_listing
 
     session = session_from(as_of, tz, data)
     window = window_from(session, within=remind_within(within, until), until=until)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
-    entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
+    listing = select_listing(catalog, session.now, session.zone, filters, window, "upcoming", limit)
+    entries = listing.entries
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing
-        from ccal.render import Listing
 
-        status = statuses(catalog.entries(), session.now)
-        emit_listing(Listing(entries, status, session.now, session.zone), "json")
+        emit_listing(listing, "json")
     else:
         from ccal.render.remind import remind_lines
 

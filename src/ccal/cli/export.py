@@ -89,8 +89,7 @@ def export(
     still ahead; --past or --all for more. Example: ccal export --format ics --all -o eccp.ics
     """
     from ccal.cli.output import emit_listing
-    from ccal.query import select_dates, statuses
-    from ccal.render import Listing
+    from ccal.query import select_listing
     from ccal.render.formats import RenderOptions
 
     if past and all_:
@@ -105,8 +104,7 @@ def export(
     window = window_from(session, start=start, end=end, within=within, until=until)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
-    entries = select_dates(catalog, session.now, filters, window, scope, limit)
-    listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
+    listing = select_listing(catalog, session.now, session.zone, filters, window, scope, limit)
     chosen = window.chooses(limit, scope)
     options = RenderOptions(alarms=alarms, group=group.value, chosen_occurrences=chosen)
     emit_listing(listing, output_format.value, Path(output) if output else None, options)

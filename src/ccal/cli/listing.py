@@ -56,8 +56,7 @@ def upcoming(
     Example: ccal upcoming --as-of 2022-06-01 --within 90d
     (ccal upcoming --within 2d --exit-status >/dev/null && notify-send ... in cron)
     """
-    from ccal.query import latest_passed, select_entries, statuses
-    from ccal.render import Listing
+    from ccal.query import latest_passed, select_listing
     from ccal.render.formats import RenderOptions
 
     fmt = chosen_format(json_output, output_format)
@@ -65,8 +64,8 @@ def upcoming(
     window = window_from(session, within=within, until=until)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
-    entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
-    listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
+    listing = select_listing(catalog, session.now, session.zone, filters, window, "upcoming", limit)
+    entries = listing.entries
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
         emit_listing(listing, fmt, options=RenderOptions(chosen_occurrences=window.chooses(limit)))
         return _exit_status(exit_status, entries)
@@ -119,8 +118,7 @@ def list_(
     By default only what still has a date ahead (or no date at all); --past for what is over,
     --all for everything. Example: ccal list --all --kind event --search kosice
     """
-    from ccal.query import select_dates, select_items, statuses
-    from ccal.render import Listing
+    from ccal.query import select_items, select_listing, statuses
     from ccal.render.formats import RenderOptions
 
     if past and all_:
@@ -132,10 +130,9 @@ def list_(
     window = window_from(session, start=start, end=end)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
-    status = statuses(catalog.entries(), session.now)
     if dates:
-        entries = select_dates(catalog, session.now, filters, window, scope, limit)
-        listing = Listing(entries, status, session.now, session.zone)
+        listing = select_listing(catalog, session.now, session.zone, filters, window, scope, limit)
+        entries = listing.entries
         if fmt:  # as ``ccal export`` writes the same selection
             chosen = RenderOptions(chosen_occurrences=window.chooses(limit, scope))
             emit_listing(listing, fmt, options=chosen)
@@ -149,7 +146,7 @@ def list_(
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]
     if fmt:
-        emit_items(item_records(items, session.now, status), fmt)
+        emit_items(item_records(items, session.now, statuses(catalog.entries(), session.now)), fmt)
         return
     from ccal.render import table
 
@@ -194,9 +191,8 @@ def deadlines(
 
     Example: ccal deadlines --call clusters-meet-regions
     """
-    from ccal.catalog import Entry
-    from ccal.query import statuses
-    from ccal.render import Listing
+    from ccal.catalog import Catalog
+    from ccal.query import select_listing
 
     wanted = call or opportunity_id
     if not wanted:
@@ -208,8 +204,8 @@ def deadlines(
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     item = session.catalog().find(wanted)
-    entries = sorted(item.entries, key=Entry.sort_key)
-    listing = Listing(entries, statuses(entries, session.now), session.now, session.zone)
+    listing = select_listing(Catalog((item,)), session.now, session.zone, scope="all")
+    entries = listing.entries
     if fmt:
         emit_listing(listing, fmt)
         return

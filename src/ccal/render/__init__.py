@@ -2,21 +2,5 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
-
-from ccal.catalog import Entry
-from ccal.query import Status
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What every listing renderer receives: the entries, their statuses, and the moment asked."""
-
-    entries: list[Entry]
-    statuses: dict[tuple[str, int], Status]
-    now: datetime
-    display_zone: tzinfo
-
-    def status_of(self, entry: Entry) -> Status:
-        return self.statuses[(entry.opportunity.id, entry.position)]
+# What every listing renderer receives: built by ``query.select_listing`` (the one use case).
+from ccal.query import Listing as Listing

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ccal.catalog import Entry
-from ccal.clock import seconds_between
+from ccal.timeline import seconds_between
 
 if TYPE_CHECKING:  # the fast path imports this module with the standard library alone
     from ccal.catalog import Item

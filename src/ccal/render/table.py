@@ -12,12 +12,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ccal.catalog import Entry, Item
-from ccal.clock import seconds_between, system_zone, zone_label
+from ccal.clock import system_zone, zone_label
 from ccal.controlchars import printable
 from ccal.query import next_entry, under_way
 from ccal.render import Listing
 from ccal.render.timefmt import moment_text, says_tentative, time_left, when_both
 from ccal.spans import countdown_text
+from ccal.timeline import seconds_between
 
 _SOON = 3 * 86400
 _FORTNIGHT = 14 * 86400

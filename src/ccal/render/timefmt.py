@@ -9,10 +9,11 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
-from ccal.clock import seconds_between, zone_city
+from ccal.clock import zone_city
 from ccal.controlchars import printable
 from ccal.query import under_way
 from ccal.spans import countdown_text, under_way_text
+from ccal.timeline import seconds_between
 
 
 def moment_text(moment: datetime, zone: tzinfo) -> str:

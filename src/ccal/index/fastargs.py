@@ -89,8 +89,8 @@ class Session:
 
 def open_session(values: dict[str, Any]) -> Session | None:
     """``cli.options.session_from`` (plus the open index), or None where it would complain."""
-    from ccal.index import disabled
-    from ccal.index_read import Index
+    from ccal.index.policy import disabled
+    from ccal.index.reader import Index
     from ccal.sources import source_names
 
     if disabled():
@@ -112,7 +112,7 @@ def open_session(values: dict[str, Any]) -> Session | None:
         from datetime import UTC, datetime
 
         from ccal.clock import parse_when, system_zone
-        from ccal.index import micros
+        from ccal.timeline import micros
 
         zone = zone or system_zone()
         real_now = datetime.now(UTC).astimezone(zone)

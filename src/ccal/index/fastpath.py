@@ -9,23 +9,28 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
                 [--data F]...
 
-(and ``CCAL_NOW``, ``CCAL_TZ``, ``CCAL_DATA``) and answers over a trusted index. The JSON records
-were rendered by ``render.json.entry_record`` when the index was built; here only the two values
-that depend on "now" (``seconds_left``, ``status``) are spliced in, so the common call imports
-``sqlite3`` and nothing of ccal's core. Options that need parsing (``--as-of``, ``--within``,
-filters, remind's text) import the core's own functions (``clock``, ``query``, ``render``) lazily.
-Anything else -- another form, any error to report, a missing or stale index,
-``CCAL_NO_FASTPATH=1`` or ``CCAL_NO_CACHE=1`` -- returns None *before printing anything*, and the
-Typer app answers as if this module did not exist. Adding a command is one grammar entry and one
-small function.
+(and ``CCAL_NOW``, ``CCAL_TZ``, ``CCAL_DATA``) and answers over a trusted index. Which rows, and
+each one's status, is ``timeline.select`` -- the function ``query.select_listing`` calls for the
+Typer app -- over the index's rows in sort order. The JSON records were rendered by
+``render.json.entry_record`` when the index was built; here only the two values that depend on
+"now" (``seconds_left``, ``status``) are spliced in, so the common call imports ``sqlite3``,
+``timeline`` and nothing else of ccal's core. Options that need parsing (``--as-of``,
+``--within``, filters, remind's text) import the core's own functions (``clock``, ``query``,
+``render``) lazily. Anything else -- another form, any error to report, a missing, stale or
+corrupt index, ``CCAL_NO_FASTPATH=1`` or ``CCAL_NO_CACHE=1`` -- returns None *before printing
+anything*, and the Typer app answers as if this module did not exist. A bug here is no error to
+report: with ``CCAL_DEBUG=1`` it is raised, not handed over. Adding a command is one grammar
+entry and one small function.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 
-from ccal.fastargs import (
+from ccal import timeline
+from ccal.index.fastargs import (
     FILTER_OPTIONS,
     FLAG,
     SESSION_OPTIONS,
@@ -40,6 +45,8 @@ TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs th
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
+
+    Chosen = list[tuple[sqlite3.Row, timeline.Status]]  # rows ``timeline.select`` kept
 
 # --- the hot commands: each returns (output, exit code), or None to let the Typer app answer ----
 
@@ -68,7 +75,7 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
     until = values.get("until")
     if until and values.get("within"):  # a usage error: the Typer app words it
         return None
-    from ccal.rules import remind_within
+    from ccal.timeline import remind_within
 
     within = remind_within(values.get("within"), until)  # as ``cli.countdown.remind``
     session = open_session(values)
@@ -81,27 +88,31 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
     return "".join(line + "\n" for line in _remind_lines(session, rows)), code
 
 
-def _remind_lines(session: Session, rows: list[tuple]) -> list[str]:
+def _remind_lines(session: Session, chosen: Chosen) -> list[str]:
     """``render.remind.remind_lines``: the countdown (``spans``, as ``render.timefmt.time_left``
     words it) before the rest of each line as the index rendered it ahead, by
     ``render.remind.remind_rest``, for its zone."""
     zone = session.zone()
-    if all(row[8] for row in rows) and getattr(zone, "key", None) == session.index.remind_zone:
+    rows = [row for row, _status in chosen]
+    if all(row["remind"] for row in rows) and getattr(zone, "key", None) == (
+        session.index.remind_zone
+    ):
         from ccal.spans import compact_countdown, under_way_text
 
         now_us = session.now_us
         lines = []
-        for _item, _label, at_us, due_us, start_us, *_record, rest, _status, _seq in rows:
-            if start_us is not None and start_us <= now_us <= due_us:  # ``query.under_way``
-                left = under_way_text((due_us - now_us) // 1_000_000, compact_countdown)
+        for row in rows:
+            due_us = row["due_us"]
+            if timeline.under_way(row["start_us"], due_us, now_us):
+                left = under_way_text(timeline.seconds_left(now_us, due_us), compact_countdown)
             else:
-                left = compact_countdown((at_us - now_us) // 1_000_000)
-            lines.append(f"{left} · {rest}")
+                left = compact_countdown(timeline.seconds_left(now_us, row["at_us"]))
+            lines.append(f"{left} · {row['remind']}")
         return lines
     from ccal.render.remind import remind_lines  # another zone: rendered here, from entries
 
-    entries = session.index.entries(sorted({row[0] for row in rows}))
-    return remind_lines([entries[row[10]] for row in rows], session.now(), zone)
+    entries = session.index.entries(sorted({row["item"] for row in rows}))
+    return remind_lines([entries[row["rank"]] for row in rows], session.now(), zone)
 
 
 def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
@@ -115,10 +126,11 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     session = open_session(values)
     if session is None:
         return None
-    rows = session.index.item_rows(wanted, session.now_us)
+    rows = session.index.item_rows(wanted)
     if rows is None:  # unknown id: the Typer app words the did-you-mean
         return None
-    return _listing(session, rows) + "\n", 0
+    chosen = timeline.select(rows, session.now_us, _moments, scope="all")  # as ``deadlines``
+    return _listing(session, chosen) + "\n", 0
 
 
 COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, int] | None]]] = {
@@ -162,33 +174,37 @@ def _known_kinds(values: dict[str, Any]) -> bool:
     return all(k in KINDS for k in kinds)
 
 
+def _moments(row: sqlite3.Row) -> tuple[int, int, int, int | None]:
+    """What ``timeline.select`` asks of a row (``Entry.moments`` for an ``Entry``)."""
+    return row["item"], row["at_us"], row["due_us"], row["start_us"]
+
+
 def _selected(
     session: Session, values: dict[str, Any], within: str | None, until: str | None, limit
-) -> list[tuple]:
-    """``query.select_entries(catalog, now, filters, window, "upcoming", limit)``, as index rows.
-
-    SQL gives the entries not passed and inside the window, in ``Entry.sort_key`` order, with
-    ``query.statuses``' status; filters are ``query.Filters`` itself, on the stored opportunity.
-    """
+) -> Chosen:
+    """``query.select_listing(catalog, now, zone, filters, window, "upcoming", limit)``, as
+    index rows: ``timeline.select`` over them in sort order (SQL only says where to start);
+    filters are ``query.Filters`` itself, on the stored opportunity."""
     end_us = None
     if until is not None or within is not None:
-        from ccal.index import micros
-        from ccal.rules import window_bounds
+        from ccal.timeline import window_bounds
 
         _start, end = window_bounds(session.zone(), session.now(), within=within, until=until)
         assert end is not None
-        end_us = micros(end)
-    matches = _filter(session, values)
-    chosen = []
-    for row in session.index.upcoming_rows(session.now_us, end_us):
-        if matches is None or matches(row):
-            chosen.append(row)
-            if limit is not None and len(chosen) >= limit:
-                break
-    return chosen
+        end_us = timeline.micros(end)
+    index, now_us = session.index, session.now_us
+    return timeline.select(
+        index.rows_from(now_us - index.max_span_us),
+        now_us,
+        _moments,
+        high_us=end_us,
+        matches=_filter(session, values),
+        limit=limit,
+        lead_us=index.lead_us,
+    )
 
 
-def _filter(session: Session, values: dict[str, Any]) -> Callable[[tuple], bool] | None:
+def _filter(session: Session, values: dict[str, Any]) -> Callable[[sqlite3.Row], bool] | None:
     if not any(values.get(k) for k in ("kind", "tag", "organiser", "search")):
         return None
     from types import SimpleNamespace
@@ -203,40 +219,37 @@ def _filter(session: Session, values: dict[str, Any]) -> Callable[[tuple], bool]
     )
     opportunities: dict[int, Any] = {}
 
-    def matches(row: tuple) -> bool:
-        item = row[0]
+    def matches(row: sqlite3.Row) -> bool:
+        item = row["item"]
         if item not in opportunities:
             opportunities[item] = session.index.opportunity(item, SimpleNamespace)
-        return filters.matches(opportunities[item], (row[1],))
+        return filters.matches(opportunities[item], (row["label"],))
 
     return matches
 
 
-def _listing(session: Session, rows: list[tuple]) -> str:
+def _listing(session: Session, chosen: Chosen) -> str:
     """``render.json.dumps([entry_record(e, now, status) ...])`` from the pre-rendered records."""
-    from ccal.index import listing, splice
-
     now_us = session.now_us
-    pieces = _rendered_later(session, rows)
-    # ``clock.seconds_between``: whole seconds, rounded towards minus infinity.
-    return listing(
-        [
-            splice(*pieces.get(seq, (head, middle, tail)), (at_us - now_us) // 1_000_000, status)
-            for _i, _l, at_us, _d, _e, head, middle, tail, _r, status, seq in rows
-        ]
-    )
+    pieces = _rendered_later(session, chosen)
+    records = []
+    for row, status in chosen:
+        head, middle, tail = pieces.get(row["rank"]) or (row["head"], row["middle"], row["tail"])
+        left = timeline.seconds_left(now_us, row["at_us"])
+        records.append(f'{head}{left}{middle}"{status}"{tail}')
+    return "[\n" + ",\n".join(records) + "\n]" if records else "[]"  # as ``render.json.dumps``
 
 
-def _rendered_later(session: Session, rows: list[tuple]) -> dict[int, tuple[str, str, str]]:
+def _rendered_later(session: Session, chosen: Chosen) -> dict[int, tuple[str, str, str]]:
     """The record pieces of rows the index did not render ahead (entries already passed when
-    it was built), by the same ``index_write.record_pieces``."""
-    missing = [row for row in rows if row[5] is None]
+    it was built), by the same ``writer.record_pieces``."""
+    missing = [row for row, _status in chosen if row["head"] is None]
     if not missing:
         return {}
-    from ccal.index_write import record_pieces
+    from ccal.index.writer import record_pieces
 
-    entries = session.index.entries(sorted({row[0] for row in missing}))
-    return {row[10]: record_pieces(entries[row[10]]) for row in missing}
+    entries = session.index.entries(sorted({row["item"] for row in missing}))
+    return {row["rank"]: record_pieces(entries[row["rank"]]) for row in missing}
 
 
 # --- the shared part: grammar, session, output --------------------------------------------------
@@ -250,9 +263,17 @@ def answer(argv: list[str]) -> int | None:
     parsed = parse(argv[1:], options)
     if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):
         return None  # ``--within ""`` and the like: a usage error the Typer app words
+    from ccal.index.policy import Corrupt
+
     try:
         answered = command(*parsed)
-    except Exception:  # whatever it is, the Typer app reports it (or answers) the usual way
+    except (Corrupt, sqlite3.Error):  # a damaged index: the Typer app reads the files, rebuilds
+        return None
+    except Exception:
+        # Anything else (a bad --as-of, a bug) is the Typer app's to report, in its words; a
+        # developer asks to see it instead: CCAL_DEBUG=1, as ``cli.app`` shows its tracebacks.
+        if switched_on("CCAL_DEBUG"):
+            raise
         return None
     if answered is None:
         return None

@@ -18,8 +18,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
-from ccal.index import FORMAT, index_name, micros, prune
-from ccal.query import under_way_from
+from ccal.index.policy import ENTRY_COLUMNS, FORMAT, ITEM_COLUMNS, index_name, prune, row_check
+from ccal.timeline import micros, sort_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,19 +35,22 @@ CREATE TABLE items (
     id TEXT NOT NULL,             -- unique: see INDEXES
     path TEXT NOT NULL,           -- the data file it came from
     zone TEXT NOT NULL,           -- the opportunity's IANA zone
-    opportunity TEXT NOT NULL     -- the validated opportunity, as tagged JSON
+    opportunity TEXT NOT NULL,    -- the validated opportunity, as tagged JSON
+    entries INTEGER NOT NULL,     -- how many entries rows it has: none may go missing
+    crc INTEGER NOT NULL          -- ``policy.row_check`` of the columns before it
 );
 CREATE TABLE entries (
-    seq INTEGER PRIMARY KEY,      -- catalog order: ties keep the loader's order
+    rank INTEGER PRIMARY KEY,     -- place in ``timeline.sort_key`` order: 0, 1, 2, … no gap
+    seq INTEGER NOT NULL,         -- catalog order: ties keep the loader's order
     item INTEGER NOT NULL REFERENCES items (seq),
     opportunity_id TEXT NOT NULL,
     position INTEGER NOT NULL,
     label TEXT NOT NULL,
     at TEXT NOT NULL,             -- RFC 3339, in the entry's zone
     "end" TEXT,
-    at_us INTEGER NOT NULL,       -- microseconds since 1970-01-01 UTC: sorting and windows
+    at_us INTEGER NOT NULL,       -- microseconds since 1970-01-01 UTC (``timeline.micros``)
     due_us INTEGER NOT NULL,      -- end (or at) in microseconds: passed once it is behind now
-    start_us INTEGER,             -- a range: when it is under way from (``query.under_way_from``)
+    start_us INTEGER,             -- a range: when it is under way from (``Entry.start_us``)
     all_day INTEGER NOT NULL,
     tentative INTEGER NOT NULL,
     source TEXT,
@@ -56,19 +59,21 @@ CREATE TABLE entries (
     head TEXT,                    -- the entry's ``--json`` record as printed in a listing, cut
     middle TEXT,                  -- around its two now-dependent values: head, seconds_left,
     tail TEXT,                    -- middle, status, tail (NULL: passed when indexed)
-    remind TEXT                   -- its remind line after the countdown, for meta remind_zone
+    remind TEXT,                  -- its remind line after the countdown, for meta remind_zone
+    crc INTEGER NOT NULL          -- ``policy.row_check`` of the columns before it
 );
 """
 INDEXES = (  # built after the rows are in: one sort instead of a B-tree insert per row
     "CREATE UNIQUE INDEX items_by_id ON items (id)",
-    "CREATE INDEX entries_by_time ON entries (at_us, opportunity_id, position, seq)",
-    "CREATE INDEX entries_by_item ON entries (item, seq)",
+    "CREATE INDEX entries_by_time ON entries (at_us)",  # where a reader starts: coarse
+    "CREATE INDEX entries_by_item ON entries (item, rank)",
 )
 RENDER_ALL_UP_TO = 5000  # entries: below this, rendering them all costs under ~0.1 s
-_ENTRY_COLUMNS = (
-    'item, opportunity_id, position, label, at, "end", at_us, due_us, start_us, all_day, '
-    "tentative, source, previous, folds, head, middle, tail, remind"
-)
+
+
+def meta_check(meta: dict[str, str]) -> str:
+    """The checksum of the meta table (every key but ``crc``): its numbers steer every read."""
+    return str(row_check(sorted((k, v) for k, v in meta.items() if k != "crc")))
 
 
 def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tzinfo) -> None:
@@ -96,11 +101,14 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             _fill(connection, catalog, render_from, display if zone_key else None)
             for statement in INDEXES:  # not executescript: it would commit first
                 connection.execute(statement)
-            max_span = connection.execute(
-                "SELECT coalesce(max(due_us - at_us), 0) FROM entries"
-            ).fetchone()[0]
+            max_span, lead, count = connection.execute(
+                "SELECT coalesce(max(due_us - at_us), 0), "
+                "coalesce(max(at_us - coalesce(start_us, at_us)), 0), count(*) FROM entries"
+            ).fetchone()
             meta = {"format": FORMAT, "version": __version__, "files": files}
-            meta.update(max_span_us=str(max_span), remind_zone=zone_key or "")
+            meta.update(max_span_us=str(max_span), lead_us=str(lead), remind_zone=zone_key or "")
+            meta.update(entries=str(count), items=str(len(catalog.items)))
+            meta["crc"] = meta_check(meta)
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
             connection.execute("COMMIT")
         finally:
@@ -112,24 +120,38 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
 
 
 def _fill(connection: sqlite3.Connection, catalog: Catalog, now_us: int, display: Any) -> None:
-    connection.executemany(
-        "INSERT INTO items VALUES (?, ?, ?, ?, ?)",
-        (
-            (seq, item.id, str(item.path), item.zone.key, encode(item.opportunity.model_dump()))
-            for seq, item in enumerate(catalog.items)
-        ),
+    items = (
+        (seq, item.id, str(item.path), item.zone.key, encode(item.opportunity.model_dump()), count)
+        for seq, item in enumerate(catalog.items)
+        for count in (len(item.entries),)
     )
     connection.executemany(
-        f"INSERT INTO entries ({_ENTRY_COLUMNS}) VALUES ({', '.join('?' * 18)})",
-        (
-            _entry_row(seq, entry, now_us, display)
-            for seq, item in enumerate(catalog.items)
-            for entry in item.entries
-        ),
+        f"INSERT INTO items VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
+        ((*row, row_check(row)) for row in items),
+    )
+    in_file_order = [(item, entry) for item, it in enumerate(catalog.items) for entry in it.entries]
+    # Stable: entries at one instant of one opportunity and position keep the file's order.
+    ranked = sorted(
+        range(len(in_file_order)),
+        key=lambda seq: _sort_key(in_file_order[seq][1]),
+    )
+    rows = (
+        _entry_row(rank, seq, *in_file_order[seq], now_us, display)
+        for rank, seq in enumerate(ranked)
+    )
+    names = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
+    connection.executemany(
+        f"INSERT INTO entries ({names}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
+        ((*row, row_check(row)) for row in rows),
     )
 
 
-def _entry_row(seq: int, entry: Entry, now_us: int, display: Any) -> tuple:
+def _sort_key(entry: Entry) -> tuple[int, str, int]:
+    return sort_key(micros(entry.at), entry.opportunity.id, entry.position)
+
+
+def _entry_row(rank: int, seq: int, item: int, entry: Entry, now_us: int, display: Any) -> tuple:
+    """The row of ``ENTRY_COLUMNS`` but ``crc``, as SQLite will give it back (ints, not bools)."""
     if entry.recurrence is not None or entry.occurrence is not None:
         # Repeating dates are expanded around each command's "now": such files stay unindexed.
         raise ValueError("repeating dates are not indexed")
@@ -148,14 +170,15 @@ def _entry_row(seq: int, entry: Entry, now_us: int, display: Any) -> tuple:
         folds |= previous.fold << 2
     at_us = micros(at)
     due_us = micros(entry.due) if end is not None else at_us
-    start = under_way_from(entry)
     head = middle = tail = remind = None
     if due_us >= now_us:
         head, middle, tail = record_pieces(entry)
         if display is not None:
             remind = remind_rest(entry, display)
     return (
+        rank,
         seq,
+        item,
         entry.opportunity.id,
         entry.position,
         entry.label,
@@ -163,9 +186,9 @@ def _entry_row(seq: int, entry: Entry, now_us: int, display: Any) -> tuple:
         end.isoformat() if end is not None else None,
         at_us,
         due_us,
-        micros(start) if start is not None else None,
-        entry.all_day,
-        entry.tentative,
+        entry.start_us,
+        int(entry.all_day),
+        int(entry.tentative),
         entry.source,
         previous.isoformat() if previous is not None else None,
         folds,

@@ -1,0 +1,280 @@
+"""Reading a trusted index: the rows the fast path answers from, or a whole ``Catalog``.
+
+Rows are read by the names of ``policy.ENTRY_COLUMNS`` / ``ITEM_COLUMNS`` and each is checked
+against its own checksum before use (``policy.checked``), entries in ``rank`` order with no rank
+missing: a changed, lost or reordered row raises ``Corrupt`` instead of being served. SQL only
+narrows where to start reading (``at_us``, ``item``); which rows a listing shows, and with which
+status, is decided by ``ccal.timeline``.
+
+Standard library only at import time: the start-up fast path queries it without pydantic.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+
+from ccal import __version__
+from ccal.index.policy import (
+    ENTRY_COLUMNS,
+    FORMAT,
+    ITEM_COLUMNS,
+    Corrupt,
+    checked,
+    identities,
+    index_name,
+)
+
+TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+    from typing import Any
+
+    from ccal.catalog import Catalog, Entry
+
+_TOUCH_SECONDS = 86400  # an index in use has its mtime refreshed at most once a day
+_ENTRIES = "SELECT " + ", ".join(f'"{name}"' for name in ENTRY_COLUMNS) + " FROM entries"
+_ITEMS = "SELECT " + ", ".join(ITEM_COLUMNS) + " FROM items"
+
+
+class Index:
+    """A trusted, open index. Every method may raise ``sqlite3.Error`` or ``Corrupt``: callers
+    fall back to the files (and the Typer path rebuilds the index)."""
+
+    def __init__(self, connection: sqlite3.Connection, meta: dict[str, str]) -> None:
+        connection.row_factory = sqlite3.Row  # rows by column name; ``tuple(row)`` for checks
+        self.connection = connection
+        self.max_span_us = int(meta["max_span_us"])  # the longest due_us - at_us
+        self.lead_us = int(meta["lead_us"])  # the longest at_us - start_us
+        self.count = int(meta["entries"])
+        self.item_count = int(meta["items"])
+        self.remind_zone = meta["remind_zone"]  # the zone whose remind lines were rendered ahead
+
+    @classmethod
+    def open(cls, paths: list[Any]) -> Index | None:
+        """The index of ``paths`` if it exists and matches every file exactly, else None.
+
+        Only a regular file is opened: a FIFO or a device in its place is not an index.
+        """
+        import stat
+
+        try:
+            target = index_name(paths)
+            info = os.stat(target)
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            # A URI opens it read-only; SQLite's URI syntax only needs these three escaped.
+            escaped = target.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+            connection = sqlite3.connect(f"file:{escaped}?mode=ro", uri=True)
+        except (OSError, ValueError, sqlite3.Error):
+            return None
+        try:
+            from ccal.index.writer import meta_check
+
+            meta = dict(connection.execute("SELECT key, value FROM meta"))
+            current = identities(paths)
+            if (
+                meta.get("format") == FORMAT
+                and meta.get("version") == __version__
+                and meta.get("crc") == meta_check(meta)
+                and current is not None
+                and meta.get("files") == current
+            ):
+                if time.time() - info.st_mtime > _TOUCH_SECONDS:
+                    _touch(target)  # used: ``prune`` keeps the most recently used
+                return cls(connection, meta)
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            pass
+        connection.close()
+        return None
+
+    # --- what the fast path asks: rows in sort order, for ``timeline.select`` -----------------
+
+    def rows_from(self, low_us: int) -> Iterator[sqlite3.Row]:
+        """Every entry row with ``at_us >= low_us`` and those after it, in ``rank`` (sort)
+        order, each checked: a row not passed at ``now`` has ``at_us >= now - max_span_us``,
+        so ``rows_from(now - max_span_us)`` holds every row ``timeline.select`` needs."""
+        (first,) = self.connection.execute(
+            "SELECT min(rank) FROM entries WHERE at_us >= ?", (low_us,)
+        ).fetchone()
+        start = self.count if first is None else first
+        if start > 0:  # the row before must lie before low_us: else the time index lied
+            before = self._entry_at(start - 1)
+            if before["at_us"] >= low_us:
+                raise Corrupt("the index's time order does not match its rows")
+        expected = start
+        for row in self.connection.execute(f"{_ENTRIES} WHERE rank >= ? ORDER BY rank", (start,)):
+            checked(row)
+            if row["rank"] != expected:
+                raise Corrupt("an index row is missing")
+            expected += 1
+            yield row
+        if expected != self.count:
+            raise Corrupt("index rows are missing at the end")
+
+    def item_rows(self, opportunity_id: str) -> list[sqlite3.Row] | None:
+        """Every entry row of one opportunity in sort order, or None for an unknown id."""
+        found = self.connection.execute(f"{_ITEMS} WHERE id = ?", (opportunity_id,)).fetchone()
+        if found is None:
+            return None
+        item = checked(found)
+        return self._rows_of(item["seq"], item["entries"])
+
+    def _rows_of(self, item: int, count: int) -> list[sqlite3.Row]:
+        rows = self.connection.execute(
+            f"{_ENTRIES} WHERE item = ? ORDER BY rank", (item,)
+        ).fetchall()
+        for row in rows:
+            if checked(row)["item"] != item:
+                raise Corrupt("an index row is not where it was put")
+        if len(rows) != count:
+            raise Corrupt("an opportunity's index rows are missing")
+        return rows
+
+    def _entry_at(self, rank: int) -> sqlite3.Row:
+        row = self.connection.execute(f"{_ENTRIES} WHERE rank = ?", (rank,)).fetchone()
+        if row is None:
+            raise Corrupt("an index row is missing")
+        return checked(row)
+
+    def _item(self, seq: int) -> sqlite3.Row:
+        row = self.connection.execute(f"{_ITEMS} WHERE seq = ?", (seq,)).fetchone()
+        if row is None:
+            raise Corrupt("an index item is missing")
+        return checked(row)
+
+    def opportunity(self, seq: int, mapping_type: Any = None) -> Any:
+        return decode(self._item(seq)["opportunity"], mapping_type)
+
+    def entries(self, items: list[int]) -> dict[int, Entry]:
+        """Whole ``Entry`` objects of these items by their rank (what text renderers need), with
+        a stand-in opportunity that has the fields as attributes (no pydantic)."""
+        from types import SimpleNamespace
+
+        found: dict[int, Entry] = {}
+        for seq in items:
+            item = self._item(seq)
+            opportunity = decode(item["opportunity"], SimpleNamespace)
+            for row in self._rows_of(seq, item["entries"]):
+                found[row["rank"]] = _entry(row, item["zone"], opportunity)
+        return found
+
+    # --- what the Typer path asks: the whole catalog, with real pydantic models --------------
+
+    def catalog(self) -> Catalog:
+        from pathlib import Path
+        from zoneinfo import ZoneInfo
+
+        from ccal.catalog import Catalog, Item
+        from ccal.models import Opportunity, compact
+
+        items = []
+        for expected, row in enumerate(self.connection.execute(f"{_ITEMS} ORDER BY seq")):
+            if checked(row)["seq"] != expected:
+                raise Corrupt("an index item is missing")
+            model = compact(Opportunity.model_validate(decode(row["opportunity"])))
+            items.append((row, model, []))
+        if len(items) != self.item_count:
+            raise Corrupt("index items are missing")
+        in_file_order: list[tuple[int, int, Entry]] = []
+        for rank, row in enumerate(self.connection.execute(f"{_ENTRIES} ORDER BY rank")):
+            if checked(row)["rank"] != rank:
+                raise Corrupt("an index row is missing")
+            item, model, _ = items[row["item"]]
+            in_file_order.append((row["seq"], row["item"], _entry(row, item["zone"], model)))
+        if len(in_file_order) != self.count:
+            raise Corrupt("index rows are missing")
+        in_file_order.sort(key=lambda found: found[0])
+        for expected, (seq, item_seq, entry) in enumerate(in_file_order):
+            if seq != expected:
+                raise Corrupt("index rows are out of order")
+            items[item_seq][2].append(entry)
+        for row, _model, entries in items:
+            if len(entries) != row["entries"]:
+                raise Corrupt("an opportunity's index rows are missing")
+        return Catalog(
+            tuple(
+                Item(model, Path(row["path"]), ZoneInfo(row["zone"]), tuple(entries))
+                for row, model, entries in items
+            )
+        )
+
+    def ids(self) -> list[str]:
+        return [row["id"] for row in self.connection.execute("SELECT id FROM items ORDER BY seq")]
+
+
+def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
+    """The ``Entry`` of a checked row: each instant in the entry's own zone, with its fold."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal.catalog import Entry
+
+    zone = ZoneInfo(zone_key)
+    folds = row["folds"]
+
+    def moment(text: str | None, fold: int) -> datetime | None:
+        # Stored in the entry's own zone: the same wall clock, with its zone and fold back.
+        if text is None:
+            return None
+        return datetime.fromisoformat(text).replace(tzinfo=zone, fold=fold)
+
+    at = moment(row["at"], folds & 1)
+    assert at is not None
+    return Entry(
+        opportunity=opportunity,
+        position=row["position"],
+        label=row["label"],
+        at=at,
+        end=moment(row["end"], folds >> 1 & 1),
+        all_day=bool(row["all_day"]),
+        zone=zone,
+        tentative=bool(row["tentative"]),
+        source=row["source"],
+        previous=moment(row["previous"], folds >> 2 & 1),
+    )
+
+
+# --- tagged JSON (written by ``writer.encode``) back to values ----------------------------
+
+
+def _untag(mapping: dict[str, Any]) -> Any:
+    from datetime import date, datetime
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    if "$datetime" in mapping:
+        moment = datetime.fromisoformat(mapping["$datetime"])
+        if "zone" in mapping:
+            return moment.replace(tzinfo=ZoneInfo(mapping["zone"]), fold=mapping["fold"])
+        return moment  # naive, or a fixed offset (``timezone``) that isoformat kept exactly
+    if "$date" in mapping:
+        return date.fromisoformat(mapping["$date"])
+    if "$zone" in mapping:
+        return ZoneInfo(mapping["$zone"])
+    if "$path" in mapping:
+        return Path(mapping["$path"])
+    return mapping
+
+
+def decode(text: str, mapping_type: Any = None) -> Any:
+    """Tagged JSON back to values; plain objects become ``mapping_type`` (default: dict)."""
+    import json
+
+    if mapping_type is None:
+        return json.loads(text, object_hook=_untag)
+
+    def hook(mapping: dict[str, Any]) -> Any:
+        value = _untag(mapping)
+        return mapping_type(**value) if value is mapping else value
+
+    return json.loads(text, object_hook=hook)
+
+
+def _touch(path: str) -> None:
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache: pruning then only sees build times
+        return
