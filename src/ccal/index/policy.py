@@ -149,7 +149,7 @@ def content_check(path: str, size: int) -> int:
                 check = zlib.crc32(chunk, check)
             return check
         check = zlib.crc32(str(size).encode())
-        last = size - BLOCK
+        last = max(size - BLOCK, 0)
         for n in range(SAMPLE_BLOCKS):
             check = zlib.crc32(os.pread(descriptor, BLOCK, last * n // (SAMPLE_BLOCKS - 1)), check)
         return check

@@ -120,6 +120,8 @@ class Index:
         if found is None:
             return None
         item = checked(found)
+        if item["id"] != opportunity_id:
+            raise Corrupt("the index's id lookup does not match its rows")
         return self._rows_of(item["seq"], item["entries"])
 
     def _rows_of(self, item: int, count: int) -> list[sqlite3.Row]:
