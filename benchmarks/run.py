@@ -132,7 +132,7 @@ def main() -> None:
     upcoming = [*CCAL, "upcoming", "--json"]
     timed([*upcoming], {**env, "CCAL_NO_FASTPATH": "1"})  # builds the shipped data's index
     report("cold `ccal upcoming --json` (shipped) / python -c pass",
-           *side_by_side(upcoming, [PYTHON, "-c", "pass"], env, args.reps), 3.0)  # fmt: skip
+           *side_by_side(upcoming, [PYTHON, "-c", "pass"], env, args.reps), 2.0)  # fmt: skip
     remind = [*CCAL, "remind"]
     report("cold `ccal remind` (shipped) / python -c pass",
            *side_by_side(remind, [PYTHON, "-c", "pass"], env, args.reps), 3.0)  # fmt: skip

@@ -70,6 +70,11 @@ def row_check(values: Sequence[Any]) -> int:
     return zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass"))
 
 
+def meta_check(meta: dict[str, str]) -> str:
+    """The checksum of the meta table (every key but ``crc``): its numbers steer every read."""
+    return str(row_check(sorted((k, v) for k, v in meta.items() if k != "crc")))
+
+
 def checked(row: Sequence[Any]) -> Sequence[Any]:
     """``row`` (its last column its checksum) if it is intact, else ``Corrupt``."""
     if row_check(row[:-1]) != row[-1]:

@@ -24,6 +24,7 @@ from ccal.index.policy import (
     checked,
     identities,
     index_name,
+    meta_check,
 )
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
@@ -71,8 +72,6 @@ class Index:
         except (OSError, ValueError, sqlite3.Error):
             return None
         try:
-            from ccal.index.writer import meta_check
-
             meta = dict(connection.execute("SELECT key, value FROM meta"))
             current = identities(paths)
             if (

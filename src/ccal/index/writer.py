@@ -18,7 +18,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
-from ccal.index.policy import ENTRY_COLUMNS, FORMAT, ITEM_COLUMNS, index_name, prune, row_check
+from ccal.index.policy import (
+    ENTRY_COLUMNS,
+    FORMAT,
+    ITEM_COLUMNS,
+    index_name,
+    meta_check,
+    prune,
+    row_check,
+)
 from ccal.timeline import micros, sort_key
 
 TYPE_CHECKING = False
@@ -69,11 +77,6 @@ INDEXES = (  # built after the rows are in: one sort instead of a B-tree insert 
     "CREATE INDEX entries_by_item ON entries (item, rank)",
 )
 RENDER_ALL_UP_TO = 5000  # entries: below this, rendering them all costs under ~0.1 s
-
-
-def meta_check(meta: dict[str, str]) -> str:
-    """The checksum of the meta table (every key but ``crc``): its numbers steer every read."""
-    return str(row_check(sorted((k, v) for k, v in meta.items() if k != "crc")))
 
 
 def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tzinfo) -> None:
