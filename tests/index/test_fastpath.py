@@ -46,6 +46,7 @@ TAGS = ("alpha", "beta", "Gamma")
 WORDS = ("cut-off", "Košice", "talk", "kosice", "SUMMIT", "webinar")
 ORGANISERS = ("Test Org", "Other", "Ünion")
 IDS = ("op-0", "op-1", "op-2", "op-3", "op-4", "op-5")
+RULES = ("FREQ=WEEKLY", "FREQ=DAILY;INTERVAL=3", "FREQ=MONTHLY", "FREQ=YEARLY")
 MOSTLY = st.sampled_from([True, True, True, False])
 HANDS_OVER = object()  # what the fast path's outcome is when it lets the Typer app answer
 
@@ -104,8 +105,9 @@ def opportunities(draw, number: int, repeating: bool) -> str:
         if draw(st.integers(0, 2)) == 0:
             days, hours = draw(st.integers(0, 3)), draw(st.integers(0, 30))
             lines.append(f"end = {_after(at, days, hours, zone)}")
-        elif repeating and draw(st.booleans()):  # a repeating date: such files are not indexed
-            lines += ['rrule = "FREQ=WEEKLY"', "count = 3"]
+        elif repeating and draw(st.booleans()):  # a repeating date, with an end or without
+            lines.append(f'rrule = "{draw(st.sampled_from(RULES))}"')
+            lines += draw(st.sampled_from([["count = 3"], ["until = 2026-12-31"], []]))
         if draw(st.integers(0, 4)) == 0:
             lines.append("tentative = true")
     return "\n".join(lines)

@@ -29,12 +29,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-FORMAT = "7"  # bump whenever the tables or the value encoding change
+FORMAT = "8"  # bump whenever the tables or the value encoding change
 RACY_SECONDS = 2  # a file modified this recently may change again within one mtime tick
 
 # The columns of the two tables, in their order, defined once: the writer inserts them in this
 # order, the reader selects them by these names (and checks ``crc``, always the last).
-ITEM_COLUMNS = ("seq", "id", "path", "zone", "opportunity", "entries", "crc")
+ITEM_COLUMNS = ("seq", "id", "path", "zone", "opportunity", "entries", "series", "crc")
 ENTRY_COLUMNS = (
     "rank",  # the entry's place in ``timeline.sort_key`` order (0, 1, 2, …): how rows are read
     "seq",  # its place in catalog (file) order: how a whole catalog is rebuilt
@@ -52,10 +52,36 @@ ENTRY_COLUMNS = (
     "source",
     "previous",
     "folds",
+    "occurrence",  # the occurrence's number in its series; NULL for a date that does not repeat
+    "rrule",  # the series' rule, until (RFC 3339, fold in bit 3 of folds) and count
+    "until",
+    "count",
+    "open",  # 1: an occurrence of a series without an end (``timeline.occurs``)
     "head",
     "middle",
     "tail",
     "remind",
+    "crc",
+)
+
+
+# A repeating date as written (the file's order, for the Typer path's whole catalog): its
+# occurrences are rows of ``entries``.
+SERIES_COLUMNS = (
+    "seq",
+    "item",
+    "position",
+    "label",
+    "at",
+    "end",
+    "all_day",
+    "tentative",
+    "source",
+    "previous",
+    "folds",
+    "rrule",
+    "until",
+    "count",
     "crc",
 )
 

@@ -20,6 +20,7 @@ from ccal.index.policy import (
     ENTRY_COLUMNS,
     FORMAT,
     ITEM_COLUMNS,
+    SERIES_COLUMNS,
     Corrupt,
     checked,
     identities,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 _TOUCH_SECONDS = 86400  # an index in use has its mtime refreshed at most once a day
 _ENTRIES = "SELECT " + ", ".join(f'"{name}"' for name in ENTRY_COLUMNS) + " FROM entries"
 _ITEMS = "SELECT " + ", ".join(ITEM_COLUMNS) + " FROM items"
+_SERIES = "SELECT " + ", ".join(f'"{name}"' for name in SERIES_COLUMNS) + " FROM series"
 
 
 class Index:
@@ -49,9 +51,14 @@ class Index:
         self.connection = connection
         self.max_span_us = int(meta["max_span_us"])  # the longest due_us - at_us
         self.lead_us = int(meta["lead_us"])  # the longest at_us - start_us
-        self.count = int(meta["entries"])
+        self.count = int(meta["entries"])  # rows of ``entries`` (occurrences included)
+        self.file_count = int(meta["file_entries"])  # dates as the files give them
         self.item_count = int(meta["items"])
         self.remind_zone = meta["remind_zone"]  # the zone whose remind lines were rendered ahead
+        # Series without an end are expanded over cover_low_us..cover_high_us (``writer._cover``).
+        self.cover_us = (int(meta["cover_low_us"]), int(meta["cover_high_us"]))
+        self.open_series = int(meta["open_series"])
+        self.capped = meta["capped"] == "1"
 
     @classmethod
     def open(cls, paths: list[Any]) -> Index | None:
@@ -180,21 +187,30 @@ class Index:
         if len(items) != self.item_count:
             raise Corrupt("index items are missing")
         in_file_order: list[tuple[int, int, Entry]] = []
+        count = 0
         for rank, row in enumerate(self.connection.execute(f"{_ENTRIES} ORDER BY rank")):
             if checked(row)["rank"] != rank:
                 raise Corrupt("an index row is missing")
+            count += 1
+            if row["seq"] is None:  # an occurrence: the command expands its series itself
+                continue
             item, model, _ = items[row["item"]]
             in_file_order.append((row["seq"], row["item"], _entry(row, item["zone"], model)))
-        if len(in_file_order) != self.count:
+        if count != self.count:
             raise Corrupt("index rows are missing")
+        for row in self.connection.execute(f"{_SERIES} ORDER BY seq"):
+            item, model, _ = items[checked(row)["item"]]
+            in_file_order.append((row["seq"], row["item"], _entry(row, item["zone"], model, 0)))
         in_file_order.sort(key=lambda found: found[0])
         for expected, (seq, item_seq, entry) in enumerate(in_file_order):
             if seq != expected:
                 raise Corrupt("index rows are out of order")
             items[item_seq][2].append(entry)
+        if len(in_file_order) != self.file_count:
+            raise Corrupt("index rows are missing")
         for row, _model, entries in items:
-            if len(entries) != row["entries"]:
-                raise Corrupt("an opportunity's index rows are missing")
+            if sum(e.recurrence is not None for e in entries) != row["series"]:
+                raise Corrupt("an opportunity's series rows are missing")
         return Catalog(
             tuple(
                 Item(model, Path(row["path"]), ZoneInfo(row["zone"]), tuple(entries))
@@ -206,8 +222,9 @@ class Index:
         return [row["id"] for row in self.connection.execute("SELECT id FROM items ORDER BY seq")]
 
 
-def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
-    """The ``Entry`` of a checked row: each instant in the entry's own zone, with its fold."""
+def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = None) -> Entry:
+    """The ``Entry`` of a checked row (of ``entries``, or of ``series`` with ``occurrence`` 0):
+    each instant in the entry's own zone, with its fold."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -224,6 +241,14 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
 
     at = moment(row["at"], folds & 1)
     assert at is not None
+    recurrence = None
+    if row["rrule"] is not None:
+        from ccal.recurrence import Recurrence
+
+        until = moment(row["until"], folds >> 3 & 1)
+        recurrence = Recurrence(row["rrule"], until=until, count=row["count"])
+        if occurrence is None:
+            occurrence = row["occurrence"]
     return Entry(
         opportunity=opportunity,
         position=row["position"],
@@ -235,6 +260,8 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
         tentative=bool(row["tentative"]),
         source=row["source"],
         previous=moment(row["previous"], folds >> 2 & 1),
+        recurrence=recurrence,
+        occurrence=occurrence,
     )
 
 
