@@ -247,3 +247,24 @@ def test_repeating_dates_are_indexed_and_change_nothing(ccal, tmp_path, args):
     assert index.load_catalog([data]) == load_from_files([data])
     indexed = ccal(*full)
     assert (indexed.stdout, indexed.exit_code) == (files.stdout, files.exit_code)
+
+
+def test_an_index_whose_series_cover_ended_is_rewritten_from_itself(tmp_path, monkeypatch):
+    """Built long ago, an index no longer covers the year ahead of an open-ended series: the
+    Typer path writes it anew from its own catalog (no TOML parsed), and the fast path answers
+    again."""
+    from datetime import UTC, datetime
+
+    from ccal import loader
+
+    data = settled(Path(shutil.copy(DATA / "recurring.toml", tmp_path / "recurring.toml")))
+    index.load_catalog([data], now=datetime(2015, 1, 1, tzinfo=UTC))
+    assert Index.open([data]).cover_us[1] < micros(datetime(2018, 1, 1, tzinfo=UTC))
+
+    def no_parsing(paths):
+        raise AssertionError("the files were parsed")
+
+    monkeypatch.setattr(loader, "load_catalog", no_parsing)
+    index.load_catalog([data])
+    low, high = Index.open([data]).cover_us
+    assert low < micros(datetime.now(UTC)) < high
