@@ -25,7 +25,6 @@ entry and one small function.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 
@@ -311,9 +310,7 @@ def _emit(text: str, code: int) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        from ccal.streams import silence_stdout  # as ``cli.app`` does: exit quietly
+
+        silence_stdout()
     return code
