@@ -26,7 +26,9 @@ TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs th
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
-    from typing import Any
+    from typing import Any, TypeVar
+
+    Row = TypeVar("Row")
 
 
 FORMAT = "8"  # bump whenever the tables or the value encoding change
@@ -101,9 +103,11 @@ def meta_check(meta: dict[str, str]) -> str:
     return str(row_check(sorted((k, v) for k, v in meta.items() if k != "crc")))
 
 
-def checked(row: Sequence[Any]) -> Sequence[Any]:
-    """``row`` (its last column its checksum) if it is intact, else ``Corrupt``."""
-    if row_check(row[:-1]) != row[-1]:
+def checked(row: Row) -> Row:
+    """``row`` (a ``sqlite3.Row``, its last column its checksum) if it is intact, else
+    ``Corrupt``."""
+    values: tuple[Any, ...] = tuple(row)  # type: ignore[arg-type]  # a sqlite3.Row iterates
+    if row_check(values[:-1]) != values[-1]:
         raise Corrupt("an index row does not match its checksum")
     return row
 

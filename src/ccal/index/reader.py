@@ -178,7 +178,7 @@ class Index:
         from ccal.catalog import Catalog, Item
         from ccal.models import Opportunity, compact
 
-        items = []
+        items: list[tuple[sqlite3.Row, Any, list[Entry]]] = []
         for expected, row in enumerate(self.connection.execute(f"{_ITEMS} ORDER BY seq")):
             if checked(row)["seq"] != expected:
                 raise Corrupt("an index item is missing")
