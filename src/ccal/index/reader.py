@@ -102,10 +102,12 @@ class Index:
         """Every entry row with ``at_us >= low_us`` and those after it, in ``rank`` (sort)
         order, each checked: a row not passed at ``now`` has ``at_us >= now - max_span_us``,
         so ``rows_from(now - max_span_us)`` holds every row ``timeline.select`` needs."""
-        (first,) = self.connection.execute(
-            "SELECT min(rank) FROM entries WHERE at_us >= ?", (low_us,)
+        # Ranks follow at_us, so the first index entry at or after low_us (ties in rowid, i.e.
+        # rank, order) is the first row wanted: one seek, where min(rank) would scan them all.
+        found = self.connection.execute(
+            "SELECT rank FROM entries WHERE at_us >= ? ORDER BY at_us, rank LIMIT 1", (low_us,)
         ).fetchone()
-        start = self.count if first is None else first
+        start = self.count if found is None else found[0]
         if start > 0:  # the row before must lie before low_us: else the time index lied
             before = self._entry_at(start - 1)
             if before["at_us"] >= low_us:
