@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     Row = TypeVar("Row")
 
 
-FORMAT = "8"  # bump whenever the tables or the value encoding change
+FORMAT = "9"  # bump whenever the tables or the value encoding change
 RACY_SECONDS = 2  # a file modified this recently may change again within one mtime tick
 
 # The columns of the two tables, in their order, defined once: the writer inserts them in this
@@ -94,8 +94,9 @@ class Corrupt(ValueError):
 
 def row_check(values: Sequence[Any]) -> int:
     """The checksum of one row's values (every column but ``crc``), as SQLite gives them back:
-    ints (not bools), strings and None. ``repr`` of a tuple is exact and runs in C."""
-    return zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass"))
+    ints (not bools), strings and None, joined by a unit separator (``str`` of a string is the
+    string itself: no copy, no escaping; about twice as fast as ``repr`` of the tuple)."""
+    return zlib.crc32("\x1f".join(map(str, values)).encode("utf-8", "surrogatepass"))
 
 
 def meta_check(meta: dict[str, str]) -> str:
