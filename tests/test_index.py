@@ -222,3 +222,49 @@ def test_an_index_in_use_is_marked_used_once_a_day(data_file):
     os.utime(target, (OLD, OLD))
     assert Index.open([data_file]) is not None
     assert target.stat().st_mtime > OLD
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--all", "--dates", "--json"),
+        ("upcoming", "--json", "--as-of", "2022-10-20"),
+        ("export", "--format", "ics", "--all"),
+        ("deadlines", "standup", "--json", "--as-of", "2024-01-01"),
+    ],
+    ids=" ".join,
+)
+def test_repeating_dates_are_indexed_and_change_nothing(ccal, tmp_path, args):
+    """A file with an ``rrule`` is indexed too (its series as written, its occurrences over the
+    span the index covers): the same catalog, the same answers, as from the files."""
+    data = settled(Path(shutil.copy(DATA / "recurring.toml", tmp_path / "recurring.toml")))
+    full = [*args, "--data", str(data)]
+    if "--as-of" not in args:
+        full += ["--as-of", "2022-06-01"]
+    files = ccal("--no-cache", *full)
+    ccal(*full)  # builds the index
+    assert Index.open([data]) is not None
+    assert index.load_catalog([data]) == load_from_files([data])
+    indexed = ccal(*full)
+    assert (indexed.stdout, indexed.exit_code) == (files.stdout, files.exit_code)
+
+
+def test_an_index_whose_series_cover_ended_is_rewritten_from_itself(tmp_path, monkeypatch):
+    """Built long ago, an index no longer covers the year ahead of an open-ended series: the
+    Typer path writes it anew from its own catalog (no TOML parsed), and the fast path answers
+    again."""
+    from datetime import UTC, datetime
+
+    from ccal import loader
+
+    data = settled(Path(shutil.copy(DATA / "recurring.toml", tmp_path / "recurring.toml")))
+    index.load_catalog([data], now=datetime(2015, 1, 1, tzinfo=UTC))
+    assert Index.open([data]).cover_us[1] < micros(datetime(2018, 1, 1, tzinfo=UTC))
+
+    def no_parsing(paths):
+        raise AssertionError("the files were parsed")
+
+    monkeypatch.setattr(loader, "load_catalog", no_parsing)
+    index.load_catalog([data])
+    low, high = Index.open([data]).cover_us
+    assert low < micros(datetime.now(UTC)) < high

@@ -14,12 +14,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ccal.clock import TimeInputError
+from ccal.timeline import REACH_DAYS, micros, occurs
+from ccal.timeline import span as span  # re-exported: where a command expands its series
 
 if TYPE_CHECKING:
     from ccal.catalog import Entry
 
 # How far around "now" a series without an end is expanded when the question has no window.
-DEFAULT_REACH = timedelta(days=366)
+DEFAULT_REACH = timedelta(days=REACH_DAYS)
 # A guard against rules such as FREQ=SECONDLY: no series yields more than this many entries,
 # and no expansion steps through more than MAX_STEPS occurrences to reach its window.
 MAX_OCCURRENCES = 1000
@@ -93,18 +95,6 @@ def parse_rule(body: str, dtstart: datetime, *, all_day: bool = False):
         raise TimeInputError(f"rrule '{body}' is not a valid RFC 5545 RRULE ({reason})") from None
 
 
-def span(
-    now: datetime, start: datetime | None = None, end: datetime | None = None
-) -> tuple[datetime, datetime]:
-    """Where series without an end are expanded: the window asked about, else a year around now.
-
-    An open side of the window reaches ``DEFAULT_REACH`` past now (or past the window's start).
-    """
-    low = start if start is not None else now - DEFAULT_REACH
-    high = end if end is not None else max(now, low) + DEFAULT_REACH
-    return low, high
-
-
 def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
     """The occurrences of a repeating entry: all of a bounded series (up to MAX_OCCURRENCES),
     those overlapping ``low``–``high`` for a series without an end.
@@ -118,17 +108,18 @@ def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
     zone = entry.zone
     start_local = entry.at.astimezone(zone)
     stride = max(len(entry.opportunity.dates), 1)
+    low_us, high_us = micros(low), micros(high)
     found: list[Entry] = []
     for number, moment in enumerate(recurrence.rule(start_local)):
         if number >= MAX_STEPS or len(found) >= MAX_OCCURRENCES:
             break
         # A wall-clock time in a DST gap means the same instant as the hour before it (RFC 5545).
         at = moment.astimezone(UTC).astimezone(zone)
-        # Timestamps: datetimes sharing a tzinfo compare as wall-clock times.
-        if not recurrence.bounded and at.timestamp() > high.timestamp():
+        # Instants (µs): datetimes sharing a tzinfo compare as wall-clock times.
+        if not recurrence.bounded and micros(at) > high_us:
             break
         end = _shifted_end(entry, at)
-        if not recurrence.bounded and (end or at).timestamp() < low.timestamp():
+        if not occurs(not recurrence.bounded, micros(at), micros(end or at), low_us, high_us):
             continue
         found.append(
             dataclasses.replace(

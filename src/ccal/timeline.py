@@ -159,6 +159,33 @@ def select(
     return chosen[:limit] if limit is not None else chosen
 
 
+# --- repeating dates ---------------------------------------------------------------------------
+
+REACH_DAYS = 366  # how far around "now" a series without an end is expanded, with no window
+
+
+def span(
+    now: datetime, start: datetime | None = None, end: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """Where series without an end are expanded: the window asked about, else a year around now.
+
+    An open side of the window reaches ``REACH_DAYS`` past now (or past the window's start), in
+    the wall clock of ``now``'s zone (as every day-based span of ccal).
+    """
+    from datetime import timedelta
+
+    reach = timedelta(days=REACH_DAYS)
+    low = start if start is not None else now - reach
+    high = end if end is not None else max(now, low) + reach
+    return low, high
+
+
+def occurs(open_series: int, at_us: int, due_us: int, low_us: int, high_us: int) -> bool:
+    """Whether an occurrence is in a catalog expanded over ``span`` (``recurrence.expand``):
+    every occurrence of a bounded series, those overlapping low–high of an open-ended one."""
+    return not open_series or (at_us <= high_us and due_us >= low_us)
+
+
 # --- typed windows -----------------------------------------------------------------------------
 
 

@@ -133,11 +133,9 @@ def _pipe_was_closed() -> bool:
 
 def _quiet_broken_pipe() -> NoReturn:
     """A reader that stopped early (``| head``) is not an error: exit 0 without a word."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    from ccal.streams import silence_stdout
+
+    silence_stdout()
     sys.exit(EXIT_OK)
 
 

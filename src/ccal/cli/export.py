@@ -89,7 +89,7 @@ def export(
     still ahead; --past or --all for more. Example: ccal export --format ics --all -o eccp.ics
     """
     from ccal.cli.output import emit_listing
-    from ccal.query import select_listing
+    from ccal.query import Scope, select_listing
     from ccal.render.formats import RenderOptions
 
     if past and all_:
@@ -99,7 +99,7 @@ def export(
     if alarm and output_format is not FormatChoice.ics:
         raise UsageProblem("'--alarm' only applies to '--format ics'")
     alarms = tuple(alarm_before(text) for text in alarm or ())
-    scope = "all" if all_ else "past" if past else "upcoming"
+    scope: Scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
     catalog = session.catalog(window)

@@ -118,12 +118,12 @@ def list_(
     By default only what still has a date ahead (or no date at all); --past for what is over,
     --all for everything. Example: ccal list --all --kind event --search kosice
     """
-    from ccal.query import select_items, select_listing, statuses
+    from ccal.query import Scope, select_items, select_listing, statuses
     from ccal.render.formats import RenderOptions
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
-    scope = "all" if all_ else "past" if past else "upcoming"
+    scope: Scope = "all" if all_ else "past" if past else "upcoming"
     fmt = chosen_format(json_output, output_format)
     dates = dates or (fmt is not None and not is_json(fmt))  # csv/ics/md: one row a date
     session = session_from(as_of, tz, data)

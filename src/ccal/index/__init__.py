@@ -16,6 +16,7 @@ TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: this file is on the fast 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
     from pathlib import Path
+    from typing import Any
 
     from ccal.catalog import Catalog
 
@@ -42,7 +43,10 @@ def load_catalog(
     index = Index.open(paths)
     if index is not None:
         with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError):
-            return index.catalog()
+            catalog = index.catalog()
+            if not _covers(index):
+                _write(paths, catalog, None, zone)  # no TOML parsed: the same data, a new span
+            return catalog
     before = identities(paths)
     # A bulk load makes millions of objects and no cycles: collecting midway only costs time.
     collecting = gc.isenabled()
@@ -50,16 +54,47 @@ def load_catalog(
     try:
         catalog = loader.load_catalog(paths)
         if before is not None:
-            from datetime import UTC, datetime
-
-            from ccal.clock import system_zone
-            from ccal.index.writer import write
-
-            # An index that cannot be written (read-only cache, a value it cannot encode) is
-            # only a missed speed-up: the answer comes from the files either way.
-            with contextlib.suppress(OSError, sqlite3.Error, TypeError, ValueError):
-                write(paths, before, catalog, now or datetime.now(UTC), zone or system_zone())
+            _write(paths, catalog, now, zone, before)
     finally:
         if collecting:
             gc.enable()
     return catalog
+
+
+def _covers(index: Any) -> bool:
+    """Whether the index expanded its series without an end over the span a command run now
+    (the real clock: prompts and cron) expands them (``timeline.span``): else the fast path
+    would hand every such call over. Asked of the real "now", so that a user looking at
+    another year with ``--as-of`` does not make each call rewrite the index."""
+    if not index.open_series:
+        return True
+    from datetime import UTC, datetime
+
+    from ccal.timeline import micros, span
+
+    low, high = span(datetime.now(UTC))
+    return index.cover_us[0] <= micros(low) and micros(high) <= index.cover_us[1]
+
+
+def _write(
+    paths: list[Path],
+    catalog: Catalog,
+    now: datetime | None,
+    zone: tzinfo | None,
+    files: str | None = None,
+) -> None:
+    """Index ``catalog``; one that cannot be written (a read-only cache, a value it cannot
+    encode) is only a missed speed-up: the answer comes from the files either way."""
+    import contextlib
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from ccal.clock import system_zone
+    from ccal.index.policy import identities
+    from ccal.index.writer import write
+
+    files = files or identities(paths)
+    if files is None:
+        return
+    with contextlib.suppress(OSError, sqlite3.Error, TypeError, ValueError):
+        write(paths, files, catalog, now or datetime.now(UTC), zone or system_zone())

@@ -12,6 +12,7 @@ import time
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
     from typing import Any
 
 FLAG, VALUE, MANY = "flag", "value", "many"
@@ -103,7 +104,8 @@ def open_session(values: dict[str, Any]) -> Session | None:
         data = [e for e in from_env.split(os.pathsep) if e] or None if from_env else None
     if data is not None and not all(data):
         return None
-    zone = now = None
+    zone: tzinfo | None = None
+    now: datetime | None = None
     if tz:
         from ccal.clock import zone_named
 

@@ -25,7 +25,6 @@ entry and one small function.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 
@@ -43,7 +42,7 @@ from ccal.index.fastargs import (
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
     Chosen = list[tuple[sqlite3.Row, timeline.Status]]  # rows ``timeline.select`` kept
@@ -129,7 +128,7 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     rows = session.index.item_rows(wanted)
     if rows is None:  # unknown id: the Typer app words the did-you-mean
         return None
-    chosen = timeline.select(rows, session.now_us, _moments, scope="all")  # as ``deadlines``
+    chosen = timeline.select(_occurring(session, rows, None), session.now_us, _moments, scope="all")
     return _listing(session, chosen) + "\n", 0
 
 
@@ -185,7 +184,7 @@ def _selected(
     """``query.select_listing(catalog, now, zone, filters, window, "upcoming", limit)``, as
     index rows: ``timeline.select`` over them in sort order (SQL only says where to start);
     filters are ``query.Filters`` itself, on the stored opportunity."""
-    end_us = None
+    end_us = end = None
     if until is not None or within is not None:
         from ccal.timeline import window_bounds
 
@@ -194,13 +193,35 @@ def _selected(
         end_us = timeline.micros(end)
     index, now_us = session.index, session.now_us
     return timeline.select(
-        index.rows_from(now_us - index.max_span_us),
+        _occurring(session, index.rows_from(now_us - index.max_span_us), end),
         now_us,
         _moments,
         high_us=end_us,
         matches=_filter(session, values),
         limit=limit,
         lead_us=index.lead_us,
+    )
+
+
+class _Uncovered(Exception):
+    """The question reaches past the span over which the index expanded series without an end."""
+
+
+def _occurring(session: Session, rows: Iterable[sqlite3.Row], end: Any) -> Iterable[sqlite3.Row]:
+    """The rows of the catalog as the Typer app expands it for this question: an occurrence of
+    a series without an end is there only within ``timeline.span`` (``Session.catalog``)."""
+    index = session.index
+    if not index.open_series:
+        return rows
+    low, high = timeline.span(session.now(), None, end)
+    low_us, high_us = timeline.micros(low), timeline.micros(high)
+    cover_low, cover_high = index.cover_us
+    if index.capped or low_us < cover_low or high_us > cover_high:
+        raise _Uncovered
+    return (
+        row
+        for row in rows
+        if timeline.occurs(row["open"], row["at_us"], row["due_us"], low_us, high_us)
     )
 
 
@@ -269,6 +290,8 @@ def answer(argv: list[str]) -> int | None:
         answered = command(*parsed)
     except (Corrupt, sqlite3.Error):  # a damaged index: the Typer app reads the files, rebuilds
         return None
+    except _Uncovered:  # repeating dates the index did not expand so far: the Typer app does
+        return None
     except Exception:
         # Anything else (a bad --as-of, a bug) is the Typer app's to report, in its words; a
         # developer asks to see it instead: CCAL_DEBUG=1, as ``cli.app`` shows its tracebacks.
@@ -287,9 +310,7 @@ def _emit(text: str, code: int) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        from ccal.streams import silence_stdout  # as ``cli.app`` does: exit quietly
+
+        silence_stdout()
     return code

@@ -20,10 +20,12 @@ from ccal.index.policy import (
     ENTRY_COLUMNS,
     FORMAT,
     ITEM_COLUMNS,
+    SERIES_COLUMNS,
     Corrupt,
     checked,
     identities,
     index_name,
+    meta_check,
 )
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 _TOUCH_SECONDS = 86400  # an index in use has its mtime refreshed at most once a day
 _ENTRIES = "SELECT " + ", ".join(f'"{name}"' for name in ENTRY_COLUMNS) + " FROM entries"
 _ITEMS = "SELECT " + ", ".join(ITEM_COLUMNS) + " FROM items"
+_SERIES = "SELECT " + ", ".join(f'"{name}"' for name in SERIES_COLUMNS) + " FROM series"
 
 
 class Index:
@@ -48,9 +51,14 @@ class Index:
         self.connection = connection
         self.max_span_us = int(meta["max_span_us"])  # the longest due_us - at_us
         self.lead_us = int(meta["lead_us"])  # the longest at_us - start_us
-        self.count = int(meta["entries"])
+        self.count = int(meta["entries"])  # rows of ``entries`` (occurrences included)
+        self.file_count = int(meta["file_entries"])  # dates as the files give them
         self.item_count = int(meta["items"])
         self.remind_zone = meta["remind_zone"]  # the zone whose remind lines were rendered ahead
+        # Series without an end are expanded over cover_low_us..cover_high_us (``writer._cover``).
+        self.cover_us = (int(meta["cover_low_us"]), int(meta["cover_high_us"]))
+        self.open_series = int(meta["open_series"])
+        self.capped = meta["capped"] == "1"
 
     @classmethod
     def open(cls, paths: list[Any]) -> Index | None:
@@ -71,8 +79,6 @@ class Index:
         except (OSError, ValueError, sqlite3.Error):
             return None
         try:
-            from ccal.index.writer import meta_check
-
             meta = dict(connection.execute("SELECT key, value FROM meta"))
             current = identities(paths)
             if (
@@ -96,10 +102,12 @@ class Index:
         """Every entry row with ``at_us >= low_us`` and those after it, in ``rank`` (sort)
         order, each checked: a row not passed at ``now`` has ``at_us >= now - max_span_us``,
         so ``rows_from(now - max_span_us)`` holds every row ``timeline.select`` needs."""
-        (first,) = self.connection.execute(
-            "SELECT min(rank) FROM entries WHERE at_us >= ?", (low_us,)
+        # Ranks follow at_us, so the first index entry at or after low_us (ties in rowid, i.e.
+        # rank, order) is the first row wanted: one seek, where min(rank) would scan them all.
+        found = self.connection.execute(
+            "SELECT rank FROM entries WHERE at_us >= ? ORDER BY at_us, rank LIMIT 1", (low_us,)
         ).fetchone()
-        start = self.count if first is None else first
+        start = self.count if found is None else found[0]
         if start > 0:  # the row before must lie before low_us: else the time index lied
             before = self._entry_at(start - 1)
             if before["at_us"] >= low_us:
@@ -120,6 +128,8 @@ class Index:
         if found is None:
             return None
         item = checked(found)
+        if item["id"] != opportunity_id:
+            raise Corrupt("the index's id lookup does not match its rows")
         return self._rows_of(item["seq"], item["entries"])
 
     def _rows_of(self, item: int, count: int) -> list[sqlite3.Row]:
@@ -170,7 +180,7 @@ class Index:
         from ccal.catalog import Catalog, Item
         from ccal.models import Opportunity, compact
 
-        items = []
+        items: list[tuple[sqlite3.Row, Any, list[Entry]]] = []
         for expected, row in enumerate(self.connection.execute(f"{_ITEMS} ORDER BY seq")):
             if checked(row)["seq"] != expected:
                 raise Corrupt("an index item is missing")
@@ -179,21 +189,30 @@ class Index:
         if len(items) != self.item_count:
             raise Corrupt("index items are missing")
         in_file_order: list[tuple[int, int, Entry]] = []
+        count = 0
         for rank, row in enumerate(self.connection.execute(f"{_ENTRIES} ORDER BY rank")):
             if checked(row)["rank"] != rank:
                 raise Corrupt("an index row is missing")
+            count += 1
+            if row["seq"] is None:  # an occurrence: the command expands its series itself
+                continue
             item, model, _ = items[row["item"]]
             in_file_order.append((row["seq"], row["item"], _entry(row, item["zone"], model)))
-        if len(in_file_order) != self.count:
+        if count != self.count:
             raise Corrupt("index rows are missing")
+        for row in self.connection.execute(f"{_SERIES} ORDER BY seq"):
+            item, model, _ = items[checked(row)["item"]]
+            in_file_order.append((row["seq"], row["item"], _entry(row, item["zone"], model, 0)))
         in_file_order.sort(key=lambda found: found[0])
         for expected, (seq, item_seq, entry) in enumerate(in_file_order):
             if seq != expected:
                 raise Corrupt("index rows are out of order")
             items[item_seq][2].append(entry)
+        if len(in_file_order) != self.file_count:
+            raise Corrupt("index rows are missing")
         for row, _model, entries in items:
-            if len(entries) != row["entries"]:
-                raise Corrupt("an opportunity's index rows are missing")
+            if sum(e.recurrence is not None for e in entries) != row["series"]:
+                raise Corrupt("an opportunity's series rows are missing")
         return Catalog(
             tuple(
                 Item(model, Path(row["path"]), ZoneInfo(row["zone"]), tuple(entries))
@@ -205,8 +224,9 @@ class Index:
         return [row["id"] for row in self.connection.execute("SELECT id FROM items ORDER BY seq")]
 
 
-def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
-    """The ``Entry`` of a checked row: each instant in the entry's own zone, with its fold."""
+def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = None) -> Entry:
+    """The ``Entry`` of a checked row (of ``entries``, or of ``series`` with ``occurrence`` 0):
+    each instant in the entry's own zone, with its fold."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -223,6 +243,14 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
 
     at = moment(row["at"], folds & 1)
     assert at is not None
+    recurrence = None
+    if row["rrule"] is not None:
+        from ccal.recurrence import Recurrence
+
+        until = moment(row["until"], folds >> 3 & 1)
+        recurrence = Recurrence(row["rrule"], until=until, count=row["count"])
+        if occurrence is None:
+            occurrence = row["occurrence"]
     return Entry(
         opportunity=opportunity,
         position=row["position"],
@@ -234,6 +262,8 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
         tentative=bool(row["tentative"]),
         source=row["source"],
         previous=moment(row["previous"], folds >> 2 & 1),
+        recurrence=recurrence,
+        occurrence=occurrence,
     )
 
 

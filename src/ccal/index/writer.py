@@ -18,7 +18,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
-from ccal.index.policy import ENTRY_COLUMNS, FORMAT, ITEM_COLUMNS, index_name, prune, row_check
+from ccal.index.policy import (
+    ENTRY_COLUMNS,
+    FORMAT,
+    ITEM_COLUMNS,
+    SERIES_COLUMNS,
+    index_name,
+    meta_check,
+    prune,
+    row_check,
+)
 from ccal.timeline import micros, sort_key
 
 TYPE_CHECKING = False
@@ -37,11 +46,12 @@ CREATE TABLE items (
     zone TEXT NOT NULL,           -- the opportunity's IANA zone
     opportunity TEXT NOT NULL,    -- the validated opportunity, as tagged JSON
     entries INTEGER NOT NULL,     -- how many entries rows it has: none may go missing
+    series INTEGER NOT NULL,      -- how many series rows
     crc INTEGER NOT NULL          -- ``policy.row_check`` of the columns before it
 );
 CREATE TABLE entries (
     rank INTEGER PRIMARY KEY,     -- place in ``timeline.sort_key`` order: 0, 1, 2, … no gap
-    seq INTEGER NOT NULL,         -- catalog order: ties keep the loader's order
+    seq INTEGER,                  -- catalog order (NULL: an occurrence, see series)
     item INTEGER NOT NULL REFERENCES items (seq),
     opportunity_id TEXT NOT NULL,
     position INTEGER NOT NULL,
@@ -55,25 +65,32 @@ CREATE TABLE entries (
     tentative INTEGER NOT NULL,
     source TEXT,
     previous TEXT,                -- RFC 3339, in the entry's zone
-    folds INTEGER NOT NULL,       -- fold of at, end, previous (bits 0, 1, 2): the repeated hour
+    folds INTEGER NOT NULL,       -- fold of at, end, previous, until (bits 0-3): repeated hours
+    occurrence INTEGER,           -- of a repeating date: its number in the series, and the
+    rrule TEXT,                   -- series' rule, until, count; open: 1 for a series without
+    "until" TEXT,                 -- an end (expanded over meta cover_low_us..cover_high_us)
+    count INTEGER,
+    open INTEGER NOT NULL,
     head TEXT,                    -- the entry's ``--json`` record as printed in a listing, cut
     middle TEXT,                  -- around its two now-dependent values: head, seconds_left,
     tail TEXT,                    -- middle, status, tail (NULL: passed when indexed)
     remind TEXT,                  -- its remind line after the countdown, for meta remind_zone
     crc INTEGER NOT NULL          -- ``policy.row_check`` of the columns before it
 );
+CREATE TABLE series (             -- repeating dates as written (``policy.SERIES_COLUMNS``)
+    seq INTEGER PRIMARY KEY, item INTEGER NOT NULL, position INTEGER NOT NULL,
+    label TEXT NOT NULL, at TEXT NOT NULL, "end" TEXT, all_day INTEGER NOT NULL,
+    tentative INTEGER NOT NULL, source TEXT, previous TEXT, folds INTEGER NOT NULL,
+    rrule TEXT NOT NULL, "until" TEXT, count INTEGER, crc INTEGER NOT NULL
+);
 """
+COVER_DAYS = 2 * 366  # series without an end: expanded this far around the build's "now"
 INDEXES = (  # built after the rows are in: one sort instead of a B-tree insert per row
     "CREATE UNIQUE INDEX items_by_id ON items (id)",
     "CREATE INDEX entries_by_time ON entries (at_us)",  # where a reader starts: coarse
     "CREATE INDEX entries_by_item ON entries (item, rank)",
 )
 RENDER_ALL_UP_TO = 5000  # entries: below this, rendering them all costs under ~0.1 s
-
-
-def meta_check(meta: dict[str, str]) -> str:
-    """The checksum of the meta table (every key but ``crc``): its numbers steer every read."""
-    return str(row_check(sorted((k, v) for k, v in meta.items() if k != "crc")))
 
 
 def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tzinfo) -> None:
@@ -98,7 +115,8 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             zone_key = getattr(display, "key", None)
             small = sum(len(item.entries) for item in catalog.items) <= RENDER_ALL_UP_TO
             render_from = -(2**62) if small else micros(now)
-            _fill(connection, catalog, render_from, display if zone_key else None)
+            cover = _cover(catalog, now)
+            _fill(connection, catalog, cover, render_from, display if zone_key else None)
             for statement in INDEXES:  # not executescript: it would commit first
                 connection.execute(statement)
             max_span, lead, count = connection.execute(
@@ -108,6 +126,9 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             meta = {"format": FORMAT, "version": __version__, "files": files}
             meta.update(max_span_us=str(max_span), lead_us=str(lead), remind_zone=zone_key or "")
             meta.update(entries=str(count), items=str(len(catalog.items)))
+            meta["file_entries"] = str(sum(len(item.entries) for item in catalog.items))
+            meta.update(cover_low_us=str(cover[0]), cover_high_us=str(cover[1]))
+            meta.update(open_series=str(cover[3]), capped=str(int(cover[4])))
             meta["crc"] = meta_check(meta)
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
             connection.execute("COMMIT")
@@ -119,25 +140,64 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             os.unlink(temp)
 
 
-def _fill(connection: sqlite3.Connection, catalog: Catalog, now_us: int, display: Any) -> None:
+def _cover(catalog: Catalog, now: Any) -> tuple[int, int, Catalog, int, bool]:
+    """The catalog with every repeating date expanded: bounded series whole, series without an
+    end over ``COVER_DAYS`` around ``now`` (in µs, the first two values: a fast-path question
+    whose ``timeline.span`` lies outside them goes to the Typer app). Also how many series have
+    no end, and whether one of them was cut at ``recurrence.MAX_OCCURRENCES`` (the index then
+    answers nothing of them: a command's own expansion would be cut elsewhere)."""
+    series = [e for item in catalog.items for e in item.entries if e.recurrence is not None]
+    if not series:
+        return -(2**62), 2**62, catalog, 0, False
+    from datetime import timedelta
+
+    from ccal.recurrence import MAX_OCCURRENCES
+
+    low, high = now - timedelta(days=COVER_DAYS), now + timedelta(days=COVER_DAYS)
+    expanded = catalog.expanded(low, high)
+    open_series = [e for e in series if e.recurrence is not None and not e.recurrence.bounded]
+    counts: dict[tuple[str, int], int] = {}
+    stride = {item.id: max(len(item.opportunity.dates), 1) for item in catalog.items}
+    for item in expanded.items:
+        for entry in item.entries:
+            if entry.occurrence is not None:
+                base = entry.position - stride[item.id] * entry.occurrence
+                counts[(item.id, base)] = counts.get((item.id, base), 0) + 1
+    capped = any(
+        counts.get((e.opportunity.id, e.position), 0) >= MAX_OCCURRENCES for e in open_series
+    )
+    return micros(low), micros(high), expanded, len(open_series), capped
+
+
+def _fill(
+    connection: sqlite3.Connection, catalog: Catalog, cover: tuple, now_us: int, display: Any
+) -> None:
+    expanded: Catalog = cover[2]
     items = (
-        (seq, item.id, str(item.path), item.zone.key, encode(item.opportunity.model_dump()), count)
-        for seq, item in enumerate(catalog.items)
-        for count in (len(item.entries),)
+        _item_row(seq, item, len(grown.entries))
+        for seq, (item, grown) in enumerate(zip(catalog.items, expanded.items, strict=True))
     )
     connection.executemany(
         f"INSERT INTO items VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
         ((*row, row_check(row)) for row in items),
     )
     in_file_order = [(item, entry) for item, it in enumerate(catalog.items) for entry in it.entries]
-    # Stable: entries at one instant of one opportunity and position keep the file's order.
-    ranked = sorted(
-        range(len(in_file_order)),
-        key=lambda seq: _sort_key(in_file_order[seq][1]),
+    series = (
+        _series_row(seq, item, entry)
+        for seq, (item, entry) in enumerate(in_file_order)
+        if entry.recurrence is not None
     )
+    connection.executemany(
+        f"INSERT INTO series VALUES ({', '.join('?' * len(SERIES_COLUMNS))})",
+        ((*row, row_check(row)) for row in series),
+    )
+    file_seq = {id(entry): seq for seq, (_item, entry) in enumerate(in_file_order)}
+    grown = [(item, entry) for item, it in enumerate(expanded.items) for entry in it.entries]
+    # Stable: the expanded catalog's order breaks no tie (positions differ within an item).
+    ranked = sorted(range(len(grown)), key=lambda n: _sort_key(grown[n][1]))
     rows = (
-        _entry_row(rank, seq, *in_file_order[seq], now_us, display)
-        for rank, seq in enumerate(ranked)
+        _entry_row(rank, file_seq.get(id(grown[n][1])), *grown[n], now_us, display)
+        for rank, n in enumerate(ranked)
     )
     names = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
     connection.executemany(
@@ -150,26 +210,63 @@ def _sort_key(entry: Entry) -> tuple[int, str, int]:
     return sort_key(micros(entry.at), entry.opportunity.id, entry.position)
 
 
-def _entry_row(rank: int, seq: int, item: int, entry: Entry, now_us: int, display: Any) -> tuple:
+def _instants(entry: Entry) -> tuple[str, str | None, str | None, str | None, int]:
+    """at, end, previous and the series' until as RFC 3339 text in the entry's own zone (the
+    only zone stored), with each one's fold (bits 0-3 of ``folds``: the repeated hour)."""
+    zone = entry.zone
+    until = entry.recurrence.until if entry.recurrence is not None else None
+    texts: list[str | None] = []
+    folds = 0
+    for bit, moment in enumerate((entry.at, entry.end, entry.previous, until)):
+        if moment is None:
+            texts.append(None)
+            continue
+        if moment.tzinfo is not zone:
+            raise ValueError("an instant outside the entry's zone")
+        folds |= moment.fold << bit
+        texts.append(moment.isoformat())
+    at, end, previous, until_text = texts
+    assert at is not None
+    return at, end, previous, until_text, folds
+
+
+def _item_row(seq: int, item: Any, entries: int) -> tuple:
+    """The row of ``ITEM_COLUMNS`` but ``crc``."""
+    series = sum(e.recurrence is not None for e in item.entries)
+    opportunity = encode(item.opportunity.model_dump())
+    return (seq, item.id, str(item.path), item.zone.key, opportunity, entries, series)
+
+
+def _series_row(seq: int, item: int, entry: Entry) -> tuple:
+    """The row of ``SERIES_COLUMNS`` but ``crc``: a repeating date as the file gives it."""
+    at, end, previous, until, folds = _instants(entry)
+    assert entry.recurrence is not None
+    return (
+        seq,
+        item,
+        entry.position,
+        entry.label,
+        at,
+        end,
+        int(entry.all_day),
+        int(entry.tentative),
+        entry.source,
+        previous,
+        folds,
+        entry.recurrence.body,
+        until,
+        entry.recurrence.count,
+    )
+
+
+def _entry_row(
+    rank: int, seq: int | None, item: int, entry: Entry, now_us: int, display: Any
+) -> tuple:
     """The row of ``ENTRY_COLUMNS`` but ``crc``, as SQLite will give it back (ints, not bools)."""
-    if entry.recurrence is not None or entry.occurrence is not None:
-        # Repeating dates are expanded around each command's "now": such files stay unindexed.
-        raise ValueError("repeating dates are not indexed")
-    zone, at, end, previous = entry.zone, entry.at, entry.end, entry.previous
-    # Only the entry's own zone is stored (with each instant's fold, bits 0, 1, 2).
-    folds = at.fold
-    if at.tzinfo is not zone:
-        raise ValueError("an instant outside the entry's zone")
-    if end is not None:
-        if end.tzinfo is not zone:
-            raise ValueError("an instant outside the entry's zone")
-        folds |= end.fold << 1
-    if previous is not None:
-        if previous.tzinfo is not zone:
-            raise ValueError("an instant outside the entry's zone")
-        folds |= previous.fold << 2
-    at_us = micros(at)
-    due_us = micros(entry.due) if end is not None else at_us
+    at, end, previous, until, folds = _instants(entry)
+    recurrence = entry.recurrence
+    at_us = micros(entry.at)
+    due_us = micros(entry.due) if entry.end is not None else at_us
     head = middle = tail = remind = None
     if due_us >= now_us:
         head, middle, tail = record_pieces(entry)
@@ -182,16 +279,21 @@ def _entry_row(rank: int, seq: int, item: int, entry: Entry, now_us: int, displa
         entry.opportunity.id,
         entry.position,
         entry.label,
-        at.isoformat(),
-        end.isoformat() if end is not None else None,
+        at,
+        end,
         at_us,
         due_us,
         entry.start_us,
         int(entry.all_day),
         int(entry.tentative),
         entry.source,
-        previous.isoformat() if previous is not None else None,
+        previous,
         folds,
+        entry.occurrence if recurrence is not None else None,
+        recurrence.body if recurrence is not None else None,
+        until,
+        recurrence.count if recurrence is not None else None,
+        int(recurrence is not None and not recurrence.bounded),
         head,
         middle,
         tail,

@@ -1,0 +1,411 @@
+"""The start-up fast path answers exactly as the Typer app does, or leaves it to the Typer app.
+
+One property instead of a list of cases: generated catalogs (DST weeks, all-day and timed
+moments and ranges, repeating dates, several zones) x a "now" x an argv built from the fast
+path's own grammar (``fastpath.COMMANDS``). The fast path either prints nothing and hands over,
+or prints what the Typer app prints (``CCAL_NO_FASTPATH=1``, reading the files themselves with
+``CCAL_NO_CACHE=1``) and exits as it does. Both run in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import get_args
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from ccal import index
+from ccal.cli import app
+from ccal.clock import is_nonexistent
+from ccal.errors import DataError
+from ccal.index import fastpath
+from ccal.index import writer as index_writer
+from ccal.index.fastargs import FLAG, MANY
+from ccal.rules import KINDS
+
+OLD = 1_600_000_000  # an mtime long past: the file is quiet enough to index
+ZONES = ("Europe/Brussels", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "UTC")
+# Days around a switch of each zone with one: the spring gap and the repeated autumn hour.
+SWITCHES = (
+    date(2026, 3, 29),  # Brussels spring
+    date(2026, 10, 25),  # Brussels autumn
+    date(2026, 3, 8),  # New York spring
+    date(2026, 11, 1),  # New York autumn
+    date(2026, 4, 5),  # Sydney autumn
+)
+TAGS = ("alpha", "beta", "Gamma")
+WORDS = ("cut-off", "Košice", "talk", "kosice", "SUMMIT", "webinar")
+ORGANISERS = ("Test Org", "Other", "Ünion")
+IDS = ("op-0", "op-1", "op-2", "op-3", "op-4", "op-5")
+RULES = ("FREQ=WEEKLY", "FREQ=DAILY;INTERVAL=3", "FREQ=MONTHLY", "FREQ=YEARLY")
+MOSTLY = st.sampled_from([True, True, True, False])
+HANDS_OVER = object()  # what the fast path's outcome is when it lets the Typer app answer
+
+
+# --- catalogs --------------------------------------------------------------------------------
+
+
+@st.composite
+def moments(draw, zone: str) -> str:
+    """A TOML value for ``at`` (or ``end``): a date, a local time that exists in ``zone``, or an
+    instant with an offset; near a DST switch."""
+    day = draw(st.sampled_from(SWITCHES)) + timedelta(days=draw(st.integers(-2, 2)))
+    form = draw(st.sampled_from(["date", "local", "local", "offset"]))
+    if form == "date":
+        return day.isoformat()
+    minute = draw(st.sampled_from([0, 30, 59]))
+    local = datetime.combine(day, datetime.min.time()).replace(
+        hour=draw(st.integers(0, 23)), minute=minute
+    )
+    if form == "offset":
+        return local.isoformat() + draw(st.sampled_from(["Z", "+02:00", "-05:00", "+10:00"]))
+    if is_nonexistent(local, ZoneInfo(zone)):
+        local += timedelta(hours=1)  # the gap is an error in a data file, not what is tested
+    return local.isoformat()
+
+
+def _after(at: str, days: int, hours: int, zone: str) -> str:
+    """An ``end`` after ``at``, of the same form (a date after a date), never in a DST gap."""
+    if len(at) == 10:
+        return (date.fromisoformat(at) + timedelta(days=max(days, 1))).isoformat()
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    later = moment + timedelta(days=days, hours=max(hours, 1))
+    if later.tzinfo is None and is_nonexistent(later, ZoneInfo(zone)):
+        later += timedelta(hours=1)
+    text = later.isoformat()
+    return text.replace("+00:00", "Z") if at.endswith("Z") else text
+
+
+@st.composite
+def opportunities(draw, number: int, repeating: bool) -> str:
+    zone = draw(st.sampled_from(ZONES))
+    lines = [
+        "[[opportunity]]",
+        f'id = "{IDS[number]}"',
+        f'kind = "{draw(st.sampled_from(KINDS))}"',
+        f'title = "{" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2)))}"',
+        f'timezone = "{zone}"',
+        f"tags = {json.dumps(draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)))}",
+    ]
+    if draw(st.booleans()):
+        lines.append(f'organiser = "{draw(st.sampled_from(ORGANISERS))}"')
+    for n in range(draw(st.integers(0, 3))):
+        at = draw(moments(zone))
+        lines += ["", "[[opportunity.dates]]", f'label = "Date {n} {draw(st.sampled_from(WORDS))}"']
+        lines.append(f"at = {at}")
+        if draw(st.integers(0, 2)) == 0:
+            days, hours = draw(st.integers(0, 3)), draw(st.integers(0, 30))
+            lines.append(f"end = {_after(at, days, hours, zone)}")
+        elif repeating and draw(st.booleans()):  # a repeating date, with an end or without
+            lines.append(f'rrule = "{draw(st.sampled_from(RULES))}"')
+            lines += draw(st.sampled_from([["count = 3"], ["until = 2026-12-31"], []]))
+        if draw(st.integers(0, 4)) == 0:
+            lines.append("tentative = true")
+    return "\n".join(lines)
+
+
+@st.composite
+def catalogs(draw) -> str:
+    count = draw(st.integers(3, len(IDS)))
+    repeating = draw(st.sampled_from([False] * 5 + [True]))
+    parts = ['version = 1\ntimezone = "Europe/Brussels"']
+    parts += [draw(opportunities(n, repeating)) for n in range(count)]
+    return "\n\n".join(parts) + "\n"
+
+
+# --- now and argv, from the fast path's own grammar -------------------------------------------
+
+
+def nows() -> st.SearchStrategy[str]:
+    """A "now" as typed (--as-of, CCAL_NOW): an instant, a local time, a date; near the dates."""
+    day = st.builds(
+        lambda d, n: d + timedelta(days=n), st.sampled_from(SWITCHES), st.integers(-4, 3)
+    )
+    clock = st.sampled_from(["", " 00:00", "T02:30:00+02:00", " 12:00", "T23:59:59Z", " 01:30"])
+    return st.builds(lambda d, c: d.isoformat() + c, day, clock)
+
+
+def mostly(valid: list[str], invalid: list[str]) -> st.SearchStrategy[str]:
+    """A valid value seven times in eight: a call the fast path answers, now and then one the
+    Typer app must word an error for."""
+    return st.sampled_from(valid * max(1, 7 * len(invalid) // len(valid)) + invalid)
+
+
+VALUES: dict[str, st.SearchStrategy[str]] = {
+    "tz": mostly(list(ZONES), ["Europe/Brusels"]),
+    "kind": mostly(list(KINDS), ["party"]),
+    "tag": st.sampled_from([*TAGS, "ALPHA"]),
+    "search": st.sampled_from([*WORDS, "", "date 1"]),
+    "organiser": st.sampled_from([*ORGANISERS, "", "other"]),
+    "limit": mostly(["1", "2", "5"], ["0", "two"]),
+    "within": mostly(["1h", "12h", "1d", "2d", "7d", "30d", "1w", "1mo"], ["3 fortnights"]),
+    "until": mostly(["+1d", "+3d", "2026-03-29", "2026-10-25 02:30", "2026-11-02"], ["soon"]),
+    "call": mostly([*IDS[:3]], ["op-9"]),  # a catalog has at least three
+}
+
+
+@st.composite
+def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
+    """An argv for one of the fast path's commands (each option spelled as the grammar allows)
+    and the environment variables given instead of options."""
+    command = draw(st.sampled_from(sorted(fastpath.COMMANDS)))
+    options, _answer = fastpath.COMMANDS[command]
+    spellings: dict[str, list[str]] = {}
+    for option, (key, _kind) in options.items():
+        spellings.setdefault(key, []).append(option)
+    argv, env = [command], {"CCAL_NOW": draw(nows())}
+    for key, names in sorted(spellings.items()):
+        kind = options[names[0]][1]
+        if key == "json":
+            if draw(st.booleans() if command == "remind" else MOSTLY):  # the hot form
+                argv.append("--json")
+            continue
+        if key == "as_of":
+            if draw(st.booleans()):
+                argv += [draw(st.sampled_from(names)), env.pop("CCAL_NOW")]
+            continue
+        if key == "data":
+            if draw(st.booleans()):
+                argv += ["--data", data]
+            else:
+                env["CCAL_DATA"] = data
+            continue
+        if kind == FLAG:
+            if draw(st.booleans()):
+                argv.append(names[0])
+            continue
+        if key == "tz" and draw(st.booleans()):
+            env["CCAL_TZ"] = draw(VALUES["tz"])
+            continue
+        for _ in range(draw(st.integers(0, 2 if kind == MANY else 1))):
+            name, value = draw(st.sampled_from(names)), draw(VALUES[key])
+            argv += (
+                [f"{name}={value}"]
+                if name.startswith("--") and draw(st.booleans())
+                else [
+                    name,
+                    value,
+                ]
+            )
+    if command == "deadlines" and "--call" not in argv and "-c" not in argv and draw(MOSTLY):
+        argv.insert(1, draw(VALUES["call"]))
+    return argv, env
+
+
+# --- the two paths ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]):
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def fast(argv: list[str], env: dict[str, str]):
+    out, err = io.StringIO(), io.StringIO()
+    with environment(env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = fastpath.answer(argv)
+    if code is None:
+        assert (out.getvalue(), err.getvalue()) == ("", ""), "printed, then handed over"
+        return HANDS_OVER
+    return out.getvalue(), err.getvalue(), code
+
+
+def typer_app(argv: list[str], env: dict[str, str]):
+    result = CliRunner().invoke(
+        app, argv, env={**env, "CCAL_NO_FASTPATH": "1", "CCAL_NO_CACHE": "1"}
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.stdout, result.stderr, result.exit_code
+
+
+def indexed(tmp: Path, text: str, built_at: str, built_in: str, render_ahead: bool) -> str:
+    """The data file, settled and indexed as the Typer path indexes it."""
+    data = tmp / "data.toml"
+    data.write_text(text, encoding="utf-8")
+    os.utime(data, (OLD, OLD))
+    from ccal.clock import parse_when
+
+    zone = ZoneInfo(built_in)
+    threshold = index_writer.RENDER_ALL_UP_TO
+    index_writer.RENDER_ALL_UP_TO = threshold if render_ahead else 0
+    try:
+        with contextlib.suppress(DataError):  # both paths report it (the fast path hands over)
+            index.load_catalog([data], now=parse_when(built_at, zone), zone=zone)
+    finally:
+        index_writer.RENDER_ALL_UP_TO = threshold
+    return str(data)
+
+
+@pytest.fixture(scope="module")
+def answered() -> list[int]:
+    """How many generated calls the fast path answered itself (the property is not vacuous)."""
+    counts = [0, 0]
+    yield counts
+    answered_count, total = counts
+    assert total == 0 or answered_count >= total // 4, counts
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    text=catalogs(),
+    built_at=nows(),
+    built_in=st.sampled_from(ZONES),
+    render_ahead=st.booleans(),
+    data=st.data(),
+)
+def test_the_fast_path_prints_what_the_typer_app_prints(
+    tmp_path, answered, text, built_at, built_in, render_ahead, data
+):
+    path = indexed(tmp_path, text, built_at, built_in, render_ahead)
+    argv, env = data.draw(argvs(path))
+    outcome = fast(argv, env)
+    answered[1] += 1
+    if outcome is HANDS_OVER:
+        return
+    answered[0] += 1
+    assert outcome == typer_app(argv, env)
+
+
+# --- the forms it must answer, and the ones it must not ----------------------------------------
+
+FIXTURE = Path(__file__).parents[1] / "data" / "fixture.toml"
+
+
+@pytest.fixture
+def fixture_data(tmp_path) -> str:
+    import shutil
+
+    data = Path(shutil.copy(FIXTURE, tmp_path / "data.toml"))
+    os.utime(data, (OLD, OLD))
+    index.load_catalog([data])
+    return str(data)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["upcoming", "--json", "--as-of", "2022-06-01"],
+        ["upcoming", "--json", "-n", "1", "--as-of=2022-06-22T12:00", "--kind", "event"],
+        ["upcoming", "--json", "--within", "30d", "--as-of", "2022-06-21 20:00", "-s", "kosice"],
+        ["deadlines", "summer-call", "--json", "--as-of", "2022-12-01"],
+        ["deadlines", "--call", "kosice-workshop", "--json", "--as-of", "2022-06-22T10:00"],
+        ["remind", "--within", "90d", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
+        ["remind", "--exit-status", "--json", "--within", "1h", "--as-of", "2022-06-01"],
+    ],
+    ids=" ".join,
+)
+def test_the_hot_forms_are_answered_here(fixture_data, args):
+    argv = [*args, "--data", fixture_data]
+    outcome = fast(argv, {})
+    assert outcome is not HANDS_OVER
+    assert outcome == typer_app(argv, {})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["upcoming", "--json", "--within", "", "--as-of", "2022-06-01"],
+        ["upcoming", "--json", "--limit", "0"],
+        ["upcoming", "--json", "-n5"],
+        ["upcoming", "--json", "--tz", "Europe/Brusels"],
+        ["upcoming", "--json", "--as-of", "someday"],
+        ["upcoming", "--json", "--within", "3d", "--until", "2022-07-01"],
+        ["upcoming", "--json", "--kind", "party"],
+        ["upcoming", "--json", "extra"],
+        ["upcoming", "--json", "--"],
+        ["upcoming", "--as-of", "2022-06-01"],
+        ["deadlines", "summer-cal", "--json"],
+        ["deadlines", "summer-call", "--call", "tokyo-talk", "--json"],
+        ["deadlines", "--help"],
+        ["remind", "--within", "soon"],
+        ["remind", "--exit-status=1"],
+    ],
+    ids=" ".join,
+)
+def test_what_it_does_not_understand_goes_to_the_typer_app_silently(fixture_data, args):
+    assert fast([*args, "--data", fixture_data], {"CCAL_NOW": "2022-06-01"}) is HANDS_OVER
+
+
+def test_it_never_answers_without_a_trusted_index_or_when_switched_off(tmp_path, fixture_data):
+    argv = ["upcoming", "--json", "--as-of", "2022-06-01", "--data"]
+    fresh = tmp_path / "fresh.toml"
+    fresh.write_bytes(FIXTURE.read_bytes())
+    os.utime(fresh, (OLD, OLD))
+    assert fast([*argv, str(fresh)], {}) is HANDS_OVER  # nothing indexed yet
+    assert fast([*argv, fixture_data], {}) is not HANDS_OVER
+    assert fast([*argv, fixture_data], {"CCAL_NO_FASTPATH": "1"}) is HANDS_OVER
+    assert fast([*argv, fixture_data], {"CCAL_NO_CACHE": "1"}) is HANDS_OVER
+
+
+def test_a_bug_is_raised_under_ccal_debug_not_handed_over(fixture_data, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fast-path bug")
+
+    monkeypatch.setattr(fastpath, "_listing", broken)
+    argv = ["upcoming", "--json", "--as-of", "2022-06-01", "--data", fixture_data]
+    assert fast(argv, {}) is HANDS_OVER  # a user still gets the Typer app's answer
+    with pytest.raises(RuntimeError, match="a fast-path bug"):
+        fast(argv, {"CCAL_DEBUG": "1"})
+
+
+def test_the_fast_grammar_agrees_with_the_typer_commands():
+    """Every option the fast path reads exists on the Typer command, of the same kind (flag,
+    one value, repeatable), and ``--kind`` has the same choices: the two cannot drift apart."""
+    import typer.main
+
+    from ccal.cli.options import KindChoice
+    from ccal.models import Kind
+
+    assert get_args(Kind) == KINDS == tuple(k.value for k in KindChoice)
+    group = typer.main.get_command(app)
+    for name, (options, _answer) in fastpath.COMMANDS.items():
+        params = {o: p for p in group.commands[name].params for o in p.opts + p.secondary_opts}
+        for option, (_key, kind) in options.items():
+            param = params[option]
+            assert param.is_flag == (kind == FLAG), option
+            assert param.multiple == (kind == MANY), option
+
+
+@pytest.mark.parametrize("listed", ["{}:", "::{}", "{}::{}"])
+def test_empty_entries_of_ccal_data_are_skipped_and_still_answered_fast(fixture_data, listed):
+    env = {"CCAL_DATA": listed.format(fixture_data, fixture_data).replace(":", os.pathsep)}
+    argv = ["upcoming", "--json", "--as-of", "2022-06-01"]
+    outcome = fast(argv, env)
+    assert outcome is not HANDS_OVER
+    assert outcome == typer_app(argv, env)
+
+
+@pytest.mark.parametrize("as_of", ["2022-10-29T12:00Z", "2022-10-29 14:00"])
+@pytest.mark.parametrize("window", [("--within", "1d"), ("--until", "+1d")])
+def test_a_day_is_a_wall_clock_day_in_the_display_zone(tmp_path, as_of, window):
+    """As ``session_from``: "now" is in the display zone whatever zone it was typed in, so
+    ``1d`` from 29 Oct 14:00 Brussels reaches 30 Oct 14:00 CET (25 hours later)."""
+    text = (Path(__file__).parents[1] / "data" / "autumn-day.toml").read_text(encoding="utf-8")
+    data = indexed(tmp_path, text, "2022-10-01", "Europe/Brussels", True)
+    argv = ["upcoming", "--json", *window, "--as-of", as_of, "--tz", "Europe/Brussels"]
+    outcome = fast([*argv, "--data", data], {})
+    assert outcome is not HANDS_OVER
+    assert [r["label"] for r in json.loads(outcome[0])] == ["Within the wall-clock day"]
+    assert outcome == typer_app([*argv, "--data", data], {})

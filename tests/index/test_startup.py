@@ -1,0 +1,74 @@
+"""What a real ``python -m ccal`` start-up imports: the fast path stays on the standard library.
+
+The only subprocess tests of the fast path (``test_fastpath`` compares answers in-process): a
+module imported at start-up shows only in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parents[1] / "data"
+OLD = 1_600_000_000
+
+PROBE = """
+import sys
+from ccal.__main__ import main
+sys.argv = ["ccal", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("rich", "typer", "pydantic", "ccal.catalog") if m in sys.modules)
+print("LOADED", *heavy, file=sys.stderr)
+"""
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    """An isolated environment and a settled copy of the fixture, indexed by the Typer path."""
+    data = Path(shutil.copy(DATA / "fixture.toml", tmp_path / "data.toml"))
+    os.utime(data, (OLD, OLD))
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("CCAL_")}
+    environment = {**keep, "DATA": str(data), "CCAL_NOW": "2022-06-01T12:00:00Z"}
+    for extra in ([], ["--data", str(data)]):  # the shipped dataset's index, and the fixture's
+        probe(["upcoming", "--json", *extra], {**environment, "CCAL_NO_FASTPATH": "1"})
+    return environment
+
+
+def probe(args: list[str], env: dict[str, str]) -> tuple[str, list[str], int]:
+    """stdout, the heavy modules loaded, and the exit code of ``ccal ARGS`` in a new process."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True
+    )
+    return done.stdout, done.stderr.split("LOADED", 1)[1].split(), done.returncode
+
+
+def test_the_hot_json_call_imports_the_standard_library_alone(env):
+    args = ["upcoming", "--json", "--data", env["DATA"]]
+    out, loaded, code = probe(args, env)
+    assert code == 0 and out.startswith("[\n")
+    assert loaded == []
+    typer_out, typer_loaded, _ = probe(args, {**env, "CCAL_NO_FASTPATH": "1"})
+    assert typer_out == out
+    assert "rich" not in typer_loaded  # the Typer path's --json does not load rich either
+
+
+def test_remind_lines_rendered_ahead_need_no_core_model(env):
+    """In the zone the index was built in, remind's text comes from the index: no ``Entry``."""
+    args = ["remind", "--within", "90d", "--as-of", "2022-06-01", "--data", env["DATA"]]
+    out, loaded, _code = probe(args, env)
+    assert loaded == []
+    assert out == probe(args, {**env, "CCAL_NO_FASTPATH": "1"})[0] != ""
+
+
+def test_the_shipped_dataset_is_answered_at_start_up(env):
+    out, loaded, code = probe(["deadlines", "clusters-meet-regions", "--json"], env)
+    assert (code, loaded) == (0, [])
+    assert '"id": "clusters-meet-regions"' in out
