@@ -1,0 +1,190 @@
+"""The calendar feeds of a published site: all dates, one feed per kind, tag and series, one file
+per event ("add to my calendar").
+
+Every event is rendered once, by ``render.ics`` (the one ICS renderer), into ``all.ics``; the
+other feeds are cut from that text: the renderer's own calendar header (named per feed), the
+time zones their events use and their events, byte for byte. Rendering 11,000 calls once rather
+than once per feed keeps ``ccal publish`` within seconds, and an event reads the same in every
+feed it is in (same UID, same SEQUENCE), as a subscriber of two feeds needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ccal.query import Filters, label_key
+
+if TYPE_CHECKING:
+    from ccal.catalog import Entry
+    from ccal.render import Listing
+    from ccal.render.formats import RenderOptions
+
+END = "END:VCALENDAR\r\n"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One published calendar: where it goes, what a calendar app names it, its events."""
+
+    path: str  # relative to the site, e.g. ``feeds/kind/call.ics``
+    name: str
+    group: str  # "all", "kind", "tag" or "series": how the page lists it
+    value: str  # the kind, tag or series it carries ("" for all)
+    uids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """``all.ics`` cut into parts: the header, each zone's VTIMEZONE, each event by UID."""
+
+    header: str
+    zones: dict[str, str]
+    events: dict[str, str]
+
+    def feed(self, header: str, uids: Iterable[str]) -> str:
+        """A calendar of these events with ``header`` (a renderer's, ending before END)."""
+        events = [self.events[uid] for uid in uids]
+        needed = {zone for zone in self.zones if any(_uses(event, zone) for event in events)}
+        zones = [block for zone, block in self.zones.items() if zone in needed]
+        return header + "".join(zones) + "".join(events) + END
+
+
+def _uses(event: str, zone: str) -> bool:
+    return f"TZID={zone}:" in event.replace("\r\n ", "")  # unfolded: a long line may break
+
+
+def split(text: str) -> Calendar:
+    """The parts of a calendar ``render.ics`` wrote (CRLF lines; text values escape their line
+    breaks, so a line reading ``BEGIN:VEVENT`` only ever starts a component)."""
+    lines = text.splitlines(keepends=True)
+    header: list[str] = []
+    zones: dict[str, str] = {}
+    events: dict[str, str] = {}
+    block: list[str] = []
+    depth = 0
+    for line in lines:
+        bare = line.rstrip("\r\n")
+        if depth == 0 and bare in ("BEGIN:VTIMEZONE", "BEGIN:VEVENT"):
+            depth, block = 1, [line]
+            continue
+        if depth:
+            block.append(line)
+            if bare.startswith("BEGIN:"):
+                depth += 1
+            elif bare.startswith("END:"):
+                depth -= 1
+                if depth == 0:
+                    _keep(block, zones, events)
+            continue
+        if bare != "END:VCALENDAR":
+            header.append(line)
+    return Calendar("".join(header), zones, events)
+
+
+def _keep(block: list[str], zones: dict[str, str], events: dict[str, str]) -> None:
+    unfolded = "".join(block).replace("\r\n ", "").splitlines()
+    field = "TZID:" if unfolded[0] == "BEGIN:VTIMEZONE" else "UID:"
+    key = next(line[len(field) :] for line in unfolded if line.startswith(field))
+    (zones if field == "TZID:" else events)[key] = "".join(block)
+
+
+def header(listing: Listing, name: str) -> str:
+    """The renderer's calendar header (its metadata: name, PRODID, refresh hints) for ``name``."""
+    from dataclasses import replace
+
+    from ccal.render import ics
+    from ccal.render.formats import RenderOptions
+
+    empty = ics.render(replace(listing, entries=[]), RenderOptions(), name=name)
+    return empty.removesuffix(END)
+
+
+def event_uid(entry: Entry) -> str:
+    """The UID of the event an entry is part of (a series' occurrences share theirs)."""
+    from ccal.recurrence import series_head
+    from ccal.render.ics import uid
+
+    return uid(series_head(entry))
+
+
+def event_file(uid: str) -> str:
+    """``events/clusters-meet-regions.cut-off-2.ics``: a UID's local part is a safe file name."""
+    return f"events/{uid.partition('@')[0]}.ics"
+
+
+def series_of(entry: Entry) -> str | None:
+    """The series an opportunity belongs to, when the data model has one (``series`` key)."""
+    value = getattr(entry.opportunity, "series", None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def plan(entries: list[Entry], title: str) -> list[Feed]:
+    """Every feed of the site, in a stable order: all, then each kind, tag and series."""
+    uids = _ordered(event_uid(e) for e in entries)
+    feeds = [Feed("feeds/all.ics", title, "all", "", uids)]
+    kinds = sorted({e.opportunity.kind for e in entries})
+    for kind in kinds:
+        wanted = Filters(kinds=(kind,))
+        chosen = _ordered(event_uid(e) for e in entries if wanted.matches(e.opportunity))
+        feeds.append(Feed(f"feeds/kind/{kind}.ics", f"{title}: {kind}", "kind", kind, chosen))
+    tags = _first_spellings(tag for e in entries for tag in e.opportunity.tags)
+    for tag, slug in _slugs(tags).items():
+        wanted = Filters(tags=(tag,))
+        chosen = _ordered(event_uid(e) for e in entries if wanted.matches(e.opportunity))
+        feeds.append(Feed(f"feeds/tag/{slug}.ics", f"{title}: {tag}", "tag", tag, chosen))
+    series = sorted({s for e in entries if (s := series_of(e)) is not None})
+    for name, slug in _slugs(series).items():
+        chosen = _ordered(event_uid(e) for e in entries if series_of(e) == name)
+        feeds.append(Feed(f"feeds/series/{slug}.ics", f"{title}: {name}", "series", name, chosen))
+    return feeds
+
+
+def _ordered(uids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(uids))
+
+
+def _first_spellings(tags: Iterable[str]) -> list[str]:
+    """One tag per folded form (``--tag`` ignores case and accents: ``AI`` and ``ai`` are one)."""
+    from ccal.query import fold
+
+    seen: dict[str, str] = {}
+    for tag in tags:
+        seen.setdefault(fold(tag), tag)
+    return sorted(seen.values(), key=lambda tag: (fold(tag), tag))
+
+
+def _slugs(names: list[str], slug: Callable[[str], str] = label_key) -> dict[str, str]:
+    """A file name for each name; two names of one slug (``a b``, ``a-b``) get a hash suffix."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[slug(name)] = counts.get(slug(name), 0) + 1
+    result = {}
+    for name in names:
+        base = slug(name)
+        if counts[base] > 1:
+            base += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        result[name] = base
+    return result
+
+
+def render_feeds(
+    listing: Listing, title: str, options: RenderOptions
+) -> tuple[dict[str, bytes], list[Feed], Calendar]:
+    """The feed files of ``listing`` (every date the site publishes) and what they hold."""
+    from ccal.render import ics
+
+    feeds = plan(listing.entries, title)
+    whole = split(ics.render(listing, options, name=title))
+    files = {}
+    for feed in feeds:
+        files[feed.path] = whole.feed(header(listing, feed.name), feed.uids).encode("utf-8")
+    return files, feeds, whole
+
+
+def event_files(whole: Calendar, listing: Listing, title: str, uids: Iterable[str]):
+    """One small calendar per event linked from the page, for "add to my calendar"."""
+    top = header(listing, title)
+    return {event_file(uid): whole.feed(top, [uid]).encode("utf-8") for uid in _ordered(uids)}
