@@ -77,6 +77,7 @@ class Month:
 
 
 def row(entry: Entry, listing: Listing, ics_path: str) -> Row:
+    from ccal.controlchars import printable
     from ccal.query import fold, search_text, under_way_from
     from ccal.render.json import rfc3339
     from ccal.render.table import extension_text
@@ -95,12 +96,12 @@ def row(entry: Entry, listing: Listing, ics_path: str) -> Row:
     return Row(
         anchor=ics_path.removeprefix("events/").removesuffix(".ics").replace(".", "--")
         + (f"-{entry.occurrence}" if entry.occurrence else ""),
-        title=opportunity.title,
+        title=printable(opportunity.title),
         label=label_text(entry),
         kind=opportunity.kind,
-        tags=tuple(opportunity.tags),
-        organiser=opportunity.organiser,
-        location=opportunity.location,
+        tags=tuple(printable(tag) for tag in opportunity.tags),
+        organiser=_shown(opportunity.organiser),
+        location=_shown(opportunity.location),
         when=when_text(entry, entry.zone),
         zone=entry.zone.key,
         datetime=rfc3339(entry.at.astimezone(entry.zone)) or "",
@@ -111,14 +112,22 @@ def row(entry: Entry, listing: Listing, ics_path: str) -> Row:
         source=http_url(entry.source),
         url=http_url(opportunity.url),
         ics=ics_path,
-        search=search_text(opportunity, (entry.label,)),
-        folded_tags="\n".join(fold(tag) for tag in opportunity.tags),
+        search=printable(search_text(opportunity, (entry.label,))),
+        folded_tags="\n".join(printable(fold(tag)) for tag in opportunity.tags),
         all_day=entry.all_day,
         at=_epoch(entry.at),
         due=_epoch(entry.due),
         start=_epoch(start) if start is not None else None,
         end=_epoch(entry.end) if entry.end is not None else None,
     )
+
+
+def _shown(text: str | None) -> str | None:
+    """Data text for HTML: control characters (HTML cannot hold them) and bidi overrides (they
+    make text read as it is not) as visible escapes, as on a terminal."""
+    from ccal.controlchars import printable
+
+    return printable(text) if text is not None else None
 
 
 def _epoch(moment: datetime) -> int:
