@@ -75,8 +75,8 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> di
     files["index.html"] = _page(shown, zone, common, "upcoming")
     if request.past:
         files["past.html"] = _page(archive, zone, common, "past")
-    linked = [r.ics for _, r in shown + archive]
-    uids = [uid for uid in whole.events if feeds.event_file(uid) in set(linked)]
+    linked = {r.ics for _, r in shown + archive}
+    uids = [uid for uid in whole.events if feeds.event_file(uid) in linked]
     files.update(feeds.event_files(whole, feed_listing, request.title, uids))
     files["deadlines.json"] = render_json(page, RenderOptions()).encode("utf-8")
     if request.changes:

@@ -134,4 +134,5 @@
   });
 
   window.ccalPage = Object.freeze({ countdown: countdown, left: left });
+  if (window.performance && performance.mark) { performance.mark("ccal-ready"); }
 }());
