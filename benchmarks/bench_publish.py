@@ -107,11 +107,15 @@ def main() -> None:
         page = (site / "index.html").read_bytes()
         files = [p for p in site.rglob("*") if p.is_file()]
         total = sum(p.stat().st_size for p in files)
-        print(f"publish ({args.topics:,} portal topics): {wall:.2f} s wall, {cpu:.2f} s CPU "
-              f"(target 5 s: {wall / 5:.2f}x); {len(files):,} files, {total / 1e6:.1f} MB")  # fmt: skip
+        print(
+            f"publish ({args.topics:,} portal topics): {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"(target 5 s: {wall / 5:.2f}x); {len(files):,} files, {total / 1e6:.1f} MB"
+        )
         gz = len(gzip.compress(page, 6))
-        print(f"index.html: {len(page) / 1e6:.1f} MB, {gz / 1e6:.2f} MB gzipped "
-              f"(target 2 MB: {gz / 2e6:.2f}x)")  # fmt: skip
+        print(
+            f"index.html: {len(page) / 1e6:.1f} MB, {gz / 1e6:.2f} MB gzipped "
+            f"(target 2 MB: {gz / 2e6:.2f}x)"
+        )
         if not args.no_browser:
             timing = browser_timing(site)
             print(
