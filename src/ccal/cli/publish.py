@@ -97,10 +97,10 @@ def publish(
         limit=limit,
         changes=log,
     )
-    files = build(catalog, session.now, session.zone, request)
-    write_site(directory, files, force=force)
-    feeds = sum(1 for name in files if name.startswith("feeds/"))
-    typer.echo(f"Published {directory}: index.html, {feeds} feeds, {len(files)} files.")
+    site = build(catalog, session.now, session.zone, request)
+    write_site(directory, site.files, force=force)
+    dates = f"{site.dates} upcoming date{'' if site.dates == 1 else 's'}"
+    typer.echo(f"Published {directory}: {dates}, {site.feeds} calendar feeds.")
 
 
 def _base_url(text: str) -> str:

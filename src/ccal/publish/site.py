@@ -33,7 +33,16 @@ class Request:
     changes: list[dict[str, Any]] | None = None  # the change log, when there is one
 
 
-def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Site:
+    """The files of a site (relative path -> bytes) and what its page and feeds hold."""
+
+    files: dict[str, bytes]
+    dates: int  # on the page
+    feeds: int
+
+
+def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Site:
     """Every file of the site, by path relative to its directory."""
     from ccal.publish import feeds
     from ccal.publish.page import Row, feed_links, row
@@ -86,7 +95,7 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> di
             request.changes, title=request.title, base_url=request.base_url, now=now
         )
     files[MARKER] = MARKER_TEXT.encode("utf-8")
-    return dict(sorted(files.items()))
+    return Site(dict(sorted(files.items())), len(upcoming), len(planned))
 
 
 def _page(rows: list, zone: tzinfo, common: dict[str, Any], which: str) -> bytes:
