@@ -335,3 +335,18 @@ def test_republishing_replaces_the_site_whole_and_a_failure_keeps_the_old_one(
 def test_the_site_is_readable_by_a_web_server(publish):
     site = publish()
     assert site.stat().st_mode & 0o055 == 0o055  # not mkdtemp's private 0700
+
+
+@pytest.mark.parametrize(
+    ("feed_path", "option"),
+    [("feeds/kind/call.ics", ("--kind", "call")), ("feeds/tag/green.ics", ("--tag", "green")),
+     ("feeds/tag/clusters.ics", ("--tag", "CLUSTERS")), ("feeds/all.ics", ())],
+)  # fmt: skip
+def test_each_feed_holds_what_export_all_selects_with_its_filter(ccal, publish, feed_path, option):
+    from ccal.query import label_key
+
+    site = publish(data=("publish.toml", "fixture.toml"))
+    exported = ccal("export", "-f", "json", "--all", *option,
+                    *data_args("publish.toml", "fixture.toml"), *PINNED)  # fmt: skip
+    wanted = {f"{r['id']}.{label_key(r['label'])}@ccal" for r in json.loads(exported.stdout)}
+    assert {str(e["UID"]) for e in feed(site, feed_path)} == wanted

@@ -10,8 +10,9 @@ feed it is in (same UID, same SEQUENCE), as a subscriber of two feeds needs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -185,7 +186,8 @@ def render_feeds(
     from ccal.render import ics
 
     feeds = plan(listing.entries, title)
-    whole = split(ics.render(listing, options, name=title))
+    with quick_folding():
+        whole = split(ics.render(listing, options, name=title))
     files = {}
     for feed in feeds:
         files[feed.path] = whole.feed(header(listing, feed.name), feed.uids).encode("utf-8")
@@ -196,3 +198,51 @@ def event_files(whole: Calendar, listing: Listing, title: str, uids: Iterable[st
     """One small calendar per event linked from the page, for "add to my calendar"."""
     top = header(listing, title)
     return {event_file(uid): whole.feed(top, [uid]).encode("utf-8") for uid in _ordered(uids)}
+
+
+def fold_ascii(line: str, original: Callable[..., str], limit: int = 75, sep: str = "\r\n ") -> str:
+    """icalendar's RFC 5545 line folding, by slices for an ASCII line (a byte a character).
+
+    icalendar encodes character by character (a third of the time of rendering 18,000 events);
+    this gives the same text (a property test compares the two): segments of ``limit - 1``
+    characters, a backslash or caret at a segment's end moved to the next (icalendar #1501).
+    Anything else goes to ``original``.
+    """
+    if limit != 75 or not line.isascii():
+        return original(line, limit, sep)
+    width = limit - 1
+    if len(line) <= width:
+        return line
+    parts, start, end = [], 0, len(line)
+    while end - start > width:
+        piece = line[start : start + width]
+        if piece[-1] in "\\^":
+            piece = piece[:-1]
+        parts.append(piece)
+        start += len(piece)
+    parts.append(line[start:])
+    return sep.join(parts)
+
+
+@contextlib.contextmanager
+def quick_folding() -> Iterator[None]:
+    """Render with ``fold_ascii`` in place of icalendar's folding (same bytes, faster), when
+    this icalendar folds through ``content_line._foldline``; otherwise as it is."""
+    try:
+        from icalendar.parser import content_line
+    except ImportError:
+        yield
+        return
+    original = getattr(content_line, "_foldline", None)
+    if original is None:
+        yield
+        return
+
+    def quick(line: str, limit: int = 75, fold_sep: str = "\r\n ") -> str:
+        return fold_ascii(line, original, limit, fold_sep)
+
+    content_line._foldline = quick
+    try:
+        yield
+    finally:
+        content_line._foldline = original
