@@ -61,7 +61,6 @@ class Row:
     url: str | None
     ics: str
     search: str  # folded text the filter box searches, as --search does
-    folded_tags: str  # folded tags, one a line, for the tag filter
     all_day: bool
     at: int  # epoch seconds: what the live countdown counts to
     due: int
@@ -78,7 +77,7 @@ class Month:
 
 def row(entry: Entry, listing: Listing, ics_path: str) -> Row:
     from ccal.controlchars import printable
-    from ccal.query import fold, search_text, under_way_from
+    from ccal.query import search_text, under_way_from
     from ccal.render.json import rfc3339
     from ccal.render.table import extension_text
     from ccal.render.timefmt import label_text, moment_text, time_left, when_text
@@ -113,7 +112,6 @@ def row(entry: Entry, listing: Listing, ics_path: str) -> Row:
         url=http_url(opportunity.url),
         ics=ics_path,
         search=printable(search_text(opportunity, (entry.label,))),
-        folded_tags="\n".join(printable(fold(tag)) for tag in opportunity.tags),
         all_day=entry.all_day,
         at=_epoch(entry.at),
         due=_epoch(entry.due),

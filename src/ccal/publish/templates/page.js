@@ -43,8 +43,9 @@
 
   function tick(row, now) {
     var span = row.querySelector(".left");
-    var text = left(number(row, "at"), number(row, "due"), number(row, "start"),
-      number(row, "end"), now);
+    var at = number(row, "at");
+    var due = number(row, "due");
+    var text = left(at, due === null ? at : due, number(row, "start"), number(row, "end"), now);
     if (span.textContent !== text) { span.textContent = text; }
   }
 
@@ -53,7 +54,8 @@
     row.setAttribute("data-local", "");
     if (readerZone === row.getAttribute("data-zone")) { return; }
     var allDay = row.hasAttribute("data-all-day");
-    var moment = new Date(1000 * number(row, allDay ? "due" : "at"));
+    var due = number(row, "due");
+    var moment = new Date(1000 * (allDay && due !== null ? due : number(row, "at")));
     var out = row.querySelector(".local");
     out.textContent = (allDay ? "Ends " : "") + format.format(moment) +
       " your time (" + readerZone + ")";
@@ -96,7 +98,11 @@
     return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   var haystacks = rows.map(function (row) { return row.getAttribute("data-search"); });
-  var tagLists = rows.map(function (row) { return row.getAttribute("data-tags").split("\n"); });
+  var tagLists = rows.map(function (row) {
+    return Array.prototype.map.call(row.querySelectorAll(".tag"), function (tag) {
+      return fold(tag.textContent);
+    });
+  });
   var pending = false;
   function apply() {
     pending = false;
