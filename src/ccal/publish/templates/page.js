@@ -98,11 +98,17 @@
     return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
   var haystacks = rows.map(function (row) { return row.getAttribute("data-search"); });
-  var tagLists = rows.map(function (row) {
-    return Array.prototype.map.call(row.querySelectorAll(".tag"), function (tag) {
-      return fold(tag.textContent);
-    });
-  });
+  var tagLists = null;  /* read on first use: opening the page stays quick */
+  function tagsOf(i) {
+    if (tagLists === null) {
+      tagLists = rows.map(function (row) {
+        return Array.prototype.map.call(row.querySelectorAll(".tag"), function (t) {
+          return fold(t.textContent);
+        });
+      });
+    }
+    return tagLists[i];
+  }
   var pending = false;
   function apply() {
     pending = false;
@@ -112,7 +118,7 @@
     var shown = 0;
     rows.forEach(function (row, i) {
       var ok = (!wantKind || row.getAttribute("data-kind") === wantKind) &&
-        (!wantTag || tagLists[i].indexOf(wantTag) >= 0) &&
+        (!wantTag || tagsOf(i).indexOf(wantTag) >= 0) &&
         words.every(function (word) { return haystacks[i].indexOf(word) >= 0; });
       if (row.hidden === ok) { row.hidden = !ok; }
       if (ok) { shown += 1; }
@@ -133,7 +139,7 @@
     text.addEventListener("input", schedule);
     kind.addEventListener("change", schedule);
     tag.addEventListener("change", schedule);
-    apply();
+    count.textContent = rows.length + " dates";
   }
   Array.prototype.forEach.call(document.querySelectorAll("input.copy"), function (input) {
     input.addEventListener("focus", function () { input.select(); });
