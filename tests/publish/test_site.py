@@ -350,3 +350,28 @@ def test_each_feed_holds_what_export_all_selects_with_its_filter(ccal, publish, 
                     *data_args("publish.toml", "fixture.toml"), *PINNED)  # fmt: skip
     wanted = {f"{r['id']}.{label_key(r['label'])}@ccal" for r in json.loads(exported.stdout)}
     assert {str(e["UID"]) for e in feed(site, feed_path)} == wanted
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, two: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_colours_meet_wcag_aa_in_light_and_dark():
+    from ccal.publish.page import asset
+
+    css = asset("page.css")
+    light, dark = re.findall(r":root \{([^}]*)\}", css)
+    pairs = [("fg", "bg"), ("muted", "bg"), ("link", "bg"), ("focus", "bg"),
+             ("next-fg", "next-bg"), ("tbc-fg", "tbc-bg"), ("moved-fg", "moved-bg")]  # fmt: skip
+    for scheme in (light, dark):
+        colours = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6})", scheme))
+        for text, background in pairs:
+            ratio = _contrast(colours[text], colours[background])
+            assert ratio >= 4.5, (text, background, ratio)
