@@ -197,6 +197,13 @@ def test_the_page_links_feeds_with_webcal_and_an_address_to_copy(publish):
     assert "events/horizon-call.cut-off-1.ics" in hrefs
 
 
+def test_an_empty_title_is_a_usage_error(publish):
+    assert (
+        publish("--title", " ", code=2).stderr
+        == "ccal: invalid value for '--title': an empty title\n"
+    )
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/", "example.org"])
 def test_a_base_url_must_be_http(publish, url):
     result = publish("--base-url", url, code=2)

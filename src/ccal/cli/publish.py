@@ -78,6 +78,8 @@ def publish(
     from ccal.publish.output import check_target, write_site
     from ccal.publish.site import Request, build
 
+    if not title.strip():
+        raise UsageProblem("invalid value for '--title': an empty title")
     site_url = _base_url(base_url) if base_url is not None else None
     check_target(directory, force=force)  # before any work: refusing is instant
     session = session_from(as_of, tz, data)
