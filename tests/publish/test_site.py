@@ -339,6 +339,20 @@ def test_republishing_replaces_the_site_whole_and_a_failure_keeps_the_old_one(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.lock"]
 
 
+def test_a_missing_parent_directory_is_an_error(publish, tmp_path):
+    result = publish(into=tmp_path / "nowhere" / "site", code=1)
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_the_swap_falls_back_to_renames_where_renameat2_is_missing(publish, monkeypatch):
+    site = publish("--kind", "talk")
+    monkeypatch.setattr(output.ctypes, "CDLL", lambda *a, **k: object())  # no renameat2
+    publish()
+    assert len(page(site).rows()) == 5
+    assert [p.name for p in site.parent.iterdir() if p.name.endswith((".new", ".old"))] == []
+
+
 def test_the_site_is_readable_by_a_web_server(publish):
     site = publish()
     assert site.stat().st_mode & 0o055 == 0o055  # not mkdtemp's private 0700

@@ -84,7 +84,7 @@ def _exchange(new: Path, old: Path) -> None:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux, or a libc without renameat2
         renameat2 = None
     if renameat2 is not None:
         at_cwd = -100  # AT_FDCWD
@@ -93,5 +93,9 @@ def _exchange(new: Path, old: Path) -> None:
             return
     aside = Path(f"{new}.old")
     os.rename(old, aside)
-    os.rename(new, old)
+    try:
+        os.rename(new, old)
+    except OSError:
+        os.rename(aside, old)  # the old site back where it was
+        raise
     os.rename(aside, new)
