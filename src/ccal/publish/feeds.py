@@ -183,15 +183,81 @@ def render_feeds(
     listing: Listing, title: str, options: RenderOptions
 ) -> tuple[dict[str, bytes], list[Feed], Calendar]:
     """The feed files of ``listing`` (every date the site publishes) and what they hold."""
-    from ccal.render import ics
 
     feeds = plan(listing.entries, title)
-    with quick_folding():
-        whole = split(ics.render(listing, options, name=title))
+    whole = render_events(listing, options, title, feeds[0].uids)
     files = {}
     for feed in feeds:
         files[feed.path] = whole.feed(header(listing, feed.name), feed.uids).encode("utf-8")
     return files, feeds, whole
+
+
+# Below this many dates one process renders them all; above, each CPU renders a share.
+PARALLEL_FROM = 4000
+_SHARED: tuple[Listing, RenderOptions, str] | None = None  # what forked workers render from
+
+
+def render_events(
+    listing: Listing, options: RenderOptions, title: str, order: tuple[str, ...]
+) -> Calendar:
+    """Every event of ``listing``, rendered by ``render.ics``: by one process, or for many
+    dates on a machine that forks, by one process per CPU, each rendering whole series (a
+    series' occurrences make one event) and the listing's first and last dates (which set the
+    years of every VTIMEZONE, so each share writes the zones the whole render would). The
+    result is the same either way; a test compares the bytes."""
+    import multiprocessing
+    import os
+
+    workers = min(os.cpu_count() or 1, 4)
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if len(listing.entries) < PARALLEL_FROM or workers < 2 or not forks:
+        return _render_share(listing, options, title)
+    global _SHARED
+    groups: dict[str, list[int]] = {}  # a series stays in one share: its event is one
+    for index, entry in enumerate(listing.entries):
+        groups.setdefault(event_uid(entry), []).append(index)
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    size = -(-len(listing.entries) // workers)
+    filled = 0
+    for members in groups.values():
+        shares[min(filled // size, workers - 1)].extend(members)
+        filled += len(members)
+    _SHARED = (listing, options, title)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_render_indices, [share for share in shares if share])
+    finally:
+        _SHARED = None
+    zones: dict[str, str] = {}
+    events: dict[str, str] = {}
+    for part in parts:
+        for key, block in part.zones.items():
+            zones.setdefault(key, block)
+        events.update(part.events)
+    return Calendar(parts[0].header, dict(sorted(zones.items())), {u: events[u] for u in order})
+
+
+def _render_share(listing: Listing, options: RenderOptions, title: str) -> Calendar:
+    from ccal.render import ics
+
+    with quick_folding():
+        return split(ics.render(listing, options, name=title))
+
+
+def _render_indices(indices: list[int]) -> Calendar:
+    """In a forked worker: render the listing's entries at ``indices`` and its bookends."""
+    from dataclasses import replace
+
+    assert _SHARED is not None
+    listing, options, title = _SHARED
+    entries = listing.entries
+    first = min(entries, key=lambda e: e.at.date())
+    last = max(entries, key=lambda e: max(e.at.date(), e.due.date()))
+    chosen = [entries[i] for i in sorted(indices)]
+    own = {event_uid(e) for e in chosen}
+    bookends = list({event_uid(e): e for e in (first, last) if event_uid(e) not in own}.values())
+    part = _render_share(replace(listing, entries=chosen + bookends), options, title)
+    return Calendar(part.header, part.zones, {u: b for u, b in part.events.items() if u in own})
 
 
 def event_files(whole: Calendar, listing: Listing, title: str, uids: Iterable[str]):
