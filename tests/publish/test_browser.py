@@ -229,3 +229,14 @@ def test_screenshots_and_no_sideways_scrolling(open_page, width):
         "return getComputedStyle(arguments[0]).outlineStyle", focusable
     )
     assert outline != "none"  # focus is visible
+
+
+def test_a_feed_address_is_copied_with_one_click(open_page):
+    browser = open_page()
+    button = browser.find_element(By.CSS_SELECTOR, "#subscribe .copy-button")
+    browser.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    selected = browser.execute_script("return document.activeElement.value")
+    assert selected == "https://example.org/deadlines/feeds/all.ics"
+    time.sleep(0.2)
+    assert button.text == "Copied"

@@ -143,6 +143,18 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll("input.copy"), function (input) {
     input.addEventListener("focus", function () { input.select(); });
+    var button = input.parentNode.querySelector(".copy-button");
+    if (!button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      function done() { button.textContent = "Copied"; }
+      input.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () { });
+      } else if (document.execCommand && document.execCommand("copy")) {
+        done();
+      }
+    });
   });
 
   window.ccalPage = Object.freeze({ countdown: countdown, left: left });
