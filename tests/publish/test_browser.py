@@ -94,9 +94,8 @@ def open_page(browser, server):
     def load(name: str = "index.html", *, zone: str = "Europe/Brussels", script: bool = True):
         browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": zone})
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": not script})
-        browser.get(server + name)
         browser.get_log("browser")  # what was logged before this page is not its doing
-        browser.refresh()
+        browser.get(server + name)
         return browser
 
     yield load
