@@ -63,8 +63,9 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Si
     feed_listing = Listing(every, status, now, zone)
     options = RenderOptions(chosen_occurrences=request.window.chooses(None, "all"))
     files, planned, whole = feeds.render_feeds(feed_listing, request.title, options)
-    past = select_dates(catalog, now, request.filters, request.window, "past")
-    past = past if request.past else []
+    past = (
+        select_dates(catalog, now, request.filters, request.window, "past") if request.past else []
+    )
 
     def rows(entries: list[Entry], listing: Listing) -> list[tuple[Entry, Row]]:
         return [(e, row(e, listing, feeds.event_file(feeds.event_uid(e)))) for e in entries]
