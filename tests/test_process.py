@@ -44,6 +44,13 @@ def test_the_wheel_carries_the_dataset(wheel):
         assert "ccal/data/opportunities.toml" in archive.namelist()
 
 
+def test_the_wheel_carries_the_publish_templates(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    for name in ("page.html.j2", "page.js", "page.css"):
+        assert f"ccal/publish/templates/{name}" in names
+
+
 def test_installed_ccal_finds_the_dataset_from_any_directory(wheel, tmp_path):
     """A fresh venv holding only the wheel (dependencies borrowed from this one via a .pth)."""
     venv = tmp_path / "fresh"

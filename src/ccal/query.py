@@ -41,21 +41,27 @@ class Filters:
         if self.organiser and fold(self.organiser) not in fold(opportunity.organiser or ""):
             return False
         if self.search:
-            haystack = " ".join(
-                [
-                    opportunity.id,
-                    opportunity.title,
-                    opportunity.summary or "",
-                    opportunity.organiser or "",
-                    opportunity.location or "",
-                    " ".join(opportunity.tags),
-                    " ".join(labels),
-                ]
-            )
-            folded = fold(haystack)
+            folded = search_text(opportunity, labels)
             if not all(word in folded for word in fold(self.search).split()):
                 return False
         return True
+
+
+def search_text(opportunity: Opportunity, labels: Iterable[str] = ()) -> str:
+    """What ``--search`` looks in, folded: also what a published page filters on as you type."""
+    return fold(
+        " ".join(
+            [
+                opportunity.id,
+                opportunity.title,
+                opportunity.summary or "",
+                opportunity.organiser or "",
+                opportunity.location or "",
+                " ".join(opportunity.tags),
+                " ".join(labels),
+            ]
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ class CcalGroup(TyperGroup):
 
     # `ccal --help` lists commands in the order people need them: reading, then writing.
     ORDER = (
-        "upcoming", "list", "deadlines", "show", "countdown", "remind", "export",
+        "upcoming", "list", "deadlines", "show", "countdown", "remind", "export", "publish",
         "validate", "schema", "add", "extend", "import",
     )  # fmt: skip
 

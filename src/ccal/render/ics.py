@@ -114,7 +114,8 @@ def event(entry: Entry, options: RenderOptions, stamp, rrule: str | None = None)
     return vevent
 
 
-def render(listing: Listing, options: RenderOptions) -> str:
+def render(listing: Listing, options: RenderOptions, *, name: str = "ccal") -> str:
+    """The calendar; ``name`` is what a subscribing app calls it (``ccal publish``'s feeds)."""
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -122,7 +123,7 @@ def render(listing: Listing, options: RenderOptions) -> str:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "ccal")
+    calendar.add("x-wr-calname", file_text(name))
     # DTSTAMP is the moment asked about, so an export with a pinned --as-of is reproducible.
     stamp = listing.now.astimezone(UTC)
     from ccal.recurrence import series_head

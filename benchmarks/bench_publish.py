@@ -1,0 +1,129 @@
+"""Time `ccal publish` on 11,000 generated portal calls; size and load time of its page.
+
+Generates a portal file (``gen_eu_portal.py``), imports it into a temporary data directory
+(never the user's own), publishes it (best of ``--repeat`` runs, wall and CPU time), and prints
+``index.html``'s gzipped size and, in headless Chromium (Debian's chromium + chromium-driver),
+when the page was interactive: the browser's performance timing (``domInteractive``) and the
+moment the page's script had finished setting up (its ``ccal-ready`` mark), after load.
+
+Targets (issue 18): publish <= 5 s, index.html <= 2 MB gzipped, interactive <= 1 s.
+
+Usage: python benchmarks/bench_publish.py [-n 11000] [--repeat 3] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CCAL = [sys.executable, "-m", "ccal"]
+
+
+def publish(site: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one ``ccal publish`` (the CPU time of the child alone)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(
+        [*CCAL, "publish", str(site), "--as-of", "2026-01-01", "--base-url",
+         "https://example.org/calls/"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def browser_timing(site: Path) -> dict[str, float]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    )
+    try:
+        driver.get(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+        return driver.execute_script(
+            """const n = performance.getEntriesByType('navigation')[0];
+            const ready = performance.getEntriesByName('ccal-ready')[0];
+            return {interactive: n.domInteractive, loaded: n.loadEventEnd,
+                    ready: ready ? ready.startTime : -1};"""
+        )
+    finally:
+        driver.quit()
+        httpd.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--topics", type=int, default=11_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "grantsTenders.json"
+        subprocess.run(
+            [sys.executable, str(HERE / "gen_eu_portal.py"), "-n", str(args.topics), "-o", source],
+            check=True,
+            capture_output=True,
+        )
+        env = {
+            **os.environ,
+            "XDG_DATA_HOME": str(Path(tmp) / "data"),
+            "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+            "TZ": "UTC",
+        }
+        env = {k: v for k, v in env.items() if not k.startswith("CCAL_")}
+        subprocess.run([*CCAL, "import", "eu-portal", str(source)], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        site = Path(tmp) / "site"
+        publish(site, env)  # the first run also builds the index
+        runs = [publish(site, env) for _ in range(args.repeat)]
+        wall, cpu = min(runs)
+        page = (site / "index.html").read_bytes()
+        files = [p for p in site.rglob("*") if p.is_file()]
+        total = sum(p.stat().st_size for p in files)
+        print(
+            f"publish ({args.topics:,} portal topics): {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"(target 5 s: {wall / 5:.2f}x); {len(files):,} files, {total / 1e6:.1f} MB"
+        )
+        gz = len(gzip.compress(page, 6))
+        print(
+            f"index.html: {len(page) / 1e6:.1f} MB, {gz / 1e6:.2f} MB gzipped "
+            f"(target 2 MB: {gz / 2e6:.2f}x)"
+        )
+        if not args.no_browser:
+            timing = browser_timing(site)
+            print(
+                f"Chromium: interactive (domInteractive) {timing['interactive'] / 1000:.2f} s, "
+                f"script ready {timing['ready'] / 1000:.2f} s, load event "
+                f"{timing['loaded'] / 1000:.2f} s (target 1 s: {timing['ready'] / 1000:.2f}x)"
+            )
+
+
+if __name__ == "__main__":
+    main()

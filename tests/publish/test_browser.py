@@ -1,0 +1,241 @@
+"""The published page in a real browser: headless Chromium (Debian's chromium and
+chromium-driver) driven by Selenium, opening the site from a local HTTP server this module
+starts. One browser for the whole module; the time zone and JavaScript are switched through the
+DevTools protocol rather than by starting another browser."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from typer.testing import CliRunner
+
+from ccal.cli import app
+
+DATA = REPO / "tests" / "data"
+ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots; gitignored
+AS_OF = "2026-12-01"
+
+
+def _program(*names: str) -> str:
+    for name in names:
+        found = shutil.which(name) or (
+            Path("/usr/bin") / name if (Path("/usr/bin") / name).exists() else None
+        )
+        if found:
+            return str(found)
+    raise AssertionError(
+        f"{names[0]} is missing: apt-get install -y chromium chromium-driver (.ci/run does)"
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("published") / "site"
+    data = ["--data", str(DATA / "publish.toml"), "--data", str(DATA / "hostile.toml")]
+    result = CliRunner().invoke(
+        app,
+        ["publish", str(directory), *data, "--as-of", AS_OF, "--tz", "Europe/Brussels",
+         "--base-url", "https://example.org/deadlines/", "--past"],
+        env={"TZ": "UTC", "XDG_DATA_HOME": str(directory.parent / "xdg"),
+             "XDG_CACHE_HOME": str(directory.parent / "cache")},
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return directory
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # the test's output is not a server log
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = _program("chromium", "chromium-browser")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1280,900", "--lang=en-GB"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(_program("chromedriver")), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    """Load a page in a given zone, with or without JavaScript; return the browser."""
+
+    def load(name: str = "index.html", *, zone: str = "Europe/Brussels", script: bool = True):
+        browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": zone})
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": not script})
+        browser.get_log("browser")  # what was logged before this page is not its doing
+        browser.get(server + name)
+        return browser
+
+    yield load
+    with contextlib.suppress(Exception):
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        browser.set_window_size(1280, 900)
+
+
+def rows(browser) -> list:
+    return [r for r in browser.find_elements(By.CSS_SELECTOR, "li.entry") if r.is_displayed()]
+
+
+def records(site: Path) -> list[dict]:
+    return json.loads((site / "deadlines.json").read_text(encoding="utf-8"))
+
+
+def test_the_page_loads_without_console_errors_and_counts_down(open_page):
+    browser = open_page()
+    assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")] == []
+    first = browser.find_element(By.CSS_SELECTOR, "li.entry .left")
+    before = first.text
+    assert before.startswith("in ") and before.endswith(" s")  # the script took over
+    deadline = time.monotonic() + 2
+    while first.text == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert first.text != before
+
+
+def test_typing_in_the_filter_narrows_the_rows(open_page, site):
+    browser = open_page()
+    assert len(rows(browser)) == len(records(site))
+    box = browser.find_element(By.ID, "f-text")
+    box.send_keys("kosice")  # as --search: accents folded
+    time.sleep(0.2)
+    shown = rows(browser)
+    assert [r.get_attribute("id") for r in shown] == ["kosice-fair--fair"]
+    assert browser.find_element(By.ID, "f-count").text == f"1 of {len(records(site))} dates shown"
+    box.clear()
+    box.send_keys("x")
+    box.clear()
+    browser.find_element(By.CSS_SELECTOR, "#f-kind option[value=talk]").click()
+    time.sleep(0.2)
+    assert [r.get_attribute("id") for r in rows(browser)] == ["tokyo-seminar--talk"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Asia/Tokyo", "Tue, 30 Jul 2030, 01:00 your time (Asia/Tokyo)"),
+        ("America/New_York", "Mon, 29 Jul 2030, 12:00 your time (America/New_York)"),
+    ],
+)
+def test_times_show_in_the_readers_zone_beside_the_entrys_own(open_page, zone, expected):
+    browser = open_page(zone=zone)
+    first = browser.find_element(By.ID, "horizon-call--cut-off-1")
+    assert first.find_element(By.CSS_SELECTOR, ".local").text == expected
+    own = first.find_element(By.CSS_SELECTOR, ".when time").text
+    assert own == "Mon 29 Jul 2030 18:00 CEST"
+    assert first.find_element(By.CSS_SELECTOR, ".zone").text == "(Europe/Brussels)"
+
+
+def test_without_javascript_every_entry_is_there(open_page, site):
+    browser = open_page(script=False)
+    shown = rows(browser)
+    assert len(shown) == len(records(site))
+    assert not browser.find_element(By.ID, "filters").is_displayed()
+    first = shown[0].find_element(By.CSS_SELECTOR, ".left").text
+    assert first == "in 1336 days"  # as published, as of 1 Dec 2026
+    assert shown[0].find_element(By.CSS_SELECTOR, ".local").is_displayed() is False
+
+
+def test_hostile_titles_stay_text_in_the_browser(open_page):
+    browser = open_page("past.html")
+    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
+    titles = [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".title")]
+    assert any("<img src=x onerror=alert(1)>" in t for t in titles)
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_the_page_works_from_a_file_url(browser, site):
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    browser.get((site / "index.html").as_uri())
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert browser.find_element(By.ID, "filters").is_displayed()
+    assert browser.find_element(By.CSS_SELECTOR, "li.entry .left").text.endswith(" s")
+
+
+def test_the_scripts_countdown_words_it_as_ccal_does(open_page):
+    """The page's countdown mirrors ``time_left(..., countdown_dhms)``: compared on the same
+    entries and moments, under way, passed and ahead."""
+    from datetime import timedelta
+
+    from ccal.loader import load_catalog
+    from ccal.render.timefmt import time_left
+    from ccal.spans import countdown_dhms
+
+    browser = open_page()
+    entries = load_catalog([DATA / "publish.toml"]).entries()
+    for entry in entries:
+        start = entry.end and (entry.at if not entry.all_day else None)
+        for offset in (-86400 * 3, -3600, -1, 0, 1, 59, 3600, 86400 * 2 + 5):
+            moment = (start or entry.due) + timedelta(seconds=offset)
+            ours = time_left(entry, moment, countdown_dhms)
+            from ccal.query import under_way_from
+
+            begins = under_way_from(entry)
+            theirs = browser.execute_script(
+                "return window.ccalPage.left(...arguments)",
+                int(entry.at.timestamp()),
+                int(entry.due.timestamp()),
+                int(begins.timestamp()) if begins else None,
+                int(entry.end.timestamp()) if entry.end else None,
+                int(moment.timestamp()),
+            )
+            assert theirs == ours, (entry.opportunity.id, offset)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_screenshots_and_no_sideways_scrolling(open_page, width):
+    browser = open_page()
+    browser.set_window_size(width, 900)
+    time.sleep(0.2)
+    inner = browser.execute_script("return document.documentElement.clientWidth")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= inner
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACTS / f"publish-index-{width}px.png"))
+    focusable = browser.find_element(By.CSS_SELECTOR, "li.entry a")
+    browser.execute_script("arguments[0].focus()", focusable)
+    outline = browser.execute_script(
+        "return getComputedStyle(arguments[0]).outlineStyle", focusable
+    )
+    assert outline != "none"  # focus is visible
+
+
+def test_a_feed_address_is_copied_with_one_click(open_page):
+    browser = open_page()
+    button = browser.find_element(By.CSS_SELECTOR, "#subscribe .copy-button")
+    browser.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    selected = browser.execute_script("return document.activeElement.value")
+    assert selected == "https://example.org/deadlines/feeds/all.ics"
+    time.sleep(0.2)
+    assert button.text == "Copied"
