@@ -45,9 +45,13 @@ def load_catalog(paths: list[Path]) -> Catalog:
 
 
 def load_file(path: Path) -> FileResult:
+    from ccal.sources import read_input
+
     result = FileResult(path)
     try:
-        box = [path.read_text(encoding="utf-8-sig")]  # a BOM (Windows Notepad) is not content
+        data, regular = read_input(path)  # bounded: a device or a huge file is refused
+        box = [data.decode("utf-8-sig")]  # a BOM (Windows Notepad) is not content
+        del data
     except FileNotFoundError:
         result.problems.append(Problem(str(path), "no such data file"))
         return result
@@ -61,7 +65,7 @@ def load_file(path: Path) -> FileResult:
     except OSError as exc:
         result.problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
         return result
-    return _parse(box, path, reread=True)
+    return _parse(box, path, reread=regular)  # a pipe cannot be read twice
 
 
 def parse_text(text: str, path: Path) -> FileResult:

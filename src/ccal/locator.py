@@ -252,7 +252,9 @@ class FileLocator(LazyLocator):
         if not self._tried:
             self._tried = True
             with contextlib.suppress(OSError, UnicodeDecodeError):
-                text = self.path.read_text(encoding="utf-8-sig")
+                from ccal.sources import read_input
+
+                text = read_input(self.path)[0].decode("utf-8-sig")
                 if checksum(text) == self.checksum:
                     self._locator = TomlLocator(text)
         if self._locator is None:

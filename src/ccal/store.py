@@ -313,10 +313,14 @@ def read_text(path: Path) -> str | None:
 
 
 def _read_raw(path: Path) -> str | None:
+    from ccal.sources import read_input
+
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_input(path)[0].decode("utf-8")
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CcalError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise CcalError(f"{path}: not UTF-8 text ({exc.reason}); nothing changed") from None
 

@@ -34,6 +34,7 @@ def validate(
         typer.Argument(
             metavar="FILE",
             show_default=False,
+            readable=False,  # the loader says why it cannot read one
             help="Files to check (default: the active data files, as with --data).",
         ),
     ] = None,

@@ -21,8 +21,6 @@ import_app = CcalTyper(
 )
 app.add_typer(import_app, name="import")
 
-_CHUNK = 4 << 20
-
 
 @import_app.command("eu-portal")
 def eu_portal(
@@ -30,6 +28,7 @@ def eu_portal(
         Path,
         typer.Argument(
             metavar="FILE",
+            readable=False,  # ``_read`` says why it cannot read it
             help=(
                 "The portal's bulk JSON, grantsTenders.json "
                 "(see 'ccal import eu-portal' in the README)."
@@ -224,21 +223,17 @@ def _statuses(values: list[str] | None) -> frozenset[str]:
 
 
 def _read(file: Path, phase: Callable[..., Callable[[float], None]]) -> bytes:
+    from ccal.sources import read_input
+
     try:
-        size = file.stat().st_size
-        advance = phase(f"Reading {file.name} (MB)", max(1, round(size / 1e6)))
-        chunks = []
-        with file.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                chunks.append(chunk)
-                advance(len(chunk) / 1e6)
+        phase(f"Reading {file.name}", None)
+        return read_input(file)[0]  # bounded: a device or a huge file is refused before reading
     except FileNotFoundError:
         raise CcalError(f"{file}: no such file") from None
     except IsADirectoryError:
         raise CcalError(f"{file}: is a directory, not the portal's JSON file") from None
     except OSError as exc:
         raise CcalError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
-    return b"".join(chunks)
 
 
 @contextmanager
