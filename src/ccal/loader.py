@@ -17,6 +17,7 @@ from ccal.schema_errors import schema_problems
 
 Locator = TomlLocator | LazyLocator
 
+_TOML_DEPTH = 400  # tomllib's limit for nested arrays and inline tables
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -88,6 +89,12 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         message = _TOML_POSITION.sub("", message).strip()
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
+        return result
+    except RecursionError as exc:  # tomllib's limits: 400 nested arrays/tables, 1000 key parts
+        from ccal.locator import nesting_place
+
+        line, column = nesting_place(text, keys="key" in str(exc), limit=_TOML_DEPTH)
+        result.problems.append(Problem(name, f"too deeply nested ({exc})", line, column))
         return result
     # Scanned only if a problem needs a line.
     if reread:

@@ -58,7 +58,13 @@ def read_topics(data: bytes | bytearray | str, name: str) -> list[Any]:
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        if isinstance(exc, json.JSONDecodeError):
+        if isinstance(exc, RecursionError):
+            from ccal.locator import nesting_place
+
+            text = data if isinstance(data, str) else bytes(data).decode("utf-8", "replace")
+            line, column = nesting_place(text)
+            reason = f"too deeply nested, at line {line} column {column}"
+        elif isinstance(exc, json.JSONDecodeError):
             reason = f"{exc.msg} at line {exc.lineno}"
         else:
             reason = type(exc).__name__
