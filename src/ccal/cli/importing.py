@@ -299,12 +299,17 @@ def _report(result: Any, file: Path, target: Path, json_output: bool) -> None:
             }
         )
         return
+    from ccal.controlchars import printable  # skip reasons quote the portal's text
+
     print(
-        f"Imported {result.imported:,} of {result.total:,} topics ({result.cutoffs:,} cut-offs) "
-        f"into {target}; {result.filtered:,} filtered out, {result.skipped:,} skipped."
+        printable(
+            f"Imported {result.imported:,} of {result.total:,} topics ({result.cutoffs:,} "
+            f"cut-offs) into {target}; {result.filtered:,} filtered out, {result.skipped:,} "
+            "skipped."
+        )
     )
     for reason in result.reasons:
-        print(f"ccal: warning: skipped {reason}", file=sys.stderr)
+        print(printable(f"ccal: warning: skipped {reason}"), file=sys.stderr)
     if result.skipped > len(result.reasons):
         more = result.skipped - len(result.reasons)
         print(f"ccal: warning: … and {more:,} more skipped", file=sys.stderr)
