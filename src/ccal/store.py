@@ -106,7 +106,7 @@ def remove_stale_temp_files(directory: Path) -> list[Path]:
     ``directory``; returns them. A temp file names its writer's pid, and one whose writer is
     still alive is never touched, lock or no lock (the lock guards data files, not every
     ``export -o``)."""
-    removed = []
+    removed: list[Path] = []
     try:
         names = os.listdir(directory)
     except OSError:
