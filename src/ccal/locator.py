@@ -31,7 +31,7 @@ class TomlLocator:
         self._arrays: dict[tuple, int] = {}
         # Lazy: scan only as far as the place asked for (see ``locate``), resuming there.
         self._resume: tuple[int, tuple] | None = (0, ())
-        self._target: tuple | None = None
+        self._targets: set[tuple] = set()
         if not lazy:
             self._run()
 
@@ -45,17 +45,24 @@ class TomlLocator:
         record of every value (the whole rest is scanned only if ``loc`` is not in the text).
         """
         loc = tuple(loc)
-        if loc not in self.places and self._resume is not None:
-            self._target = loc
-            try:
-                self._run()
-            finally:
-                self._target = None
+        if loc not in self.places:
+            self.scan_until(loc)
         for cut in range(len(loc), 0, -1):
             place = self.places.get(loc[:cut])
             if place is not None:
                 return place
         return None, None
+
+    def scan_until(self, *paths: tuple) -> None:
+        """Scan on until one of ``paths`` is recorded (or to the end): everything before it,
+        spans included, is then known. ``extend`` asks for the date after the one it moves."""
+        if self._resume is None:
+            return
+        self._targets = set(paths)
+        try:
+            self._run()
+        finally:
+            self._targets = set()
 
     # --- scanning -------------------------------------------------------------------------
 
@@ -65,7 +72,7 @@ class TomlLocator:
 
     def _record(self, path: tuple, index: int) -> None:
         self.places.setdefault(path, self._position(index))
-        if path == self._target:
+        if path in self._targets:
             raise _Found
 
     def _run(self) -> None:
