@@ -125,3 +125,12 @@ def test_an_unreadable_data_file_blames_the_file_not_the_option(ccal, tmp_path, 
         assert result.exit_code == 1, result.output
         assert "CCAL_DATA" not in result.output and "--data" not in result.output
         assert f"{data}: cannot read the file: Permission denied" in result.output
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_line_endings_are_read_as_open_reads_them(ccal, tmp_path, newline):
+    data = tmp_path / "crlf.toml"
+    text = FILE + 'summary = """one\ntwo"""\n'
+    data.write_bytes(text.replace("\n", newline).encode())
+    shown = ccal.json("show", "a", "--data", str(data), "--as-of", "2026-12-01")
+    assert shown["summary"] == "one\ntwo"

@@ -46,12 +46,12 @@ def load_catalog(paths: list[Path]) -> Catalog:
 
 
 def load_file(path: Path) -> FileResult:
-    from ccal.sources import read_input
+    from ccal.sources import input_text, read_input
 
     result = FileResult(path)
     try:
         data, regular = read_input(path)  # bounded: a device or a huge file is refused
-        box = [data.decode("utf-8-sig")]  # a BOM (Windows Notepad) is not content
+        box = [input_text(data)]
         del data
     except FileNotFoundError:
         result.problems.append(Problem(str(path), "no such data file"))

@@ -293,9 +293,9 @@ class FileLocator(LazyLocator):
         if not self._tried:
             self._tried = True
             with contextlib.suppress(OSError, UnicodeDecodeError):
-                from ccal.sources import read_input
+                from ccal.sources import input_text, read_input
 
-                text = read_input(self.path)[0].decode("utf-8-sig")
+                text = input_text(read_input(self.path)[0])
                 if checksum(text) == self.checksum:
                     self._locator = TomlLocator(text, lazy=True)
         if self._locator is None:

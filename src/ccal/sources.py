@@ -186,6 +186,17 @@ def read_input(path: object) -> tuple[bytes, bool]:
     return b"".join(chunks), regular
 
 
+def input_text(data: bytes) -> str:
+    """A data file's bytes as the text ccal parses: UTF-8 without a BOM (Windows Notepad), line
+    endings as ``open()`` reads them (``\\r\\n`` and a lone ``\\r`` become ``\\n``), so a
+    file's values do not depend on the editor's line endings. ``UnicodeDecodeError`` if not
+    UTF-8."""
+    text = data.decode("utf-8-sig")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def _odd_kind(kind: int) -> str:
     import stat
 
