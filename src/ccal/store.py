@@ -1,4 +1,10 @@
-"""Writing data files safely: a write lands whole or not at all (temp file, fsync, rename)."""
+"""Writing data files safely: a write lands whole or not at all (temp file, fsync, rename).
+
+Every writer of a data file goes through ``update(path, change, others=…)``: it holds the data
+directory's lock (``locked``) from the read to the rename and validates the whole result. Other
+files (an export, a published page) use ``atomic_write``, which takes that lock too where the
+directory has one. Temp files carry their writer's pid; only a dead writer's are removed.
+"""
 
 from __future__ import annotations
 
