@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -247,3 +248,33 @@ def test_any_typed_utc_offset_is_usable_or_an_error(minutes, spaced):
         assert abs(minutes) >= 24 * 60
         return
     assert moment.astimezone(UTC).utcoffset() is not None
+
+
+# --- issue 20 item 13: a day whose last hour repeats ends on its second pass ---------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "utc"),
+    [
+        ("Africa/Cairo", date(2023, 10, 26), datetime(2023, 10, 26, 21, 59, 59, tzinfo=UTC)),
+        ("America/Santiago", date(2022, 4, 2), datetime(2022, 4, 3, 3, 59, 59, tzinfo=UTC)),
+        ("Europe/Brussels", date(2022, 10, 30), datetime(2022, 10, 30, 22, 59, 59, tzinfo=UTC)),
+        ("Europe/Brussels", date(2022, 3, 27), datetime(2022, 3, 27, 21, 59, 59, tzinfo=UTC)),
+    ],
+)
+def test_the_end_of_a_day_is_its_last_second(zone, day, utc):
+    from ccal.clock import end_of_day
+
+    assert end_of_day(day, ZoneInfo(zone)).timestamp() == utc.timestamp()
+
+
+@pytest.mark.parametrize("no_cache", [(), ("--no-cache",)])
+def test_an_all_day_entry_lasts_through_the_repeated_last_hour(ccal, no_cache):
+    data = str(DATA / "repeated-last-hour.toml")
+    for as_of, status in (("2023-10-26T21:30:00Z", "next"), ("2023-10-26T22:00:00Z", "passed")):
+        [record] = ccal.json(*no_cache, "deadlines", "cairo-day", "--data", data, "--as-of", as_of)
+        assert record["status"] == status, as_of
+    [record] = ccal.json(
+        *no_cache, "deadlines", "santiago-day", "--data", data, "--as-of", "2022-04-03T03:30Z"
+    )
+    assert record["status"] == "next"

@@ -131,3 +131,62 @@ def test_file_text_keeps_tabs_and_line_breaks_only(text):
     kept = file_text(text)
     assert all(ch in "\t\n\r" for ch in kept if unicodedata.category(ch) == "Cc")
     assert file_text(kept) == kept
+
+
+# --- issue 20: every format character (Cf), audited against Unicode; messages escaped too ------
+
+
+def test_the_format_set_is_unicodes_cf_set():
+    """FORMAT_RANGES holds every Cf character of the running Python's Unicode data (but the two
+    joiners), and nothing that is another category there (newer Cf may be unassigned)."""
+    from ccal.controlchars import FORMAT_RANGES, JOINERS, generated_format_ranges
+
+    ours = {code for low, high in FORMAT_RANGES for code in range(low, high + 1)}
+    generated = {code for low, high in generated_format_ranges() for code in range(low, high + 1)}
+    assert generated <= ours, sorted(hex(c) for c in generated - ours)
+    for code in ours - generated:
+        assert unicodedata.category(chr(code)) == "Cn", hex(code)  # assigned later than here
+    assert all(unicodedata.category(ch) == "Cf" for ch in JOINERS)
+
+
+@given(st.text(alphabet=st.characters(categories=["Cf", "Cc", "Ll"])))
+def test_no_format_character_gets_through(text):
+    from ccal.controlchars import JOINERS
+
+    shown = printable(text)
+    assert all(ch in JOINERS for ch in shown if unicodedata.category(ch) in ("Cf", "Cc"))
+    assert all(ch in JOINERS or ch in "\t\n\r" for ch in file_text(text)
+               if unicodedata.category(ch) in ("Cf", "Cc"))  # fmt: skip
+
+
+def test_the_arabic_letter_mark_is_escaped_everywhere(ccal, tmp_path):
+    data = tmp_path / "alm.toml"
+    data.write_text(
+        'version = 1\n[[opportunity]]\nid = "alm"\nkind = "call"\ntitle = "Call \u061c1"\n'
+        '[[opportunity.dates]]\nlabel = "Deadline"\nat = 2027-01-01\n',
+        encoding="utf-8",
+    )
+    for args in (
+        ("list",),
+        ("show", "alm"),
+        ("remind", "--within", "100d"),
+        ("export", "-f", "md"),
+    ):
+        result = ccal(*args, "--data", str(data), "--as-of", "2026-12-01")
+        assert result.exit_code == 0, result.output
+        assert "\u061c" not in result.stdout and "\\u061c" in result.stdout, args
+    warned = ccal("validate", str(data))
+    assert "\\u061c" in warned.stdout and "\u061c" not in warned.stdout
+
+
+def test_import_warnings_never_carry_terminal_escapes(ccal, tmp_path):
+    import json
+
+    hostile = "\u001b]0;pwned\u0007\u001b[2J"
+    topics = [{"identifier": hostile, "title": "No deadlines list", "deadlineDatesLong": "x"}]
+    source = tmp_path / "hostile.json"
+    source.write_text(json.dumps({"fundingData": {"GrantTenderObj": topics}}), encoding="utf-8")
+    result = ccal("import", "eu-portal", str(source), "-o", str(tmp_path / "out.toml"))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b]0;pwned\\x07\\x1b[2J" in result.stderr

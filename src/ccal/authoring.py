@@ -8,6 +8,7 @@ in the entry's zone, so the file never depends on when it was written.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -105,15 +106,22 @@ def file_zone(text: str) -> ZoneInfo:
     An unreadable file or an unknown zone gives the default here: the whole-file validation
     that follows reports the problem with its line.
     """
-    import tomllib
-
     from ccal.clock import DEFAULT_ZONE, zone_named
 
     try:
-        name = tomllib.loads(text).get("timezone", DEFAULT_ZONE)
+        name = parsed_document(text).get("timezone", DEFAULT_ZONE)
         return zone_named(str(name))
-    except (tomllib.TOMLDecodeError, ValueError):
+    except (ValueError, RecursionError):  # TOMLDecodeError is a ValueError
         return zone_named(DEFAULT_ZONE)
+
+
+@functools.lru_cache(maxsize=4)
+def parsed_document(text: str) -> dict[str, Any]:
+    """``text`` parsed by the compiled TOML parser, once per text (``add`` asks twice; the
+    pure-Python ``tomllib`` took ~13 s of a 10,000-entry ``add``). Callers only read it."""
+    from ccal.loader import parse_toml
+
+    return parse_toml(text)
 
 
 def date_tables(
@@ -213,19 +221,17 @@ def append_text(old: str, table: dict[str, Any]) -> str:
 
 def existing_place(text: str, path: Any, wanted: str) -> Problem | None:
     """A located problem when an opportunity with id ``wanted`` is already in ``text``."""
-    import tomllib
-
     from ccal.locator import TomlLocator
 
     try:
-        opportunities = tomllib.loads(text).get("opportunity", [])
-    except tomllib.TOMLDecodeError:
+        opportunities = parsed_document(text).get("opportunity", [])
+    except (ValueError, RecursionError):
         return None  # the full validation reports it, with its line
     if not isinstance(opportunities, list):
         return None
     for index, table in enumerate(opportunities):
         if isinstance(table, dict) and table.get("id") == wanted:
-            line, column = TomlLocator(text).locate(("opportunity", index, "id"))
+            line, column = TomlLocator(text, lazy=True).locate(("opportunity", index, "id"))
             message = f"id '{wanted}' already exists; nothing added"
             return Problem(str(path), message, line, column)
     return None

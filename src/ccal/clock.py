@@ -106,8 +106,14 @@ def wall_clock(local: datetime, zone: ZoneInfo) -> tuple[datetime, bool]:
 
 
 def end_of_day(day: date, zone: tzinfo) -> datetime:
-    """The last second of ``day`` in ``zone``: the one rule for when an all-day entry passes."""
-    return datetime.combine(day, LAST_SECOND, tzinfo=zone)
+    """The last second of ``day`` in ``zone``: the one rule for when an all-day entry passes.
+
+    Where the day's last hour happens twice (Africa/Cairo on 26 Oct 2023: at midnight the clocks
+    go back to 23:00), the last second is on the second pass, an hour after the first.
+    """
+    first = datetime.combine(day, LAST_SECOND, tzinfo=zone)
+    second = first.replace(fold=1)
+    return second if second.timestamp() > first.timestamp() else first
 
 
 def start_of_day(day: date, zone: tzinfo) -> datetime:

@@ -10,26 +10,44 @@ from __future__ import annotations
 
 import re
 
-# C0 controls, DEL, C1 controls, and the bidirectional overrides and isolates that can make
-# text read differently from what it is ("Trojan source").
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Unicode's format characters (general category Cf: bidi marks, overrides and isolates, the
+# Arabic letter mark, invisible operators, tag characters, …) make text read differently from
+# what it is ("Trojan source") or hide text. Generated from ``unicodedata`` by
+# ``python -m ccal.controlchars`` (Unicode 14.0, plus U+13439–1343F, new Cf in Unicode 15.0),
+# and checked against the running Python's Unicode data by tests/test_controlchars.py.
+# Kept out: U+200C/U+200D (zero-width non-joiner and joiner), which spell words in Persian and
+# Indic scripts and join emoji (👩‍💻); they cannot reorder text.
+FORMAT_RANGES = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200B), (0x200E, 0x200F),
+    (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+JOINERS = frozenset("\u200c\u200d")
+_FORMAT = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in FORMAT_RANGES)
+# C0 controls, DEL, C1 controls, and the format characters.
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
 # In files (CSV, iCalendar) tabs and line breaks are data their libraries quote or escape; the
-# bidi controls are escaped there too (a calendar or spreadsheet shows them to people).
-_CONTROL_IN_FILES = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+# format characters are escaped there too (a calendar or spreadsheet shows them to people).
+_CONTROL_IN_FILES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]")
 _SPACES = {"\t": " ", "\n": " ", "\r": " "}
 
 
 def _visible(match: re.Match) -> str:
     char = match.group(0)
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def printable(text: str, *, lines: bool = False) -> str:
     """``text`` safe for a terminal: tabs and line breaks become spaces (kept as line breaks
-    with ``lines``), other control characters become visible escapes such as ``\\x1b``."""
+    with ``lines``), other control characters become visible escapes such as ``\\x1b``.
+
+    The one escaping of everything shown to people: table cells, and every message that may
+    quote data (errors, warnings, import skip reasons, "Added …" lines)."""
     if not _CONTROL.search(text):
         return text  # the usual case, and the fast one
     if lines:
@@ -56,3 +74,28 @@ def controls_in(text: str) -> list[str]:
     as escapes: ``["\\x1b", "\\x07"]``. A lone carriage return counts: it rewrites the line."""
     found = _CONTROL.finditer(text.replace("\r\n", "\n"))
     return list(dict.fromkeys(_visible(m) for m in found if m.group(0) not in "\t\n"))
+
+
+def generated_format_ranges() -> list[tuple[int, int]]:
+    """The Cf ranges of the running Python's ``unicodedata``, without ``JOINERS``: what
+    ``FORMAT_RANGES`` is generated from."""
+    import sys
+    import unicodedata
+
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) != "Cf" or char in JOINERS:
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return [(a, b) for a, b in ranges]
+
+
+if __name__ == "__main__":  # python -m ccal.controlchars: the table to paste above
+    import unicodedata
+
+    print(f"# Unicode {unicodedata.unidata_version}")
+    print(", ".join(f"(0x{a:04X}, 0x{b:04X})" for a, b in generated_format_ranges()))

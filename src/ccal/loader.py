@@ -17,6 +17,7 @@ from ccal.schema_errors import schema_problems
 
 Locator = TomlLocator | LazyLocator
 
+_TOML_DEPTH = 400  # tomllib's limit for nested arrays and inline tables
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -45,9 +46,13 @@ def load_catalog(paths: list[Path]) -> Catalog:
 
 
 def load_file(path: Path) -> FileResult:
+    from ccal.sources import input_text, read_input
+
     result = FileResult(path)
     try:
-        box = [path.read_text(encoding="utf-8-sig")]  # a BOM (Windows Notepad) is not content
+        data, regular = read_input(path)  # bounded: a device or a huge file is refused
+        box = [input_text(data)]
+        del data
     except FileNotFoundError:
         result.problems.append(Problem(str(path), "no such data file"))
         return result
@@ -61,7 +66,7 @@ def load_file(path: Path) -> FileResult:
     except OSError as exc:
         result.problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
         return result
-    return _parse(box, path, reread=True)
+    return _parse(box, path, reread=regular)  # a pipe cannot be read twice
 
 
 def parse_text(text: str, path: Path) -> FileResult:
@@ -84,6 +89,12 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         message = _TOML_POSITION.sub("", message).strip()
         result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
+        return result
+    except RecursionError as exc:  # tomllib's limits: 400 nested arrays/tables, 1000 key parts
+        from ccal.locator import nesting_place
+
+        line, column = nesting_place(text, keys="key" in str(exc), limit=_TOML_DEPTH)
+        result.problems.append(Problem(name, f"too deeply nested ({exc})", line, column))
         return result
     # Scanned only if a problem needs a line.
     if reread:

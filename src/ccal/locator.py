@@ -22,26 +22,47 @@ _SCALAR_END = re.compile(r"[,\]}\n#]")
 class TomlLocator:
     """Line and column (both 1-based) of keys, tables and array elements in one TOML text."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, lazy: bool = False) -> None:
         self.text = text
         self.places: dict[tuple, tuple[int, int]] = {}
         self.spans: dict[tuple, tuple[int, int]] = {}  # key path → [start, end) of its value text
         self.inline: set[tuple] = set()  # key paths that sit inside an inline table
         self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self._arrays: dict[tuple, int] = {}
-        # Keep what was found on a surprise: a locator must never hide the real problem.
-        with contextlib.suppress(IndexError, ValueError, RecursionError):
-            self._scan()
+        # Lazy: scan only as far as the place asked for (see ``locate``), resuming there.
+        self._resume: tuple[int, tuple] | None = (0, ())
+        self._targets: set[tuple] = set()
+        if not lazy:
+            self._run()
 
     # --- public ---------------------------------------------------------------------------
 
     def locate(self, loc: tuple) -> tuple[int | None, int | None]:
-        """The place of ``loc`` or of its nearest recorded ancestor; (None, None) for the root."""
+        """The place of ``loc`` or of its nearest recorded ancestor; (None, None) for the root.
+
+        A lazy locator scans on from where it stopped until ``loc`` itself is recorded: one
+        unknown key in a file holding millions of values costs a scan up to that key, not a
+        record of every value (the whole rest is scanned only if ``loc`` is not in the text).
+        """
+        loc = tuple(loc)
+        if loc not in self.places:
+            self.scan_until(loc)
         for cut in range(len(loc), 0, -1):
-            place = self.places.get(tuple(loc[:cut]))
+            place = self.places.get(loc[:cut])
             if place is not None:
                 return place
         return None, None
+
+    def scan_until(self, *paths: tuple) -> None:
+        """Scan on until one of ``paths`` is recorded (or to the end): everything before it,
+        spans included, is then known. ``extend`` asks for the date after the one it moves."""
+        if self._resume is None:
+            return
+        self._targets = set(paths)
+        try:
+            self._run()
+        finally:
+            self._targets = set()
 
     # --- scanning -------------------------------------------------------------------------
 
@@ -51,17 +72,35 @@ class TomlLocator:
 
     def _record(self, path: tuple, index: int) -> None:
         self.places.setdefault(path, self._position(index))
+        if path in self._targets:
+            raise _Found
+
+    def _run(self) -> None:
+        # Keep what was found on a surprise: a locator must never hide the real problem.
+        try:
+            self._scan()
+        except _Found:
+            return
+        except (IndexError, ValueError, RecursionError):
+            pass
+        self._resume = None  # scanned to the end (or as far as it could)
 
     def _scan(self) -> None:
+        """From the resume point on; each statement starts by saving where to resume, so a stop
+        inside one (``_Found``) scans it again next time (recording is idempotent)."""
         text = self.text
-        i = 0
-        table: tuple = ()
+        assert self._resume is not None
+        i, table = self._resume
         while i < len(text):
+            self._resume = (i, table)
             i = self._skip_blank(i, newlines=True)
             if i >= len(text):
                 break
             if text[i] == "[":
+                start = i
                 i, table = self._header(i)
+                self._resume = (i, table)  # a header counts array elements: never run twice
+                self._record(table, start)
                 continue
             start = i
             i, key = self._key(i)
@@ -72,7 +111,6 @@ class TomlLocator:
 
     def _header(self, i: int) -> tuple[int, tuple]:
         text = self.text
-        start = i
         double = text.startswith("[[", i)
         i += 2 if double else 1
         i, names = self._key(i)
@@ -87,7 +125,6 @@ class TomlLocator:
                 resolved = (*resolved, number)
             elif resolved in self._arrays:  # a sub-table of the latest array element
                 resolved = (*resolved, self._arrays[resolved])
-        self._record(resolved, start)
         return i, resolved
 
     def _key(self, i: int) -> tuple[int, tuple]:
@@ -196,6 +233,10 @@ class TomlLocator:
         return i
 
 
+class _Found(Exception):
+    """The place a lazy ``locate`` asked for is recorded: stop scanning there."""
+
+
 def _advanced(before: int, after: int) -> int:
     if after <= before:
         raise ValueError("no progress")  # text tomllib accepted never gets here; stop, not hang
@@ -230,7 +271,7 @@ class LazyLocator:
 
     def locate(self, loc: tuple) -> tuple[int | None, int | None]:
         if self._locator is None:
-            self._locator = TomlLocator(self.text)
+            self._locator = TomlLocator(self.text, lazy=True)
         return self._locator.locate(loc)
 
 
@@ -252,9 +293,11 @@ class FileLocator(LazyLocator):
         if not self._tried:
             self._tried = True
             with contextlib.suppress(OSError, UnicodeDecodeError):
-                text = self.path.read_text(encoding="utf-8-sig")
+                from ccal.sources import input_text, read_input
+
+                text = input_text(read_input(self.path)[0])
                 if checksum(text) == self.checksum:
-                    self._locator = TomlLocator(text)
+                    self._locator = TomlLocator(text, lazy=True)
         if self._locator is None:
             return None, None
         return self._locator.locate(loc)
@@ -264,3 +307,53 @@ def checksum(text: str) -> int:
     import zlib
 
     return zlib.crc32(text.encode("utf-8"))
+
+
+# --- too deeply nested ----------------------------------------------------------------------------
+
+
+def nesting_place(text: str, *, keys: bool = False, limit: int = 0) -> tuple[int, int]:
+    """Line and column where ``text`` (TOML or JSON) first nests brackets and braces (outside
+    strings and comments) deeper than ``limit``, else where it is deepest; with ``keys``, where
+    its longest dotted key starts instead. Run only after a parser gave up on the depth
+    (RecursionError), to say where: a pass over the characters, never recursive itself."""
+    best_depth = best_at = depth = 0
+    best_dots = dots = line_start = 0
+    best_line_at = 0
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
+        if char in "\"'":
+            i = _past_string(text, i)
+            continue
+        if char == "#":
+            end = text.find("\n", i)
+            i = size if end < 0 else end
+            continue
+        if char == "\n":
+            dots, line_start = 0, i + 1
+        elif char in "[{":
+            depth += 1
+            if depth > best_depth and not (limit and best_depth > limit):
+                best_depth, best_at = depth, i
+        elif char in "]}":
+            depth -= 1
+        elif char == ".":
+            dots += 1
+            if dots > best_dots:
+                best_dots, best_line_at = dots, line_start
+        i += 1
+    index = best_line_at if keys else best_at
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _past_string(text: str, i: int) -> int:
+    quote = text[i]
+    if text.startswith(quote * 3, i):
+        end = text.find(quote * 3, i + 3)
+        return len(text) if end < 0 else end + 3
+    i += 1
+    while i < len(text) and text[i] not in (quote, "\n"):
+        i += 2 if text[i] == "\\" and quote == '"' else 1
+    return i + 1

@@ -71,7 +71,7 @@ def _message(error: dict, loc: tuple) -> str:
     if kind == "missing":
         return f"missing required key '{key}'"
     if kind == "literal_error":
-        return f"{key} must be {error['ctx']['expected']} (got {given!r})"
+        return f"{key} must be {error['ctx']['expected']} (got {_short(given)})"
     if kind == "string_pattern_mismatch" and key == "id":
         return f"id {given!r} is not a slug: use a-z, 0-9 and single '-' (e.g. clusters-2027)"
     if kind == "string_too_short":
@@ -91,6 +91,18 @@ def _message(error: dict, loc: tuple) -> str:
 
 
 def _describe(value: Any) -> str:
+    """The value a message quotes, shortened: a 10 MB value would otherwise be the message."""
     if isinstance(value, str):
-        return repr(value)
-    return f"{type(value).__name__} {value}"
+        return _short(value)
+    return f"{type(value).__name__} {_short(value)}"
+
+
+def _short(value: Any) -> str:
+    import reprlib
+
+    brief = reprlib.Repr()
+    brief.maxlevel, brief.maxstring, brief.maxother, brief.maxlist, brief.maxdict = 3, 80, 80, 6, 6
+    try:
+        return brief.repr(value)
+    except RecursionError:  # nested deeper than repr can go
+        return f"{type(value).__name__} nested too deeply to show"

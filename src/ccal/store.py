@@ -1,12 +1,21 @@
-"""Writing data files safely: a write lands whole or not at all (temp file, fsync, rename)."""
+"""Writing data files safely: a write lands whole or not at all (temp file, fsync, rename).
+
+Every writer of a data file goes through ``update(path, change, others=…)``: it holds the data
+directory's lock (``locked``) from the read to the rename and validates the whole result. Other
+files (an export, a published page) use ``atomic_write``, which takes that lock too where the
+directory has one. Temp files carry their writer's pid; only a dead writer's are removed.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,10 +66,24 @@ def atomic_write(path: Path, data: bytes, *, create_parents: bool = False) -> No
 
     ``path`` is first checked by ``writable_target`` (symlinks followed, odd files refused).
     The temporary file lives in the same directory, so the final rename never crosses a file
-    system; an existing file's permissions are kept.
+    system; an existing file's permissions are kept. In a directory ccal keeps data in (one
+    with a lock, see ``locked``) the write takes that lock too, so ``export -o`` beside the data
+    never races a writer of it; elsewhere no lock file is left behind.
     """
     path = writable_target(path, create_parents=create_parents)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if (path.parent / LOCK_NAME).exists() and not _holds(path.parent):
+        with locked(path):
+            _replace(path, data)
+    else:
+        _replace(path, data)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Temp file (named with our pid, see ``remove_stale_temp_files``), fsync, rename."""
+    remove_stale_temp_files(path.parent)
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{_TEMP_TAG}{os.getpid()}-", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
@@ -73,6 +96,65 @@ def atomic_write(path: Path, data: bytes, *, create_parents: bool = False) -> No
             os.unlink(temp_name)
         raise
     _fsync_directory(path.parent)
+
+
+# --- temp files of killed writers ---------------------------------------------------------------
+
+_TEMP_TAG = "ccal-"  # ``.NAME.ccal-PID-RANDOM.tmp``: the pid says who owns it
+_OUR_TEMP = re.compile(r"^\..+\.ccal-(\d+)-[A-Za-z0-9_]+\.tmp$")
+# Older ccal named temps ``.NAME.RANDOM.tmp`` (no pid); one that old was left by a dead writer.
+_LEGACY_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+LEGACY_TEMP_AGE = 600.0  # seconds
+
+
+def remove_stale_temp_files(directory: Path) -> list[Path]:
+    """Remove the temp files that killed writers (``add``, ``import``, ``export -o``, …) left in
+    ``directory``; returns them. A temp file names its writer's pid, and one whose writer is
+    still alive is never touched, lock or no lock (the lock guards data files, not every
+    ``export -o``)."""
+    removed: list[Path] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.endswith(".tmp") or not name.startswith("."):
+            continue
+        stale = directory / name
+        found = _OUR_TEMP.match(name)
+        if found:
+            if _alive(int(found[1])):
+                continue
+        elif not _LEGACY_TEMP.match(name) or not _older_than(stale, LEGACY_TEMP_AGE):
+            continue
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed.append(stale)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (ours counts: a thread of ours may be writing it)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's live process (or a pid we cannot ask about): keep it
+    except OSError:
+        return True
+    return True
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 def _mode_for(path: Path) -> int:
@@ -102,12 +184,91 @@ def _fsync_directory(directory: Path) -> None:
 # --- changing a data file: lock, read, change, validate the whole result, replace ---------------
 
 LOCK_TIMEOUT = 60.0  # seconds; a writer holds the lock for milliseconds
+LOCK_NAME = ".ccal.lock"  # one per directory: files read together share it (duplicate ids)
 NEW_FILE_TEXT = "# Your own ccal data: see 'ccal add --help' and 'ccal schema'.\nversion = 1\n"
+
+_held: dict[tuple[str, int], list] = {}  # (lock path, thread) → [FileLock, depth]
+_held_guard = threading.Lock()
 
 
 def lock_path(path: Path) -> Path:
-    """The lock beside the data file (not the file itself, which the rename replaces)."""
-    return path.with_name(f".{path.name}.lock")
+    """The lock of the directory ``path`` (a data file, resolved) is written in.
+
+    One lock per directory, not per file: ``import`` writing ``eu-portal.toml`` must not race
+    ``add`` writing ``opportunities.toml`` beside it, since each checks its ids against the
+    other. It is never the data file itself, which the atomic rename replaces.
+    """
+    return Path(path).parent / LOCK_NAME
+
+
+def _holds(directory: Path) -> bool:
+    return (str(directory / LOCK_NAME), threading.get_ident()) in _held
+
+
+@contextmanager
+def locked(path: Path, *, create_parents: bool = False) -> Iterator[Path]:
+    """Hold the writers' lock for ``path``; yields the real file to write (``writable_target``).
+
+    Re-entrant within a thread (an ``update`` whose change writes a second file of the same
+    directory). A lock that cannot be taken — a directory or a symlink in its place, or one
+    ccal may not open — is named, with how to clear it; another ccal holding it for longer
+    than ``LOCK_TIMEOUT`` is "still writing".
+    """
+    from filelock import FileLock, Timeout
+
+    real = writable_target(path, create_parents=create_parents)
+    lock = lock_path(real)
+    key = (str(lock), threading.get_ident())
+    with _held_guard:
+        entry = _held.get(key)
+    if entry is not None:  # this thread holds it already
+        entry[1] += 1
+        try:
+            yield real
+        finally:
+            entry[1] -= 1
+        return
+    _check_lock_file(lock, path)
+    file_lock = FileLock(str(lock), timeout=LOCK_TIMEOUT, mode=0o666)
+    try:
+        file_lock.acquire()
+    except Timeout:
+        raise CcalError(f"{path}: another ccal is still writing it; try again") from None
+    except OSError as exc:
+        raise _lock_problem(lock, path, exc.strerror or str(exc)) from None
+    with _held_guard:
+        _held[key] = [file_lock, 1]
+    try:
+        yield real
+    finally:
+        with _held_guard:
+            del _held[key]
+        file_lock.release()
+
+
+def _check_lock_file(lock: Path, path: Path) -> None:
+    """Refuse a lock path that is not a plain file ccal can open (before waiting on it)."""
+    try:
+        info = os.lstat(lock)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _lock_problem(lock, path, exc.strerror or str(exc)) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise _lock_problem(lock, path, "it is a symbolic link")
+    if stat.S_ISDIR(info.st_mode):
+        raise _lock_problem(lock, path, "it is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise _lock_problem(lock, path, "it is not a regular file")
+    if not os.access(lock, os.R_OK | os.W_OK):
+        raise _lock_problem(lock, path, "ccal may not open it (permission denied)")
+
+
+def _lock_problem(lock: Path, path: Path, reason: str) -> CcalError:
+    return CcalError(
+        f"{path}: cannot take the writers' lock '{lock}': {reason.rstrip('.').lower()}; "
+        f"nothing written (if no ccal is running, remove it: rm -r '{lock}')"
+    )
 
 
 class Updated(NamedTuple):
@@ -125,39 +286,30 @@ def update(
     others: Sequence[Path] = (),
     create_parents: bool = False,
 ) -> Updated:
-    """Apply ``change`` to the file's text under a lock; write only if the result is valid.
+    """Apply ``change`` to the file's text under the lock; write only if the result is valid.
 
-    The whole resulting text is checked as ``ccal`` will read it, including duplicate ids against
-    ``others`` (the other files read alongside it). Returns the old and new text and the new
-    text's warnings (as ``ccal validate`` would print them); raises
-    ``DataError`` (nothing written) when the result has any error. A missing file starts as
-    ``NEW_FILE_TEXT``. ``change`` sees the text without a leading BOM; a file that had one keeps
-    it. Where the file may live is ``writable_target``'s rule (symlinks followed).
+    The one way every writer of a data file (``add``, ``extend``, ``import``, ``sync``,
+    ``mark``, ``edit``, …) changes it: the directory's lock (``locked``) is held from the read
+    to the rename, so no two writers lose each other's change, and ``change`` may look at the
+    other files (duplicate ids) knowing no writer changes them meanwhile. The whole resulting
+    text is checked as ``ccal`` will read it, including duplicate ids against ``others`` (the
+    other files read alongside it). Returns the old and new text and the new text's warnings
+    (as ``ccal validate`` would print them); raises ``DataError`` (nothing written) when the
+    result has any error. A missing file starts as ``NEW_FILE_TEXT``. ``change`` sees the text
+    without a leading BOM; a file that had one keeps it. Where the file may live is
+    ``writable_target``'s rule (symlinks followed).
     """
-    from filelock import FileLock, Timeout
-
-    real = writable_target(path, create_parents=create_parents)
     try:
-        with FileLock(str(lock_path(real)), timeout=LOCK_TIMEOUT):
-            _remove_stale_temp_files(real)
+        with locked(path, create_parents=create_parents) as real:
             raw = _read_raw(real)
             old = None if raw is None else raw.removeprefix(BOM)
             new = change(old if old is not None else NEW_FILE_TEXT)
             warnings = check_text(new, Path(path), others)
             bom = BOM if raw is not None and raw.startswith(BOM) else ""
             atomic_write(real, (bom + new).encode("utf-8"))
-    except Timeout:
-        raise CcalError(f"{path}: another ccal is still writing it; try again") from None
     except OSError as exc:
         raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     return Updated(old or "", new, warnings)
-
-
-def _remove_stale_temp_files(path: Path) -> None:
-    """Temp files of writers that were killed mid-write; under the lock no live writer owns one."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
 
 
 def read_text(path: Path) -> str | None:
@@ -167,10 +319,14 @@ def read_text(path: Path) -> str | None:
 
 
 def _read_raw(path: Path) -> str | None:
+    from ccal.sources import read_input
+
     try:
-        return path.read_bytes().decode("utf-8")
+        return read_input(path)[0].decode("utf-8")
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CcalError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise CcalError(f"{path}: not UTF-8 text ({exc.reason}); nothing changed") from None
 

@@ -235,3 +235,57 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path):
     terminal = seen.decode(errors="replace")
     assert "Converting topics" in terminal
     assert "skipped topic #6" in terminal
+
+
+# --- issue 20: an import never breaks the data, and one odd topic never aborts it ----------------
+
+ODD = DATA / "eu-portal-odd.json"
+
+
+def test_an_id_another_file_uses_is_skipped_and_every_command_still_reads(ccal):
+    added = ccal(
+        "add", "eu-odd-mine-05", "--kind", "call", "--title", "Mine", "--deadline", "2027-05-01",
+        "--as-of", "2026-12-01",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    summary = ccal.json("import", "eu-portal", str(ODD))
+    assert any(
+        reason.startswith("topic eu-odd-mine-05: its id is already used in ")
+        for reason in summary["skip_reasons"]
+    )
+    listing = ccal.json("list", "--all", "--as-of", "2026-12-01")
+    mine = [item for item in listing if item["id"] == "eu-odd-mine-05"]
+    assert [item["title"] for item in mine] == ["Mine"]  # the user's own entry is kept
+    assert ccal("upcoming", "--as-of", "2026-12-01").exit_code == 0
+
+
+def test_odd_topics_are_skipped_with_their_reasons(ccal, tmp_path):
+    out = tmp_path / "odd.toml"
+    summary = ccal.json("import", "eu-portal", str(ODD), "-o", str(out))
+    assert summary["imported"] == 2 and summary["skipped"] == 3
+    reasons = "\n".join(summary["skip_reasons"])
+    assert "topic #2 (ODD-OLD-02): deadlineDatesLong[0] (1880-01-01) falls before" in reasons
+    assert "topic #3 (ODD-FAR-03): deadlineDatesLong[0] is out of range (9500-01-01" in reasons
+    assert "topic #4 (ODD-SURR-04): text holding a lone surrogate (\\ud800)" in reasons
+    assert imported_ids(ccal, str(out)) == {"eu-odd-good-01", "eu-odd-mine-05"}
+
+
+def test_a_record_the_loader_refuses_is_skipped_not_fatal(ccal, tmp_path, monkeypatch):
+    """The safety net behind the importer's own checks: a record the loader refuses (here a
+    date end that is no date, from a patched importer) is dropped with the loader's reason."""
+    from ccal.importers import eu_portal
+
+    real_record = eu_portal.record
+
+    def odd_record(topic, ident):
+        made = real_record(topic, ident)
+        if ident == "eu-odd-good-01":
+            made["dates"][0]["end"] = "not a date"
+        return made
+
+    monkeypatch.setattr(eu_portal, "record", odd_record)
+    out = tmp_path / "odd.toml"
+    summary = ccal.json("import", "eu-portal", str(ODD), "-o", str(out))
+    assert summary["imported"] == 1
+    assert any(r.startswith("topic eu-odd-good-01: ") for r in summary["skip_reasons"])
+    assert imported_ids(ccal, str(out)) == {"eu-odd-mine-05"}

@@ -34,6 +34,7 @@ def validate(
         typer.Argument(
             metavar="FILE",
             show_default=False,
+            readable=False,  # the loader says why it cannot read one
             help="Files to check (default: the active data files, as with --data).",
         ),
     ] = None,
@@ -198,7 +199,13 @@ def add(
 
     updated = store.update(target, change, others=others, create_parents=not data)
     dates = len(typed)
-    print(f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}.")
+    from ccal.controlchars import printable  # the file name was typed; keep it off the terminal
+
+    print(
+        printable(
+            f"Added '{opportunity_id}' ({dates} date{'' if dates == 1 else 's'}) to {target}."
+        )
+    )
     _warn_about(opportunity_id, updated.warnings)
 
 
@@ -242,7 +249,9 @@ def extend(
         return new_text
 
     updated = store.update(path, change, others=others)
-    print(f"Extended '{opportunity_id}' {found[-1].text()} in {path}.")
+    from ccal.controlchars import printable  # the label comes from the file
+
+    print(printable(f"Extended '{opportunity_id}' {found[-1].text()} in {path}."))
     _warn_about(opportunity_id, updated.warnings)
 
 

@@ -21,8 +21,6 @@ import_app = CcalTyper(
 )
 app.add_typer(import_app, name="import")
 
-_CHUNK = 4 << 20
-
 
 @import_app.command("eu-portal")
 def eu_portal(
@@ -30,6 +28,7 @@ def eu_portal(
         Path,
         typer.Argument(
             metavar="FILE",
+            readable=False,  # ``_read`` says why it cannot read it
             help=(
                 "The portal's bulk JSON, grantsTenders.json "
                 "(see 'ccal import eu-portal' in the README)."
@@ -96,10 +95,9 @@ def eu_portal(
     Example: ccal import eu-portal grantsTenders.json --status open,forthcoming
     """
     from ccal.importers import eu_portal as portal
-    from ccal.loader import parse_text
     from ccal.query import fold
     from ccal.sources import eu_portal_file
-    from ccal.store import atomic_write
+    from ccal.store import update
 
     target = output or eu_portal_file()
     _check_target(target, default=output is None, force=force)
@@ -108,6 +106,7 @@ def eu_portal(
         programmes=frozenset(fold(p.strip()) for p in programme or () if p.strip()),
         search=search,
     )
+    others = _others(target)
     with _progress(enabled=not json_output and sys.stderr.isatty()) as phase:
         data = _read(file, phase)
         phase("Parsing JSON", None)
@@ -116,17 +115,75 @@ def eu_portal(
         advance = phase("Converting topics", len(raw_topics))
         result = portal.build(raw_topics, filters, advance)
         del raw_topics
-        phase("Checking the result", None)
-        text = portal.render_toml(result, file.name, datetime.now(UTC))
-        errors = parse_text(text, target).errors
-        if errors:  # an importer bug must never leave a file that breaks every command
-            raise DataError(errors[:5])
+        imported_at = datetime.now(UTC)
+
+        def change(old: str) -> str:
+            # Under the writers' lock: no other writer changes the target or the other files
+            # between this check and the rename (a lost update, or a duplicate id, otherwise).
+            if not force and not _replaceable(old):
+                raise CcalError(_NOT_OURS.format(target=target))
+            phase("Checking the result", None)
+            portal.drop(result, _ids_taken(others, {r["id"] for r in result.records}))
+            return _checked_text(result, file.name, imported_at, target)
+
         phase("Writing", None)
-        try:
-            atomic_write(target, text.encode("utf-8"), create_parents=output is None)
-        except OSError as exc:
-            raise CcalError(f"cannot write {target}: {exc.strerror or exc}") from None
+        update(target, change, others=others, create_parents=output is None)
     _report(result, file, target, json_output)
+
+
+_NOT_OURS = (
+    "{target}: exists and was not written by 'ccal import eu-portal'; nothing "
+    "written (choose another --output, or add --force to replace it)"
+)
+
+
+def _replaceable(text: str) -> bool:
+    """Whether the importer may replace a file holding ``text`` without ``--force``."""
+    from ccal.importers.eu_portal import written_by_importer
+    from ccal.store import NEW_FILE_TEXT
+
+    return text == NEW_FILE_TEXT or written_by_importer(text[:256])
+
+
+def _others(target: Path) -> list[Path]:
+    """The default data files other than ``target``: an imported id one of them already uses
+    would make every reading command fail ("duplicate id"), so such a topic is skipped."""
+    import os
+
+    from ccal.sources import active_sources
+
+    itself = os.path.realpath(target)
+    return [p for p in active_sources() if os.path.realpath(p) != itself]
+
+
+def _ids_taken(others: list[Path], wanted: set[str]) -> dict[str, str]:
+    """Each id of ``wanted`` that one of ``others`` already holds, with a skip reason."""
+    from ccal.loader import load_file
+
+    taken: dict[str, str] = {}
+    for other in others:
+        for item in load_file(other).items:
+            if item.id in wanted and item.id not in taken:
+                taken[item.id] = f"its id is already used in {other} (kept there)"
+    return taken
+
+
+def _checked_text(result: Any, source_name: str, imported_at: datetime, target: Path) -> str:
+    """The import file's text, without the records the loader would refuse (each one skipped
+    with its reason): one odd topic never aborts the whole import. A problem no record can be
+    blamed for is an importer bug, reported as such (and nothing is written)."""
+    from ccal.importers import eu_portal as portal
+    from ccal.loader import parse_text
+
+    for _attempt in range(3):
+        text = portal.render_toml(result, source_name, imported_at)
+        errors = parse_text(text, target).errors
+        if not errors:
+            return text
+        if any(p.entry is None for p in errors):
+            break
+        portal.drop(result, {p.entry: p.message for p in errors if p.entry})
+    raise DataError(errors[:5])
 
 
 def _check_target(target: Path, *, default: bool, force: bool) -> None:
@@ -150,10 +207,7 @@ def _check_target(target: Path, *, default: bool, force: bool) -> None:
     except OSError as exc:
         raise CcalError(f"{target}: cannot read the file: {exc.strerror or exc}") from None
     if not written_by_importer(head):
-        raise CcalError(
-            f"{target}: exists and was not written by 'ccal import eu-portal'; nothing "
-            "written (choose another --output, or add --force to replace it)"
-        )
+        raise CcalError(_NOT_OURS.format(target=target))
 
 
 def _statuses(values: list[str] | None) -> frozenset[str]:
@@ -169,21 +223,17 @@ def _statuses(values: list[str] | None) -> frozenset[str]:
 
 
 def _read(file: Path, phase: Callable[..., Callable[[float], None]]) -> bytes:
+    from ccal.sources import read_input
+
     try:
-        size = file.stat().st_size
-        advance = phase(f"Reading {file.name} (MB)", max(1, round(size / 1e6)))
-        chunks = []
-        with file.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                chunks.append(chunk)
-                advance(len(chunk) / 1e6)
+        phase(f"Reading {file.name}", None)
+        return read_input(file)[0]  # bounded: a device or a huge file is refused before reading
     except FileNotFoundError:
         raise CcalError(f"{file}: no such file") from None
     except IsADirectoryError:
         raise CcalError(f"{file}: is a directory, not the portal's JSON file") from None
     except OSError as exc:
         raise CcalError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
-    return b"".join(chunks)
 
 
 @contextmanager
@@ -249,12 +299,17 @@ def _report(result: Any, file: Path, target: Path, json_output: bool) -> None:
             }
         )
         return
+    from ccal.controlchars import printable  # skip reasons quote the portal's text
+
     print(
-        f"Imported {result.imported:,} of {result.total:,} topics ({result.cutoffs:,} cut-offs) "
-        f"into {target}; {result.filtered:,} filtered out, {result.skipped:,} skipped."
+        printable(
+            f"Imported {result.imported:,} of {result.total:,} topics ({result.cutoffs:,} "
+            f"cut-offs) into {target}; {result.filtered:,} filtered out, {result.skipped:,} "
+            "skipped."
+        )
     )
     for reason in result.reasons:
-        print(f"ccal: warning: skipped {reason}", file=sys.stderr)
+        print(printable(f"ccal: warning: skipped {reason}"), file=sys.stderr)
     if result.skipped > len(result.reasons):
         more = result.skipped - len(result.reasons)
         print(f"ccal: warning: … and {more:,} more skipped", file=sys.stderr)

@@ -70,6 +70,7 @@ def data_option(help_text: str):
             "--data",
             envvar="CCAL_DATA",
             callback=_data_files,
+            readable=False,  # the loader says "cannot read the file" (click blamed CCAL_DATA)
             metavar="FILE",
             show_default=False,
             help=help_text,

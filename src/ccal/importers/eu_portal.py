@@ -118,7 +118,10 @@ def build(
 
 
 def _named(raw: Any) -> str:
-    identifier = clean_text(raw.get("identifier")) if isinstance(raw, dict) else None
+    try:
+        identifier = clean_text(raw.get("identifier")) if isinstance(raw, dict) else None
+    except Skipped:  # an identifier that is no text cannot name the topic
+        return ""
     return f" ({identifier})" if identifier else ""
 
 
@@ -192,6 +195,19 @@ def cutoff_labels(model: str | None, count: int) -> list[str]:
     if count == 1:
         return ["Deadline"]
     return [f"Deadline {n}" for n in range(1, count + 1)]
+
+
+def drop(result: ImportResult, reasons: dict[str, str]) -> None:
+    """Skip the records whose id ``reasons`` names, each counted with its reason: an id another
+    data file already uses, or a record the loader would refuse (never the whole import)."""
+    kept = []
+    for entry in result.records:
+        reason = reasons.get(entry["id"])
+        if reason is None:
+            kept.append(entry)
+        else:
+            result.skip(f"topic {entry['id']}: {reason}")
+    result.records = kept
 
 
 # --- records → TOML ---------------------------------------------------------------------------

@@ -7,11 +7,12 @@ that cannot be used says why (``Skipped``). Turning topics into ccal records is 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from ccal.clock import DEFAULT_ZONE, zone_named
+from ccal.clock import DEFAULT_ZONE, FIRST_YEAR, LAST_YEAR, zone_named
 from ccal.errors import CcalError
 from ccal.query import fold
 
@@ -19,6 +20,7 @@ STATUSES = ("open", "forthcoming", "closed")
 # The portal's status ids, used when `status.abbreviation` is missing.
 STATUS_IDS = {31094501: "forthcoming", 31094502: "open", 31094503: "closed"}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class NotPortalFormat(CcalError):
@@ -56,7 +58,13 @@ def read_topics(data: bytes | bytearray | str, name: str) -> list[Any]:
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        if isinstance(exc, json.JSONDecodeError):
+        if isinstance(exc, RecursionError):
+            from ccal.locator import nesting_place
+
+            text = data if isinstance(data, str) else bytes(data).decode("utf-8", "replace")
+            line, column = nesting_place(text)
+            reason = f"too deeply nested, at line {line} column {column}"
+        elif isinstance(exc, json.JSONDecodeError):
             reason = f"{exc.msg} at line {exc.lineno}"
         else:
             reason = type(exc).__name__
@@ -97,9 +105,19 @@ def parse_topic(raw: Any) -> Topic:
 
 
 def clean_text(value: Any) -> str | None:
-    """A non-empty string with surrounding space removed; anything else counts as missing."""
+    """A non-empty string with surrounding space removed; anything else counts as missing.
+
+    A lone surrogate (``"\\ud800"`` in JSON) is no character at all: it cannot be written as
+    UTF-8, so the topic holding it is skipped rather than failing the whole file's write.
+    """
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        text = value.strip()
+        found = _SURROGATE.search(text)
+        if found:
+            raise Skipped(
+                f"text holding a lone surrogate (\\u{ord(found[0]):04x}), not a character"
+            )
+        return text
     return None
 
 
@@ -133,9 +151,22 @@ def _deadlines(raw: Any) -> tuple[datetime, ...]:
         try:
             # Kept in UTC: aware datetimes sharing one zone compare by wall clock, which would
             # merge 02:30 CEST and 02:30 CET on the night the clocks go back.
-            instants.add(brussels(_EPOCH + timedelta(milliseconds=value)))
+            moment = brussels(_EPOCH + timedelta(milliseconds=value))
         except (OverflowError, ValueError):
             raise Skipped(f"deadlineDatesLong[{position}] is out of range ({value})") from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # ccal's range for every moment (clock)
+            raise Skipped(
+                f"deadlineDatesLong[{position}] is out of range ({moment:%Y-%m-%d}: ccal handles "
+                f"the years {FIRST_YEAR} to {LAST_YEAR})"
+            )
+        if (moment.utcoffset() or timedelta(0)).seconds % 60:
+            # Before 1892 Brussels kept local mean time (+00:17:30): TOML offsets are whole
+            # minutes, so the instant cannot be written as the portal gave it.
+            raise Skipped(
+                f"deadlineDatesLong[{position}] ({moment:%Y-%m-%d}) falls before Brussels had a "
+                "whole-minute UTC offset"
+            )
+        instants.add(moment)
     return tuple(sorted(instants))
 
 

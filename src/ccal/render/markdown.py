@@ -28,13 +28,18 @@ if TYPE_CHECKING:
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
 # GFM also turns bare ``http://…`` and ``www.…`` into links; an escaped character breaks that.
 _BARE_LINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=\bwww)\.")
+# …and ``a@b.example``, ``mailto:a@b.example`` and ``xmpp:a@b.example`` into mailto:/xmpp:
+# links. An escaped ``@`` does not break those (cmark-gfm joins the text again), a zero-width
+# space after it does: it shows as nothing, and no domain starts with it.
+_BARE_EMAIL = re.compile(r"(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-])")
 _KIND_HEADINGS = {"talk": "Talks", "call": "Calls", "event": "Events", "survey": "Surveys"}
 
 
 def escape(text: str) -> str:
     """Plain text that renders as itself: no links, HTML, emphasis or line breaks."""
     one_line = " ".join(printable(text).split())
-    return _BARE_LINK.sub(lambda m: "\\" + m.group(0), _INLINE.sub(r"\\\1", one_line))
+    escaped = _BARE_LINK.sub(lambda m: "\\" + m.group(0), _INLINE.sub(r"\\\1", one_line))
+    return _BARE_EMAIL.sub("@&#8203;", escaped)
 
 
 def link_target(url: str | None) -> str | None:
