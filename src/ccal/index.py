@@ -112,13 +112,13 @@ def load_catalog(
         if before is not None:
             from datetime import UTC, datetime
 
-            from ccal.clock import system_zone
             from ccal.index_write import write
+            from ccal.sources import default_zone
 
             # An index that cannot be written (read-only cache, a value it cannot encode) is
             # only a missed speed-up: the answer comes from the files either way.
             with contextlib.suppress(OSError, sqlite3.Error, TypeError, ValueError):
-                write(paths, before, catalog, now or datetime.now(UTC), zone or system_zone())
+                write(paths, before, catalog, now or datetime.now(UTC), zone or default_zone())
     finally:
         if collecting:
             gc.enable()

@@ -47,10 +47,13 @@ def validate(
     Exit 1 if any error (warnings alone exit 0). Example: ccal validate ~/my-deadlines.toml
     """
     from ccal.checking import check_files
+    from ccal.config import check as check_config
     from ccal.sources import active_sources
 
-    paths = active_sources(files or data)
-    problems = check_files(paths)
+    problems = [] if files or data else check_config()  # the configuration, when it is in use
+    broken = any(p.severity == "error" for p in problems)  # then its data list is not trusted
+    paths = [] if broken else active_sources(files or data)
+    problems += check_files(paths)
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
         print_json([_problem_record(p) for p in problems])
@@ -85,12 +88,22 @@ def _summary(files: int, errors: int, warnings: int) -> str:
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    config: Annotated[
+        bool,
+        typer.Option("--config", help="The configuration file's schema (config.toml) instead."),
+    ] = False,
+) -> None:
     """Print the JSON Schema of the data file, for editors (taplo / Even Better TOML).
 
     Example: ccal schema > ccal.schema.json, then put '#:schema ./ccal.schema.json' on the
     first line of your data file.
     """
+    if config:
+        from ccal.config import config_schema
+
+        print_json(config_schema())
+        return
     from ccal.schema import data_file_schema
 
     print_json(data_file_schema())
