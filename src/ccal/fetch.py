@@ -258,4 +258,6 @@ def _why(exc: Exception) -> str:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:,.0f} MB" if size >= 1_000_000 else f"{size:,} bytes"
+    if size < 1_000_000:
+        return f"{size:,} bytes"
+    return f"{size / 1_000_000:,.1f}".removesuffix(".0") + " MB"

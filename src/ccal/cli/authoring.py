@@ -286,6 +286,11 @@ def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
         data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
             raise UsageProblem("give one '--data FILE' to write to")
+        if _owned(data[0]):
+            raise UsageProblem(
+                f"{data[0]} is written whole by 'ccal import' or 'ccal sync' (the next one "
+                "would drop your entry): add to your own file instead"
+            )
         return data[0], []
     target = user_data_file()
     itself = os.path.realpath(target)
@@ -312,9 +317,26 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
                     f"'{opportunity_id}' comes from the dataset shipped with ccal, which ccal "
                     "does not edit; add your own copy with 'ccal add' (another id) instead"
                 )
+            if _owned(path):
+                raise UsageProblem(
+                    f"'{opportunity_id}' comes from {path}, which 'ccal import' or 'ccal sync' "
+                    "writes and replaces whole; add your own copy with 'ccal add' (another "
+                    "id) instead"
+                )
             return path, [p for p in paths if p != path]
         known += ids
     raise LookupFailed(unknown_id_message(opportunity_id, known))
+
+
+def _owned(path: Path) -> bool:
+    """Whether an importer or ``ccal sync`` wrote the file (its header says so)."""
+    from ccal.importers.registry import owned_by_importer
+
+    try:
+        with open(path, "rb") as handle:
+            return owned_by_importer(handle.read(256).decode("utf-8", errors="replace"))
+    except OSError:
+        return False
 
 
 def _now(as_of: str | None, tz: str | None):
