@@ -21,7 +21,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
 from ccal.models import SLUG_PATTERN, ZoneName
 
-MEGABYTE = 1_000_000
 _NOT_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -30,6 +29,12 @@ def _known_format(value: str) -> str:
 
     if value not in FORMATS:
         raise ValueError(f"unknown format '{value}' (known: {', '.join(FORMATS)})")
+    return value
+
+
+def _slug_name(value: str) -> str:
+    if not re.fullmatch(SLUG_PATTERN, value):
+        raise ValueError(f"'{value}' is not a slug: use a-z, 0-9 and single '-' (e.g. eu-portal)")
     return value
 
 
@@ -56,7 +61,7 @@ OptionValue = str | list[str]
 class SourceConfig(_Strict):
     """One ``[[source]]``: a name (its file is ``sources/NAME.toml``), where, which format."""
 
-    name: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    name: Annotated[str, AfterValidator(_slug_name)]
     location: Annotated[str, AfterValidator(_location)]
     format: Annotated[str, AfterValidator(_known_format)]
     options: dict[str, OptionValue] = Field(default_factory=dict)
@@ -81,8 +86,8 @@ class SyncSettings(_Strict):
     """``[sync]``: limits of a download (the defaults suit the EU portal's ~130 MB file)."""
 
     max_size_mb: Annotated[int, Field(ge=1)] = 512
-    connect_timeout: Annotated[float, Field(gt=0)] = 10.0
-    read_timeout: Annotated[float, Field(gt=0)] = 60.0
+    connect_timeout: Annotated[float, Field(ge=0.1)] = 10.0
+    read_timeout: Annotated[float, Field(ge=0.1)] = 60.0
     retries: Annotated[int, Field(ge=0, le=3)] = 3
 
 
@@ -291,6 +296,3 @@ def _option_text(value: OptionValue) -> str:
 def options_for(values: Mapping[str, OptionValue | None]) -> dict[str, OptionValue]:
     """Options given on the command line, without the empty ones."""
     return {key: value for key, value in values.items() if value not in (None, "", [])}
-
-
-MB = MEGABYTE

@@ -48,9 +48,10 @@ def validate(
     """
     from ccal.checking import check_files
     from ccal.config import check as check_config
-    from ccal.sources import active_sources
+    from ccal.sources import active_sources, config_file
 
-    problems = [] if files or data else check_config()  # the configuration, when it is in use
+    configured = not (files or data) and config_file().exists()  # checked when it is in use
+    problems = check_config() if configured else []
     broken = any(p.severity == "error" for p in problems)  # then its data list is not trusted
     paths = [] if broken else active_sources(files or data)
     problems += check_files(paths)
@@ -60,7 +61,7 @@ def validate(
     else:
         for problem in problems:
             print(problem)
-        print(_summary(len(paths), errors, len(problems) - errors))
+        print(_summary(len(paths) + configured, errors, len(problems) - errors))
     if errors:
         raise typer.Exit(1)
 
@@ -330,8 +331,12 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
 
 def _owned(path: Path) -> bool:
     """Whether an importer or ``ccal sync`` wrote the file (its header says so)."""
+    import os
+
     from ccal.importers.registry import owned_by_importer
 
+    if not os.path.isfile(path):  # a FIFO would block the read; odd files are refused later
+        return False
     try:
         with open(path, "rb") as handle:
             return owned_by_importer(handle.read(256).decode("utf-8", errors="replace"))

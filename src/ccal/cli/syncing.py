@@ -124,8 +124,6 @@ def _source(**values: Any) -> Any:
         error = exc.errors(include_url=False)[0]
         key = error["loc"][0] if error["loc"] else "source"
         message = str(error["msg"]).removeprefix("Value error, ")
-        if key == "name" and error["type"] == "string_pattern_mismatch":
-            message = f"'{values['name']}' is not a slug: use a-z, 0-9 and single '-'"
         raise UsageProblem(f"invalid {key}: {message}") from None
 
 
