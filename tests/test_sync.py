@@ -297,9 +297,15 @@ def test_synced_data_is_read_and_not_editable(ccal, server):
 # --- what changed ------------------------------------------------------------------------------
 
 
-def test_changes_between_two_portal_versions(ccal, server):
+@pytest.mark.parametrize("snapshot", ["kept", "lost"])
+def test_changes_between_two_portal_versions(ccal, server, snapshot):
+    """The previous import is read from the snapshot beside the file, or from the file itself."""
     configure(("portal", server.route("/p", srv.ok(V1), srv.ok(V2))))
     assert ccal("sync").exit_code == 0
+    kept = synced_dir() / ".portal.snapshot.json"
+    assert kept.is_file()
+    if snapshot == "lost":
+        kept.unlink()
     result = ccal("sync")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(

@@ -35,19 +35,40 @@ def log_file() -> Path:
     return user_data_file().with_name(LOG_FILE_NAME)
 
 
-def compare(
-    old: list[Record], new: list[Record], status_of: StatusOf, *, when: datetime, source: str
-) -> list[dict[str, Any]]:
-    """The changes from ``old`` to ``new``; gives ``new``'s moved dates their ``previous``.
+def snapshot(records: list[Record], status_of: StatusOf) -> list[dict[str, Any]]:
+    """What ``compare`` needs of an import, small and JSON-ready: kept beside the synced file,
+    so the next sync compares without parsing the previous TOML again (the big part of it)."""
+    return [
+        {
+            "id": record.get("id"),
+            "title": record.get("title"),
+            "status": status_of(record),
+            "dates": [
+                [d.get("label"), _text(d.get("at")), _text(d.get("previous"))]
+                for d in record.get("dates", ())
+            ],
+        }
+        for record in records
+    ]
 
-    Dates ``new`` already gives a ``previous`` (a source that keeps its own history) keep it.
-    """
+
+def compare(
+    old: list[dict[str, Any]],
+    new: list[Record],
+    status_of: StatusOf,
+    *,
+    when: datetime,
+    source: str,
+) -> list[dict[str, Any]]:
+    """The changes from ``old`` (a ``snapshot``) to ``new``; gives ``new``'s moved dates their
+    ``previous``. Dates ``new`` already gives a ``previous`` (a source that keeps its own
+    history) keep it."""
     from ccal.extending import shift_seconds, shift_text
 
     stamp = when.astimezone(UTC).isoformat().replace("+00:00", "Z")
     found: list[dict[str, Any]] = []
 
-    def change(kind: str, record: Record, **details: Any) -> None:
+    def change(kind: str, record: Mapping[str, Any], **details: Any) -> None:
         found.append(
             {
                 "time": stamp,
@@ -70,50 +91,62 @@ def compare(
             continue
         if earlier.get("title") != record.get("title"):
             change("retitled", record, **{"from": earlier.get("title"), "to": record.get("title")})
-        was, now = status_of(earlier), status_of(record)
+        was, now = earlier.get("status"), status_of(record)
         if was != now and was is not None and now is not None:
             change("status", record, **{"from": was, "to": now})
-        old_dates = {d.get("label"): d for d in earlier.get("dates", ())}
+        old_dates = {label: (at, previous) for label, at, previous in earlier.get("dates", ())}
         new_labels = set()
         for dated in record.get("dates", ()):
             label = dated.get("label")
             new_labels.add(label)
-            previous = old_dates.get(label)
-            if previous is None:
-                change("added", record, label=label, to=_text(dated.get("at")))
+            at = _text(dated.get("at"))
+            if label not in old_dates:
+                change("added", record, label=label, to=at)
                 continue
-            first = previous.get("previous", previous.get("at"))
-            if dated.get("at") != previous.get("at"):
+            old_at, first = old_dates[label]
+            if at != old_at and not _same_instant(old_at, at):
+                before_at = _value(old_at)
                 change(
                     "moved",
                     record,
                     label=label,
-                    **{"from": _text(previous.get("at")), "to": _text(dated.get("at"))},
-                    shift=shift_text(previous["at"], dated["at"]),
-                    shift_seconds=shift_seconds(previous["at"], dated["at"]),
+                    **{"from": old_at, "to": at},
+                    shift=shift_text(before_at, dated["at"]),
+                    shift_seconds=shift_seconds(before_at, dated["at"]),
                 )
-            if "previous" not in dated and first is not None and first != dated.get("at"):
-                dated["previous"] = first  # where it first was: the history listings show
-        for label, dated in old_dates.items():
+                first = first or old_at
+            if "previous" not in dated and first is not None and not _same_instant(first, at):
+                dated["previous"] = _value(first)  # where it first was: what listings show
+        for label, (old_at, _first) in old_dates.items():
             if label not in new_labels:
-                change("removed", record, label=label, **{"from": _text(dated.get("at"))})
-    for record in old:
-        if record.get("id") not in seen:
-            change("removed", record, label=None)
+                change("removed", record, label=label, **{"from": old_at})
+    for gone in old:
+        if gone.get("id") not in seen:
+            change("removed", gone, label=None)
     return found
 
 
-def carry_history(old: list[Record], new: list[Record]) -> None:
-    """``compare``'s ``previous`` bookkeeping alone (no changes wanted)."""
-    compare(old, new, lambda record: None, when=datetime.now(UTC), source="")
-
-
 def _text(value: Any) -> str | None:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     return None if value is None else str(value)
+
+
+def _value(text: str) -> date | datetime:
+    """A stored ISO text back as the TOML value it was (a date, or a date-time)."""
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+
+
+def _same_instant(one: str | None, other: str | None) -> bool:
+    """Equal texts, or two texts of one instant (another offset written for it)."""
+    if one == other:
+        return True
+    if one is None or other is None:
+        return False
+    try:
+        return _value(one) == _value(other)
+    except (TypeError, ValueError):
+        return False
 
 
 def counts(changes: list[dict[str, Any]]) -> dict[str, int]:

@@ -172,7 +172,8 @@ def _sync(
         html = "html" in (fetched.content_type or "").lower()
         hint = " (the server sent an HTML page)" if html else ""
         raise CcalError(f"{exc.message}{hint}") from None
-    old = _old_records(target)
+    snapshot_path = target.with_name(f".{target.stem}.snapshot.json")
+    old = _previous(target, snapshot_path, fmt.status_of)
     found = []
     if old is not None:
         found = changes.compare(old, result.records, fmt.status_of, when=now, source=source.name)
@@ -187,6 +188,10 @@ def _sync(
     _write_state(
         state_path,
         {"key": _key(source), "etag": fetched.etag, "last_modified": fetched.last_modified},
+    )
+    _write_state(
+        snapshot_path,
+        {"file": _stamp(target), "records": changes.snapshot(result.records, fmt.status_of)},
     )
     changes.append(found)
     kinds = {r.get("kind") for r in result.records}
@@ -205,18 +210,35 @@ def _key(source: SourceConfig) -> str:
     return json.dumps([source.location, source.format, source.options], sort_keys=True)
 
 
-def _old_records(target: Path) -> list[dict[str, Any]] | None:
-    """The previous sync's records, or None when there is none (a first sync)."""
+def _previous(target: Path, snapshot_path: Path, status_of: Any) -> list[dict[str, Any]] | None:
+    """The previous sync as ``changes.snapshot`` gives it, or None when there is none (a first
+    sync). The snapshot kept beside the file answers while it belongs to that very file (same
+    size and modification time); else the file itself is read."""
+    from ccal import changes
     from ccal.loader import parse_toml
 
+    stamp = _stamp(target)
+    if stamp is None:
+        return None
+    kept = _read_state(snapshot_path)
+    if kept.get("file") == stamp and isinstance(kept.get("records"), list):
+        return kept["records"]
     try:
         raw = parse_toml(target.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        return None
     except (OSError, ValueError):
         return None
     records = raw.get("opportunity", [])
-    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else None
+    if not isinstance(records, list):
+        return None
+    return changes.snapshot([r for r in records if isinstance(r, dict)], status_of)
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
 
 
 def _read_state(path: Path) -> dict[str, Any]:
@@ -250,7 +272,11 @@ def remove_synced(name: str) -> list[Path]:
         return removed
     try:
         with FileLock(str(target.parent / ".sync.lock"), timeout=SYNC_LOCK_TIMEOUT):
-            for path in (target, target.with_name(f".{target.stem}.state.json")):
+            for path in (
+                target,
+                target.with_name(f".{target.stem}.state.json"),
+                target.with_name(f".{target.stem}.snapshot.json"),
+            ):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
                     removed.append(path)
