@@ -208,6 +208,12 @@ def test_source_add_refuses(ccal, args, message):
     assert not config_file().exists()
 
 
+def test_source_add_stores_a_path_as_an_absolute_one(ccal, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert ccal("source", "add", "here", "portal.json", "--format", "eu-portal").exit_code == 0
+    assert config.load().source[0].location == str(tmp_path / "portal.json")
+
+
 def test_source_remove_unknown(ccal):
     result = ccal("source", "remove", "nope")
     assert result.exit_code == 2

@@ -359,3 +359,26 @@ def test_a_moved_date_keeps_its_history(ccal, server):
     assert "extended +7 d" in shown.stdout
     assert ccal("sync").exit_code == 0  # back where it was: the history goes
     assert ccal.json("deadlines", "eu-sync-a-01")[0].get("previous") is None
+
+
+@pytest.mark.parametrize("fast", ["0", "1"], ids=["fast path", "typer path"])
+def test_read_paths_never_import_httpx(fast, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom ccal.__main__ import main\n"
+        "sys.argv = ['ccal', 'upcoming', '--json', '--as-of', '2022-06-01']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', *sorted(m for m in ('httpx', 'ccal.sync', 'ccal.fetch', 'ccal.config')"
+        " if m in sys.modules), file=sys.stderr)\n"
+    )
+    configure(("portal", "https://example.org/p.json"), extra='timezone = "Europe/Brussels"\n')
+    env = {**os.environ, "CCAL_NO_FASTPATH": fast}
+    for _ in range(2):  # the second run has an index to answer from
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split("LOADED", 1)[1].split() == []

@@ -267,7 +267,7 @@ def remove_synced(name: str) -> list[Path]:
     from ccal.sources import synced_file
 
     target = synced_file(name)
-    removed = []
+    removed: list[Path] = []
     if not target.parent.is_dir():
         return removed
     try:

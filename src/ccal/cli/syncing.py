@@ -97,6 +97,7 @@ def source_add(
     location = location or fmt.location
     if not location:
         raise UsageProblem(f"format '{fmt.name}' has no published address: give a LOCATION")
+    location = _absolute(location)
     given: dict[str, Any] = {"programme": programme or None, "search": search}
     if status:
         from ccal.cli.importing import _statuses
@@ -110,6 +111,16 @@ def source_add(
     entry = _source(name=name, location=location, format=fmt.name, options=options)
     config.add_source(entry)
     print(f"Added source '{name}' ({config.describe(entry)}); fetch it with 'ccal sync {name}'.")
+
+
+def _absolute(location: str) -> str:
+    """A path as an absolute one: ``sync`` runs from cron, in another directory."""
+    import re
+    from pathlib import Path
+
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", location) or not location.strip():
+        return location
+    return str(Path(location).expanduser().absolute())
 
 
 def _source(**values: Any) -> Any:
@@ -133,7 +144,7 @@ def source_list(json_output: JsonOpt = False) -> None:
     from ccal import config
     from ccal.sources import synced_file
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for source in config.load().source:
         path = synced_file(source.name)
         rows.append(
