@@ -27,15 +27,31 @@ class Extension:
 
     def text(self) -> str:
         """``Deadline: 2027-01-31 → 2027-02-07 (+7 d)``"""
-        try:
-            moved = self.after - self.before
-        except TypeError:  # a date moved to a date-time, or naive to offset: no clean difference
-            return f"{self.label}: {_iso(self.before)} → {_iso(self.after)}"
-        sign = "-" if moved.total_seconds() < 0 else "+"
-        days, rest = divmod(abs(int(moved.total_seconds())), 86400)
-        hours, minutes = rest // 3600, rest % 3600 // 60
-        parts = [f"{n} {u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
-        return f"{self.label}: {_iso(self.before)} → {_iso(self.after)} ({sign}{' '.join(parts)})"
+        shift = shift_text(self.before, self.after)
+        moved = f" ({shift})" if shift else ""
+        return f"{self.label}: {_iso(self.before)} → {_iso(self.after)}{moved}"
+
+
+def shift_seconds(before: date | datetime, after: date | datetime) -> int | None:
+    """How far a date moved, in seconds; None where there is no clean difference (a date moved
+    to a date-time, or naive to offset)."""
+    try:
+        return int((after - before).total_seconds())  # type: ignore[operator]
+    except TypeError:
+        return None
+
+
+def shift_text(before: date | datetime, after: date | datetime) -> str | None:
+    """``+7 d``, ``-1 d 2 h``: the move from ``before`` to ``after`` (``ccal extend`` and
+    ``ccal sync``'s change log word it alike)."""
+    seconds = shift_seconds(before, after)
+    if seconds is None:
+        return None
+    sign = "-" if seconds < 0 else "+"
+    days, rest = divmod(abs(seconds), 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    parts = [f"{n} {u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+    return f"{sign}{' '.join(parts) or '0 min'}"
 
 
 def _iso(value: date | datetime) -> str:

@@ -84,11 +84,7 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
     try:
         raw = parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _TOML_POSITION.search(message)
-        line, column = (int(found[1]), int(found[2])) if found else (None, None)
-        message = _TOML_POSITION.sub("", message).strip()
-        result.problems.append(Problem(name, f"invalid TOML: {message}", line, column))
+        result.problems.append(toml_problem(exc, name))
         return result
     except RecursionError as exc:  # tomllib's limits: 400 nested arrays/tables, 1000 key parts
         from ccal.locator import nesting_place
@@ -147,6 +143,15 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
         result.items.clear()
         result.problems.clear()
     return problems
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError, name: str) -> Problem:
+    """tomllib's error as a located problem (its position moved out of the message)."""
+    message = str(exc)
+    found = _TOML_POSITION.search(message)
+    line, column = (int(found[1]), int(found[2])) if found else (None, None)
+    message = _TOML_POSITION.sub("", message).strip()
+    return Problem(name, f"invalid TOML: {message}", line, column)
 
 
 def parse_toml(text: str) -> dict[str, Any]:

@@ -11,7 +11,11 @@ from ccal.models import LABEL_CLASH, DataFile, DateEntry, Opportunity
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
 
-def schema_problems(errors: list, raw: dict, locator: Any, name: str) -> list[Problem]:
+def schema_problems(
+    errors: list, raw: dict, locator: Any, name: str, allowed: Any = None
+) -> list[Problem]:
+    """One located problem per error; ``allowed(loc)`` names the keys allowed beside ``loc``'s
+    last one (for "did you mean"; the data file's models by default)."""
     problems: list[Problem] = []
     seen: set[tuple] = set()
     for error in errors:
@@ -28,7 +32,8 @@ def schema_problems(errors: list, raw: dict, locator: Any, name: str) -> list[Pr
                 problems.append(Problem(name, message, line, column, entry, field_path))
             continue
         line, column = locator.locate(loc)
-        problems.append(Problem(name, _message(error, loc), line, column, entry, field_path))
+        message = _message(error, loc, allowed or _allowed_keys)
+        problems.append(Problem(name, message, line, column, entry, field_path))
     return problems
 
 
@@ -60,12 +65,12 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return list(model.model_fields)
 
 
-def _message(error: dict, loc: tuple) -> str:
+def _message(error: dict, loc: tuple, allowed: Any = _allowed_keys) -> str:
     kind = error["type"]
     key = loc[-1] if loc else "value"
     given = error.get("input")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(key), _allowed_keys(loc), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(str(key), allowed(loc), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown key '{key}'{hint}"
     if kind == "missing":

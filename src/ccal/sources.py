@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 DATA_FILE_NAME = "opportunities.toml"
 EU_PORTAL_FILE_NAME = "eu-portal.toml"
 APP_NAME = "ccal"
+CONFIG_FILE_NAME = "config.toml"
+SYNCED_DIR_NAME = "sources"  # ``ccal sync`` writes ``sources/NAME.toml`` in the user data dir
 
 
 def shipped_dataset() -> Path:
@@ -54,6 +56,26 @@ def user_cache_dir_name() -> str:
     return user_dir_name("XDG_CACHE_HOME", ".cache")
 
 
+def config_file() -> Path:
+    """The configuration file, e.g. ``~/.config/ccal/config.toml`` on Linux."""
+    from pathlib import Path
+
+    return Path(config_file_name())
+
+
+def config_file_name() -> str:
+    return os.path.join(user_dir_name("XDG_CONFIG_HOME", ".config"), CONFIG_FILE_NAME)
+
+
+def synced_dir() -> Path:
+    """Where ``ccal sync`` keeps each source's converted file (part of the default data)."""
+    return user_data_file().with_name(SYNCED_DIR_NAME)
+
+
+def synced_file(name: str) -> Path:
+    return synced_dir() / f"{name}.toml"
+
+
 def user_dir(xdg_variable: str, home_default: str) -> Path:
     from pathlib import Path
 
@@ -77,6 +99,8 @@ def user_dir_name(xdg_variable: str, home_default: str) -> str:
 
     if xdg_variable == "XDG_CACHE_HOME":
         return str(platformdirs.user_cache_path(APP_NAME, appauthor=False))
+    if xdg_variable == "XDG_CONFIG_HOME":
+        return str(platformdirs.user_config_path(APP_NAME, appauthor=False))
     return str(platformdirs.user_data_path(APP_NAME, appauthor=False))
 
 
@@ -84,7 +108,7 @@ def source_names(explicit: list[str] | None = None) -> list[str]:
     """``active_sources`` as text (for the fast path): the same files in the same order."""
     if explicit:
         return distinct(explicit)
-    names = [shipped_dataset_name()]
+    names = [shipped_dataset_name()] if settings().get("shipped", True) is not False else []
     data = user_dir_name("XDG_DATA_HOME", ".local/share")
     from ccal.importers.registry import default_files
 
@@ -92,7 +116,77 @@ def source_names(explicit: list[str] | None = None) -> list[str]:
         candidate = os.path.join(data, name)
         if os.path.isfile(candidate):
             names.append(candidate)
+    names.extend(synced_names(os.path.join(data, SYNCED_DIR_NAME)))
     return distinct(names)
+
+
+def synced_names(folder: str) -> list[str]:
+    """The files ``ccal sync`` wrote, by name (one ``os.scandir``; none when never synced)."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [
+                entry.path
+                for entry in entries
+                if entry.name.endswith(".toml") and not entry.name.startswith(".")
+            ]
+    except OSError:
+        return []
+    return sorted(found)
+
+
+class ConfigUnreadable(ValueError):
+    """The configuration file is not TOML: every command but ``validate`` stops on it."""
+
+
+_SETTINGS: dict[str, tuple[tuple[int, int], dict]] = {}
+
+
+def settings() -> dict:
+    """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
+
+    Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat`` when
+    there is no file. Validation with located errors is ``ccal.config``'s job
+    (``ccal validate``); here a value of the wrong type is ignored by its reader.
+    """
+    name = config_file_name()
+    try:
+        info = os.stat(name)
+    except OSError:
+        return {}
+    key = (info.st_mtime_ns, info.st_size)
+    cached = _SETTINGS.get(name)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    import tomllib
+
+    try:
+        with open(name, "rb") as handle:
+            raw = tomllib.load(handle)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigUnreadable(f"{name}: not valid TOML ({why}); see 'ccal validate'") from None
+    _SETTINGS[name] = (key, raw)
+    return raw
+
+
+def display_zone_name() -> str | None:
+    """The configuration's default display zone (``timezone = "Europe/Brussels"``), if any."""
+    zone = settings().get("timezone")
+    return zone if isinstance(zone, str) and zone else None
+
+
+def default_zone():  # -> tzinfo (the annotation would cost the fast path an import)
+    """The display zone when neither ``--tz`` nor ``CCAL_TZ`` is given: the configuration's
+    ``timezone``, else the system zone."""
+    from ccal.clock import TimeInputError, system_zone, zone_named
+    from ccal.errors import CcalError
+
+    try:
+        name = display_zone_name()
+        return zone_named(name) if name else system_zone()
+    except (ConfigUnreadable, TimeInputError) as exc:
+        where = "" if isinstance(exc, ConfigUnreadable) else f"{config_file_name()}: timezone: "
+        raise CcalError(f"{where}{exc}") from None
 
 
 def distinct(paths: list) -> list:
@@ -111,14 +205,22 @@ def distinct(paths: list) -> list:
 def active_sources(explicit: list[Path] | None = None) -> list[Path]:
     """The files to read, each once: explicit paths replace the default.
 
-    The default is the shipped dataset, then the user's own file and each importer's default
-    output file (``eu-portal.toml``, …; see ``importers.registry``), each only if it exists.
+    The default is the shipped dataset (unless the configuration says ``shipped = false``),
+    then the user's own file, each importer's default output file (``eu-portal.toml``, …; see
+    ``importers.registry``) and each synced source's file (``sources/NAME.toml``), each only if
+    it exists. An unreadable configuration is a data error naming it.
     """
     if explicit:
         return distinct(explicit)
     from pathlib import Path
 
-    return [Path(name) for name in source_names()]
+    try:
+        names = source_names()
+    except ConfigUnreadable as exc:
+        from ccal.errors import CcalError
+
+        raise CcalError(str(exc)) from None
+    return [Path(name) for name in names]
 
 
 # --- reading an input file: bounded ---------------------------------------------------------------

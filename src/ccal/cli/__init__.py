@@ -18,6 +18,7 @@ from ccal.cli import (  # noqa: F401  (registration)
     importing,
     listing,
     publish,
+    syncing,
 )
 from ccal.cli.app import app
 

@@ -48,17 +48,21 @@ def validate(
     Exit 1 if any error (warnings alone exit 0). Example: ccal validate ~/my-deadlines.toml
     """
     from ccal.checking import check_files
-    from ccal.sources import active_sources
+    from ccal.config import check as check_config
+    from ccal.sources import active_sources, config_file
 
-    paths = active_sources(files or data)
-    problems = check_files(paths)
+    configured = not (files or data) and config_file().exists()  # checked when it is in use
+    problems = check_config() if configured else []
+    broken = any(p.severity == "error" for p in problems)  # then its data list is not trusted
+    paths = [] if broken else active_sources(files or data)
+    problems += check_files(paths)
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
         print_json([_problem_record(p) for p in problems])
     else:
         for problem in problems:
             print(problem)
-        print(_summary(len(paths), errors, len(problems) - errors))
+        print(_summary(len(paths) + configured, errors, len(problems) - errors))
     if errors:
         raise typer.Exit(1)
 
@@ -86,12 +90,22 @@ def _summary(files: int, errors: int, warnings: int) -> str:
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    config: Annotated[
+        bool,
+        typer.Option("--config", help="The configuration file's schema (config.toml) instead."),
+    ] = False,
+) -> None:
     """Print the JSON Schema of the data file, for editors (taplo / Even Better TOML).
 
     Example: ccal schema > ccal.schema.json, then put '#:schema ./ccal.schema.json' on the
     first line of your data file.
     """
+    if config:
+        from ccal.config import config_schema
+
+        print_json(config_schema())
+        return
     from ccal.schema import data_file_schema
 
     print_json(data_file_schema())
@@ -282,6 +296,11 @@ def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
         data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
             raise UsageProblem("give one '--data FILE' to write to")
+        if _owned(data[0]):
+            raise UsageProblem(
+                f"{data[0]} is written whole by 'ccal import' or 'ccal sync' (the next one "
+                "would drop your entry): add to your own file instead"
+            )
         return data[0], []
     target = user_data_file()
     itself = os.path.realpath(target)
@@ -308,9 +327,30 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
                     f"'{opportunity_id}' comes from the dataset shipped with ccal, which ccal "
                     "does not edit; add your own copy with 'ccal add' (another id) instead"
                 )
+            if _owned(path):
+                raise UsageProblem(
+                    f"'{opportunity_id}' comes from {path}, which 'ccal import' or 'ccal sync' "
+                    "writes and replaces whole; add your own copy with 'ccal add' (another "
+                    "id) instead"
+                )
             return path, [p for p in paths if p != path]
         known += ids
     raise LookupFailed(unknown_id_message(opportunity_id, known))
+
+
+def _owned(path: Path) -> bool:
+    """Whether an importer or ``ccal sync`` wrote the file (its header says so)."""
+    import os
+
+    from ccal.importers.registry import owned_by_importer
+
+    if not os.path.isfile(path):  # a FIFO would block the read; odd files are refused later
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return owned_by_importer(handle.read(256).decode("utf-8", errors="replace"))
+    except OSError:
+        return False
 
 
 def _now(as_of: str | None, tz: str | None):

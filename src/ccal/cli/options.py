@@ -232,12 +232,12 @@ def _source_of(option: str) -> str:
 
 
 def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> Session:
-    from ccal.clock import parse_when, system_zone, zone_named
-    from ccal.sources import active_sources
+    from ccal.clock import parse_when, zone_named
+    from ccal.sources import active_sources, default_zone
 
     # ``is not None``: an empty value typed on the command line (``--as-of ""``) is an error, not
     # the default (Click already reads an empty CCAL_NOW or CCAL_TZ as unset).
-    zone = parsed("--tz", zone_named, tz) if tz is not None else system_zone()
+    zone = parsed("--tz", zone_named, tz) if tz is not None else default_zone()
     real_now = datetime.now(UTC).astimezone(zone)
     now = real_now
     if as_of is not None:

@@ -162,6 +162,15 @@ def record(topic: Topic, ident: str) -> dict[str, Any]:
     return entry
 
 
+_STATUS = re.compile(r"Status when imported: ([a-z]+)\.")
+
+
+def record_status(record: Mapping[str, Any]) -> str | None:
+    """The portal status a record was imported with (``summary`` says it; see there)."""
+    found = _STATUS.search(str(record.get("summary") or ""))
+    return found[1] if found else None
+
+
 def summary(topic: Topic) -> str:
     parts = [f"Portal topic {topic.identifier}."]
     if topic.call_title and topic.call_identifier:

@@ -9,7 +9,9 @@ and its module provides the importer interface:
   the source's bytes (``origin`` names them in messages) → records and skip reasons, raising a
   :class:`ccal.errors.CcalError` for a file that is not of its format;
 - ``render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str`` — the
-  whole output file, starting with the format's :attr:`Format.header`.
+  whole output file, starting with the format's :attr:`Format.header`;
+- optionally ``record_status(record) -> str | None`` — the source's own status of a record
+  (the portal's forthcoming / open / closed), which ``ccal sync`` logs when it changes.
 """
 
 from __future__ import annotations
@@ -34,13 +36,27 @@ class Format:
     A plain class, not a dataclass: ``dataclasses`` imports ``inspect`` (~9 ms of start-up).
     """
 
-    __slots__ = ("module", "name", "options", "summary")
+    __slots__ = ("imports", "location", "module", "name", "options", "summary")
 
-    def __init__(self, name: str, module: str, summary: str, options: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        summary: str,
+        options: tuple[str, ...] = (),
+        *,
+        imports: bool = True,
+        location: str | None = None,
+    ):
         self.name = name  # ``ccal import NAME``, ``ccal source add … --format NAME``
         self.module = module  # the module with convert() and render_toml(), loaded when used
         self.summary = summary  # one line for help texts and ``ccal source list``
         self.options = options  # the format options a source may store (``--status`` …)
+        # Whether ``ccal import NAME`` writes ``default_file`` (part of the default data); a
+        # format only ``ccal sync`` reads (``ccal``: a data file as it is) has neither.
+        self.imports = imports
+        # Where the format's publisher serves it: ``ccal source add NAME`` without a location.
+        self.location = location
 
     def __repr__(self) -> str:
         return f"Format({self.name!r})"
@@ -68,6 +84,11 @@ class Format:
         text: str = self.load().render_toml(result, source_name, imported_at)
         return text
 
+    def status_of(self, record: Mapping[str, Any]) -> str | None:
+        """The record's status in its source, for formats that have one (else None)."""
+        reader = getattr(self.load(), "record_status", None)
+        return reader(record) if reader is not None else None
+
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
@@ -77,6 +98,14 @@ FORMATS: dict[str, Format] = {
             "ccal.importers.eu_portal",
             "the EU Funding & Tenders portal's bulk JSON (grantsTenders.json)",
             ("status", "programme", "search"),
+            location="https://ec.europa.eu/info/funding-tenders/opportunities/data/referenceData/"
+            "grantsTenders.json",
+        ),
+        Format(
+            "ccal",
+            "ccal.importers.ccal_file",
+            "a ccal data file (TOML), fetched as it is and validated",
+            imports=False,
         ),
     )
 }
@@ -99,7 +128,7 @@ def get(name: str) -> Format:
 
 def default_files() -> list[str]:
     """The importers' default output files, in registry order (names in the user data dir)."""
-    return [fmt.default_file for fmt in FORMATS.values()]
+    return [fmt.default_file for fmt in FORMATS.values() if fmt.imports]
 
 
 def owned_by_importer(head: str) -> bool:

@@ -89,12 +89,12 @@ def _write(
     import sqlite3
     from datetime import UTC, datetime
 
-    from ccal.clock import system_zone
     from ccal.index.policy import identities
     from ccal.index.writer import write
+    from ccal.sources import default_zone
 
     files = files or identities(paths)
     if files is None:
         return
     with contextlib.suppress(OSError, sqlite3.Error, TypeError, ValueError):
-        write(paths, files, catalog, now or datetime.now(UTC), zone or system_zone())
+        write(paths, files, catalog, now or datetime.now(UTC), zone or default_zone())

@@ -73,9 +73,9 @@ class Session:
 
     def zone(self) -> Any:
         if self._zone is None:
-            from ccal.clock import system_zone
+            from ccal.sources import default_zone
 
-            self._zone = system_zone()
+            self._zone = default_zone()
         return self._zone
 
     def now(self) -> Any:
@@ -113,10 +113,11 @@ def open_session(values: dict[str, Any]) -> Session | None:
     if as_of:
         from datetime import UTC, datetime
 
-        from ccal.clock import parse_when, system_zone
+        from ccal.clock import parse_when
+        from ccal.sources import default_zone
         from ccal.timeline import micros
 
-        zone = zone or system_zone()
+        zone = zone or default_zone()
         real_now = datetime.now(UTC).astimezone(zone)
         now = parse_when(as_of, zone, now=real_now).astimezone(zone)
         now_us = micros(now)

@@ -1,0 +1,285 @@
+"""``ccal sync``: fetch each source, convert it with its format, check it, replace its file.
+
+A failure never loses data: the new file is converted and validated in memory and replaces the
+old one atomically (``store.atomic_write``), so a failed, truncated or unparsable download leaves
+the last good copy in place and a killed sync leaves the old file or the new one. One source
+failing does not stop the others. Two syncs at once are serialised by one lock in the sources
+directory. Each source's conditional-request state (ETag, Last-Modified) sits beside its file.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ccal.config import Config, SourceConfig
+from ccal.errors import CcalError, DataError
+
+SYNC_LOCK_TIMEOUT = 900.0  # seconds a second sync waits for the first (a big source: minutes)
+
+# ``progress_for(source_name)`` → a ``fetch.Progress`` or None
+ProgressFor = Callable[[str], Any]
+
+
+@dataclass
+class Outcome:
+    """What happened to one source, for the one line (or JSON object) ``sync`` prints."""
+
+    source: str
+    status: str  # "synced" | "unchanged" | "failed"
+    entries: int | None = None
+    noun: str = "entries"
+    first: bool = False
+    changes: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+    file: str | None = None
+
+    def line(self) -> str:
+        """``eu-portal: 3,481 calls · 12 new, 4 moved, 2 gone · 2.1 s``"""
+        if self.status == "unchanged":
+            return f"{self.source}: unchanged (not modified)"
+        if self.status == "failed":
+            return f"{self.source}: failed: {self.error}; the last good copy stays in use"
+        what = f"{self.entries:,} {self.noun}"
+        if self.first:
+            news = "first sync"
+        else:
+            c = self.changes
+            parts = [f"{c.get('added', 0)} new", f"{c.get('moved', 0)} moved"]
+            parts.append(f"{c.get('removed', 0)} gone")
+            if c.get("retitled"):
+                parts.append(f"{c['retitled']} retitled")
+            if c.get("status"):
+                parts.append(f"{c['status']} status changes")
+            news = ", ".join(parts)
+        return f"{self.source}: {what} · {news} · {self.seconds:.1f} s"
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "entries": self.entries,
+            "first_sync": self.first,
+            "changes": self.changes,
+            "seconds": round(self.seconds, 3),
+            "file": self.file,
+            "error": self.error,
+        }
+
+
+def limits_of(config: Config) -> Any:
+    from ccal.fetch import Limits
+
+    settings = config.sync
+    return Limits(
+        max_bytes=settings.max_size_mb * 1_000_000,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        retries=settings.retries,
+    )
+
+
+def sync(
+    config: Config,
+    names: list[str],
+    *,
+    now: datetime,
+    progress_for: ProgressFor | None = None,
+) -> list[Outcome]:
+    """Sync the named sources (all when ``names`` is empty), each once, under the sync lock."""
+    from filelock import FileLock, Timeout
+
+    from ccal.sources import synced_dir
+
+    chosen = [s for s in config.source if not names or s.name in names]
+    folder = synced_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CcalError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    try:
+        with FileLock(str(folder / ".sync.lock"), timeout=SYNC_LOCK_TIMEOUT):
+            return [
+                sync_one(source, config, now=now, progress_for=progress_for) for source in chosen
+            ]
+    except Timeout:
+        raise CcalError("another 'ccal sync' is still running; try again later") from None
+
+
+def sync_one(
+    source: SourceConfig,
+    config: Config,
+    *,
+    now: datetime,
+    progress_for: ProgressFor | None = None,
+) -> Outcome:
+    """One source, start to end; every failure becomes a failed ``Outcome`` (nothing written)."""
+    from ccal.sources import synced_file
+
+    started = time.perf_counter()
+    target = synced_file(source.name)
+    try:
+        outcome = _sync(source, config, target, now, progress_for)
+    except DataError as exc:
+        first = exc.problems[0]
+        where = f"line {first.line}: " if first.line else ""
+        count = len(exc.problems)
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        error = f"the converted data is invalid: {where}{first.message}{more}"
+        outcome = Outcome(source.name, "failed", error=error)
+    except CcalError as exc:
+        outcome = Outcome(source.name, "failed", error=exc.message)
+    outcome.seconds = time.perf_counter() - started
+    outcome.file = str(target)
+    return outcome
+
+
+def _sync(
+    source: SourceConfig,
+    config: Config,
+    target: Path,
+    now: datetime,
+    progress_for: ProgressFor | None,
+) -> Outcome:
+    from ccal import changes, store
+    from ccal.fetch import fetch
+    from ccal.importers.registry import FORMATS
+    from ccal.loader import parse_text
+
+    fmt = FORMATS[source.format]
+    state_path = target.with_name(f".{target.stem}.state.json")
+    state = _read_state(state_path)
+    same = state.get("key") == _key(source) and target.is_file()
+    fetched = fetch(
+        source.location,
+        etag=state.get("etag") if same else None,
+        last_modified=state.get("last_modified") if same else None,
+        limits=limits_of(config),
+        progress=progress_for(source.name) if progress_for else None,
+    )
+    if fetched.unchanged:
+        return Outcome(source.name, "unchanged")
+    assert fetched.data is not None
+    try:
+        result = fmt.convert(fetched.data, source.location, source.option_values())
+    except CcalError as exc:
+        html = "html" in (fetched.content_type or "").lower()
+        hint = " (the server sent an HTML page)" if html else ""
+        raise CcalError(f"{exc.message}{hint}") from None
+    snapshot_path = target.with_name(f".{target.stem}.snapshot.json")
+    old = _previous(target, snapshot_path, fmt.status_of)
+    found = []
+    if old is not None:
+        found = changes.compare(old, result.records, fmt.status_of, when=now, source=source.name)
+    text = fmt.render_toml(result, source.location, now)
+    problems = parse_text(text, target).errors
+    if problems:
+        raise DataError(problems)
+    try:
+        store.atomic_write(target, text.encode("utf-8"), create_parents=True)
+    except OSError as exc:
+        raise CcalError(f"cannot write {target}: {exc.strerror or exc}") from None
+    _write_state(
+        state_path,
+        {"key": _key(source), "etag": fetched.etag, "last_modified": fetched.last_modified},
+    )
+    _write_state(
+        snapshot_path,
+        {"file": _stamp(target), "records": changes.snapshot(result.records, fmt.status_of)},
+    )
+    changes.append(found)
+    kinds = {r.get("kind") for r in result.records}
+    return Outcome(
+        source.name,
+        "synced",
+        entries=result.imported,
+        noun="calls" if kinds == {"call"} else "entries",
+        first=old is None,
+        changes=changes.counts(found),
+    )
+
+
+def _key(source: SourceConfig) -> str:
+    """What the stored ETag answers for: another location, format or filter needs a full fetch."""
+    return json.dumps([source.location, source.format, source.options], sort_keys=True)
+
+
+def _previous(target: Path, snapshot_path: Path, status_of: Any) -> list[dict[str, Any]] | None:
+    """The previous sync as ``changes.snapshot`` gives it, or None when there is none (a first
+    sync). The snapshot kept beside the file answers while it belongs to that very file (same
+    size and modification time); else the file itself is read."""
+    from ccal import changes
+    from ccal.loader import parse_toml
+
+    stamp = _stamp(target)
+    if stamp is None:
+        return None
+    kept = _read_state(snapshot_path)
+    if kept.get("file") == stamp and isinstance(kept.get("records"), list):
+        return kept["records"]
+    try:
+        raw = parse_toml(target.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None
+    records = raw.get("opportunity", [])
+    if not isinstance(records, list):
+        return None
+    return changes.snapshot([r for r in records if isinstance(r, dict)], status_of)
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    import contextlib
+
+    from ccal import store
+
+    with contextlib.suppress(OSError):  # only a missed 304 next time
+        store.atomic_write(path, json.dumps(state).encode("utf-8"))
+
+
+def remove_synced(name: str) -> list[Path]:
+    """Delete a removed source's file and state (under the sync lock); the files removed."""
+    import contextlib
+
+    from filelock import FileLock, Timeout
+
+    from ccal.sources import synced_file
+
+    target = synced_file(name)
+    removed: list[Path] = []
+    if not target.parent.is_dir():
+        return removed
+    try:
+        with FileLock(str(target.parent / ".sync.lock"), timeout=SYNC_LOCK_TIMEOUT):
+            for path in (
+                target,
+                target.with_name(f".{target.stem}.state.json"),
+                target.with_name(f".{target.stem}.snapshot.json"),
+            ):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+    except Timeout:
+        raise CcalError("a 'ccal sync' is running; try again when it is done") from None
+    return removed

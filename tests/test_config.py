@@ -1,0 +1,220 @@
+"""The configuration file: located problems, its schema, the display zone, the shipped data,
+and ``ccal source add/list/remove``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ccal import config, sources
+from ccal.sources import config_file, shipped_dataset_name, synced_file
+
+DATA = Path(__file__).parent / "data"
+PORTAL_URL = (
+    "https://ec.europa.eu/info/funding-tenders/opportunities/data/referenceData/grantsTenders.json"
+)
+
+
+def write_config(text: str) -> Path:
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_config_lives_in_the_xdg_config_dir(tmp_path):
+    assert config_file() == tmp_path / "xdg-config" / "ccal" / "config.toml"
+
+
+def test_validate_reports_config_problems_located(ccal):
+    path = write_config(
+        'timezone = "Europe/Brusels"\n'
+        "\n"
+        "[[source]]\n"
+        'name = "Bad Name"\n'
+        'location = "ftp://example.org/x.json"\n'
+        'format = "eu-portl"\n'
+        "\n"
+        "[[source]]\n"
+        'name = "ok"\n'
+        'location = "x.json"\n'
+        'format = "eu-portal"\n'
+        "formt = 1\n"
+    )
+    result = ccal("validate")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"{path}:1:1: field 'timezone': unknown time zone 'Europe/Brusels' "
+        "(use an IANA name such as Europe/Brussels)"
+    )
+    assert lines[1] == (
+        f"{path}:4:1: field 'source[0].name': 'Bad Name' is not a slug: use a-z, 0-9 and "
+        "single '-' (e.g. eu-portal)"
+    )
+    assert lines[2].startswith(f"{path}:5:1: field 'source[0].location': 'ftp://example.org")
+    assert lines[3].startswith(f"{path}:6:1: field 'source[0].format': unknown format 'eu-portl'")
+    assert lines[4] == (
+        f"{path}:12:1: field 'source[1].formt': unknown key 'formt'; did you mean 'format'?"
+    )
+    assert lines[-1] == "1 file checked: 5 errors, 0 warnings."
+
+
+def test_a_config_that_is_not_toml(ccal):
+    path = write_config("shipped = \n")
+    result = ccal("validate", "--json")
+    assert result.exit_code == 1
+    problem = json.loads(result.stdout)[0]
+    assert (problem["file"], problem["line"]) == (str(path), 1)
+    assert problem["message"].startswith("invalid TOML")
+    listing = ccal("list", "--all")
+    assert listing.exit_code == 1
+    assert listing.stderr.startswith(f"ccal: {path}: not valid TOML (")
+    assert listing.stderr.rstrip().endswith("see 'ccal validate'")
+
+
+def test_a_valid_config_with_notify_and_sync_tables(ccal):
+    write_config(
+        'timezone = "Asia/Tokyo"\nshipped = true\n\n[sync]\nmax_size_mb = 100\n'
+        'read_timeout = 30\n\n[notify]\nsmtp = "localhost"\nto = ["me@example.org"]\n'
+    )
+    result = ccal("validate")
+    assert result.exit_code == 0, result.stdout
+    loaded = config.load()
+    assert loaded.notify == {"smtp": "localhost", "to": ["me@example.org"]}
+    assert loaded.sync.max_size_mb == 100
+
+
+def test_schema_config_describes_the_file(ccal):
+    schema = json.loads(ccal("schema", "--config").stdout)
+    assert schema["title"] == "ccal configuration"
+    good = {
+        "timezone": "Europe/Brussels",
+        "shipped": False,
+        "source": [{"name": "eu", "location": PORTAL_URL, "format": "eu-portal"}],
+        "notify": {"anything": 1},
+    }
+    jsonschema.validate(good, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"shiped": False}, schema)
+    data_schema = json.loads(ccal("schema").stdout)
+    assert data_schema["title"] == "ccal data file"
+
+
+def test_shipped_false_leaves_the_shipped_dataset_out(ccal):
+    assert sources.source_names()[0] == shipped_dataset_name()
+    write_config("shipped = false\n")
+    assert shipped_dataset_name() not in sources.source_names()
+    result = ccal("list", "--all", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_the_fast_path_reads_shipped_false_too(tmp_path):
+    """The stdlib path (a subprocess: ``__main__``) and the app agree on the default data."""
+    import subprocess
+    import sys
+
+    write_config("shipped = false\n")
+    env = {**os.environ, "CCAL_NOW": "2022-06-01"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ccal", "upcoming", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout) == (0, "[]\n")
+
+
+def test_the_config_timezone_is_the_default_display_zone(ccal, fixture_file):
+    write_config('timezone = "Asia/Tokyo"\n')
+    shown = ccal.json("upcoming", "--data", str(fixture_file), "--as-of", "2022-06-01")
+    tokyo = ccal.json(
+        "upcoming", "--data", str(fixture_file), "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"
+    )
+    utc = ccal.json("upcoming", "--data", str(fixture_file), "--as-of", "2022-06-01", "--tz", "UTC")
+    assert shown == tokyo != utc
+
+
+def test_synced_files_are_part_of_the_default_data(tmp_path):
+    target = synced_file("mine")
+    target.parent.mkdir(parents=True)
+    target.write_text("version = 1\n")
+    (target.parent / ".hidden.toml").write_text("version = 1\n")
+    assert sources.source_names()[-1] == str(target)
+    assert len(sources.source_names()) == 2
+
+
+# --- ccal source add / list / remove ------------------------------------------------------------
+
+
+def test_source_add_list_remove(ccal):
+    write_config("# my settings\nshipped = true\n")
+    result = ccal("source", "add", "eu", "--format", "eu-portal", "--status", "open,forthcoming")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "Added source 'eu' (format eu-portal from https://ec.europa.eu/"
+    )
+    text = config_file().read_text()
+    assert text.startswith("# my settings\nshipped = true\n")  # the user's text is kept
+    listed = ccal.json("source", "list")
+    assert listed == [
+        {
+            "name": "eu",
+            "format": "eu-portal",
+            "location": PORTAL_URL,
+            "options": {"status": ["forthcoming", "open"]},
+            "file": str(synced_file("eu")),
+            "synced": False,
+        }
+    ]
+    again = ccal("source", "add", "eu", "x.json", "--format", "ccal")
+    assert again.exit_code == 2
+    assert again.stderr.startswith("ccal: a source named 'eu' exists already (format eu-portal")
+    plain = ccal("source", "list")
+    assert plain.stdout.startswith("eu  eu-portal  https://")
+    removed = ccal("source", "remove", "eu")
+    assert removed.exit_code == 0 and removed.stdout == "Removed source 'eu'.\n"
+    assert ccal.json("source", "list") == []
+    assert config_file().read_text() == "# my settings\nshipped = true\n"
+
+
+def test_source_add_eu_portal_by_name_uses_the_published_address(ccal):
+    assert ccal("source", "add", "eu-portal").exit_code == 0
+    assert config.load().source[0].location == PORTAL_URL
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Bad_Name", "x.json", "--format", "ccal"], "invalid name: 'Bad_Name' is not a slug"),
+        (["mine", "x.json"], "say which format 'mine' holds with '--format'"),
+        (["mine", "x.json", "--format", "eu-portl"], "unknown format 'eu-portl'; did you mean"),
+        (["mine", "--format", "ccal"], "format 'ccal' has no published address: give a LOCATION"),
+        (["mine", "x.json", "--format", "ccal", "--status", "open"], "format 'ccal' takes no"),
+        (["mine", "x.json", "--format", "eu-portal", "--status", "pending"], "'--status': pending"),
+        (["mine", "gopher://x", "--format", "ccal"], "invalid location: 'gopher://x' is not"),
+    ],
+)
+def test_source_add_refuses(ccal, args, message):
+    result = ccal("source", "add", *args)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert message in result.stderr, result.stderr
+    assert not config_file().exists()
+
+
+def test_source_add_stores_a_path_as_an_absolute_one(ccal, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert ccal("source", "add", "here", "portal.json", "--format", "eu-portal").exit_code == 0
+    assert config.load().source[0].location == str(tmp_path / "portal.json")
+
+
+def test_source_remove_unknown(ccal):
+    result = ccal("source", "remove", "nope")
+    assert result.exit_code == 2
+    assert "no source named 'nope' (none configured" in result.stderr

@@ -1,0 +1,384 @@
+"""``ccal sync`` against a real local HTTP(S) server: every way a download can go, and the
+change log of two versions of a portal file."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import sync_server as srv
+
+from ccal import fetch
+from ccal.sources import config_file, synced_dir, synced_file
+
+DATA = Path(__file__).parent / "data" / "sync"
+V1 = (DATA / "portal-v1.json").read_bytes()
+V2 = (DATA / "portal-v2.json").read_bytes()
+NOW = "2026-12-01T08:00:00Z"
+
+
+@pytest.fixture(autouse=True)
+def _quick(monkeypatch):
+    """Now pinned; retries without the real backoff; no proxy between the tests and the server."""
+    monkeypatch.setenv("CCAL_NOW", NOW)
+    monkeypatch.setattr(fetch, "BACKOFF", 0.01)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server():
+    running = srv.Server()
+    yield running
+    running.close()
+
+
+def configure(*sources: tuple[str, str], extra: str = "") -> None:
+    """Write config.toml with eu-portal sources ``(name, url)`` (and ``extra`` TOML)."""
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = extra + "\n"
+    for name, url in sources:
+        text += f'[[source]]\nname = "{name}"\nlocation = "{url}"\nformat = "eu-portal"\n\n'
+    path.write_text(text, encoding="utf-8")
+
+
+def first_sync(ccal, server, *later: srv.Responder) -> bytes:
+    """A good first sync of ``/p`` (V1), then ``later`` responses; the good copy's bytes."""
+    configure(("portal", server.route("/p", srv.ok(V1), *later)))
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stdout == "portal: 6 calls · first sync · 0.0 s\n" or "first sync" in result.stdout
+    )
+    return synced_file("portal").read_bytes()
+
+
+def failed(ccal, good: bytes, *, expect: str) -> str:
+    """Sync again: exit 1, one line on stderr saying ``expect``, the good copy intact."""
+    result = ccal("sync")
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("ccal: portal: failed: "), lines[0]
+    assert expect in lines[0], lines[0]
+    assert lines[0].endswith("; the last good copy stays in use")
+    assert result.stdout == ""
+    assert synced_file("portal").read_bytes() == good
+    return lines[0]
+
+
+# --- conditional requests -------------------------------------------------------------------
+
+
+def test_etag_then_304_unchanged(ccal, server):
+    configure(("portal", server.route("/p", srv.conditional(V1, etag='"v1"'))))
+    assert ccal("sync").exit_code == 0
+    good = synced_file("portal").read_bytes()
+    result = ccal("sync")
+    assert result.exit_code == 0
+    assert result.stdout == "portal: unchanged (not modified)\n"
+    assert server.requests[-1]["headers"]["If-None-Match"] == '"v1"'
+    assert server.requests[-1]["headers"]["User-Agent"] == f"ccal/{fetch.__version__}"
+    assert synced_file("portal").read_bytes() == good
+
+
+def test_last_modified_then_304(ccal, server):
+    stamp = "Tue, 01 Dec 2026 06:00:00 GMT"
+    configure(("portal", server.route("/p", srv.conditional(V1, last_modified=stamp))))
+    assert ccal("sync").exit_code == 0
+    assert "If-Modified-Since" not in server.requests[0]["headers"]
+    result = ccal("sync", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["status"] == "unchanged"
+    assert server.requests[-1]["headers"]["If-Modified-Since"] == stamp
+
+
+def test_changed_options_fetch_in_full(ccal, server):
+    """A stored ETag answers for the old filters: new ones need the whole file again."""
+    url = server.route("/p", srv.conditional(V1, etag='"v1"'))
+    configure(("portal", url))
+    assert ccal("sync").exit_code == 0
+    configure(
+        extra=f'[[source]]\nname = "portal"\nlocation = "{url}"\nformat = "eu-portal"\n'
+        'options = { status = ["forthcoming"] }\n'
+    )
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert "If-None-Match" not in server.requests[-1]["headers"]
+    assert "portal: 1 calls" in result.stdout
+
+
+def test_gzip(ccal, server):
+    configure(("portal", server.route("/p", srv.gzipped(V1))))
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert "6 calls" in result.stdout
+    assert "eu-sync-a-01" in synced_file("portal").read_text()
+
+
+def test_redirect_chain_followed(ccal, server):
+    server.route("/c", srv.ok(V1))
+    server.route("/b", srv.redirect(server.url("/c"), 301))
+    configure(("portal", server.route("/a", srv.redirect("/b", 307))))
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert [r["path"] for r in server.requests] == ["/a", "/b", "/c"]
+
+
+def test_redirect_loop_fails(ccal, server):
+    good = first_sync(ccal, server, srv.redirect("/loop"))
+    server.route("/loop", srv.redirect("/loop"))
+    failed(ccal, good, expect=f"more than {fetch.MAX_REDIRECTS} redirects")
+
+
+def test_https_to_http_redirect_refused(ccal, server, monkeypatch, tmp_path):
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+    secure = srv.Server(context)
+    try:
+        configure(("portal", secure.route("/p", srv.ok(V1), srv.redirect(server.url("/plain")))))
+        server.route("/plain", srv.ok(V2))
+        result = ccal("sync")
+        assert result.exit_code == 0, result.stderr
+        good = synced_file("portal").read_bytes()
+        failed(ccal, good, expect="refused a redirect from https to http")
+        assert server.requests == []  # the plain-http address was never asked
+    finally:
+        secure.close()
+
+
+# --- failures keep the last good copy ----------------------------------------------------------
+
+
+def test_404(ccal, server):
+    good = first_sync(ccal, server, srv.status(404))
+    failed(ccal, good, expect="HTTP 404 Not Found from http://127.0.0.1:")
+
+
+def test_500_then_200_is_retried(ccal, server):
+    configure(("portal", server.route("/p", srv.status(500, Retry_After="0"), srv.ok(V1))))
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert len(server.requests) == 2
+
+
+def test_500_every_time_fails_after_three_retries(ccal, server):
+    good = first_sync(ccal, server, srv.status(503))
+    failed(ccal, good, expect="HTTP 503 from")
+    assert len(server.requests) == 1 + 4
+
+
+def test_connection_refused_is_retried_then_fails(ccal, server):
+    good = first_sync(ccal, server)
+    server.close()  # nobody listens on the port any more
+    failed(ccal, good, expect="cannot connect to 127.0.0.1")
+    server.__init__()  # a fresh server for the fixture's close()
+
+
+def test_stall_is_a_read_timeout(ccal, server):
+    good = first_sync(ccal, server, srv.stall(3))
+    configure(("portal", server.url("/p")), extra="[sync]\nread_timeout = 0.3\n")
+    started = time.monotonic()
+    failed(ccal, good, expect="sent nothing for 0.3 s (read timeout)")
+    assert time.monotonic() - started < 2.5
+
+
+def test_body_cut_short(ccal, server):
+    good = first_sync(ccal, server, srv.cut_short(V2))
+    failed(ccal, good, expect="broke off")
+
+
+def test_body_over_the_size_cap(ccal, server):
+    big = b" " * 1_500_000 + V2
+    good = first_sync(ccal, server, srv.ok(big))
+    configure(("portal", server.url("/p")), extra="[sync]\nmax_size_mb = 1\n")
+    failed(ccal, good, expect="over the 1 MB limit")
+
+
+def test_gzip_body_over_the_size_cap_while_reading(ccal, server):
+    """A small compressed body that decodes past the cap is stopped while it is read."""
+    good = first_sync(ccal, server, srv.gzipped(b" " * 3_000_000 + V2))
+    configure(("portal", server.url("/p")), extra="[sync]\nmax_size_mb = 1\n")
+    failed(ccal, good, expect="passed the 1 MB limit")
+
+
+def test_html_where_json_was_expected(ccal, server):
+    good = first_sync(ccal, server, srv.html_page())
+    line = failed(ccal, good, expect="not the EU Funding & Tenders portal bulk JSON")
+    assert "(the server sent an HTML page)" in line
+
+
+def test_one_source_failing_does_not_stop_the_others(ccal, server):
+    configure(
+        ("broken", server.route("/x", srv.status(404))), ("portal", server.route("/p", srv.ok(V1)))
+    )
+    result = ccal("sync")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ccal: broken: failed: HTTP 404")
+    assert result.stdout.startswith("portal: 6 calls · first sync")
+    assert synced_file("portal").is_file() and not synced_file("broken").exists()
+
+
+def test_quiet_prints_only_failures(ccal, server):
+    configure(("portal", server.route("/p", srv.ok(V1))))
+    result = ccal("sync", "--quiet")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_unknown_source_name_is_a_usage_error(ccal, server):
+    configure(("portal", server.route("/p", srv.ok(V1))))
+    result = ccal("sync", "portl")
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "ccal: no source named 'portl'; did you mean 'portal'? (configured: portal)\n"
+    )
+
+
+def test_no_sources_is_a_usage_error(ccal):
+    result = ccal("sync")
+    assert result.exit_code == 2
+    assert "add one with 'ccal source add'" in result.stderr
+
+
+def test_a_second_sync_waits_for_the_lock(ccal, server, monkeypatch):
+    from filelock import FileLock
+
+    from ccal import sync
+
+    configure(("portal", server.route("/p", srv.ok(V1))))
+    monkeypatch.setattr(sync, "SYNC_LOCK_TIMEOUT", 0.2)
+    synced_dir().mkdir(parents=True)
+    with FileLock(str(synced_dir() / ".sync.lock")):
+        result = ccal("sync")
+    assert result.exit_code == 1
+    assert result.stderr == "ccal: another 'ccal sync' is still running; try again later\n"
+    assert server.requests == []
+
+
+def test_file_sources_and_their_unchanged_state(ccal, tmp_path):
+    copy = tmp_path / "portal.json"
+    copy.write_bytes(V1)
+    configure(("portal", copy.as_uri()), ("plain", str(copy)))
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        ccal("sync").stdout == "portal: unchanged (not modified)\nplain: unchanged (not modified)\n"
+    )
+
+
+# --- the data: part of the default data, read-only to add/extend ------------------------------
+
+
+def test_synced_data_is_read_and_not_editable(ccal, server):
+    configure(("portal", server.route("/p", srv.ok(V1))), extra="shipped = false\n")
+    assert ccal("sync").exit_code == 0
+    listing = ccal.json("list", "--all")
+    assert sorted(item["id"] for item in listing)[:2] == ["eu-sync-a-01", "eu-sync-b-01"]
+    result = ccal("extend", "eu-sync-a-01", "Deadline", "--to", "+7d")
+    assert result.exit_code == 2
+    assert "which 'ccal import' or 'ccal sync' writes and replaces whole" in result.stderr
+    path = str(synced_file("portal"))
+    result = ccal("add", "mine", "--kind", "call", "--title", "x", "--data", path)
+    assert result.exit_code == 2
+
+
+# --- what changed ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("snapshot", ["kept", "lost"])
+def test_changes_between_two_portal_versions(ccal, server, snapshot):
+    """The previous import is read from the snapshot beside the file, or from the file itself."""
+    configure(("portal", server.route("/p", srv.ok(V1), srv.ok(V2))))
+    assert ccal("sync").exit_code == 0
+    kept = synced_dir() / ".portal.snapshot.json"
+    assert kept.is_file()
+    if snapshot == "lost":
+        kept.unlink()
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "portal: 6 calls · 1 new, 2 moved, 1 gone, 1 retitled, 1 status"
+    )
+    logged = [json.loads(line) for line in (synced_dir().parent / "changes.jsonl").open()]
+    found = {(c["kind"], c["id"]): c for c in logged}
+    assert sorted(found) == [
+        ("added", "eu-sync-f-01"),
+        ("moved", "eu-sync-a-01"),
+        ("moved", "eu-sync-b-01"),
+        ("removed", "eu-sync-e-01"),
+        ("retitled", "eu-sync-c-01"),
+        ("status", "eu-sync-d-01"),
+    ]
+    later, earlier = found["moved", "eu-sync-a-01"], found["moved", "eu-sync-b-01"]
+    assert (later["from"], later["to"]) == (
+        "2027-03-10T17:00:00+01:00",
+        "2027-03-17T17:00:00+01:00",
+    )
+    assert (later["shift"], later["shift_seconds"]) == ("+7 d", 7 * 86400)
+    assert (earlier["shift"], earlier["shift_seconds"]) == ("-1 d", -86400)
+    assert (found["retitled", "eu-sync-c-01"]["from"], found["retitled", "eu-sync-c-01"]["to"]) == (
+        "Old title",
+        "New title",
+    )
+    assert found["status", "eu-sync-d-01"]["from"] == "forthcoming"
+    assert found["status", "eu-sync-d-01"]["to"] == "open"
+    assert {c["time"] for c in logged} == {"2026-12-01T08:00:00Z"}
+    assert {c["source"] for c in logged} == {"portal"}
+    # ``ccal changes --json``: the same, newest first
+    shown = ccal.json("changes")
+    assert sorted((c["kind"], c["id"]) for c in shown) == sorted(found)
+    assert [c["kind"] for c in ccal.json("changes", "--kind", "moved")] == ["moved", "moved"]
+    assert ccal.json("changes", "--source", "other") == []
+    assert len(ccal.json("changes", "--since", "1d")) == 6
+    assert ccal.json("changes", "--since", "2026-12-02") == []
+    table = ccal("changes")
+    assert (
+        table.exit_code == 0 and "+7 d" in table.stdout and "Old title → New title" in table.stdout
+    )
+
+
+def test_a_moved_date_keeps_its_history(ccal, server):
+    configure(("portal", server.route("/p", srv.ok(V1), srv.ok(V2), srv.ok(V2), srv.ok(V1))))
+    for _ in range(3):  # the history stays across a sync that changes nothing
+        assert ccal("sync").exit_code == 0
+    deadlines = ccal.json("deadlines", "eu-sync-a-01")
+    assert deadlines[0]["previous"] == "2027-03-10T17:00:00+01:00"
+    shown = ccal("deadlines", "eu-sync-a-01")
+    assert "extended +7 d" in shown.stdout
+    assert ccal("sync").exit_code == 0  # back where it was: the history goes
+    assert ccal.json("deadlines", "eu-sync-a-01")[0].get("previous") is None
+
+
+@pytest.mark.parametrize("fast", ["0", "1"], ids=["fast path", "typer path"])
+def test_read_paths_never_import_httpx(fast, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom ccal.__main__ import main\n"
+        "sys.argv = ['ccal', 'upcoming', '--json', '--as-of', '2022-06-01']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', *sorted(m for m in ('httpx', 'ccal.sync', 'ccal.fetch', 'ccal.config')"
+        " if m in sys.modules), file=sys.stderr)\n"
+    )
+    configure(("portal", "https://example.org/p.json"), extra='timezone = "Europe/Brussels"\n')
+    env = {**os.environ, "CCAL_NO_FASTPATH": fast}
+    for _ in range(2):  # the second run has an index to answer from
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split("LOADED", 1)[1].split() == []
