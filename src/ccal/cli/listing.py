@@ -29,7 +29,14 @@ from ccal.cli.options import (
     session_from,
     window_from,
 )
-from ccal.cli.output import chosen_format, emit_items, emit_listing, is_json, item_records
+from ccal.cli.output import (
+    chosen_format,
+    emit_items,
+    emit_listing,
+    is_json,
+    item_records,
+    render_options,
+)
 from ccal.errors import UsageProblem
 
 # --- commands ---------------------------------------------------------------------------------
@@ -58,7 +65,6 @@ def upcoming(
     """
     from ccal.query import latest_passed, select_entries, statuses
     from ccal.render import Listing
-    from ccal.render.formats import RenderOptions
 
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
@@ -68,7 +74,10 @@ def upcoming(
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
-        emit_listing(listing, fmt, options=RenderOptions(chosen_occurrences=window.chooses(limit)))
+        chosen = window.chooses(limit)
+        emit_listing(
+            listing, fmt, options=render_options(catalog, filters, "upcoming", chosen=chosen)
+        )
         return _exit_status(exit_status, entries)
     from ccal.render import table
 
@@ -121,7 +130,6 @@ def list_(
     """
     from ccal.query import select_dates, select_items, statuses
     from ccal.render import Listing
-    from ccal.render.formats import RenderOptions
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
@@ -137,8 +145,9 @@ def list_(
         entries = select_dates(catalog, session.now, filters, window, scope, limit)
         listing = Listing(entries, status, session.now, session.zone)
         if fmt:  # as ``ccal export`` writes the same selection
-            chosen = RenderOptions(chosen_occurrences=window.chooses(limit, scope))
-            emit_listing(listing, fmt, options=chosen)
+            chosen = window.chooses(limit, scope)
+            options = render_options(catalog, filters, scope, chosen=chosen)
+            emit_listing(listing, fmt, options=options)
             return
         from ccal.render import table
 

@@ -22,7 +22,7 @@ from ccal import __version__
 from ccal.catalog import Entry
 from ccal.clock import is_ambiguous
 from ccal.controlchars import file_text
-from ccal.query import fold, label_key
+from ccal.query import Filters, fold, label_key
 from ccal.render.timefmt import moment_text, moved_note
 
 if TYPE_CHECKING:
@@ -268,3 +268,22 @@ def modified_times(items) -> dict[str, datetime]:
         if stamps[key] is not None:
             found[item.id] = stamps[key]
     return found
+
+
+def default_name(filters: Filters | None = None, scope: str = "upcoming") -> str:
+    """The calendar name when ``--calendar-name`` is not given, saying what was selected:
+    ``ccal: upcoming calls tagged clusters matching 'kosice'``."""
+    chosen = filters or Filters()
+    what = ["all" if scope == "all" else scope]
+    if chosen.kinds:
+        plural = [f"{kind}s" for kind in chosen.kinds]
+        what.append(", ".join(plural[:-1]) + f" and {plural[-1]}" if len(plural) > 1 else plural[0])
+    else:
+        what.append("dates")
+    if chosen.tags:
+        what.append("tagged " + ", ".join(chosen.tags))
+    if chosen.organiser:
+        what.append(f"by {chosen.organiser}")
+    if chosen.search:
+        what.append(f"matching '{chosen.search}'")
+    return f"{DEFAULT_NAME}: {' '.join(what)}"
