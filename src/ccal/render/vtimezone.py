@@ -25,6 +25,7 @@ _STEP = 7 * 86400
 # zic writes explicit transitions up to 2037 and a rule after it; a run still going in the
 # last year scanned is the rule in force, written without an end.
 HORIZON = date(2040, 1, 1)
+_LAST_YEAR = 2100  # how far an irregular zone is followed
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -135,6 +136,18 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
     """The observances that reproduce ``zone`` from ``first`` on: the state at ``first``, then
     runs of yearly switches sharing one rule (open-ended when still in force at ``HORIZON``)."""
     end = max(last, HORIZON)
+    found = _observances(zone, first, end)
+    # A zone still switching without a rule at the end (Morocco's Ramadan breaks are listed
+    # to 2087) is followed further, so a block stays right as far as zoneinfo knows.
+    while end.year < _LAST_YEAR and any(
+        o.rrule is None or "UNTIL" in o.rrule for o in found[1:] if o.start.year >= end.year - 2
+    ):
+        end = date(end.year + 20, 1, 1)
+        found = _observances(zone, first, end)
+    return found
+
+
+def _observances(zone: ZoneInfo, first: date, end: date) -> list[Observance]:
     offset, name, daylight = _state(
         zone, int(datetime.combine(first, datetime.min.time(), UTC).timestamp())
     )
@@ -158,7 +171,9 @@ def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
             rule = None
             if len(chain) > 1:
                 still = chain[-1].local.year >= end.year - 1
-                until = None if still else chain[-1].at
+                # UNTIL is a UTC instant (RFC 5545), but vobject compares it with the local
+                # onset: a day after the last switch (a year before the next) suits both.
+                until = None if still else chain[-1].at + timedelta(days=1)
                 rule = _rule(head.local.month, _preferred(shared), until)
             found.append(
                 Observance(head.daylight, head.local, head.before, head.after, head.name, rule)
