@@ -230,3 +230,26 @@ def test_the_calendar_function_takes_name_and_refresh():
     assert all("LAST-MODIFIED" in e for e in parsed.walk("VEVENT"))
     with pytest.raises(ValueError):
         calendar(listing, name="Feed", refresh=timedelta(0))
+
+
+def test_khal_puts_the_webinar_at_noon_new_york_years_on(ccal, tmp_path):
+    from .test_ics import khal
+
+    target = tmp_path / "feeds.ics"
+    target.write_text(feeds(ccal), encoding="utf-8")
+    imported = khal(tmp_path, "America/New_York", "import", "--batch", "-a", "ccal", str(target))
+    assert imported.returncode == 0, imported.stderr
+    for day in ("2026-07-01", "2031-07-02", "2031-12-03"):
+        listed = khal(
+            tmp_path, "America/New_York", "list", "--format", "{start} {title}", day, "1d"
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert f"{day} 12:00 Weekly webinar: Webinar" in listed.stdout
+    # And the shipped 2022 cut-off 3, 18:00 Brussels on 1 Apr 2023 (just after the switch).
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / "eccp.ics").write_text(run(ccal, "-f", "ics", "--all"), encoding="utf-8")
+    imported = khal(shipped, "UTC", "import", "--batch", "-a", "ccal", str(shipped / "eccp.ics"))
+    assert imported.returncode == 0, imported.stderr
+    listed = khal(shipped, "UTC", "list", "--format", "{start} {title}", "2023-04-01", "1d")
+    assert "2023-04-01 16:00 Call for Expression of Interest" in listed.stdout
