@@ -248,7 +248,9 @@ def test_khal_puts_the_webinar_at_noon_new_york_years_on(ccal, tmp_path):
     # And the shipped 2022 cut-off 3, 18:00 Brussels on 1 Apr 2023 (just after the switch).
     shipped = tmp_path / "shipped"
     shipped.mkdir()
-    (shipped / "eccp.ics").write_text(run(ccal, "-f", "ics", "--all"), encoding="utf-8")
+    (shipped / "eccp.ics").write_text(
+        run(ccal, "-f", "ics", "--all", "-k", "call"), encoding="utf-8"
+    )
     imported = khal(shipped, "UTC", "import", "--batch", "-a", "ccal", str(shipped / "eccp.ics"))
     assert imported.returncode == 0, imported.stderr
     listed = khal(shipped, "UTC", "list", "--format", "{start} {title}", "2023-04-01", "1d")
