@@ -1,0 +1,166 @@
+"""The references in docs/ stay true: every JSON and CSV example parses and has the keys real
+output has, and every ``module.function`` they name exists in ccal."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+import re
+import shlex
+
+import pytest
+from conftest import DATA, REPO
+
+from ccal.render.contract import EntryRecord
+
+DOCS = sorted((REPO / "docs").glob("*.md"))
+LISTING_KEYS = list(EntryRecord.model_fields)
+ELLIPSIS = re.compile(r"^\s*(…|\.\.\.)\s*$", re.M)
+
+
+def examples() -> list[tuple[str, str, str]]:
+    """(file, command, output) of every ``$ ccal …`` shown with its output in a fence."""
+    found = []
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.S | re.M):
+            for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+                command, _, shown = part.partition("\n")
+                words = split(command.split("|")[0].split(";")[0])
+                if "ccal" in words and shown.strip():
+                    found.append((path.name, command, shown))
+    return found
+
+
+def split(command: str) -> list[str]:
+    try:
+        return shlex.split(command)
+    except ValueError:  # a line continued with a backslash
+        return command.split()
+
+
+def fenced(language: str) -> list[tuple[str, str]]:
+    return [
+        (path.name, block)
+        for path in DOCS
+        for block in re.findall(
+            rf"^```{language}\n(.*?)^```", path.read_text(encoding="utf-8"), re.S | re.M
+        )
+    ]
+
+
+def output_format(command: str) -> str | None:
+    words = split(command)
+    if "|" in command or ">" in command:
+        return None  # piped or redirected: what is shown is not ccal's output
+    for flag in ("--format", "-f"):
+        if flag in words:
+            return words[words.index(flag) + 1]
+    if "--json" in words or (words[1:2] == ["export"]):
+        return "json"
+    return None
+
+
+def without_ellipsis(text: str) -> str:
+    """An abridged array (`…` for the rest) as the JSON it abridges."""
+    return re.sub(r",\s*\n(\s*\])", r"\n\1", ELLIPSIS.sub("", text))
+
+
+JSON_EXAMPLES = [e for e in examples() if output_format(e[1]) == "json"]
+CSV_EXAMPLES = [e for e in examples() if output_format(e[1]) == "csv"]
+
+
+def real_problem_keys(ccal) -> list[str]:
+    result = ccal("validate", str(DATA / "schema-errors.toml"), "--json")
+    return list(json.loads(result.stdout)[0])
+
+
+def test_the_docs_have_json_and_csv_examples():
+    assert len(JSON_EXAMPLES) >= 3
+    assert CSV_EXAMPLES
+
+
+@pytest.mark.parametrize(("name", "command", "shown"), JSON_EXAMPLES, ids=lambda x: str(x)[:50])
+def test_every_json_example_parses_with_the_keys_of_real_output(ccal, name, command, shown):
+    data = json.loads(without_ellipsis(shown))
+    records = data if isinstance(data, list) else [data]
+    assert records, f"{name}: {command}"
+    words = split(command)
+    if words[1] == "validate":
+        expected = real_problem_keys(ccal)
+    elif words[1] == "show" or (words[1] == "list" and "--dates" not in words):
+        expected = list(ccal.json("show", "clusters-meet-regions"))
+    else:
+        expected = LISTING_KEYS
+    for record in records:
+        assert list(record) == expected, f"{name}: {command}"
+
+
+@pytest.mark.parametrize(("name", "command", "shown"), CSV_EXAMPLES, ids=lambda x: str(x)[:50])
+def test_every_csv_example_parses_with_the_header_of_real_output(ccal, name, command, shown):
+    rows = list(csv.reader(io.StringIO(shown.lstrip("\ufeff"))))
+    real = ccal("export", "-f", "csv", "--all", "--limit", "1").stdout_bytes.decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(real)))
+    assert rows[0] == header, f"{name}: {command}"
+    assert all(len(row) == len(header) for row in rows[1:]), f"{name}: {command}"
+
+
+def test_every_json_fence_parses():
+    for name, block in fenced("json"):
+        try:
+            json.loads(without_ellipsis(block))
+        except ValueError as exc:
+            pytest.fail(f"{name}: a json fence that does not parse ({exc})")
+
+
+# --- names of ccal's code ---------------------------------------------------------------------
+
+NAME = re.compile(r"`((?:ccal\.)?[a-z_][a-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)(?:\(\))?`")
+FILE_ENDINGS = (".py", ".toml", ".md", ".json", ".sqlite", ".csv", ".ics", ".txt", ".html")
+
+
+def ccal_modules() -> set[str]:
+    source = REPO / "src" / "ccal"
+    return {p.stem for p in source.glob("*.py")} | {p.name for p in source.iterdir() if p.is_dir()}
+
+
+def named_in_docs() -> list[tuple[str, str]]:
+    """(file, dotted name) for every backticked name of ccal's code in docs/ (``query.fold``,
+    ``render.json.entry_record``, ``ccal.clock``); other dotted words (JSON paths, SQL columns,
+    other libraries) are not ccal's and are left alone."""
+    modules = ccal_modules()
+    found = []
+    for path in DOCS:
+        for dotted in NAME.findall(path.read_text(encoding="utf-8")):
+            if dotted.endswith(FILE_ENDINGS):
+                continue
+            first = dotted.removeprefix("ccal.").split(".")[0]
+            if dotted.startswith("ccal.") or first in modules:
+                found.append((path.name, dotted.removeprefix("ccal.")))
+    return sorted(set(found))
+
+
+def resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module(".".join(["ccal", *parts[:cut]]))
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[cut:]:
+            if not hasattr(target, attribute):
+                return False
+            target = getattr(target, attribute)
+        return True
+    return False
+
+
+def test_the_docs_name_code():
+    assert len(named_in_docs()) >= 10
+
+
+@pytest.mark.parametrize(("name", "dotted"), named_in_docs(), ids=lambda x: str(x))
+def test_every_function_named_in_the_docs_exists(name, dotted):
+    assert resolves(dotted), f"{name} names `{dotted}`, which ccal does not have"
