@@ -164,3 +164,33 @@ def test_the_docs_name_code():
 @pytest.mark.parametrize(("name", "dotted"), named_in_docs(), ids=lambda x: str(x))
 def test_every_function_named_in_the_docs_exists(name, dotted):
     assert resolves(dotted), f"{name} names `{dotted}`, which ccal does not have"
+
+
+# --- words that went stale ----------------------------------------------------------------------
+
+
+def test_no_doc_calls_the_index_planned():
+    for path in DOCS:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        assert "planned index" not in text, path.name
+
+
+def test_the_portal_generator_cites_files_that_exist_and_counts_what_it_writes(tmp_path):
+    import subprocess
+    import sys
+
+    script = REPO / "benchmarks" / "gen_eu_portal.py"
+    head = script.read_text(encoding="utf-8").split('"""')[1]
+    for cited in re.findall(r"\b[\w/.-]+\.(?:md|py|json|toml)\b", head):
+        if "/" in cited or cited.endswith(".md"):  # a repository file, not an output name
+            assert (REPO / cited).exists(), f"gen_eu_portal.py cites {cited}, which is not there"
+    target = tmp_path / "portal.json"
+    done = subprocess.run(
+        [sys.executable, str(script), "-n", "2000", "-o", str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    written = len(json.loads(target.read_text(encoding="utf-8"))["fundingData"]["GrantTenderObj"])
+    assert written == 2001  # the last entry repeats the first, on purpose
+    assert f"{written:,} topics" in done.stdout
