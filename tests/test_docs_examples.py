@@ -194,3 +194,14 @@ def test_the_portal_generator_cites_files_that_exist_and_counts_what_it_writes(t
     written = len(json.loads(target.read_text(encoding="utf-8"))["fundingData"]["GrantTenderObj"])
     assert written == 2001  # the last entry repeats the first, on purpose
     assert f"{written:,} topics" in done.stdout
+
+
+def test_the_readme_json_key_table_is_one_table_with_every_key():
+    """Markdown ends a table at its first non-table line: a paragraph inside it turned the
+    second half into text."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    tables = re.findall(r"(?:^\|.*\|\n)+", text, re.M)
+    keyed = [t for t in tables if t.startswith("| key | type | meaning |")]
+    assert len(keyed) == 1
+    rows = re.findall(r"^\| `(\w+)` \|", keyed[0], re.M)
+    assert rows == LISTING_KEYS
