@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shlex
+from datetime import UTC, datetime
 
 import pytest
 from conftest import DATA, REPO
@@ -205,3 +206,37 @@ def test_the_readme_json_key_table_is_one_table_with_every_key():
     assert len(keyed) == 1
     rows = re.findall(r"^\| `(\w+)` \|", keyed[0], re.M)
     assert rows == LISTING_KEYS
+
+
+# --- CSV in the programs the docs name ------------------------------------------------------------
+
+
+def test_the_documented_duckdb_query_runs_and_needs_its_quotes(ccal, tmp_path):
+    """docs/export.md's SQL runs as written on a real export; without the quotes around `at`
+    and `end` DuckDB refuses it, which is why the docs say to quote them."""
+    import duckdb
+
+    (query,) = [block for _, block in fenced("sql")]
+    data = tmp_path / "dates.csv"
+    exported = ccal("export", "-f", "csv", "--as-of", "2024-06-01", "-o", str(data))
+    assert exported.exit_code == 0, exported.stderr
+    with duckdb.connect() as db:
+        rows = db.sql(query.replace("'dates.csv'", f"'{data}'")).fetchall()
+        assert rows[0][:2] == ("cmr-2024-graz", "Clusters meet Regions")
+        assert rows[0][2].astimezone(UTC) == datetime(2024, 6, 18, 21, 59, 59, tzinfo=UTC)
+        with pytest.raises(duckdb.ParserException):
+            db.sql(
+                query.replace('"at"', "at")
+                .replace('"end"', "end")
+                .replace("'dates.csv'", f"'{data}'")
+            )
+
+
+def test_the_libreoffice_filter_reads_the_export_as_utf8_csv():
+    """The documented filter options say what ccal writes: comma, double quote, UTF-8 (76)."""
+    text = (REPO / "docs" / "export.md").read_text(encoding="utf-8")
+    options = re.findall(r'--infilter="Text - txt - csv \(StarCalc\):([^"]+)"', text)
+    assert options and set(options) == {"44,34,76,1"}
+    from ccal.render import csv as csv_format
+
+    assert csv_format.BOM == "\ufeff"  # UTF-8 with its mark: token 76 is LibreOffice's UTF-8
