@@ -255,3 +255,8 @@ def test_khal_puts_the_webinar_at_noon_new_york_years_on(ccal, tmp_path):
     assert imported.returncode == 0, imported.stderr
     listed = khal(shipped, "UTC", "list", "--format", "{start} {title}", "2023-04-01", "1d")
     assert "2023-04-01 16:00 Call for Expression of Interest" in listed.stdout
+
+
+def test_golden_feed(ccal, golden):
+    """The whole file, byte for byte: a change to it is a decision (CCAL_UPDATE_GOLDEN=1)."""
+    golden("feeds.ics", feeds(ccal, "--alarm", "1d", "--calendar-name", "Research office"))

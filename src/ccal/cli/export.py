@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -126,7 +126,7 @@ def export(
         raise UsageProblem("invalid value for '--calendar-name': an empty name")
     alarms = tuple(alarm_before(text) for text in alarm or ())
     every = refresh_every(refresh) if refresh is not None else None
-    scope = "all" if all_ else "past" if past else "upcoming"
+    scope: Literal["upcoming", "past", "all"] = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
     catalog = session.catalog(window)

@@ -15,7 +15,7 @@ from ccal.errors import CcalError, UsageProblem
 if TYPE_CHECKING:
     from ccal.catalog import Catalog, Item
     from ccal.cli.options import FormatChoice
-    from ccal.query import Filters, Scope, Status
+    from ccal.query import Filters, Status
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -103,7 +103,7 @@ def emit_items(records: list[dict[str, Any]] | dict[str, Any], fmt: str) -> None
 
 
 def render_options(
-    catalog: Catalog, filters: Filters, scope: Scope, *, chosen: bool, **more: Any
+    catalog: Catalog, filters: Filters, scope: str, *, chosen: bool, **more: Any
 ) -> RenderOptions:
     """The options every command renders a listing with, so ``upcoming``/``list --format ics``
     and ``export`` write the same file: the calendar named after the selection (unless

@@ -13,13 +13,13 @@ recorded in ``previous``, ``LAST-MODIFIED`` is when the entry's data file last c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
-from ccal.catalog import Entry
+from ccal.catalog import Entry, Item
 from ccal.clock import is_ambiguous
 from ccal.controlchars import file_text
 from ccal.query import Filters, fold, label_key
@@ -250,7 +250,7 @@ def used_zones(vevents: list[Event]) -> set[str]:
     return found
 
 
-def modified_times(items) -> dict[str, datetime]:
+def modified_times(items: Iterable[Item]) -> dict[str, datetime]:
     """Opportunity id -> when its data file was last modified (UTC, whole seconds): the
     LAST-MODIFIED of its events. A file that cannot be read gives none."""
     import os
@@ -265,8 +265,9 @@ def modified_times(items) -> dict[str, datetime]:
                 stamps[key] = datetime.fromtimestamp(seconds, UTC)
             except OSError:
                 stamps[key] = None
-        if stamps[key] is not None:
-            found[item.id] = stamps[key]
+        stamp = stamps[key]
+        if stamp is not None:
+            found[item.id] = stamp
     return found
 
 
