@@ -97,7 +97,7 @@ def test_an_open_ended_series_keeps_its_instants_for_years_in_vobject(ccal):
             assert moment.utcoffset() == local.utcoffset(), moment
 
 
-@pytest.mark.parametrize("seed", ["1", "2", "3", "4"])
+@pytest.mark.parametrize("seed", ["1", "2"])
 def test_the_same_data_and_now_give_the_same_bytes_whatever_the_hash_seed(ccal, seed, tmp_path):
     """Before, the time zone blocks came out in hash order: six byte streams from eight runs."""
     here = feeds(ccal)
