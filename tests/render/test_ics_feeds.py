@@ -260,3 +260,13 @@ def test_khal_puts_the_webinar_at_noon_new_york_years_on(ccal, tmp_path):
 def test_golden_feed(ccal, golden):
     """The whole file, byte for byte: a change to it is a decision (CCAL_UPDATE_GOLDEN=1)."""
     golden("feeds.ics", feeds(ccal, "--alarm", "1d", "--calendar-name", "Research office"))
+
+
+@pytest.mark.parametrize("command", ["deadlines", "show"])
+def test_one_opportunity_as_a_calendar_is_named_after_it(ccal, command):
+    result = ccal(command, "moved-call", "--data", str(FEEDS), *PINNED, "--format", "ics")
+    assert result.exit_code == 0, result.stderr
+    calendar = Calendar.from_ical(result.stdout_bytes.decode("utf-8"))
+    assert str(calendar["NAME"]) == "ccal: Moved call"
+    assert all("LAST-MODIFIED" in e for e in calendar.walk("VEVENT"))
+    assert [int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")] == [1, 0]

@@ -34,6 +34,7 @@ from ccal.cli.output import (
     emit_items,
     emit_listing,
     is_json,
+    item_options,
     item_records,
     render_options,
 )
@@ -220,7 +221,7 @@ def deadlines(
     entries = sorted(item.entries, key=Entry.sort_key)
     listing = Listing(entries, statuses(entries, session.now), session.now, session.zone)
     if fmt:
-        emit_listing(listing, fmt)
+        emit_listing(listing, fmt, options=item_options(item))
         return
     from ccal.render import table
 
@@ -258,7 +259,9 @@ def show(
         emit_items(item_records([item], session.now, status)[0], fmt)
         return
     if fmt:
-        emit_listing(Listing(entries, status, session.now, session.zone), fmt)
+        emit_listing(
+            Listing(entries, status, session.now, session.zone), fmt, options=item_options(item)
+        )
         return
     from ccal.render import table
 

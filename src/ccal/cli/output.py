@@ -118,3 +118,13 @@ def render_options(
         modified=modified_times(catalog.items),
         **more,
     )
+
+
+def item_options(item: Item) -> RenderOptions:
+    """``deadlines ID`` / ``show ID`` in a listing format: a calendar named after the one
+    opportunity, with LAST-MODIFIED from its file, as ``render_options`` gives a selection."""
+    from ccal.render.formats import RenderOptions
+    from ccal.render.ics import DEFAULT_NAME, modified_times
+
+    name = f"{DEFAULT_NAME}: {item.opportunity.title}"
+    return RenderOptions(calendar_name=name, modified=modified_times([item]))
