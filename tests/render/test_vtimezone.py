@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Timezone
 
-from ccal.render.vtimezone import HORIZON, vtimezone
+from ccal.render.vtimezone import vtimezone
 
 # Zones that exercise every spelling: last/nth weekday, "Fri>=23", southern summers, negative
 # DST (Dublin), Morocco's Ramadan breaks, abolished DST (São Paulo, Tehran), fixed offsets.
@@ -27,6 +27,9 @@ CHOSEN = (
     "Asia/Tehran",
     "Pacific/Auckland",
     "America/Santiago",
+    "Africa/Cairo",  # "Friday after the last Thursday": not always the last Friday
+    "Asia/Gaza",  # one week of summer time again in October 2040
+    "America/Boa_Vista",  # summer time for seven days in October 2000
     "Etc/GMT+12",
     "UTC",
 )
@@ -60,7 +63,7 @@ def onsets(block, until: datetime) -> list[tuple[datetime, timedelta, timedelta]
             else:
                 starts = list(rule.between(start, until.replace(tzinfo=None), inc=True))
         found += [((s - before).replace(tzinfo=UTC), before, after) for s in starts]
-    return sorted(found)
+    return sorted(onset for onset in found if onset[0] <= until)  # open rules stop at until
 
 
 def offset(zone: ZoneInfo, moment: datetime) -> timedelta:
@@ -86,11 +89,11 @@ def check_zone(key: str, first: date, last: date, reach: datetime) -> None:
 
 
 @pytest.mark.parametrize("key", CHOSEN)
-def test_every_onset_is_a_switch_of_zoneinfo_up_to_2060(key):
-    check_zone(key, date(2000, 1, 1), date(2030, 1, 1), datetime(2060, 1, 1, tzinfo=UTC))
+def test_every_onset_is_a_switch_of_zoneinfo_up_to_2099(key):
+    check_zone(key, date(1999, 1, 1), date(2030, 1, 1), datetime(2099, 1, 1, tzinfo=UTC))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(key=st.sampled_from(ZONES), year=st.integers(1975, 2045), span=st.integers(0, 6))
 def test_any_zone_and_years_agree_with_zoneinfo(key, year, span):
     check_zone(key, date(year, 1, 1), date(year + span, 1, 1), datetime(2055, 1, 1, tzinfo=UTC))
@@ -117,7 +120,6 @@ def test_an_abolished_rule_ends_with_until():
     rules = [p["RRULE"] for p in block.subcomponents if "RRULE" in p]
     assert rules and all("UNTIL" in r for r in rules)
     assert max(r["UNTIL"][0] for r in rules).year == 2019  # Brazil kept DST until 2019
-    assert HORIZON.year > 2037  # past zic's explicit transitions: the rule in force
 
 
 def test_vobject_reads_the_offsets_of_every_chosen_zone():
@@ -137,7 +139,7 @@ def test_vobject_reads_the_offsets_of_every_chosen_zone():
                 zone, moment
             ):
                 assert tz.utcoffset(local) == offset(zone, moment), (key, moment)
-            moment += timedelta(days=11, hours=5)
+            moment += timedelta(days=17, hours=5)
 
 
 def _near_switch(zone: ZoneInfo, moment: datetime) -> bool:

@@ -4,9 +4,9 @@ RFC 5545 allows many spellings of one zone; consumers support few. vobject and i
 the first value of an ``RDATE`` list (and Radicale, built on vobject, answers time-range queries
 with it), and an observance that stops with the block's last year puts an open-ended series an
 hour off from then on. So each run of yearly switches with one rule ("last Sunday of March,
-02:00") is one observance with an ``RRULE`` — open when the rule is still in force at the end of
-zoneinfo's data, ``UNTIL`` its last switch otherwise — and a switch that belongs to no run is an
-observance of its own with just ``DTSTART``. ``DTSTART`` is the wall clock *before* the switch
+02:00") is one observance with an ``RRULE`` — open when zoneinfo keeps that rule through 2100,
+``UNTIL`` its last switch otherwise — and a switch that belongs to no run is an observance of
+its own with just ``DTSTART``. ``DTSTART`` is the wall clock *before* the switch
 (RFC 5545 3.6.5: local time in ``TZOFFSETFROM``): 02:00 for the spring switch of Brussels, not
 the 03:00 shown after it. Everything is sorted, so the same zones give the same bytes.
 """
@@ -16,16 +16,16 @@ from __future__ import annotations
 import calendar as _calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-# Switches are found by probing the zone once a week and narrowing each change to the second
-# (a probe ~2.5 µs: a zone over 20 years in ~3 ms). A switch and its reverse within one week
-# would hide each other; no zone has done that (Morocco's Ramadan break lasts a month).
-_STEP = 7 * 86400
-# zic writes explicit transitions up to 2037 and a rule after it; a run still going in the
-# last year scanned is the rule in force, written without an end.
-HORIZON = date(2040, 1, 1)
-_LAST_YEAR = 2100  # how far an irregular zone is followed
+# Switches are found by probing the zone once a day and narrowing each change to the second
+# (a probe ~2.5 µs; a zone up to 2100 in ~75 ms). A week is not enough: in 2000 Boa Vista kept
+# summer time for seven days, and zoneinfo's Gaza resumes it for one week in October 2040.
+_STEP = 86400
+# A yearly run is written open-ended only when zoneinfo keeps it up to here: Cairo's "Friday
+# after the last Thursday of October" looks like "last Friday of October" for years on end.
+_LAST_YEAR = 2100
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -71,10 +71,13 @@ def _state(zone: ZoneInfo, seconds: int) -> tuple[timedelta, str, bool]:
     )
 
 
+def _seconds(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
 def switches(zone: ZoneInfo, first: date, last: date) -> list[Switch]:
     """Every switch of ``zone`` from ``first`` (UTC midnight) to ``last``, oldest first."""
-    low = int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp())
-    high = int(datetime(last.year, last.month, last.day, tzinfo=UTC).timestamp())
+    low, high = _seconds(first), _seconds(last)
     found: list[Switch] = []
     seconds, state = low, _state(zone, low)
     while seconds < high:
@@ -132,22 +135,12 @@ def _rule(month: int, pattern: tuple, until: datetime | None) -> dict[str, objec
     return rule
 
 
-def observances(zone: ZoneInfo, first: date, last: date) -> list[Observance]:
+@lru_cache(maxsize=64)  # one export asks once per zone; a test session asks again and again
+def observances(zone: ZoneInfo, first: date, last: date) -> tuple[Observance, ...]:
     """The observances that reproduce ``zone`` from ``first`` on: the state at ``first``, then
-    runs of yearly switches sharing one rule (open-ended when still in force at ``HORIZON``)."""
-    end = max(last, HORIZON)
-    found = _observances(zone, first, end)
-    # A zone still switching without a rule at the end (Morocco's Ramadan breaks are listed
-    # to 2087) is followed further, so a block stays right as far as zoneinfo knows.
-    while end.year < _LAST_YEAR and any(
-        o.rrule is None or "UNTIL" in o.rrule for o in found[1:] if o.start.year >= end.year - 2
-    ):
-        end = date(end.year + 20, 1, 1)
-        found = _observances(zone, first, end)
-    return found
-
-
-def _observances(zone: ZoneInfo, first: date, end: date) -> list[Observance]:
+    runs of yearly switches sharing one rule, open-ended when zoneinfo keeps the rule to
+    ``_LAST_YEAR`` (and ``UNTIL`` their last switch otherwise), and one-off switches."""
+    end = date(max(last.year + 1, _LAST_YEAR), 1, 1)
     offset, name, daylight = _state(
         zone, int(datetime.combine(first, datetime.min.time(), UTC).timestamp())
     )
@@ -179,7 +172,7 @@ def _observances(zone: ZoneInfo, first: date, end: date) -> list[Observance]:
                 Observance(head.daylight, head.local, head.before, head.after, head.name, rule)
             )
     found.sort(key=lambda o: (o.start, o.daylight))
-    return found
+    return tuple(found)
 
 
 def vtimezone(key: str, first: date, last: date):
