@@ -1,12 +1,14 @@
 """Generate a synthetic EU Funding & Tenders portal bulk JSON file (grantsTenders.json shape).
 
-The shape follows FACTS.md ("EU Funding & Tenders Portal"): a list at
+The shape is the one docs/import.md ("What is read") describes — the portal documents none; the
+field names are those third-party code reads: a list at
 ``fundingData.GrantTenderObj`` whose entries carry ``identifier``, ``callIdentifier``, ``title``,
 ``status``, ``frameworkProgramme``, ``deadlineDatesLong`` (epoch ms) and the rest. Everything in
 it is invented for benchmarks and tests: no real topic, date or title. The ``description`` field
 is padding text that brings the size to the real file's (~11 KB per topic, ~120 MB for 11,000);
 the importer ignores it. A few odd entries (no deadlines, nulls, unknown status, a duplicate,
-a string where a list belongs) are mixed in, as a real-world file may have them.
+a string where a list belongs) are mixed in, as a real-world file may have them; with those,
+``-n N`` writes N + 1 entries (the last repeats the first), and says so.
 
 Usage: python benchmarks/gen_eu_portal.py [-n 11000] [-o grantsTenders.json] [--base 2026-01-01]
 """
@@ -150,7 +152,8 @@ def main() -> None:
     with args.output.open("w", encoding="utf-8") as handle:
         json.dump(document, handle, ensure_ascii=False)
     size = args.output.stat().st_size
-    print(f"wrote {args.output}: {args.topics:,} topics, {size / 1e6:.1f} MB")
+    written = len(document["fundingData"]["GrantTenderObj"])  # the duplicate counts: it is there
+    print(f"wrote {args.output}: {written:,} topics, {size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

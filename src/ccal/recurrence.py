@@ -97,7 +97,9 @@ def parse_rule(body: str, dtstart: datetime, *, all_day: bool = False):
 
 def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
     """The occurrences of a repeating entry: all of a bounded series (up to MAX_OCCURRENCES),
-    those overlapping ``low``–``high`` for a series without an end.
+    those overlapping ``low``–``high`` for a series without an end — or, when none does, the
+    first one after ``high``: a series that starts (or next repeats) later still shows, as a
+    date ahead, in every listing (a window's own filter drops it where it does not belong).
 
     Each occurrence is an ordinary ``Entry`` with its ``occurrence`` number (0 = the first) and a
     ``position`` unique within its opportunity, so statuses keep working unchanged.
@@ -115,18 +117,22 @@ def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
             break
         # A wall-clock time in a DST gap means the same instant as the hour before it (RFC 5545).
         at = moment.astimezone(UTC).astimezone(zone)
+        end = _shifted_end(entry, at)
         # Instants (µs): datetimes sharing a tzinfo compare as wall-clock times.
         if not recurrence.bounded and micros(at) > high_us:
+            if not found:  # nothing in the span (a series starting later): its next date, so
+                found.append(_occurrence(entry, at, end, number, stride))  # it never vanishes
             break
-        end = _shifted_end(entry, at)
         if not occurs(not recurrence.bounded, micros(at), micros(end or at), low_us, high_us):
             continue
-        found.append(
-            dataclasses.replace(
-                entry, at=at, end=end, occurrence=number, position=entry.position + stride * number
-            )
-        )
+        found.append(_occurrence(entry, at, end, number, stride))
     return found
+
+
+def _occurrence(entry: Entry, at: datetime, end: datetime | None, number: int, stride: int):
+    return dataclasses.replace(
+        entry, at=at, end=end, occurrence=number, position=entry.position + stride * number
+    )
 
 
 def _shifted_end(entry: Entry, at: datetime) -> datetime | None:

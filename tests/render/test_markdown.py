@@ -102,3 +102,19 @@ def test_any_escaped_text_renders_as_plain_text_without_tags(text):
     rendered = html(f"- x {escape(text)}")
     inner = rendered.removeprefix("<ul>\n<li>").removesuffix("</li>\n</ul>\n")
     assert "<" not in inner
+
+
+def test_a_moved_date_says_so_in_the_digest(ccal):
+    """Before, tables said "Cut-off 1 (extended +14 d)" and the digest said nothing."""
+    from conftest import DATA
+
+    result = ccal(
+        "export", "-f", "md", "--all", "--data", str(DATA / "feeds.toml"),
+        "--as-of", "2026-01-01", "--tz", "Europe/Brussels", "--search", "moved",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("- ")]
+    assert lines[0].startswith(
+        "- **Tue 31 Mar 2026 18:00 CEST** · Moved call · Cut-off 1 (extended +14 d) · in "
+    )
+    assert "extended" not in lines[1]

@@ -79,6 +79,25 @@ def export(
     group: Annotated[
         GroupChoice, typer.Option("--group", help="md: headings by month or by kind.")
     ] = GroupChoice.month,
+    calendar_name: Annotated[
+        str | None,
+        typer.Option(
+            "--calendar-name",
+            metavar="NAME",
+            show_default=False,
+            help="ics: the calendar's name in calendar apps (default: what was selected, "
+            "e.g. 'ccal: upcoming calls').",
+        ),
+    ] = None,
+    refresh: Annotated[
+        str | None,
+        typer.Option(
+            "--refresh",
+            metavar="DURATION",
+            show_default=False,
+            help="ics: how often a subscribed calendar is fetched again (default 1d; 12h, 1w).",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
     data: DataOpt = None,
@@ -88,17 +107,24 @@ def export(
     Same selection and filters as 'ccal upcoming' / 'ccal list --dates': by default the dates
     still ahead; --past or --all for more. Example: ccal export --format ics --all -o eccp.ics
     """
-    from ccal.cli.output import emit_listing
+    from ccal.cli.output import emit_listing, render_options
     from ccal.query import Scope, select_listing
-    from ccal.render.formats import RenderOptions
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
     if output == "":
         raise UsageProblem("invalid value for '--output': an empty file name (use '-' for stdout)")
-    if alarm and output_format is not FormatChoice.ics:
-        raise UsageProblem("'--alarm' only applies to '--format ics'")
+    for given, name in (
+        (alarm, "--alarm"),
+        (calendar_name, "--calendar-name"),
+        (refresh, "--refresh"),
+    ):
+        if given is not None and output_format is not FormatChoice.ics:
+            raise UsageProblem(f"'{name}' only applies to '--format ics'")
+    if calendar_name is not None and not calendar_name.strip():
+        raise UsageProblem("invalid value for '--calendar-name': an empty name")
     alarms = tuple(alarm_before(text) for text in alarm or ())
+    every = refresh_every(refresh) if refresh is not None else None
     scope: Scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
@@ -106,7 +132,16 @@ def export(
     filters = filters_from(kind, tag, organiser, search)
     listing = select_listing(catalog, session.now, session.zone, filters, window, scope, limit)
     chosen = window.chooses(limit, scope)
-    options = RenderOptions(alarms=alarms, group=group.value, chosen_occurrences=chosen)
+    options = render_options(
+        catalog,
+        filters,
+        scope,
+        chosen=chosen,
+        alarms=alarms,
+        group=group.value,
+        calendar_name=calendar_name.strip() if calendar_name else None,
+        refresh=every,
+    )
     emit_listing(listing, output_format.value, Path(output) if output else None, options)
 
 
@@ -126,3 +161,22 @@ def alarm_before(text: str):
             f"invalid value for '--alarm': '{text}' is more than {MAX_ALARM_DAYS} days ahead"
         )
     return timedelta(days=span.days, seconds=span.seconds)
+
+
+def refresh_every(text: str):
+    """``--refresh`` as a fixed span of at least a minute (REFRESH-INTERVAL has no months)."""
+    from datetime import timedelta
+
+    from ccal.clock import parse_duration
+
+    span = parsed("--refresh", parse_duration, text)
+    if span.years or span.months:
+        raise UsageProblem(f"invalid value for '--refresh': use days, weeks or hours, not '{text}'")
+    every = timedelta(days=span.days, seconds=span.seconds)
+    if every < timedelta(minutes=1):
+        raise UsageProblem(f"invalid value for '--refresh': '{text}' is less than a minute")
+    if every > timedelta(days=MAX_ALARM_DAYS):
+        raise UsageProblem(
+            f"invalid value for '--refresh': '{text}' is more than {MAX_ALARM_DAYS} days"
+        )
+    return every

@@ -29,7 +29,15 @@ from ccal.cli.options import (
     session_from,
     window_from,
 )
-from ccal.cli.output import chosen_format, emit_items, emit_listing, is_json, item_records
+from ccal.cli.output import (
+    chosen_format,
+    emit_items,
+    emit_listing,
+    is_json,
+    item_options,
+    item_records,
+    render_options,
+)
 from ccal.errors import UsageProblem
 
 # --- commands ---------------------------------------------------------------------------------
@@ -57,7 +65,6 @@ def upcoming(
     (ccal upcoming --within 2d --exit-status >/dev/null && notify-send ... in cron)
     """
     from ccal.query import latest_passed, select_listing
-    from ccal.render.formats import RenderOptions
 
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
@@ -67,7 +74,10 @@ def upcoming(
     listing = select_listing(catalog, session.now, session.zone, filters, window, "upcoming", limit)
     entries = listing.entries
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
-        emit_listing(listing, fmt, options=RenderOptions(chosen_occurrences=window.chooses(limit)))
+        chosen = window.chooses(limit)
+        emit_listing(
+            listing, fmt, options=render_options(catalog, filters, "upcoming", chosen=chosen)
+        )
         return _exit_status(exit_status, entries)
     from ccal.render import table
 
@@ -119,7 +129,6 @@ def list_(
     --all for everything. Example: ccal list --all --kind event --search kosice
     """
     from ccal.query import Scope, select_items, select_listing, statuses
-    from ccal.render.formats import RenderOptions
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
@@ -134,8 +143,9 @@ def list_(
         listing = select_listing(catalog, session.now, session.zone, filters, window, scope, limit)
         entries = listing.entries
         if fmt:  # as ``ccal export`` writes the same selection
-            chosen = RenderOptions(chosen_occurrences=window.chooses(limit, scope))
-            emit_listing(listing, fmt, options=chosen)
+            chosen = window.chooses(limit, scope)
+            options = render_options(catalog, filters, scope, chosen=chosen)
+            emit_listing(listing, fmt, options=options)
             return
         from ccal.render import table
 
@@ -207,7 +217,7 @@ def deadlines(
     listing = select_listing(Catalog((item,)), session.now, session.zone, scope="all")
     entries = listing.entries
     if fmt:
-        emit_listing(listing, fmt)
+        emit_listing(listing, fmt, options=item_options(item))
         return
     from ccal.render import table
 
@@ -245,7 +255,9 @@ def show(
         emit_items(item_records([item], session.now, status)[0], fmt)
         return
     if fmt:
-        emit_listing(Listing(entries, status, session.now, session.zone), fmt)
+        emit_listing(
+            Listing(entries, status, session.now, session.zone), fmt, options=item_options(item)
+        )
         return
     from ccal.render import table
 

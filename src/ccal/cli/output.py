@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from ccal.errors import CcalError, UsageProblem
 
 if TYPE_CHECKING:
-    from ccal.catalog import Item
+    from ccal.catalog import Catalog, Item
     from ccal.cli.options import FormatChoice
-    from ccal.query import Status
+    from ccal.query import Filters, Status
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -100,3 +100,31 @@ def emit_items(records: list[dict[str, Any]] | dict[str, Any], fmt: str) -> None
         emit(lines(records if isinstance(records, list) else [records]))
     else:
         emit(dumps(records) + "\n")
+
+
+def render_options(
+    catalog: Catalog, filters: Filters, scope: str, *, chosen: bool, **more: Any
+) -> RenderOptions:
+    """The options every command renders a listing with, so ``upcoming``/``list --format ics``
+    and ``export`` write the same file: the calendar named after the selection (unless
+    ``calendar_name`` is given) and each opportunity's LAST-MODIFIED from its data file."""
+    from ccal.render.formats import RenderOptions
+    from ccal.render.ics import default_name, modified_times
+
+    name = more.pop("calendar_name", None) or default_name(filters, scope)
+    return RenderOptions(
+        chosen_occurrences=chosen,
+        calendar_name=name,
+        modified=modified_times(catalog.items),
+        **more,
+    )
+
+
+def item_options(item: Item) -> RenderOptions:
+    """``deadlines ID`` / ``show ID`` in a listing format: a calendar named after the one
+    opportunity, with LAST-MODIFIED from its file, as ``render_options`` gives a selection."""
+    from ccal.render.formats import RenderOptions
+    from ccal.render.ics import DEFAULT_NAME, modified_times
+
+    name = f"{DEFAULT_NAME}: {item.opportunity.title}"
+    return RenderOptions(calendar_name=name, modified=modified_times([item]))

@@ -99,7 +99,7 @@ def header(listing: Listing, name: str) -> str:
     from ccal.render import ics
     from ccal.render.formats import RenderOptions
 
-    empty = ics.render(replace(listing, entries=[]), RenderOptions(), name=name)
+    empty = ics.calendar(replace(listing, entries=[]), RenderOptions(), name=name)
     return empty.removesuffix(END)
 
 
@@ -241,7 +241,7 @@ def _render_share(listing: Listing, options: RenderOptions, title: str) -> Calen
     from ccal.render import ics
 
     with quick_folding():
-        return split(ics.render(listing, options, name=title))
+        return split(ics.calendar(listing, options, name=title, modified=options.modified))
 
 
 def _render_indices(indices: list[int]) -> Calendar:

@@ -49,6 +49,7 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Si
     from ccal.query import select_dates, select_entries, statuses
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
+    from ccal.render.ics import modified_times
     from ccal.render.json import render as render_json
 
     status = statuses(catalog.entries(), now)
@@ -61,7 +62,10 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Si
     # keeps a deadline once it has passed instead of seeing it deleted.
     every = select_dates(catalog, now, request.filters, request.window, "all")
     feed_listing = Listing(every, status, now, zone)
-    options = RenderOptions(chosen_occurrences=request.window.chooses(None, "all"))
+    options = RenderOptions(
+        chosen_occurrences=request.window.chooses(None, "all"),
+        modified=modified_times(catalog.items),  # LAST-MODIFIED: when each entry's file changed
+    )
     files, planned, whole = feeds.render_feeds(feed_listing, request.title, options)
     past = (
         select_dates(catalog, now, request.filters, request.window, "past") if request.past else []

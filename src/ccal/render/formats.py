@@ -7,9 +7,9 @@ maps each ``--format`` value to that module so the CLI never imports a format it
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -27,6 +27,11 @@ class RenderOptions:
     # ics: a window or a limit chose some occurrences of a repeating date: export only those
     # (the series from its first chosen occurrence, COUNT=n), not the whole series.
     chosen_occurrences: bool = False
+    # ics: the calendar's name (NAME, X-WR-CALNAME; None: "ccal") and how often a subscriber
+    # fetches it again (None: a day); when each opportunity's data last changed (LAST-MODIFIED).
+    calendar_name: str | None = None
+    refresh: timedelta | None = None
+    modified: Mapping[str, datetime] = field(default_factory=dict)
 
 
 Renderer = Callable[["Listing", RenderOptions], str]

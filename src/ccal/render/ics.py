@@ -4,19 +4,26 @@ Each dated entry becomes one VEVENT whose UID depends only on the opportunity id
 label, so importing an updated export updates events instead of duplicating them. Times keep the
 entry's own zone (TZID plus a generated VTIMEZONE), so 18:00 Brussels stays 18:00 Brussels in any
 calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 wants.
+
+The same data and the same "now" give the same bytes (events in listing order, zones sorted by
+name). A calendar can tell a changed event: ``SEQUENCE`` counts the moves ``ccal extend``
+recorded in ``previous``, ``LAST-MODIFIED`` is when the entry's data file last changed.
+``calendar`` is the public entry point (``ccal publish`` feeds are built on it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
-from ccal.catalog import Entry
+from ccal.catalog import Entry, Item
 from ccal.clock import is_ambiguous
 from ccal.controlchars import file_text
-from ccal.query import fold, label_key
+from ccal.query import Filters, fold, label_key
+from ccal.render.timefmt import moment_text, moved_note
 
 if TYPE_CHECKING:
     from icalendar import Event
@@ -26,6 +33,9 @@ if TYPE_CHECKING:
 
 PRODID = f"-//ccal//ccal {__version__}//EN"
 UID_DOMAIN = "ccal"
+# How often a subscribed feed asks to be fetched again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+DEFAULT_REFRESH = timedelta(days=1)
+DEFAULT_NAME = "ccal"
 
 
 def uid(entry: Entry) -> str:
@@ -38,22 +48,41 @@ def uid(entry: Entry) -> str:
 
 
 def summary(entry: Entry) -> str:
-    """The title and the label (once, when they say the same), marked when tentative."""
+    """The title and the label (once, when they say the same), marked when moved by ``ccal
+    extend`` ("extended +14 d", as tables say) or tentative."""
     title = entry.opportunity.title
     text = title if fold(entry.label) == fold(title) else f"{title}: {entry.label}"
-    return file_text(f"{text} (tentative)" if entry.tentative else text)
+    notes = [note for note in (moved_note(entry), entry.tentative and "tentative") if note]
+    return file_text(f"{text} ({', '.join(notes)})" if notes else text)
 
 
 def description(entry: Entry) -> str:
     opportunity = entry.opportunity
     parts = [
         opportunity.summary,
+        _moved(entry),
         f"Organiser: {opportunity.organiser}" if opportunity.organiser else None,
         f"Source: {entry.source}" if entry.source else None,
         "Tentative date: check the source before relying on it." if entry.tentative else None,
     ]
     # RFC 5545 TEXT has no control characters but tab and (escaped) line breaks.
     return file_text("\n".join(p.strip() for p in parts if p and p.strip()))
+
+
+def _moved(entry: Entry) -> str | None:
+    """``Extended +14 d (was Fri 15 Jul 2022 18:00 CEST).``, on the entry's own clock."""
+    note = moved_note(entry)
+    if note is None or entry.previous is None:
+        return None
+    was = entry.previous.astimezone(entry.zone)
+    shown = f"{was:%a} {was.day} {was:%b %Y}" if entry.all_day else moment_text(was, entry.zone)
+    return f"{note[0].upper()}{note[1:]} (was {shown})."
+
+
+def sequence(entry: Entry) -> int:
+    """RFC 5546 ``SEQUENCE``: the moves of this date. The data keeps where it first was
+    (``previous``), not every step, so a moved date is 1 and an unmoved one 0."""
+    return 1 if entry.previous is not None else 0
 
 
 def _written(moment: datetime) -> datetime:
@@ -66,9 +95,16 @@ def _written(moment: datetime) -> datetime:
     return moment
 
 
-def event(entry: Entry, options: RenderOptions, stamp, rrule: str | None = None) -> Event:
+def event(
+    entry: Entry,
+    options: RenderOptions,
+    stamp: datetime,
+    rrule: str | None = None,
+    modified: datetime | None = None,
+) -> Event:
     """One VEVENT; a repeating date's UID is its series' (occurrence 0), whichever occurrence
-    starts the event, and ``rrule`` replaces the series' own rule (with its end)."""
+    starts the event, and ``rrule`` replaces the series' own rule (with its end). ``modified``
+    (UTC) is when its data last changed: LAST-MODIFIED, never later than ``stamp``."""
     from icalendar import Alarm, Event
 
     from ccal.recurrence import series_head
@@ -77,6 +113,9 @@ def event(entry: Entry, options: RenderOptions, stamp, rrule: str | None = None)
     vevent = Event()
     vevent.add("uid", uid(series_head(entry)))
     vevent.add("dtstamp", stamp)
+    if modified is not None:
+        vevent.add("last-modified", min(modified, stamp))
+    vevent.add("sequence", sequence(entry))
     vevent.add("summary", summary(entry))
     if entry.all_day:
         first = entry.at.date()
@@ -114,19 +153,57 @@ def event(entry: Entry, options: RenderOptions, stamp, rrule: str | None = None)
     return vevent
 
 
-def render(listing: Listing, options: RenderOptions, *, name: str = "ccal") -> str:
-    """The calendar; ``name`` is what a subscribing app calls it (``ccal publish``'s feeds)."""
-    from icalendar import Calendar
+def render(listing: Listing, options: RenderOptions) -> str:
+    """``--format ics``: the calendar named by ``options`` (``--calendar-name``, else ccal)."""
+    return calendar(
+        listing,
+        options,
+        name=options.calendar_name or DEFAULT_NAME,
+        refresh=options.refresh or DEFAULT_REFRESH,
+        modified=options.modified,
+    )
 
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", file_text(name))
-    # DTSTAMP is the moment asked about, so an export with a pinned --as-of is reproducible.
-    stamp = listing.now.astimezone(UTC)
+
+def calendar(
+    listing: Listing,
+    options: RenderOptions | None = None,
+    *,
+    name: str = DEFAULT_NAME,
+    refresh: timedelta = DEFAULT_REFRESH,
+    modified: Mapping[str, datetime] | None = None,
+) -> str:
+    """The whole iCalendar text of ``listing``: the public entry point for exports and feeds.
+
+    ``name`` is the calendar's NAME / X-WR-CALNAME, ``refresh`` how often a subscriber should
+    fetch it again (REFRESH-INTERVAL, X-PUBLISHED-TTL; whole seconds, at least one), and
+    ``modified`` maps an opportunity id to when its data last changed (LAST-MODIFIED; see
+    ``modified_times``). DTSTAMP is ``listing.now``: pin it and the bytes are reproducible.
+    """
+    from icalendar import Calendar, vDuration
+
     from ccal.recurrence import series_head
+    from ccal.render.formats import RenderOptions
+
+    options = options or RenderOptions()
+    if refresh < timedelta(seconds=1):
+        raise ValueError(f"a refresh interval of at least a second, not {refresh}")
+    refresh = timedelta(seconds=int(refresh.total_seconds()))
+    ical = Calendar()
+    ical.add("prodid", PRODID)
+    ical.add("version", "2.0")
+    ical.add("calscale", "GREGORIAN")
+    ical.add("method", "PUBLISH")
+    text_name = file_text(name)
+    ical.add("name", text_name)  # RFC 7986
+    ical.add("x-wr-calname", text_name)  # what Apple, Google and Outlook read
+    display = getattr(listing.display_zone, "key", None)
+    if display:  # the zone a feed's floating times would be read in (Apple, Google)
+        ical.add("x-wr-timezone", display)
+    ical.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+    ical.add("x-published-ttl", vDuration(refresh))
+    # DTSTAMP is the moment asked about, so an export with a pinned --as-of is reproducible.
+    stamp = listing.now.astimezone(UTC).replace(microsecond=0)
+    changed = modified or {}
 
     # A repeating date is one event with its RRULE, however many occurrences were selected:
     # the whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a
@@ -134,18 +211,80 @@ def render(listing: Listing, options: RenderOptions, *, name: str = "ccal") -> s
     series: dict[str, list[Entry]] = {}
     for selected in listing.entries:
         series.setdefault(uid(series_head(selected)), []).append(selected)
+    days: list[date] = []
+    vevents = []
     for chosen in series.values():
+        when = changed.get(chosen[0].opportunity.id)
         if chosen[0].recurrence is None or not options.chosen_occurrences:
-            calendar.add_component(event(series_head(chosen[0]), options, stamp))
+            head = series_head(chosen[0])
+            vevents.append(event(head, options, stamp, modified=when))
+            days.append(head.at.date())
             continue
         first = min(chosen, key=Entry.sort_key)
         assert first.recurrence is not None
         rule = f"{first.recurrence.body};COUNT={len(chosen)}"
-        calendar.add_component(event(first, options, stamp, rule))
+        vevents.append(event(first, options, stamp, rule, modified=when))
+        days.append(first.at.date())
     if listing.entries:
-        # Only the years the entries need: a VTIMEZONE from 1970 to 2038 would dwarf the events.
-        days = [e.at.date() for e in listing.entries] + [e.due.date() for e in listing.entries]
-        calendar.add_missing_timezones(
-            first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
-        )
-    return calendar.to_ical().decode("utf-8")
+        # From a year before the first date: an open-ended rule of the zone runs on for ever.
+        # Zones first (some readers want a TZID defined before it is used), sorted by name.
+        days += [e.due.date() for e in listing.entries]
+        first_day, last_day = date(min(days).year - 1, 1, 1), date(max(days).year + 2, 1, 1)
+        from ccal.render.vtimezone import vtimezone
+
+        for key in sorted(used_zones(vevents)):
+            ical.add_component(vtimezone(key, first_day, last_day))
+    for vevent in vevents:
+        ical.add_component(vevent)
+    return ical.to_ical().decode("utf-8")
+
+
+def used_zones(vevents: list[Event]) -> set[str]:
+    """The TZIDs the events refer to (DTSTART/DTEND with a TZID parameter)."""
+    found: set[str] = set()
+    for component in vevents:
+        for prop in ("DTSTART", "DTEND"):
+            value = component.get(prop)
+            if value is not None and "TZID" in value.params:
+                found.add(str(value.params["TZID"]))
+    return found
+
+
+def modified_times(items: Iterable[Item]) -> dict[str, datetime]:
+    """Opportunity id -> when its data file was last modified (UTC, whole seconds): the
+    LAST-MODIFIED of its events. A file that cannot be read gives none."""
+    import os
+
+    stamps: dict[str, datetime | None] = {}
+    found: dict[str, datetime] = {}
+    for item in items:
+        key = str(item.path)
+        if key not in stamps:
+            try:
+                seconds = int(os.stat(item.path).st_mtime)
+                stamps[key] = datetime.fromtimestamp(seconds, UTC)
+            except OSError:
+                stamps[key] = None
+        stamp = stamps[key]
+        if stamp is not None:
+            found[item.id] = stamp
+    return found
+
+
+def default_name(filters: Filters | None = None, scope: str = "upcoming") -> str:
+    """The calendar name when ``--calendar-name`` is not given, saying what was selected:
+    ``ccal: upcoming calls tagged clusters matching 'kosice'``."""
+    chosen = filters or Filters()
+    what = ["all" if scope == "all" else scope]
+    if chosen.kinds:
+        plural = [f"{kind}s" for kind in chosen.kinds]
+        what.append(", ".join(plural[:-1]) + f" and {plural[-1]}" if len(plural) > 1 else plural[0])
+    else:
+        what.append("dates")
+    if chosen.tags:
+        what.append("tagged " + ", ".join(chosen.tags))
+    if chosen.organiser:
+        what.append(f"by {chosen.organiser}")
+    if chosen.search:
+        what.append(f"matching '{chosen.search}'")
+    return f"{DEFAULT_NAME}: {' '.join(what)}"

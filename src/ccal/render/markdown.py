@@ -16,7 +16,7 @@ from ccal.clock import zone_label
 from ccal.controlchars import printable
 from ccal.models import KINDS
 from ccal.query import fold
-from ccal.render.timefmt import moment_text, time_left, when_text
+from ccal.render.timefmt import moment_text, moved_note, time_left, when_text
 
 if TYPE_CHECKING:
     from ccal.render import Listing
@@ -58,8 +58,11 @@ def line(entry: Entry, now: datetime, zone: tzinfo) -> str:
     title = escape(opportunity.title)
     target = link_target(opportunity.url)
     parts = [f"**{escape(when_text(entry, zone))}**", f"[{title}]({target})" if target else title]
+    moved = moved_note(entry)  # "extended +14 d", as the tables say
     if fold(entry.label) != fold(opportunity.title):
-        parts.append(escape(entry.label))
+        parts.append(escape(f"{entry.label} ({moved})" if moved else entry.label))
+    elif moved:
+        parts.append(escape(moved))
     parts.append(time_left(entry, now))
     if entry.tentative:
         parts.append("*tentative*")

@@ -16,7 +16,8 @@ from ccal.clock import system_zone, zone_label
 from ccal.controlchars import printable
 from ccal.query import next_entry, under_way
 from ccal.render import Listing
-from ccal.render.timefmt import moment_text, says_tentative, time_left, when_both
+from ccal.render.timefmt import extension_text as extension_text  # re-exported
+from ccal.render.timefmt import moment_text, moved_note, says_tentative, time_left, when_both
 from ccal.spans import countdown_text
 from ccal.timeline import seconds_between
 
@@ -46,24 +47,8 @@ def _label(entry: Entry) -> Text:
     if entry.tentative and not says_tentative(entry.label):
         text.append(" (tbc)", style="italic dim")
     if entry.previous is not None:
-        text.append(f" (extended {extension_text(entry)})", style="italic")
+        text.append(f" ({moved_note(entry)})", style="italic")
     return text
-
-
-def extension_text(entry: Entry) -> str:
-    """``+7 d``, ``+1 d 2 h``, ``-3 d``: how far ``ccal extend`` moved a date, on the wall clock
-    of the entry's zone (a week across a DST change is still ``+7 d``)."""
-    assert entry.previous is not None
-    moved = entry.at.astimezone(entry.zone).replace(tzinfo=None) - entry.previous.astimezone(
-        entry.zone
-    ).replace(tzinfo=None)
-    sign = "-" if moved.total_seconds() < 0 else "+"
-    seconds = abs(int(moved.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
-    return f"{sign}{' '.join(parts) or '0 min'}"
 
 
 def heading(what: str, now: datetime, zone: tzinfo, system: tzinfo | None = None) -> str:

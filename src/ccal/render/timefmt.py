@@ -67,6 +67,30 @@ def label_text(entry: Entry) -> str:
     return f"{label} (tbc)" if entry.tentative and not says_tentative(label) else label
 
 
+def extension_text(entry: Entry) -> str:
+    """``+7 d``, ``+1 d 2 h``, ``-3 d``: how far ``ccal extend`` moved a date, on the wall clock
+    of the entry's zone (a week across a DST change is still ``+7 d``)."""
+    assert entry.previous is not None
+    moved = entry.at.astimezone(entry.zone).replace(tzinfo=None) - entry.previous.astimezone(
+        entry.zone
+    ).replace(tzinfo=None)
+    sign = "-" if moved.total_seconds() < 0 else "+"
+    seconds = abs(int(moved.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+    return f"{sign}{' '.join(parts) or '0 min'}"
+
+
+def moved_note(entry: Entry) -> str | None:
+    """``extended +7 d``: what every format says about a date ``ccal extend`` moved (tables,
+    Markdown, the iCalendar summary), or None for a date never moved."""
+    if entry.previous is None:
+        return None
+    return f"extended {extension_text(entry)}"
+
+
 # --- two clocks: the entry's own zone next to the display zone ---------------------------------
 
 
