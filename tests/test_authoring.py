@@ -25,7 +25,7 @@ def test_add_appends_and_keeps_every_byte(ccal, mine):
     result = ccal(
         "add", "clusters-2027", "--kind", "call", "--title", "Clusters 2027",
         "--deadline", "2027-01-31 17:00", "--deadline", "Cut-off 2=2027-04-30",
-        "--event", "Info day=+14d..+15d", "--tz", "Europe/Brussels",
+        "--event", "Info day=+14d..+15d", "--zone", "Europe/Brussels",
         "--url", "https://example.org/c", "--tag", "clusters", "--data", str(mine), env=NOW,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -391,13 +391,8 @@ def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
         "--zone", "America/New_York", "--data", str(mine),
     )  # fmt: skip
     assert added.exit_code == 0, added.stderr
-    old_name = ccal(
-        "add", "ny2", "--kind", "call", "--title", "x", "--tz", "America/New_York",
-        "--data", str(mine),
-    )  # fmt: skip
-    assert old_name.exit_code == 0, old_name.stderr
-    entries = tomllib.loads(mine.read_text(encoding="utf-8"))["opportunity"][-2:]
-    assert [e["timezone"] for e in entries] == ["America/New_York"] * 2
+    entries = tomllib.loads(mine.read_text(encoding="utf-8"))["opportunity"][-1:]
+    assert [e["timezone"] for e in entries] == ["America/New_York"]
     assert str(entries[0]["dates"][0]["at"]) == "2027-03-01 18:00:00"
     bad = ccal("add", "ny3", "--kind", "call", "--title", "x", "--zone", "Mars/Base")
     assert bad.exit_code == 2 and "invalid value for '--zone'" in bad.stderr
@@ -405,6 +400,20 @@ def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
         shown = " ".join(ccal(command, "--help").stdout.split())
         assert "The data file to" in shown and "Data file to read" not in shown
     assert "--tz" not in ccal("add", "--help").stdout
+
+
+def test_add_refuses_tz_and_points_to_zone(ccal, mine):
+    """Every other command's --tz is the display zone: on add it would silently mean the
+    entry's zone, so it is a usage error naming --zone, and nothing is written."""
+    before = mine.read_bytes()
+    result = ccal(
+        "add", "ny2", "--kind", "call", "--title", "x", "--tz", "America/New_York",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ccal: 'add' has no '--tz'") and "'--zone ZONE'" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert mine.read_bytes() == before
 
 
 @pytest.mark.parametrize(

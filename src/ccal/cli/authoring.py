@@ -134,9 +134,9 @@ def add(
             help="The opportunity's IANA zone, for its local times (default: the file's).",
         ),
     ] = None,
-    # The first name of --zone, still accepted; hidden because every other command's --tz is
-    # the display zone.
-    zone_alias: Annotated[str | None, typer.Option("--tz", hidden=True)] = None,
+    # Not an option: every other command's --tz is the display zone, and --tz was once the
+    # entry's zone here. Kept (hidden) only to say so.
+    wrong_tz: Annotated[str | None, typer.Option("--tz", hidden=True)] = None,
     url: Annotated[str | None, typer.Option("--url", show_default=False, help="Its web page.")] = (
         None
     ),
@@ -164,12 +164,14 @@ def add(
     from ccal import authoring, store
     from ccal.clock import zone_named
 
+    if wrong_tz is not None:
+        raise UsageProblem(
+            "'add' has no '--tz': give the new entry's zone with '--zone ZONE' (the display "
+            "zone for a naive --as-of is CCAL_TZ)"
+        )
     target, others = _target(data)
     store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
     now = _now(as_of, _display_zone())
-    if zone_name and zone_alias and zone_name != zone_alias:
-        raise UsageProblem("give the zone once: '--tz' is the old name of '--zone'")
-    zone_name = zone_name or zone_alias
     chosen = parsed("--zone", zone_named, zone_name) if zone_name else None
     typed = [("--deadline", text) for text in deadline or []]
     typed += [("--event", text) for text in event or []]
@@ -312,7 +314,7 @@ def _now(as_of: str | None, tz: str | None):
 
 
 def _display_zone() -> str | None:
-    """``CCAL_TZ`` for ``add``, whose ``--tz`` names the new entry's zone (``--zone``)."""
+    """``CCAL_TZ`` for ``add``, which takes no ``--tz`` (it would read as the entry's zone)."""
     import os
 
     return os.environ.get("CCAL_TZ") or None
