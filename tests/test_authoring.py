@@ -411,7 +411,8 @@ def test_add_refuses_tz_and_points_to_zone(ccal, mine):
         "--data", str(mine),
     )  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr.startswith("ccal: 'add' has no '--tz'") and "'--zone ZONE'" in result.stderr
+    assert result.stderr.startswith("ccal: 'add' has no '--tz'")
+    assert "'--zone ZONE'" in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert mine.read_bytes() == before
 
