@@ -128,6 +128,22 @@ def test_extend_moves_one_value_and_records_previous(ccal, mine):
     assert "(extended +7 d)" in listing.stdout
 
 
+def test_moving_a_date_earlier_says_so_not_extended_minus(ccal, mine):
+    """An earlier date is no extension: "moved earlier 4 d", never "extended -4 d"."""
+    result = ccal("extend", "my-call", "Cut-off 2", "--to", "2027-04-26", "--data", str(mine))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Moved 'my-call' Cut-off 2: 2027-04-30 → 2027-04-26 (earlier 4 d) in {mine}.\n"
+    )
+    table = ccal("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "Cut-off 2 (moved earlier 4 d)" in table.stdout
+    assert "extended" not in table.stdout
+    later = ccal("extend", "my-call", "Cut-off 2", "--to", "2027-05-14", "--data", str(mine))
+    assert later.stdout.startswith("Extended 'my-call' Cut-off 2: 2027-04-26 → 2027-05-14 (+18 d)")
+    table = ccal("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "Cut-off 2 (extended +14 d)" in table.stdout  # from where it first was
+
+
 def test_extend_inline_tables_keeps_every_other_byte(ccal, tmp_path):
     path = tmp_path / "inline.toml"
     shutil.copy(DATA / "inline_dates.toml", path)

@@ -25,17 +25,38 @@ class Extension:
     before: date | datetime
     after: date | datetime
 
+    @property
+    def earlier(self) -> bool:
+        """Whether the date moved earlier (not an extension: said so, not "extended -4 d")."""
+        try:
+            return self.after < self.before  # type: ignore[operator]
+        except TypeError:  # a date against a date-time, naive against offset: compare instants
+            return _as_instant(self.after) < _as_instant(self.before)
+
+    def verb(self) -> str:
+        """``Extended`` or ``Moved``: what the command says it did."""
+        return "Moved" if self.earlier else "Extended"
+
     def text(self) -> str:
-        """``Deadline: 2027-01-31 → 2027-02-07 (+7 d)``"""
+        """``Deadline: 2027-01-31 → 2027-02-07 (+7 d)``; moved earlier ``(earlier 4 d)``."""
         try:
             moved = self.after - self.before
         except TypeError:  # a date moved to a date-time, or naive to offset: no clean difference
             return f"{self.label}: {_iso(self.before)} → {_iso(self.after)}"
-        sign = "-" if moved.total_seconds() < 0 else "+"
+        sign = "earlier " if moved.total_seconds() < 0 else "+"
         days, rest = divmod(abs(int(moved.total_seconds())), 86400)
         hours, minutes = rest // 3600, rest % 3600 // 60
         parts = [f"{n} {u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
         return f"{self.label}: {_iso(self.before)} → {_iso(self.after)} ({sign}{' '.join(parts)})"
+
+
+def _as_instant(value: date | datetime) -> datetime:
+    """A comparable point for an ordering only: a date as its midnight, naive as UTC."""
+    from datetime import UTC
+
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, datetime.min.time())
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _iso(value: date | datetime) -> str:

@@ -244,7 +244,7 @@ def extend(
         return new_text
 
     updated = store.update(path, change, others=others)
-    print(f"Extended '{opportunity_id}' {found[-1].text()} in {path}.")
+    print(f"{found[-1].verb()} '{opportunity_id}' {found[-1].text()} in {path}.")
     _warn_about(opportunity_id, updated.warnings)
 
 

@@ -45,8 +45,15 @@ def _label(entry: Entry) -> Text:
     if entry.tentative and not says_tentative(entry.label):
         text.append(" (tbc)", style="italic dim")
     if entry.previous is not None:
-        text.append(f" (extended {extension_text(entry)})", style="italic")
+        text.append(f" ({moved_text(entry)})", style="italic")
     return text
+
+
+def moved_text(entry: Entry) -> str:
+    """``extended +14 d`` for a date moved later, ``moved earlier 4 d`` for one moved earlier:
+    "extended -4 d" reads as a longer deadline to someone skimming the table."""
+    shift = extension_text(entry)
+    return f"moved earlier {shift[1:]}" if shift.startswith("-") else f"extended {shift}"
 
 
 def extension_text(entry: Entry) -> str:
