@@ -377,3 +377,59 @@ def test_countdown_json_of_a_range_under_way_is_its_record(ccal):
     assert [(r["id"], r["label"], r["end"]) for r in rows] == [
         ("fair", "Hall open", "2026-11-27T17:00:00+01:00")
     ]
+
+
+# --- countdown: a real process on a pseudo-terminal, stopped by a signal ----------------------
+
+
+def _live_countdown_stopped_by(signal_number: int) -> tuple[int, bytes]:
+    """Run the live countdown on a pty, send ``signal_number`` once it is drawn; return the exit
+    code and everything written to the terminal."""
+    import os
+    import pty
+    import select
+    import time
+
+    controller, terminal_end = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ccal", "countdown", "close-call", "--data", CLOSE,
+         "--as-of", "2022-10-28 12:00", "--tz", "Europe/Brussels"],
+        stdin=terminal_end, stdout=terminal_end, stderr=terminal_end, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(terminal_end)
+    written = b""
+    deadline = time.monotonic() + 20
+    signalled = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the process closed the terminal
+                break
+            if not chunk:
+                break
+            written += chunk
+        if not signalled and b"Ctrl-C to stop" in written:
+            process.send_signal(signal_number)
+            signalled = True
+        if signalled and process.poll() is not None and not ready:
+            break
+    os.close(controller)
+    code = process.wait(timeout=10)
+    assert signalled, written
+    return code, written
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_in_the_live_view_restores_the_cursor_like_ctrl_c(name):
+    import signal
+
+    code, written = _live_countdown_stopped_by(getattr(signal, name))
+    hide, show = b"\x1b[?25l", b"\x1b[?25h"
+    assert hide in written  # the live view hid the cursor …
+    assert written.rfind(show) > written.rfind(hide)  # … and gave it back before exiting
+    assert code == 0
+    assert b"Traceback" not in written
