@@ -152,7 +152,7 @@ def test_upcoming_without_exit_status_is_0_even_when_nothing_is_due(ccal):
 def test_remind_defaults_to_the_next_seven_days(ccal):
     args = ("remind", "--data", FIXTURE, "--tz", "Europe/Brussels")
     assert ccal(*args, "--as-of", "2022-07-23 18:00").stdout == (
-        "in 6 d · Cut-off 1 · Summer Call · 18:00 Brussels\n"
+        "in 6 d · Cut-off 1 · Summer Call · Fri 29 Jul 18:00 Brussels\n"
     )
     quiet = ccal(*args, "--as-of", "2022-07-21 18:00")
     assert (quiet.stdout, quiet.exit_code) == ("", 0)
@@ -165,10 +165,24 @@ def test_remind_shows_both_clocks_and_one_line_per_entry(ccal):
     result = ccal("remind", "--data", FIXTURE, "--as-of", "2022-06-10", "--within", "14d")
     assert result.stdout.splitlines() == [
         "in 3 d 21 h · Expression of interest · Expression of interest · "
-        "all day, until 23:59 Brussels · 21:59 UTC",
+        "Mon 13 Jun, all day, until 23:59 Brussels · 21:59 UTC",
         "in 12 d 21 h · Workshop · Workshop in Košice · "
-        "all day, until Thu 23 Jun, 23:59 Brussels · 21:59 UTC",  # a two-day range: its last day
+        "Wed 22 Jun, all day, until Thu 23 Jun, 23:59 Brussels · 21:59 UTC",  # two days: the last
     ]
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["index", "files"])
+def test_remind_lines_name_the_day_of_items_days_away(ccal, cache):
+    """A cron mail read later must say which day "in 6 d" is, on both clocks when they differ
+    (a Tokyo morning is the evening before in Brussels); the index answers the same."""
+    args = (*cache, "remind", "--data", FIXTURE, "--as-of", "2022-07-23 18:00")
+    assert ccal(*args, "--tz", "Europe/Brussels").stdout == (
+        "in 6 d · Cut-off 1 · Summer Call · Fri 29 Jul 18:00 Brussels\n"
+    )
+    assert ccal(*args, "--tz", "Asia/Tokyo").stdout == (
+        "in 6 d 7 h · Cut-off 1 · Summer Call · "
+        "Fri 29 Jul 18:00 Brussels · Sat 30 Jul 01:00 Tokyo\n"
+    )
 
 
 def test_remind_exit_status(ccal):
