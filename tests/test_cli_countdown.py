@@ -166,7 +166,7 @@ def test_remind_shows_both_clocks_and_one_line_per_entry(ccal):
     assert result.stdout.splitlines() == [
         "in 3 d 21 h · Expression of interest · Expression of interest · "
         "Mon 13 Jun, all day, until 23:59 Brussels · 21:59 UTC",
-        "in 12 d 21 h · Workshop · Workshop in Košice · "
+        "in 11 d 22 h · Workshop · Workshop in Košice · "  # to its start
         "Wed 22 Jun, all day, until Thu 23 Jun, 23:59 Brussels · 21:59 UTC",  # two days: the last
     ]
 
@@ -447,3 +447,39 @@ def test_a_signal_in_the_live_view_restores_the_cursor_like_ctrl_c(name):
     assert written.rfind(show) > written.rfind(hide)  # … and gave it back before exiting
     assert code == 0
     assert b"Traceback" not in written
+
+
+# --- an all-day range counts down to its start --------------------------------------------------
+
+LISBON = str(DATA / "all-day-range.toml")
+BEFORE_START = ("--data", LISBON, "--as-of", "2026-04-19 00:30", "--tz", "Europe/Brussels")
+
+
+@pytest.mark.parametrize(
+    ("command", "left"),
+    [
+        (["countdown", "--once"], "in 30 min 0 s · Conference"),
+        (["remind"], "in 30 min · Conference"),
+        (["--no-cache", "remind"], "in 30 min · Conference"),
+    ],
+)
+def test_an_all_day_range_counts_down_to_its_start(ccal, command, left):
+    """00:30 in Brussels is 23:30 the evening before in Lisbon: the conference starts in 30
+    minutes, not "in 1 day" (the end of its first day)."""
+    result = ccal(*command, *BEFORE_START)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(left + " · EARMA conference")
+
+
+def test_an_all_day_range_in_a_table_and_once_started(ccal):
+    table = ccal("upcoming", *BEFORE_START)
+    assert "in 30 min" in table.stdout and "in 1 day" not in table.stdout
+    started = ccal("countdown", "--once", "--data", LISBON, "--as-of", "2026-04-19 01:30",
+                   "--tz", "Europe/Brussels")  # fmt: skip
+    assert started.stdout.startswith("under way, ends in 3 d 23 h 29 min 59 s · Conference")
+
+
+def test_an_all_day_deadline_still_counts_down_to_the_end_of_its_day(ccal):
+    result = ccal("countdown", "--once", "--data", FIXTURE, "--as-of", "2022-06-13 12:00",
+                  "--tz", "Europe/Brussels")  # fmt: skip
+    assert result.stdout.startswith("in 11 h 59 min 59 s · Expression of interest")

@@ -94,8 +94,9 @@ def _remind_lines(session: Session, rows: list[tuple]) -> list[str]:
         for _item, _label, at_us, due_us, start_us, *_record, rest, _status, _seq in rows:
             if start_us is not None and start_us <= now_us <= due_us:  # ``query.under_way``
                 left = under_way_text((due_us - now_us) // 1_000_000, compact_countdown)
-            else:
-                left = compact_countdown((at_us - now_us) // 1_000_000)
+            else:  # ``query.countdown_moment``: a range ahead counts down to its start
+                target_us = at_us if start_us is None else start_us
+                left = compact_countdown((target_us - now_us) // 1_000_000)
             lines.append(f"{left} · {rest}")
         return lines
     from ccal.render.remind import remind_lines  # another zone: rendered here, from entries

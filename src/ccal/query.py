@@ -244,9 +244,16 @@ def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters())
 
 def countdown_moment(entry: Entry, now: datetime) -> datetime:
     """What a countdown to ``entry`` runs to at ``now``: the end of a range under way (timed or
-    all-day alike, see ``under_way``), else ``at``."""
-    if entry.end is not None and under_way(entry, now):
-        return entry.end
+    all-day alike, see ``under_way``); the start of a range still ahead (``under_way_from``: an
+    all-day conference counts down to the start of its first day, not its end); else ``at``
+    (an all-day deadline: the end of its day)."""
+    if entry.end is not None:
+        start = under_way_from(entry)
+        assert start is not None
+        if start.astimezone(UTC) > now.astimezone(UTC):
+            return start
+        if under_way(entry, now):
+            return entry.end
     return entry.at
 
 

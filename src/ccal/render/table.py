@@ -14,7 +14,7 @@ from rich.text import Text
 from ccal.catalog import Entry, Item
 from ccal.clock import seconds_between, system_zone, zone_label
 from ccal.controlchars import printable
-from ccal.query import next_entry, under_way
+from ccal.query import countdown_moment, next_entry, under_way
 from ccal.render import Listing
 from ccal.render.timefmt import moment_text, says_tentative, time_left, when_both
 from ccal.spans import countdown_text
@@ -35,7 +35,7 @@ def _countdown(entry: Entry, now: datetime) -> Text:
         return Text(text, style="dim")
     if under_way(entry, now):
         return Text(text, style="bold green")
-    seconds = seconds_between(now, entry.at)
+    seconds = seconds_between(now, countdown_moment(entry, now))
     style = "bold red" if seconds < _SOON else "yellow" if seconds < _FORTNIGHT else ""
     return Text(text, style=style)
 

@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from ccal.catalog import Entry
 from ccal.clock import seconds_between, zone_city
 from ccal.controlchars import printable
-from ccal.query import under_way
+from ccal.query import countdown_moment, under_way
 from ccal.spans import countdown_text, under_way_text
 
 
@@ -164,4 +164,4 @@ def time_left(entry: Entry, now: datetime, span: Callable[[int], str] = countdow
         return under_way_text(seconds_between(now, entry.end), span)
     if entry.is_passed(now):
         return f"passed {span(seconds_between(now, entry.due))}"
-    return span(seconds_between(now, entry.at))
+    return span(seconds_between(now, countdown_moment(entry, now)))
