@@ -231,11 +231,32 @@ def test_tables_show_one_clock_when_the_zones_agree(ccal):
     assert "Brussels" not in result.stdout.split("\n", 2)[2]  # only in the title
 
 
-def test_a_tz_other_than_the_systems_is_named_in_the_title(ccal):
-    other = ccal("upcoming", "--data", FIXTURE, "--as-of", "2022-06-01", "--tz", "Asia/Tokyo")
-    assert "times in Asia/Tokyo (not this computer's zone, UTC)" in other.stdout
-    same = ccal("upcoming", "--data", FIXTURE, "--as-of", "2022-06-01", "--tz", "UTC")
-    assert "not this computer's zone" not in same.stdout
+@pytest.mark.parametrize(
+    ("how", "computer", "banner"),
+    [
+        (("--tz", "Asia/Tokyo"), "UTC", False),  # typed: the user just asked for it
+        (("--tz", "Asia/Tokyo"), "Europe/Lisbon", False),
+        (("CCAL_TZ", "Asia/Tokyo"), "UTC", False),  # a UTC server: nobody's wall clock
+        (("CCAL_TZ", "Asia/Tokyo"), "Europe/Lisbon", True),  # set elsewhere, read here
+        (("CCAL_TZ", "Europe/London"), "Europe/Lisbon", False),  # the same wall clock
+        (("CCAL_TZ", "UTC"), "Etc/UTC", False),
+    ],
+)
+@pytest.mark.parametrize("command", ["upcoming", "list"])
+def test_the_other_zone_banner_shows_only_where_it_can_surprise(
+    ccal, how, computer, banner, command
+):
+    """The title always names the display zone; "(not this computer's zone, …)" only when
+    CCAL_TZ, not typed, makes a computer that keeps local time show another clock."""
+    option, zone = how
+    env = {"TZ": computer, **({"CCAL_TZ": zone} if option == "CCAL_TZ" else {})}
+    typed = ("--tz", zone) if option == "--tz" else ()
+    result = ccal(command, "--data", FIXTURE, "--as-of", "2022-06-01", *typed, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert f"times in {zone}" in result.stdout
+    assert ("not this computer's zone" in result.stdout) is banner
+    if banner:
+        assert f"times in {zone} (not this computer's zone, {computer})" in result.stdout
 
 
 # --- no Rich on the script paths --------------------------------------------------------------

@@ -75,7 +75,10 @@ def upcoming(
     console = table.make_console()
     if entries:
         console.print(
-            table.upcoming_table(listing, table.heading("Upcoming", session.now, session.zone))
+            table.upcoming_table(
+                listing,
+                table.heading("Upcoming", session.now, session.zone, zone_from=session.zone_from),
+            )
         )
     else:
         latest = latest_passed(catalog, session.now, filters)
@@ -142,7 +145,7 @@ def list_(
             return
         from ccal.render import table
 
-        title = table.heading("Dates", session.now, session.zone)
+        title = table.heading("Dates", session.now, session.zone, zone_from=session.zone_from)
         table.make_console().print(
             table.upcoming_table(listing, title) if entries else table.nothing_listed(scope)
         )
@@ -153,7 +156,7 @@ def list_(
         return
     from ccal.render import table
 
-    title = table.heading("Opportunities", session.now, session.zone)
+    title = table.heading("Opportunities", session.now, session.zone, zone_from=session.zone_from)
     console = table.make_console()
     console.print(
         table.items_table(items, session.now, session.zone, title)

@@ -191,6 +191,7 @@ class Session:
     now: datetime
     zone: tzinfo
     paths: list[Path]
+    zone_from: str | None = None  # "--tz", "CCAL_TZ", or None (the system zone)
 
     def catalog(self, window=None):
         """The loaded data, repeating dates expanded around now (or over ``window``)."""
@@ -239,7 +240,21 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
         now = parsed("--as-of", lambda text: parse_when(text, zone, now=real_now), as_of)
     # In the display zone whatever the input carried (UTC for the real clock, a typed offset):
     # day-based spans (``--within 1d``, ``+1d``) keep the wall clock of the zone the user reads.
-    return Session(now=now.astimezone(zone), zone=zone, paths=active_sources(data))
+    zone_from = None if tz is None else "CCAL_TZ" if _from_environment("tz") else "--tz"
+    return Session(
+        now=now.astimezone(zone), zone=zone, paths=active_sources(data), zone_from=zone_from
+    )
+
+
+def _from_environment(name: str) -> bool:
+    """Whether the current command's parameter ``name`` came from its environment variable."""
+    from typer._click.core import ParameterSource
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return False
+    return ctx.get_parameter_source(name) is ParameterSource.ENVIRONMENT
 
 
 def filters_from(kind, tag, organiser, search):

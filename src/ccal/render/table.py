@@ -72,15 +72,38 @@ def extension_text(entry: Entry) -> str:
     return f"{sign}{' '.join(parts) or '0 min'}"
 
 
-def heading(what: str, now: datetime, zone: tzinfo, system: tzinfo | None = None) -> str:
-    """The table title: the moment asked about and the display zone, flagged when it is not the
-    computer's own zone (``--tz``/``CCAL_TZ``), so nobody reads the times as local ones."""
+def heading(
+    what: str,
+    now: datetime,
+    zone: tzinfo,
+    system: tzinfo | None = None,
+    zone_from: str | None = None,
+) -> str:
+    """The table title: the moment asked about and the display zone ("times in …"), flagged
+    "(not this computer's zone, …)" only where that can surprise (``zone_may_surprise``;
+    ``zone_from``: ``"--tz"``, ``"CCAL_TZ"`` or None for the system zone)."""
     shown = zone_label(zone)
     title = f"{what} as of {moment_text(now, zone)} · times in {shown}"
-    here = zone_label(system if system is not None else system_zone())
-    if _same_zone_name(here, shown):
+    here_zone = system if system is not None else system_zone()
+    if not zone_may_surprise(zone, here_zone, now, zone_from):
         return title
-    return f"{title} (not this computer's zone, {here})"
+    return f"{title} (not this computer's zone, {zone_label(here_zone)})"
+
+
+def zone_may_surprise(zone: tzinfo, here: tzinfo, now: datetime, zone_from: str | None) -> bool:
+    """Whether times in ``zone`` may be misread as this computer's own.
+
+    Not when the zone was typed (``--tz``: the user just asked for it) or is the computer's
+    own; not when the computer runs on UTC (a server or container: nobody's wall clock, which
+    is why CCAL_TZ is set there); not when both read the same wall clock now. What is left is
+    a CCAL_TZ set on a computer that keeps local time elsewhere (a profile from another place).
+    """
+    if zone_from != "CCAL_TZ":
+        return False
+    shown, mine = zone_label(zone), zone_label(here)
+    if _same_zone_name(mine, shown) or _same_zone_name(mine, "UTC"):
+        return False
+    return now.astimezone(zone).utcoffset() != now.astimezone(here).utcoffset()
 
 
 _UTC_NAMES = {"UTC", "UCT", "GMT", "Universal", "Zulu", "Greenwich"}
