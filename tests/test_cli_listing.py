@@ -343,3 +343,16 @@ def test_an_all_day_range_is_in_every_window_it_overlaps(ccal, fixture_file, as_
     assert ("kosice-workshop", "Workshop") in [(r["id"], r["label"]) for r in rows]
     reminded = ccal("remind", "--within", window, *args).stdout
     assert "Workshop in Košice" in reminded
+
+
+@pytest.mark.parametrize("tz", ["Europe/Brussels", "CET", "America/New_York"])
+def test_as_of_reads_the_moment_ccal_printed(ccal, fixture_file, tz):
+    """Copy "Wed 11 Mar 2026 17:00 CET" from a title into --as-of: the same moment again."""
+    args = ("--data", str(fixture_file), "--tz", tz)
+    first = ccal("list", "--all", *args, "--as-of", "2026-03-11 17:00")
+    printed = re.search(r"as of (.+?) · times in", first.stdout).group(1)
+    again = ccal("list", "--all", *args, "--as-of", printed)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    rows = ccal.json("upcoming", *args, "--as-of", printed)
+    assert rows == ccal.json("upcoming", *args, "--as-of", "2026-03-11 17:00")
