@@ -356,3 +356,34 @@ def test_as_of_reads_the_moment_ccal_printed(ccal, fixture_file, tz):
     assert again.stdout == first.stdout
     rows = ccal.json("upcoming", *args, "--as-of", printed)
     assert rows == ccal.json("upcoming", *args, "--as-of", "2026-03-11 17:00")
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (["--kind", "Call"], {"call"}),
+        (["-k", "call,event"], {"call", "event"}),
+        (["-k", "TALK", "-k", "event, call"], {"talk", "event", "call"}),
+    ],
+)
+def test_kind_ignores_case_and_takes_comma_lists(ccal, fixture_file, kinds, expected):
+    """As --tag ignores case and import --status takes commas: every repeatable choice does."""
+    rows = run_json(ccal, fixture_file, "list", "--all", "--dates", *kinds)
+    assert {r["kind"] for r in rows} == expected
+
+
+def test_a_bad_kind_in_a_comma_list_is_named(ccal, fixture_file):
+    result = ccal("upcoming", "-k", "call,party", "--data", str(fixture_file))
+    assert result.exit_code == 2
+    assert "'party' is not one of 'talk', 'call', 'event', 'survey'" in result.stderr
+
+
+def test_single_choices_ignore_case_too(ccal, fixture_file, tmp_path):
+    shown = ccal(
+        "upcoming", "--format", "CSV", "--data", str(fixture_file), "--as-of", "2022-06-01"
+    )
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.lstrip("\ufeff").startswith("id,kind,")
+    added = ccal("add", "x", "--kind", "Call", "--title", "X", "--data", str(tmp_path / "x.toml"))
+    assert added.exit_code == 0, added.stderr
+    assert 'kind = "call"' in (tmp_path / "x.toml").read_text(encoding="utf-8")

@@ -49,6 +49,8 @@ ANSWERED = [  # the fast path answers these itself
     ["upcoming", "--json", "--until", "2022-07-29", "--tz", "Asia/Tokyo", *AS_OF, *D],
     ["upcoming", "--json", "-k", "call", "--kind", "event", "--limit", "9", "-n", "3", *AS_OF, *D],
     ["upcoming", "--json", "--tag", "clusters", "-t", "REGIONS", *AS_OF, *D],
+    ["upcoming", "--json", "-k", "Call,EVENT", *AS_OF, *D],  # any case, comma lists
+    ["remind", "--within", "90d", "--kind", "talk,call", "-k", "Call", *AS_OF, *D],
     ["upcoming", "--json", "--search", "kosice", "--organiser", "", *AS_OF, *D],
     ["upcoming", "--json", "-s", "talk", "--organiser", "other", "--tz", "Asia/Tokyo", *D],
     ["upcoming", "--json", "--as-of", "2030-01-01", *D],
@@ -97,6 +99,7 @@ FALLS_THROUGH = [  # errors and forms outside the grammar: the Typer app answers
     ["upcoming", "--json", "--within", "3 fortnights", *AS_OF, *D],
     ["upcoming", "--json", "--within", "3d", "--until", "2022-07-01", *AS_OF, *D],
     ["upcoming", "--json", "--kind", "party", *D],
+    ["upcoming", "--json", "--kind", "call,party", *D],
     ["upcoming", "--json", "extra", *D],
     ["upcoming", "--json", "--data", "$DATA.missing"],
     ["upcoming", "--json", "--as-of"],

@@ -155,12 +155,16 @@ _NOT_EMPTY = ("as_of", "tz", "within", "until")  # typed empty: an error (``cli.
 
 
 def _known_kinds(values: dict[str, Any]) -> bool:
+    """Whether every ``--kind`` is known, as ``cli.options`` reads them (``rules.chosen``: any
+    case, comma lists); ``values["kind"]`` becomes the kinds chosen."""
     kinds = values.get("kind")
     if not kinds:
         return True
-    from ccal.rules import KINDS  # only when asked: each module costs the hot call ~0.3 ms
+    from ccal.rules import KINDS, chosen  # only when asked: each module costs ~0.3 ms
 
-    return all(k in KINDS for k in kinds)
+    picked, unknown = chosen(kinds, KINDS)
+    values["kind"] = picked
+    return bool(picked) and not unknown
 
 
 def _selected(

@@ -101,7 +101,9 @@ def add(
     opportunity_id: Annotated[
         str, typer.Argument(metavar="ID", help="A new id: a-z, 0-9 and '-' (e.g. clusters-2027).")
     ],
-    kind: Annotated[KindChoice, typer.Option("--kind", "-k", help="What it is.")],
+    kind: Annotated[
+        KindChoice, typer.Option("--kind", "-k", case_sensitive=False, help="What it is.")
+    ],
     title: Annotated[str, typer.Option("--title", help="Its title.")],
     deadline: Annotated[
         list[str] | None,

@@ -43,7 +43,12 @@ class GroupChoice(StrEnum):
 def export(
     output_format: Annotated[
         FormatChoice,
-        typer.Option("--format", "-f", help="json, ndjson, csv, ics (iCalendar) or md (Markdown)."),
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="json, ndjson, csv, ics (iCalendar) or md (Markdown).",
+        ),
     ] = FormatChoice.json,
     output: Annotated[
         str | None,  # a str: Path("") would be "." (the current directory)
@@ -77,7 +82,8 @@ def export(
         ),
     ] = None,
     group: Annotated[
-        GroupChoice, typer.Option("--group", help="md: headings by month or by kind.")
+        GroupChoice,
+        typer.Option("--group", case_sensitive=False, help="md: headings by month or by kind."),
     ] = GroupChoice.month,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,

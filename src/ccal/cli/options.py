@@ -107,14 +107,46 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
+        case_sensitive=False,
         show_default=False,
         help="Print json, ndjson, csv, ics (iCalendar) or md (Markdown) instead of a table "
         "(see docs/export.md); --json is short for --format json.",
     ),
 ]
+
+
+def _kinds(ctx: typer.Context, param: Any, value: list[str] | None) -> list[str] | None:
+    """``--kind``: any case, repeatable or comma-separated (``rules.chosen``)."""
+    from ccal.rules import chosen
+
+    if value is None:
+        return None
+    picked, unknown = chosen(value, KINDS)
+    if unknown or not picked:
+        bad = unknown[0] if unknown else ",".join(value)
+        allowed = ", ".join(f"'{kind}'" for kind in KINDS)
+        raise typer.BadParameter(f"'{bad}' is not one of {allowed}.", ctx=ctx, param=param)
+    return picked
+
+
+def complete_kinds(incomplete: str) -> list[str]:
+    """``--kind`` values for shell completion; after a comma, the next one of the list."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [prefix + kind for kind in KINDS if kind.startswith(last.casefold())]
+
+
 KindOpt = Annotated[
-    list[KindChoice] | None,
-    typer.Option("--kind", "-k", show_default=False, help="Only this kind (repeatable)."),
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="|".join(KINDS),
+        callback=_kinds,
+        autocompletion=complete_kinds,
+        show_default=False,
+        help="Only this kind (repeatable, or comma-separated: -k call,event; any case).",
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None,
@@ -261,7 +293,7 @@ def filters_from(kind, tag, organiser, search):
     from ccal.query import Filters
 
     return Filters(
-        kinds=tuple(k.value for k in kind or ()),
+        kinds=tuple(kind or ()),
         tags=tuple(tag or ()),
         organiser=organiser,
         search=search,
