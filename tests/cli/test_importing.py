@@ -171,6 +171,22 @@ def test_not_the_portal_format_is_one_line_and_keeps_the_previous_import(ccal, n
     assert eu_portal_file().read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"fundingData": {"GrantTenderObj": [\n  {"identifier": "X",\n', "stops in the middle"),
+        ('{"fundingData": {"GrantTenderObj": [{"identifier": "HORIZON-', "never ends"),
+    ],
+)
+def test_a_truncated_portal_file_says_it_was_cut_short(ccal, tmp_path, text, says):
+    path = tmp_path / "cut.json"
+    path.write_text(text, encoding="utf-8")
+    result = ccal("import", "eu-portal", str(path))
+    assert result.exit_code == 1
+    assert says in result.stderr and "a cut-off download?" in result.stderr
+    assert "at at" not in result.stderr
+
+
 def test_a_ccal_file_is_not_the_portal_format(ccal, fixture_file):
     result = ccal("import", "eu-portal", str(fixture_file))
     assert result.exit_code == 1

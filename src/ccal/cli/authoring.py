@@ -276,6 +276,13 @@ def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
     if data:
         data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
+            from ccal.cli.options import _from_environment
+
+            if _from_environment("data"):
+                raise UsageProblem(
+                    f"CCAL_DATA names {len(data)} files and 'ccal add' writes to one: choose it "
+                    "with '--data FILE'"
+                )
             raise UsageProblem("give one '--data FILE' to write to")
         return data[0], []
     target = user_data_file()
@@ -291,6 +298,10 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
     from ccal.sources import active_sources, shipped_dataset
 
     paths = active_sources(data)
+    if data:
+        from ccal.cli.options import require_files
+
+        require_files(paths)
     known = []
     for path in paths:
         result = load_file(path)

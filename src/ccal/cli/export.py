@@ -124,7 +124,12 @@ def alarm_before(text: str):
 
     from ccal.clock import parse_duration
 
-    span = parsed("--alarm", parse_duration, text)
+    if text.strip().startswith("-"):
+        raise UsageProblem(
+            f"invalid value for '--alarm': it says how long before each date, so write "
+            f"'{text.strip()[1:]}', not '{text}'"
+        )
+    span = parsed("--alarm", _alarm_duration(parse_duration), text)
     if span.years or span.months:
         raise UsageProblem(f"invalid value for '--alarm': use days, weeks or hours, not '{text}'")
     if not span.days and not span.seconds:
@@ -134,3 +139,19 @@ def alarm_before(text: str):
             f"invalid value for '--alarm': '{text}' is more than {MAX_ALARM_DAYS} days ahead"
         )
     return timedelta(days=span.days, seconds=span.seconds)
+
+
+def _alarm_duration(parse):
+    """``parse_duration``, whose error suggests spans ``--alarm`` refuses (``1mo``), with an
+    example of the spans it takes."""
+    from ccal.clock import TimeInputError
+
+    def read(text: str):
+        try:
+            return parse(text)
+        except TimeInputError:
+            raise TimeInputError(
+                f"'{text}' is not a duration: use e.g. 1d, 2h, 30m, 1w or '1 day 4 hours'"
+            ) from None
+
+    return read

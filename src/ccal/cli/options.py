@@ -273,9 +273,25 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
     # In the display zone whatever the input carried (UTC for the real clock, a typed offset):
     # day-based spans (``--within 1d``, ``+1d``) keep the wall clock of the zone the user reads.
     zone_from = None if tz is None else "CCAL_TZ" if _from_environment("tz") else "--tz"
-    return Session(
-        now=now.astimezone(zone), zone=zone, paths=active_sources(data), zone_from=zone_from
-    )
+    paths = active_sources(data)
+    if data:
+        require_files(paths)
+    return Session(now=now.astimezone(zone), zone=zone, paths=paths, zone_from=zone_from)
+
+
+def require_files(paths: list[Path]) -> None:
+    """Files named with ``--data`` or ``CCAL_DATA`` must exist: said once, with the ``ccal:``
+    prefix and where the name came from (a variable set long ago is easy to forget)."""
+    missing = [path for path in paths if not os.path.exists(path)]
+    if missing:
+        from ccal.errors import CcalError
+
+        named = (
+            "in the CCAL_DATA environment variable" if _from_environment("data") else "with --data"
+        )
+        names = ", ".join(str(path) for path in missing)
+        many = len(missing) > 1
+        raise CcalError(f"{names}: no such data file{'s' if many else ''} (named {named})")
 
 
 def _from_environment(name: str) -> bool:

@@ -50,16 +50,27 @@ class Topic:
         return " ".join(part for part in parts if part)
 
 
+def _json_reason(exc: json.JSONDecodeError) -> str:
+    """``json``'s complaint, readable: its message for an open string ends in "at" (the place
+    comes after a colon), and a file that ends mid-value was most likely cut short."""
+    where = f"line {exc.lineno}, column {exc.colno}"
+    message = exc.msg.removesuffix(" at")
+    text = exc.doc.rstrip() if isinstance(exc.doc, str) else ""
+    if exc.pos >= len(text):
+        return f"it stops in the middle, at {where}: a cut-off download?"
+    if message.startswith("Unterminated string"):
+        return f"a string from {where} never ends: a cut-off download?"
+    return f"{message} at {where}"
+
+
 def read_topics(data: bytes | bytearray | str, name: str) -> list[Any]:
     """The raw topic list at ``fundingData.GrantTenderObj``, or ``NotPortalFormat``."""
     problem = f"{name}: not the EU Funding & Tenders portal bulk JSON"
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        if isinstance(exc, json.JSONDecodeError):
-            reason = f"{exc.msg} at line {exc.lineno}"
-        else:
-            reason = type(exc).__name__
+        decoding = isinstance(exc, json.JSONDecodeError)
+        reason = _json_reason(exc) if decoding else type(exc).__name__  # type: ignore[arg-type]
         raise NotPortalFormat(f"{problem} (not valid JSON: {reason})") from None
     funding = document.get("fundingData") if isinstance(document, dict) else None
     topics = funding.get("GrantTenderObj") if isinstance(funding, dict) else None
