@@ -387,3 +387,49 @@ def test_single_choices_ignore_case_too(ccal, fixture_file, tmp_path):
     added = ccal("add", "x", "--kind", "Call", "--title", "X", "--data", str(tmp_path / "x.toml"))
     assert added.exit_code == 0, added.stderr
     assert 'kind = "call"' in (tmp_path / "x.toml").read_text(encoding="utf-8")
+
+
+# --- small ones: a window that ends before now, a timed end after an all-day start ------------
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["index", "files"])
+@pytest.mark.parametrize("command", [["upcoming"], ["upcoming", "--json"], ["remind"]])
+def test_until_before_now_is_a_usage_error(ccal, fixture_file, command, cache):
+    """Not a silently empty listing: as --from after --to, it is a mistake worth a word."""
+    result = ccal(*cache, *command, "--until", "2022-01-01", "--as-of", "2022-06-01",
+                  "--data", str(fixture_file))  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ccal: '--until 2022-01-01' is before now")
+    assert "ccal list --past" in result.stderr
+    today = ccal(*cache, *command, "--until", "2022-06-01", "--as-of", "2022-06-01 12:00",
+                 "--data", str(fixture_file))  # fmt: skip
+    assert today.exit_code == 0, today.stderr  # a date includes its whole day
+
+
+def test_until_before_now_as_a_process_is_the_same_error(fixture_file):
+    """The fast path answers upcoming --json and remind: it must not print '[]' here."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ccal", "upcoming", "--json", "--until", "2022-01-01",
+         "--as-of", "2022-06-01", "--data", str(fixture_file)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "is before now" in done.stderr
+
+
+def test_an_all_day_start_with_a_timed_end_shows_the_end_time(ccal):
+    args = ("--data", str(DATA / "timed-end.toml"), "--as-of", "2026-03-01", "--tz")
+    table = " ".join(ccal("upcoming", *args, "Europe/Brussels").stdout.split())
+    assert "Thu 12 Mar 2026 – Fri 13 Mar 2026 12:00 CET" in table
+    digest = ccal("export", "--format", "md", *args, "UTC").stdout
+    assert "Thu 12 Mar 2026 – Fri 13 Mar 2026 12:00 CET" in digest
+
+
+def test_countdown_to_an_undated_opportunity_says_it_has_no_dates(ccal, fixture_file):
+    result = ccal("countdown", "supply-survey", "--data", str(fixture_file))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ccal: 'supply-survey' has no dates")
+    assert "ahead" not in result.stderr

@@ -180,7 +180,8 @@ def _selected(
         from ccal.index import micros
         from ccal.rules import window_bounds
 
-        _start, end = window_bounds(session.zone(), session.now(), within=within, until=until)
+        zone, now = session.zone(), session.now()  # ``ahead``: as upcoming and remind ask
+        _start, end = window_bounds(zone, now, within=within, until=until, ahead=True)
         assert end is not None
         end_us = micros(end)
     matches = _filter(session, values)

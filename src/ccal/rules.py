@@ -47,12 +47,15 @@ def window_bounds(
     end: str | None = None,
     within: str | None = None,
     until: str | None = None,
+    ahead: bool = False,
 ) -> tuple[datetime | None, datetime | None]:
     """The window typed as --from/--to/--within/--until, as aware (start, end).
 
     --to, --within and --until each set the end, so any two of them are an error (never one
     silently ignored); a date as an end includes that day; an empty value is an error, not
-    "no window". Errors are ``TimeInputError``s worded for the user, naming the option.
+    "no window". Errors are ``TimeInputError``s worded for the user, naming the option. With
+    ``ahead`` (upcoming, remind: they list what has not passed) an end before now is an error
+    too, not a silently empty listing.
     """
     from ccal.clock import TimeInputError, parse_duration, parse_when
 
@@ -76,4 +79,10 @@ def window_bounds(
             end_at = read(option, value, True)
     if start_at and end_at and end_at.timestamp() < start_at.timestamp():  # not wall clocks
         raise TimeInputError("the end of the window is before its start")
+    if ahead and end_at is not None and end_at.timestamp() < now.timestamp():
+        option, value = next((name, text) for name, text in given if text is not None)
+        raise TimeInputError(
+            f"'{option} {value}' is before now: this lists what is still ahead (for what has "
+            f"passed: ccal list --past --to '{value}')"
+        )
     return start_at, end_at

@@ -62,7 +62,7 @@ def upcoming(
 
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
-    window = window_from(session, within=within, until=until)
+    window = window_from(session, within=within, until=until, ahead=True)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)

@@ -316,16 +316,25 @@ def filters_from(kind, tag, organiser, search):
     )
 
 
-def window_from(session: Session, *, start=None, end=None, within=None, until=None):
+def window_from(
+    session: Session, *, start=None, end=None, within=None, until=None, ahead: bool = False
+):
     """The window from --from/--to/--within/--until (``rules.window_bounds``, the one rule the
-    fast path uses too); its errors are usage errors."""
+    fast path uses too); its errors are usage errors. ``ahead``: the command lists only what
+    has not passed, so an end before now is an error."""
     from ccal.clock import TimeInputError
     from ccal.query import Window
     from ccal.rules import window_bounds
 
     try:
         start_at, end_at = window_bounds(
-            session.zone, session.now, start=start, end=end, within=within, until=until
+            session.zone,
+            session.now,
+            start=start,
+            end=end,
+            within=within,
+            until=until,
+            ahead=ahead,
         )
     except TimeInputError as exc:
         raise UsageProblem(str(exc)) from None

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
-from ccal.clock import seconds_between, zone_city
+from ccal.clock import LAST_SECOND, seconds_between, zone_city
 from ccal.controlchars import printable
 from ccal.query import countdown_moment, under_way
 from ccal.spans import countdown_text, under_way_text
@@ -41,7 +41,9 @@ def when_text(entry: Entry, zone: tzinfo) -> str:
         first = day_text(entry.at)
         if entry.end is None or entry.end.date() == entry.at.date():
             return f"{first} (all day)"
-        last = entry.end
+        last = entry.end.astimezone(entry.zone)
+        if last.time() != LAST_SECOND:  # a timed end (``end = …T12:00``): its time shows
+            return f"{first} – {day_text(last)} {last:%H:%M} {last.tzname()}"
         if (last.year, last.month) == (entry.at.year, entry.at.month):
             return f"{entry.at:%a} {entry.at.day} – {day_text(last)}"
         return f"{first} – {day_text(last)}"
