@@ -250,7 +250,7 @@ def test_nothing_upcoming_names_the_opportunity_and_label_that_passed_last(ccal,
     result = ccal("upcoming", "--search", "cut-off 2", "--data", str(fixture_file),
                   "--as-of", "2023-01-01")  # fmt: skip
     assert result.exit_code == 0
-    assert "Nothing upcoming as of Sun 1 Jan 2023" in result.stdout
+    assert "Nothing upcoming matches --search 'cut-off 2' as of Sun 1 Jan 2023" in result.stdout
     assert "The latest entry passed 29 days 7 h ago: Summer Call — Cut-off 2 (Fri 2 Dec 2022" in (
         " ".join(result.stdout.split())
     )
@@ -433,3 +433,40 @@ def test_countdown_to_an_undated_opportunity_says_it_has_no_dates(ccal, fixture_
     assert result.exit_code == 1
     assert result.stderr.startswith("ccal: 'supply-survey' has no dates")
     assert "ahead" not in result.stderr
+
+
+# --- an empty upcoming says why, and what lies just outside ------------------------------------
+
+
+def _flat(result) -> str:
+    return " ".join(result.stdout.split())
+
+
+def test_empty_because_of_a_filter_names_it_and_what_it_left_out(ccal, fixture_file):
+    result = ccal("upcoming", "-s", "Lisboa", "--data", str(fixture_file), "--as-of",
+                  "2022-07-29", "--tz", "Europe/Brussels")  # fmt: skip
+    flat = _flat(result)
+    assert flat.startswith("Nothing upcoming matches --search Lisboa as of Fri 29 Jul 2022")
+    assert "Without --search Lisboa: 4 dates ahead, the next Summer Call — Cut-off 1 " in flat
+    assert "2022-06-01" not in flat  # no date of the shipped data for the user's own file
+
+
+def test_empty_because_of_the_window_names_what_comes_just_after(ccal, fixture_file):
+    result = ccal("upcoming", "--within", "30m", "--data", str(fixture_file), "--as-of",
+                  "2022-07-29 17:00", "--tz", "Europe/Brussels")  # fmt: skip
+    flat = _flat(result)
+    assert flat.startswith(
+        "Nothing upcoming before Fri 29 Jul 2022 17:30 CEST (--within 30m) as of Fri 29 Jul"
+    )
+    assert (
+        "Just after the window: Summer Call — Cut-off 1 (Fri 29 Jul 2022 18:00 CEST, in 1 h)"
+        in (flat)
+    )
+    assert "--as-of" not in flat
+
+
+def test_empty_data_file_is_said_and_not_offered_for_adding(ccal):
+    flat = _flat(ccal("upcoming", "--data", "/dev/null", "--as-of", "2022-06-01"))
+    assert "/dev/null holds no dates." in flat
+    assert "--data /dev/null" not in flat
+    assert "2022-06-01 (" not in flat and "--as-of 2022-06-01)" not in flat

@@ -56,7 +56,7 @@ def upcoming(
     Example: ccal upcoming --as-of 2022-06-01 --within 90d
     (ccal upcoming --within 2d --exit-status >/dev/null && notify-send ... in cron)
     """
-    from ccal.query import latest_passed, select_entries, statuses
+    from ccal.query import nearby, select_entries, statuses
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -81,14 +81,33 @@ def upcoming(
             )
         )
     else:
-        latest = latest_passed(catalog, session.now, filters)
-        replaced = session.paths if data else None  # --data/CCAL_DATA: not the user's file
+        from ccal.sources import shipped_dataset
+
+        shipped = any(p.resolve() == shipped_dataset().resolve() for p in session.paths)
         console.print(
             table.nothing_upcoming(
-                latest, session.now, session.zone, window.end is not None, replaced
+                nearby(catalog, session.now, filters, window),
+                session.now,
+                session.zone,
+                filters=_typed_filters(kind, tag, organiser, search),
+                window=f"--within {within}" if within else f"--until {until}",
+                window_end=window.end,
+                data=session.paths if data else None,  # --data/CCAL_DATA: not the user's file
+                shipped=shipped,
             )
         )
     return _exit_status(exit_status, entries)
+
+
+def _typed_filters(kind, tag, organiser, search) -> str:
+    """The filters as typed (``--kind call --search Lisboa``), to name what emptied a listing."""
+    import shlex
+
+    parts = [f"--kind {','.join(kind)}"] if kind else []
+    parts += [f"--tag {shlex.quote(t)}" for t in tag or ()]
+    parts += [f"--organiser {shlex.quote(organiser)}"] if organiser else []
+    parts += [f"--search {shlex.quote(search)}"] if search else []
+    return " ".join(parts)
 
 
 def _exit_status(wanted: bool, entries: list) -> None:

@@ -14,7 +14,7 @@ from rich.text import Text
 from ccal.catalog import Entry, Item
 from ccal.clock import seconds_between, system_zone, zone_label
 from ccal.controlchars import printable
-from ccal.query import countdown_moment, next_entry, under_way
+from ccal.query import Nearby, countdown_moment, next_entry, under_way
 from ccal.render import Listing
 from ccal.render.timefmt import moment_text, says_tentative, time_left, when_both
 from ccal.spans import countdown_text
@@ -320,28 +320,70 @@ def item_view(item: Item, listing: Listing) -> list:
 
 
 def nothing_upcoming(
-    latest: Entry | None, now: datetime, zone: tzinfo, windowed: bool, data: list | None = None
+    nearby: Nearby,
+    now: datetime,
+    zone: tzinfo,
+    *,
+    filters: str = "",
+    window: str = "",
+    window_end: datetime | None = None,
+    data: list | None = None,
+    shipped: bool = True,
 ) -> Text:
-    """Say honestly that nothing is ahead, what passed last, and how to see more.
+    """Say honestly that nothing is ahead, why (the filters and window typed, named as typed),
+    what lies just outside them, what passed last, and how to see more.
 
     ``data``: the files read when ``--data``/``CCAL_DATA`` replaced the default ones (then a new
-    entry goes where ``--data`` says, not to the user's own file).
+    entry goes where ``--data`` says, not to the user's own file); ``shipped``: whether the
+    shipped dataset is read (only then is a date of it a useful ``--as-of`` example).
     """
-    scope = "in that window" if windowed else ""
-    text = Text(f"Nothing upcoming {scope} as of {moment_text(now, zone)}.".replace("  ", " "))
-    if latest is not None:
+    why = f" matches {filters}" if filters else ""
+    if window_end is not None:
+        why += f" before {moment_text(window_end, zone)} ({window})"
+    text = Text(f"Nothing upcoming{why} as of {moment_text(now, zone)}.")
+    if nearby.beyond is not None:
+        text.append(
+            f"\nJust after the window: {_mention(nearby.beyond, now, zone)}; a longer "
+            "--within or a later --until shows it."
+        )
+    if nearby.unfiltered is not None:
+        count = nearby.unfiltered_count
+        dates = f"{count} date{'' if count == 1 else 's'}"
+        inside = " in the window" if window_end is not None else ""
+        text.append(
+            f"\nWithout {filters}: {dates} ahead{inside}, the next "
+            f"{_mention(nearby.unfiltered, now, zone)}."
+        )
+    if nearby.latest is not None:
+        latest = nearby.latest
         ago = countdown_text(seconds_between(now, latest.due))
         text.append(
             f"\nThe latest entry passed {ago}: {printable(latest.opportunity.title)} — "
             f"{printable(latest.label)} "
             f"({when_both(latest, zone)}).",
         )
+    elif not nearby.dated:
+        files = ", ".join(str(path) for path in data) if data else "the files read"
+        text.append(f"\n{files} hold{'s' if data and len(data) == 1 else ''} no dates.")
+    if nearby.beyond is not None or nearby.unfiltered is not None:
+        text.append("\nSee everything with 'ccal list --all'.", style="dim")
+        return text
+    another = (
+        "Look at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01)"
+        if shipped
+        else "Look at another moment with --as-of WHEN"
+    )
     text.append(
-        "\nLook at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01), "
-        f"see everything with 'ccal list --all', or {_add_hint(data)}.",
+        f"\n{another}, see everything with 'ccal list --all', or {_add_hint(data)}.",
         style="dim",
     )
     return text
+
+
+def _mention(entry: Entry, now: datetime, zone: tzinfo) -> str:
+    """``Summer Call — Cut-off 1 (Fri 29 Jul 2022 18:00 CEST, in 1 h)``"""
+    title, label = printable(entry.opportunity.title), printable(entry.label)
+    return f"{title} — {label} ({when_both(entry, zone)}, {time_left(entry, now)})"
 
 
 def _add_hint(data: list | None) -> str:
@@ -350,13 +392,25 @@ def _add_hint(data: list | None) -> str:
         from ccal.sources import user_data_file
 
         return f"add your own with 'ccal add' (e.g. {example}); they go to {user_data_file()}"
-    if len(data) == 1:
+    if len(data) == 1 and _plain_file_or_new(data[0]):
         import shlex
 
         return (
             f"add your own to the file you read (e.g. {example} --data {shlex.quote(str(data[0]))})"
         )
+    if len(data) == 1:  # /dev/null, a pipe: nothing ccal can add to
+        return f"add your own to a data file of yours with 'ccal add … --data FILE' ({example})"
     return "add your own to one of the files you read with 'ccal add … --data FILE'"
+
+
+def _plain_file_or_new(path: object) -> bool:
+    """Whether ``ccal add --data`` could write there: a regular file (or none yet)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(str(path)).st_mode)
+    except OSError:
+        return True
 
 
 def nothing_listed(scope: str) -> Text:
