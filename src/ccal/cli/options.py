@@ -35,12 +35,15 @@ class FormatChoice(StrEnum):
     md = "md"
 
 
-def complete_ids(incomplete: str) -> list[str]:
+def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Ids for shell completion, from the files the command would read: ``--data`` typed so
+    far, else ``CCAL_DATA`` (both already in ``ctx.params``), else the default files."""
     try:
         from ccal.loader import load_catalog
         from ccal.sources import active_sources
 
-        return [i for i in load_catalog(active_sources()).ids() if i.startswith(incomplete)]
+        paths = active_sources(ctx.params.get("data") or None)
+        return [i for i in load_catalog(paths).ids() if i.startswith(incomplete)]
     except Exception:  # completion must never print a traceback into the shell
         return []
 
@@ -133,7 +136,10 @@ def complete_kinds(incomplete: str) -> list[str]:
     """``--kind`` values for shell completion; after a comma, the next one of the list."""
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
-    return [prefix + kind for kind in KINDS if kind.startswith(last.casefold())]
+    chosen = {word.strip().casefold() for word in done.split(",")}
+    return [
+        prefix + kind for kind in KINDS if kind.startswith(last.casefold()) and kind not in chosen
+    ]
 
 
 KindOpt = Annotated[
