@@ -19,9 +19,8 @@ __all__ = ["app", "run"]
 
 def run() -> None:
     """Console-script entry point."""
-    import sys
-
     import os
+    import sys
 
     # The root help: a line per command, no options. Not when a shell asks for completions:
     # it calls ccal with no arguments too (the words typed are in the environment), and the

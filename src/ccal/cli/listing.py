@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ccal.cli import paging
 from ccal.cli.app import app
 from ccal.cli.options import (
     AllOpt,
@@ -72,7 +73,7 @@ def upcoming(
         return _exit_status(exit_status, entries)
     from ccal.render import table
 
-    console = table.make_console()
+    console = paging.console()  # long tables go through a pager on a terminal
     if entries:
         console.print(
             table.upcoming_table(
@@ -96,6 +97,7 @@ def upcoming(
                 shipped=shipped,
             )
         )
+    paging.done(console)
     return _exit_status(exit_status, entries)
 
 
@@ -165,9 +167,11 @@ def list_(
         from ccal.render import table
 
         title = table.heading("Dates", session.now, session.zone, zone_from=session.zone_from)
-        table.make_console().print(
+        console = paging.console()
+        console.print(
             table.upcoming_table(listing, title) if entries else table.nothing_listed(scope)
         )
+        paging.done(console)
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]
     if fmt:
@@ -176,12 +180,13 @@ def list_(
     from ccal.render import table
 
     title = table.heading("Opportunities", session.now, session.zone, zone_from=session.zone_from)
-    console = table.make_console()
+    console = paging.console()
     console.print(
         table.items_table(items, session.now, session.zone, title)
         if items
         else table.nothing_listed(scope)
     )
+    paging.done(console)
 
 
 @app.command()
@@ -237,12 +242,13 @@ def deadlines(
         return
     from ccal.render import table
 
-    console = table.make_console()
+    console = paging.console()
     if not entries:  # an undated opportunity (a survey): its heading and one sentence
         console.print(table.title_of(item), style="table.title")
     else:
         console.print(table.dates_table(listing, table.title_of(item)))
     console.print(table.dates_summary(listing))
+    paging.done(console)
 
 
 @app.command()
@@ -275,6 +281,7 @@ def show(
         return
     from ccal.render import table
 
-    console = table.make_console()
+    console = paging.console()
     for part in table.item_view(item, Listing(entries, status, session.now, session.zone)):
         console.print(part)
+    paging.done(console)
