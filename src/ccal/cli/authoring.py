@@ -173,6 +173,7 @@ def add(
         )
     target, others = _target(data)
     store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
+    _refuse_owned(target, None)
     now = _now(as_of, _display_zone())
     chosen = parsed("--zone", zone_named, zone_name) if zone_name else None
     typed = [("--deadline", text) for text in deadline or []]
@@ -235,6 +236,7 @@ def extend(
     if data and len(data) == 1:
         store.writable_target(data[0])  # refused before it is read (a FIFO would block)
     path, others = _file_with(opportunity_id, data)
+    _refuse_owned(path, opportunity_id)
     now = _now(as_of, tz)
     found: list[extending.Extension] = []
 
@@ -260,6 +262,28 @@ def _warn_about(opportunity_id: str, warnings: list) -> None:
     for problem in warnings:
         if problem.entry == opportunity_id:
             print(problem, file=sys.stderr)
+
+
+def _refuse_owned(path: Path, opportunity_id: str | None) -> None:
+    """A file an importer owns (``importers.owned``) is read-only here, like the shipped
+    dataset: the next import replaces it whole and would silently undo the change."""
+    from ccal.importers.owned import owner_of
+    from ccal.sources import user_data_file
+
+    command = owner_of(path)
+    if command is None:
+        return
+    mine = user_data_file()
+    if opportunity_id is None:
+        raise UsageProblem(
+            f"{path} is written by '{command}', and the next import replaces it whole: add "
+            f"your entry to your own data file instead ({mine}, the default without --data)"
+        )
+    raise UsageProblem(
+        f"'{opportunity_id}' comes from {path}, which '{command}' writes and the next import "
+        f"replaces whole (it would undo this): put your own correction in your own data file "
+        f"({mine}), e.g. 'ccal add' a copy under another id"
+    )
 
 
 def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
