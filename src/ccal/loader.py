@@ -132,7 +132,7 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
         try:
             opportunity = compact(Opportunity.model_validate(table))
         except ValidationError as exc:
-            errors = exc.errors(include_url=False)
+            errors: list[Any] = list(exc.errors(include_url=False))
             for error in errors:
                 error["loc"] = ("opportunity", index, *error["loc"])
             errors += _raw_label_clashes(table, index, errors)
