@@ -25,7 +25,7 @@ def test_add_appends_and_keeps_every_byte(ccal, mine):
     result = ccal(
         "add", "clusters-2027", "--kind", "call", "--title", "Clusters 2027",
         "--deadline", "2027-01-31 17:00", "--deadline", "Cut-off 2=2027-04-30",
-        "--event", "Info day=+14d..+15d", "--tz", "Europe/Brussels",
+        "--event", "Info day=+14d..+15d", "--zone", "Europe/Brussels",
         "--url", "https://example.org/c", "--tag", "clusters", "--data", str(mine), env=NOW,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -126,6 +126,22 @@ def test_extend_moves_one_value_and_records_previous(ccal, mine):
     assert "Cut-off 1 (extended +7 d)" in table.stdout
     listing = ccal("upcoming", "--data", str(mine), "--as-of", "2027-01-01")
     assert "(extended +7 d)" in listing.stdout
+
+
+def test_moving_a_date_earlier_says_so_not_extended_minus(ccal, mine):
+    """An earlier date is no extension: "moved earlier 4 d", never "extended -4 d"."""
+    result = ccal("extend", "my-call", "Cut-off 2", "--to", "2027-04-26", "--data", str(mine))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"Moved 'my-call' Cut-off 2: 2027-04-30 → 2027-04-26 (earlier 4 d) in {mine}.\n"
+    )
+    table = ccal("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "Cut-off 2 (moved earlier 4 d)" in table.stdout
+    assert "extended" not in table.stdout
+    later = ccal("extend", "my-call", "Cut-off 2", "--to", "2027-05-14", "--data", str(mine))
+    assert later.stdout.startswith("Extended 'my-call' Cut-off 2: 2027-04-26 → 2027-05-14 (+18 d)")
+    table = ccal("deadlines", "my-call", "--data", str(mine), "--as-of", "2027-01-01")
+    assert "Cut-off 2 (extended +14 d)" in table.stdout  # from where it first was
 
 
 def test_extend_inline_tables_keeps_every_other_byte(ccal, tmp_path):
@@ -391,13 +407,8 @@ def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
         "--zone", "America/New_York", "--data", str(mine),
     )  # fmt: skip
     assert added.exit_code == 0, added.stderr
-    old_name = ccal(
-        "add", "ny2", "--kind", "call", "--title", "x", "--tz", "America/New_York",
-        "--data", str(mine),
-    )  # fmt: skip
-    assert old_name.exit_code == 0, old_name.stderr
-    entries = tomllib.loads(mine.read_text(encoding="utf-8"))["opportunity"][-2:]
-    assert [e["timezone"] for e in entries] == ["America/New_York"] * 2
+    entries = tomllib.loads(mine.read_text(encoding="utf-8"))["opportunity"][-1:]
+    assert [e["timezone"] for e in entries] == ["America/New_York"]
     assert str(entries[0]["dates"][0]["at"]) == "2027-03-01 18:00:00"
     bad = ccal("add", "ny3", "--kind", "call", "--title", "x", "--zone", "Mars/Base")
     assert bad.exit_code == 2 and "invalid value for '--zone'" in bad.stderr
@@ -405,6 +416,21 @@ def test_add_names_the_entrys_zone_and_the_file_it_writes(ccal, mine):
         shown = " ".join(ccal(command, "--help").stdout.split())
         assert "The data file to" in shown and "Data file to read" not in shown
     assert "--tz" not in ccal("add", "--help").stdout
+
+
+def test_add_refuses_tz_and_points_to_zone(ccal, mine):
+    """Every other command's --tz is the display zone: on add it would silently mean the
+    entry's zone, so it is a usage error naming --zone, and nothing is written."""
+    before = mine.read_bytes()
+    result = ccal(
+        "add", "ny2", "--kind", "call", "--title", "x", "--tz", "America/New_York",
+        "--data", str(mine),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ccal: 'add' has no '--tz'")
+    assert "'--zone ZONE'" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert mine.read_bytes() == before
 
 
 @pytest.mark.parametrize(

@@ -152,7 +152,7 @@ def test_upcoming_without_exit_status_is_0_even_when_nothing_is_due(ccal):
 def test_remind_defaults_to_the_next_seven_days(ccal):
     args = ("remind", "--data", FIXTURE, "--tz", "Europe/Brussels")
     assert ccal(*args, "--as-of", "2022-07-23 18:00").stdout == (
-        "in 6 d · Cut-off 1 · Summer Call · 18:00 Brussels\n"
+        "in 6 d · Cut-off 1 · Summer Call · Fri 29 Jul 18:00 Brussels\n"
     )
     quiet = ccal(*args, "--as-of", "2022-07-21 18:00")
     assert (quiet.stdout, quiet.exit_code) == ("", 0)
@@ -165,10 +165,24 @@ def test_remind_shows_both_clocks_and_one_line_per_entry(ccal):
     result = ccal("remind", "--data", FIXTURE, "--as-of", "2022-06-10", "--within", "14d")
     assert result.stdout.splitlines() == [
         "in 3 d 21 h · Expression of interest · Expression of interest · "
-        "all day, until 23:59 Brussels · 21:59 UTC",
-        "in 12 d 21 h · Workshop · Workshop in Košice · "
-        "all day, until Thu 23 Jun, 23:59 Brussels · 21:59 UTC",  # a two-day range: its last day
+        "Mon 13 Jun, all day, until 23:59 Brussels · 21:59 UTC",
+        "in 11 d 22 h · Workshop · Workshop in Košice · "  # to its start
+        "Wed 22 Jun, all day, until Thu 23 Jun, 23:59 Brussels · 21:59 UTC",  # two days: the last
     ]
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["index", "files"])
+def test_remind_lines_name_the_day_of_items_days_away(ccal, cache):
+    """A cron mail read later must say which day "in 6 d" is, on both clocks when they differ
+    (a Tokyo morning is the evening before in Brussels); the index answers the same."""
+    args = (*cache, "remind", "--data", FIXTURE, "--as-of", "2022-07-23 18:00")
+    assert ccal(*args, "--tz", "Europe/Brussels").stdout == (
+        "in 6 d · Cut-off 1 · Summer Call · Fri 29 Jul 18:00 Brussels\n"
+    )
+    assert ccal(*args, "--tz", "Asia/Tokyo").stdout == (
+        "in 6 d 7 h · Cut-off 1 · Summer Call · "
+        "Fri 29 Jul 18:00 Brussels · Sat 30 Jul 01:00 Tokyo\n"
+    )
 
 
 def test_remind_exit_status(ccal):
@@ -217,11 +231,32 @@ def test_tables_show_one_clock_when_the_zones_agree(ccal):
     assert "Brussels" not in result.stdout.split("\n", 2)[2]  # only in the title
 
 
-def test_a_tz_other_than_the_systems_is_named_in_the_title(ccal):
-    other = ccal("upcoming", "--data", FIXTURE, "--as-of", "2022-06-01", "--tz", "Asia/Tokyo")
-    assert "times in Asia/Tokyo (not this computer's zone, UTC)" in other.stdout
-    same = ccal("upcoming", "--data", FIXTURE, "--as-of", "2022-06-01", "--tz", "UTC")
-    assert "not this computer's zone" not in same.stdout
+@pytest.mark.parametrize(
+    ("how", "computer", "banner"),
+    [
+        (("--tz", "Asia/Tokyo"), "UTC", False),  # typed: the user just asked for it
+        (("--tz", "Asia/Tokyo"), "Europe/Lisbon", False),
+        (("CCAL_TZ", "Asia/Tokyo"), "UTC", False),  # a UTC server: nobody's wall clock
+        (("CCAL_TZ", "Asia/Tokyo"), "Europe/Lisbon", True),  # set elsewhere, read here
+        (("CCAL_TZ", "Europe/London"), "Europe/Lisbon", False),  # the same wall clock
+        (("CCAL_TZ", "UTC"), "Etc/UTC", False),
+    ],
+)
+@pytest.mark.parametrize("command", ["upcoming", "list"])
+def test_the_other_zone_banner_shows_only_where_it_can_surprise(
+    ccal, how, computer, banner, command
+):
+    """The title always names the display zone; "(not this computer's zone, …)" only when
+    CCAL_TZ, not typed, makes a computer that keeps local time show another clock."""
+    option, zone = how
+    env = {"TZ": computer, **({"CCAL_TZ": zone} if option == "CCAL_TZ" else {})}
+    typed = ("--tz", zone) if option == "--tz" else ()
+    result = ccal(command, "--data", FIXTURE, "--as-of", "2022-06-01", *typed, env=env)
+    assert result.exit_code == 0, result.stderr
+    assert f"times in {zone}" in result.stdout
+    assert ("not this computer's zone" in result.stdout) is banner
+    if banner:
+        assert f"times in {zone} (not this computer's zone, {computer})" in result.stdout
 
 
 # --- no Rich on the script paths --------------------------------------------------------------
@@ -377,3 +412,95 @@ def test_countdown_json_of_a_range_under_way_is_its_record(ccal):
     assert [(r["id"], r["label"], r["end"]) for r in rows] == [
         ("fair", "Hall open", "2026-11-27T17:00:00+01:00")
     ]
+
+
+# --- countdown: a real process on a pseudo-terminal, stopped by a signal ----------------------
+
+
+def _live_countdown_stopped_by(signal_number: int) -> tuple[int, bytes]:
+    """Run the live countdown on a pty, send ``signal_number`` once it is drawn; return the exit
+    code and everything written to the terminal."""
+    import os
+    import pty
+    import select
+    import time
+
+    controller, terminal_end = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ccal", "countdown", "close-call", "--data", CLOSE,
+         "--as-of", "2022-10-28 12:00", "--tz", "Europe/Brussels"],
+        stdin=terminal_end, stdout=terminal_end, stderr=terminal_end, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(terminal_end)
+    written = b""
+    deadline = time.monotonic() + 20
+    signalled = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the process closed the terminal
+                break
+            if not chunk:
+                break
+            written += chunk
+        if not signalled and b"Ctrl-C to stop" in written:
+            process.send_signal(signal_number)
+            signalled = True
+        if signalled and process.poll() is not None and not ready:
+            break
+    os.close(controller)
+    code = process.wait(timeout=10)
+    assert signalled, written
+    return code, written
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_in_the_live_view_restores_the_cursor_like_ctrl_c(name):
+    import signal
+
+    code, written = _live_countdown_stopped_by(getattr(signal, name))
+    hide, show = b"\x1b[?25l", b"\x1b[?25h"
+    assert hide in written  # the live view hid the cursor …
+    assert written.rfind(show) > written.rfind(hide)  # … and gave it back before exiting
+    assert code == 0
+    assert b"Traceback" not in written
+
+
+# --- an all-day range counts down to its start --------------------------------------------------
+
+LISBON = str(DATA / "all-day-range.toml")
+BEFORE_START = ("--data", LISBON, "--as-of", "2026-04-19 00:30", "--tz", "Europe/Brussels")
+
+
+@pytest.mark.parametrize(
+    ("command", "left"),
+    [
+        (["countdown", "--once"], "in 30 min 0 s · Conference"),
+        (["remind"], "in 30 min · Conference"),
+        (["--no-cache", "remind"], "in 30 min · Conference"),
+    ],
+)
+def test_an_all_day_range_counts_down_to_its_start(ccal, command, left):
+    """00:30 in Brussels is 23:30 the evening before in Lisbon: the conference starts in 30
+    minutes, not "in 1 day" (the end of its first day)."""
+    result = ccal(*command, *BEFORE_START)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(left + " · EARMA conference")
+
+
+def test_an_all_day_range_in_a_table_and_once_started(ccal):
+    table = ccal("upcoming", *BEFORE_START)
+    assert "in 30 min" in table.stdout and "in 1 day" not in table.stdout
+    started = ccal("countdown", "--once", "--data", LISBON, "--as-of", "2026-04-19 01:30",
+                   "--tz", "Europe/Brussels")  # fmt: skip
+    assert started.stdout.startswith("under way, ends in 3 d 23 h 29 min 59 s · Conference")
+
+
+def test_an_all_day_deadline_still_counts_down_to_the_end_of_its_day(ccal):
+    result = ccal("countdown", "--once", "--data", FIXTURE, "--as-of", "2022-06-13 12:00",
+                  "--tz", "Europe/Brussels")  # fmt: skip
+    assert result.stdout.startswith("in 11 h 59 min 59 s · Expression of interest")

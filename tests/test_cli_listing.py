@@ -250,7 +250,7 @@ def test_nothing_upcoming_names_the_opportunity_and_label_that_passed_last(ccal,
     result = ccal("upcoming", "--search", "cut-off 2", "--data", str(fixture_file),
                   "--as-of", "2023-01-01")  # fmt: skip
     assert result.exit_code == 0
-    assert "Nothing upcoming as of Sun 1 Jan 2023" in result.stdout
+    assert "Nothing upcoming matches --search 'cut-off 2' as of Sun 1 Jan 2023" in result.stdout
     assert "The latest entry passed 29 days 7 h ago: Summer Call — Cut-off 2 (Fri 2 Dec 2022" in (
         " ".join(result.stdout.split())
     )
@@ -343,3 +343,130 @@ def test_an_all_day_range_is_in_every_window_it_overlaps(ccal, fixture_file, as_
     assert ("kosice-workshop", "Workshop") in [(r["id"], r["label"]) for r in rows]
     reminded = ccal("remind", "--within", window, *args).stdout
     assert "Workshop in Košice" in reminded
+
+
+@pytest.mark.parametrize("tz", ["Europe/Brussels", "CET", "America/New_York"])
+def test_as_of_reads_the_moment_ccal_printed(ccal, fixture_file, tz):
+    """Copy "Wed 11 Mar 2026 17:00 CET" from a title into --as-of: the same moment again."""
+    args = ("--data", str(fixture_file), "--tz", tz)
+    first = ccal("list", "--all", *args, "--as-of", "2026-03-11 17:00")
+    printed = re.search(r"as of (.+?) · times in", first.stdout).group(1)
+    again = ccal("list", "--all", *args, "--as-of", printed)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    rows = ccal.json("upcoming", *args, "--as-of", printed)
+    assert rows == ccal.json("upcoming", *args, "--as-of", "2026-03-11 17:00")
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (["--kind", "Call"], {"call"}),
+        (["-k", "call,event"], {"call", "event"}),
+        (["-k", "TALK", "-k", "event, call"], {"talk", "event", "call"}),
+    ],
+)
+def test_kind_ignores_case_and_takes_comma_lists(ccal, fixture_file, kinds, expected):
+    """As --tag ignores case and import --status takes commas: every repeatable choice does."""
+    rows = run_json(ccal, fixture_file, "list", "--all", "--dates", *kinds)
+    assert {r["kind"] for r in rows} == expected
+
+
+def test_a_bad_kind_in_a_comma_list_is_named(ccal, fixture_file):
+    result = ccal("upcoming", "-k", "call,party", "--data", str(fixture_file))
+    assert result.exit_code == 2
+    assert "'party' is not one of 'talk', 'call', 'event', 'survey'" in result.stderr
+
+
+def test_single_choices_ignore_case_too(ccal, fixture_file, tmp_path):
+    shown = ccal(
+        "upcoming", "--format", "CSV", "--data", str(fixture_file), "--as-of", "2022-06-01"
+    )
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.lstrip("\ufeff").startswith("id,kind,")
+    added = ccal("add", "x", "--kind", "Call", "--title", "X", "--data", str(tmp_path / "x.toml"))
+    assert added.exit_code == 0, added.stderr
+    assert 'kind = "call"' in (tmp_path / "x.toml").read_text(encoding="utf-8")
+
+
+# --- small ones: a window that ends before now, a timed end after an all-day start ------------
+
+
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["index", "files"])
+@pytest.mark.parametrize("command", [["upcoming"], ["upcoming", "--json"], ["remind"]])
+def test_until_before_now_is_a_usage_error(ccal, fixture_file, command, cache):
+    """Not a silently empty listing: as --from after --to, it is a mistake worth a word."""
+    result = ccal(*cache, *command, "--until", "2022-01-01", "--as-of", "2022-06-01",
+                  "--data", str(fixture_file))  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ccal: '--until 2022-01-01' is before now")
+    assert "ccal list --past" in result.stderr
+    today = ccal(*cache, *command, "--until", "2022-06-01", "--as-of", "2022-06-01 12:00",
+                 "--data", str(fixture_file))  # fmt: skip
+    assert today.exit_code == 0, today.stderr  # a date includes its whole day
+
+
+def test_until_before_now_as_a_process_is_the_same_error(fixture_file):
+    """The fast path answers upcoming --json and remind: it must not print '[]' here."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ccal", "upcoming", "--json", "--until", "2022-01-01",
+         "--as-of", "2022-06-01", "--data", str(fixture_file)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "is before now" in done.stderr
+
+
+def test_an_all_day_start_with_a_timed_end_shows_the_end_time(ccal):
+    args = ("--data", str(DATA / "timed-end.toml"), "--as-of", "2026-03-01", "--tz")
+    table = " ".join(ccal("upcoming", *args, "Europe/Brussels").stdout.split())
+    assert "Thu 12 Mar 2026 – Fri 13 Mar 2026 12:00 CET" in table
+    digest = ccal("export", "--format", "md", *args, "UTC").stdout
+    assert "Thu 12 Mar 2026 – Fri 13 Mar 2026 12:00 CET" in digest
+
+
+def test_countdown_to_an_undated_opportunity_says_it_has_no_dates(ccal, fixture_file):
+    result = ccal("countdown", "supply-survey", "--data", str(fixture_file))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ccal: 'supply-survey' has no dates")
+    assert "ahead" not in result.stderr
+
+
+# --- an empty upcoming says why, and what lies just outside ------------------------------------
+
+
+def _flat(result) -> str:
+    return " ".join(result.stdout.split())
+
+
+def test_empty_because_of_a_filter_names_it_and_what_it_left_out(ccal, fixture_file):
+    result = ccal("upcoming", "-s", "Lisboa", "--data", str(fixture_file), "--as-of",
+                  "2022-07-29", "--tz", "Europe/Brussels")  # fmt: skip
+    flat = _flat(result)
+    assert flat.startswith("Nothing upcoming matches --search Lisboa as of Fri 29 Jul 2022")
+    assert "Without --search Lisboa: 4 dates ahead, the next Summer Call — Cut-off 1 " in flat
+    assert "2022-06-01" not in flat  # no date of the shipped data for the user's own file
+
+
+def test_empty_because_of_the_window_names_what_comes_just_after(ccal, fixture_file):
+    result = ccal("upcoming", "--within", "30m", "--data", str(fixture_file), "--as-of",
+                  "2022-07-29 17:00", "--tz", "Europe/Brussels")  # fmt: skip
+    flat = _flat(result)
+    assert flat.startswith(
+        "Nothing upcoming before Fri 29 Jul 2022 17:30 CEST (--within 30m) as of Fri 29 Jul"
+    )
+    assert (
+        "Just after the window: Summer Call — Cut-off 1 (Fri 29 Jul 2022 18:00 CEST, in 1 h)"
+        in (flat)
+    )
+    assert "--as-of" not in flat
+
+
+def test_empty_data_file_is_said_and_not_offered_for_adding(ccal):
+    flat = _flat(ccal("upcoming", "--data", "/dev/null", "--as-of", "2022-06-01"))
+    assert "/dev/null holds no dates." in flat
+    assert "--data /dev/null" not in flat
+    assert "2022-06-01 (" not in flat and "--as-of 2022-06-01)" not in flat

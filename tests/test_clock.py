@@ -278,3 +278,50 @@ def test_an_all_day_entry_lasts_through_the_repeated_last_hour(ccal, no_cache):
         *no_cache, "deadlines", "santiago-day", "--data", data, "--as-of", "2022-04-03T03:30Z"
     )
     assert record["status"] == "next"
+
+
+# --- ccal reads back the moments it prints ---------------------------------------------------
+
+
+@settings(max_examples=150)
+@given(AWARE | st.sampled_from([datetime(2022, 10, 30, 0, 30, tzinfo=UTC),  # the repeated hour
+                                datetime(2022, 10, 30, 1, 30, tzinfo=UTC)]), ZONES)  # fmt: skip
+def test_the_printed_moment_reads_back_as_the_same_instant(moment, zone):
+    """``--as-of "Wed 11 Mar 2026 17:00 CET"``: what ccal prints (``moment_text``) is an input
+    it accepts, the abbreviation resolved against the zone (it picks the autumn hour too)."""
+    from ccal.render.timefmt import moment_text
+
+    exact = moment.astimezone(UTC).replace(second=0, microsecond=0)  # a real instant
+    # Compared in UTC: PEP 495 makes a time of the repeated hour unequal to any other zone's.
+    assert parse_when(moment_text(exact, zone), zone).astimezone(UTC) == exact.astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "expected"),
+    [
+        ("Wed 11 Mar 2026 17:00 CET", "Europe/Brussels", "2026-03-11T17:00:00+01:00"),
+        ("2022-10-30 02:30 CEST", "Europe/Brussels", "2022-10-30T02:30:00+02:00"),  # first
+        ("2022-10-30 02:30 CET", "Europe/Brussels", "2022-10-30T02:30:00+01:00"),  # second
+        ("Wed 11 Mar 2026 17:00 CET", "UTC", "2026-03-11T17:00:00+01:00"),  # the zone 'CET'
+        ("Wed 11 Mar 2026 12:00 EST", "UTC", "2026-03-11T12:00:00-05:00"),  # the zone 'EST'
+        ("Fri 29 Jul 2022 12:00 EDT", "America/New_York", "2022-07-29T12:00:00-04:00"),
+    ],
+)
+def test_zone_abbreviations_resolve_against_the_zone(text, zone, expected):
+    assert parse_when(text, ZoneInfo(zone)).isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "fragment"),
+    [
+        ("Sat 11 Jul 2026 17:00 CET", "Europe/Brussels", "is not what Europe/Brussels is called"),
+        ("Wed 11 Mar 2026 17:00 IST", "Europe/Brussels", "'IST'"),  # India? Ireland? Israel?
+        ("Wed 11 Mar 2026 17:00 CST", "UTC", "e.g. 17:00+00:00"),  # not guessed globally
+        ("2022-03-27 02:30 CEST", "Europe/Brussels", "does not exist"),  # skipped in spring
+        ("11 Mar 2026 CET", "Europe/Brussels", "goes after a time"),
+    ],
+)
+def test_abbreviations_stay_strict(text, zone, fragment):
+    with pytest.raises(TimeInputError, match=None) as caught:
+        parse_when(text, ZoneInfo(zone))
+    assert fragment in str(caught.value)

@@ -36,7 +36,7 @@ QUERIES = [
     ("upcoming",),
     ("upcoming", "--limit", "2"),
     ("upcoming", "--within", "30d"),
-    ("upcoming", "--until", "2022-07-29"),
+    ("upcoming", "--until", "+60d"),  # relative: an end before now is a usage error
     ("upcoming", "--kind", "call", "--kind", "event"),
     ("upcoming", "--tag", "clusters", "--search", "KOSICE"),
     ("upcoming", "--organiser", "other", "--tz", "Asia/Tokyo"),

@@ -117,3 +117,27 @@ def test_every_label_clash_is_reported_at_the_later_label(ccal):
          "differ only in case, accents or punctuation"),
         (29, "dates[5].label", "dates 5 and 6 are both labelled 'Cut-off'"),
     ]  # fmt: skip
+
+
+def test_one_pass_reports_every_problem_it_can_find(ccal):
+    """A duplicate id, a label clash among dates that do not all validate, and a local time in
+    the spring gap are reported with the unknown key and the bad date, not after they are fixed."""
+    path = DATA / "many-problems.toml"
+    result = ccal("validate", str(path))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[1] for line in lines[:-1]] == ["10", "13", "31", "36", "45"]
+    assert "unknown key 'deadlne'" in lines[0]
+    assert f"duplicate id 'twice' (first defined at {path}:7)" in lines[1]
+    assert (
+        "field 'dates[1].label': dates 1 and 2 are labelled 'Cut-off 1' and 'cut-off 1'"
+        in (lines[2])
+    )
+    assert "field 'dates[2].at': at must be a date" in lines[3]
+    assert "does not exist in Europe/Brussels" in lines[4]
+    assert lines[-1].endswith("5 errors, 0 warnings.")
+    listing = ccal("list", "--data", str(path))  # a reading command: the same problems, in order
+    assert listing.exit_code == 1
+    assert [line.split(":")[1] for line in listing.stderr.splitlines()] == [
+        "10", "13", "31", "36", "45"
+    ]  # fmt: skip

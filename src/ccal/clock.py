@@ -163,6 +163,9 @@ def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end:
         sign, duration = relative
         reference = _require_now(now, raw)
         return duration.after(reference) if sign > 0 else duration.before(reference)
+    abbreviated = _with_abbreviation(raw, zone)
+    if abbreviated is not None:
+        return in_range(abbreviated, raw)
     parsed = _parse_iso(raw) or _parse_written(raw)
     if isinstance(parsed, datetime):
         if parsed.tzinfo is not None:
@@ -209,6 +212,55 @@ def _relative(lowered: str) -> tuple[int, Duration] | None:
     if lowered.endswith(" ago") and lowered[:1].isdigit():
         return -1, parse_duration(lowered[:-4])
     return None
+
+
+# Abbreviations dateutil reads itself (as UTC), and words that end a time but name no zone.
+_NOT_ZONE_WORDS = {"UTC", "GMT", "UT", "Z", "AM", "PM"}
+
+
+def _with_abbreviation(raw: str, zone: tzinfo) -> datetime | None:
+    """``Wed 11 Mar 2026 17:00 CET``, as ccal prints a moment (``moment_text``), read back.
+
+    The abbreviation is resolved against ``zone`` (the display zone for ``--as-of``, the entry's
+    for ``extend --to``): it must be what that zone is called at that wall-clock time, which
+    also settles the repeated autumn hour (``02:30 CEST`` is the first, ``02:30 CET`` the
+    second). Failing that, an abbreviation that is itself a zone name (``CET``, ``EST``) is read
+    in that zone. Nothing is guessed from a global table: ``IST`` or ``CST`` mean several zones.
+    None when the text ends in no abbreviation.
+    """
+    rest, _, word = raw.rpartition(" ")
+    if not (rest and 2 <= len(word) <= 5 and word.isalpha() and word.isupper()):
+        return None
+    if word in _NOT_ZONE_WORDS:
+        return None
+    local = _parse_iso(rest.strip()) or _parse_written(rest.strip())
+    if not isinstance(local, datetime) or local.tzinfo is not None:
+        raise TimeInputError(f"'{raw}': a zone abbreviation goes after a time, e.g. 17:00 {word}")
+    candidates: list[tzinfo] = [zone]
+    try:
+        named = zone_named(word)
+    except TimeInputError:
+        named = None
+    if named is not None and zone_label(named) != zone_label(zone):
+        candidates.append(named)
+    for candidate in candidates:
+        matches = [
+            local.replace(tzinfo=candidate, fold=fold)
+            for fold in (0, 1)
+            if local.replace(tzinfo=candidate, fold=fold).tzname() == word
+        ]
+        if not matches:
+            continue
+        if isinstance(candidate, ZoneInfo) and is_nonexistent(local, candidate):
+            localize(local, candidate)  # raises: the clocks skip that time
+        return matches[0]
+    names = sorted({local.replace(tzinfo=zone, fold=f).tzname() or "" for f in (0, 1)} - {""})
+    offset = local.replace(tzinfo=zone).strftime("%z")
+    raise TimeInputError(
+        f"'{word}' in '{raw}' is not what {zone_label(zone)} is called at that time "
+        f"({' or '.join(names)}): write that, a UTC offset (e.g. {local:%H:%M}{offset[:3]}:"
+        f"{offset[3:]}), or choose the zone with --tz"
+    )
 
 
 def _parse_iso(raw: str) -> date | datetime | None:

@@ -25,9 +25,23 @@ class Extension:
     before: date | datetime
     after: date | datetime
 
+    @property
+    def earlier(self) -> bool:
+        """Whether the date moved earlier (not an extension: said so, not "extended -4 d")."""
+        try:
+            return self.after < self.before  # type: ignore[operator]
+        except TypeError:  # a date against a date-time, naive against offset: compare instants
+            return _as_instant(self.after) < _as_instant(self.before)
+
+    def verb(self) -> str:
+        """``Extended`` or ``Moved``: what the command says it did."""
+        return "Moved" if self.earlier else "Extended"
+
     def text(self) -> str:
-        """``Deadline: 2027-01-31 → 2027-02-07 (+7 d)``"""
+        """``Deadline: 2027-01-31 → 2027-02-07 (+7 d)``; moved earlier ``(earlier 4 d)``."""
         shift = shift_text(self.before, self.after)
+        if shift and shift.startswith("-"):
+            shift = f"earlier {shift[1:]}"
         moved = f" ({shift})" if shift else ""
         return f"{self.label}: {_iso(self.before)} → {_iso(self.after)}{moved}"
 
@@ -52,6 +66,15 @@ def shift_text(before: date | datetime, after: date | datetime) -> str | None:
     hours, minutes = rest // 3600, rest % 3600 // 60
     parts = [f"{n} {u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
     return f"{sign}{' '.join(parts) or '0 min'}"
+
+
+def _as_instant(value: date | datetime) -> datetime:
+    """A comparable point for an ordering only: a date as its midnight, naive as UTC."""
+    from datetime import UTC
+
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, datetime.min.time())
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _iso(value: date | datetime) -> str:

@@ -29,6 +29,9 @@ class FileResult:
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     locator: Locator | None = None  # kept so later checks (duplicate ids) can place keys
+    # Each opportunity's id as written (None where it is not text), kept only when a schema
+    # error leaves the file without items: duplicate ids are still found in that pass.
+    ids: list[str | None] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -41,6 +44,8 @@ def load_catalog(paths: list[Path]) -> Catalog:
     errors = [p for result in results for p in result.errors]
     errors.extend(duplicate_id_problems(results))
     if errors:
+        order = {str(path): number for number, path in enumerate(paths)}
+        errors.sort(key=lambda p: (order.get(p.file, 0), p.line or 0, p.column or 0))
         raise DataError(errors)
     return Catalog(tuple(item for result in results for item in result.items))
 
@@ -100,7 +105,8 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
         locator = LazyLocator(text)
     result.locator = locator
     problems = _validate(raw, result, locator)
-    result.problems.extend(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    result.problems.extend(problems)  # with those of resolving, in file order
+    result.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return result
 
 
@@ -108,9 +114,10 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
     """Validate the file opportunity by opportunity, resolving each one at once and dropping its
     raw table: the whole file never exists twice in memory (raw tables and models).
 
-    The same errors as one ``DataFile.model_validate(raw)``, each located and in file order; an
-    opportunity is resolved only while the file has no schema error (as before, a file with one
-    gives no items).
+    The same errors as one ``DataFile.model_validate(raw)``, each located and in file order,
+    plus what pydantic leaves for a clean schema (label clashes among dates that did not all
+    validate) and the problems of resolving every valid opportunity: one pass reports all it
+    can. A file with a schema error gives no items, but keeps its ids for the duplicate check.
     """
     from pydantic import ValidationError
 
@@ -127,21 +134,30 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
     except ValidationError as exc:
         problems.extend(schema_problems(exc.errors(include_url=False), raw, locator, name))
         document = None
+    ids: list[str | None] | None = None  # from the first schema error of an opportunity on
     for index, table in enumerate(opportunities):
         try:
             opportunity = compact(Opportunity.model_validate(table))
         except ValidationError as exc:
-            errors = exc.errors(include_url=False)
+            errors: list[Any] = list(exc.errors(include_url=False))
             for error in errors:
                 error["loc"] = ("opportunity", index, *error["loc"])
+            errors += _raw_label_clashes(table, index, errors)
             problems.extend(schema_problems(errors, raw, locator, name))
+            if ids is None:  # the ones before: resolved (in order), or still raw tables
+                before = opportunities[:index]
+                resolved = document is not None
+                ids = [i.id for i in result.items] if resolved else [_raw_id(t) for t in before]
+            ids.append(_raw_id(table))
             continue
-        if document is not None and not problems:
+        if ids is not None:
+            ids.append(opportunity.id)
+        if document is not None:  # resolved even after a schema error: its problems count too
             _resolve_one(opportunity, index, document.timezone, result, locator)
             opportunities[index] = None  # the models hold it now (memory)
-    if problems:  # what was resolved before the first schema error is dropped, problems too
+    if problems:  # a file with a schema error gives no items; its ids still meet the others'
+        result.ids = ids if ids is not None else [_raw_id(t) for t in opportunities]
         result.items.clear()
-        result.problems.clear()
     return problems
 
 
@@ -152,6 +168,28 @@ def toml_problem(exc: tomllib.TOMLDecodeError, name: str) -> Problem:
     line, column = (int(found[1]), int(found[2])) if found else (None, None)
     message = _TOML_POSITION.sub("", message).strip()
     return Problem(name, f"invalid TOML: {message}", line, column)
+
+
+def _raw_id(table: Any) -> str | None:
+    ident = table.get("id") if isinstance(table, dict) else None
+    return ident if isinstance(ident, str) else None
+
+
+def _raw_label_clashes(table: Any, index: int, errors: list) -> list[dict]:
+    """Label clashes among the raw dates of an opportunity that did not validate (pydantic
+    checks labels only once every date is valid), as one error in pydantic's shape."""
+    from ccal.models import label_clashes
+    from ccal.schema_errors import LABEL_CLASH
+
+    dates = table.get("dates") if isinstance(table, dict) else None
+    if not isinstance(dates, list) or any(e["type"] == LABEL_CLASH for e in errors):
+        return []
+    labels = [d.get("label") if isinstance(d, dict) else None for d in dates]
+    clashes = label_clashes([label if isinstance(label, str) else None for label in labels])
+    if not clashes:
+        return []
+    context = {"message": clashes[0][1], "clashes": clashes}
+    return [{"type": LABEL_CLASH, "loc": ("opportunity", index, "dates"), "ctx": context}]
 
 
 def parse_toml(text: str) -> dict[str, Any]:
@@ -313,22 +351,25 @@ def duplicate_id_problems(results: list[FileResult]) -> list[Problem]:
     first_seen: dict[str, tuple[FileResult, int]] = {}
     problems = []
     for result in results:
-        for index, item in enumerate(result.items):
-            if item.id not in first_seen:
+        ids = result.ids if result.ids is not None else [item.id for item in result.items]
+        for index, ident in enumerate(ids):
+            if ident is None:
+                continue
+            if ident not in first_seen:
                 # Located only for a duplicate: placing every id would scan the whole text.
-                first_seen[item.id] = (result, index)
+                first_seen[ident] = (result, index)
                 continue
             line, column = _id_place(result, index)
-            first, first_index = first_seen[item.id]
+            first, first_index = first_seen[ident]
             first_line, _ = _id_place(first, first_index)
             there = f"{first.path}:{first_line}" if first_line else str(first.path)
             problems.append(
                 Problem(
                     str(result.path),
-                    f"duplicate id '{item.id}' (first defined at {there})",
+                    f"duplicate id '{ident}' (first defined at {there})",
                     line,
                     column,
-                    item.id,
+                    ident,
                     "id",
                 )
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -35,27 +36,37 @@ def _http_url(value: str) -> str:
     return value
 
 
+def label_clashes(labels: Sequence[str | None]) -> list[tuple[int, str]]:
+    """Dates of one opportunity labelled alike, as (0-based position of the later date,
+    message); a None label (not text) takes no part. The loader asks it of the raw labels too,
+    when another error keeps the dates from validating: a clash never waits for a clean file."""
+    first: dict[str, tuple[int, str]] = {}
+    clashes: list[tuple[int, str]] = []
+    for number, given in enumerate(labels, start=1):
+        if given is None:
+            continue
+        key = label_key(given)
+        if key not in first:
+            first[key] = (number, given)
+            continue
+        earlier, label = first[key]
+        both = f"dates {earlier} and {number} are both labelled '{label}'"
+        if label != given:
+            both = (
+                f"dates {earlier} and {number} are labelled '{label}' and '{given}', "
+                "which differ only in case, accents or punctuation"
+            )
+        clashes.append((number - 1, f"{both}: give each date of an opportunity its own label"))
+    return clashes
+
+
 def _distinct_labels(dates: list[DateEntry]) -> list[DateEntry]:
     # A label names its date: two alike would give two calendar events one UID, and make
     # `ccal extend ID LABEL` unable to tell which date to move. Every clash is reported (one
     # error carrying them all in its context: `schema_errors` makes one located line of each).
     if len(dates) < 2:
         return dates  # most opportunities: nothing to compare, no label to fold
-    first: dict[str, tuple[int, str]] = {}
-    clashes: list[tuple[int, str]] = []  # (0-based position of the later date, message)
-    for number, dated in enumerate(dates, start=1):
-        key = label_key(dated.label)
-        if key not in first:
-            first[key] = (number, dated.label)
-            continue
-        earlier, label = first[key]
-        both = f"dates {earlier} and {number} are both labelled '{label}'"
-        if label != dated.label:
-            both = (
-                f"dates {earlier} and {number} are labelled '{label}' and '{dated.label}', "
-                "which differ only in case, accents or punctuation"
-            )
-        clashes.append((number - 1, f"{both}: give each date of an opportunity its own label"))
+    clashes = label_clashes([dated.label for dated in dates])
     if clashes:
         from pydantic_core import PydanticCustomError
 

@@ -249,10 +249,54 @@ def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters())
     return max(passed, key=lambda e: (e.due_us, e.opportunity.id), default=None)
 
 
+@dataclass(frozen=True)
+class Nearby:
+    """What lies just outside an empty ``upcoming``: what to tell the user instead of nothing.
+
+    ``latest``: the entry matching the filters that passed last; ``unfiltered``: the next entry
+    in the window the filters left out (and how many they did); ``beyond``: the next entry
+    matching the filters after the window's end; ``dated``: whether the files hold any date.
+    """
+
+    latest: Entry | None = None
+    unfiltered: Entry | None = None
+    unfiltered_count: int = 0
+    beyond: Entry | None = None
+    dated: bool = False
+
+
+def nearby(catalog: Catalog, now: datetime, filters: Filters, window: Window) -> Nearby:
+    """``Nearby`` for an ``upcoming`` that ``select_entries`` left empty (same rules)."""
+    entries = catalog.entries()
+    ahead = [e for e in entries if in_scope(e, now, "upcoming")]
+    left_out = []
+    if filters != Filters():
+        left_out = [e for e in ahead if window.contains(e)]
+    beyond = None
+    if window.end is not None:
+        outside = (e for e in ahead if not window.contains(e))
+        beyond = next((e for e in outside if filters.matches(e.opportunity, (e.label,))), None)
+    return Nearby(
+        latest=latest_passed(catalog, now, filters),
+        unfiltered=left_out[0] if left_out else None,
+        unfiltered_count=len(left_out),
+        beyond=beyond,
+        dated=bool(entries),
+    )
+
+
 def countdown_moment(entry: Entry, now: datetime) -> datetime:
     """What a countdown to ``entry`` runs to at ``now``: the end of a range under way (timed or
-    all-day alike, see ``under_way``), else ``at``."""
-    if entry.end is not None and under_way(entry, now):
+    all-day alike, see ``under_way``); the start of a range still ahead (``under_way_from``: an
+    all-day conference counts down to the start of its first day, not its end); else ``at``
+    (an all-day deadline: the end of its day)."""
+    target = timeline.countdown_target(entry.start_us, entry.due_us, micros(now))
+    if target == "start":
+        start = under_way_from(entry)
+        assert start is not None
+        return start
+    if target == "end":
+        assert entry.end is not None
         return entry.end
     return entry.at
 

@@ -89,6 +89,13 @@ def _message(error: dict, loc: tuple, allowed: Any = _allowed_keys) -> str:
             f"{key} must be a date (2022-07-29) or a date-time (2022-07-29T18:00:00), "
             f"got {_describe(given)}"
         )
+    bounds = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most")}
+    bounds |= {"greater_than": ("gt", "more than"), "less_than": ("lt", "less than")}
+    if kind in bounds:  # ``count = 0``: pydantic's "Input should be greater than or equal to 1"
+        name, words = bounds[kind]
+        return f"{key} must be {words} {error['ctx'][name]} (got {given!r})"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{key} must be a whole number (got {_describe(given)})"
     if kind == "list_type" or kind == "model_type":
         return f"{key}: {error['msg'].lower()} (got {_describe(given)})"
     message = error["msg"]

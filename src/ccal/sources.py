@@ -252,10 +252,11 @@ def read_input(path: object) -> tuple[bytes, bool]:
     """The whole content of an input file (a data file, the portal's JSON), and whether it is a
     regular file (which can be read again, e.g. to locate a problem).
 
-    Refused with ``InputRefused`` before reading: a device (``/dev/zero`` would fill memory), a
-    socket or a directory, and a regular file over ``max_file_bytes``. A FIFO or pipe is only
-    ever given on purpose (``--data <(…)``; the default files must be regular files): it is read
-    with the same cap, stopping as soon as it is exceeded.
+    Refused with ``InputRefused`` before reading: a device (``/dev/zero`` would fill memory;
+    ``/dev/null`` reads as the empty file it is), a socket or a directory, and a regular file
+    over ``max_file_bytes``. A FIFO or pipe is only ever given on purpose (``--data <(…)``; the
+    default files must be regular files): it is read with the same cap, stopping as soon as it
+    is exceeded.
     """
     import stat
 
@@ -266,6 +267,8 @@ def read_input(path: object) -> tuple[bytes, bool]:
         import errno
 
         raise IsADirectoryError(errno.EISDIR, "a directory", name)
+    if kind == stat.S_IFCHR and os.path.samefile(name, os.devnull):
+        return b"", False  # the empty file people name on purpose (``--data /dev/null``)
     if kind not in (stat.S_IFREG, stat.S_IFIFO):
         raise InputRefused(0, _odd_kind(kind))
     if kind == stat.S_IFREG and os.stat(name).st_size > limit:

@@ -70,9 +70,22 @@ def under_way(start_us: int | None, due_us: int, now_us: int) -> bool:
     return start_us is not None and start_us <= now_us <= due_us
 
 
+def countdown_target(start_us: int | None, due_us: int, now_us: int) -> str:
+    """What a countdown runs to at ``now_us``: ``"start"`` for a range still ahead (an all-day
+    conference counts down to the start of its first day, not the end of it), ``"end"`` for a
+    range under way, else ``"at"`` (an all-day deadline: the end of its day)."""
+    if start_us is not None and now_us < start_us:
+        return "start"
+    return "end" if under_way(start_us, due_us, now_us) else "at"
+
+
 def countdown_to(at_us: int, start_us: int | None, due_us: int, now_us: int) -> int:
-    """What a countdown runs to: the end of a range under way, else ``at``."""
-    return due_us if under_way(start_us, due_us, now_us) else at_us
+    """The instant ``countdown_target`` names, in microseconds."""
+    target = countdown_target(start_us, due_us, now_us)
+    if target == "start":
+        assert start_us is not None
+        return start_us
+    return due_us if target == "end" else at_us
 
 
 def in_window(
@@ -202,12 +215,15 @@ def window_bounds(
     end: str | None = None,
     within: str | None = None,
     until: str | None = None,
+    ahead: bool = False,
 ) -> tuple[datetime | None, datetime | None]:
     """The window typed as --from/--to/--within/--until, as aware (start, end).
 
     --to, --within and --until each set the end, so any two of them are an error (never one
     silently ignored); a date as an end includes that day; an empty value is an error, not
-    "no window". Errors are ``TimeInputError``s worded for the user, naming the option.
+    "no window". Errors are ``TimeInputError``s worded for the user, naming the option. With
+    ``ahead`` (upcoming, remind: they list what has not passed) an end before now is an error
+    too, not a silently empty listing.
     """
     from ccal.clock import TimeInputError, parse_duration, parse_when
 
@@ -231,4 +247,10 @@ def window_bounds(
             end_at = read(option, value, True)
     if start_at and end_at and micros(end_at) < micros(start_at):  # instants, not wall clocks
         raise TimeInputError("the end of the window is before its start")
+    if ahead and end_at is not None and micros(end_at) < micros(now):
+        option, value = next((name, text) for name, text in given if text is not None)
+        raise TimeInputError(
+            f"'{option} {value}' is before now: this lists what is still ahead (for what has "
+            f"passed: ccal list --past --to '{value}')"
+        )
     return start_at, end_at

@@ -171,6 +171,22 @@ def test_not_the_portal_format_is_one_line_and_keeps_the_previous_import(ccal, n
     assert eu_portal_file().read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"fundingData": {"GrantTenderObj": [\n  {"identifier": "X",\n', "stops in the middle"),
+        ('{"fundingData": {"GrantTenderObj": [{"identifier": "HORIZON-', "never ends"),
+    ],
+)
+def test_a_truncated_portal_file_says_it_was_cut_short(ccal, tmp_path, text, says):
+    path = tmp_path / "cut.json"
+    path.write_text(text, encoding="utf-8")
+    result = ccal("import", "eu-portal", str(path))
+    assert result.exit_code == 1
+    assert says in result.stderr and "a cut-off download?" in result.stderr
+    assert "at at" not in result.stderr
+
+
 def test_a_ccal_file_is_not_the_portal_format(ccal, fixture_file):
     result = ccal("import", "eu-portal", str(fixture_file))
     assert result.exit_code == 1
@@ -289,3 +305,46 @@ def test_a_record_the_loader_refuses_is_skipped_not_fatal(ccal, tmp_path, monkey
     assert summary["imported"] == 1
     assert any(r.startswith("topic eu-odd-good-01: ") for r in summary["skip_reasons"])
     assert imported_ids(ccal, str(out)) == {"eu-odd-mine-05"}
+
+
+# --- an imported file is the importer's: add and extend leave it alone -------------------------
+
+
+def test_extend_refuses_an_imported_entry_and_says_where_to_correct_it(ccal):
+    """The next import would silently undo an edit of its file: exit 2, file unchanged."""
+    from ccal.sources import user_data_file
+
+    ccal("import", "eu-portal", str(PORTAL))
+    target = eu_portal_file()
+    before = target.read_bytes()
+    labels = ccal.json("deadlines", "eu-horizon-tst-2022-01-01", "--as-of", "2022-06-01")
+    result = ccal("extend", "eu-horizon-tst-2022-01-01", labels[0]["label"], "--to", "+14d")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    flat = " ".join(result.stderr.split())
+    assert flat.startswith(f"ccal: 'eu-horizon-tst-2022-01-01' comes from {target}, which "
+                           "'ccal import eu-portal' writes")  # fmt: skip
+    assert str(user_data_file()) in flat
+    assert target.read_bytes() == before
+    again = ccal("extend", "eu-horizon-tst-2022-01-01", labels[0]["label"], "--to", "+14d",
+                 "--data", str(target))  # fmt: skip
+    assert again.exit_code == 2 and target.read_bytes() == before
+
+
+def test_add_refuses_an_imported_file(ccal, tmp_path):
+    out = tmp_path / "imported.toml"
+    ccal("import", "eu-portal", str(PORTAL), "-o", str(out))
+    before = out.read_bytes()
+    result = ccal("add", "mine", "--kind", "call", "--title", "Mine", "--data", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"ccal: {out} is written by 'ccal import eu-portal'")
+    assert out.read_bytes() == before
+
+
+def test_the_importers_header_is_the_one_add_and_extend_recognise():
+    from ccal.importers.eu_portal import HEADER
+    from ccal.importers.owned import OWNED_PREFIX, owner_of_text
+
+    assert HEADER.startswith(OWNED_PREFIX)
+    assert owner_of_text(f"\ufeff{HEADER} from x.json on …\n") == "ccal import eu-portal"
+    assert owner_of_text("# my own notes\nversion = 1\n") is None

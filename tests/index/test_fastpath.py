@@ -142,7 +142,7 @@ def mostly(valid: list[str], invalid: list[str]) -> st.SearchStrategy[str]:
 
 VALUES: dict[str, st.SearchStrategy[str]] = {
     "tz": mostly(list(ZONES), ["Europe/Brusels"]),
-    "kind": mostly(list(KINDS), ["party"]),
+    "kind": mostly([*KINDS, "Call", "talk,EVENT"], ["party", "call,party"]),
     "tag": st.sampled_from([*TAGS, "ALPHA"]),
     "search": st.sampled_from([*WORDS, "", "date 1"]),
     "organiser": st.sampled_from([*ORGANISERS, "", "other"]),
@@ -313,6 +313,8 @@ def fixture_data(tmp_path) -> str:
         ["deadlines", "--call", "kosice-workshop", "--json", "--as-of", "2022-06-22T10:00"],
         ["remind", "--within", "90d", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
         ["remind", "--exit-status", "--json", "--within", "1h", "--as-of", "2022-06-01"],
+        ["upcoming", "--json", "-k", "Call,EVENT", "--as-of", "2022-06-01"],  # any case, commas
+        ["remind", "--within", "90d", "-k", "talk,call", "-k", "Call", "--as-of", "2022-06-01"],
     ],
     ids=" ".join,
 )
@@ -333,6 +335,7 @@ def test_the_hot_forms_are_answered_here(fixture_data, args):
         ["upcoming", "--json", "--as-of", "someday"],
         ["upcoming", "--json", "--within", "3d", "--until", "2022-07-01"],
         ["upcoming", "--json", "--kind", "party"],
+        ["upcoming", "--json", "--kind", "call,party"],
         ["upcoming", "--json", "extra"],
         ["upcoming", "--json", "--"],
         ["upcoming", "--as-of", "2022-06-01"],

@@ -27,9 +27,14 @@ __all__ = ["app", "run"]
 
 def run() -> None:
     """Console-script entry point."""
+    import os
     import sys
 
-    if sys.argv[1:] in ([], ["--help"]):  # the root help: a line per command, no options
+    # The root help: a line per command, no options. Not when a shell asks for completions:
+    # it calls ccal with no arguments too (the words typed are in the environment), and the
+    # commands' options, --kind values and ids must be there to complete.
+    completing = "_CCAL_COMPLETE" in os.environ
+    if sys.argv[1:] in ([], ["--help"]) and not completing:
         with _commands_without_options():
             app()
         return

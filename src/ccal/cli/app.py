@@ -240,8 +240,19 @@ def _root(
             help="Read the data files, not the index in the cache directory. Env: CCAL_NO_CACHE=1.",
         ),
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long tables straight to the terminal, not through $CCAL_PAGER, $PAGER "
+            "or less.",
+        ),
+    ] = False,
 ) -> None:
     """Deadlines of calls, cut-offs and events, from one TOML file."""
+    from ccal.cli import paging
+
+    paging.enabled = not no_pager  # set on every run: tests invoke in-process
     if no_cache or "ccal.index.policy" in sys.modules:  # set on every run: tests run in-process
         from ccal.index import policy
 

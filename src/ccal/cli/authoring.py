@@ -116,7 +116,9 @@ def add(
     opportunity_id: Annotated[
         str, typer.Argument(metavar="ID", help="A new id: a-z, 0-9 and '-' (e.g. clusters-2027).")
     ],
-    kind: Annotated[KindChoice, typer.Option("--kind", "-k", help="What it is.")],
+    kind: Annotated[
+        KindChoice, typer.Option("--kind", "-k", case_sensitive=False, help="What it is.")
+    ],
     title: Annotated[str, typer.Option("--title", help="Its title.")],
     deadline: Annotated[
         list[str] | None,
@@ -149,9 +151,9 @@ def add(
             help="The opportunity's IANA zone, for its local times (default: the file's).",
         ),
     ] = None,
-    # The first name of --zone, still accepted; hidden because every other command's --tz is
-    # the display zone.
-    zone_alias: Annotated[str | None, typer.Option("--tz", hidden=True)] = None,
+    # Not an option: every other command's --tz is the display zone, and --tz was once the
+    # entry's zone here. Kept (hidden) only to say so.
+    wrong_tz: Annotated[str | None, typer.Option("--tz", hidden=True)] = None,
     url: Annotated[str | None, typer.Option("--url", show_default=False, help="Its web page.")] = (
         None
     ),
@@ -179,12 +181,15 @@ def add(
     from ccal import authoring, store
     from ccal.clock import zone_named
 
+    if wrong_tz is not None:
+        raise UsageProblem(
+            "'add' has no '--tz': give the new entry's zone with '--zone ZONE' (the display "
+            "zone for a naive --as-of is CCAL_TZ)"
+        )
     target, others = _target(data)
     store.writable_target(target, create_parents=not data)  # before reading it (a FIFO blocks)
+    _refuse_owned(target, None)
     now = _now(as_of, _display_zone())
-    if zone_name and zone_alias and zone_name != zone_alias:
-        raise UsageProblem("give the zone once: '--tz' is the old name of '--zone'")
-    zone_name = zone_name or zone_alias
     chosen = parsed("--zone", zone_named, zone_name) if zone_name else None
     typed = [("--deadline", text) for text in deadline or []]
     typed += [("--event", text) for text in event or []]
@@ -252,6 +257,7 @@ def extend(
     if data and len(data) == 1:
         store.writable_target(data[0])  # refused before it is read (a FIFO would block)
     path, others = _file_with(opportunity_id, data)
+    _refuse_owned(path, opportunity_id)
     now = _now(as_of, tz)
     found: list[extending.Extension] = []
 
@@ -265,7 +271,7 @@ def extend(
     updated = store.update(path, change, others=others)
     from ccal.controlchars import printable  # the label comes from the file
 
-    print(printable(f"Extended '{opportunity_id}' {found[-1].text()} in {path}."))
+    print(printable(f"{found[-1].verb()} '{opportunity_id}' {found[-1].text()} in {path}."))
     _warn_about(opportunity_id, updated.warnings)
 
 
@@ -279,6 +285,28 @@ def _warn_about(opportunity_id: str, warnings: list) -> None:
     for problem in warnings:
         if problem.entry == opportunity_id:
             print(problem, file=sys.stderr)
+
+
+def _refuse_owned(path: Path, opportunity_id: str | None) -> None:
+    """A file an importer owns (``importers.owned``) is read-only here, like the shipped
+    dataset: the next import replaces it whole and would silently undo the change."""
+    from ccal.importers.owned import owner_of
+    from ccal.sources import user_data_file
+
+    command = owner_of(path)
+    if command is None:
+        return
+    mine = user_data_file()
+    if opportunity_id is None:
+        raise UsageProblem(
+            f"{path} is written by '{command}', and the next import replaces it whole: add "
+            f"your entry to your own data file instead ({mine}, the default without --data)"
+        )
+    raise UsageProblem(
+        f"'{opportunity_id}' comes from {path}, which '{command}' writes and the next import "
+        f"replaces whole (it would undo this): put your own correction in your own data file "
+        f"({mine}), e.g. 'ccal add' a copy under another id"
+    )
 
 
 def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
@@ -295,12 +323,14 @@ def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
     if data:
         data = active_sources(data)  # the same file named twice is still one file
         if len(data) > 1:
+            from ccal.cli.options import _from_environment
+
+            if _from_environment("data"):
+                raise UsageProblem(
+                    f"CCAL_DATA names {len(data)} files and 'ccal add' writes to one: choose it "
+                    "with '--data FILE'"
+                )
             raise UsageProblem("give one '--data FILE' to write to")
-        if _owned(data[0]):
-            raise UsageProblem(
-                f"{data[0]} is written whole by 'ccal import' or 'ccal sync' (the next one "
-                "would drop your entry): add to your own file instead"
-            )
         return data[0], []
     target = user_data_file()
     itself = os.path.realpath(target)
@@ -315,6 +345,10 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
     from ccal.sources import active_sources, shipped_dataset
 
     paths = active_sources(data)
+    if data:
+        from ccal.cli.options import require_files
+
+        require_files(paths)
     known = []
     for path in paths:
         result = load_file(path)
@@ -327,30 +361,9 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
                     f"'{opportunity_id}' comes from the dataset shipped with ccal, which ccal "
                     "does not edit; add your own copy with 'ccal add' (another id) instead"
                 )
-            if _owned(path):
-                raise UsageProblem(
-                    f"'{opportunity_id}' comes from {path}, which 'ccal import' or 'ccal sync' "
-                    "writes and replaces whole; add your own copy with 'ccal add' (another "
-                    "id) instead"
-                )
             return path, [p for p in paths if p != path]
         known += ids
     raise LookupFailed(unknown_id_message(opportunity_id, known))
-
-
-def _owned(path: Path) -> bool:
-    """Whether an importer or ``ccal sync`` wrote the file (its header says so)."""
-    import os
-
-    from ccal.importers.registry import owned_by_importer
-
-    if not os.path.isfile(path):  # a FIFO would block the read; odd files are refused later
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return owned_by_importer(handle.read(256).decode("utf-8", errors="replace"))
-    except OSError:
-        return False
 
 
 def _now(as_of: str | None, tz: str | None):
@@ -361,7 +374,7 @@ def _now(as_of: str | None, tz: str | None):
 
 
 def _display_zone() -> str | None:
-    """``CCAL_TZ`` for ``add``, whose ``--tz`` names the new entry's zone (``--zone``)."""
+    """``CCAL_TZ`` for ``add``, which takes no ``--tz`` (it would read as the entry's zone)."""
     import os
 
     return os.environ.get("CCAL_TZ") or None

@@ -99,6 +99,11 @@ def countdown(
     target = next_deadline(candidates, session.now)
     if json_output:
         _print_target(target, catalog, session.now)
+    if target is None and item is not None and not item.entries:
+        raise LookupFailed(
+            f"'{opportunity_id}' has no dates, so there is nothing to count down to "
+            f"(see 'ccal show {opportunity_id}')"
+        )
     if target is None:
         raise LookupFailed(_nothing_ahead(opportunity_id, filters, session))
     if json_output:
@@ -173,7 +178,7 @@ def remind(
     from ccal.query import select_listing
 
     session = session_from(as_of, tz, data)
-    window = window_from(session, within=remind_within(within, until), until=until)
+    window = window_from(session, within=remind_within(within, until), until=until, ahead=True)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     listing = select_listing(catalog, session.now, session.zone, filters, window, "upcoming", limit)

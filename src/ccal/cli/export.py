@@ -43,7 +43,12 @@ class GroupChoice(StrEnum):
 def export(
     output_format: Annotated[
         FormatChoice,
-        typer.Option("--format", "-f", help="json, ndjson, csv, ics (iCalendar) or md (Markdown)."),
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="json, ndjson, csv, ics (iCalendar) or md (Markdown).",
+        ),
     ] = FormatChoice.json,
     output: Annotated[
         str | None,  # a str: Path("") would be "." (the current directory)
@@ -77,7 +82,8 @@ def export(
         ),
     ] = None,
     group: Annotated[
-        GroupChoice, typer.Option("--group", help="md: headings by month or by kind.")
+        GroupChoice,
+        typer.Option("--group", case_sensitive=False, help="md: headings by month or by kind."),
     ] = GroupChoice.month,
     calendar_name: Annotated[
         str | None,
@@ -151,7 +157,12 @@ def alarm_before(text: str):
 
     from ccal.clock import parse_duration
 
-    span = parsed("--alarm", parse_duration, text)
+    if text.strip().startswith("-"):
+        raise UsageProblem(
+            f"invalid value for '--alarm': it says how long before each date, so write "
+            f"'{text.strip()[1:]}', not '{text}'"
+        )
+    span = parsed("--alarm", _alarm_duration(parse_duration), text)
     if span.years or span.months:
         raise UsageProblem(f"invalid value for '--alarm': use days, weeks or hours, not '{text}'")
     if not span.days and not span.seconds:
@@ -180,3 +191,19 @@ def refresh_every(text: str):
             f"invalid value for '--refresh': '{text}' is more than {MAX_ALARM_DAYS} days"
         )
     return every
+
+
+def _alarm_duration(parse):
+    """``parse_duration``, whose error suggests spans ``--alarm`` refuses (``1mo``), with an
+    example of the spans it takes."""
+    from ccal.clock import TimeInputError
+
+    def read(text: str):
+        try:
+            return parse(text)
+        except TimeInputError:
+            raise TimeInputError(
+                f"'{text}' is not a duration: use e.g. 1d, 2h, 30m, 1w or '1 day 4 hours'"
+            ) from None
+
+    return read

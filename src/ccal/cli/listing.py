@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from ccal.cli import paging
 from ccal.cli.app import app
 from ccal.cli.options import (
     AllOpt,
@@ -64,11 +65,11 @@ def upcoming(
     Example: ccal upcoming --as-of 2022-06-01 --within 90d
     (ccal upcoming --within 2d --exit-status >/dev/null && notify-send ... in cron)
     """
-    from ccal.query import latest_passed, select_listing
+    from ccal.query import nearby, select_listing
 
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
-    window = window_from(session, within=within, until=until)
+    window = window_from(session, within=within, until=until, ahead=True)
     catalog = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search)
     listing = select_listing(catalog, session.now, session.zone, filters, window, "upcoming", limit)
@@ -81,20 +82,43 @@ def upcoming(
         return _exit_status(exit_status, entries)
     from ccal.render import table
 
-    console = table.make_console()
+    console = paging.console()  # long tables go through a pager on a terminal
     if entries:
         console.print(
-            table.upcoming_table(listing, table.heading("Upcoming", session.now, session.zone))
-        )
-    else:
-        latest = latest_passed(catalog, session.now, filters)
-        replaced = session.paths if data else None  # --data/CCAL_DATA: not the user's file
-        console.print(
-            table.nothing_upcoming(
-                latest, session.now, session.zone, window.end is not None, replaced
+            table.upcoming_table(
+                listing,
+                table.heading("Upcoming", session.now, session.zone, zone_from=session.zone_from),
             )
         )
+    else:
+        from ccal.sources import shipped_dataset
+
+        shipped = any(p.resolve() == shipped_dataset().resolve() for p in session.paths)
+        console.print(
+            table.nothing_upcoming(
+                nearby(catalog, session.now, filters, window),
+                session.now,
+                session.zone,
+                filters=_typed_filters(kind, tag, organiser, search),
+                window=f"--within {within}" if within else f"--until {until}",
+                window_end=window.end,
+                data=session.paths if data else None,  # --data/CCAL_DATA: not the user's file
+                shipped=shipped,
+            )
+        )
+    paging.done(console)
     return _exit_status(exit_status, entries)
+
+
+def _typed_filters(kind, tag, organiser, search) -> str:
+    """The filters as typed (``--kind call --search Lisboa``), to name what emptied a listing."""
+    import shlex
+
+    parts = [f"--kind {','.join(kind)}"] if kind else []
+    parts += [f"--tag {shlex.quote(t)}" for t in tag or ()]
+    parts += [f"--organiser {shlex.quote(organiser)}"] if organiser else []
+    parts += [f"--search {shlex.quote(search)}"] if search else []
+    return " ".join(parts)
 
 
 def _exit_status(wanted: bool, entries: list) -> None:
@@ -149,10 +173,12 @@ def list_(
             return
         from ccal.render import table
 
-        title = table.heading("Dates", session.now, session.zone)
-        table.make_console().print(
+        title = table.heading("Dates", session.now, session.zone, zone_from=session.zone_from)
+        console = paging.console()
+        console.print(
             table.upcoming_table(listing, title) if entries else table.nothing_listed(scope)
         )
+        paging.done(console)
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]
     if fmt:
@@ -160,13 +186,14 @@ def list_(
         return
     from ccal.render import table
 
-    title = table.heading("Opportunities", session.now, session.zone)
-    console = table.make_console()
+    title = table.heading("Opportunities", session.now, session.zone, zone_from=session.zone_from)
+    console = paging.console()
     console.print(
         table.items_table(items, session.now, session.zone, title)
         if items
         else table.nothing_listed(scope)
     )
+    paging.done(console)
 
 
 @app.command()
@@ -221,12 +248,13 @@ def deadlines(
         return
     from ccal.render import table
 
-    console = table.make_console()
+    console = paging.console()
     if not entries:  # an undated opportunity (a survey): its heading and one sentence
         console.print(table.title_of(item), style="table.title")
     else:
         console.print(table.dates_table(listing, table.title_of(item)))
     console.print(table.dates_summary(listing))
+    paging.done(console)
 
 
 @app.command()
@@ -261,6 +289,7 @@ def show(
         return
     from ccal.render import table
 
-    console = table.make_console()
+    console = paging.console()
     for part in table.item_view(item, Listing(entries, status, session.now, session.zone)):
         console.print(part)
+    paging.done(console)

@@ -35,12 +35,15 @@ class FormatChoice(StrEnum):
     md = "md"
 
 
-def complete_ids(incomplete: str) -> list[str]:
+def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Ids for shell completion, from the files the command would read: ``--data`` typed so
+    far, else ``CCAL_DATA`` (both already in ``ctx.params``), else the default files."""
     try:
         from ccal.loader import load_catalog
         from ccal.sources import active_sources
 
-        return [i for i in load_catalog(active_sources()).ids() if i.startswith(incomplete)]
+        paths = active_sources(ctx.params.get("data") or None)
+        return [i for i in load_catalog(paths).ids() if i.startswith(incomplete)]
     except Exception:  # completion must never print a traceback into the shell
         return []
 
@@ -113,14 +116,49 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         "-f",
+        case_sensitive=False,
         show_default=False,
         help="Print json, ndjson, csv, ics (iCalendar) or md (Markdown) instead of a table "
         "(see docs/export.md); --json is short for --format json.",
     ),
 ]
+
+
+def _kinds(ctx: typer.Context, param: Any, value: list[str] | None) -> list[str] | None:
+    """``--kind``: any case, repeatable or comma-separated (``rules.chosen``)."""
+    from ccal.rules import chosen
+
+    if value is None:
+        return None
+    picked, unknown = chosen(value, KINDS)
+    if unknown or not picked:
+        bad = unknown[0] if unknown else ",".join(value)
+        allowed = ", ".join(f"'{kind}'" for kind in KINDS)
+        raise typer.BadParameter(f"'{bad}' is not one of {allowed}.", ctx=ctx, param=param)
+    return picked
+
+
+def complete_kinds(incomplete: str) -> list[str]:
+    """``--kind`` values for shell completion; after a comma, the next one of the list."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    chosen = {word.strip().casefold() for word in done.split(",")}
+    return [
+        prefix + kind for kind in KINDS if kind.startswith(last.casefold()) and kind not in chosen
+    ]
+
+
 KindOpt = Annotated[
-    list[KindChoice] | None,
-    typer.Option("--kind", "-k", show_default=False, help="Only this kind (repeatable)."),
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="|".join(KINDS),
+        callback=_kinds,
+        autocompletion=complete_kinds,
+        show_default=False,
+        help="Only this kind (repeatable, or comma-separated: -k call,event; any case).",
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None,
@@ -197,6 +235,7 @@ class Session:
     now: datetime
     zone: tzinfo
     paths: list[Path]
+    zone_from: str | None = None  # "--tz", "CCAL_TZ", or None (the system zone)
 
     def catalog(self, window=None):
         """The loaded data, repeating dates expanded around now (or over ``window``)."""
@@ -244,30 +283,66 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
         now = parsed("--as-of", lambda text: parse_when(text, zone, now=real_now), as_of)
     # In the display zone whatever the input carried (UTC for the real clock, a typed offset):
     # day-based spans (``--within 1d``, ``+1d``) keep the wall clock of the zone the user reads.
-    return Session(now=now.astimezone(zone), zone=zone, paths=active_sources(data))
+    zone_from = None if tz is None else "CCAL_TZ" if _from_environment("tz") else "--tz"
+    paths = active_sources(data)
+    if data:
+        require_files(paths)
+    return Session(now=now.astimezone(zone), zone=zone, paths=paths, zone_from=zone_from)
+
+
+def require_files(paths: list[Path]) -> None:
+    """Files named with ``--data`` or ``CCAL_DATA`` must exist: said once, with the ``ccal:``
+    prefix and where the name came from (a variable set long ago is easy to forget)."""
+    missing = [path for path in paths if not os.path.exists(path)]
+    if missing:
+        from ccal.errors import CcalError
+
+        named = (
+            "in the CCAL_DATA environment variable" if _from_environment("data") else "with --data"
+        )
+        names = ", ".join(str(path) for path in missing)
+        many = len(missing) > 1
+        raise CcalError(f"{names}: no such data file{'s' if many else ''} (named {named})")
+
+
+def _from_environment(name: str) -> bool:
+    """Whether the current command's parameter ``name`` came from its environment variable."""
+    from ccal.cli.clickapi import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx is not None and from_environment(ctx, name)
 
 
 def filters_from(kind, tag, organiser, search):
     from ccal.query import Filters
 
     return Filters(
-        kinds=tuple(k.value for k in kind or ()),
+        kinds=tuple(kind or ()),
         tags=tuple(tag or ()),
         organiser=organiser,
         search=search,
     )
 
 
-def window_from(session: Session, *, start=None, end=None, within=None, until=None):
+def window_from(
+    session: Session, *, start=None, end=None, within=None, until=None, ahead: bool = False
+):
     """The window from --from/--to/--within/--until (``rules.window_bounds``, the one rule the
-    fast path uses too); its errors are usage errors."""
+    fast path uses too); its errors are usage errors. ``ahead``: the command lists only what
+    has not passed, so an end before now is an error."""
     from ccal.clock import TimeInputError
     from ccal.query import Window
     from ccal.rules import window_bounds
 
     try:
         start_at, end_at = window_bounds(
-            session.zone, session.now, start=start, end=end, within=within, until=until
+            session.zone,
+            session.now,
+            start=start,
+            end=end,
+            within=within,
+            until=until,
+            ahead=ahead,
         )
     except TimeInputError as exc:
         raise UsageProblem(str(exc)) from None

@@ -52,6 +52,19 @@ class Topic:
         return " ".join(part for part in parts if part)
 
 
+def _json_reason(exc: json.JSONDecodeError) -> str:
+    """``json``'s complaint, readable: its message for an open string ends in "at" (the place
+    comes after a colon), and a file that ends mid-value was most likely cut short."""
+    where = f"line {exc.lineno}, column {exc.colno}"
+    message = exc.msg.removesuffix(" at")
+    text = exc.doc.rstrip() if isinstance(exc.doc, str) else ""
+    if exc.pos >= len(text):
+        return f"it stops in the middle, at {where}: a cut-off download?"
+    if message.startswith("Unterminated string"):
+        return f"a string from {where} never ends: a cut-off download?"
+    return f"{message} at {where}"
+
+
 def read_topics(data: bytes | bytearray | str, name: str) -> list[Any]:
     """The raw topic list at ``fundingData.GrantTenderObj``, or ``NotPortalFormat``."""
     problem = f"{name}: not the EU Funding & Tenders portal bulk JSON"
@@ -65,7 +78,7 @@ def read_topics(data: bytes | bytearray | str, name: str) -> list[Any]:
             line, column = nesting_place(text)
             reason = f"too deeply nested, at line {line} column {column}"
         elif isinstance(exc, json.JSONDecodeError):
-            reason = f"{exc.msg} at line {exc.lineno}"
+            reason = _json_reason(exc)
         else:
             reason = type(exc).__name__
         raise NotPortalFormat(f"{problem} (not valid JSON: {reason})") from None

@@ -129,8 +129,3 @@ def get(name: str) -> Format:
 def default_files() -> list[str]:
     """The importers' default output files, in registry order (names in the user data dir)."""
     return [fmt.default_file for fmt in FORMATS.values() if fmt.imports]
-
-
-def owned_by_importer(head: str) -> bool:
-    """Whether a file starting with ``head`` was written by an importer or ``ccal sync``."""
-    return head.removeprefix("\ufeff").startswith(OWNED_PREFIX)

@@ -101,11 +101,12 @@ def _remind_lines(session: Session, chosen: Chosen) -> list[str]:
         now_us = session.now_us
         lines = []
         for row in rows:
-            due_us = row["due_us"]
-            if timeline.under_way(row["start_us"], due_us, now_us):
+            at_us, due_us, start_us = row["at_us"], row["due_us"], row["start_us"]
+            if timeline.under_way(start_us, due_us, now_us):
                 left = under_way_text(timeline.seconds_left(now_us, due_us), compact_countdown)
-            else:
-                left = compact_countdown(timeline.seconds_left(now_us, row["at_us"]))
+            else:  # a range ahead counts down to its start (``timeline.countdown_to``)
+                to_us = timeline.countdown_to(at_us, start_us, due_us, now_us)
+                left = compact_countdown(timeline.seconds_left(now_us, to_us))
             lines.append(f"{left} · {row['remind']}")
         return lines
     from ccal.render.remind import remind_lines  # another zone: rendered here, from entries
@@ -165,12 +166,16 @@ _NOT_EMPTY = ("as_of", "tz", "within", "until")  # typed empty: an error (``cli.
 
 
 def _known_kinds(values: dict[str, Any]) -> bool:
+    """Whether every ``--kind`` is known, as ``cli.options`` reads them (``rules.chosen``: any
+    case, comma lists); ``values["kind"]`` becomes the kinds chosen."""
     kinds = values.get("kind")
     if not kinds:
         return True
-    from ccal.rules import KINDS  # only when asked: each module costs the hot call ~0.3 ms
+    from ccal.rules import KINDS, chosen  # only when asked: each module costs ~0.3 ms
 
-    return all(k in KINDS for k in kinds)
+    picked, unknown = chosen(kinds, KINDS)
+    values["kind"] = picked
+    return bool(picked) and not unknown
 
 
 def _moments(row: sqlite3.Row) -> tuple[int, int, int, int | None]:
@@ -188,7 +193,8 @@ def _selected(
     if until is not None or within is not None:
         from ccal.timeline import window_bounds
 
-        _start, end = window_bounds(session.zone(), session.now(), within=within, until=until)
+        zone, now = session.zone(), session.now()  # ``ahead``: as upcoming and remind ask
+        _start, end = window_bounds(zone, now, within=within, until=until, ahead=True)
         assert end is not None
         end_us = timeline.micros(end)
     index, now_us = session.index, session.now_us

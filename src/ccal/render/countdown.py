@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
 from ccal.controlchars import printable
-from ccal.query import countdown_moment
+from ccal.query import countdown_moment, under_way
 from ccal.render.timefmt import deadline_clocks, label_text, time_left, two_clocks
 from ccal.spans import countdown_dhms
 
@@ -29,8 +29,8 @@ def left_text(entry: Entry, now: datetime) -> str:
 def target_clocks(entry: Entry, now: datetime, display: tzinfo) -> str:
     """The moment counted down to, on both clocks: ``query.countdown_moment``, so a range under
     way shows when it ends (``ends Fri 27 Nov 2026 17:00 Brussels``), not when it began."""
-    moment = countdown_moment(entry, now)
-    if moment is not entry.at:  # a range under way: counted down to its end
+    if under_way(entry, now):  # counted down to its end
+        moment = countdown_moment(entry, now)
         return f"ends {two_clocks(moment, entry.zone, display, dated=True)}"
     return deadline_clocks(entry, display, dated=True)
 

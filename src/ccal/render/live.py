@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 
 from rich.console import Console, Group
@@ -41,13 +42,44 @@ def frame_view(frame: Frame, display: tzinfo) -> Panel:
 
 
 def show_live(console: Console, ticks: Iterable[Frame], display: tzinfo) -> None:
-    """Draw each frame in place; Ctrl-C ends the view quietly (the caller exits 0)."""
+    """Draw each frame in place; Ctrl-C ends the view quietly (the caller exits 0).
+
+    SIGTERM (``kill``, a closing tmux pane) and SIGHUP (a closed terminal) end it the same way:
+    killed outright, the process would leave the terminal's cursor hidden.
+    """
     from rich.live import Live
 
     try:
         # auto_refresh=False: redraw exactly once per frame, from this thread, no timer thread.
-        with Live(console=console, auto_refresh=False, transient=False) as live:
+        with (
+            _stopping_on_signals(),
+            Live(console=console, auto_refresh=False, transient=False) as live,
+        ):
             for frame in ticks:
                 live.update(frame_view(frame, display), refresh=True)
     except KeyboardInterrupt:
-        console.print()
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            console.print()
+
+
+@contextlib.contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt, as Ctrl-C does, so Rich's Live restores the
+    cursor on its way out; the earlier handlers come back afterwards."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only main may set them
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    earlier = {number: signal.signal(number, interrupt) for number in wanted}
+    try:
+        yield
+    finally:
+        for number, handler in earlier.items():
+            signal.signal(number, handler)

@@ -14,7 +14,7 @@ from rich.text import Text
 from ccal.catalog import Entry, Item
 from ccal.clock import system_zone, zone_label
 from ccal.controlchars import printable
-from ccal.query import next_entry, under_way
+from ccal.query import Nearby, countdown_moment, next_entry, under_way
 from ccal.render import Listing
 from ccal.render.timefmt import extension_text as extension_text  # re-exported
 from ccal.render.timefmt import moment_text, moved_note, says_tentative, time_left, when_both
@@ -37,7 +37,7 @@ def _countdown(entry: Entry, now: datetime) -> Text:
         return Text(text, style="dim")
     if under_way(entry, now):
         return Text(text, style="bold green")
-    seconds = seconds_between(now, entry.at)
+    seconds = seconds_between(now, countdown_moment(entry, now))
     style = "bold red" if seconds < _SOON else "yellow" if seconds < _FORTNIGHT else ""
     return Text(text, style=style)
 
@@ -51,15 +51,38 @@ def _label(entry: Entry) -> Text:
     return text
 
 
-def heading(what: str, now: datetime, zone: tzinfo, system: tzinfo | None = None) -> str:
-    """The table title: the moment asked about and the display zone, flagged when it is not the
-    computer's own zone (``--tz``/``CCAL_TZ``), so nobody reads the times as local ones."""
+def heading(
+    what: str,
+    now: datetime,
+    zone: tzinfo,
+    system: tzinfo | None = None,
+    zone_from: str | None = None,
+) -> str:
+    """The table title: the moment asked about and the display zone ("times in …"), flagged
+    "(not this computer's zone, …)" only where that can surprise (``zone_may_surprise``;
+    ``zone_from``: ``"--tz"``, ``"CCAL_TZ"`` or None for the system zone)."""
     shown = zone_label(zone)
     title = f"{what} as of {moment_text(now, zone)} · times in {shown}"
-    here = zone_label(system if system is not None else system_zone())
-    if _same_zone_name(here, shown):
+    here_zone = system if system is not None else system_zone()
+    if not zone_may_surprise(zone, here_zone, now, zone_from):
         return title
-    return f"{title} (not this computer's zone, {here})"
+    return f"{title} (not this computer's zone, {zone_label(here_zone)})"
+
+
+def zone_may_surprise(zone: tzinfo, here: tzinfo, now: datetime, zone_from: str | None) -> bool:
+    """Whether times in ``zone`` may be misread as this computer's own.
+
+    Not when the zone was typed (``--tz``: the user just asked for it) or is the computer's
+    own; not when the computer runs on UTC (a server or container: nobody's wall clock, which
+    is why CCAL_TZ is set there); not when both read the same wall clock now. What is left is
+    a CCAL_TZ set on a computer that keeps local time elsewhere (a profile from another place).
+    """
+    if zone_from != "CCAL_TZ":
+        return False
+    shown, mine = zone_label(zone), zone_label(here)
+    if _same_zone_name(mine, shown) or _same_zone_name(mine, "UTC"):
+        return False
+    return now.astimezone(zone).utcoffset() != now.astimezone(here).utcoffset()
 
 
 _UTC_NAMES = {"UTC", "UCT", "GMT", "Universal", "Zulu", "Greenwich"}
@@ -276,28 +299,70 @@ def item_view(item: Item, listing: Listing) -> list:
 
 
 def nothing_upcoming(
-    latest: Entry | None, now: datetime, zone: tzinfo, windowed: bool, data: list | None = None
+    nearby: Nearby,
+    now: datetime,
+    zone: tzinfo,
+    *,
+    filters: str = "",
+    window: str = "",
+    window_end: datetime | None = None,
+    data: list | None = None,
+    shipped: bool = True,
 ) -> Text:
-    """Say honestly that nothing is ahead, what passed last, and how to see more.
+    """Say honestly that nothing is ahead, why (the filters and window typed, named as typed),
+    what lies just outside them, what passed last, and how to see more.
 
     ``data``: the files read when ``--data``/``CCAL_DATA`` replaced the default ones (then a new
-    entry goes where ``--data`` says, not to the user's own file).
+    entry goes where ``--data`` says, not to the user's own file); ``shipped``: whether the
+    shipped dataset is read (only then is a date of it a useful ``--as-of`` example).
     """
-    scope = "in that window" if windowed else ""
-    text = Text(f"Nothing upcoming {scope} as of {moment_text(now, zone)}.".replace("  ", " "))
-    if latest is not None:
+    why = f" matches {filters}" if filters else ""
+    if window_end is not None:
+        why += f" before {moment_text(window_end, zone)} ({window})"
+    text = Text(f"Nothing upcoming{why} as of {moment_text(now, zone)}.")
+    if nearby.beyond is not None:
+        text.append(
+            f"\nJust after the window: {_mention(nearby.beyond, now, zone)}; a longer "
+            "--within or a later --until shows it."
+        )
+    if nearby.unfiltered is not None:
+        count = nearby.unfiltered_count
+        dates = f"{count} date{'' if count == 1 else 's'}"
+        inside = " in the window" if window_end is not None else ""
+        text.append(
+            f"\nWithout {filters}: {dates} ahead{inside}, the next "
+            f"{_mention(nearby.unfiltered, now, zone)}."
+        )
+    if nearby.latest is not None:
+        latest = nearby.latest
         ago = countdown_text(seconds_between(now, latest.due))
         text.append(
             f"\nThe latest entry passed {ago}: {printable(latest.opportunity.title)} — "
             f"{printable(latest.label)} "
             f"({when_both(latest, zone)}).",
         )
+    elif not nearby.dated:
+        files = ", ".join(str(path) for path in data) if data else "the files read"
+        text.append(f"\n{files} hold{'s' if data and len(data) == 1 else ''} no dates.")
+    if nearby.beyond is not None or nearby.unfiltered is not None:
+        text.append("\nSee everything with 'ccal list --all'.", style="dim")
+        return text
+    another = (
+        "Look at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01)"
+        if shipped
+        else "Look at another moment with --as-of WHEN"
+    )
     text.append(
-        "\nLook at another date with --as-of (e.g. ccal upcoming --as-of 2022-06-01), "
-        f"see everything with 'ccal list --all', or {_add_hint(data)}.",
+        f"\n{another}, see everything with 'ccal list --all', or {_add_hint(data)}.",
         style="dim",
     )
     return text
+
+
+def _mention(entry: Entry, now: datetime, zone: tzinfo) -> str:
+    """``Summer Call — Cut-off 1 (Fri 29 Jul 2022 18:00 CEST, in 1 h)``"""
+    title, label = printable(entry.opportunity.title), printable(entry.label)
+    return f"{title} — {label} ({when_both(entry, zone)}, {time_left(entry, now)})"
 
 
 def _add_hint(data: list | None) -> str:
@@ -306,13 +371,25 @@ def _add_hint(data: list | None) -> str:
         from ccal.sources import user_data_file
 
         return f"add your own with 'ccal add' (e.g. {example}); they go to {user_data_file()}"
-    if len(data) == 1:
+    if len(data) == 1 and _plain_file_or_new(data[0]):
         import shlex
 
         return (
             f"add your own to the file you read (e.g. {example} --data {shlex.quote(str(data[0]))})"
         )
+    if len(data) == 1:  # /dev/null, a pipe: nothing ccal can add to
+        return f"add your own to a data file of yours with 'ccal add … --data FILE' ({example})"
     return "add your own to one of the files you read with 'ccal add … --data FILE'"
+
+
+def _plain_file_or_new(path: object) -> bool:
+    """Whether ``ccal add --data`` could write there: a regular file (or none yet)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(str(path)).st_mode)
+    except OSError:
+        return True
 
 
 def nothing_listed(scope: str) -> Text:

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from ccal.catalog import Entry
-from ccal.clock import zone_city
+from ccal.clock import LAST_SECOND, zone_city
 from ccal.controlchars import printable
-from ccal.query import under_way
+from ccal.query import countdown_moment, under_way
 from ccal.spans import countdown_text, under_way_text
 from ccal.timeline import seconds_between
 
@@ -22,9 +22,14 @@ def moment_text(moment: datetime, zone: tzinfo) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M} {local.tzname()}"
 
 
-def day_text(moment: datetime) -> str:
-    """``Mon 13 Jun 2022``: the calendar day of an all-day entry in its own zone."""
-    return f"{moment:%a} {moment.day} {moment:%b %Y}"
+def day_text(moment: datetime, *, year: bool = True) -> str:
+    """``Mon 13 Jun 2022``: the calendar day of an all-day entry in its own zone (``Mon 13 Jun``
+    without ``year``, where a countdown beside it already says how far away it is)."""
+    return (
+        f"{moment:%a} {moment.day} {moment:%b %Y}"
+        if year
+        else f"{moment:%a} {moment.day} {moment:%b}"
+    )
 
 
 def when_text(entry: Entry, zone: tzinfo) -> str:
@@ -37,7 +42,9 @@ def when_text(entry: Entry, zone: tzinfo) -> str:
         first = day_text(entry.at)
         if entry.end is None or entry.end.date() == entry.at.date():
             return f"{first} (all day)"
-        last = entry.end
+        last = entry.end.astimezone(entry.zone)
+        if last.time() != LAST_SECOND:  # a timed end (``end = …T12:00``): its time shows
+            return f"{first} – {day_text(last)} {last:%H:%M} {last.tzname()}"
         if (last.year, last.month) == (entry.at.year, entry.at.month):
             return f"{entry.at:%a} {entry.at.day} – {day_text(last)}"
         return f"{first} – {day_text(last)}"
@@ -84,11 +91,14 @@ def extension_text(entry: Entry) -> str:
 
 
 def moved_note(entry: Entry) -> str | None:
-    """``extended +7 d``: what every format says about a date ``ccal extend`` moved (tables,
-    Markdown, the iCalendar summary), or None for a date never moved."""
+    """``extended +7 d`` for a date moved later, ``moved earlier 4 d`` for one moved earlier
+    ("extended -4 d" reads as a longer deadline to someone skimming): what every format says
+    about a date ``ccal extend`` moved (tables, Markdown, the iCalendar summary), or None for a
+    date never moved."""
     if entry.previous is None:
         return None
-    return f"extended {extension_text(entry)}"
+    shift = extension_text(entry)
+    return f"moved earlier {shift[1:]}" if shift.startswith("-") else f"extended {shift}"
 
 
 # --- two clocks: the entry's own zone next to the display zone ---------------------------------
@@ -105,12 +115,14 @@ def two_clocks(
     display: tzinfo,
     *,
     dated: bool = False,
+    year: bool = True,
     end: datetime | None = None,
 ) -> str:
     """``18:00 Brussels · 17:00 London``: the entry's zone first, the display zone when it differs.
 
-    With ``dated`` the first clock carries its date; the second names its day only when the
-    display zone is already on another day, so a Tokyo morning reads as the evening before.
+    With ``dated`` the first clock carries its date (``year=False``: without the year); the
+    second names its day only when the display zone is already on another day, so a Tokyo
+    morning reads as the evening before.
     A timed range (``end``) reads ``09:00–10:00 Tokyo · 00:00–01:00 UTC`` within one day and
     ``09:00 Brussels, until Fri 27 Nov 17:00`` (its own zone) across days.
     """
@@ -119,7 +131,7 @@ def two_clocks(
     same_day = last is not None and last.date() == mine.date()
     first = f"{mine:%H:%M}{f'–{last:%H:%M}' if same_day else ''} {zone_city(own)}"
     if dated:
-        first = f"{day_text(mine)} {first}"
+        first = f"{day_text(mine, year=year)} {first}"
     if last is not None and not same_day:
         first += f", until {last:%a} {last.day} {last:%b} {last:%H:%M}"
     if same_clock(moment, own, display):
@@ -130,16 +142,18 @@ def two_clocks(
     return f"{first} · {day}{theirs:%H:%M}{until} {zone_city(display)}"
 
 
-def deadline_clocks(entry: Entry, display: tzinfo, *, dated: bool = False) -> str:
+def deadline_clocks(
+    entry: Entry, display: tzinfo, *, dated: bool = False, year: bool = True
+) -> str:
     """When an entry is due, on both clocks; an all-day entry says until when its day lasts
     (and which day, when it spans several: ``all day, until Thu 23 Jun, 23:59 Brussels``)."""
     if not entry.all_day:
-        return two_clocks(entry.at, entry.zone, display, dated=dated, end=entry.end)
+        return two_clocks(entry.at, entry.zone, display, dated=dated, year=year, end=entry.end)
     until = two_clocks(entry.due, entry.zone, display)
     if entry.end is not None and entry.end.date() != entry.at.date():  # several days: which
         last = entry.end.astimezone(entry.zone)
         until = f"{last:%a} {last.day} {last:%b}, {until}"
-    day = f"{day_text(entry.at)}, " if dated else ""
+    day = f"{day_text(entry.at, year=year)}, " if dated else ""
     return f"{day}all day, until {until}"
 
 
@@ -180,4 +194,4 @@ def time_left(entry: Entry, now: datetime, span: Callable[[int], str] = countdow
         return under_way_text(seconds_between(now, entry.end), span)
     if entry.is_passed(now):
         return f"passed {span(seconds_between(now, entry.due))}"
-    return span(seconds_between(now, entry.at))
+    return span(seconds_between(now, countdown_moment(entry, now)))
