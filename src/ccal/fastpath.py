@@ -246,6 +246,10 @@ def answer(argv: list[str]) -> int | None:
     """The exit code after answering ``argv``, or None when the Typer app must answer it."""
     if not argv or argv[0] not in COMMANDS or switched_on("CCAL_NO_FASTPATH"):
         return None
+    from ccal.pipeline.paths import state_file_name
+
+    if os.path.isfile(state_file_name()):  # marks hide and annotate entries: the Typer app
+        return None
     options, command = COMMANDS[argv[0]]
     parsed = parse(argv[1:], options)
     if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):

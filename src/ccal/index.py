@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from ccal.catalog import Catalog
 
-FORMAT = "6"  # bump whenever the tables or the value encoding change
+FORMAT = "7"  # bump whenever the tables or the value encoding change
 RACY_SECONDS = 2  # a file modified this recently may change again within one mtime tick
 _SECOND_US = 1_000_000
 

@@ -15,9 +15,11 @@ from ccal.cli.options import (
     FromOpt,
     KindOpt,
     LimitOpt,
+    MineOpt,
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    StatusOpt,
     TagOpt,
     ToOpt,
     TzOpt,
@@ -25,6 +27,7 @@ from ccal.cli.options import (
     WithinOpt,
     filters_from,
     parsed,
+    selection_from,
     session_from,
     window_from,
 )
@@ -60,6 +63,8 @@ def export(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
     within: WithinOpt = None,
@@ -103,10 +108,11 @@ def export(
     scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
-    catalog = session.catalog(window)
+    catalog = session.mine(session.catalog(window), selection_from(mine, marked, all_))
     filters = filters_from(kind, tag, organiser, search)
     entries = select_dates(catalog, session.now, filters, window, scope, limit)
-    listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
+    status = statuses(catalog.entries(), session.now)
+    listing = Listing(entries, status, session.now, session.zone, session.marks)
     chosen = window.chooses(limit, scope)
     options = RenderOptions(alarms=alarms, group=group.value, chosen_occurrences=chosen)
     emit_listing(listing, output_format.value, Path(output) if output else None, options)

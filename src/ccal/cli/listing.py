@@ -8,6 +8,7 @@ from ccal.cli.app import app
 from ccal.cli.options import (
     AllOpt,
     AsOfOpt,
+    ClosedOpt,
     DataOpt,
     ExitStatusOpt,
     FormatOpt,
@@ -16,9 +17,11 @@ from ccal.cli.options import (
     JsonOpt,
     KindOpt,
     LimitOpt,
+    MineOpt,
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    StatusOpt,
     TagOpt,
     ToOpt,
     TzOpt,
@@ -26,6 +29,7 @@ from ccal.cli.options import (
     WithinOpt,
     complete_ids,
     filters_from,
+    selection_from,
     session_from,
     window_from,
 )
@@ -41,6 +45,9 @@ def upcoming(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
+    closed: ClosedOpt = False,
     within: WithinOpt = None,
     until: UntilOpt = None,
     limit: LimitOpt = None,
@@ -63,10 +70,12 @@ def upcoming(
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until)
-    catalog = session.catalog(window)
+    catalog = session.mine(session.catalog(window), selection_from(mine, marked, closed))
     filters = filters_from(kind, tag, organiser, search)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
-    listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
+    listing = Listing(
+        entries, statuses(catalog.entries(), session.now), session.now, session.zone, session.marks
+    )
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
         emit_listing(listing, fmt, options=RenderOptions(chosen_occurrences=window.chooses(limit)))
         return _exit_status(exit_status, entries)
@@ -100,6 +109,8 @@ def list_(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
     past: PastOpt = False,
@@ -130,12 +141,12 @@ def list_(
     dates = dates or (fmt is not None and not is_json(fmt))  # csv/ics/md: one row a date
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
-    catalog = session.catalog(window)
+    catalog = session.mine(session.catalog(window), selection_from(mine, marked, all_))
     filters = filters_from(kind, tag, organiser, search)
     status = statuses(catalog.entries(), session.now)
     if dates:
         entries = select_dates(catalog, session.now, filters, window, scope, limit)
-        listing = Listing(entries, status, session.now, session.zone)
+        listing = Listing(entries, status, session.now, session.zone, session.marks)
         if fmt:  # as ``ccal export`` writes the same selection
             chosen = RenderOptions(chosen_occurrences=window.chooses(limit, scope))
             emit_listing(listing, fmt, options=chosen)
@@ -149,14 +160,14 @@ def list_(
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]
     if fmt:
-        emit_items(item_records(items, session.now, status), fmt)
+        emit_items(item_records(items, session.now, status, session.marks), fmt)
         return
     from ccal.render import table
 
     title = table.heading("Opportunities", session.now, session.zone)
     console = table.make_console()
     console.print(
-        table.items_table(items, session.now, session.zone, title)
+        table.items_table(items, session.now, session.zone, title, session.marks)
         if items
         else table.nothing_listed(scope)
     )
@@ -209,7 +220,8 @@ def deadlines(
     session = session_from(as_of, tz, data)
     item = session.catalog().find(wanted)
     entries = sorted(item.entries, key=Entry.sort_key)
-    listing = Listing(entries, statuses(entries, session.now), session.now, session.zone)
+    status = statuses(entries, session.now)
+    listing = Listing(entries, status, session.now, session.zone, session.marks)
     if fmt:
         emit_listing(listing, fmt)
         return
@@ -246,13 +258,14 @@ def show(
     entries = sorted(item.entries, key=Entry.sort_key)
     status = statuses(entries, session.now)
     if fmt and is_json(fmt):
-        emit_items(item_records([item], session.now, status)[0], fmt)
+        emit_items(item_records([item], session.now, status, session.marks)[0], fmt)
         return
+    listing = Listing(entries, status, session.now, session.zone, session.marks)
     if fmt:
-        emit_listing(Listing(entries, status, session.now, session.zone), fmt)
+        emit_listing(listing, fmt)
         return
     from ccal.render import table
 
     console = table.make_console()
-    for part in table.item_view(item, Listing(entries, status, session.now, session.zone)):
+    for part in table.item_view(item, listing):
         console.print(part)
