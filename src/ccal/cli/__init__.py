@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import contextlib
 
-from ccal.cli import authoring, countdown, export, importing, listing  # noqa: F401  (registration)
+from ccal.cli import (  # noqa: F401  (registration)
+    authoring,
+    countdown,
+    export,
+    importing,
+    listing,
+    pipeline,
+)
 from ccal.cli.app import app
 
 __all__ = ["app", "run"]

@@ -51,6 +51,10 @@ def validate(
 
     paths = active_sources(files or data)
     problems = check_files(paths)
+    if not files:  # the active data: the pipeline state file is checked against it
+        from ccal.pipeline.checks import state_problems
+
+        problems += state_problems(paths)
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
         print_json([_problem_record(p) for p in problems])

@@ -231,9 +231,10 @@ def set_status(text: str, opportunity_id: str, status: str, now: datetime) -> st
     """The text with ``status`` set; ``since`` moves only when the status changes."""
 
     def edit(table: Any) -> None:
-        if table.get("status") != status or "since" not in table:
-            table["since"] = now.replace(microsecond=0)
+        changed = table.get("status") != status or "since" not in table
         table["status"] = status
+        if changed:
+            table["since"] = now.replace(microsecond=0)
 
     return _edit(text, opportunity_id, edit)
 
