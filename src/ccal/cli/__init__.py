@@ -17,6 +17,7 @@ from ccal.cli import (  # noqa: F401  (registration)
     export,
     importing,
     listing,
+    notify,
     pipeline,
 )
 from ccal.cli.app import app
