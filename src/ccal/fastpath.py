@@ -28,6 +28,7 @@ import sys
 from ccal.fastargs import (
     FILTER_OPTIONS,
     FLAG,
+    MANY,
     SESSION_OPTIONS,
     VALUE,
     Session,
@@ -121,6 +122,18 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     return _listing(session, rows) + "\n", 0
 
 
+def _notify(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``ccal notify`` with nothing to send (see ``pipeline.fastcheck``); else the Typer app."""
+    if positional:
+        return None
+    session = open_session(values)
+    if session is None:
+        return None
+    from ccal.pipeline.fastcheck import nothing_due
+
+    return ("", 0) if nothing_due(session) else None
+
+
 COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, int] | None]]] = {
     "upcoming": (
         {
@@ -136,6 +149,10 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
     "deadlines": (
         {**SESSION_OPTIONS, "--call": ("call", VALUE), "-c": ("call", VALUE)},
         _deadlines,
+    ),
+    "notify": (
+        {"--as-of": ("as_of", VALUE), "--tz": ("tz", VALUE), "--data": ("data", MANY)},
+        _notify,
     ),
     "remind": (
         {
@@ -248,8 +265,8 @@ def answer(argv: list[str]) -> int | None:
         return None
     from ccal.pipeline.paths import state_file_name
 
-    if os.path.isfile(state_file_name()):  # marks hide and annotate entries: the Typer app
-        return None
+    if argv[0] != "notify" and os.path.isfile(state_file_name()):
+        return None  # marks hide and annotate entries: the Typer app answers
     options, command = COMMANDS[argv[0]]
     parsed = parse(argv[1:], options)
     if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
 SECOND_US = 1_000_000
+DEFAULT_THRESHOLDS = ("7d", "1d", "2h")
+DEFAULT_LATE_AFTER = "1h"
+DEFAULT_CHANNELS = {"desktop": {"type": "desktop"}}
 KEEP_PASSED_US = 30 * 86400 * SECOND_US  # log lines of dates this long past are dropped
 
 
@@ -38,6 +41,15 @@ def threshold_seconds(text: str) -> int:
     if seconds <= 0:
         raise ValueError(f"'{text}' is no time at all")
     return seconds
+
+
+def thresholds_for(
+    thresholds: Iterable[str], by_status: dict[str, list[str]], status: str | None
+) -> list[int]:
+    """The thresholds (seconds, largest first) for an entry of ``status``: its own list in
+    ``by_status`` if it has one, else the general ``thresholds``."""
+    chosen = by_status.get(status, thresholds) if status else thresholds
+    return sorted({threshold_seconds(t) for t in chosen}, reverse=True)
 
 
 def duration_label(seconds: int) -> str:

@@ -7,18 +7,21 @@ in the file: ``password_env`` names the environment variable that holds one.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ccal.errors import CcalError
-from ccal.pipeline.due import threshold_seconds
+from ccal.pipeline.due import (
+    DEFAULT_CHANNELS,
+    DEFAULT_LATE_AFTER,
+    DEFAULT_THRESHOLDS,
+    threshold_seconds,
+    thresholds_for,
+)
+from ccal.pipeline.paths import read_notify_table
 from ccal.pipeline.state import STATUSES
-
-DEFAULT_THRESHOLDS = ("7d", "1d", "2h")
-DEFAULT_LATE_AFTER = "1h"
 
 
 def _thresholds(values: list[str]) -> list[str]:
@@ -107,7 +110,9 @@ class NotifySettings(BaseModel):
         description="A reminder sent later than this after its threshold says it is late.",
     )
     channels: dict[str, Channel] = Field(
-        default_factory=lambda: {"desktop": DesktopChannel(type="desktop")}
+        default_factory=lambda: {
+            name: DesktopChannel.model_validate(table) for name, table in DEFAULT_CHANNELS.items()
+        }
     )
 
     _check_thresholds = field_validator("thresholds")(classmethod(lambda cls, v: _thresholds(v)))
@@ -127,35 +132,14 @@ class NotifySettings(BaseModel):
 
     def thresholds_for(self, status: str | None) -> list[int]:
         """The thresholds (seconds) for an entry of ``status``, largest first."""
-        chosen = self.by_status.get(status, self.thresholds) if status else self.thresholds
-        return sorted({threshold_seconds(t) for t in chosen}, reverse=True)
-
-
-def read_notify_table(path: Path | None = None) -> dict[str, Any]:
-    """The raw ``[notify]`` table of the config file ({} when there is no file or table).
-
-    The one function that reads it: ``ccal.config`` can take over here.
-    """
-    from ccal.pipeline.paths import config_file_name
-
-    path = path or Path(config_file_name())
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CcalError(f"{path}: cannot read the config file: {exc}") from None
-    table = raw.get("notify", {})
-    if not isinstance(table, dict):
-        raise CcalError(f"{path}: [notify] must be a table")
-    return table
+        return thresholds_for(self.thresholds, self.by_status, status)
 
 
 def load_settings(path: Path | None = None) -> NotifySettings:
     """``[notify]`` validated; every problem named, one line each (``notify.channels.x.host``)."""
     from ccal.pipeline.paths import config_file_name
 
-    table = read_notify_table(path)
+    table = read_notify_table(str(path) if path else None)
     try:
         return NotifySettings.model_validate(table)
     except ValidationError as exc:

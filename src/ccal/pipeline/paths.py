@@ -13,6 +13,10 @@ import sys
 
 from ccal.sources import APP_NAME, user_dir_name
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 STATE_FILE_NAME = "pipeline.toml"
 SENT_LOG_NAME = "notify-sent.json"
 CONFIG_FILE_NAME = "config.toml"
@@ -50,3 +54,26 @@ def sent_log_name() -> str:
 def config_file_name() -> str:
     """``~/.config/ccal/config.toml`` on Linux (``XDG_CONFIG_HOME`` respected)."""
     return os.path.join(_dir_name("XDG_CONFIG_HOME", ".config", "config"), CONFIG_FILE_NAME)
+
+
+def read_notify_table(path: str | None = None) -> dict[str, Any]:
+    """The raw ``[notify]`` table of the config file ({} when there is no file or table).
+
+    The one function that reads it: ``ccal.config`` can take over here.
+    """
+    import tomllib
+
+    from ccal.errors import CcalError
+
+    path = path or config_file_name()
+    try:
+        with open(path, "rb") as handle:
+            raw = tomllib.loads(handle.read().decode("utf-8-sig"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CcalError(f"{path}: cannot read the config file: {exc}") from None
+    table = raw.get("notify", {})
+    if not isinstance(table, dict):
+        raise CcalError(f"{path}: [notify] must be a table")
+    return table
