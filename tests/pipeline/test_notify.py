@@ -16,17 +16,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from pipeline_fixtures import (  # noqa: F401  (fixtures)
-    PIPELINE_DATA,
-    config,
-    fake_program,
-    logging_channel,
-    main,
-    pipeline_dirs,
-    sent_log,
-)
+
+from .conftest import PIPELINE_DATA, fake_program, logging_channel, sent_log
 
 # grant-call: Deadline Thu 10 Dec 2026 17:00 Brussels (16:00 UTC);
 # tokyo-event: Registration Tue 8 Dec 2026 09:00 Tokyo (00:00 UTC); other-call: never marked.
@@ -215,11 +209,11 @@ def test_a_password_in_the_config_file_is_refused(main, config):
 
 
 class Hook(http.server.BaseHTTPRequestHandler):
-    received: list = []
+    received: ClassVar[list] = []
     answer = 200
     delay = 0.0
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         length = int(self.headers["Content-Length"])
         payload = json.loads(self.rfile.read(length))
         time.sleep(type(self).delay)
@@ -274,16 +268,12 @@ def test_a_failing_webhook_is_retried_and_others_still_send(
 ):
     handler, url = hook
     handler.answer, handler.delay = answer, delay
-    got = tmp_path / "got.txt"
-    config(
-        f'[notify.channels.hook]\ntype = "webhook"\nurl = "{url}"\ntimeout = 0.3\n'
-        f'[notify.channels.script]\ntype = "command"\n'
-        f'command = ["{sys.executable}", "-c", "import sys; open(r\'{got}\', \'a\').write(sys.stdin.read())"]\n'
-    )  # fmt: skip
+    channel, got = logging_channel(tmp_path, what="stdin")
+    config(f'[notify.channels.hook]\ntype = "webhook"\nurl = "{url}"\ntimeout = 0.3\n' + channel)
     main("mark", "grant-call", "preparing")
     failed = main("notify", "--as-of", "2026-12-09 17:00", code=1)
     lines = failed.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("ccal: channel 'hook' (webhook): ")
+    assert len(lines) == 1 and lines[0].startswith("ccal: channel 'hook' (webhook): http://")
     assert said in lines[0] and "will be retried on the next run" in lines[0]
     assert got.read_text(encoding="utf-8").count("Grant Call (grant-call)") == 1
     handler.answer, handler.delay = 200, 0.0

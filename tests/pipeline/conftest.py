@@ -1,5 +1,5 @@
-"""Pipeline fixtures (imported by the tests here): an isolated state and config dir, and ``ccal``
-run as ``__main__`` runs it (the fast path first, then the Typer app), in-process."""
+"""Pipeline fixtures: an isolated state and config dir, and ``ccal`` run as ``__main__`` runs
+it (the fast path first, then the Typer app), in-process."""
 
 from __future__ import annotations
 
