@@ -290,3 +290,44 @@ def test_empty_entries_of_ccal_data_are_skipped_and_still_answered_fast(
         monkeypatch.setenv(name, data[name])
     assert fastpath.answer(args) == 0
     assert capsys.readouterr().out.startswith("[")
+
+
+STATE = """version = 1
+[summer-call]
+status = "preparing"
+since = 2022-05-01T09:00:00+02:00
+notes = [{ at = 2022-05-02T10:00:00+02:00, text = "budget \\"ok\\" – ü" }]
+[kosice-workshop]
+status = "dropped"
+[eoi-deadline]
+notes = [{ at = 2022-05-03T10:00:00Z, text = "note only" }]
+[tokyo-talk]
+status = "done"
+"""
+WITH_MARKS = [
+    ["upcoming", "--json", *AS_OF, *D],
+    ["upcoming", "--json", "--limit", "2", *AS_OF, *D],
+    ["upcoming", "--json", "--search", "call", *AS_OF, *D],
+    ["deadlines", "summer-call", "--json", "--as-of", "2022-12-01", *D],
+    ["deadlines", "kosice-workshop", "--json", *AS_OF, *D],
+    ["remind", "--within", "120d", *AS_OF, *D],
+    ["remind", "--json", "--within", "120d", "--tz", "Asia/Tokyo", *AS_OF, *D],
+]
+
+
+@pytest.mark.parametrize("args", WITH_MARKS, ids=" ".join)
+def test_with_pipeline_marks_both_paths_print_the_same(env, args, capsys):
+    """Marked done/dropped entries leave the listings and ``mine`` is spliced in, as the Typer
+    app does it (``pipeline.select``)."""
+    from ccal.pipeline.paths import state_file_name
+
+    state = Path(state_file_name())
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(STATE, encoding="utf-8")
+    warm(env)
+    fast = run(args, env, fast=True)
+    assert fast == run(args, env, fast=False)
+    assert "kosice" not in fast[0] or args[0] == "deadlines"
+    argv = [a.replace("$DATA", env["DATA"]) for a in args]
+    assert fastpath.answer(argv) == 0  # answered by the fast path itself
+    capsys.readouterr()

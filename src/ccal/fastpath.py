@@ -57,7 +57,7 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] 
     if within and until:
         return None
     session = open_session(values)
-    if session is None:
+    if session is None or not _with_marks(session):
         return None
     rows = _selected(session, values, within, until, limit)
     return _listing(session, rows) + "\n", 0
@@ -73,7 +73,7 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
 
     within = remind_within(values.get("within"), until)  # as ``cli.countdown.remind``
     session = open_session(values)
-    if session is None:
+    if session is None or not _with_marks(session):
         return None
     rows = _selected(session, values, within, until, None)
     code = 1 if values.get("exit_status") and not rows else 0
@@ -114,7 +114,7 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     if call and given and call != given:
         return None
     session = open_session(values)
-    if session is None:
+    if session is None or not _with_marks(session):
         return None
     rows = session.index.item_rows(wanted, session.now_us)
     if rows is None:  # unknown id: the Typer app words the did-you-mean
@@ -196,6 +196,9 @@ def _selected(
         assert end is not None
         end_us = micros(end)
     matches = _filter(session, values)
+    kept = _kept(session)
+    if kept is not None:
+        filtered, matches = matches, (lambda row: kept(row) and (filtered is None or filtered(row)))
     chosen = []
     for row in session.index.upcoming_rows(session.now_us, end_us):
         if matches is None or matches(row):
@@ -203,6 +206,39 @@ def _selected(
             if limit is not None and len(chosen) >= limit:
                 break
     return chosen
+
+
+def _with_marks(session: Session) -> bool:
+    """The user's pipeline marks on the session (``pipeline.state``, standard library); False
+    when the state file has a problem: the Typer app reports it."""
+    from ccal.pipeline.paths import state_file_name
+
+    session.marks = {}  # type: ignore[attr-defined]
+    if not os.path.isfile(state_file_name()):
+        return True  # the usual case: nothing more to import
+    from ccal.pipeline.state import read_state
+
+    state, problems = read_state()
+    session.marks = state.marks  # type: ignore[attr-defined]
+    return not problems
+
+
+def _ids(session: Session) -> dict[int, str]:
+    return dict(session.index.connection.execute("SELECT seq, id FROM items"))
+
+
+def _kept(session: Session) -> Callable[[tuple], bool] | None:
+    """What a default listing keeps of the user's pipeline (``pipeline.select.Selection()``):
+    None when nothing is marked done or dropped."""
+    from ccal.pipeline.select import Selection
+
+    marks = session.marks  # type: ignore[attr-defined]
+    selection = Selection()
+    hidden = {i for i, mark in marks.items() if not selection.keeps(mark.status)}
+    if not hidden:
+        return None
+    ids = _ids(session)
+    return lambda row: ids[row[0]] not in hidden
 
 
 def _filter(session: Session, values: dict[str, Any]) -> Callable[[tuple], bool] | None:
@@ -236,12 +272,37 @@ def _listing(session: Session, rows: list[tuple]) -> str:
     now_us = session.now_us
     pieces = _rendered_later(session, rows)
     # ``clock.seconds_between``: whole seconds, rounded towards minus infinity.
-    return listing(
-        [
-            splice(*pieces.get(seq, (head, middle, tail)), (at_us - now_us) // 1_000_000, status)
-            for _i, _l, at_us, _d, _e, head, middle, tail, _r, status, seq in rows
-        ]
-    )
+    texts = [
+        splice(*pieces.get(seq, (head, middle, tail)), (at_us - now_us) // 1_000_000, status)
+        for _i, _l, at_us, _d, _e, head, middle, tail, _r, status, seq in rows
+    ]
+    marks = session.marks  # type: ignore[attr-defined]
+    if marks:
+        ids = _ids(session)
+        mine = {}
+        for number, row in enumerate(rows):
+            mark = marks.get(ids[row[0]])
+            if mark is not None:
+                if row[0] not in mine:
+                    mine[row[0]] = _mine_json(mark)
+                text = texts[number]
+                at = text.rindex(_NO_MINE)  # the last key: a title's quotes are escaped
+                rest = text[at + len(_NO_MINE) :]
+                texts[number] = f'{text[:at]}"mine": {mine[row[0]]}{rest}'
+    return listing(texts)
+
+
+_NO_MINE = '"mine": null'
+
+
+def _mine_json(mark: Any) -> str:
+    """``pipeline.select.mine_record`` as ``render.json.dumps`` lays it out inside a listing
+    record (its keys two levels in)."""
+    import json
+
+    from ccal.pipeline.select import mine_record
+
+    return json.dumps(mine_record(mark), ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def _rendered_later(session: Session, rows: list[tuple]) -> dict[int, tuple[str, str, str]]:
@@ -263,10 +324,6 @@ def answer(argv: list[str]) -> int | None:
     """The exit code after answering ``argv``, or None when the Typer app must answer it."""
     if not argv or argv[0] not in COMMANDS or switched_on("CCAL_NO_FASTPATH"):
         return None
-    from ccal.pipeline.paths import state_file_name
-
-    if argv[0] != "notify" and os.path.isfile(state_file_name()):
-        return None  # marks hide and annotate entries: the Typer app answers
     options, command = COMMANDS[argv[0]]
     parsed = parse(argv[1:], options)
     if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):

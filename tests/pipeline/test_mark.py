@@ -150,14 +150,16 @@ def test_done_and_dropped_leave_the_default_listings(run):
     assert run("countdown", "summer-call", "--mine", code=2)
 
 
-def test_the_fast_path_steps_aside_when_there_is_a_state_file(run, ccal, capsys):
+def test_the_fast_path_answers_with_marks_as_the_app_does(run, ccal, capsys):
     from ccal import fastpath
 
-    ccal("upcoming", "--json")  # builds the index
-    assert fastpath.answer(["upcoming", "--json"]) == 0
-    capsys.readouterr()
     run("mark", "summer-call", "dropped")
-    assert fastpath.answer(["upcoming", "--json"]) is None
+    run("mark", "kosice-workshop", "preparing", "--note", "n")
+    typer_answer = run("upcoming", "--json").stdout  # builds the index too
+    assert fastpath.answer(["upcoming", "--json"]) == 0
+    assert capsys.readouterr().out == typer_answer
+    Path(state_file_name()).write_text("version = 1\n[summer-call]\nstatus = 1\n")
+    assert fastpath.answer(["upcoming", "--json"]) is None  # the app reports the problem
 
 
 def test_validate_warns_about_a_mark_whose_id_is_gone_and_keeps_it(run):
