@@ -91,6 +91,13 @@ Channel = Annotated[
 ]
 
 
+def _default_channels() -> dict[
+    str, DesktopChannel | EmailChannel | WebhookChannel | CommandChannel
+]:
+    """Without a ``[notify.channels]`` table: the desktop (``due.DEFAULT_CHANNELS``)."""
+    return {name: DesktopChannel.model_validate(t) for name, t in DEFAULT_CHANNELS.items()}
+
+
 class NotifySettings(BaseModel):
     """``[notify]``: what to remind about, how long before, and where to send it."""
 
@@ -109,13 +116,12 @@ class NotifySettings(BaseModel):
         default=DEFAULT_LATE_AFTER,
         description="A reminder sent later than this after its threshold says it is late.",
     )
-    channels: dict[str, Channel] = Field(
-        default_factory=lambda: {
-            name: DesktopChannel.model_validate(table) for name, table in DEFAULT_CHANNELS.items()
-        }
-    )
+    channels: dict[str, Channel] = Field(default_factory=lambda: _default_channels())
 
-    _check_thresholds = field_validator("thresholds")(classmethod(lambda cls, v: _thresholds(v)))
+    @field_validator("thresholds")
+    @classmethod
+    def _check_thresholds(cls, value: list[str]) -> list[str]:
+        return _thresholds(value)
 
     @field_validator("by_status")
     @classmethod
@@ -145,7 +151,8 @@ def load_settings(path: Path | None = None) -> NotifySettings:
     except ValidationError as exc:
         where = path or config_file_name()
         lines = [
-            f"notify.{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+            f"notify.{'.'.join(str(p) for p in error['loc'])}: "
+            + error["msg"].removeprefix("Value error, ")
             for error in exc.errors()
         ]
         raise CcalError(f"{where}: " + "; ".join(lines)) from None
