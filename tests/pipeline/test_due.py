@@ -28,7 +28,9 @@ def test_thresholds_and_labels():
             continue
         raise AssertionError(bad)
     assert due.thresholds_for(["1d", "7d", "24h"], {"done": []}, None) == [7 * 86400, 86400]
-    assert due.thresholds_for(["1d"], {"done": []}, "done") == []
+    assert due.thresholds_for(["1d"], {}, "done") == []  # done: no reminders by default
+    assert due.thresholds_for(["1d"], {"done": ["2h"]}, "done") == [2 * HOUR]
+    assert due.thresholds_for(["1d"], {}, "preparing") == [86400]
 
 
 def test_only_the_latest_threshold_passed_is_due_and_only_once():

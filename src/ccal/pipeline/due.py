@@ -47,7 +47,10 @@ def thresholds_for(
     thresholds: Iterable[str], by_status: dict[str, list[str]], status: str | None
 ) -> list[int]:
     """The thresholds (seconds, largest first) for an entry of ``status``: its own list in
-    ``by_status`` if it has one, else the general ``thresholds``."""
+    ``by_status`` if it has one, else the general ``thresholds`` -- except that what is marked
+    ``done`` or ``dropped`` is not reminded about unless ``by_status`` names it."""
+    if status in ("done", "dropped") and status not in by_status:
+        return []
     chosen = by_status.get(status, thresholds) if status else thresholds
     return sorted({threshold_seconds(t) for t in chosen}, reverse=True)
 
