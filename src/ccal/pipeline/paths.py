@@ -63,8 +63,6 @@ def read_notify_table(path: str | None = None) -> dict[str, Any]:
     """
     import tomllib
 
-    from ccal.errors import CcalError
-
     path = path or config_file_name()
     try:
         with open(path, "rb") as handle:
@@ -72,8 +70,14 @@ def read_notify_table(path: str | None = None) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CcalError(f"{path}: cannot read the config file: {exc}") from None
+        raise _config_error(f"{path}: cannot read the config file: {exc}") from None
     table = raw.get("notify", {})
     if not isinstance(table, dict):
-        raise CcalError(f"{path}: [notify] must be a table")
+        raise _config_error(f"{path}: [notify] must be a table")
     return table
+
+
+def _config_error(message: str) -> Exception:
+    from ccal.errors import CcalError  # only on this path: errors imports dataclasses
+
+    return CcalError(message)

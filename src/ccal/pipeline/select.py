@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections import namedtuple
 
-from ccal.pipeline.state import CLOSED, Mark
+from ccal.pipeline.state import CLOSED
 
+TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: the fast path imports this module
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from ccal.catalog import Catalog
+    from ccal.pipeline.state import Mark
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(namedtuple("Selection", "mine statuses everything", defaults=(False, (), False))):
     """What the user asked of their pipeline.
 
     ``statuses``: only those (``--status``, repeatable); ``mine``: any status but ``dropped``
@@ -22,9 +24,7 @@ class Selection:
     (``--all``).
     """
 
-    mine: bool = False
-    statuses: tuple[str, ...] = ()
-    everything: bool = False
+    __slots__ = ()
 
     def keeps(self, status: str | None) -> bool:
         if self.statuses:
@@ -32,11 +32,6 @@ class Selection:
         if self.mine:
             return status is not None and status != "dropped"
         return self.everything or status not in CLOSED
-
-    @property
-    def narrows(self) -> bool:
-        """Whether it can leave anything out (the default does, once something is closed)."""
-        return bool(self.statuses or self.mine or not self.everything)
 
 
 def narrow(catalog: Catalog, marks: Mapping[str, Mark], selection: Selection) -> Catalog:

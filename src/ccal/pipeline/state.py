@@ -10,13 +10,17 @@ atomic replace, and only a text that reads back valid is ever written.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import Any
+from collections import namedtuple
 
-from ccal.errors import DataError, Problem
+# Standard library only, and little of it: the fast path reads marks on every hot call.
+TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from datetime import datetime
+    from pathlib import Path
+    from typing import Any
+
+    from ccal.errors import Problem
 
 STATUSES = ("watching", "preparing", "submitted", "done", "dropped")
 CLOSED = ("done", "dropped")  # off the default listings (``--all`` or ``--status`` show them)
@@ -27,27 +31,23 @@ NEW_STATE_TEXT = (
 )
 
 
-@dataclass(frozen=True)
-class Note:
-    at: datetime
-    text: str
+class Note(namedtuple("Note", "at text")):
+    """One dated note: ``at`` (aware datetime) and ``text``."""
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Mark:
-    """What the user said about one opportunity: a status (or none), since when, and notes."""
+class Mark(namedtuple("Mark", "status since notes", defaults=(None, None, ()))):
+    """What the user said about one opportunity: a status (or None), since when (an aware
+    datetime or None), and a tuple of ``Note``."""
 
-    status: str | None = None
-    since: datetime | None = None
-    notes: tuple[Note, ...] = ()
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class State:
-    """The whole state file: marks by id (in file order)."""
+class State(namedtuple("State", "path marks")):
+    """The whole state file: its path and the marks by id (in file order)."""
 
-    path: Path
-    marks: Mapping[str, Mark]
+    __slots__ = ()
 
     def status_of(self, opportunity_id: str) -> str | None:
         mark = self.marks.get(opportunity_id)
@@ -55,6 +55,8 @@ class State:
 
 
 def state_path() -> Path:
+    from pathlib import Path
+
     from ccal.pipeline.paths import state_file_name
 
     return Path(state_file_name())
@@ -63,22 +65,25 @@ def state_path() -> Path:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def parse_state(text: str, path: Path) -> tuple[dict[str, Mark], list[Problem]]:
+def parse_state(text: str, path: Path | str) -> tuple[dict[str, Mark], list[Problem]]:
     """The marks in ``text`` and every problem found (located ``FILE:LINE:COL``); never raises."""
     import tomllib
-
-    from ccal.locator import TomlLocator
 
     name = str(path)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        from ccal.errors import Problem
+
         return {}, [Problem(name, f"not valid TOML: {exc}")]
-    locator = TomlLocator(text)
     problems: list[Problem] = []
 
     def problem(loc: tuple, message: str, entry: str | None = None, field: str | None = None):
-        line, column = locator.locate(loc)
+        # Only a problem needs these (the fast path reads valid files on every hot call).
+        from ccal.errors import Problem
+        from ccal.locator import TomlLocator
+
+        line, column = TomlLocator(text).locate(loc)
         problems.append(Problem(name, message, line, column, entry=entry, field=field))
 
     marks: dict[str, Mark] = {}
@@ -129,26 +134,35 @@ def _mark(key: str, table: dict[str, Any], problem: Callable[..., None]) -> Mark
 
 
 def _aware(value: Any) -> bool:
+    from datetime import datetime
+
     return isinstance(value, datetime) and value.utcoffset() is not None
 
 
-def read_state(path: Path | None = None) -> tuple[State, list[Problem]]:
+def read_state(path: Path | str | None = None) -> tuple[State, list[Problem]]:
     """The state file (empty if there is none) and its problems."""
-    path = path or state_path()
+    from ccal.pipeline.paths import state_file_name
+
+    path = path or state_file_name()  # a str: no pathlib on the fast path
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8-sig")
     except FileNotFoundError:
         return State(path, {}), []
     except (OSError, UnicodeDecodeError) as exc:
+        from ccal.errors import Problem
+
         return State(path, {}), [Problem(str(path), f"cannot read the state file: {exc}")]
     marks, problems = parse_state(text, path)
     return State(path, marks), problems
 
 
-def load_state(path: Path | None = None) -> State:
+def load_state(path: Path | str | None = None) -> State:
     """The state file, or a ``DataError`` naming every problem in it (nothing is guessed)."""
     state, problems = read_state(path)
     if problems:
+        from ccal.errors import DataError
+
         raise DataError(problems)
     return state
 
@@ -156,9 +170,11 @@ def load_state(path: Path | None = None) -> State:
 def orphan_problems(state: State, known_ids: Iterable[str]) -> list[Problem]:
     """Warnings for marks whose id no active file knows any more (a call taken off the portal):
     kept, never dropped, and reported by ``ccal validate``."""
+    from ccal.errors import Problem
+    from ccal.locator import TomlLocator
+
     known = set(known_ids)
     text = _text_or_empty(state.path)
-    from ccal.locator import TomlLocator
 
     locator = TomlLocator(text)
     found = []
@@ -178,9 +194,10 @@ def orphan_problems(state: State, known_ids: Iterable[str]) -> list[Problem]:
     return found
 
 
-def _text_or_empty(path: Path) -> str:
+def _text_or_empty(path: Path | str) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
     except (OSError, UnicodeDecodeError):
         return ""
 
@@ -194,7 +211,7 @@ def rewrite(change: Callable[[str], str], path: Path | None = None) -> str:
     from filelock import FileLock, Timeout
 
     from ccal import store
-    from ccal.errors import CcalError
+    from ccal.errors import CcalError, DataError
 
     path = path or state_path()
     real = store.writable_target(path, create_parents=True)

@@ -3,8 +3,9 @@ raises ``ChannelFailed`` with one readable line. Registered once, here."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+TYPE_CHECKING = False  # the fast path's notify check reads TYPES: no typing import
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ChannelFailed(Exception):
@@ -21,4 +22,6 @@ TYPES = {
 
 def send(settings: Any, notification: Any) -> None:
     """Send through the channel ``settings`` describes (its ``type`` picks the module)."""
+    from importlib import import_module
+
     import_module(TYPES[settings.type]).send(settings, notification)
