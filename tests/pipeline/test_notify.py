@@ -203,6 +203,8 @@ def test_a_password_in_the_config_file_is_refused(main, config):
            'password = "s3cret"\n')  # fmt: skip
     result = main("notify", "--dry-run", code=1)
     assert "notify.channels.mail.email.password: Extra inputs are not permitted" in result.stderr
+    checked = main("validate", code=1)
+    assert "config.toml: notify.channels.mail.email.password: Extra inputs" in checked.stdout
 
 
 # --- webhooks: a local HTTP server that can fail on purpose ----------------------------------

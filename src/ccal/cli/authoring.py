@@ -52,9 +52,9 @@ def validate(
     paths = active_sources(files or data)
     problems = check_files(paths)
     if not files:  # the active data: the pipeline state file is checked against it
-        from ccal.pipeline.checks import state_problems
+        from ccal.pipeline.checks import notify_problems, state_problems
 
-        problems += state_problems(paths)
+        problems += state_problems(paths) + notify_problems()
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
         print_json([_problem_record(p) for p in problems])

@@ -1,5 +1,6 @@
-"""What ``ccal validate`` says about the pipeline state file: its own errors, and as warnings the
-marks whose id the active data no longer has (kept, never dropped)."""
+"""What ``ccal validate`` says about the pipeline: the state file's own errors, as warnings the
+marks whose id the active data no longer has (kept, never dropped), and the ``[notify]`` table of
+the config file."""
 
 from __future__ import annotations
 
@@ -21,3 +22,18 @@ def state_problems(paths: Sequence[Path]) -> list[Problem]:
         return []  # the data's own errors come first; ids of a broken file are unknown
     known = [item.id for result in results for item in result.items]
     return orphan_problems(state, known)
+
+
+def notify_problems() -> list[Problem]:
+    """The ``[notify]`` table's problems, one per line (``notify.channels.mail.host: ...``)."""
+    from ccal.errors import CcalError
+    from ccal.pipeline.notify_config import load_settings
+    from ccal.pipeline.paths import config_file_name
+
+    try:
+        load_settings()
+    except CcalError as exc:
+        where = config_file_name()
+        found = exc.message.removeprefix(f"{where}: ")
+        return [Problem(where, line) for line in found.split("; ")]
+    return []
