@@ -60,6 +60,13 @@ def test_remove_cuts_out_one_table_and_keeps_every_other_byte(ccal, mine):
     assert mine.read_text(encoding="utf-8") == MINE[: MINE.index("[[opportunity]]")]
 
 
+def test_remove_keeps_windows_line_endings(ccal, mine):
+    mine.write_bytes(MINE.replace("\n", "\r\n").encode("utf-8"))
+    assert ccal("remove", "first-call").exit_code == 0
+    text = mine.read_bytes().decode("utf-8")
+    assert "first-call" not in text and "\r\n" in text and "\n" not in text.replace("\r\n", "")
+
+
 def test_remove_refuses_what_is_not_yours(ccal, mine):
     shipped = ccal("remove", "clusters-meet-regions")
     assert shipped.exit_code == 2
@@ -88,8 +95,10 @@ plan.write_text(json.dumps(rest))
 with open(pathlib.Path(sys.argv[0]).with_suffix(".calls"), "a") as calls:
     calls.write(json.dumps(sys.argv[1:]) + "\\n")
 target = pathlib.Path(sys.argv[-1])
-text = target.read_text()
-target.write_text(text.replace(step[0], step[1]))
+with open(target, newline="") as handle:  # an editor keeps the line endings it found
+    text = handle.read()
+with open(target, "w", newline="") as handle:
+    handle.write(text.replace(step[0], step[1]))
 """
 
 
@@ -145,6 +154,7 @@ def test_an_invalid_edit_can_be_dropped_and_the_old_file_stays(ccal, mine, edito
 
 
 def test_edit_without_changes_and_of_what_is_not_yours(ccal, mine, editor):
+    mine.write_bytes(MINE.replace("\n", "\r\n").encode("utf-8"))  # CRLF is no change
     editor(("nothing", "nothing"))
     assert ccal("edit", "first-call").stdout == f"No changes to {mine}.\n"
     assert ccal("edit", "clusters-meet-regions").exit_code == 2

@@ -70,7 +70,7 @@ def without(text: str, opportunity_id: str) -> str:
     if index is None:
         raise CcalError(f"'{opportunity_id}' is not in this file any more; nothing changed")
     lines = text.splitlines(keepends=True)
-    headers = [number for number, line in enumerate(lines) if _HEADER.match(line)]
+    headers = [n for n, line in enumerate(lines) if _HEADER.match(line.rstrip("\r\n"))]
     if len(headers) != len(opportunities):
         raise UsageProblem(_unusual(opportunity_id))
     start = _with_comments_above(lines, headers[index])
@@ -148,7 +148,7 @@ def edit(opportunity_id: str, data: list[Path] | None, ask: Callable[[list], boo
     original = store.read_text(path) or ""
     folder = tempfile.mkdtemp(prefix="ccal-edit-")
     copy = Path(folder) / path.name
-    copy.write_text(original, encoding="utf-8")
+    copy.write_text(original, encoding="utf-8", newline="")  # line endings as they are
     line = line_of(original, opportunity_id)
     try:
         while True:
@@ -162,7 +162,8 @@ def edit(opportunity_id: str, data: list[Path] | None, ask: Callable[[list], boo
                 raise CcalError(
                     f"the editor exited {exc.returncode}; {path} is unchanged"
                 ) from None
-            new = copy.read_text(encoding="utf-8")
+            with open(copy, encoding="utf-8", newline="") as handle:
+                new = handle.read()
             if new == original:
                 return f"No changes to {path}."
             errors = [p for p in check_text(new, path, others) if p.severity == "error"]
