@@ -79,7 +79,8 @@ def test_remove_refuses_what_is_not_yours(ccal, mine):
     )
     before = imported.read_bytes()
     refused = ccal("remove", "portal-call")
-    assert refused.exit_code == 2 and "which 'ccal import' replaces" in refused.stderr
+    assert refused.exit_code == 2 and "'ccal import'" in refused.stderr
+    assert "'ccal mark portal-call dropped' hides it" in refused.stderr
     assert imported.read_bytes() == before
     unknown = ccal("remove", "frist-call")
     assert unknown.exit_code == 1 and "did you mean 'first-call'" in unknown.stderr

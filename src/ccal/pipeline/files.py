@@ -25,21 +25,17 @@ def own_file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, l
 
     try:
         path, others = _file_with(opportunity_id, data)
-    except UsageProblem:  # the shipped dataset
-        why = "comes from the dataset shipped with ccal"
-        raise UsageProblem(_not_yours(opportunity_id, why)) from None
+    except UsageProblem as exc:  # a file ccal does not edit: its reason, then our pointer
+        reason = exc.message.split(";")[0]
+        raise UsageProblem(_not_yours(opportunity_id, reason)) from None
     if _imported(path):
-        raise UsageProblem(
-            _not_yours(opportunity_id, f"comes from {path}, which 'ccal import' replaces")
-        )
+        reason = f"'{opportunity_id}' comes from {path}, which 'ccal import' writes and replaces"
+        raise UsageProblem(_not_yours(opportunity_id, reason))
     return path, others
 
 
-def _not_yours(opportunity_id: str, why: str) -> str:
-    return (
-        f"'{opportunity_id}' {why}: it is not yours to change; "
-        f"'ccal mark {opportunity_id} dropped' hides it from your listings"
-    )
+def _not_yours(opportunity_id: str, reason: str) -> str:
+    return f"{reason}; 'ccal mark {opportunity_id} dropped' hides it from your listings instead"
 
 
 def _imported(path: Path) -> bool:
