@@ -272,10 +272,10 @@ def _listing(session: Session, rows: list[tuple]) -> str:
     now_us = session.now_us
     pieces = _rendered_later(session, rows)
     # ``clock.seconds_between``: whole seconds, rounded towards minus infinity.
-    texts = [
-        splice(*pieces.get(seq, (head, middle, tail)), (at_us - now_us) // 1_000_000, status)
-        for _i, _l, at_us, _d, _e, head, middle, tail, _r, status, seq in rows
-    ]
+    texts = []
+    for _i, _l, at_us, _d, _e, head, middle, tail, _r, status, seq in rows:
+        head, middle, tail = pieces.get(seq, (head, middle, tail))
+        texts.append(splice(head, middle, tail, (at_us - now_us) // 1_000_000, status))
     marks = session.marks  # type: ignore[attr-defined]
     if marks:
         ids = _ids(session)

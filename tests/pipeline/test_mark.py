@@ -82,6 +82,13 @@ def test_an_unknown_id_is_refused_with_a_suggestion_and_nothing_written(run):
     assert run("note", "nope", "x", code=1).stderr.startswith("ccal: unknown id 'nope'")
 
 
+def test_the_status_choices_are_the_states_statuses():
+    from ccal.cli.options import StatusChoice
+    from ccal.pipeline.state import STATUSES
+
+    assert tuple(StatusChoice) == STATUSES
+
+
 def test_usage_errors(run):
     assert run("mark", "summer-call", code=2).stderr.startswith("ccal: give a STATUS")
     run("mark", "summer-call", "--clear", "--note", "x", code=2)
