@@ -10,7 +10,7 @@ from conftest import DATA
 JSON_KEYS = {
     "id", "kind", "title", "label", "at", "end", "all_day", "timezone", "seconds_left",
     "status", "tentative", "source", "previous", "rrule", "occurrence", "url", "tags",
-    "organiser", "location",
+    "organiser", "location", "mine",
 }  # fmt: skip
 ANSI = re.compile(r"\x1b\[")
 

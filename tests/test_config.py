@@ -80,12 +80,14 @@ def test_a_config_that_is_not_toml(ccal):
 def test_a_valid_config_with_notify_and_sync_tables(ccal):
     write_config(
         'timezone = "Asia/Tokyo"\nshipped = true\n\n[sync]\nmax_size_mb = 100\n'
-        'read_timeout = 30\n\n[notify]\nsmtp = "localhost"\nto = ["me@example.org"]\n'
+        'read_timeout = 30\n\n[notify]\nthresholds = ["7d", "1d"]\n\n[notify.channels.mail]\n'
+        'type = "email"\nhost = "localhost"\nfrom = "ccal@example.org"\nto = ["me@example.org"]\n'
     )
     result = ccal("validate")
     assert result.exit_code == 0, result.stdout
     loaded = config.load()
-    assert loaded.notify == {"smtp": "localhost", "to": ["me@example.org"]}
+    assert loaded.notify is not None and loaded.notify.thresholds == ["7d", "1d"]
+    assert loaded.notify.channels["mail"].to == ["me@example.org"]
     assert loaded.sync.max_size_mb == 100
 
 
@@ -96,7 +98,7 @@ def test_schema_config_describes_the_file(ccal):
         "timezone": "Europe/Brussels",
         "shipped": False,
         "source": [{"name": "eu", "location": PORTAL_URL, "format": "eu-portal"}],
-        "notify": {"anything": 1},
+        "notify": {"thresholds": ["7d"]},
     }
     jsonschema.validate(good, schema)
     with pytest.raises(jsonschema.ValidationError):

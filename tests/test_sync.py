@@ -288,7 +288,7 @@ def test_synced_data_is_read_and_not_editable(ccal, server):
     assert sorted(item["id"] for item in listing)[:2] == ["eu-sync-a-01", "eu-sync-b-01"]
     result = ccal("extend", "eu-sync-a-01", "Deadline", "--to", "+7d")
     assert result.exit_code == 2
-    assert "which 'ccal import' or 'ccal sync' writes and replaces whole" in result.stderr
+    assert "writes and the next import replaces whole (it would undo this)" in result.stderr
     path = str(synced_file("portal"))
     result = ccal("add", "mine", "--kind", "call", "--title", "x", "--data", path)
     assert result.exit_code == 2

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
 from ccal.models import SLUG_PATTERN, ZoneName
+from ccal.pipeline.notify_config import NotifySettings
 
 _NOT_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -99,8 +100,9 @@ class Config(_Strict):
     shipped: bool = True  # false: the shipped ECCP dataset is not part of the default data
     sync: SyncSettings = Field(default_factory=SyncSettings)
     source: list[SourceConfig] = Field(default_factory=list)
-    # ``[notify]`` belongs to the notifications (read there); free-form here so both share a file.
-    notify: dict[str, Any] | None = None
+    # ``[notify]``: ``ccal notify``'s settings, the one model ``pipeline.notify_config`` reads
+    # at run time too (so ``validate`` locates its problems like every other key's).
+    notify: NotifySettings | None = None
 
     @model_validator(mode="after")
     def _distinct_names(self) -> Config:
@@ -206,14 +208,12 @@ def edit(change: Callable[[Any], None], path: Path | None = None) -> Config:
     """Apply ``change`` to the tomlkit document of the file, under the lock; the whole result
     is validated before it atomically replaces the file (which is created if missing)."""
     import tomlkit
-    from filelock import FileLock, Timeout
 
     from ccal import store
 
     path = path or config_path()
-    real = store.writable_target(path, create_parents=True)
     try:
-        with FileLock(str(store.lock_path(real)), timeout=store.LOCK_TIMEOUT):
+        with store.locked(path, create_parents=True) as real:  # the writers' lock, re-entrant
             text = _read(real) or ""
             bom = "\ufeff" if text.startswith("\ufeff") else ""
             document = tomlkit.parse(text.removeprefix("\ufeff"))
@@ -223,8 +223,6 @@ def edit(change: Callable[[Any], None], path: Path | None = None) -> Config:
             if config is None:
                 raise DataError(problems)
             store.atomic_write(real, (bom + new).encode("utf-8"))
-    except Timeout:
-        raise CcalError(f"{path}: another ccal is still writing it; try again") from None
     except OSError as exc:
         raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     return config

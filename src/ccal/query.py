@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ccal import timeline
 from ccal.catalog import Catalog, Entry, Item
@@ -121,9 +121,14 @@ class Listing:
     statuses: dict[tuple[str, int], Status]
     now: datetime
     display_zone: tzinfo
+    marks: Mapping[str, Any] = field(default_factory=dict)  # id -> pipeline.state.Mark
 
     def status_of(self, entry: Entry) -> Status:
         return self.statuses[(entry.opportunity.id, entry.position)]
+
+    def mark_of(self, entry: Entry) -> Any:
+        """The user's pipeline mark of the entry's opportunity, or None."""
+        return self.marks.get(entry.opportunity.id)
 
 
 def select_listing(
@@ -134,6 +139,7 @@ def select_listing(
     window: Window = Window(),
     scope: Scope = "upcoming",
     limit: int | None = None,
+    marks: Mapping[str, Any] | None = None,
 ) -> Listing:
     """The use case of every listing command (``upcoming``, ``list --dates``, ``export``,
     ``remind``): the dated entries matching everything asked, with their statuses.
@@ -159,7 +165,7 @@ def select_listing(
         limit=limit,
     )
     status = {(e.opportunity.id, e.position): state for e, state in chosen}
-    return Listing([entry for entry, _ in chosen], status, now, zone)
+    return Listing([entry for entry, _ in chosen], status, now, zone, dict(marks or {}))
 
 
 def select_entries(

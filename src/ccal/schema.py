@@ -46,4 +46,8 @@ def _draft4(node: Any) -> Any:
     converted = {key: _draft4(value) for key, value in node.items()}
     if "const" in converted:
         converted["enum"] = [converted.pop("const")]
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        value = converted.get(bound)
+        if isinstance(value, int | float) and not isinstance(value, bool):  # draft-06+ form
+            converted[limit], converted[bound] = value, True
     return converted

@@ -30,7 +30,10 @@ def test_golden_hostile(export, golden):
 def test_rfc_4180_crlf_records_and_a_header_of_the_json_keys(export):
     text = export("--format", "csv", "--all")
     records = json.loads(export("--format", "json", "--all"))
-    assert text[1:].split("\r\n")[0].split(",") == list(records[0])
+    from ccal.render.csv import NOT_IN_CSV  # "mine" is an object: no cell for it
+
+    columns = [key for key in records[0] if key not in NOT_IN_CSV]
+    assert text[1:].split("\r\n")[0].split(",") == columns
     assert text.endswith("\r\n")
     assert "\n" not in text.replace("\r\n", "")  # no bare line feed in this dataset
 
@@ -41,6 +44,8 @@ def test_same_values_as_json(export):
     assert len(table) == len(records)
     for row, record in zip(table, records, strict=True):
         for key, value in record.items():
+            if key == "mine":  # render.csv.NOT_IN_CSV
+                continue
             if value is None:
                 expected = ""
             elif isinstance(value, bool):

@@ -17,6 +17,8 @@ from ccal.cli import (  # noqa: F401  (registration)
     export,
     importing,
     listing,
+    notify,
+    pipeline,
     publish,
     syncing,
 )

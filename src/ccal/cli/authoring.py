@@ -51,11 +51,15 @@ def validate(
     from ccal.config import check as check_config
     from ccal.sources import active_sources, config_file
 
-    configured = not (files or data) and config_file().exists()  # checked when it is in use
+    configured = not files and config_file().exists()  # in use unless FILEs are named
     problems = check_config() if configured else []
     broken = any(p.severity == "error" for p in problems)  # then its data list is not trusted
     paths = [] if broken else active_sources(files or data)
     problems += check_files(paths)
+    if not files and not broken:  # the active data: the pipeline state file is checked against it
+        from ccal.pipeline.checks import state_problems
+
+        problems += state_problems(paths)  # ``[notify]`` is checked with the configuration
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
         print_json([_problem_record(p) for p in problems])

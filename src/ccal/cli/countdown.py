@@ -9,18 +9,22 @@ import typer
 from ccal.cli.app import app
 from ccal.cli.options import (
     AsOfOpt,
+    ClosedOpt,
     DataOpt,
     ExitStatusOpt,
     KindOpt,
     LimitOpt,
+    MineOpt,
     OrganiserOpt,
     SearchOpt,
+    StatusOpt,
     TagOpt,
     TzOpt,
     UntilOpt,
     complete_ids,
     filters_from,
     print_json,
+    selection_from,
     session_from,
     window_from,
 )
@@ -69,6 +73,9 @@ def countdown(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
+    closed: ClosedOpt = False,
     once: Annotated[
         bool, typer.Option("--once", help="Print one line and exit (also when not a terminal).")
     ] = False,
@@ -87,18 +94,21 @@ def countdown(
     from ccal.query import Filters, countdown_candidates, next_deadline
 
     filters = filters_from(kind, tag, organiser, search)
-    if opportunity_id and filters != Filters():
+    selection = selection_from(mine, marked, closed)
+    if opportunity_id and (filters != Filters() or mine or marked):
         raise UsageProblem(
-            "give an ID or filters (--kind, --tag, --organiser, --search), not both: "
-            "the filters choose among all opportunities"
+            "give an ID or filters (--kind, --tag, --organiser, --search, --mine, --status), "
+            "not both: the filters choose among all opportunities"
         )
     session = session_from(as_of, tz, data)
     catalog = session.catalog()
     item = catalog.find(opportunity_id) if opportunity_id else None
+    if item is None:
+        catalog = session.mine(catalog, selection)
     candidates = countdown_candidates(catalog, filters, item)
     target = next_deadline(candidates, session.now)
     if json_output:
-        _print_target(target, catalog, session.now)
+        _print_target(target, catalog, session.now, session.marks)
     if target is None and item is not None and not item.entries:
         raise LookupFailed(
             f"'{opportunity_id}' has no dates, so there is nothing to count down to "
@@ -121,7 +131,7 @@ def countdown(
     show_live(table.make_console(), ticks, session.zone)
 
 
-def _print_target(target, catalog, now) -> None:
+def _print_target(target, catalog, now, marks) -> None:
     """The listing contract for what countdown counts down to: ``[record]``, or ``[]``."""
     from ccal.query import statuses
     from ccal.render.json import entry_record
@@ -130,7 +140,7 @@ def _print_target(target, catalog, now) -> None:
         print_json([])
         return
     status = statuses(catalog.entries(), now)[(target.opportunity.id, target.position)]
-    print_json([entry_record(target, now, status)])
+    print_json([entry_record(target, now, status, marks.get(target.opportunity.id))])
 
 
 def _nothing_ahead(opportunity_id: str | None, filters, session) -> str:
@@ -153,6 +163,9 @@ def remind(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
+    closed: ClosedOpt = False,
     within: Annotated[
         str | None,
         typer.Option(
@@ -179,9 +192,11 @@ def remind(
 
     session = session_from(as_of, tz, data)
     window = window_from(session, within=remind_within(within, until), until=until, ahead=True)
-    catalog = session.catalog(window)
+    catalog = session.mine(session.catalog(window), selection_from(mine, marked, closed))
     filters = filters_from(kind, tag, organiser, search)
-    listing = select_listing(catalog, session.now, session.zone, filters, window, "upcoming", limit)
+    listing = select_listing(
+        catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
+    )
     entries = listing.entries
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing

@@ -15,9 +15,11 @@ from ccal.cli.options import (
     FromOpt,
     KindOpt,
     LimitOpt,
+    MineOpt,
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    StatusOpt,
     TagOpt,
     ToOpt,
     TzOpt,
@@ -25,6 +27,7 @@ from ccal.cli.options import (
     WithinOpt,
     filters_from,
     parsed,
+    selection_from,
     session_from,
     window_from,
 )
@@ -65,6 +68,8 @@ def export(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
     within: WithinOpt = None,
@@ -134,9 +139,11 @@ def export(
     scope: Scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
-    catalog = session.catalog(window)
+    catalog = session.mine(session.catalog(window), selection_from(mine, marked, all_))
     filters = filters_from(kind, tag, organiser, search)
-    listing = select_listing(catalog, session.now, session.zone, filters, window, scope, limit)
+    listing = select_listing(
+        catalog, session.now, session.zone, filters, window, scope, limit, session.marks
+    )
     chosen = window.chooses(limit, scope)
     options = render_options(
         catalog,

@@ -9,6 +9,7 @@ from ccal.cli.app import app
 from ccal.cli.options import (
     AllOpt,
     AsOfOpt,
+    ClosedOpt,
     DataOpt,
     ExitStatusOpt,
     FormatOpt,
@@ -17,9 +18,11 @@ from ccal.cli.options import (
     JsonOpt,
     KindOpt,
     LimitOpt,
+    MineOpt,
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    StatusOpt,
     TagOpt,
     ToOpt,
     TzOpt,
@@ -27,6 +30,7 @@ from ccal.cli.options import (
     WithinOpt,
     complete_ids,
     filters_from,
+    selection_from,
     session_from,
     window_from,
 )
@@ -50,6 +54,9 @@ def upcoming(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
+    closed: ClosedOpt = False,
     within: WithinOpt = None,
     until: UntilOpt = None,
     limit: LimitOpt = None,
@@ -70,9 +77,11 @@ def upcoming(
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until, ahead=True)
-    catalog = session.catalog(window)
+    catalog = session.mine(session.catalog(window), selection_from(mine, marked, closed))
     filters = filters_from(kind, tag, organiser, search)
-    listing = select_listing(catalog, session.now, session.zone, filters, window, "upcoming", limit)
+    listing = select_listing(
+        catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
+    )
     entries = listing.entries
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
         chosen = window.chooses(limit)
@@ -133,6 +142,8 @@ def list_(
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
     search: SearchOpt = None,
+    mine: MineOpt = False,
+    marked: StatusOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
     past: PastOpt = False,
@@ -161,10 +172,12 @@ def list_(
     dates = dates or (fmt is not None and not is_json(fmt))  # csv/ics/md: one row a date
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
-    catalog = session.catalog(window)
+    catalog = session.mine(session.catalog(window), selection_from(mine, marked, all_))
     filters = filters_from(kind, tag, organiser, search)
     if dates:
-        listing = select_listing(catalog, session.now, session.zone, filters, window, scope, limit)
+        listing = select_listing(
+            catalog, session.now, session.zone, filters, window, scope, limit, session.marks
+        )
         entries = listing.entries
         if fmt:  # as ``ccal export`` writes the same selection
             chosen = window.chooses(limit, scope)
@@ -182,14 +195,15 @@ def list_(
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]
     if fmt:
-        emit_items(item_records(items, session.now, statuses(catalog.entries(), session.now)), fmt)
+        status = statuses(catalog.entries(), session.now)
+        emit_items(item_records(items, session.now, status, session.marks), fmt)
         return
     from ccal.render import table
 
     title = table.heading("Opportunities", session.now, session.zone, zone_from=session.zone_from)
     console = paging.console()
     console.print(
-        table.items_table(items, session.now, session.zone, title)
+        table.items_table(items, session.now, session.zone, title, session.marks)
         if items
         else table.nothing_listed(scope)
     )
@@ -241,7 +255,9 @@ def deadlines(
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     item = session.catalog().find(wanted)
-    listing = select_listing(Catalog((item,)), session.now, session.zone, scope="all")
+    listing = select_listing(
+        Catalog((item,)), session.now, session.zone, scope="all", marks=session.marks
+    )
     entries = listing.entries
     if fmt:
         emit_listing(listing, fmt, options=item_options(item))
@@ -280,16 +296,15 @@ def show(
     entries = sorted(item.entries, key=Entry.sort_key)
     status = statuses(entries, session.now)
     if fmt and is_json(fmt):
-        emit_items(item_records([item], session.now, status)[0], fmt)
+        emit_items(item_records([item], session.now, status, session.marks)[0], fmt)
         return
+    listing = Listing(entries, status, session.now, session.zone, session.marks)
     if fmt:
-        emit_listing(
-            Listing(entries, status, session.now, session.zone), fmt, options=item_options(item)
-        )
+        emit_listing(listing, fmt, options=item_options(item))
         return
     from ccal.render import table
 
     console = paging.console()
-    for part in table.item_view(item, Listing(entries, status, session.now, session.zone)):
+    for part in table.item_view(item, listing):
         console.print(part)
     paging.done(console)

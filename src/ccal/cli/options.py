@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,6 +24,17 @@ T = TypeVar("T")
 
 # The --kind choices: ``rules.KINDS``, as an enum for Typer.
 KindChoice = StrEnum("KindChoice", [(kind, kind) for kind in KINDS])
+
+
+class StatusChoice(StrEnum):
+    """Values of ``--status`` and ``ccal mark``: ``pipeline.state.STATUSES`` (a test keeps them
+    equal), spelt out so type checkers see the members."""
+
+    watching = "watching"
+    preparing = "preparing"
+    submitted = "submitted"
+    done = "done"
+    dropped = "dropped"
 
 
 class FormatChoice(StrEnum):
@@ -215,7 +227,25 @@ LimitOpt = Annotated[
     typer.Option("--limit", "-n", min=1, metavar="N", help="At most N rows.", show_default=False),
 ]
 PastOpt = Annotated[bool, typer.Option("--past", help="Only what has passed.")]
-AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Past and upcoming.")]
+AllOpt = Annotated[
+    bool,
+    typer.Option("--all", "-a", help="Past and upcoming, and what you marked done or dropped."),
+]
+MineOpt = Annotated[
+    bool,
+    typer.Option("--mine", help="Only what you marked with 'ccal mark' (any status but dropped)."),
+]
+StatusOpt = Annotated[
+    list[StatusChoice] | None,
+    typer.Option(
+        "--status",
+        show_default=False,
+        help="Only what you marked with this status (repeatable: any of them).",
+    ),
+]
+ClosedOpt = Annotated[
+    bool, typer.Option("--all", "-a", help="Also what you marked done or dropped.")
+]
 ExitStatusOpt = Annotated[
     bool,
     typer.Option(
@@ -226,6 +256,15 @@ ExitStatusOpt = Annotated[
 
 
 # --- turning option values into core values ---------------------------------------------------
+
+
+def selection_from(mine: bool = False, status=None, everything: bool = False):
+    """``--mine``, ``--status`` and ``--all`` as a ``pipeline.select.Selection``."""
+    from ccal.pipeline.select import Selection
+
+    return Selection(
+        mine=mine, statuses=tuple(s.value for s in status or ()), everything=everything
+    )
 
 
 @dataclass(frozen=True)
@@ -246,6 +285,19 @@ class Session:
         return load_catalog(self.paths, now=self.now, zone=self.zone).expanded(
             *span(self.now, start, end)
         )
+
+    @cached_property
+    def marks(self) -> dict:
+        """The user's pipeline (``ccal mark``): marks by id, from the state file."""
+        from ccal.pipeline.state import load_state
+
+        return dict(load_state().marks)
+
+    def mine(self, catalog, selection):
+        """``catalog`` narrowed to what ``selection`` keeps of the user's pipeline."""
+        from ccal.pipeline.select import narrow
+
+        return narrow(catalog, self.marks, selection)
 
 
 def parsed(option: str, parse: Callable[[str], T], value: str) -> T:

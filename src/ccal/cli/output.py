@@ -84,11 +84,15 @@ def emit_listing(
 
 
 def item_records(
-    items: list[Item], now: Any, statuses: dict[tuple[str, int], Status]
+    items: list[Item],
+    now: Any,
+    statuses: dict[tuple[str, int], Status],
+    marks: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     from ccal.render.json import item_record
 
-    return [item_record(item, now, statuses) for item in items]
+    marks = marks or {}
+    return [item_record(item, now, statuses, marks.get(item.id)) for item in items]
 
 
 def emit_items(records: list[dict[str, Any]] | dict[str, Any], fmt: str) -> None:

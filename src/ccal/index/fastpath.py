@@ -25,6 +25,7 @@ entry and one small function.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 
@@ -32,6 +33,7 @@ from ccal import timeline
 from ccal.index.fastargs import (
     FILTER_OPTIONS,
     FLAG,
+    MANY,
     SESSION_OPTIONS,
     VALUE,
     Session,
@@ -62,7 +64,7 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] 
     if within and until:
         return None
     session = open_session(values)
-    if session is None:
+    if session is None or not _with_marks(session):
         return None
     rows = _selected(session, values, within, until, limit)
     return _listing(session, rows) + "\n", 0
@@ -78,7 +80,7 @@ def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | 
 
     within = remind_within(values.get("within"), until)  # as ``cli.countdown.remind``
     session = open_session(values)
-    if session is None:
+    if session is None or not _with_marks(session):
         return None
     rows = _selected(session, values, within, until, None)
     code = 1 if values.get("exit_status") and not rows else 0
@@ -124,13 +126,25 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     if call and given and call != given:
         return None
     session = open_session(values)
-    if session is None:
+    if session is None or not _with_marks(session):
         return None
     rows = session.index.item_rows(wanted)
     if rows is None:  # unknown id: the Typer app words the did-you-mean
         return None
     chosen = timeline.select(_occurring(session, rows, None), session.now_us, _moments, scope="all")
     return _listing(session, chosen) + "\n", 0
+
+
+def _notify(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``ccal notify`` with nothing to send (see ``pipeline.fastcheck``); else the Typer app."""
+    if positional:
+        return None
+    session = open_session(values)
+    if session is None:
+        return None
+    from ccal.pipeline.fastcheck import nothing_due
+
+    return ("", 0) if nothing_due(session) else None
 
 
 COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, int] | None]]] = {
@@ -148,6 +162,10 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
     "deadlines": (
         {**SESSION_OPTIONS, "--call": ("call", VALUE), "-c": ("call", VALUE)},
         _deadlines,
+    ),
+    "notify": (
+        {"--as-of": ("as_of", VALUE), "--tz": ("tz", VALUE), "--data": ("data", MANY)},
+        _notify,
     ),
     "remind": (
         {
@@ -198,12 +216,16 @@ def _selected(
         assert end is not None
         end_us = timeline.micros(end)
     index, now_us = session.index, session.now_us
+    matches = _filter(session, values)
+    kept = _kept(session)
+    if kept is not None:
+        filtered, matches = matches, (lambda row: kept(row) and (filtered is None or filtered(row)))
     return timeline.select(
         _occurring(session, index.rows_from(now_us - index.max_span_us), end),
         now_us,
         _moments,
         high_us=end_us,
-        matches=_filter(session, values),
+        matches=matches,
         limit=limit,
         lead_us=index.lead_us,
     )
@@ -229,6 +251,39 @@ def _occurring(session: Session, rows: Iterable[sqlite3.Row], end: Any) -> Itera
         for row in rows
         if timeline.occurs(row["open"], row["at_us"], row["due_us"], low_us, high_us)
     )
+
+
+def _with_marks(session: Session) -> bool:
+    """The user's pipeline marks on the session (``pipeline.state``, standard library); False
+    when the state file has a problem: the Typer app reports it."""
+    from ccal.pipeline.paths import state_file_name
+
+    session.marks = {}  # type: ignore[attr-defined]
+    if not os.path.isfile(state_file_name()):
+        return True  # the usual case: nothing more to import
+    from ccal.pipeline.state import read_state
+
+    state, problems = read_state()
+    session.marks = state.marks  # type: ignore[attr-defined]
+    return not problems
+
+
+def _ids(session: Session) -> dict[int, str]:
+    return dict(session.index.connection.execute("SELECT seq, id FROM items"))
+
+
+def _kept(session: Session) -> Callable[[sqlite3.Row], bool] | None:
+    """What a default listing keeps of the user's pipeline (``pipeline.select.Selection()``):
+    None when nothing is marked done or dropped."""
+    from ccal.pipeline.select import Selection
+
+    marks = session.marks  # type: ignore[attr-defined]
+    selection = Selection()
+    hidden = {i for i, mark in marks.items() if not selection.keeps(mark.status)}
+    if not hidden:
+        return None
+    ids = _ids(session)
+    return lambda row: ids[row["item"]] not in hidden
 
 
 def _filter(session: Session, values: dict[str, Any]) -> Callable[[sqlite3.Row], bool] | None:
@@ -264,7 +319,34 @@ def _listing(session: Session, chosen: Chosen) -> str:
         head, middle, tail = pieces.get(row["rank"]) or (row["head"], row["middle"], row["tail"])
         left = timeline.seconds_left(now_us, row["at_us"])
         records.append(f'{head}{left}{middle}"{status}"{tail}')
+    marks = session.marks  # type: ignore[attr-defined]
+    if marks:  # ``"mine"``: spliced in as ``pipeline.select.mine_record`` renders it
+        ids = _ids(session)
+        mine: dict[int, str] = {}
+        for number, (row, _status) in enumerate(chosen):
+            item = row["item"]
+            mark = marks.get(ids[item])
+            if mark is not None:
+                if item not in mine:
+                    mine[item] = _mine_json(mark)
+                text = records[number]
+                at = text.rindex(_NO_MINE)  # the last key: a title's quotes are escaped
+                rest = text[at + len(_NO_MINE) :]
+                records[number] = f'{text[:at]}"mine": {mine[item]}{rest}'
     return "[\n" + ",\n".join(records) + "\n]" if records else "[]"  # as ``render.json.dumps``
+
+
+_NO_MINE = '"mine": null'
+
+
+def _mine_json(mark: Any) -> str:
+    """``pipeline.select.mine_record`` as ``render.json.dumps`` lays it out inside a listing
+    record (its keys two levels in)."""
+    import json
+
+    from ccal.pipeline.select import mine_record
+
+    return json.dumps(mine_record(mark), ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def _rendered_later(session: Session, chosen: Chosen) -> dict[int, tuple[str, str, str]]:

@@ -15,6 +15,32 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from ccal.models import Kind
 
 
+class NoteRecord(BaseModel):
+    """One dated note (``ccal note``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: str = Field(
+        description="When it was written (RFC 3339).", json_schema_extra={"format": "date-time"}
+    )
+    text: str
+
+
+class MineRecord(BaseModel):
+    """The user's own pipeline for this opportunity (``ccal mark``, ``ccal note``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["watching", "preparing", "submitted", "done", "dropped"] | None = Field(
+        description="The status set with 'ccal mark', or null (notes only)."
+    )
+    notes: list[NoteRecord] = Field(description="Dated notes, oldest first.")
+    since: str | None = Field(
+        description="When the status was set (RFC 3339), or null.",
+        json_schema_extra={"format": "date-time"},
+    )
+
+
 class EntryRecord(BaseModel):
     """One dated entry of a listing (``ccal upcoming --json``, ``ccal export --format json``)."""
 
@@ -53,6 +79,9 @@ class EntryRecord(BaseModel):
     tags: list[str]
     organiser: str | None
     location: str | None
+    mine: MineRecord | None = Field(
+        description="Your status and notes for the opportunity (see 'ccal mark'), or null."
+    )
 
 
 # No field has a default, so the schema lists every key as required: the output always has all.

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TAG_SEPARATOR = ";"
+NOT_IN_CSV = ("mine",)  # an object (status, notes, since): no cell for it; the table shows it
 
 
 def neutralise(text: str) -> str:
@@ -57,7 +58,7 @@ def header() -> list[str]:
     """The column names: the keys of the JSON listing contract, in the same order."""
     from ccal.render.contract import EntryRecord
 
-    return list(EntryRecord.model_fields)
+    return [name for name in EntryRecord.model_fields if name not in NOT_IN_CSV]
 
 
 def render(listing: Listing, options: RenderOptions) -> str:

@@ -40,8 +40,9 @@ def date_record(entry: Entry, now: datetime, status: Status) -> dict[str, Any]:
     }
 
 
-def entry_record(entry: Entry, now: datetime, status: Status) -> dict[str, Any]:
-    """One object of a listing: the opportunity's identity plus the dated entry."""
+def entry_record(entry: Entry, now: datetime, status: Status, mark: Any = None) -> dict[str, Any]:
+    """One object of a listing: the opportunity's identity plus the dated entry, and last the
+    user's own ``mine`` (``pipeline.select.mine_record``; null when unmarked)."""
     opportunity = entry.opportunity
     record: dict[str, Any] = {
         "id": opportunity.id,
@@ -55,12 +56,23 @@ def entry_record(entry: Entry, now: datetime, status: Status) -> dict[str, Any]:
             "tags": list(opportunity.tags),
             "organiser": opportunity.organiser,
             "location": opportunity.location,
+            "mine": _mine(mark),
         }
     )
     return record
 
 
-def item_record(item: Item, now: datetime, statuses: dict[tuple[str, int], Status]):
+def _mine(mark: Any) -> dict[str, Any] | None:
+    if mark is None:
+        return None
+    from ccal.pipeline.select import mine_record
+
+    return mine_record(mark)
+
+
+def item_record(
+    item: Item, now: datetime, statuses: dict[tuple[str, int], Status], mark: Any = None
+):
     """One opportunity with its dates nested, as ``ccal show ID --json`` prints it."""
     opportunity = item.opportunity
     dates = sorted(item.entries, key=Entry.sort_key)
@@ -76,6 +88,7 @@ def item_record(item: Item, now: datetime, statuses: dict[tuple[str, int], Statu
         "timezone": item.zone.key,
         "file": str(item.path),
         "dates": [date_record(e, now, statuses[(e.opportunity.id, e.position)]) for e in dates],
+        "mine": _mine(mark),
     }
 
 
@@ -85,7 +98,10 @@ def dumps(data: Any) -> str:
 
 def listing_records(listing: Listing) -> list[dict[str, Any]]:
     """The listing contract: one record per dated entry, in the listing's order."""
-    return [entry_record(e, listing.now, listing.status_of(e)) for e in listing.entries]
+    return [
+        entry_record(e, listing.now, listing.status_of(e), listing.mark_of(e))
+        for e in listing.entries
+    ]
 
 
 def render(listing: Listing, options: RenderOptions) -> str:

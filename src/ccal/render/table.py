@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from typing import Any
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -105,14 +106,26 @@ def _table(title: str | Text | None = None) -> Table:
     return Table(title=title, title_justify="left", expand=True, box=box.SIMPLE_HEAD)
 
 
-def _what(entry: Entry) -> Text:
-    """Title · label, with id and kind underneath: all that is needed to ask ``ccal show ID``."""
+def _what(entry: Entry, mark: Any = None) -> Text:
+    """Title · label, with id and kind underneath: all that is needed to ask ``ccal show ID``;
+    then the user's own status (``ccal mark``), when there is one."""
     text = Text(printable(entry.opportunity.title))
     text.append(" · ", style="dim")
     text.append_text(_label(entry))
     text.append(f"\n{printable(entry.opportunity.id)}", style="cyan")
     text.append(f" · {entry.opportunity.kind}", style="dim")
+    _append_mark(text, mark)
     return text
+
+
+_MARK_STYLE = {"preparing": "bold magenta", "submitted": "bold green", "dropped": "dim"}
+
+
+def _append_mark(text: Text, mark: Any) -> None:
+    """`` · [preparing]``: the user's pipeline status beside the id."""
+    if mark is not None and mark.status is not None:
+        text.append(" · ", style="dim")
+        text.append(f"[{mark.status}]", style=_MARK_STYLE.get(mark.status, "magenta"))
 
 
 class Fitted:
@@ -185,11 +198,12 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
             table.add_column("Countdown", no_wrap=True)
         table.add_column("What", ratio=1, overflow="fold")
         for entry, when, count in zip(listing.entries, whens, counts, strict=True):
+            mark = listing.mark_of(entry)
             when = _break_before_zone(when, table.columns[0].width or 0)
             if stacked:
-                table.add_row(Text(when + "\n").append_text(count), _what(entry))
+                table.add_row(Text(when + "\n").append_text(count), _what(entry, mark))
             else:
-                table.add_row(when, count, _what(entry))
+                table.add_row(when, count, _what(entry, mark))
         return table
 
     return Fitted(title, build)
@@ -225,7 +239,9 @@ def _dates(listing: Listing) -> Table:
     return table
 
 
-def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> Fitted:
+def items_table(
+    items: list[Item], now: datetime, zone: tzinfo, title: str, marks: Any = None
+) -> Fitted:
     """One row per opportunity: its title with the id underneath (whole, never folded), how
     many dates it has and the next one; on a narrow terminal the next date goes under the id."""
     nexts = [_next_or_latest(item, now, zone) for item in items]
@@ -247,6 +263,7 @@ def items_table(items: list[Item], now: datetime, zone: tzinfo, title: str) -> F
             # Text, not str: Rich would read "[...]" in a title as markup
             cell = Text(printable(item.opportunity.title))
             cell.append(f"\n{printable(item.id)}", style="cyan")
+            _append_mark(cell, (marks or {}).get(item.id))
             if stacked:
                 cell.append("\n").append_text(upcoming)
             row = [cell, item.opportunity.kind, str(len(item.entries))]
@@ -283,9 +300,12 @@ def item_view(item: Item, listing: Listing) -> list:
         ("File", str(item.path)),
         ("Summary", opportunity.summary),
     ]
+    mark = listing.marks.get(opportunity.id)
+    if mark is not None:
+        rows.append(("Mine", _mine_text(mark, listing.display_zone)))
     for name, value in rows:
         if value:
-            fields.add_row(name, Text(printable(value, lines=name == "Summary")))
+            fields.add_row(name, Text(printable(value, lines=name in ("Summary", "Mine"))))
     parts: list = [Text(printable(opportunity.title), style="bold"), fields]
     if listing.entries:
         parts.append(dates_table(listing))
@@ -296,6 +316,16 @@ def item_view(item: Item, listing: Listing) -> list:
     else:
         parts.append(Text("No dates known.", style="dim"))
     return parts
+
+
+def _mine_text(mark: Any, zone: tzinfo) -> str:
+    """``preparing since Tue 1 Dec 2026 09:00 UTC`` and the notes, one a line."""
+    lines = []
+    if mark.status is not None:
+        since = f" since {moment_text(mark.since, zone)}" if mark.since is not None else ""
+        lines.append(f"{mark.status}{since}")
+    lines += [f"{n.at.astimezone(zone):%Y-%m-%d}: {n.text}" for n in mark.notes]
+    return "\n".join(lines)
 
 
 def nothing_upcoming(

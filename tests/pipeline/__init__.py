@@ -1,0 +1,1 @@
+"""Tests of the pipeline: mark, note, notify, remove, edit."""
