@@ -195,6 +195,7 @@ def add(
             place = authoring.existing_place(source, path, opportunity_id)
             if place:
                 raise DataError([place])
+        authoring.parsed_document.cache_clear()  # before the whole result is validated (memory)
         return authoring.append_text(text, new.table())
 
     updated = store.update(target, change, others=others, create_parents=not data)
