@@ -141,3 +141,16 @@ def test_update_is_reentrant_in_one_thread(tmp_path):
     store.update(first, change)
     assert first.read_text().endswith("# outer\n")
     assert second.read_text().endswith("# inner\n")
+
+
+def test_only_ccals_own_old_temp_files_are_removed(tmp_path):
+    import os
+
+    target = tmp_path / "data.toml"
+    legacy = tmp_path / ".data.toml.ab12cd34.tmp"  # an older ccal's, killed long ago
+    foreign = tmp_path / ".notes.txt.ab12cd34.tmp"  # another program's, same shape
+    for path in (legacy, foreign):
+        path.write_text("partial")
+        os.utime(path, (0, 0))
+    store.update(target, lambda text: text)
+    assert not legacy.exists() and foreign.exists()

@@ -16,6 +16,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -102,8 +103,8 @@ def _replace(path: Path, data: bytes) -> None:
 
 _TEMP_TAG = "ccal-"  # ``.NAME.ccal-PID-RANDOM.tmp``: the pid says who owns it
 _OUR_TEMP = re.compile(r"^\..+\.ccal-(\d+)-[A-Za-z0-9_]+\.tmp$")
-# Older ccal named temps ``.NAME.RANDOM.tmp`` (no pid); one that old was left by a dead writer.
-_LEGACY_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+# Older ccal named a data file's temps ``.NAME.RANDOM.tmp`` (no pid): ``update`` removes those
+# of the file it changes once they are this old (only an older ccal, long dead, wrote one).
 LEGACY_TEMP_AGE = 600.0  # seconds
 
 
@@ -122,10 +123,7 @@ def remove_stale_temp_files(directory: Path) -> list[Path]:
             continue
         stale = directory / name
         found = _OUR_TEMP.match(name)
-        if found:
-            if _alive(int(found[1])):
-                continue
-        elif not _LEGACY_TEMP.match(name) or not _older_than(stale, LEGACY_TEMP_AGE):
+        if not found or _alive(int(found[1])):
             continue
         with contextlib.suppress(OSError):
             stale.unlink()
@@ -301,6 +299,7 @@ def update(
     """
     try:
         with locked(path, create_parents=create_parents) as real:
+            _remove_legacy_temps(real)
             raw = _read_raw(real)
             old = None if raw is None else raw.removeprefix(BOM)
             new = change(old if old is not None else NEW_FILE_TEXT)
@@ -310,6 +309,15 @@ def update(
     except OSError as exc:
         raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     return Updated(old or "", new, warnings)
+
+
+def _remove_legacy_temps(path: Path) -> None:
+    """An older ccal's temp files of this data file (``.NAME.RANDOM.tmp``), left when it was
+    killed; never another program's, which would not carry the data file's name."""
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.????????.tmp"):
+        if not _OUR_TEMP.match(stale.name) and _older_than(stale, LEGACY_TEMP_AGE):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def read_text(path: Path) -> str | None:
