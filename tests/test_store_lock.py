@@ -101,10 +101,12 @@ def test_stale_temp_files_of_dead_writers_go_and_live_writers_keep_theirs(ccal, 
     dead_pid = int(dead.stdout)
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
+        host = store._host()
         names = {
-            "dead_export": f".out.ics.ccal-{dead_pid}-abc123de.tmp",
-            "dead_import": f".eu.toml.ccal-{dead_pid}-zz9_x1y2.tmp",
-            "live": f".data.toml.ccal-{live.pid}-q1w2e3r4.tmp",
+            "dead_export": f".out.ics.ccal-{dead_pid}@{host}-abc123de.tmp",
+            "dead_import": f".eu.toml.ccal-{dead_pid}@{host}-zz9_x1y2.tmp",
+            "live": f".data.toml.ccal-{live.pid}@{host}-q1w2e3r4.tmp",
+            "other_host": f".data.toml.ccal-{dead_pid}@elsewhere{host}-q1w2e3r4.tmp",
             "not_ours": ".notes.tmp",
         }
         for name in names.values():
@@ -116,7 +118,7 @@ def test_stale_temp_files_of_dead_writers_go_and_live_writers_keep_theirs(ccal, 
         )  # fmt: skip
         assert result.exit_code == 0, result.stderr
         left = {p.name for p in tmp_path.glob(".*.tmp")}
-        assert left == {names["live"], names["not_ours"]}
+        assert left == {names["live"], names["other_host"], names["not_ours"]}
     finally:
         live.kill()
         live.wait()

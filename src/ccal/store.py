@@ -80,10 +80,10 @@ def atomic_write(path: Path, data: bytes, *, create_parents: bool = False) -> No
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Temp file (named with our pid, see ``remove_stale_temp_files``), fsync, rename."""
+    """Temp file (named with our pid and host, see ``remove_stale_temp_files``), fsync, rename."""
     remove_stale_temp_files(path.parent)
     handle, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.{_TEMP_TAG}{os.getpid()}-", suffix=".tmp", dir=path.parent
+        prefix=f".{path.name}.ccal-{os.getpid()}@{_host()}-", suffix=".tmp", dir=path.parent
     )
     try:
         with os.fdopen(handle, "wb") as temp:
@@ -101,8 +101,10 @@ def _replace(path: Path, data: bytes) -> None:
 
 # --- temp files of killed writers ---------------------------------------------------------------
 
-_TEMP_TAG = "ccal-"  # ``.NAME.ccal-PID-RANDOM.tmp``: the pid says who owns it
-_OUR_TEMP = re.compile(r"^\..+\.ccal-(\d+)-[A-Za-z0-9_]+\.tmp$")
+# ``.NAME.ccal-PID@HOST-RANDOM.tmp``: the pid and host say who owns it (a data directory on a
+# network file system is shared by hosts whose pids mean nothing here).
+_OUR_TEMP = re.compile(r"^\..+\.ccal-(\d+)@([A-Za-z0-9]*)-[A-Za-z0-9_]+\.tmp$")
+OTHER_HOST_TEMP_AGE = 86400.0  # seconds: another host's writer is long gone by then
 # Older ccal named a data file's temps ``.NAME.RANDOM.tmp`` (no pid): ``update`` removes those
 # of the file it changes once they are this old (only an older ccal, long dead, wrote one).
 LEGACY_TEMP_AGE = 600.0  # seconds
@@ -123,12 +125,24 @@ def remove_stale_temp_files(directory: Path) -> list[Path]:
             continue
         stale = directory / name
         found = _OUR_TEMP.match(name)
-        if not found or _alive(int(found[1])):
+        if not found:
+            continue
+        if found[2] != _host():
+            if not _older_than(stale, OTHER_HOST_TEMP_AGE):
+                continue
+        elif _alive(int(found[1])):
             continue
         with contextlib.suppress(OSError):
             stale.unlink()
             removed.append(stale)
     return removed
+
+
+def _host() -> str:
+    """This machine's name as a temp file carries it: letters and digits, at most 20."""
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:20]
 
 
 def _alive(pid: int) -> bool:
