@@ -101,10 +101,12 @@ def test_stale_temp_files_of_dead_writers_go_and_live_writers_keep_theirs(ccal, 
     dead_pid = int(dead.stdout)
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
+        host = store._host()
         names = {
-            "dead_export": f".out.ics.ccal-{dead_pid}-abc123de.tmp",
-            "dead_import": f".eu.toml.ccal-{dead_pid}-zz9_x1y2.tmp",
-            "live": f".data.toml.ccal-{live.pid}-q1w2e3r4.tmp",
+            "dead_export": f".out.ics.ccal-{dead_pid}@{host}-abc123de.tmp",
+            "dead_import": f".eu.toml.ccal-{dead_pid}@{host}-zz9_x1y2.tmp",
+            "live": f".data.toml.ccal-{live.pid}@{host}-q1w2e3r4.tmp",
+            "other_host": f".data.toml.ccal-{dead_pid}@elsewhere{host}-q1w2e3r4.tmp",
             "not_ours": ".notes.tmp",
         }
         for name in names.values():
@@ -116,7 +118,7 @@ def test_stale_temp_files_of_dead_writers_go_and_live_writers_keep_theirs(ccal, 
         )  # fmt: skip
         assert result.exit_code == 0, result.stderr
         left = {p.name for p in tmp_path.glob(".*.tmp")}
-        assert left == {names["live"], names["not_ours"]}
+        assert left == {names["live"], names["other_host"], names["not_ours"]}
     finally:
         live.kill()
         live.wait()
@@ -141,3 +143,16 @@ def test_update_is_reentrant_in_one_thread(tmp_path):
     store.update(first, change)
     assert first.read_text().endswith("# outer\n")
     assert second.read_text().endswith("# inner\n")
+
+
+def test_only_ccals_own_old_temp_files_are_removed(tmp_path):
+    import os
+
+    target = tmp_path / "data.toml"
+    legacy = tmp_path / ".data.toml.ab12cd34.tmp"  # an older ccal's, killed long ago
+    foreign = tmp_path / ".notes.txt.ab12cd34.tmp"  # another program's, same shape
+    for path in (legacy, foreign):
+        path.write_text("partial")
+        os.utime(path, (0, 0))
+    store.update(target, lambda text: text)
+    assert not legacy.exists() and foreign.exists()

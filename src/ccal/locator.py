@@ -53,6 +53,13 @@ class TomlLocator:
                 return place
         return None, None
 
+    def start_at(self, array: tuple, number: int, index: int) -> None:
+        """Begin a lazy scan at ``index``, the ``[[array]]`` header of element ``number`` (found
+        by its caller), instead of at the top: what comes before is not scanned at all. The
+        caller checks what it then reads (a header-like line inside a string would mislead)."""
+        self._arrays[array] = number - 1
+        self._resume = (index, ())
+
     def scan_until(self, *paths: tuple) -> None:
         """Scan on until one of ``paths`` is recorded (or to the end): everything before it,
         spans included, is then known. ``extend`` asks for the date after the one it moves."""

@@ -225,7 +225,7 @@ def active_sources(explicit: list[Path] | None = None) -> list[Path]:
 
 # --- reading an input file: bounded ---------------------------------------------------------------
 
-MAX_FILE_MB = 256  # the 100,000-entry benchmark file is 43 MB; the portal's bulk JSON ~60 MB
+MAX_FILE_MB = 256  # the 100,000-entry benchmark file is 43 MB; the portal's bulk JSON 130 MB
 MAX_FILE_VARIABLE = "CCAL_MAX_FILE_MB"
 
 

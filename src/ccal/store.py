@@ -16,6 +16,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -79,10 +80,10 @@ def atomic_write(path: Path, data: bytes, *, create_parents: bool = False) -> No
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Temp file (named with our pid, see ``remove_stale_temp_files``), fsync, rename."""
+    """Temp file (named with our pid and host, see ``remove_stale_temp_files``), fsync, rename."""
     remove_stale_temp_files(path.parent)
     handle, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.{_TEMP_TAG}{os.getpid()}-", suffix=".tmp", dir=path.parent
+        prefix=f".{path.name}.ccal-{os.getpid()}@{_host()}-", suffix=".tmp", dir=path.parent
     )
     try:
         with os.fdopen(handle, "wb") as temp:
@@ -100,10 +101,12 @@ def _replace(path: Path, data: bytes) -> None:
 
 # --- temp files of killed writers ---------------------------------------------------------------
 
-_TEMP_TAG = "ccal-"  # ``.NAME.ccal-PID-RANDOM.tmp``: the pid says who owns it
-_OUR_TEMP = re.compile(r"^\..+\.ccal-(\d+)-[A-Za-z0-9_]+\.tmp$")
-# Older ccal named temps ``.NAME.RANDOM.tmp`` (no pid); one that old was left by a dead writer.
-_LEGACY_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+# ``.NAME.ccal-PID@HOST-RANDOM.tmp``: the pid and host say who owns it (a data directory on a
+# network file system is shared by hosts whose pids mean nothing here).
+_OUR_TEMP = re.compile(r"^\..+\.ccal-(\d+)@([A-Za-z0-9]*)-[A-Za-z0-9_]+\.tmp$")
+OTHER_HOST_TEMP_AGE = 86400.0  # seconds: another host's writer is long gone by then
+# Older ccal named a data file's temps ``.NAME.RANDOM.tmp`` (no pid): ``update`` removes those
+# of the file it changes once they are this old (only an older ccal, long dead, wrote one).
 LEGACY_TEMP_AGE = 600.0  # seconds
 
 
@@ -122,15 +125,24 @@ def remove_stale_temp_files(directory: Path) -> list[Path]:
             continue
         stale = directory / name
         found = _OUR_TEMP.match(name)
-        if found:
-            if _alive(int(found[1])):
+        if not found:
+            continue
+        if found[2] != _host():
+            if not _older_than(stale, OTHER_HOST_TEMP_AGE):
                 continue
-        elif not _LEGACY_TEMP.match(name) or not _older_than(stale, LEGACY_TEMP_AGE):
+        elif _alive(int(found[1])):
             continue
         with contextlib.suppress(OSError):
             stale.unlink()
             removed.append(stale)
     return removed
+
+
+def _host() -> str:
+    """This machine's name as a temp file carries it: letters and digits, at most 20."""
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:20]
 
 
 def _alive(pid: int) -> bool:
@@ -301,6 +313,7 @@ def update(
     """
     try:
         with locked(path, create_parents=create_parents) as real:
+            _remove_legacy_temps(real)
             raw = _read_raw(real)
             old = None if raw is None else raw.removeprefix(BOM)
             new = change(old if old is not None else NEW_FILE_TEXT)
@@ -310,6 +323,15 @@ def update(
     except OSError as exc:
         raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     return Updated(old or "", new, warnings)
+
+
+def _remove_legacy_temps(path: Path) -> None:
+    """An older ccal's temp files of this data file (``.NAME.RANDOM.tmp``), left when it was
+    killed; never another program's, which would not carry the data file's name."""
+    for stale in path.parent.glob(f".{glob_escape(path.name)}.????????.tmp"):
+        if not _OUR_TEMP.match(stale.name) and _older_than(stale, LEGACY_TEMP_AGE):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def read_text(path: Path) -> str | None:

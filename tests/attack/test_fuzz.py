@@ -137,3 +137,35 @@ def test_mutated_files_through_the_real_process(tmp_path, seed):
                 what = f"ccal {' '.join(args)} (mutant {number}): {done.stderr[-500:]!r}"
                 assert done.returncode in (0, 1, 2), what
                 assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr
+
+
+PORTAL_HOSTILE = [
+    b'"\\ud800"', b'"\\u001b]0;x\\u0007"', b"-99999999999999", b"253402300800000", b"1e400",
+    b"-2840140800000", b"null", b"[]", b"{}", b'"x"', b"true", b"[" * 2000, b"0.5",
+]  # fmt: skip
+
+
+def test_mutated_portal_files_import_cleanly_or_not_at_all(ccal, tmp_path):
+    """An import of a broken portal file exits 0 or 1; what it writes always reads."""
+    rng = random.Random(21)
+    source = (DATA / "eu-portal.json").read_bytes()
+    out = tmp_path / "out.toml"
+    for number in range(16):
+        buffer = bytearray(source)
+        for _ in range(rng.randint(1, 4)):
+            where = rng.randrange(len(buffer))
+            if rng.random() < 0.6:  # a hostile value where a value was
+                end = where + rng.randint(1, 12)
+                buffer[where:end] = rng.choice(PORTAL_HOSTILE)
+            else:
+                buffer[where] ^= 1 << rng.randrange(8)
+        path = tmp_path / f"portal-{number}.json"
+        path.write_bytes(bytes(buffer))
+        with deadline(HANG_SECONDS, f"import mutant {number}"):
+            result = ccal("import", "eu-portal", str(path), "-o", str(out), "--force")
+        what = f"import mutant {number}: {result.output[-500:]}"
+        assert result.exit_code in (0, 1), what
+        assert "internal error" not in result.output and "Traceback" not in result.output, what
+        if result.exit_code == 0:
+            checked = ccal("validate", str(out))
+            assert checked.exit_code == 0, checked.output

@@ -218,6 +218,7 @@ def add(
             place = authoring.existing_place(source, path, opportunity_id)
             if place:
                 raise DataError([place])
+        authoring.parsed_document.cache_clear()  # before the whole result is validated (memory)
         return authoring.append_text(text, new.table())
 
     updated = store.update(target, change, others=others, create_parents=not data)
@@ -266,9 +267,14 @@ def extend(
     found: list[extending.Extension] = []
 
     def change(text: str) -> str:
-        new_text, extension = extending.extend_text(
-            text, opportunity_id, label, to, DEFAULT_ZONE, now
-        )
+        try:
+            new_text, extension = extending.extend_text(
+                text, opportunity_id, label, to, DEFAULT_ZONE, now
+            )
+        except (ValueError, RecursionError):  # not TOML: the errors validate would give
+            from ccal.loader import parse_text
+
+            raise DataError(parse_text(text, path).errors) from None
         found.append(extension)
         return new_text
 
@@ -353,6 +359,10 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
         from ccal.cli.options import require_files
 
         require_files(paths)
+    if data and len(paths) == 1:
+        # One file named: it is the one; reading it whole here would only repeat what the
+        # write validates anyway (an unknown id is reported with the file's ids by extend).
+        return paths[0], []
     known = []
     for path in paths:
         result = load_file(path)

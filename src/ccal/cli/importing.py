@@ -124,10 +124,21 @@ def eu_portal(
                 raise CcalError(_NOT_OURS.format(target=target))
             phase("Checking the result", None)
             portal.drop(result, _ids_taken(others, {r["id"] for r in result.records}))
-            return _checked_text(result, file.name, imported_at, target)
+            return portal.render_toml(result, file.name, imported_at)
 
         phase("Writing", None)
-        update(target, change, others=others, create_parents=output is None)
+        for attempt in range(3):
+            # The whole text is validated once, by ``update``; a record the loader refuses is
+            # skipped with the loader's reason and the rest written: one odd topic never aborts
+            # the import. A problem no record can be blamed for is an importer bug (nothing is
+            # written).
+            try:
+                update(target, change, others=others, create_parents=output is None)
+                break
+            except DataError as exc:
+                if attempt == 2 or any(p.entry is None for p in exc.problems):
+                    raise DataError(exc.problems[:5]) from None
+                portal.drop(result, {p.entry: p.message for p in exc.problems if p.entry})
     _report(result, file, target, json_output)
 
 
@@ -166,24 +177,6 @@ def _ids_taken(others: list[Path], wanted: set[str]) -> dict[str, str]:
             if item.id in wanted and item.id not in taken:
                 taken[item.id] = f"its id is already used in {other} (kept there)"
     return taken
-
-
-def _checked_text(result: Any, source_name: str, imported_at: datetime, target: Path) -> str:
-    """The import file's text, without the records the loader would refuse (each one skipped
-    with its reason): one odd topic never aborts the whole import. A problem no record can be
-    blamed for is an importer bug, reported as such (and nothing is written)."""
-    from ccal.importers import eu_portal as portal
-    from ccal.loader import parse_text
-
-    for _attempt in range(3):
-        text = portal.render_toml(result, source_name, imported_at)
-        errors = parse_text(text, target).errors
-        if not errors:
-            return text
-        if any(p.entry is None for p in errors):
-            break
-        portal.drop(result, {p.entry: p.message for p in errors if p.entry})
-    raise DataError(errors[:5])
 
 
 def _check_target(target: Path, *, default: bool, force: bool) -> None:
