@@ -117,6 +117,38 @@ def test_gzip(ccal, server):
     assert result.exit_code == 0, result.stderr
     assert "6 calls" in result.stdout
     assert "eu-sync-a-01" in synced_file("portal").read_text()
+    assert "gzip" in server.requests[0]["headers"]["Accept-Encoding"]
+
+
+def test_proxies_come_from_the_environment(ccal, server, monkeypatch):
+    """The local server plays the proxy: it is asked for the absolute URL of another host."""
+    monkeypatch.setenv("HTTP_PROXY", server.url(""))
+    monkeypatch.setenv("NO_PROXY", "")
+    target = "http://portal.example.invalid/grantsTenders.json"
+    server.route(target, srv.ok(V1))
+    configure(("portal", target))
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert [r["path"] for r in server.requests] == [target]
+
+
+def test_retry_after_as_a_number_or_an_http_date():
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    assert fetch._retry_after("2") == 2.0
+    assert fetch._retry_after("86400") == fetch.MAX_WAIT
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= fetch._retry_after(soon) <= 30
+    assert fetch._retry_after("Tue, 01 Dec 2020 00:00:00 GMT") == 0.0
+    assert fetch._retry_after("soon") is None
+    assert fetch._retry_after(None) is None
+
+
+def test_429_is_retried_honouring_retry_after(ccal, server):
+    configure(("portal", server.route("/p", srv.status(429, Retry_After="0"), srv.ok(V1))))
+    assert ccal("sync").exit_code == 0
+    assert len(server.requests) == 2
 
 
 def test_redirect_chain_followed(ccal, server):
