@@ -41,6 +41,7 @@ def main() -> None:
             check=True,
         )
         env = {**os.environ, "XDG_DATA_HOME": str(Path(tmp) / "data"), "TZ": "UTC"}
+        env["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")  # not the user's configuration
         env.pop("CCAL_DATA", None)
         upcoming = ["upcoming", "--within", "30d", "--json", "--as-of", "2026-01-01"]
         baseline = best_of(args.repeat, upcoming, env)

@@ -125,6 +125,7 @@ def main() -> None:
         if not k.startswith("CCAL_") and k != "PYTHONDONTWRITEBYTECODE"
     }
     env.update(XDG_CACHE_HOME=str(work / "cache"), XDG_DATA_HOME=str(work / "data"), TZ="UTC")
+    env["XDG_CONFIG_HOME"] = str(work / "config")  # not the user's own configuration
     sys.path.insert(0, str(HERE))
     from generate import generate
 

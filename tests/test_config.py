@@ -220,3 +220,14 @@ def test_source_remove_unknown(ccal):
     result = ccal("source", "remove", "nope")
     assert result.exit_code == 2
     assert "no source named 'nope' (none configured" in result.stderr
+
+
+@pytest.mark.parametrize("value", [None, "/x/config", "relative"])
+def test_the_config_dir_is_the_one_platformdirs_gives(monkeypatch, value):
+    import platformdirs
+
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    if value is not None:
+        monkeypatch.setenv("XDG_CONFIG_HOME", value)
+    expected = platformdirs.user_config_path("ccal", False) / "config.toml"
+    assert config_file() == expected

@@ -117,6 +117,38 @@ def test_gzip(ccal, server):
     assert result.exit_code == 0, result.stderr
     assert "6 calls" in result.stdout
     assert "eu-sync-a-01" in synced_file("portal").read_text()
+    assert "gzip" in server.requests[0]["headers"]["Accept-Encoding"]
+
+
+def test_proxies_come_from_the_environment(ccal, server, monkeypatch):
+    """The local server plays the proxy: it is asked for the absolute URL of another host."""
+    monkeypatch.setenv("HTTP_PROXY", server.url(""))
+    monkeypatch.setenv("NO_PROXY", "")
+    target = "http://portal.example.invalid/grantsTenders.json"
+    server.route(target, srv.ok(V1))
+    configure(("portal", target))
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert [r["path"] for r in server.requests] == [target]
+
+
+def test_retry_after_as_a_number_or_an_http_date():
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    assert fetch._retry_after("2") == 2.0
+    assert fetch._retry_after("86400") == fetch.MAX_WAIT
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= fetch._retry_after(soon) <= 30
+    assert fetch._retry_after("Tue, 01 Dec 2020 00:00:00 GMT") == 0.0
+    assert fetch._retry_after("soon") is None
+    assert fetch._retry_after(None) is None
+
+
+def test_429_is_retried_honouring_retry_after(ccal, server):
+    configure(("portal", server.route("/p", srv.status(429, Retry_After="0"), srv.ok(V1))))
+    assert ccal("sync").exit_code == 0
+    assert len(server.requests) == 2
 
 
 def test_redirect_chain_followed(ccal, server):
@@ -361,8 +393,8 @@ def test_a_moved_date_keeps_its_history(ccal, server):
     assert ccal.json("deadlines", "eu-sync-a-01")[0].get("previous") is None
 
 
-@pytest.mark.parametrize("fast", ["0", "1"], ids=["fast path", "typer path"])
-def test_read_paths_never_import_httpx(fast, tmp_path):
+def test_read_paths_never_import_httpx():
+    """The first run has no index (the Typer app answers), the second the fast path."""
     import os
     import subprocess
     import sys
@@ -371,14 +403,14 @@ def test_read_paths_never_import_httpx(fast, tmp_path):
         "import sys\nfrom ccal.__main__ import main\n"
         "sys.argv = ['ccal', 'upcoming', '--json', '--as-of', '2022-06-01']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('LOADED', *sorted(m for m in ('httpx', 'ccal.sync', 'ccal.fetch', 'ccal.config')"
-        " if m in sys.modules), file=sys.stderr)\n"
+        "print('LOADED', 'typer' in sys.modules, *sorted(m for m in ('httpx', 'ccal.sync', "
+        "'ccal.fetch', 'ccal.config') if m in sys.modules), file=sys.stderr)\n"
     )
     configure(("portal", "https://example.org/p.json"), extra='timezone = "Europe/Brussels"\n')
-    env = {**os.environ, "CCAL_NO_FASTPATH": fast}
-    for _ in range(2):  # the second run has an index to answer from
+    env = {**os.environ, "CCAL_NO_FASTPATH": "0"}
+    for typer_loaded in ("True", "False"):
         done = subprocess.run(
             [sys.executable, "-c", probe], env=env, capture_output=True, text=True
         )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.split("LOADED", 1)[1].split() == []
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.split("LOADED", 1)[1].split() == [typer_loaded]

@@ -138,35 +138,27 @@ class ConfigUnreadable(ValueError):
     """The configuration file is not TOML: every command but ``validate`` stops on it."""
 
 
-_SETTINGS: dict[str, tuple[tuple[int, int], dict]] = {}
-
-
 def settings() -> dict:
     """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
 
-    Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat`` when
-    there is no file. Validation with located errors is ``ccal.config``'s job
-    (``ccal validate``); here a value of the wrong type is ignored by its reader.
+    Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat``
+    when there is no file, a small parse when there is. Validation with located errors
+    is ``ccal.config``'s job (``ccal validate``); here a value of the wrong type is ignored by
+    its reader.
     """
     name = config_file_name()
-    try:
-        info = os.stat(name)
-    except OSError:
+    if not os.path.exists(name):  # the common case: one ``stat``, no import
         return {}
-    key = (info.st_mtime_ns, info.st_size)
-    cached = _SETTINGS.get(name)
-    if cached is not None and cached[0] == key:
-        return cached[1]
     import tomllib
 
     try:
         with open(name, "rb") as handle:
-            raw = tomllib.load(handle)
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigUnreadable(f"{name}: not valid TOML ({why}); see 'ccal validate'") from None
-    _SETTINGS[name] = (key, raw)
-    return raw
 
 
 def display_zone_name() -> str | None:
