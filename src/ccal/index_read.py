@@ -131,9 +131,9 @@ class Index:
 
     def catalog(self) -> Catalog:
         from pathlib import Path
-        from zoneinfo import ZoneInfo
 
         from ccal.catalog import Catalog, Item
+        from ccal.clock import zone_named
         from ccal.models import Opportunity, compact
 
         items = []
@@ -143,7 +143,7 @@ class Index:
         )
         for seq, path, zone, opportunity in rows:
             model = models[seq] = compact(Opportunity.model_validate(decode(opportunity)))
-            items.append((seq, model, Path(path), ZoneInfo(zone)))
+            items.append((seq, model, Path(path), zone_named(zone)))
         by_item: dict[int, list[Entry]] = {}
         for _seq, item, entry in self._entries("", [], models):
             by_item.setdefault(item, []).append(entry)
@@ -162,6 +162,7 @@ class Index:
         from zoneinfo import ZoneInfo
 
         from ccal.catalog import Entry
+        from ccal.clock import zone_named  # AoE and fixed offsets too, as the loader reads them
 
         def moment(text: str | None, fold: int, zone: ZoneInfo) -> datetime | None:
             # Stored in the entry's own zone: the same wall clock, with its zone and fold back.
@@ -178,7 +179,7 @@ class Index:
         for row in self.connection.execute(sql, args):
             seq, item, position, label, at, end, all_day, zone_key, tentative, source = row[:10]
             previous, folds = row[10:]
-            zone = ZoneInfo(zone_key)
+            zone = zone_named(zone_key)
             entry = Entry(
                 opportunity=opportunities[item],
                 position=position,
@@ -203,17 +204,18 @@ class Index:
 def _untag(mapping: dict[str, Any]) -> Any:
     from datetime import date, datetime
     from pathlib import Path
-    from zoneinfo import ZoneInfo
+
+    from ccal.clock import zone_named
 
     if "$datetime" in mapping:
         moment = datetime.fromisoformat(mapping["$datetime"])
         if "zone" in mapping:
-            return moment.replace(tzinfo=ZoneInfo(mapping["zone"]), fold=mapping["fold"])
+            return moment.replace(tzinfo=zone_named(mapping["zone"]), fold=mapping["fold"])
         return moment  # naive, or a fixed offset (``timezone``) that isoformat kept exactly
     if "$date" in mapping:
         return date.fromisoformat(mapping["$date"])
     if "$zone" in mapping:
-        return ZoneInfo(mapping["$zone"])
+        return zone_named(mapping["$zone"])
     if "$path" in mapping:
         return Path(mapping["$path"])
     return mapping
