@@ -134,15 +134,18 @@ class Index:
 
         from ccal.catalog import Catalog, Item
         from ccal.clock import zone_named
-        from ccal.models import Opportunity, compact
+        from ccal.models import ANY_KIND, KINDS_CONTEXT, Opportunity, compact
 
         items = []
         models = {}
+        trusted = {KINDS_CONTEXT: ANY_KIND}  # checked against its file's kinds when indexed
         rows = self.connection.execute(
             "SELECT seq, path, zone, opportunity FROM items ORDER BY seq"
         )
         for seq, path, zone, opportunity in rows:
-            model = models[seq] = compact(Opportunity.model_validate(decode(opportunity)))
+            model = models[seq] = compact(
+                Opportunity.model_validate(decode(opportunity), context=trusted)
+            )
             items.append((seq, model, Path(path), zone_named(zone)))
         by_item: dict[int, list[Entry]] = {}
         for _seq, item, entry in self._entries("", [], models):

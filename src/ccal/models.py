@@ -6,7 +6,15 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 from ccal.clock import DEFAULT_ZONE, zone_named
 from ccal.query import label_key
@@ -78,11 +86,57 @@ def _known_zone(value: str) -> str:
     return value
 
 
+# The context key under which the loader passes a file's declared ``kinds``; ``ANY_KIND`` trusts
+# every kind (the index stores only what the loader already checked).
+KINDS_CONTEXT = "kinds"
+ANY_KIND = "*"
+
+
+def _known_kind(value: str, info: ValidationInfo) -> str:
+    """A built-in kind (``rules.KINDS``) or one the file declares (``kinds = [...]`` at its top);
+    anything else is an error with a "did you mean", so a typo never passes."""
+    declared = (info.context or {}).get(KINDS_CONTEXT, ())
+    if value in KINDS or value in declared or declared == ANY_KIND:
+        return value
+    from pydantic_core import PydanticCustomError
+
+    from ccal.schema_errors import UNKNOWN_KIND
+
+    raise PydanticCustomError(
+        UNKNOWN_KIND, "{message}", {"message": unknown_kind_message(value, (*KINDS, *declared))}
+    )
+
+
+def unknown_kind_message(value: str, known: tuple[str, ...]) -> str:
+    """``kind must be 'talk', 'call', 'event' or 'survey' (got 'cal'); did you mean 'call'?``:
+    one wording for the data file and ``--kind``."""
+    import difflib
+
+    quoted = [repr(k) for k in known]
+    choices = ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+    message = f"kind must be {choices} (got {value!r})"
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        return f"{message}; did you mean {close[0]!r}?"
+    import json
+
+    declare = f"kinds = [{json.dumps(value)}]"
+    return f"{message}; declare a kind of your own at the top of the file: {declare}"
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ZoneName = Annotated[str, AfterValidator(_known_zone)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Kind = Literal[KINDS]  # type: ignore[valid-type]  # the tuple of ``rules.KINDS``
+# How kinds are extended, said once for the data file's schema and the JSON listing contract.
+KIND_SCHEMA = {
+    "type": "string",
+    "description": "talk, call, event or survey, or a kind of its own that the data file "
+    'declares at its top: kinds = ["conference", "grant"] (a slug).',
+    "anyOf": [{"enum": list(KINDS)}, {"pattern": SLUG_PATTERN}],
+}
+# A built-in kind or one the file declares: checked with the file's ``kinds`` (``_known_kind``).
+Kind = Annotated[str, AfterValidator(_known_kind), WithJsonSchema(KIND_SCHEMA)]
 # `date` first: a plain "2022-06-13" string stays an all-day date instead of becoming midnight.
 When = date | datetime
 
@@ -132,6 +186,8 @@ class DataFile(_Strict):
 
     version: Literal[1] = 1
     timezone: ZoneName = DEFAULT_ZONE
+    # Kinds of its own, beyond talk/call/event/survey (``kinds = ["conference", "grant"]``).
+    kinds: list[Slug] = Field(default_factory=list)
     opportunity: list[Opportunity] = Field(default_factory=list)
 
 

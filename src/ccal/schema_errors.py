@@ -10,6 +10,7 @@ from ccal.errors import Problem
 # The error type of clashing date labels (``models._distinct_labels``): it carries every clash,
 # and each becomes its own problem at the later date's label.
 LABEL_CLASH = "label_clash"
+UNKNOWN_KIND = "unknown_kind"  # ``models._known_kind``: its message is complete as it is
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
 

@@ -12,6 +12,7 @@ import sys
 
 TYPE_CHECKING = False  # pathlib (~3 ms) is imported where a Path is made, not by the fast path
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 DATA_FILE_NAME = "opportunities.toml"
@@ -119,3 +120,21 @@ def active_sources(explicit: list[Path] | None = None) -> list[Path]:
     from pathlib import Path
 
     return [Path(name) for name in source_names()]
+
+
+def declared_kinds(paths: Iterable[Path]) -> tuple[str, ...]:
+    """The kinds the files declare at their top (``kinds = ["conference"]``), in file order.
+
+    The catalog knows the kinds its opportunities use; this reads what a file declares but does
+    not use yet. Unreadable files declare nothing here (loading them reports why).
+    """
+    from ccal.loader import parse_toml
+
+    found: dict[str, None] = {}
+    for path in sorted(paths):
+        try:
+            kinds = parse_toml(path.read_text(encoding="utf-8-sig")).get("kinds")
+        except (OSError, ValueError):
+            continue
+        found.update(dict.fromkeys(k for k in kinds or () if isinstance(k, str)))
+    return tuple(found)

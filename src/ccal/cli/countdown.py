@@ -18,6 +18,7 @@ from ccal.cli.options import (
     TagOpt,
     TzOpt,
     UntilOpt,
+    check_kinds,
     complete_ids,
     filters_from,
     print_json,
@@ -94,6 +95,7 @@ def countdown(
         )
     session = session_from(as_of, tz, data)
     catalog = session.catalog()
+    check_kinds(filters, catalog)
     item = catalog.find(opportunity_id) if opportunity_id else None
     candidates = countdown_candidates(catalog, filters, item)
     target = next_deadline(candidates, session.now)
@@ -175,7 +177,7 @@ def remind(
     session = session_from(as_of, tz, data)
     window = window_from(session, within=remind_within(within, until), until=until)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search)
+    filters = filters_from(kind, tag, organiser, search, catalog)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing

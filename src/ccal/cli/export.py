@@ -104,7 +104,7 @@ def export(
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search)
+    filters = filters_from(kind, tag, organiser, search, catalog)
     entries = select_dates(catalog, session.now, filters, window, scope, limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     chosen = window.chooses(limit, scope)

@@ -64,7 +64,7 @@ def upcoming(
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search)
+    filters = filters_from(kind, tag, organiser, search, catalog)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
@@ -131,7 +131,7 @@ def list_(
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search)
+    filters = filters_from(kind, tag, organiser, search, catalog)
     status = statuses(catalog.entries(), session.now)
     if dates:
         entries = select_dates(catalog, session.now, filters, window, scope, limit)

@@ -112,9 +112,32 @@ FormatOpt = Annotated[
         "(see docs/export.md); --json is short for --format json.",
     ),
 ]
+
+
+def complete_kinds(incomplete: str) -> list[str]:
+    """The kinds ``--kind`` takes here: the built-in ones and those the data files declare."""
+    try:
+        from ccal.sources import active_sources, declared_kinds
+
+        given = [Path(e) for e in os.environ.get("CCAL_DATA", "").split(os.pathsep) if e]
+        kinds = (*KINDS, *declared_kinds(active_sources(given or None)))
+        return [k for k in dict.fromkeys(kinds) if k.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return [k for k in KINDS if k.startswith(incomplete)]
+
+
+# Any text on the command line: the data may declare kinds of its own, so the choices are known
+# only once it is loaded (``check_kinds``).
 KindOpt = Annotated[
-    list[KindChoice] | None,
-    typer.Option("--kind", "-k", show_default=False, help="Only this kind (repeatable)."),
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="KIND",
+        show_default=False,
+        autocompletion=complete_kinds,
+        help="Only this kind (repeatable): talk, call, event, survey or one the data declares.",
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None,
@@ -242,15 +265,36 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
     return Session(now=now.astimezone(zone), zone=zone, paths=active_sources(data))
 
 
-def filters_from(kind, tag, organiser, search):
+def filters_from(kind, tag, organiser, search, catalog=None):
+    """The filters typed; with ``catalog``, a ``--kind`` it has no such kind of is refused."""
     from ccal.query import Filters
 
-    return Filters(
-        kinds=tuple(k.value for k in kind or ()),
+    filters = Filters(
+        kinds=tuple(getattr(k, "value", k) for k in kind or ()),
         tags=tuple(tag or ()),
         organiser=organiser,
         search=search,
     )
+    if catalog is not None:
+        check_kinds(filters, catalog)
+    return filters
+
+
+def check_kinds(filters, catalog) -> None:
+    """``--kind`` names a built-in kind or one the loaded files declare (``Catalog.kinds``), with
+    the data file's own wording and "did you mean" for anything else."""
+    known = catalog.kinds()
+    for wanted in filters.kinds:
+        if wanted not in known:
+            from ccal.models import unknown_kind_message
+            from ccal.sources import declared_kinds
+
+            # Declared but not used yet: rare, so only this path reads the files' tops.
+            known = tuple(dict.fromkeys((*known, *declared_kinds({i.path for i in catalog.items}))))
+            if wanted in known:
+                continue
+
+            raise UsageProblem(f"invalid value for '--kind': {unknown_kind_message(wanted, known)}")
 
 
 def window_from(session: Session, *, start=None, end=None, within=None, until=None):
