@@ -176,6 +176,9 @@ class Opportunity(_Strict):
     tags: list[Text] = Field(default_factory=list)
     location: Text | None = None
     timezone: ZoneName | None = None
+    # The recurring thing this is one edition of (``nips``, ``clusters-meet-regions``): links the
+    # editions for ``ccal series`` and ``--series``.
+    series: Slug | None = None
     dates: Annotated[list[DateEntry], AfterValidator(_distinct_labels)] = Field(
         default_factory=list
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
-from ccal.cli import authoring, countdown, export, importing, listing  # noqa: F401  (registration)
+from ccal.cli import authoring, countdown, export, importing, listing, series  # noqa: F401
 from ccal.cli.app import app
 
 __all__ = ["app", "run"]

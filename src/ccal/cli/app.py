@@ -26,7 +26,7 @@ class CcalGroup(TyperGroup):
     # `ccal --help` lists commands in the order people need them: reading, then writing.
     ORDER = (
         "upcoming", "list", "deadlines", "show", "countdown", "remind", "export",
-        "validate", "schema", "add", "extend", "import",
+        "series", "validate", "schema", "add", "extend", "import",
     )  # fmt: skip
 
     def format_help(self, ctx: Any, formatter: Any) -> None:

@@ -15,6 +15,7 @@ from ccal.cli.options import (
     LimitOpt,
     OrganiserOpt,
     SearchOpt,
+    SeriesOpt,
     TagOpt,
     TzOpt,
     UntilOpt,
@@ -69,6 +70,7 @@ def countdown(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     once: Annotated[
         bool, typer.Option("--once", help="Print one line and exit (also when not a terminal).")
@@ -87,7 +89,7 @@ def countdown(
     """
     from ccal.query import Filters, countdown_candidates, next_deadline
 
-    filters = filters_from(kind, tag, organiser, search)
+    filters = filters_from(kind, tag, organiser, search, series=series)
     if opportunity_id and filters != Filters():
         raise UsageProblem(
             "give an ID or filters (--kind, --tag, --organiser, --search), not both: "
@@ -149,6 +151,7 @@ def remind(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     within: Annotated[
         str | None,
@@ -177,7 +180,7 @@ def remind(
     session = session_from(as_of, tz, data)
     window = window_from(session, within=remind_within(within, until), until=until)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search, catalog)
+    filters = filters_from(kind, tag, organiser, search, catalog, series)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing

@@ -18,6 +18,7 @@ from ccal.cli.options import (
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    SeriesOpt,
     TagOpt,
     ToOpt,
     TzOpt,
@@ -59,6 +60,7 @@ def export(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
@@ -104,7 +106,7 @@ def export(
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search, catalog)
+    filters = filters_from(kind, tag, organiser, search, catalog, series)
     entries = select_dates(catalog, session.now, filters, window, scope, limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     chosen = window.chooses(limit, scope)

@@ -19,6 +19,7 @@ from ccal.cli.options import (
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    SeriesOpt,
     TagOpt,
     ToOpt,
     TzOpt,
@@ -40,6 +41,7 @@ def upcoming(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     within: WithinOpt = None,
     until: UntilOpt = None,
@@ -64,7 +66,7 @@ def upcoming(
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search, catalog)
+    filters = filters_from(kind, tag, organiser, search, catalog, series)
     entries = select_entries(catalog, session.now, filters, window, "upcoming", limit)
     listing = Listing(entries, statuses(catalog.entries(), session.now), session.now, session.zone)
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
@@ -99,6 +101,7 @@ def list_(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
@@ -131,7 +134,7 @@ def list_(
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
     catalog = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search, catalog)
+    filters = filters_from(kind, tag, organiser, search, catalog, series)
     status = statuses(catalog.entries(), session.now)
     if dates:
         entries = select_dates(catalog, session.now, filters, window, scope, limit)

@@ -145,6 +145,32 @@ TagOpt = Annotated[
         "--tag", "-t", show_default=False, help="Only entries with this tag (repeatable: all)."
     ),
 ]
+
+
+def complete_series(incomplete: str) -> list[str]:
+    """The series of the active data (``ccal series`` lists them)."""
+    try:
+        from ccal.loader import load_catalog
+        from ccal.series import summaries
+        from ccal.sources import active_sources
+
+        given = [Path(e) for e in os.environ.get("CCAL_DATA", "").split(os.pathsep) if e]
+        found = summaries(load_catalog(active_sources(given or None)))
+        return [s.slug for s in found if s.slug.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+SeriesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--series",
+        metavar="SLUG",
+        show_default=False,
+        autocompletion=complete_series,
+        help="Only the editions of this series (see 'ccal series').",
+    ),
+]
 OrganiserOpt = Annotated[
     str | None,
     typer.Option("--organiser", show_default=False, help="Organiser contains TEXT."),
@@ -265,7 +291,7 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
     return Session(now=now.astimezone(zone), zone=zone, paths=active_sources(data))
 
 
-def filters_from(kind, tag, organiser, search, catalog=None):
+def filters_from(kind, tag, organiser, search, catalog=None, series=None):
     """The filters typed; with ``catalog``, a ``--kind`` it has no such kind of is refused."""
     from ccal.query import Filters
 
@@ -274,6 +300,7 @@ def filters_from(kind, tag, organiser, search, catalog=None):
         tags=tuple(tag or ()),
         organiser=organiser,
         search=search,
+        series=series,
     )
     if catalog is not None:
         check_kinds(filters, catalog)

@@ -73,6 +73,7 @@ def item_record(item: Item, now: datetime, statuses: dict[tuple[str, int], Statu
         "summary": opportunity.summary,
         "tags": list(opportunity.tags),
         "location": opportunity.location,
+        "series": opportunity.series,
         "timezone": item.zone.key,
         "file": str(item.path),
         "dates": [date_record(e, now, statuses[(e.opportunity.id, e.position)]) for e in dates],
