@@ -1,4 +1,5 @@
-"""Import commands: other sources turned into a ccal data file (``ccal import eu-portal``)."""
+"""Import commands: other sources turned into a ccal data file (``ccal import eu-portal``,
+``ccfddl``, ``ai-deadlines``, ``ics``)."""
 
 import sys
 from collections.abc import Callable, Iterator
@@ -129,15 +130,17 @@ def eu_portal(
     _report(result, file, target, json_output)
 
 
-def _check_target(target: Path, *, default: bool, force: bool) -> None:
+def _check_target(target: Path, *, default: bool, force: bool, name: str = "eu-portal") -> None:
     """Refuse, before the long import, to replace what the importer did not write.
 
     A re-import replaces its own previous file; a hand-written data file given to ``-o`` by
     mistake would be lost, so replacing one needs ``--force``. Odd targets (a directory, a
     device, a read-only file, a missing directory) are refused by ``writable_target``.
     """
-    from ccal.importers.eu_portal import written_by_importer
+    from ccal.importers.registry import get
     from ccal.store import writable_target
+
+    header = get(name).header
 
     real = writable_target(target, create_parents=default)
     if force:
@@ -149,9 +152,9 @@ def _check_target(target: Path, *, default: bool, force: bool) -> None:
         return
     except OSError as exc:
         raise CcalError(f"{target}: cannot read the file: {exc.strerror or exc}") from None
-    if not written_by_importer(head):
+    if head.removeprefix("\ufeff").strip() and not head.removeprefix("\ufeff").startswith(header):
         raise CcalError(
-            f"{target}: exists and was not written by 'ccal import eu-portal'; nothing "
+            f"{target}: exists and was not written by 'ccal import {name}'; nothing "
             "written (choose another --output, or add --force to replace it)"
         )
 
@@ -252,6 +255,170 @@ def _report(result: Any, file: Path, target: Path, json_output: bool) -> None:
     print(
         f"Imported {result.imported:,} of {result.total:,} topics ({result.cutoffs:,} cut-offs) "
         f"into {target}; {result.filtered:,} filtered out, {result.skipped:,} skipped."
+    )
+    for reason in result.reasons:
+        print(f"ccal: warning: skipped {reason}", file=sys.stderr)
+    if result.skipped > len(result.reasons):
+        more = result.skipped - len(result.reasons)
+        print(f"ccal: warning: … and {more:,} more skipped", file=sys.stderr)
+
+
+# --- conference YAML and iCalendar: one command shape, one function ----------------------------
+
+_SUFFIXES = {"ccfddl": (".yml", ".yaml"), "ai-deadlines": (".yml", ".yaml"), "ics": (".ics",)}
+_NOUNS = {"ccfddl": "editions", "ai-deadlines": "editions", "ics": "calendar items"}
+
+PathArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="PATH",
+        help="A file, or a directory read recursively (see 'ccal import' in the README).",
+        show_default=False,
+    ),
+]
+
+
+def output_option(name: str):
+    return Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            show_default=False,
+            help=f"Write here instead of {name}.toml in your data directory (which is then part "
+            "of the default data).",
+        ),
+    ]
+
+
+ImportJsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the summary as JSON (see README).")
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Replace the output file even if this importer did not write it."),
+]
+
+
+@import_app.command("ccfddl")
+def ccfddl(
+    path: PathArg,
+    output: output_option("ccfddl") = None,
+    json_output: ImportJsonOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Import ccfddl/ccf-deadlines conference files: one YAML, a directory of them, or the
+    combined allconf.yml.
+
+    Each edition becomes a conference (ccfddl-nips26, "NeurIPS 2026") in the series of its
+    conference, with its deadlines in their own zone (AoE, UTC-8, PT, ...).
+    Example: ccal import ccfddl ccf-deadlines/conference
+    """
+    _import("ccfddl", path, output, json_output, force)
+
+
+@import_app.command("ai-deadlines")
+def ai_deadlines(
+    path: PathArg,
+    output: output_option("ai-deadlines") = None,
+    json_output: ImportJsonOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Import Hugging Face ai-deadlines conference files (one YAML or a directory of them).
+
+    Every typed deadline keeps its label and zone; the conference dates, place, tags and era
+    rating come along. Example: ccal import ai-deadlines ai-deadlines/src/data/conferences
+    """
+    _import("ai-deadlines", path, output, json_output, force)
+
+
+@import_app.command("ics")
+def ics(
+    path: PathArg,
+    output: output_option("ics") = None,
+    json_output: ImportJsonOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Import an iCalendar file (RFC 5545): events become dated entries, to-dos with a due
+    date deadlines; UIDs keep them stable across re-imports.
+
+    Example: ccal import ics team.ics -o team.toml
+    """
+    _import("ics", path, output, json_output, force)
+
+
+def _import(name: str, path: Path, output: Path | None, json_output: bool, force: bool) -> None:
+    """Read, convert, check and write one format's import; the previous output survives any
+    failure (nothing is written before the whole result has loaded cleanly)."""
+    from ccal.importers.registry import get
+    from ccal.loader import parse_text
+    from ccal.sources import user_data_file
+    from ccal.store import atomic_write
+
+    fmt = get(name)
+    target = output or user_data_file().with_name(fmt.default_file)
+    _check_target(target, default=output is None, force=force, name=name)
+    with _progress(enabled=not json_output and sys.stderr.isatty()) as phase:
+        files = _files(path, _SUFFIXES[name], phase)
+        phase("Converting", None)
+        module = fmt.load()
+        if path.is_dir():
+            result = module.convert_files(files, {})
+        else:
+            result = fmt.convert(files[0][0], files[0][1], {})
+        phase("Checking the result", None)
+        text = fmt.render_toml(result, path.name, datetime.now(UTC))
+        errors = parse_text(text, target).errors
+        if errors:  # an importer bug must never leave a file that breaks every command
+            raise DataError(errors[:5])
+        phase("Writing", None)
+        try:
+            atomic_write(target, text.encode("utf-8"), create_parents=output is None)
+        except OSError as exc:
+            raise CcalError(f"cannot write {target}: {exc.strerror or exc}") from None
+    _report_items(result, path, target, json_output, _NOUNS[name])
+
+
+def _files(
+    path: Path, suffixes: tuple[str, ...], phase: Callable[..., Callable[[float], None]]
+) -> list[tuple[bytes, str]]:
+    """The file, or every file under the directory with one of ``suffixes`` (sorted, so an
+    import is the same on every machine), as (bytes, name for messages)."""
+    if not path.is_dir():
+        return [(_read(path, phase), str(path))]
+    found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+    if not found:
+        raise CcalError(f"{path}: no {' or '.join(suffixes)} file in this directory")
+    advance = phase(f"Reading {len(found)} files", len(found))
+    files = []
+    for file in found:
+        try:
+            files.append((file.read_bytes(), str(file)))
+        except OSError as exc:
+            raise CcalError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
+        advance(1)
+    return files
+
+
+def _report_items(result: Any, path: Path, target: Path, json_output: bool, noun: str) -> None:
+    """The summary on stdout; the first skip reasons on stderr, as ``_report`` does."""
+    if json_output:
+        print_json(
+            {
+                "file": str(path),
+                "output": str(target),
+                "items": result.total,
+                "imported": result.imported,
+                "dates": result.cutoffs,
+                "skipped": result.skipped,
+                "skip_reasons": result.reasons,
+            }
+        )
+        return
+    print(
+        f"Imported {result.imported:,} of {result.total:,} {noun} ({result.cutoffs:,} dates) "
+        f"into {target}; {result.skipped:,} skipped."
     )
     for reason in result.reasons:
         print(f"ccal: warning: skipped {reason}", file=sys.stderr)

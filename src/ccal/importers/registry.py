@@ -78,6 +78,17 @@ FORMATS: dict[str, Format] = {
             "the EU Funding & Tenders portal's bulk JSON (grantsTenders.json)",
             ("status", "programme", "search"),
         ),
+        Format(
+            "ccfddl",
+            "ccal.importers.ccfddl",
+            "ccfddl/ccf-deadlines conference YAML (a file, a directory, or allconf.yml)",
+        ),
+        Format(
+            "ai-deadlines",
+            "ccal.importers.ai_deadlines",
+            "Hugging Face ai-deadlines conference YAML (a file or a directory)",
+        ),
+        Format("ics", "ccal.importers.ics", "any iCalendar (RFC 5545) file"),
     )
 }
 

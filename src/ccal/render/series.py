@@ -51,9 +51,15 @@ def summaries_records(found: list[Summary]) -> list[dict[str, Any]]:
     ]
 
 
+WIDE = 4  # labels side by side up to this many; more (VLDB's twelve rounds) go one per row
+
+
 def editions_table(slug: str, found: list[Edition]) -> Table:
-    """One row per edition, one column per label: its date, and beneath, its shift."""
+    """One row per edition, one column per label: its date, and beneath, its shift; with more
+    than ``WIDE`` labels, one row per edition and label instead."""
     columns = labels(found)
+    if len(columns) > WIDE:
+        return _long_table(slug, found)
     table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
     table.add_column("Year", justify="right")
     table.add_column("Edition")
@@ -67,6 +73,23 @@ def editions_table(slug: str, found: list[Edition]) -> Table:
             shift = by_key.get(series_label(label))
             cells.append(_cell(shift) if shift is not None else Text("–", style="dim"))
         table.add_row(*cells)
+    return table
+
+
+def _long_table(slug: str, found: list[Edition]) -> Table:
+    table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
+    for name in ("Year", "Edition", "Label", "When", "Shift"):
+        table.add_column(name, justify="right" if name in ("Year", "Shift") else "left")
+    for edition, row in zip(found, shifts(found), strict=True):
+        first = True
+        for shift in row or [None]:
+            year, name = (str(edition.year), edition.id) if first else ("", "")
+            first = False
+            if shift is None:
+                table.add_row(year, name, "–", "no dates", "")
+                continue
+            when = when_text(shift.entry, shift.entry.zone)
+            table.add_row(year, name, printable(shift.label), when, shift_text(shift.days))
     return table
 
 
