@@ -36,13 +36,12 @@ def convert(data: bytes, origin: str, options: Mapping[str, Any]) -> ImportResul
         )
     if document and not any("confs" in c for c in document):
         raise CcalError(f"{origin}: no conference has 'confs' (editions); not a ccfddl file")
-    stem = origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     result = ImportResult()
     for conference in document:
         for edition in conference.get("confs") or ():
             result.total += 1
             try:
-                result.records.append(edition_record(conference, edition, stem))
+                result.records.append(edition_record(conference, edition))
             except common.Skip as exc:
                 ident = edition.get("id") if isinstance(edition, dict) else None
                 result.skip(f"{PREFIX}{ident or '?'} ({origin}): {exc}")
@@ -55,7 +54,7 @@ def convert_files(files: list[tuple[bytes, str]], options: Mapping[str, Any]) ->
     return common.merge(convert(data, origin, options) for data, origin in files)
 
 
-def edition_record(conference: dict[str, Any], edition: Any, stem: str) -> dict[str, Any]:
+def edition_record(conference: dict[str, Any], edition: Any) -> dict[str, Any]:
     """One edition as a record (see the module's docstring); ``Skip`` says why it cannot be."""
     if not isinstance(edition, dict):
         raise common.Skip("an edition that is not a mapping")
@@ -69,7 +68,8 @@ def edition_record(conference: dict[str, Any], edition: Any, stem: str) -> dict[
         "kind": common.KIND,
         "title": f"{name} {year}" if year else name,
     }
-    series = common.slug(str(conference.get("dblp") or stem or name))
+    # The conference's key: its dblp key, else the edition id without its year (cgo2027: cgo).
+    series = common.slug(str(conference.get("dblp") or ident.rstrip("0123456789-") or name))
     if series:
         record["series"] = series
     link = common.text_of(edition.get("link"))
