@@ -416,10 +416,11 @@ def _report_items(result: Any, path: Path, target: Path, json_output: bool, noun
             }
         )
         return
-    print(
-        f"Imported {result.imported:,} of {result.total:,} {noun} ({result.cutoffs:,} dates) "
-        f"into {target}; {result.skipped:,} skipped."
-    )
+    if noun == "calendar items":  # several events can be one opportunity's dates
+        done = f"{result.cutoffs:,} of {result.total:,} {noun} as {result.imported:,} opportunities"
+    else:
+        done = f"{result.imported:,} of {result.total:,} {noun} ({result.cutoffs:,} dates)"
+    print(f"Imported {done} into {target}; {result.skipped:,} skipped.")
     for reason in result.reasons:
         print(f"ccal: warning: skipped {reason}", file=sys.stderr)
     if result.skipped > len(result.reasons):
