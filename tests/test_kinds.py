@@ -66,3 +66,13 @@ def test_schemas_say_how_kinds_are_extended(ccal):
         in listing["$defs"]["EntryRecord"]["properties"]["kind"]["description"]
     )
     assert DataFile.model_validate({"kinds": ["grant"]}).kinds == ["grant"]
+
+
+def test_add_takes_a_kind_its_file_declares(ccal, tmp_path):
+    target = tmp_path / "mine.toml"
+    target.write_text(KINDS_FILE.read_text())
+    added = ccal("add", "g", "--kind", "grant", "--title", "G", "--deadline", "2026-09-01",
+                 "--data", str(target))  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    typo = ccal("add", "h", "--kind", "grnt", "--title", "H", "--data", str(target))
+    assert typo.exit_code == 2 and "did you mean 'grant'?" in typo.stderr
