@@ -116,6 +116,20 @@ def fixed_zone(name: str) -> ZoneInfo | None:
     return zone
 
 
+def summer_time_gap(fixed: ZoneInfo, named: ZoneInfo, moment: datetime) -> timedelta | None:
+    """``named``'s offset at ``moment`` when the fixed offset ``fixed`` is one of ``named``'s
+    offsets that year but not the one at ``moment`` (``UTC+1`` for a Brussels date in July,
+    when Brussels is UTC+2); None otherwise. For ``validate``: a fixed offset written for a
+    place that observes summer time is an hour off for half the year."""
+    year = moment.astimezone(named).year
+    offsets = {datetime(year, month, 15, 12, tzinfo=named).utcoffset() for month in (1, 7)}
+    mine = moment.astimezone(fixed).utcoffset()
+    there = moment.astimezone(named).utcoffset()
+    if len(offsets) < 2 or mine not in offsets or there == mine:
+        return None
+    return there
+
+
 def _one_offset_zone(key: str, seconds: int, label: str) -> ZoneInfo:
     """A ZoneInfo with a single offset and abbreviation: a TZif file (RFC 8536) of one type."""
     import io
