@@ -126,3 +126,15 @@ def test_validate_warns_of_a_fixed_offset_only_when_the_file_names_the_place(cca
     lone.write_text(text.replace('timezone = "Europe/Brussels"', 'timezone = "UTC+1"'))
     result = ccal("validate", str(lone))
     assert result.exit_code == 0 and "no problems" in result.stdout  # nothing to compare with
+
+
+def test_an_ics_export_defines_every_fixed_zone_it_uses(ccal):
+    from icalendar import Calendar
+
+    exported = ccal("export", "--format", "ics", "--data", str(ZONES), "--as-of", "2026-05-01")
+    calendar = Calendar.from_ical(exported.stdout)
+    defined = {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")}
+    assert {"AoE", "UTC+05:30", "Etc/GMT+12"} <= defined
+    starts = {str(e["UID"]): e["DTSTART"].dt.astimezone(UTC) for e in calendar.walk("VEVENT")}
+    assert starts["neurips-2026.paper@ccal"] == datetime(2026, 5, 16, 11, 59, tzinfo=UTC)
+    assert starts["fixed.paper@ccal"] == datetime(2026, 5, 15, 18, 29, tzinfo=UTC)

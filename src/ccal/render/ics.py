@@ -9,7 +9,7 @@ calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 w
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
@@ -150,4 +150,31 @@ def render(listing: Listing, options: RenderOptions) -> str:
         calendar.add_missing_timezones(
             first_date=date(min(days).year - 1, 1, 1), last_date=date(max(days).year + 2, 1, 1)
         )
+        _add_fixed_timezones(calendar, {e.zone for e in listing.entries})
     return calendar.to_ical().decode("utf-8")
+
+
+def _add_fixed_timezones(calendar: Any, zones: set[Any]) -> None:
+    """A VTIMEZONE for each fixed-offset zone (``AoE``, ``UTC+8``) that has none yet: the
+    time zone database behind ``add_missing_timezones`` does not know ccal's own names, and a
+    TZID without its VTIMEZONE is read as floating time by other programs."""
+    from icalendar import Timezone, TimezoneStandard
+
+    from ccal.clock import fixed_label
+
+    have = {str(tz.get("TZID")) for tz in calendar.walk("VTIMEZONE")}
+    used = {str(c["DTSTART"].params.get("TZID")) for c in calendar.walk("VEVENT")}
+    for zone in sorted(zones, key=lambda z: z.key):
+        label = fixed_label(zone.key)
+        if label is None or zone.key in have or zone.key not in used:
+            continue
+        offset = datetime(2000, 1, 1, tzinfo=zone).utcoffset()
+        timezone = Timezone()
+        timezone.add("tzid", zone.key)
+        standard = TimezoneStandard()
+        standard.add("dtstart", datetime(1970, 1, 1))
+        standard.add("tzname", label)
+        standard.add("tzoffsetfrom", offset)
+        standard.add("tzoffsetto", offset)
+        timezone.add_component(standard)
+        calendar.subcomponents.insert(0, timezone)  # before the events that use it
