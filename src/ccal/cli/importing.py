@@ -278,18 +278,17 @@ PathArg = Annotated[
 ]
 
 
-def output_option(name: str):
-    return Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            show_default=False,
-            help=f"Write here instead of {name}.toml in your data directory (which is then part "
-            "of the default data).",
-        ),
-    ]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        show_default=False,
+        help="Write here instead of <format>.toml (ccfddl.toml, ...) in your data directory "
+        "(which is then part of the default data).",
+    ),
+]
 
 
 ImportJsonOpt = Annotated[
@@ -304,7 +303,7 @@ ForceOpt = Annotated[
 @import_app.command("ccfddl")
 def ccfddl(
     path: PathArg,
-    output: output_option("ccfddl") = None,
+    output: OutputOpt = None,
     json_output: ImportJsonOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -321,7 +320,7 @@ def ccfddl(
 @import_app.command("ai-deadlines")
 def ai_deadlines(
     path: PathArg,
-    output: output_option("ai-deadlines") = None,
+    output: OutputOpt = None,
     json_output: ImportJsonOpt = False,
     force: ForceOpt = False,
 ) -> None:
@@ -336,7 +335,7 @@ def ai_deadlines(
 @import_app.command("ics")
 def ics(
     path: PathArg,
-    output: output_option("ics") = None,
+    output: OutputOpt = None,
     json_output: ImportJsonOpt = False,
     force: ForceOpt = False,
 ) -> None:

@@ -242,7 +242,8 @@ def _rule(prop: Any, zone: str) -> dict[str, Any]:
     """The RRULE without UNTIL and COUNT (ccal keeps those as keys of their own)."""
     text = prop.to_ical().decode()
     parts = [p for p in text.split(";") if p]
-    kept, found = [], {}
+    kept: list[str] = []
+    found: dict[str, Any] = {}
     for part in parts:
         name, _, value = part.partition("=")
         if name.upper() == "COUNT":

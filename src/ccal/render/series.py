@@ -81,13 +81,10 @@ def _long_table(slug: str, found: list[Edition]) -> Table:
     for name in ("Year", "Edition", "Label", "When", "Shift"):
         table.add_column(name, justify="right" if name in ("Year", "Shift") else "left")
     for edition, row in zip(found, shifts(found), strict=True):
-        first = True
-        for shift in row or [None]:
-            year, name = (str(edition.year), edition.id) if first else ("", "")
-            first = False
-            if shift is None:
-                table.add_row(year, name, "–", "no dates", "")
-                continue
+        if not row:
+            table.add_row(str(edition.year), edition.id, "–", "no dates", "")
+        for number, shift in enumerate(row):
+            year, name = (str(edition.year), edition.id) if number == 0 else ("", "")
             when = when_text(shift.entry, shift.entry.zone)
             table.add_row(year, name, printable(shift.label), when, shift_text(shift.days))
     return table
