@@ -138,3 +138,18 @@ def test_an_ics_export_defines_every_fixed_zone_it_uses(ccal):
     starts = {str(e["UID"]): e["DTSTART"].dt.astimezone(UTC) for e in calendar.walk("VEVENT")}
     assert starts["neurips-2026.paper@ccal"] == datetime(2026, 5, 16, 11, 59, tzinfo=UTC)
     assert starts["fixed.paper@ccal"] == datetime(2026, 5, 15, 18, 29, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-05-15 23:59 AoE", datetime(2026, 5, 16, 11, 59, tzinfo=UTC)),
+        ("Fri 15 May 2026 23:59 AoE", datetime(2026, 5, 16, 11, 59, tzinfo=UTC)),
+        ("2026-05-15 08:00 UTC+8", datetime(2026, 5, 15, 0, 0, tzinfo=UTC)),
+        ("2026-05-15 00:00 UTC\u221212", datetime(2026, 5, 15, 12, 0, tzinfo=UTC)),
+    ],
+)
+def test_ccal_reads_the_fixed_zones_it_prints(typed, expected):
+    from ccal.clock import parse_when
+
+    assert parse_when(typed, zone_named("Europe/Brussels")) == expected

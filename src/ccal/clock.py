@@ -265,6 +265,9 @@ def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end:
         base = _require_now(now, raw).astimezone(zone).date()
         day = base + timedelta(days=_RELATIVE_DAYS[lowered])
         return end_of_day(day, zone) if day_end else start_of_day(day, zone)
+    head, _space, last = raw.rpartition(" ")
+    if head.strip() and fixed_zone_form(last):  # "2026-05-15 23:59 AoE", as ccal prints it
+        return parse_when(head, zone_named(last), now=now, day_end=day_end)
     relative = _relative(lowered)
     if relative is not None:
         sign, duration = relative
