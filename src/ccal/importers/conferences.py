@@ -207,7 +207,7 @@ def merge(results: Iterable[ImportResult]) -> ImportResult:
 
 def render(result: ImportResult, header: str, source_name: str, imported_at: datetime) -> str:
     """The whole import file: where it came from, ``kinds = ["conference"]``, the records."""
-    import tomli_w
+    from ccal.importers import toml_out
 
     head = (
         f"{header} from {source_name} on {imported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC:\n"
@@ -217,7 +217,7 @@ def render(result: ImportResult, header: str, source_name: str, imported_at: dat
         "\n"
     )
     document = {"version": 1, "timezone": "AoE", "kinds": [KIND], "opportunity": result.records}
-    return head + tomli_w.dumps(document)
+    return head + toml_out.dumps(document)
 
 
 def text_of(value: Any) -> str | None:

@@ -258,9 +258,14 @@ def _rule(prop: Any, zone: str) -> dict[str, Any]:
     return {"rrule": ";".join(kept), **found}
 
 
+_RULES_SEEN: set[tuple[str, bool]] = set()  # rules already checked (a feed repeats a few)
+
+
 def _check_rule(rule: str, at: date | datetime, zone: str) -> None:
     """The loader's own check of a rule (``recurrence.parse_rule``): a rule it would refuse
     skips this event instead of failing the whole import."""
+    if (rule, isinstance(at, datetime)) in _RULES_SEEN:
+        return
     from ccal.clock import end_of_day
     from ccal.recurrence import parse_rule
 
@@ -273,6 +278,7 @@ def _check_rule(rule: str, at: date | datetime, zone: str) -> None:
         parse_rule(rule, start.astimezone(named), all_day=not isinstance(at, datetime))
     except TimeInputError as exc:
         raise Skip(str(exc)) from None
+    _RULES_SEEN.add((rule, isinstance(at, datetime)))
 
 
 def _until(value: str, zone: str) -> date | datetime:
@@ -351,7 +357,7 @@ def _ccal_description(text: str | None) -> tuple[str | None, str | None, str | N
 
 
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:
-    import tomli_w
+    from ccal.importers import toml_out
 
     own = sorted({r["kind"] for r in result.records if r["kind"] not in KINDS})
     header = (
@@ -365,4 +371,4 @@ def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -
     if own:
         document["kinds"] = own
     document["opportunity"] = result.records
-    return header + tomli_w.dumps(document)
+    return header + toml_out.dumps(document)
