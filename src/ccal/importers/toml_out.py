@@ -25,10 +25,15 @@ def dumps(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_BARE: dict[str, str] = {}  # key -> as written (a file repeats a dozen keys many times)
+
+
 def _key(key: str) -> str:
-    if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key):
-        return key
-    return _string(key)
+    written = _BARE.get(key)
+    if written is None:
+        bare = key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+        written = _BARE[key] = key if bare else _string(key)
+    return written
 
 
 def _string(text: str) -> str:
