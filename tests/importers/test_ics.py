@@ -111,3 +111,17 @@ def test_the_default_output_is_part_of_the_default_data(ccal, tmp_path):
     assert ccal("import", "ics", str(CALENDAR)).exit_code == 0
     rows = ccal.json("upcoming", "--as-of", "2026-03-01", "--kind", "deadline")
     assert [r["title"] for r in rows] == ["NSF annual report"]
+
+
+def test_a_directory_of_calendars_keeps_each_uid_once(ccal, tmp_path):
+    folder = tmp_path / "feeds"
+    (folder / "team").mkdir(parents=True)
+    (folder / "team" / "a.ics").write_bytes(CALENDAR.read_bytes())
+    (folder / "b.ICS").write_bytes(CALENDAR.read_bytes())
+    (folder / "notes.txt").write_text("not a calendar")
+    out = tmp_path / "feeds.toml"
+    done = ccal("import", "ics", str(folder), "-o", str(out), "--json")
+    assert done.exit_code == 0, done.stderr
+    summary = __import__("json").loads(done.stdout)
+    assert (summary["items"], summary["imported"]) == (18, 6)
+    assert summary["skipped"] == 3 + 3 + 6  # each file's own three, then the six again
