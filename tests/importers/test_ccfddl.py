@@ -179,3 +179,11 @@ def test_json_summary(ccal, tmp_path):
         ccal("import", "ccfddl", str(TREE), "-o", str(tmp_path / "x.toml"), "--json").stdout
     )
     assert (data["items"], data["imported"], data["skipped"]) == (8, 6, 2)
+
+
+def test_a_deadline_written_with_an_offset_keeps_its_instant():
+    from ccal.importers.conferences import local_time
+
+    assert local_time("2026-05-15T23:59:00+08:00", "AoE", "Paper") == datetime(2026, 5, 15, 3, 59)
+    assert local_time("2026-05-15", "AoE", "Paper") == date(2026, 5, 15)
+    assert local_time(" TBD ", "AoE", "Paper") is None

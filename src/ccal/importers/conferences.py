@@ -97,9 +97,9 @@ def local_time(value: Any, zone: str, what: str) -> datetime | date | None:
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise Skip(f"{what} {value!r} is out of range")
     if isinstance(moment, datetime):
-        if moment.tzinfo is not None:
-            moment = moment.replace(tzinfo=None)
         named = zone_named(zone)
+        if moment.tzinfo is not None:  # written with an offset: that instant, on the zone's clock
+            moment = moment.astimezone(named).replace(tzinfo=None)
         if fixed_zone(zone) is None and is_nonexistent(moment, named):
             raise Skip(f"{what} {value!r} does not exist in {zone} (daylight saving time)")
     return moment
