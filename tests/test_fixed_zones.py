@@ -153,3 +153,12 @@ def test_ccal_reads_the_fixed_zones_it_prints(typed, expected):
     from ccal.clock import parse_when
 
     assert parse_when(typed, zone_named("Europe/Brussels")) == expected
+
+
+def test_fixed_zones_pickle_and_copy_as_themselves():
+    import copy
+    import pickle
+
+    moment = datetime(2026, 5, 15, 23, 59, tzinfo=zone_named("AoE"))
+    assert pickle.loads(pickle.dumps(moment)).tzinfo is moment.tzinfo
+    assert copy.deepcopy(moment).tzinfo is moment.tzinfo

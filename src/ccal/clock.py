@@ -130,6 +130,14 @@ def summer_time_gap(fixed: ZoneInfo, named: ZoneInfo, moment: datetime) -> timed
     return there
 
 
+class _FixedZone(ZoneInfo):
+    """A ``ZoneInfo`` built in memory (``_one_offset_zone``) that pickles and copies by name,
+    as a ``ZoneInfo`` from the time zone database does (one from a file stream cannot)."""
+
+    def __reduce__(self) -> tuple:
+        return (zone_named, (self.key,))
+
+
 def _one_offset_zone(key: str, seconds: int, label: str) -> ZoneInfo:
     """A ZoneInfo with a single offset and abbreviation: a TZif file (RFC 8536) of one type."""
     import io
@@ -138,7 +146,7 @@ def _one_offset_zone(key: str, seconds: int, label: str) -> ZoneInfo:
     abbreviation = label.encode() + b"\0"
     counts = struct.pack(">6l", 0, 0, 0, 0, 1, len(abbreviation))  # one type, no transitions
     block = b"TZif2" + bytes(15) + counts + struct.pack(">lbb", seconds, 0, 0) + abbreviation
-    return ZoneInfo.from_file(io.BytesIO(block + block + b"\n\n"), key=key)
+    return _FixedZone.from_file(io.BytesIO(block + block + b"\n\n"), key=key)
 
 
 def system_zone() -> tzinfo:
