@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ccal.estimate import Edition, Estimate, estimate_next
-from ccal.query import label_key
+from ccal.text import label_key
 
 MAIN_WORDS = ("paper", "submission", "full", "deadline")
 

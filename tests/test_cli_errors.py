@@ -126,7 +126,7 @@ def test_data_from_environment_replaces_the_default(ccal, fixture_file, tmp_path
         (["upcoming", "--tz", "Europe/Brusels"], "unknown time zone 'Europe/Brusels'"),
         (["upcoming", "--until", "2022-02-30"], "invalid value for '--until'"),
         (["upcoming", "--within", "3d", "--until", "2022-01-01"], "not both"),
-        (["upcoming", "--kind", "conference"], "'conference' is not one of"),
+        (["upcoming", "--kind", "conference"], "invalid value for '--kind': kind must be"),
         (["upcoming", "--limit", "0"], "--limit"),
         (["upcoming", "--bogus"], "no such option"),
         (["list", "--past", "--all"], "not both"),

@@ -375,7 +375,10 @@ def test_kind_ignores_case_and_takes_comma_lists(ccal, fixture_file, kinds, expe
 def test_a_bad_kind_in_a_comma_list_is_named(ccal, fixture_file):
     result = ccal("upcoming", "-k", "call,party", "--data", str(fixture_file))
     assert result.exit_code == 2
-    assert "'party' is not one of 'talk', 'call', 'event', 'survey'" in result.stderr
+    assert (
+        "invalid value for '--kind': kind must be 'talk', 'call', 'event' or 'survey' (got "
+        "'party')" in result.stderr
+    )
 
 
 def test_single_choices_ignore_case_too(ccal, fixture_file, tmp_path):

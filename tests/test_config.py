@@ -50,7 +50,7 @@ def test_validate_reports_config_problems_located(ccal):
     lines = result.stdout.splitlines()
     assert lines[0] == (
         f"{path}:1:1: field 'timezone': unknown time zone 'Europe/Brusels' "
-        "(use an IANA name such as Europe/Brussels)"
+        "(use an IANA name such as Europe/Brussels, AoE, or a fixed offset such as UTC+8)"
     )
     assert lines[1] == (
         f"{path}:4:1: field 'source[0].name': 'Bad Name' is not a slug: use a-z, 0-9 and "

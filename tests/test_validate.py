@@ -16,6 +16,8 @@ CASES = [
     ("unknown_key.toml", 11, 1, "error", "unknown key 'tentativ'; did you mean 'tentative'?"),
     ("missing_title.toml", 3, 1, "error", "missing required key 'title'"),
     ("bad_kind.toml", 5, 1, "error", "kind must be 'talk', 'call', 'event' or 'survey'"),
+    ("undeclared_kind.toml", 6, 1, "error", "(got 'conferance'); did you mean 'conference'?"),
+    ("fixed_offset_in_summer.toml", 17, 1, "warning", "UTC+1 is the offset of Europe/Brussels"),
     ("bad_id.toml", 4, 1, "error", "is not a slug"),
     ("duplicate_id.toml", 9, 1, "error", "duplicate id 'a-talk' (first defined at"),
     ("unknown_zone.toml", 7, 1, "error", "unknown time zone 'Europe/Brusels'"),

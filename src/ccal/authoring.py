@@ -124,6 +124,16 @@ def parsed_document(text: str) -> dict[str, Any]:
     return parse_toml(text)
 
 
+def file_kinds(text: str) -> list[str]:
+    """The kinds a data file declares at its top (``kinds = ["conference"]``), for checking a
+    new entry as the file will; none for a file that cannot be read (its validation says why)."""
+    try:
+        kinds = parsed_document(text).get("kinds")
+    except ValueError:  # TOMLDecodeError (a ValueError), from either parser
+        return []
+    return [k for k in kinds if isinstance(k, str)] if isinstance(kinds, list) else []
+
+
 def date_tables(
     deadlines: list[str], events: list[str], zone: ZoneInfo, now: datetime
 ) -> list[dict[str, Any]]:
@@ -170,13 +180,16 @@ _FIELD_OPTIONS = {
 _FIELD = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+))?")
 
 
-def check_new(new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]]) -> None:
+def check_new(
+    new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]], kinds: list[str] = ()
+) -> None:
     """Raise ``UsageProblem`` naming the option when the new entry is invalid on its own.
 
     The entry is checked alone, as the only one of a file in ``zone_name``, so a problem is told
     in terms of what was typed (``--url``, the second ``--deadline``) rather than as a line of a
-    file that was never written. ``typed`` is (option, text) for each of ``new.dates``, in order.
-    Problems of the whole file (a duplicate id) are the writer's to report.
+    file that was never written. ``typed`` is (option, text) for each of ``new.dates``, in order;
+    ``kinds`` are those the target file declares (``file_kinds``). Problems of the whole file
+    (a duplicate id) are the writer's to report.
     """
     from pathlib import Path
 
@@ -184,7 +197,8 @@ def check_new(new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]])
 
     from ccal.loader import parse_text
 
-    text = append_text(tomli_w.dumps({"version": 1, "timezone": zone_name}), new.table())
+    top = {"version": 1, "timezone": zone_name, **({"kinds": list(kinds)} if kinds else {})}
+    text = append_text(tomli_w.dumps(top), new.table())
     for problem in parse_text(text, Path("<new>")).errors:
         raise UsageProblem(_as_option_problem(problem, typed))
 

@@ -125,6 +125,16 @@ class Catalog:
             )
         )
 
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds ``--kind`` may name: the built-in ones, then those the data uses (each
+        declared by its file, or the file would not have loaded)."""
+        from ccal.rules import KINDS
+
+        seen = dict.fromkeys(KINDS)
+        for item in self.items:
+            seen.setdefault(item.opportunity.kind)
+        return tuple(seen)
+
     def ids(self) -> list[str]:
         return [item.id for item in self.items]
 

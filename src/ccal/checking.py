@@ -2,7 +2,8 @@
 refuse a change on its errors and print its warnings for the entry they wrote.
 
 The checks: each file's own (TOML, schema, times, rrules), duplicate ids within and across the
-files read together, and control characters in text (warnings).
+files read together, control characters in text, and fixed offsets written for a place that
+observes summer time (warnings).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def results_problems(results: Sequence[FileResult], *, only: str | None = None) 
     problems = [p for result in mine for p in result.problems]
     problems += duplicate_id_problems(list(results))
     problems += control_problems(mine)  # text that would act on a terminal
+    problems += fixed_offset_problems(mine)
     if only is not None:
         problems = [p for p in problems if p.file == only]
     order = {str(result.path): number for number, result in enumerate(results)}
@@ -99,3 +101,50 @@ def control_problems(results: Iterable[Any]) -> list[Any]:
                     )
                 )
     return problems
+
+
+def fixed_offset_problems(results: Sequence[FileResult]) -> list[Problem]:
+    """A warning where an opportunity's zone is a fixed offset (``UTC+1``) that is the offset of
+    a zone the same file names elsewhere (``Europe/Brussels``) only part of the year, and one of
+    its dates falls in the other part: it is probably that place's time, an hour off in summer.
+    No guessing: only zones the file itself uses are compared (``AoE`` is always meant fixed).
+    """
+    from ccal.clock import AOE, fixed_label, summer_time_gap, zone_city
+    from ccal.errors import Problem
+
+    problems = []
+    for result in results:
+        named = {i.zone.key: i.zone for i in result.items if fixed_label(i.zone.key) is None}
+        named.pop("UTC", None)
+        for index, item in enumerate(result.items):
+            key = item.zone.key
+            if fixed_label(key) is None or key == AOE or not named:
+                continue
+            found = _first_gap(item, named.values(), summer_time_gap)
+            if found is None:
+                continue
+            entry, zone, there = found
+            hours = there.total_seconds() / 3600
+            offset = f"UTC{'+' if hours >= 0 else '-'}{abs(hours):g}"
+            day = entry.at.astimezone(zone).date()
+            message = (
+                f"{key} is the offset of {zone.key} only part of the year: on {day} "
+                f"({entry.label}) {zone_city(zone)} is {offset}. If this is {zone_city(zone)} "
+                f'time, write timezone = "{zone.key}" (a fixed offset has no summer time)'
+            )
+            locator = result.locator
+            line, column = (
+                locator.locate(("opportunity", index, "timezone")) if locator else (None, None)
+            )
+            where = (str(result.path), message, line, column, item.id, "timezone")
+            problems.append(Problem(*where, severity="warning"))
+    return problems
+
+
+def _first_gap(item, zones, gap):
+    for entry in item.entries:
+        for zone in zones:
+            there = gap(item.zone, zone, entry.at)
+            if there is not None:
+                return entry, zone, there
+    return None

@@ -26,21 +26,134 @@ class TimeInputError(ValueError):
 
 
 def zone_named(name: str) -> ZoneInfo:
-    """The IANA zone called ``name``; a readable error for typos such as ``Europe/Brusels``."""
+    """The zone called ``name``; a readable error for typos such as ``Europe/Brusels``.
+
+    Besides IANA names: ``AoE`` (Anywhere on Earth, UTC−12, the zone of most research
+    deadlines) and fixed offsets written ``UTC+8``, ``UTC-7`` or ``UTC+05:30`` (see
+    ``fixed_zone``). Every place that accepts a zone (data files, ``--zone``, ``--tz``,
+    ``CCAL_TZ``, the index) comes through here, so they all accept the same names.
+    """
+    fixed = fixed_zone(name)
+    if fixed is not None:
+        return fixed
     try:
         if not name or name != name.strip():
             raise ValueError
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise TimeInputError(
-            f"unknown time zone '{name}' (use an IANA name such as Europe/Brussels)"
+            f"unknown time zone '{name}' (use an IANA name such as Europe/Brussels, "
+            "AoE, or a fixed offset such as UTC+8)"
         ) from None
+
+
+AOE = "AoE"
+MAX_OFFSET_HOURS = 14  # the farthest real offsets: UTC−12 (AoE) and UTC+14 (Kiribati)
+_FIXED: dict[str, ZoneInfo] = {}
+_OFFSET = r"^UTC([+\-\u2212])(\d{1,2})(?::?(\d{2}))?$"
+_ETC_GMT = r"^Etc/GMT([+-])(\d{1,2})$"
+
+
+def fixed_label(key: str) -> str | None:
+    """How a fixed-offset zone is shown, from its name alone; None for other zones.
+
+    ``AoE`` stays ``AoE``, ``UTC+8`` and ``UTC+05:30`` stay as written, and ``Etc/GMT+12`` is
+    ``UTC−12``: POSIX inverts the sign of those names, and nobody should read GMT+12 as east.
+    """
+    if key == AOE:
+        return AOE
+    if key[:3] == "UTC" and _pattern(_OFFSET).match(key):
+        return key
+    if key[:7] == "Etc/GMT":
+        found = _pattern(_ETC_GMT).match(key)
+        if found and int(found[2]):
+            return "UTC" + ("\u2212" if found[1] == "+" else "+") + str(int(found[2]))
+    return None
+
+
+def fixed_zone(name: str) -> ZoneInfo | None:
+    """The zone for ``AoE``, ``UTC±H[:MM]`` or ``Etc/GMT±N`` (a ZoneInfo named ``name`` whose
+    abbreviation is its ``fixed_label``), None for any other name; an offset out of range is a
+    ``TimeInputError``. ``aoe`` and ``utc+8`` are read as ``AoE`` and ``UTC+8``.
+
+    A real ``ZoneInfo`` (built from a one-offset TZif in memory, cached), not a
+    ``datetime.timezone``: everything that takes a zone keeps its ``key`` and its speed.
+    """
+    head = name[:3].upper()
+    if head not in ("AOE", "UTC", "ETC") or name in ("UTC", "Etc/UTC"):
+        return None
+    if name.upper() == "AOE":
+        name = AOE
+    elif head == "UTC":
+        name = "UTC" + name[3:]
+    cached = _FIXED.get(name)
+    if cached is not None:
+        return cached
+    label = fixed_label(name)
+    if label is None:
+        return None
+    if name == AOE:
+        seconds = -12 * 3600
+    elif name.startswith("Etc/"):
+        found = _pattern(_ETC_GMT).match(name)
+        assert found is not None
+        seconds = (-1 if found[1] == "+" else 1) * int(found[2]) * 3600
+        if not -12 * 3600 <= seconds <= 14 * 3600:  # tzdata has Etc/GMT+12 to Etc/GMT-14 only
+            return None
+    else:
+        found = _pattern(_OFFSET).match(name)
+        assert found is not None
+        sign = 1 if found[1] == "+" else -1
+        seconds = sign * (int(found[2]) * 3600 + int(found[3] or 0) * 60)
+        if int(found[3] or 0) >= 60:
+            raise TimeInputError(f"'{name}' is not an offset: minutes go up to 59")
+    if abs(seconds) > MAX_OFFSET_HOURS * 3600:
+        raise TimeInputError(
+            f"'{name}' is not a real offset: use one between UTC-{MAX_OFFSET_HOURS} and "
+            f"UTC+{MAX_OFFSET_HOURS}"
+        )
+    zone = _FIXED[name] = _one_offset_zone(name, seconds, label)
+    return zone
+
+
+def summer_time_gap(fixed: ZoneInfo, named: ZoneInfo, moment: datetime) -> timedelta | None:
+    """``named``'s offset at ``moment`` when the fixed offset ``fixed`` is one of ``named``'s
+    offsets that year but not the one at ``moment`` (``UTC+1`` for a Brussels date in July,
+    when Brussels is UTC+2); None otherwise. For ``validate``: a fixed offset written for a
+    place that observes summer time is an hour off for half the year."""
+    year = moment.astimezone(named).year
+    offsets = {datetime(year, month, 15, 12, tzinfo=named).utcoffset() for month in (1, 7)}
+    mine = moment.astimezone(fixed).utcoffset()
+    there = moment.astimezone(named).utcoffset()
+    if len(offsets) < 2 or mine not in offsets or there == mine:
+        return None
+    return there
+
+
+class _FixedZone(ZoneInfo):
+    """A ``ZoneInfo`` built in memory (``_one_offset_zone``) that pickles and copies by name,
+    as a ``ZoneInfo`` from the time zone database does (one from a file stream cannot)."""
+
+    def __reduce__(self) -> tuple:
+        return (zone_named, (self.key,))
+
+
+def _one_offset_zone(key: str, seconds: int, label: str) -> ZoneInfo:
+    """A ZoneInfo with a single offset and abbreviation: a TZif file (RFC 8536) of one type."""
+    import io
+    import struct
+
+    abbreviation = label.encode() + b"\0"
+    counts = struct.pack(">6l", 0, 0, 0, 0, 1, len(abbreviation))  # one type, no transitions
+    block = b"TZif2" + bytes(15) + counts + struct.pack(">lbb", seconds, 0, 0) + abbreviation
+    return _FixedZone.from_file(io.BytesIO(block + block + b"\n\n"), key=key)
 
 
 def system_zone() -> tzinfo:
     """The user's zone: ``TZ``, else the ``/etc/localtime`` link, else the fixed local offset."""
     name = os.environ.get("TZ", "").lstrip(":")
-    if name:
+    # POSIX reads TZ=UTC+8 as eight hours *behind*: such a value is left to the C library.
+    if name and not fixed_zone_form(name):
         try:
             return zone_named(name)
         except TimeInputError:
@@ -55,11 +168,19 @@ def system_zone() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
+def fixed_zone_form(name: str) -> bool:
+    """True for a name in ccal's own fixed-offset forms (``AoE``, ``UTC+8``)."""
+    return name.upper() == "AOE" or (
+        name[:3].upper() == "UTC" and _pattern(_OFFSET).match("UTC" + name[3:]) is not None
+    )
+
+
 def zone_label(zone: tzinfo) -> str:
-    """The IANA name of a zone where it has one (``Europe/Brussels``), else its offset name."""
+    """The IANA name of a zone where it has one (``Europe/Brussels``), a fixed offset's label
+    (``AoE``, ``UTC+8``, ``UTC−12`` for Etc/GMT+12), else its offset name."""
     key = getattr(zone, "key", None)
     if key:
-        return key
+        return fixed_label(key) or key
     return datetime.now(zone).tzname() or "local"
 
 
@@ -158,6 +279,9 @@ def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end:
         base = _require_now(now, raw).astimezone(zone).date()
         day = base + timedelta(days=_RELATIVE_DAYS[lowered])
         return end_of_day(day, zone) if day_end else start_of_day(day, zone)
+    head, _space, last = raw.rpartition(" ")
+    if head.strip() and fixed_zone_form(last):  # "2026-05-15 23:59 AoE", as ccal prints it
+        return parse_when(head, zone_named(last), now=now, day_end=day_end)
     relative = _relative(lowered)
     if relative is not None:
         sign, duration = relative
@@ -463,5 +587,5 @@ def zone_city(zone: tzinfo) -> str:
     """
     key = getattr(zone, "key", None)
     if key:
-        return key.rsplit("/", 1)[-1].replace("_", " ")
+        return fixed_label(key) or key.rsplit("/", 1)[-1].replace("_", " ")
     return zone_label(zone)

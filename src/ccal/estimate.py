@@ -282,6 +282,6 @@ def _first(edition: Edition) -> datetime:
 
 
 def _key(label: str) -> str:
-    from ccal.query import label_key
+    from ccal.text import label_key
 
     return label_key(label)

@@ -121,7 +121,7 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
     """
     from pydantic import ValidationError
 
-    from ccal.models import DataFile, Opportunity, compact
+    from ccal.models import KINDS_CONTEXT, DataFile, Opportunity, compact
 
     name = str(result.path)
     problems: list[Problem] = []
@@ -135,9 +135,13 @@ def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
         problems.extend(schema_problems(exc.errors(include_url=False), raw, locator, name))
         document = None
     ids: list[str | None] | None = None  # from the first schema error of an opportunity on
+    # The file's own kinds: those it declares, read as given even when its top has an error (so
+    # one wrong key there does not also turn every opportunity of a declared kind into an error).
+    declared = document.kinds if document is not None else top.get("kinds")
+    context = {KINDS_CONTEXT: tuple(k for k in declared or () if isinstance(k, str))}
     for index, table in enumerate(opportunities):
         try:
-            opportunity = compact(Opportunity.model_validate(table))
+            opportunity = compact(Opportunity.model_validate(table, context=context))
         except ValidationError as exc:
             errors: list[Any] = list(exc.errors(include_url=False))
             for error in errors:

@@ -7,7 +7,15 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 from ccal.clock import DEFAULT_ZONE, zone_named
 from ccal.rules import KINDS as KINDS  # re-exported: the one list of kinds
@@ -16,6 +24,7 @@ from ccal.text import label_key
 # The error type of clashing date labels (``_distinct_labels``): it carries every clash, and
 # ``schema_errors`` makes each its own problem at the later date's label.
 LABEL_CLASH = "label_clash"
+UNKNOWN_KIND = "unknown_kind"  # ``_known_kind``'s error type: its message is complete as it is
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -91,11 +100,55 @@ def _known_zone(value: str) -> str:
     return value
 
 
+# The context key under which the loader passes a file's declared ``kinds``; ``ANY_KIND`` trusts
+# every kind (the index stores only what the loader already checked).
+KINDS_CONTEXT = "kinds"
+ANY_KIND = "*"
+
+
+def _known_kind(value: str, info: ValidationInfo) -> str:
+    """A built-in kind (``rules.KINDS``) or one the file declares (``kinds = [...]`` at its top);
+    anything else is an error with a "did you mean", so a typo never passes."""
+    declared = (info.context or {}).get(KINDS_CONTEXT, ())
+    if value in KINDS or value in declared or declared == ANY_KIND:
+        return value
+    from pydantic_core import PydanticCustomError
+
+    raise PydanticCustomError(
+        UNKNOWN_KIND, "{message}", {"message": unknown_kind_message(value, (*KINDS, *declared))}
+    )
+
+
+def unknown_kind_message(value: str, known: tuple[str, ...]) -> str:
+    """``kind must be 'talk', 'call', 'event' or 'survey' (got 'cal'); did you mean 'call'?``:
+    one wording for the data file and ``--kind``."""
+    import difflib
+
+    quoted = [repr(k) for k in known]
+    choices = ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+    message = f"kind must be {choices} (got {value!r})"
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        return f"{message}; did you mean {close[0]!r}?"
+    import json
+
+    declare = f"kinds = [{json.dumps(value)}]"
+    return f"{message}; declare a kind of your own at the top of the file: {declare}"
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 ZoneName = Annotated[str, AfterValidator(_known_zone)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Kind = Literal[KINDS]  # type: ignore[valid-type]  # the tuple of ``rules.KINDS``
+# How kinds are extended, said once for the data file's schema and the JSON listing contract.
+KIND_SCHEMA = {
+    "type": "string",
+    "description": "talk, call, event or survey, or a kind of its own that the data file "
+    'declares at its top: kinds = ["conference", "grant"] (a slug).',
+    "anyOf": [{"enum": list(KINDS)}, {"pattern": SLUG_PATTERN}],
+}
+# A built-in kind or one the file declares: checked with the file's ``kinds`` (``_known_kind``).
+Kind = Annotated[str, AfterValidator(_known_kind), WithJsonSchema(KIND_SCHEMA)]
 # `date` first: a plain "2022-06-13" string stays an all-day date instead of becoming midnight.
 When = date | datetime
 
@@ -135,6 +188,9 @@ class Opportunity(_Strict):
     tags: list[Text] = Field(default_factory=list)
     location: Text | None = None
     timezone: ZoneName | None = None
+    # The recurring thing this is one edition of (``nips``, ``clusters-meet-regions``): links the
+    # editions for ``ccal series`` and ``--series``.
+    series: Slug | None = None
     dates: Annotated[list[DateEntry], AfterValidator(_distinct_labels)] = Field(
         default_factory=list
     )
@@ -145,6 +201,8 @@ class DataFile(_Strict):
 
     version: Literal[1] = 1
     timezone: ZoneName = DEFAULT_ZONE
+    # Kinds of its own, beyond talk/call/event/survey (``kinds = ["conference", "grant"]``).
+    kinds: list[Slug] = Field(default_factory=list)
     opportunity: list[Opportunity] = Field(default_factory=list)
 
 

@@ -30,9 +30,12 @@ class Filters:
     tags: tuple[str, ...] = ()
     organiser: str | None = None
     search: str | None = None
+    series: str | None = None  # the editions of one series (``Opportunity.series``)
 
     def matches(self, opportunity: Opportunity, labels: Iterable[str] = ()) -> bool:
         if self.kinds and opportunity.kind not in self.kinds:
+            return False
+        if self.series is not None and getattr(opportunity, "series", None) != self.series:
             return False
         if self.tags:
             have = {fold(tag) for tag in opportunity.tags}

@@ -12,6 +12,7 @@ import sys
 
 TYPE_CHECKING = False  # pathlib (~3 ms) is imported where a Path is made, not by the fast path
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 DATA_FILE_NAME = "opportunities.toml"
@@ -213,6 +214,34 @@ def active_sources(explicit: list[Path] | None = None) -> list[Path]:
 
         raise CcalError(str(exc)) from None
     return [Path(name) for name in names]
+
+
+def declared_kinds(paths: Iterable[Path]) -> tuple[str, ...]:
+    """The kinds the files declare at their top (``kinds = ["conference"]``), in file order.
+
+    The catalog knows the kinds its opportunities use; this reads what a file declares but does
+    not use yet. Only each file's top is read and parsed — the lines before its first table —
+    so a 100 MB import costs a few lines. Unreadable files declare nothing here (loading them
+    reports why).
+    """
+    import tomllib
+
+    found: dict[str, None] = {}
+    for path in sorted(paths):
+        if not os.path.isfile(path):
+            continue
+        top: list[str] = []
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                for line in handle:
+                    if line.lstrip().startswith("["):
+                        break
+                    top.append(line)
+            kinds = tomllib.loads("".join(top)).get("kinds")
+        except (OSError, ValueError):
+            continue
+        found.update(dict.fromkeys(k for k in kinds or () if isinstance(k, str)))
+    return tuple(found)
 
 
 # --- reading an input file: bounded ---------------------------------------------------------------

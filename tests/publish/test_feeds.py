@@ -28,11 +28,10 @@ def test_two_tags_of_one_slug_get_distinct_file_names():
     assert names["a b"].startswith("a-b-") and names["a-b"].startswith("a-b-")
 
 
-def test_a_series_gets_its_feed_once_the_data_model_has_one():
-    """``series`` is being added to the model elsewhere: an opportunity carrying one (here a
-    stand-in with the model's fields) gets ``feeds/series/<slug>.ics``; without it, none."""
+def test_a_series_gets_its_feed_and_data_without_series_gets_none():
+    """An opportunity with ``series = "SLUG"`` gets ``feeds/series/<slug>.ics``; data without
+    series gets no series feed."""
     from dataclasses import replace
-    from types import SimpleNamespace
 
     from ccal.loader import load_catalog
     from ccal.publish.feeds import plan
@@ -41,14 +40,14 @@ def test_a_series_gets_its_feed_once_the_data_model_has_one():
     assert [f for f in plan(entries, "T") if f.group == "series"] == []
 
     def with_series(entry, name):
-        fields = {k: getattr(entry.opportunity, k) for k in type(entry.opportunity).model_fields}
-        return replace(entry, opportunity=SimpleNamespace(**fields, series=name))
+        opportunity = entry.opportunity.model_copy(update={"series": name})
+        return replace(entry, opportunity=opportunity)
 
-    named = [with_series(e, "Horizon Europe" if e.opportunity.id == "horizon-call" else None)
+    named = [with_series(e, "horizon-europe" if e.opportunity.id == "horizon-call" else None)
              for e in entries]  # fmt: skip
     (series,) = [f for f in plan(named, "T") if f.group == "series"]
     assert series.path == "feeds/series/horizon-europe.ics"
-    assert series.name == "T: Horizon Europe"
+    assert series.name == "T: horizon-europe"
     assert series.uids == ("horizon-call.cut-off-1@ccal", "horizon-call.cut-off-2@ccal")
 
 

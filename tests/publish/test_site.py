@@ -365,7 +365,7 @@ def test_the_site_is_readable_by_a_web_server(publish):
      ("feeds/tag/clusters.ics", ("--tag", "CLUSTERS")), ("feeds/all.ics", ())],
 )  # fmt: skip
 def test_each_feed_holds_what_export_all_selects_with_its_filter(ccal, publish, feed_path, option):
-    from ccal.query import label_key
+    from ccal.text import label_key
 
     site = publish(data=("publish.toml", "fixture.toml"))
     exported = ccal("export", "-f", "json", "--all", *option,

@@ -15,7 +15,7 @@ import pytest
 import vobject
 from icalendar import Calendar
 
-from ccal.query import label_key
+from ccal.text import label_key
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FEEDS = DATA / "feeds.toml"

@@ -20,6 +20,7 @@ from ccal.cli import (  # noqa: F401  (registration)
     notify,
     pipeline,
     publish,
+    series,
     syncing,
 )
 from ccal.cli.app import app

@@ -26,8 +26,8 @@ class CcalGroup(TyperGroup):
     # `ccal --help` lists commands in the order people need them: reading, then writing.
     ORDER = (
         "upcoming", "list", "deadlines", "show", "countdown", "remind", "export", "publish",
-        "validate", "schema", "add", "extend", "edit", "remove", "mark", "note", "notify",
-        "import", "source", "sync", "changes",
+        "series", "validate", "schema", "add", "extend", "edit", "remove", "mark", "note",
+        "notify", "import", "source", "sync", "changes",
     )  # fmt: skip
 
     def format_help(self, ctx: Any, formatter: Any) -> None:

@@ -9,8 +9,8 @@ from ccal.cli.app import app
 from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
-    KindChoice,
     complete_ids,
+    complete_kinds,
     data_option,
     parsed,
     print_json,
@@ -121,7 +121,14 @@ def add(
         str, typer.Argument(metavar="ID", help="A new id: a-z, 0-9 and '-' (e.g. clusters-2027).")
     ],
     kind: Annotated[
-        KindChoice, typer.Option("--kind", "-k", case_sensitive=False, help="What it is.")
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            autocompletion=complete_kinds,
+            help="What it is: talk, call, event, survey, or a kind the file declares (any case).",
+        ),
     ],
     title: Annotated[str, typer.Option("--title", help="Its title.")],
     deadline: Annotated[
@@ -203,7 +210,7 @@ def add(
         zone = chosen or authoring.file_zone(text)
         new = authoring.NewOpportunity(
             id=opportunity_id,
-            kind=kind.value,
+            kind=kind.strip().casefold(),  # any case, as every --kind
             title=title,
             dates=authoring.date_tables(deadline or [], event or [], zone, now),
             timezone=zone_name,
@@ -213,7 +220,7 @@ def add(
             summary=summary,
             tags=tuple(tag or ()),
         )
-        authoring.check_new(new, zone.key, typed)
+        authoring.check_new(new, zone.key, typed, authoring.file_kinds(text))
         for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
             place = authoring.existing_place(source, path, opportunity_id)
             if place:

@@ -17,10 +17,12 @@ from ccal.cli.options import (
     MineOpt,
     OrganiserOpt,
     SearchOpt,
+    SeriesOpt,
     StatusOpt,
     TagOpt,
     TzOpt,
     UntilOpt,
+    check_kinds,
     complete_ids,
     filters_from,
     print_json,
@@ -72,6 +74,7 @@ def countdown(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     mine: MineOpt = False,
     marked: StatusOpt = None,
@@ -93,7 +96,7 @@ def countdown(
     """
     from ccal.query import Filters, countdown_candidates, next_deadline
 
-    filters = filters_from(kind, tag, organiser, search)
+    filters = filters_from(kind, tag, organiser, search, series=series)
     selection = selection_from(mine, marked, closed)
     if opportunity_id and (filters != Filters() or mine or marked):
         raise UsageProblem(
@@ -102,6 +105,7 @@ def countdown(
         )
     session = session_from(as_of, tz, data)
     catalog = session.catalog()
+    check_kinds(filters, catalog)
     item = catalog.find(opportunity_id) if opportunity_id else None
     if item is None:
         catalog = session.mine(catalog, selection)
@@ -162,6 +166,7 @@ def remind(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     mine: MineOpt = False,
     marked: StatusOpt = None,
@@ -192,8 +197,9 @@ def remind(
 
     session = session_from(as_of, tz, data)
     window = window_from(session, within=remind_within(within, until), until=until, ahead=True)
-    catalog = session.mine(session.catalog(window), selection_from(mine, marked, closed))
-    filters = filters_from(kind, tag, organiser, search)
+    loaded = session.catalog(window)
+    filters = filters_from(kind, tag, organiser, search, loaded, series)
+    catalog = session.mine(loaded, selection_from(mine, marked, closed))
     listing = select_listing(
         catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
     )

@@ -19,6 +19,7 @@ from ccal.cli.options import (
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    SeriesOpt,
     StatusOpt,
     TagOpt,
     ToOpt,
@@ -67,6 +68,7 @@ def export(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     mine: MineOpt = False,
     marked: StatusOpt = None,
@@ -139,8 +141,9 @@ def export(
     scope: Scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
-    catalog = session.mine(session.catalog(window), selection_from(mine, marked, all_))
-    filters = filters_from(kind, tag, organiser, search)
+    loaded = session.catalog(window)
+    filters = filters_from(kind, tag, organiser, search, loaded, series)
+    catalog = session.mine(loaded, selection_from(mine, marked, all_))
     listing = select_listing(
         catalog, session.now, session.zone, filters, window, scope, limit, session.marks
     )

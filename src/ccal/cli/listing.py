@@ -22,6 +22,7 @@ from ccal.cli.options import (
     OrganiserOpt,
     PastOpt,
     SearchOpt,
+    SeriesOpt,
     StatusOpt,
     TagOpt,
     ToOpt,
@@ -53,6 +54,7 @@ def upcoming(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     mine: MineOpt = False,
     marked: StatusOpt = None,
@@ -77,8 +79,9 @@ def upcoming(
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until, ahead=True)
-    catalog = session.mine(session.catalog(window), selection_from(mine, marked, closed))
-    filters = filters_from(kind, tag, organiser, search)
+    loaded = session.catalog(window)
+    filters = filters_from(kind, tag, organiser, search, loaded, series)
+    catalog = session.mine(loaded, selection_from(mine, marked, closed))
     listing = select_listing(
         catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
     )
@@ -141,6 +144,7 @@ def list_(
     kind: KindOpt = None,
     tag: TagOpt = None,
     organiser: OrganiserOpt = None,
+    series: SeriesOpt = None,
     search: SearchOpt = None,
     mine: MineOpt = False,
     marked: StatusOpt = None,
@@ -172,8 +176,9 @@ def list_(
     dates = dates or (fmt is not None and not is_json(fmt))  # csv/ics/md: one row a date
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
-    catalog = session.mine(session.catalog(window), selection_from(mine, marked, all_))
-    filters = filters_from(kind, tag, organiser, search)
+    loaded = session.catalog(window)
+    filters = filters_from(kind, tag, organiser, search, loaded, series)
+    catalog = session.mine(loaded, selection_from(mine, marked, all_))
     if dates:
         listing = select_listing(
             catalog, session.now, session.zone, filters, window, scope, limit, session.marks

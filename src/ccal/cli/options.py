@@ -137,26 +137,36 @@ FormatOpt = Annotated[
 
 
 def _kinds(ctx: typer.Context, param: Any, value: list[str] | None) -> list[str] | None:
-    """``--kind``: any case, repeatable or comma-separated (``rules.chosen``)."""
+    """``--kind``: any case, repeatable or comma-separated (``rules.chosen``). Which kinds exist
+    is known once the data is loaded (a file may declare its own): ``check_kinds``."""
     from ccal.rules import chosen
 
     if value is None:
         return None
-    picked, unknown = chosen(value, KINDS)
-    if unknown or not picked:
-        bad = unknown[0] if unknown else ",".join(value)
-        allowed = ", ".join(f"'{kind}'" for kind in KINDS)
-        raise typer.BadParameter(f"'{bad}' is not one of {allowed}.", ctx=ctx, param=param)
-    return picked
+    picked, other = chosen(value, KINDS)
+    kinds = [*picked, *(word.casefold() for word in other)]
+    if not kinds:
+        raise typer.BadParameter(f"'{','.join(value)}' names no kind.", ctx=ctx, param=param)
+    return kinds
 
 
 def complete_kinds(incomplete: str) -> list[str]:
-    """``--kind`` values for shell completion; after a comma, the next one of the list."""
+    """The kinds ``--kind`` takes here: the built-in ones and those the data files declare;
+    after a comma, the next one of the list."""
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
     chosen = {word.strip().casefold() for word in done.split(",")}
+    try:
+        from ccal.sources import active_sources, declared_kinds
+
+        given = [Path(e) for e in os.environ.get("CCAL_DATA", "").split(os.pathsep) if e]
+        kinds: tuple[str, ...] = (*KINDS, *declared_kinds(active_sources(given or None)))
+    except Exception:  # completion must never print a traceback into the shell
+        kinds = KINDS
     return [
-        prefix + kind for kind in KINDS if kind.startswith(last.casefold()) and kind not in chosen
+        prefix + kind
+        for kind in dict.fromkeys(kinds)
+        if kind.startswith(last.casefold()) and kind not in chosen
     ]
 
 
@@ -165,17 +175,44 @@ KindOpt = Annotated[
     typer.Option(
         "--kind",
         "-k",
-        metavar="|".join(KINDS),
+        metavar="KIND",
         callback=_kinds,
         autocompletion=complete_kinds,
         show_default=False,
-        help="Only this kind (repeatable, or comma-separated: -k call,event; any case).",
+        help="Only this kind (repeatable, or comma-separated: -k call,event; any case): talk, "
+        "call, event, survey or one the data declares.",
     ),
 ]
 TagOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--tag", "-t", show_default=False, help="Only entries with this tag (repeatable: all)."
+    ),
+]
+
+
+def complete_series(incomplete: str) -> list[str]:
+    """The series of the active data (``ccal series`` lists them)."""
+    try:
+        from ccal.loader import load_catalog
+        from ccal.series import summaries
+        from ccal.sources import active_sources
+
+        given = [Path(e) for e in os.environ.get("CCAL_DATA", "").split(os.pathsep) if e]
+        found = summaries(load_catalog(active_sources(given or None)))
+        return [s.slug for s in found if s.slug.startswith(incomplete)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+SeriesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--series",
+        metavar="SLUG",
+        show_default=False,
+        autocompletion=complete_series,
+        help="Only the editions of this series (see 'ccal series').",
     ),
 ]
 OrganiserOpt = Annotated[
@@ -365,15 +402,37 @@ def _from_environment(name: str) -> bool:
     return ctx is not None and from_environment(ctx, name)
 
 
-def filters_from(kind, tag, organiser, search):
+def filters_from(kind, tag, organiser, search, catalog=None, series=None):
+    """The filters typed; with ``catalog``, a ``--kind`` it has no such kind of is refused."""
     from ccal.query import Filters
 
-    return Filters(
-        kinds=tuple(kind or ()),
+    filters = Filters(
+        kinds=tuple(getattr(k, "value", k) for k in kind or ()),
         tags=tuple(tag or ()),
         organiser=organiser,
         search=search,
+        series=series,
     )
+    if catalog is not None:
+        check_kinds(filters, catalog)
+    return filters
+
+
+def check_kinds(filters, catalog) -> None:
+    """``--kind`` names a built-in kind or one the loaded files declare (``Catalog.kinds``), with
+    the data file's own wording and "did you mean" for anything else."""
+    known = catalog.kinds()
+    for wanted in filters.kinds:
+        if wanted not in known:
+            from ccal.models import unknown_kind_message
+            from ccal.sources import declared_kinds
+
+            # Declared but not used yet: rare, so only this path reads the files' tops.
+            known = tuple(dict.fromkeys((*known, *declared_kinds({i.path for i in catalog.items}))))
+            if wanted in known:
+                continue
+
+            raise UsageProblem(f"invalid value for '--kind': {unknown_kind_message(wanted, known)}")
 
 
 def window_from(

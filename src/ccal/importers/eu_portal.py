@@ -206,26 +206,7 @@ def cutoff_labels(model: str | None, count: int) -> list[str]:
     return [f"Deadline {n}" for n in range(1, count + 1)]
 
 
-def drop(result: ImportResult, reasons: dict[str, str]) -> None:
-    """Skip the records whose id ``reasons`` names, each counted with its reason: an id another
-    data file already uses, or a record the loader would refuse (never the whole import)."""
-    kept = []
-    for entry in result.records:
-        reason = reasons.get(entry["id"])
-        if reason is None:
-            kept.append(entry)
-        else:
-            result.skip(f"topic {entry['id']}: {reason}")
-    result.records = kept
-
-
 # --- records → TOML ---------------------------------------------------------------------------
-
-
-def written_by_importer(head: str) -> bool:
-    """Whether a file starting with ``head`` is one this importer wrote (or is empty)."""
-    head = head.removeprefix("\ufeff")
-    return not head.strip() or head.startswith(HEADER)
 
 
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:

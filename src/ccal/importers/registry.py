@@ -107,6 +107,17 @@ FORMATS: dict[str, Format] = {
             "a ccal data file (TOML), fetched as it is and validated",
             imports=False,
         ),
+        Format(
+            "ccfddl",
+            "ccal.importers.ccfddl",
+            "ccfddl/ccf-deadlines conference YAML (a file, a directory, or allconf.yml)",
+        ),
+        Format(
+            "ai-deadlines",
+            "ccal.importers.ai_deadlines",
+            "Hugging Face ai-deadlines conference YAML (a file or a directory)",
+        ),
+        Format("ics", "ccal.importers.ics", "any iCalendar (RFC 5545) file"),
     )
 }
 

@@ -30,3 +30,16 @@ class ImportResult:
         self.skipped += 1
         if len(self.reasons) < MAX_REASONS:
             self.reasons.append(reason)
+
+    def drop(self, reasons: dict[str, str], noun: str = "topic") -> None:
+        """Skip the records whose id ``reasons`` names, each counted with its reason: an id
+        another data file already uses, or a record the loader would refuse (never the whole
+        import)."""
+        kept = []
+        for entry in self.records:
+            reason = reasons.get(entry["id"])
+            if reason is None:
+                kept.append(entry)
+            else:
+                self.skip(f"{noun} {entry['id']}: {reason}")
+        self.records = kept

@@ -320,7 +320,7 @@ def _listing(session: Session, chosen: Chosen) -> str:
         left = timeline.seconds_left(now_us, row["at_us"])
         records.append(f'{head}{left}{middle}"{status}"{tail}')
     marks = session.marks  # type: ignore[attr-defined]
-    if marks:  # ``"mine"``: spliced in as ``pipeline.select.mine_record`` renders it
+    if marks:  # ``"mine"``: spliced in as ``render.json.mine_record`` renders it
         ids = _ids(session)
         mine: dict[int, str] = {}
         for number, (row, _status) in enumerate(chosen):
@@ -340,11 +340,11 @@ _NO_MINE = '"mine": null'
 
 
 def _mine_json(mark: Any) -> str:
-    """``pipeline.select.mine_record`` as ``render.json.dumps`` lays it out inside a listing
+    """``render.json.mine_record`` as ``render.json.dumps`` lays it out inside a listing
     record (its keys two levels in)."""
     import json
 
-    from ccal.pipeline.select import mine_record
+    from ccal.render.json import mine_record
 
     return json.dumps(mine_record(mark), ensure_ascii=False, indent=2).replace("\n", "\n    ")
 

@@ -175,16 +175,18 @@ class Index:
 
     def catalog(self) -> Catalog:
         from pathlib import Path
-        from zoneinfo import ZoneInfo
 
         from ccal.catalog import Catalog, Item
-        from ccal.models import Opportunity, compact
+        from ccal.clock import zone_named  # AoE and fixed offsets too, as the loader reads them
+        from ccal.models import ANY_KIND, KINDS_CONTEXT, Opportunity, compact
 
+        trusted = {KINDS_CONTEXT: ANY_KIND}  # checked against its file's kinds when indexed
         items: list[tuple[sqlite3.Row, Any, list[Entry]]] = []
         for expected, row in enumerate(self.connection.execute(f"{_ITEMS} ORDER BY seq")):
             if checked(row)["seq"] != expected:
                 raise Corrupt("an index item is missing")
-            model = compact(Opportunity.model_validate(decode(row["opportunity"])))
+            opportunity = decode(row["opportunity"])
+            model = compact(Opportunity.model_validate(opportunity, context=trusted))
             items.append((row, model, []))
         if len(items) != self.item_count:
             raise Corrupt("index items are missing")
@@ -215,7 +217,7 @@ class Index:
                 raise Corrupt("an opportunity's series rows are missing")
         return Catalog(
             tuple(
-                Item(model, Path(row["path"]), ZoneInfo(row["zone"]), tuple(entries))
+                Item(model, Path(row["path"]), zone_named(row["zone"]), tuple(entries))
                 for row, model, entries in items
             )
         )
@@ -228,11 +230,11 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = 
     """The ``Entry`` of a checked row (of ``entries``, or of ``series`` with ``occurrence`` 0):
     each instant in the entry's own zone, with its fold."""
     from datetime import datetime
-    from zoneinfo import ZoneInfo
 
     from ccal.catalog import Entry
+    from ccal.clock import zone_named  # AoE and fixed offsets too, as the loader reads them
 
-    zone = ZoneInfo(zone_key)
+    zone = zone_named(zone_key)
     folds = row["folds"]
 
     def moment(text: str | None, fold: int) -> datetime | None:
@@ -273,17 +275,18 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = 
 def _untag(mapping: dict[str, Any]) -> Any:
     from datetime import date, datetime
     from pathlib import Path
-    from zoneinfo import ZoneInfo
+
+    from ccal.clock import zone_named
 
     if "$datetime" in mapping:
         moment = datetime.fromisoformat(mapping["$datetime"])
         if "zone" in mapping:
-            return moment.replace(tzinfo=ZoneInfo(mapping["zone"]), fold=mapping["fold"])
+            return moment.replace(tzinfo=zone_named(mapping["zone"]), fold=mapping["fold"])
         return moment  # naive, or a fixed offset (``timezone``) that isoformat kept exactly
     if "$date" in mapping:
         return date.fromisoformat(mapping["$date"])
     if "$zone" in mapping:
-        return ZoneInfo(mapping["$zone"])
+        return zone_named(mapping["$zone"])
     if "$path" in mapping:
         return Path(mapping["$path"])
     return mapping

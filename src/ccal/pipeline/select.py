@@ -10,7 +10,6 @@ from ccal.pipeline.state import CLOSED
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: the fast path imports this module
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import Any
 
     from ccal.catalog import Catalog
     from ccal.pipeline.state import Mark
@@ -46,16 +45,3 @@ def narrow(catalog: Catalog, marks: Mapping[str, Mark], selection: Selection) ->
         if selection.keeps(m.status if (m := marks.get(item.id)) is not None else None)
     )
     return Catalog(kept)
-
-
-def mine_record(mark: Mark | None) -> dict[str, Any] | None:
-    """JSON's ``"mine"``: ``{"status", "notes", "since"}``, or null for an unmarked entry."""
-    if mark is None:
-        return None
-    from ccal.render.json import rfc3339
-
-    return {
-        "status": mark.status,
-        "notes": [{"at": rfc3339(n.at), "text": n.text} for n in mark.notes],
-        "since": rfc3339(mark.since),
-    }

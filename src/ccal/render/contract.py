@@ -8,11 +8,14 @@ Regenerate with ``python -m ccal.render.contract > schema/listing.schema.json``.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, WithJsonSchema
 
-from ccal.models import Kind
+from ccal.models import KIND_SCHEMA
+
+# Any kind the data's files declared (they were checked when loaded): described, not re-checked.
+Kind = Annotated[str, WithJsonSchema(KIND_SCHEMA)]
 
 
 class NoteRecord(BaseModel):
@@ -60,7 +63,10 @@ class EntryRecord(BaseModel):
         json_schema_extra={"format": "date-time"},
     )
     all_day: bool
-    timezone: str = Field(description="IANA zone of the entry, e.g. 'Europe/Brussels'.")
+    timezone: str = Field(
+        description="Zone of the entry: an IANA name ('Europe/Brussels'), 'AoE' (UTC-12) or a "
+        "fixed offset written 'UTC+8', 'UTC-7', 'UTC+05:30'."
+    )
     seconds_left: int = Field(description="Seconds from 'now' to 'at'; negative once passed.")
     status: Literal["passed", "next", "upcoming"]
     tentative: bool

@@ -122,6 +122,9 @@ def event(
         last = (entry.end or entry.at).date()
         vevent.add("dtstart", first)
         vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
+        # A DATE has no zone, but a ccal all-day date is a day of its zone (it passes when that
+        # day ends there): said for ``ccal import ics``, ignored by other programs.
+        vevent.add("x-ccal-timezone", entry.zone.key)
     else:
         vevent.add("dtstart", _written(entry.at))
         if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():

@@ -42,7 +42,7 @@ def date_record(entry: Entry, now: datetime, status: Status) -> dict[str, Any]:
 
 def entry_record(entry: Entry, now: datetime, status: Status, mark: Any = None) -> dict[str, Any]:
     """One object of a listing: the opportunity's identity plus the dated entry, and last the
-    user's own ``mine`` (``pipeline.select.mine_record``; null when unmarked)."""
+    user's own ``mine`` (``mine_record``; null when unmarked)."""
     opportunity = entry.opportunity
     record: dict[str, Any] = {
         "id": opportunity.id,
@@ -56,18 +56,22 @@ def entry_record(entry: Entry, now: datetime, status: Status, mark: Any = None) 
             "tags": list(opportunity.tags),
             "organiser": opportunity.organiser,
             "location": opportunity.location,
-            "mine": _mine(mark),
+            "mine": mine_record(mark),
         }
     )
     return record
 
 
-def _mine(mark: Any) -> dict[str, Any] | None:
+def mine_record(mark: Any) -> dict[str, Any] | None:
+    """JSON's ``"mine"``: ``{"status", "notes", "since"}`` of a ``pipeline.state.Mark``, or null
+    for an unmarked entry."""
     if mark is None:
         return None
-    from ccal.pipeline.select import mine_record
-
-    return mine_record(mark)
+    return {
+        "status": mark.status,
+        "notes": [{"at": rfc3339(n.at), "text": n.text} for n in mark.notes],
+        "since": rfc3339(mark.since),
+    }
 
 
 def item_record(
@@ -85,10 +89,11 @@ def item_record(
         "summary": opportunity.summary,
         "tags": list(opportunity.tags),
         "location": opportunity.location,
+        "series": opportunity.series,
         "timezone": item.zone.key,
         "file": str(item.path),
         "dates": [date_record(e, now, statuses[(e.opportunity.id, e.position)]) for e in dates],
-        "mine": _mine(mark),
+        "mine": mine_record(mark),
     }
 
 

@@ -35,6 +35,12 @@ _BARE_EMAIL = re.compile(r"(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-])")
 _KIND_HEADINGS = {"talk": "Talks", "call": "Calls", "event": "Events", "survey": "Surveys"}
 
 
+def _heading(kind: str) -> str:
+    """``Conferences`` for a declared kind ``conference``, as the built-in ones read."""
+    text = kind.replace("-", " ").capitalize()
+    return text if text.endswith("s") else f"{text}s"
+
+
 def escape(text: str) -> str:
     """Plain text that renders as itself: no links, HTML, emphasis or line breaks."""
     one_line = " ".join(printable(text).split())
@@ -79,9 +85,11 @@ def render(listing: Listing, options: RenderOptions) -> str:
     zone, now = listing.display_zone, listing.now
     groups: dict[str, list[Entry]] = {}
     if options.group == "kind":
-        for kind in KINDS:
+        # The built-in kinds in their order, then the data's own kinds (``kinds = [...]``).
+        kinds = dict.fromkeys([*KINDS, *(e.opportunity.kind for e in listing.entries)])
+        for kind in kinds:
             chosen = [e for e in listing.entries if e.opportunity.kind == kind]
-            groups[_KIND_HEADINGS[kind]] = chosen
+            groups[_KIND_HEADINGS.get(kind) or _heading(kind)] = chosen
     else:
         for entry in listing.entries:
             groups.setdefault(month_of(entry, zone), []).append(entry)

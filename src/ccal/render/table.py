@@ -292,6 +292,7 @@ def item_view(item: Item, listing: Listing) -> list:
     rows = [
         ("ID", opportunity.id),
         ("Kind", opportunity.kind),
+        ("Series", opportunity.series),
         ("Organiser", opportunity.organiser),
         ("Location", opportunity.location),
         ("Tags", ", ".join(opportunity.tags) or None),

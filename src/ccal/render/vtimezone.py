@@ -19,6 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from ccal.clock import zone_named
+
 # Switches are found by probing the zone once a day and narrowing each change to the second
 # (a probe ~2.5 µs; a zone up to 2100 in ~75 ms). A week is not enough: in 2000 Boa Vista kept
 # summer time for seven days, and zoneinfo's Gaza resumes it for one week in October 2040.
@@ -182,7 +184,7 @@ def vtimezone(key: str, first: date, last: date):
 
     block = Timezone()
     block.add("tzid", key)
-    for observance in observances(ZoneInfo(key), first, last):
+    for observance in observances(zone_named(key), first, last):
         part = TimezoneDaylight() if observance.daylight else TimezoneStandard()
         part.add("dtstart", observance.start)
         if observance.rrule is not None:

@@ -1,0 +1,143 @@
+"""ccfddl/ccf-deadlines conference files (one YAML per conference, or the combined
+``allconf.yml``) as ccal ``conference`` records: one opportunity per edition.
+
+An edition (``confs[]``) becomes ``ccfddl-<edition id>`` titled "NeurIPS 2026", in the series of
+its conference (the dblp key), with its timeline as dated labels ("Abstract", "Paper"; several
+rounds read "Round 2 – Paper"), each round's comment kept in the summary, and the conference's
+own dates when its free-text ``date`` can be read. ``TBD`` deadlines stay undated. Zones: see
+``conferences.zone_for``; an edition in a zone ccal cannot place is skipped with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ccal.errors import CcalError
+from ccal.importers import conferences as common
+from ccal.importers.registry import FORMATS
+from ccal.importers.result import ImportResult
+
+HEADER = FORMATS["ccfddl"].header
+PREFIX = "ccfddl-"
+_KINDS = (("abstract_deadline", "Abstract"), ("deadline", "Paper"))
+
+
+def convert(data: bytes, origin: str, options: Mapping[str, Any]) -> ImportResult:
+    """One YAML document (a conference file, or ``allconf.yml``: a list of conferences)."""
+    document = common.read_yaml(data, origin)
+    if isinstance(document, dict):
+        document = [document]
+    if not isinstance(document, list) or not all(isinstance(c, dict) for c in document):
+        raise CcalError(
+            f"{origin}: not a ccfddl conference file (a list of conferences with 'confs'); "
+            "nothing written"
+        )
+    if document and not any("confs" in c for c in document):
+        raise CcalError(f"{origin}: no conference has 'confs' (editions); not a ccfddl file")
+    result = ImportResult()
+    for conference in document:
+        for edition in conference.get("confs") or ():
+            result.total += 1
+            try:
+                result.records.append(edition_record(conference, edition))
+            except common.Skip as exc:
+                ident = edition.get("id") if isinstance(edition, dict) else None
+                result.skip(f"{PREFIX}{ident or '?'} ({origin}): {exc}")
+    return result
+
+
+def convert_files(files: list[tuple[bytes, str]], options: Mapping[str, Any]) -> ImportResult:
+    """A directory's files (read by the command), as one result; an edition found twice
+    (a file and ``allconf.yml`` side by side) is kept once."""
+    return common.merge(convert(data, origin, options) for data, origin in files)
+
+
+def edition_record(conference: dict[str, Any], edition: Any) -> dict[str, Any]:
+    """One edition as a record (see the module's docstring); ``Skip`` says why it cannot be."""
+    if not isinstance(edition, dict):
+        raise common.Skip("an edition that is not a mapping")
+    ident = common.slug(str(edition.get("id") or ""))
+    if not ident:
+        raise common.Skip("an edition without an id")
+    name = common.text_of(conference.get("title")) or ident
+    year = edition.get("year")
+    record: dict[str, Any] = {
+        "id": PREFIX + ident,
+        "kind": common.KIND,
+        "title": f"{name} {year}" if year else name,
+    }
+    # The conference's key: its dblp key, else the edition id without its year (cgo2027: cgo).
+    series = common.slug(str(conference.get("dblp") or ident.rstrip("0123456789-") or name))
+    if series:
+        record["series"] = series
+    link = common.text_of(edition.get("link"))
+    if link and link.startswith(("http://", "https://")) and " " not in link:
+        record["url"] = link
+    record["tags"] = tags(conference)
+    place = common.text_of(edition.get("place"))
+    if place and common.fold(place) not in ("tbd", "tba"):
+        record["location"] = place
+    timeline = [t for t in edition.get("timeline") or () if isinstance(t, dict)]
+    zone = None
+    dates: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for number, entry in enumerate(timeline, start=1):
+        prefix = f"Round {number} – " if len(timeline) > 1 else ""
+        comment = common.text_of(entry.get("comment"))
+        if comment:
+            notes.append(f"Round {number}: {comment}" if prefix else f"Note: {comment}")
+        for key, label in _KINDS:
+            if key not in entry:
+                continue
+            if zone is None and common.local_time(entry[key], "UTC", label) is not None:
+                zone = common.zone_for(edition.get("timezone"))
+            at = common.local_time(entry[key], zone or "UTC", f"{prefix}{label}")
+            if at is None:
+                notes.append(f"{prefix}{label} deadline: TBD")
+                continue
+            dated: dict[str, Any] = {"label": f"{prefix}{label}", "at": at}
+            if comment and any(w in common.fold(comment) for w in ("tentative", "tbc")):
+                dated["tentative"] = True
+            dates.append(dated)
+    span = common.conference_range(edition.get("date"))
+    if span is not None:
+        start, end = span
+        dates.append({"label": "Conference", "at": start, **({"end": end} if end != start else {})})
+    else:
+        when = common.text_of(edition.get("date"))
+        if when and common.fold(when) not in ("tbd", "tba"):
+            notes.append(f"Conference dates: {when}")
+    if zone is not None:
+        record["timezone"] = zone
+    summary = [common.text_of(conference.get("description"))]
+    record["summary"] = " ".join(f"{s.rstrip('.')}." for s in (*summary, *notes) if s)
+    if not record["summary"]:
+        del record["summary"]
+    record["dates"] = common.distinct_labels(dates)
+    return record
+
+
+def tags(conference: dict[str, Any]) -> list[str]:
+    """``ccfddl``, the area(s) (``sub``), the ranks (``CCF-A``, ``CORE-A*``) and the dblp key."""
+    found = ["ccfddl"]
+    sub = conference.get("sub")
+    for area in sub if isinstance(sub, list) else [sub]:
+        if common.text_of(area):
+            found.append(str(common.text_of(area)))
+    rank = conference.get("rank")
+    if isinstance(rank, dict):
+        for system, value in rank.items():
+            if common.text_of(value) and common.fold(str(value)) not in ("n", "none", "-"):
+                found.append(f"{str(system).upper()}-{common.text_of(value)}")
+    if common.text_of(conference.get("dblp")):
+        found.append(f"dblp:{common.text_of(conference.get('dblp'))}")
+    unique: dict[str, str] = {}
+    for tag in found:
+        unique.setdefault(common.fold(tag), tag)
+    return list(unique.values())
+
+
+def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:
+    return common.render(result, HEADER, source_name, imported_at)

@@ -1,0 +1,135 @@
+"""``ccal series``: the series of the data, and one series' editions year by year.
+
+Built on ``ccal.series`` (which returns data); each date is shown on its own clock (a deadline
+at 23:59 AoE reads 23:59 AoE in every year), next to its shift from the year before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from ccal.controlchars import printable
+from ccal.render.timefmt import when_text
+from ccal.series import Edition, Shift, Summary, labels, series_label, shifts, yearly
+
+MINUS = "\u2212"
+
+
+def shift_text(days: int | None) -> str:
+    """``−9 d``, ``+3 d``, ``same day``; empty when there is nothing to compare with."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "same day"
+    return f"{MINUS if days < 0 else '+'}{abs(days)} d"
+
+
+def summaries_table(found: list[Summary]) -> Table:
+    table = Table(box=None, header_style="bold", pad_edge=True)
+    for name, justify in (("Series", "left"), ("Editions", "right"), ("First", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table.add_column("Latest", justify="right")
+    for summary in found:
+        first = str(summary.first_year) if summary.first_year else "–"
+        latest = str(summary.latest_year) if summary.latest_year else "–"
+        table.add_row(summary.slug, str(summary.count), first, latest)
+    return table
+
+
+def summaries_records(found: list[Summary]) -> list[dict[str, Any]]:
+    return [
+        {
+            "series": s.slug,
+            "editions": s.count,
+            "first_year": s.first_year or None,
+            "latest_year": s.latest_year or None,
+        }
+        for s in found
+    ]
+
+
+WIDE = 4  # labels side by side up to this many; more (VLDB's twelve rounds) go one per row
+
+
+def editions_table(slug: str, found: list[Edition]) -> Table:
+    """One row per edition, one column per label: its date, and beneath, its shift; with more
+    than ``WIDE`` labels, one row per edition and label instead."""
+    columns = labels(found)
+    if len(columns) > WIDE:
+        return _long_table(slug, found)
+    table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
+    table.add_column("Year", justify="right")
+    table.add_column("Edition")
+    for label in columns:
+        table.add_column(printable(label))
+    for edition, row in zip(found, shifts(found), strict=True):
+        by_key = {series_label(s.label): s for s in row}
+        cells: list[Text | str] = [str(edition.year)]
+        cells.append(Text(f"{printable(edition.title)}\n{edition.id}"))
+        for label in columns:
+            shift = by_key.get(series_label(label))
+            cells.append(_cell(shift) if shift is not None else Text("–", style="dim"))
+        table.add_row(*cells)
+    return table
+
+
+def _long_table(slug: str, found: list[Edition]) -> Table:
+    table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
+    for name in ("Year", "Edition", "Label", "When", "Shift"):
+        table.add_column(name, justify="right" if name in ("Year", "Shift") else "left")
+    for edition, row in zip(found, shifts(found), strict=True):
+        if not row:
+            table.add_row(str(edition.year), edition.id, "–", "no dates", "")
+        for number, shift in enumerate(row):
+            year, name = (str(edition.year), edition.id) if number == 0 else ("", "")
+            when = when_text(shift.entry, shift.entry.zone)
+            table.add_row(year, name, printable(shift.label), when, shift_text(shift.days))
+    return table
+
+
+def _cell(shift: Shift) -> Text:
+    text = Text(when_text(shift.entry, shift.entry.zone))
+    moved = shift_text(shift.days)
+    if moved:
+        text.append(f"\n{moved}", style="dim")
+    return text
+
+
+def editions_note(found: list[Edition]) -> str | None:
+    """What to say under the table when it shows no shifts, and why."""
+    if len(found) == 1:
+        return "One edition only: no shift to show, and no estimate of the next one is possible."
+    if not yearly(found):
+        return "Several editions in one year: no shift from the year before to show."
+    return None
+
+
+def editions_records(slug: str, found: list[Edition]) -> dict[str, Any]:
+    """The JSON of ``ccal series SLUG --json``: editions oldest first, each date with the same
+    label's date of the edition before and the shift in days between them."""
+    return {
+        "series": slug,
+        "editions": [
+            {
+                "year": edition.year,
+                "id": edition.id,
+                "title": edition.title,
+                "dates": [
+                    {
+                        "label": s.label,
+                        "at": s.entry.at.isoformat(),
+                        "end": s.entry.end.isoformat() if s.entry.end else None,
+                        "all_day": s.entry.all_day,
+                        "timezone": s.entry.zone.key,
+                        "before": s.before.at.isoformat() if s.before else None,
+                        "shift_days": s.days,
+                    }
+                    for s in row
+                ],
+            }
+            for edition, row in zip(found, shifts(found), strict=True)
+        ],
+    }

@@ -1,0 +1,193 @@
+"""Series: the editions of one recurring thing (every NeurIPS, every Clusters meet Regions).
+
+An opportunity joins a series with ``series = "SLUG"``. Pure functions of a catalog returning
+data: ``summaries`` (each series' count and years), ``editions`` (one series year by year, each
+label's date) and ``shifts`` (how each label moved from the edition before). Renderers and the
+estimate of a next edition build on these; none of them reads the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ccal.catalog import Catalog, Entry, Item
+from ccal.text import label_key
+
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d|21\d\d)(?!\d)")
+_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")  # "C2Lab (unconfirmed)": the date's label is "C2Lab"
+
+
+def series_label(label: str) -> str:
+    """The key by which labels of different editions match: ``query.label_key`` without a
+    closing aside, so "C2Lab (unconfirmed)" one year is "C2Lab" the next."""
+    return label_key(_ASIDE.sub("", label) or label)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One opportunity of a series: its year and its dated entries by label (in file order).
+
+    ``dates_by_label`` maps each label as written to its entry; labels of different editions
+    are matched by ``series_label`` ("Paper", "paper" and "Paper (tbc)" are one label).
+    """
+
+    year: int
+    item: Item
+    dates_by_label: dict[str, Entry] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def title(self) -> str:
+        return self.item.opportunity.title
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A series as ``ccal series`` lists it."""
+
+    slug: str
+    count: int
+    first_year: int
+    latest_year: int
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One label of an edition next to the same label of the edition before.
+
+    ``days`` is how many days later (positive) or earlier in its year the date falls than the
+    year before (15 May 2025 → 6 May 2026 is −9); None when the edition before has no such label.
+    """
+
+    label: str
+    entry: Entry
+    before: Entry | None
+    days: int | None
+
+
+def edition_year(item: Item) -> int | None:
+    """The year an edition is of: a year in its title ("NeurIPS 2026"), else in its id
+    (``cmr-2023-kosice``), else the year of its last date; None for an undated edition with
+    no year in its name. A 2026 conference may have its deadlines in 2025: the name says more.
+    """
+    for text in (item.opportunity.title, item.id):
+        found = _YEAR.findall(text)
+        if found:
+            return int(found[-1])
+    dated = _base_entries(item)
+    if not dated:
+        return None
+    return max(_local_day(e) for e in dated).year
+
+
+def summaries(catalog: Catalog) -> list[Summary]:
+    """Every series of the catalog, by slug, with its editions' count, first and latest year."""
+    years: dict[str, list[int]] = {}
+    for item in catalog.items:
+        slug = item.opportunity.series
+        if slug is None:
+            continue
+        year = edition_year(item)
+        years.setdefault(slug, [])
+        if year is not None:
+            years[slug].append(year)
+    counts: dict[str, int] = {}
+    for item in catalog.items:
+        if item.opportunity.series is not None:
+            counts[item.opportunity.series] = counts.get(item.opportunity.series, 0) + 1
+    return [
+        Summary(slug, counts[slug], min(found, default=0), max(found, default=0))
+        for slug, found in sorted(years.items())
+    ]
+
+
+def editions(catalog: Catalog, slug: str) -> list[Edition]:
+    """The editions of series ``slug``, oldest first (by year, then first date, then id).
+
+    Undated editions without a year in their name cannot be placed and are left out.
+    """
+    found = []
+    for item in catalog.items:
+        if item.opportunity.series != slug:
+            continue
+        year = edition_year(item)
+        if year is None:
+            continue
+        by_label = {e.label: e for e in _base_entries(item)}
+        found.append(Edition(year, item, by_label))
+
+    def order(edition: Edition) -> tuple:
+        days = [_local_day(e) for e in edition.dates_by_label.values()]
+        return (edition.year, min(days, default=date.max), edition.id)
+
+    return sorted(found, key=order)
+
+
+def labels(found: list[Edition]) -> list[str]:
+    """Every label of the editions (one per ``series_label``), in the order they first appear,
+    as the newest edition without an aside writes it ("C2Lab" rather than "C2Lab (tbc)")."""
+    seen: dict[str, str] = {}
+    for edition in found:
+        for label in edition.dates_by_label:
+            key = series_label(label)
+            if key not in seen or not _ASIDE.search(label):
+                seen[key] = label
+    return list(seen.values())
+
+
+def yearly(found: list[Edition]) -> bool:
+    """At most one edition a year: only then does "the shift from the year before" mean
+    something (Clusters meet Regions, several a year, has none)."""
+    years = [edition.year for edition in found]
+    return len(years) == len(set(years))
+
+
+def shifts(found: list[Edition]) -> list[list[Shift]]:
+    """For each edition (in order), each of its labels with the same label of the edition
+    before it and the shift in days between them (see ``Shift``); for a series with several
+    editions in one year (not ``yearly``), no label has an edition before it."""
+    result: list[list[Shift]] = []
+    previous: Edition | None = None
+    compare = yearly(found)
+    for edition in found:
+        before = (
+            {series_label(k): v for k, v in previous.dates_by_label.items()}
+            if previous is not None and compare
+            else {}
+        )
+        row = []
+        for label, entry in edition.dates_by_label.items():
+            earlier = before.get(series_label(label))
+            days = None
+            if earlier is not None and previous is not None:
+                days = shift_days(
+                    _local_day(earlier), _local_day(entry), edition.year - previous.year
+                )
+            row.append(Shift(label, entry, earlier, days))
+        result.append(row)
+        previous = edition
+    return result
+
+
+def shift_days(before: date, after: date, years: int) -> int:
+    """Days from ``before`` moved on by ``years`` to ``after`` (29 Feb moves to 28 Feb)."""
+    try:
+        moved = before.replace(year=before.year + years)
+    except ValueError:  # 29 February into a year without one
+        moved = before.replace(year=before.year + years, day=28)
+    return (after - moved).days
+
+
+def _base_entries(item: Item) -> list[Entry]:
+    """The item's dates as written: a repeating date once (its first occurrence)."""
+    return [e for e in item.entries if not e.occurrence]
+
+
+def _local_day(entry: Entry) -> date:
+    """The day of an entry on its own clock (an all-day entry's ``at`` is its day's end)."""
+    return entry.at.astimezone(entry.zone).date()

@@ -1,0 +1,115 @@
+"""Series: editions of one recurring thing, year by year, with the shift of each label."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ccal.loader import load_catalog
+from ccal.series import editions, series_label, shift_days, shifts, summaries
+from ccal.sources import shipped_dataset
+from tests.conftest import DATA
+
+SERIES = DATA / "series.toml"
+D = ["--data", str(SERIES), "--as-of", "2026-04-01"]
+
+
+def test_editions_year_by_year_with_each_labels_shift():
+    found = editions(load_catalog([SERIES]), "nips")
+    assert [(e.year, e.id) for e in found] == [
+        (2024, "nips-2024"), (2025, "nips-2025"), (2026, "nips-2026"),
+    ]  # fmt: skip
+    assert list(found[2].dates_by_label) == ["Abstract", "Paper (tbc)"]
+    rows = shifts(found)
+    assert [(s.label, s.days) for s in rows[0]] == [("Paper", None)]
+    assert [(s.label, s.days) for s in rows[1]] == [("Abstract", None), ("Paper", -7)]
+    # 15 May 2025 -> 6 May 2026: nine days earlier in its year; "(tbc)" is the same label.
+    assert [(s.label, s.days) for s in rows[2]] == [("Abstract", -10), ("Paper (tbc)", -9)]
+    assert rows[2][1].before is not None and rows[2][1].before.opportunity.id == "nips-2025"
+
+
+def test_summaries_count_and_years():
+    found = summaries(load_catalog([SERIES]))
+    assert [(s.slug, s.count, s.first_year, s.latest_year) for s in found] == [
+        ("nips", 3, 2024, 2026),
+        ("once", 1, 2026, 2026),
+    ]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.dates(date(1990, 1, 1), date(2100, 12, 31)), st.integers(0, 5), st.integers(-200, 200))
+def test_a_shift_is_the_days_between_the_same_day_a_year_on_and_the_new_date(day, years, moved):
+    from datetime import timedelta
+
+    try:
+        same = day.replace(year=day.year + years)
+    except ValueError:
+        same = day.replace(year=day.year + years, day=28)
+    assert shift_days(day, same + timedelta(days=moved), years) == moved
+
+
+def test_labels_match_without_case_or_an_aside():
+    assert series_label("Paper (tbc)") == series_label("paper") == "paper"
+
+
+def test_the_series_table_shows_each_date_and_its_shift(ccal):
+    result = ccal("series", "nips", *D)
+    assert result.exit_code == 0, result.stderr
+    assert "Thu 15 May 2025 23:59 AoE" in result.stdout
+    assert "Wed 6 May 2026 23:59 AoE" in result.stdout
+    assert "\u22129 d" in result.stdout and "\u221210 d" in result.stdout
+
+
+def test_series_json(ccal):
+    data = ccal.json("series", "nips", *D)
+    assert data["series"] == "nips"
+    paper = data["editions"][2]["dates"][1]
+    assert paper == {
+        "label": "Paper (tbc)",
+        "at": "2026-05-06T23:59:00-12:00",
+        "end": None,
+        "all_day": False,
+        "timezone": "AoE",
+        "before": "2025-05-15T23:59:00-12:00",
+        "shift_days": -9,
+    }
+    listed = ccal.json("series", *D)
+    assert listed[0] == {"series": "nips", "editions": 3, "first_year": 2024, "latest_year": 2026}
+
+
+def test_a_single_edition_says_no_estimate_is_possible(ccal):
+    result = ccal("series", "once", *D)
+    assert "no estimate of the next one is possible" in result.stdout
+
+
+def test_an_unknown_series_suggests_a_near_one(ccal):
+    result = ccal("series", "nip", *D)
+    assert result.exit_code == 1
+    assert "unknown series 'nip'; did you mean 'nips'?" in result.stderr
+
+
+def test_series_filters_every_listing(ccal):
+    assert {r["id"] for r in ccal.json("upcoming", "--series", "nips", *D)} == {"nips-2026"}
+    assert {r["id"] for r in ccal.json("list", "--all", "--series", "nips", *D)} == {
+        "nips-2024", "nips-2025", "nips-2026",
+    }  # fmt: skip
+    assert {r["id"] for r in ccal.json("remind", "--within", "60d", "--series", "nips", *D)} == {
+        "nips-2026"
+    }
+    exported = ccal("export", "--format", "json", "--series", "once", "--all", *D)
+    assert {r["id"] for r in __import__("json").loads(exported.stdout)} == {"once-2026"}
+    shown = ccal.json("show", "nips-2026", *D)
+    assert shown["series"] == "nips"
+
+
+def test_the_shipped_dataset_links_its_eccp_series():
+    found = {s.slug: s for s in summaries(load_catalog([shipped_dataset()]))}
+    assert set(found) == {
+        "c2lab", "clusters-meet-regions", "eu-clusters-talks", "european-cluster-conference",
+    }  # fmt: skip
+    assert (found["c2lab"].count, found["c2lab"].first_year, found["c2lab"].latest_year) == (
+        3, 2022, 2024,
+    )  # fmt: skip
+    assert found["european-cluster-conference"].count == 2
