@@ -192,13 +192,14 @@ def _fill(
         ((*row, row_check(row)) for row in series),
     )
     file_seq = {id(entry): seq for seq, (_item, entry) in enumerate(in_file_order)}
-    grown = [(item, entry) for item, it in enumerate(expanded.items) for entry in it.entries]
+    bodies = [  # every column but rank and crc, in the expanded catalog's order
+        _entry_row(file_seq.get(id(entry)), item, entry, now_us, display)
+        for item, it in enumerate(expanded.items)
+        for entry in it.entries
+    ]
     # Stable: the expanded catalog's order breaks no tie (positions differ within an item).
-    ranked = sorted(range(len(grown)), key=lambda n: _sort_key(grown[n][1]))
-    rows = (
-        _entry_row(rank, file_seq.get(id(grown[n][1])), *grown[n], now_us, display)
-        for rank, n in enumerate(ranked)
-    )
+    bodies.sort(key=lambda body: sort_key(body[_AT_US], body[_OPPORTUNITY], body[_POSITION]))
+    rows = ((rank, *body) for rank, body in enumerate(bodies))
     names = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
     connection.executemany(
         f"INSERT INTO entries ({names}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
@@ -206,28 +207,26 @@ def _fill(
     )
 
 
-def _sort_key(entry: Entry) -> tuple[int, str, int]:
-    return sort_key(micros(entry.at), entry.opportunity.id, entry.position)
-
-
 def _instants(entry: Entry) -> tuple[str, str | None, str | None, str | None, int]:
     """at, end, previous and the series' until as RFC 3339 text in the entry's own zone (the
     only zone stored), with each one's fold (bits 0-3 of ``folds``: the repeated hour)."""
-    zone = entry.zone
+    zone, at = entry.zone, entry.at
+    if at.tzinfo is not zone:
+        raise ValueError("an instant outside the entry's zone")
+    texts: list[str | None] = [at.isoformat(), None, None, None]
+    folds = at.fold
     until = entry.recurrence.until if entry.recurrence is not None else None
-    texts: list[str | None] = []
-    folds = 0
-    for bit, moment in enumerate((entry.at, entry.end, entry.previous, until)):
-        if moment is None:
-            texts.append(None)
-            continue
-        if moment.tzinfo is not zone:
-            raise ValueError("an instant outside the entry's zone")
-        folds |= moment.fold << bit
-        texts.append(moment.isoformat())
-    at, end, previous, until_text = texts
-    assert at is not None
-    return at, end, previous, until_text, folds
+    others = (entry.end, entry.previous, until)
+    if others != (None, None, None):  # most dates: a single moment, nothing more to write
+        for bit, moment in enumerate(others, start=1):
+            if moment is not None:
+                if moment.tzinfo is not zone:
+                    raise ValueError("an instant outside the entry's zone")
+                folds |= moment.fold << bit
+                texts[bit] = moment.isoformat()
+    at_text, end, previous, until_text = texts
+    assert at_text is not None
+    return at_text, end, previous, until_text, folds
 
 
 def _item_row(seq: int, item: Any, entries: int) -> tuple:
@@ -259,21 +258,27 @@ def _series_row(seq: int, item: int, entry: Entry) -> tuple:
     )
 
 
-def _entry_row(
-    rank: int, seq: int | None, item: int, entry: Entry, now_us: int, display: Any
-) -> tuple:
-    """The row of ``ENTRY_COLUMNS`` but ``crc``, as SQLite will give it back (ints, not bools)."""
+# Where ``_entry_row``'s values (the columns after rank) sit, for sorting them.
+_AT_US, _OPPORTUNITY, _POSITION = (
+    ENTRY_COLUMNS.index(name) - 1 for name in ("at_us", "opportunity_id", "position")
+)
+
+
+def _entry_row(seq: int | None, item: int, entry: Entry, now_us: int, display: Any) -> tuple:
+    """The row of ``ENTRY_COLUMNS`` but ``rank`` and ``crc``, as SQLite will give it back (ints,
+    not bools)."""
     at, end, previous, until, folds = _instants(entry)
-    recurrence = entry.recurrence
     at_us = micros(entry.at)
-    due_us = micros(entry.due) if entry.end is not None else at_us
+    recurrence = entry.recurrence
+    due_us = micros(entry.end) if entry.end is not None else at_us
+    start = entry.under_way_from  # the moment itself (no copy) when it is ``at``
+    start_us = None if start is None else at_us if start is entry.at else micros(start)
     head = middle = tail = remind = None
     if due_us >= now_us:
         head, middle, tail = record_pieces(entry)
         if display is not None:
             remind = remind_rest(entry, display)
     return (
-        rank,
         seq,
         item,
         entry.opportunity.id,
@@ -283,7 +288,7 @@ def _entry_row(
         end,
         at_us,
         due_us,
-        entry.start_us,
+        start_us,
         int(entry.all_day),
         int(entry.tentative),
         entry.source,
