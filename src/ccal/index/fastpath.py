@@ -39,6 +39,7 @@ from ccal.index.fastargs import (
     parse,
     switched_on,
 )
+from ccal.index.records import listing, splice
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
@@ -256,18 +257,19 @@ def _listing(session: Session, chosen: Chosen) -> str:
     records = []
     for row, status in chosen:
         head, middle, tail = pieces.get(row["rank"]) or (row["head"], row["middle"], row["tail"])
-        left = timeline.seconds_left(now_us, row["at_us"])
-        records.append(f'{head}{left}{middle}"{status}"{tail}')
-    return "[\n" + ",\n".join(records) + "\n]" if records else "[]"  # as ``render.json.dumps``
+        records.append(
+            splice(head, middle, tail, timeline.seconds_left(now_us, row["at_us"]), status)
+        )
+    return listing(records)
 
 
 def _rendered_later(session: Session, chosen: Chosen) -> dict[int, tuple[str, str, str]]:
     """The record pieces of rows the index did not render ahead (entries already passed when
-    it was built), by the same ``writer.record_pieces``."""
+    it was built), by the same ``records.record_pieces``."""
     missing = [row for row, _status in chosen if row["head"] is None]
     if not missing:
         return {}
-    from ccal.index.writer import record_pieces
+    from ccal.index.records import record_pieces
 
     entries = session.index.entries(sorted({row["item"] for row in missing}))
     return {row["rank"]: record_pieces(entries[row["rank"]]) for row in missing}
