@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from array import array
 
 from ccal import __version__
 from ccal.index.policy import (
@@ -181,7 +182,7 @@ def _fill(
         f"INSERT INTO items VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
         ((*row, row_check(row)) for row in items),
     )
-    in_file_order = [(item, entry) for item, it in enumerate(catalog.items) for entry in it.entries]
+    in_file_order = ((item, entry) for item, it in enumerate(catalog.items) for entry in it.entries)
     series = (
         _series_row(seq, item, entry)
         for seq, (item, entry) in enumerate(in_file_order)
@@ -191,20 +192,38 @@ def _fill(
         f"INSERT INTO series VALUES ({', '.join('?' * len(SERIES_COLUMNS))})",
         ((*row, row_check(row)) for row in series),
     )
-    file_seq = {id(entry): seq for seq, (_item, entry) in enumerate(in_file_order)}
-    bodies = [  # every column but rank and crc, in the expanded catalog's order
-        _entry_row(file_seq.get(id(entry)), item, entry, now_us, display)
-        for item, it in enumerate(expanded.items)
-        for entry in it.entries
+    # Each row's place in file order: its place in the expanded catalog when nothing repeats
+    # (no mapping kept for a big file), else looked up (occurrences have none).
+    file_seq = None
+    if expanded is not catalog:
+        in_file = (entry for it in catalog.items for entry in it.entries)
+        file_seq = {id(entry): seq for seq, entry in enumerate(in_file)}
+    entries = [entry for it in expanded.items for entry in it.entries]
+    items = array("l", (item for item, it in enumerate(expanded.items) for _ in it.entries))
+    # Only the keys are sorted, and the rows made one at a time in rank order (all of a big
+    # file's rows at once would cost more memory than its parse). Plain tuples: the sort key,
+    # then the expanded catalog's order, which breaks no tie (positions differ within an item).
+    keys = [
+        (*sort_key(micros(entry.at), entry.opportunity.id, entry.position), n)
+        for n, entry in enumerate(entries)
     ]
-    # Stable: the expanded catalog's order breaks no tie (positions differ within an item).
-    bodies.sort(key=lambda body: sort_key(body[_AT_US], body[_OPPORTUNITY], body[_POSITION]))
-    rows = ((rank, *body) for rank, body in enumerate(bodies))
+    keys.sort()
+    rows = (
+        (
+            rank,
+            *_entry_row(_seq(file_seq, n, entries), items[n], entries[n], at_us, now_us, display),
+        )
+        for rank, (at_us, _id, _position, n) in enumerate(keys)
+    )
     names = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
     connection.executemany(
         f"INSERT INTO entries ({names}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
         ((*row, row_check(row)) for row in rows),
     )
+
+
+def _seq(file_seq: dict[int, int] | None, n: int, entries: list[Entry]) -> int | None:
+    return n if file_seq is None else file_seq.get(id(entries[n]))
 
 
 def _instants(entry: Entry) -> tuple[str, str | None, str | None, str | None, int]:
@@ -258,17 +277,12 @@ def _series_row(seq: int, item: int, entry: Entry) -> tuple:
     )
 
 
-# Where ``_entry_row``'s values (the columns after rank) sit, for sorting them.
-_AT_US, _OPPORTUNITY, _POSITION = (
-    ENTRY_COLUMNS.index(name) - 1 for name in ("at_us", "opportunity_id", "position")
-)
-
-
-def _entry_row(seq: int | None, item: int, entry: Entry, now_us: int, display: Any) -> tuple:
+def _entry_row(
+    seq: int | None, item: int, entry: Entry, at_us: int, now_us: int, display: Any
+) -> tuple:
     """The row of ``ENTRY_COLUMNS`` but ``rank`` and ``crc``, as SQLite will give it back (ints,
-    not bools)."""
+    not bools); ``at_us`` is ``micros(entry.at)``, worked out once for the sort."""
     at, end, previous, until, folds = _instants(entry)
-    at_us = micros(entry.at)
     recurrence = entry.recurrence
     due_us = micros(entry.end) if entry.end is not None else at_us
     start = entry.under_way_from  # the moment itself (no copy) when it is ``at``
