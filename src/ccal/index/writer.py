@@ -174,8 +174,9 @@ def _fill(
     connection: sqlite3.Connection, catalog: Catalog, cover: tuple, now_us: int, display: Any
 ) -> None:
     expanded: Catalog = cover[2]
+    repeats = expanded is not catalog  # ``_cover`` expands only a catalog with a series
     items = (
-        _item_row(seq, item, len(grown.entries))
+        _item_row(seq, item, len(grown.entries), repeats)
         for seq, (item, grown) in enumerate(zip(catalog.items, expanded.items, strict=True))
     )
     connection.executemany(
@@ -195,7 +196,7 @@ def _fill(
     # Each row's place in file order: its place in the expanded catalog when nothing repeats
     # (no mapping kept for a big file), else looked up (occurrences have none).
     file_seq = None
-    if expanded is not catalog:
+    if repeats:
         in_file = (entry for it in catalog.items for entry in it.entries)
         file_seq = {id(entry): seq for seq, entry in enumerate(in_file)}
     entries = [entry for it in expanded.items for entry in it.entries]
@@ -248,9 +249,10 @@ def _instants(entry: Entry) -> tuple[str, str | None, str | None, str | None, in
     return at_text, end, previous, until_text, folds
 
 
-def _item_row(seq: int, item: Any, entries: int) -> tuple:
-    """The row of ``ITEM_COLUMNS`` but ``crc``."""
-    series = sum(e.recurrence is not None for e in item.entries)
+def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple:
+    """The row of ``ITEM_COLUMNS`` but ``crc`` (``repeats``: whether any date of the catalog
+    does, else no item has a series to count)."""
+    series = sum(e.recurrence is not None for e in item.entries) if repeats else 0
     opportunity = encode(item.opportunity.model_dump())
     return (seq, item.id, str(item.path), item.zone.key, opportunity, entries, series)
 
