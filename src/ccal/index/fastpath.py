@@ -56,7 +56,10 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] 
     if positional or not values.get("json") or not _known_kinds(values):
         return None
     if limit is not None:
-        limit = int(limit)  # what Click's INT does; a ValueError falls through
+        try:
+            limit = int(limit)  # what Click's INT does
+        except ValueError:  # "two": a usage error the Typer app words
+            return None
         if limit < 1:
             return None
     within, until = values.get("within"), values.get("until")
@@ -294,9 +297,13 @@ def answer(argv: list[str]) -> int | None:
         return None
     except _Uncovered:  # repeating dates the index did not expand so far: the Typer app does
         return None
-    except Exception:
-        # Anything else (a bad --as-of, a bug) is the Typer app's to report, in its words; a
-        # developer asks to see it instead: CCAL_DEBUG=1, as ``cli.app`` shows its tracebacks.
+    except Exception as exc:
+        from ccal.clock import TimeInputError
+
+        if isinstance(exc, TimeInputError):  # a bad --as-of, --tz, --within: the Typer app's
+            return None  # to word, as a usage error
+        # Anything else is a bug: the Typer app still answers, in its words; a developer asks
+        # to see it instead with CCAL_DEBUG=1, as ``cli.app`` shows its tracebacks.
         if switched_on("CCAL_DEBUG"):
             raise
         return None
