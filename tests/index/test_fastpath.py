@@ -279,7 +279,7 @@ def test_the_fast_path_prints_what_the_typer_app_prints(
 ):
     path = indexed(tmp_path, text, built_at, built_in, render_ahead)
     argv, env = data.draw(argvs(path))
-    outcome = fast(argv, env)
+    outcome = fast(argv, {**env, "CCAL_DEBUG": "1"})  # a fast-path bug is raised, not hidden
     answered[1] += 1
     if outcome is HANDS_OVER:
         return
@@ -370,6 +370,23 @@ def test_a_bug_is_raised_under_ccal_debug_not_handed_over(fixture_data, monkeypa
     assert fast(argv, {}) is HANDS_OVER  # a user still gets the Typer app's answer
     with pytest.raises(RuntimeError, match="a fast-path bug"):
         fast(argv, {"CCAL_DEBUG": "1"})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--as-of", "someday"],
+        ["--tz", "Mars/Olympus"],
+        ["--within", "3 fortnights"],
+        ["--limit", "two"],
+        ["--until", "2026-03-29 02:30", "--tz", "Europe/Brussels"],
+    ],
+    ids=" ".join,
+)
+def test_a_bad_value_is_handed_over_even_under_ccal_debug(fixture_data, args):
+    """Not a bug: an error the Typer app words (as a usage error), CCAL_DEBUG or not."""
+    argv = ["upcoming", "--json", *args, "--data", fixture_data]
+    assert fast(argv, {"CCAL_DEBUG": "1", "CCAL_NOW": "2022-06-01"}) is HANDS_OVER
 
 
 def test_the_fast_grammar_agrees_with_the_typer_commands():

@@ -3,6 +3,8 @@
 - ``policy``: where an index lives, whether to use it (``--no-cache``), each file's identity, and
   keeping the cache small.
 - ``writer``: builds an index from a loaded catalog; ``reader``: answers from a trusted one.
+- ``records``: the ``--json`` records stored pre-rendered (cut, spliced); ``tagged``: the
+  opportunities as JSON whose dates and zones come back as they were.
 - ``fastargs`` and ``fastpath``: the start-up fast path (``__main__`` asks it first), standard
   library only.
 - ``load_catalog`` (here): the Typer path's catalog, from a trusted index or from the files.

@@ -41,6 +41,7 @@ from ccal.index.fastargs import (
     parse,
     switched_on,
 )
+from ccal.index.records import listing, splice
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
@@ -57,7 +58,10 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] 
     if positional or not values.get("json") or not _known_kinds(values):
         return None
     if limit is not None:
-        limit = int(limit)  # what Click's INT does; a ValueError falls through
+        try:
+            limit = int(limit)  # what Click's INT does
+        except ValueError:  # "two": a usage error the Typer app words
+            return None
         if limit < 1:
             return None
     within, until = values.get("within"), values.get("until")
@@ -318,7 +322,7 @@ def _listing(session: Session, chosen: Chosen) -> str:
     for row, status in chosen:
         head, middle, tail = pieces.get(row["rank"]) or (row["head"], row["middle"], row["tail"])
         left = timeline.seconds_left(now_us, row["at_us"])
-        records.append(f'{head}{left}{middle}"{status}"{tail}')
+        records.append(splice(head, middle, tail, left, status))
     marks = session.marks  # type: ignore[attr-defined]
     if marks:  # ``"mine"``: spliced in as ``render.json.mine_record`` renders it
         ids = _ids(session)
@@ -333,7 +337,7 @@ def _listing(session: Session, chosen: Chosen) -> str:
                 at = text.rindex(_NO_MINE)  # the last key: a title's quotes are escaped
                 rest = text[at + len(_NO_MINE) :]
                 records[number] = f'{text[:at]}"mine": {mine[item]}{rest}'
-    return "[\n" + ",\n".join(records) + "\n]" if records else "[]"  # as ``render.json.dumps``
+    return listing(records)
 
 
 _NO_MINE = '"mine": null'
@@ -351,11 +355,11 @@ def _mine_json(mark: Any) -> str:
 
 def _rendered_later(session: Session, chosen: Chosen) -> dict[int, tuple[str, str, str]]:
     """The record pieces of rows the index did not render ahead (entries already passed when
-    it was built), by the same ``writer.record_pieces``."""
+    it was built), by the same ``records.record_pieces``."""
     missing = [row for row, _status in chosen if row["head"] is None]
     if not missing:
         return {}
-    from ccal.index.writer import record_pieces
+    from ccal.index.records import record_pieces
 
     entries = session.index.entries(sorted({row["item"] for row in missing}))
     return {row["rank"]: record_pieces(entries[row["rank"]]) for row in missing}
@@ -380,9 +384,13 @@ def answer(argv: list[str]) -> int | None:
         return None
     except _Uncovered:  # repeating dates the index did not expand so far: the Typer app does
         return None
-    except Exception:
-        # Anything else (a bad --as-of, a bug) is the Typer app's to report, in its words; a
-        # developer asks to see it instead: CCAL_DEBUG=1, as ``cli.app`` shows its tracebacks.
+    except Exception as exc:
+        from ccal.clock import TimeInputError
+
+        if isinstance(exc, TimeInputError):  # a bad --as-of, --tz, --within: the Typer app's
+            return None  # to word, as a usage error
+        # Anything else is a bug: the Typer app still answers, in its words; a developer asks
+        # to see it instead with CCAL_DEBUG=1, as ``cli.app`` shows its tracebacks.
         if switched_on("CCAL_DEBUG"):
             raise
         return None

@@ -16,6 +16,7 @@ without pydantic.
 
 from __future__ import annotations
 
+import marshal
 import os
 import time
 import zlib
@@ -94,9 +95,10 @@ class Corrupt(ValueError):
 
 def row_check(values: Sequence[Any]) -> int:
     """The checksum of one row's values (every column but ``crc``), as SQLite gives them back:
-    ints (not bools), strings and None, joined by a unit separator (``str`` of a string is the
-    string itself: no copy, no escaping; about twice as fast as ``repr`` of the tuple)."""
-    return zlib.crc32("\x1f".join(map(str, values)).encode("utf-8", "surrogatepass"))
+    ints (not bools), strings and None. ``marshal`` (built in, loaded by every interpreter)
+    lays a tuple out in C, twice as fast as joining ``str`` of each; format 0 has no
+    back-references and no interned-string flag, so equal values always give equal bytes."""
+    return zlib.crc32(marshal.dumps(tuple(values), 0))
 
 
 def meta_check(meta: dict[str, str]) -> str:

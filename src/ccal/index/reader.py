@@ -27,6 +27,7 @@ from ccal.index.policy import (
     index_name,
     meta_check,
 )
+from ccal.index.tagged import decode
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
 if TYPE_CHECKING:
@@ -267,43 +268,6 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = 
         recurrence=recurrence,
         occurrence=occurrence,
     )
-
-
-# --- tagged JSON (written by ``writer.encode``) back to values ----------------------------
-
-
-def _untag(mapping: dict[str, Any]) -> Any:
-    from datetime import date, datetime
-    from pathlib import Path
-
-    from ccal.clock import zone_named
-
-    if "$datetime" in mapping:
-        moment = datetime.fromisoformat(mapping["$datetime"])
-        if "zone" in mapping:
-            return moment.replace(tzinfo=zone_named(mapping["zone"]), fold=mapping["fold"])
-        return moment  # naive, or a fixed offset (``timezone``) that isoformat kept exactly
-    if "$date" in mapping:
-        return date.fromisoformat(mapping["$date"])
-    if "$zone" in mapping:
-        return zone_named(mapping["$zone"])
-    if "$path" in mapping:
-        return Path(mapping["$path"])
-    return mapping
-
-
-def decode(text: str, mapping_type: Any = None) -> Any:
-    """Tagged JSON back to values; plain objects become ``mapping_type`` (default: dict)."""
-    import json
-
-    if mapping_type is None:
-        return json.loads(text, object_hook=_untag)
-
-    def hook(mapping: dict[str, Any]) -> Any:
-        value = _untag(mapping)
-        return mapping_type(**value) if value is mapping else value
-
-    return json.loads(text, object_hook=hook)
 
 
 def _touch(path: str) -> None:

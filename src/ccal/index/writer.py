@@ -13,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from datetime import date, datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from array import array
 
 from ccal import __version__
 from ccal.index.policy import (
@@ -28,11 +26,14 @@ from ccal.index.policy import (
     prune,
     row_check,
 )
+from ccal.index.records import record_pieces
+from ccal.index.tagged import encode
 from ccal.timeline import micros, sort_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import tzinfo
+    from pathlib import Path
     from typing import Any
 
     from ccal.catalog import Catalog, Entry
@@ -173,15 +174,16 @@ def _fill(
     connection: sqlite3.Connection, catalog: Catalog, cover: tuple, now_us: int, display: Any
 ) -> None:
     expanded: Catalog = cover[2]
+    repeats = expanded is not catalog  # ``_cover`` expands only a catalog with a series
     items = (
-        _item_row(seq, item, len(grown.entries))
+        _item_row(seq, item, len(grown.entries), repeats)
         for seq, (item, grown) in enumerate(zip(catalog.items, expanded.items, strict=True))
     )
     connection.executemany(
         f"INSERT INTO items VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
         ((*row, row_check(row)) for row in items),
     )
-    in_file_order = [(item, entry) for item, it in enumerate(catalog.items) for entry in it.entries]
+    in_file_order = ((item, entry) for item, it in enumerate(catalog.items) for entry in it.entries)
     series = (
         _series_row(seq, item, entry)
         for seq, (item, entry) in enumerate(in_file_order)
@@ -191,13 +193,28 @@ def _fill(
         f"INSERT INTO series VALUES ({', '.join('?' * len(SERIES_COLUMNS))})",
         ((*row, row_check(row)) for row in series),
     )
-    file_seq = {id(entry): seq for seq, (_item, entry) in enumerate(in_file_order)}
-    grown = [(item, entry) for item, it in enumerate(expanded.items) for entry in it.entries]
-    # Stable: the expanded catalog's order breaks no tie (positions differ within an item).
-    ranked = sorted(range(len(grown)), key=lambda n: _sort_key(grown[n][1]))
+    # Each row's place in file order: its place in the expanded catalog when nothing repeats
+    # (no mapping kept for a big file), else looked up (occurrences have none).
+    file_seq = None
+    if repeats:
+        in_file = (entry for it in catalog.items for entry in it.entries)
+        file_seq = {id(entry): seq for seq, entry in enumerate(in_file)}
+    entries = [entry for it in expanded.items for entry in it.entries]
+    items = array("l", (item for item, it in enumerate(expanded.items) for _ in it.entries))
+    # Only the keys are sorted, and the rows made one at a time in rank order (all of a big
+    # file's rows at once would cost more memory than its parse). Plain tuples: the sort key,
+    # then the expanded catalog's order, which breaks no tie (positions differ within an item).
+    keys = [
+        (*sort_key(micros(entry.at), entry.opportunity.id, entry.position), n)
+        for n, entry in enumerate(entries)
+    ]
+    keys.sort()
     rows = (
-        _entry_row(rank, file_seq.get(id(grown[n][1])), *grown[n], now_us, display)
-        for rank, n in enumerate(ranked)
+        (
+            rank,
+            *_entry_row(_seq(file_seq, n, entries), items[n], entries[n], at_us, now_us, display),
+        )
+        for rank, (at_us, _id, _position, n) in enumerate(keys)
     )
     names = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
     connection.executemany(
@@ -206,33 +223,36 @@ def _fill(
     )
 
 
-def _sort_key(entry: Entry) -> tuple[int, str, int]:
-    return sort_key(micros(entry.at), entry.opportunity.id, entry.position)
+def _seq(file_seq: dict[int, int] | None, n: int, entries: list[Entry]) -> int | None:
+    return n if file_seq is None else file_seq.get(id(entries[n]))
 
 
 def _instants(entry: Entry) -> tuple[str, str | None, str | None, str | None, int]:
     """at, end, previous and the series' until as RFC 3339 text in the entry's own zone (the
     only zone stored), with each one's fold (bits 0-3 of ``folds``: the repeated hour)."""
-    zone = entry.zone
+    zone, at = entry.zone, entry.at
+    if at.tzinfo is not zone:
+        raise ValueError("an instant outside the entry's zone")
+    texts: list[str | None] = [at.isoformat(), None, None, None]
+    folds = at.fold
     until = entry.recurrence.until if entry.recurrence is not None else None
-    texts: list[str | None] = []
-    folds = 0
-    for bit, moment in enumerate((entry.at, entry.end, entry.previous, until)):
-        if moment is None:
-            texts.append(None)
-            continue
-        if moment.tzinfo is not zone:
-            raise ValueError("an instant outside the entry's zone")
-        folds |= moment.fold << bit
-        texts.append(moment.isoformat())
-    at, end, previous, until_text = texts
-    assert at is not None
-    return at, end, previous, until_text, folds
+    others = (entry.end, entry.previous, until)
+    if others != (None, None, None):  # most dates: a single moment, nothing more to write
+        for bit, moment in enumerate(others, start=1):
+            if moment is not None:
+                if moment.tzinfo is not zone:
+                    raise ValueError("an instant outside the entry's zone")
+                folds |= moment.fold << bit
+                texts[bit] = moment.isoformat()
+    at_text, end, previous, until_text = texts
+    assert at_text is not None
+    return at_text, end, previous, until_text, folds
 
 
-def _item_row(seq: int, item: Any, entries: int) -> tuple:
-    """The row of ``ITEM_COLUMNS`` but ``crc``."""
-    series = sum(e.recurrence is not None for e in item.entries)
+def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple:
+    """The row of ``ITEM_COLUMNS`` but ``crc`` (``repeats``: whether any date of the catalog
+    does, else no item has a series to count)."""
+    series = sum(e.recurrence is not None for e in item.entries) if repeats else 0
     opportunity = encode(item.opportunity.model_dump())
     return (seq, item.id, str(item.path), item.zone.key, opportunity, entries, series)
 
@@ -260,20 +280,21 @@ def _series_row(seq: int, item: int, entry: Entry) -> tuple:
 
 
 def _entry_row(
-    rank: int, seq: int | None, item: int, entry: Entry, now_us: int, display: Any
+    seq: int | None, item: int, entry: Entry, at_us: int, now_us: int, display: Any
 ) -> tuple:
-    """The row of ``ENTRY_COLUMNS`` but ``crc``, as SQLite will give it back (ints, not bools)."""
+    """The row of ``ENTRY_COLUMNS`` but ``rank`` and ``crc``, as SQLite will give it back (ints,
+    not bools); ``at_us`` is ``micros(entry.at)``, worked out once for the sort."""
     at, end, previous, until, folds = _instants(entry)
     recurrence = entry.recurrence
-    at_us = micros(entry.at)
-    due_us = micros(entry.due) if entry.end is not None else at_us
+    due_us = micros(entry.end) if entry.end is not None else at_us
+    start = entry.under_way_from  # the moment itself (no copy) when it is ``at``
+    start_us = None if start is None else at_us if start is entry.at else micros(start)
     head = middle = tail = remind = None
     if due_us >= now_us:
         head, middle, tail = record_pieces(entry)
         if display is not None:
             remind = remind_rest(entry, display)
     return (
-        rank,
         seq,
         item,
         entry.opportunity.id,
@@ -283,7 +304,7 @@ def _entry_row(
         end,
         at_us,
         due_us,
-        entry.start_us,
+        start_us,
         int(entry.all_day),
         int(entry.tentative),
         entry.source,
@@ -305,115 +326,3 @@ def remind_rest(entry: Entry, display: Any) -> str:
     from ccal.render.remind import remind_rest
 
     return remind_rest(entry, display)
-
-
-_NOW_DEPENDENT = ("seconds_left", "status")
-_MARK = "\x00ccal:{}\x00"  # a JSON string with a NUL: nothing else in a record renders like it
-_MARKS: dict[str, tuple[str, str]] = {}  # key -> (marker, the marker as JSON)
-
-
-def _mark(key: str) -> tuple[str, str]:
-    found = _MARKS.get(key)
-    if found is None:
-        import json
-
-        marker = _MARK.format(key)
-        found = _MARKS[key] = (marker, json.dumps(marker))
-    return found
-
-
-def record_pieces(entry: Entry) -> tuple[str, str, str]:
-    """The entry's record, exactly as ``render.json.dumps`` prints it inside a listing, in three
-    pieces around its ``seconds_left`` and ``status`` values.
-
-    ``render.json.entry_record`` builds the record (the one definition of its keys); its two
-    now-dependent values are replaced by markers. A record of scalars and lists of strings is
-    printed by ``json.dumps(indent=2)`` one key per line, which the C encoder reproduces with a
-    line-break item separator -- ten times faster than the pure-Python indenting encoder.
-    """
-    from ccal.render.json import entry_record
-
-    record = entry_record(entry, entry.at, "passed")
-    lists = {}
-    for key, value in record.items():
-        if key in _NOW_DEPENDENT:
-            record[key] = _mark(key)[0]
-        elif isinstance(value, list):
-            if not all(isinstance(v, str) for v in value):
-                raise ValueError("a record value the index does not lay out")
-            lists[key] = value
-            record[key] = _mark(key)[0]
-        elif value is not None and not isinstance(value, str | int):
-            raise ValueError("a record value the index does not lay out")
-    record_encoder, list_encoder = _encoders()
-    text = record_encoder.encode(record)
-    for key, value in lists.items():
-        laid = list_encoder.encode(value)
-        laid = laid if not value else "[\n      " + laid[1:-1] + "\n    ]"
-        text = _replace_once(text, _mark(key)[1], laid)
-    text = "  {\n    " + text[1:-1] + "\n  }"
-    head, rest = _split_once(text, _mark("seconds_left")[1])
-    middle, tail = _split_once(rest, _mark("status")[1])
-    return head, middle, tail
-
-
-def _split_once(text: str, marker: str) -> tuple[str, str]:
-    before, found, after = text.partition(marker)
-    if not found or marker in after:
-        raise ValueError("a record the index cannot cut")
-    return before, after
-
-
-def _replace_once(text: str, marker: str, value: str) -> str:
-    before, after = _split_once(text, marker)
-    return before + value + after
-
-
-_ENCODERS: Any = None
-
-
-def _encoders() -> Any:
-    global _ENCODERS
-    if _ENCODERS is None:
-        import json
-
-        # Exactly ``render.json.dumps`` (ensure_ascii=False, indent=2) for a flat record one
-        # level deep in a listing, and for a list of strings two levels deep.
-        _ENCODERS = (
-            json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": ")),
-            json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": ")),
-        )
-    return _ENCODERS
-
-
-# --- values -> tagged JSON: dates, datetimes (wall clock, fold and zone) and zones survive ------
-
-
-def _tag(value: Any) -> Any:
-    if isinstance(value, datetime):
-        tz = value.tzinfo
-        if isinstance(tz, ZoneInfo):
-            naive = value.replace(tzinfo=None).isoformat()
-            return {"$datetime": naive, "fold": value.fold, "zone": tz.key}
-        return {"$datetime": value.isoformat()}  # naive, or a fixed offset kept exactly
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, ZoneInfo):
-        return {"$zone": value.key}
-    if isinstance(value, Path):
-        return {"$path": str(value)}
-    raise TypeError(f"cannot index a {type(value).__name__}")
-
-
-_TAGGED: Any = None
-
-
-def encode(value: Any) -> str:
-    """Compact JSON with tagged dates; one encoder for all rows (``json.dumps`` with options
-    builds a new one per call: ~3 µs of each of a big file's opportunities)."""
-    global _TAGGED
-    if _TAGGED is None:
-        import json
-
-        _TAGGED = json.JSONEncoder(default=_tag, ensure_ascii=False, separators=(",", ":"))
-    return _TAGGED.encode(value)
