@@ -102,6 +102,8 @@ def user_dir_name(xdg_variable: str, home_default: str) -> str:
         return str(platformdirs.user_cache_path(APP_NAME, appauthor=False))
     if xdg_variable == "XDG_CONFIG_HOME":
         return str(platformdirs.user_config_path(APP_NAME, appauthor=False))
+    if xdg_variable == "XDG_STATE_HOME":
+        return str(platformdirs.user_state_path(APP_NAME, appauthor=False))
     return str(platformdirs.user_data_path(APP_NAME, appauthor=False))
 
 

@@ -88,14 +88,7 @@ def edition_record(edition: dict[str, Any]) -> dict[str, Any]:
     if place:
         record["location"] = place
     dates, zone, notes = _deadlines(edition)
-    span = _span(edition)
-    if span is not None:
-        start, end = span
-        dates.append({"label": "Conference", "at": start, **({"end": end} if end != start else {})})
-    else:
-        when = common.text_of(edition.get("date"))
-        if when and common.fold(when) not in ("tbd", "tba"):
-            notes.append(f"Conference dates: {when}")
+    common.add_conference_dates(dates, notes, _span(edition), edition.get("date"))
     if zone is not None:
         record["timezone"] = zone
     parts = [common.text_of(edition.get("full_name")), *notes, common.text_of(edition.get("note"))]

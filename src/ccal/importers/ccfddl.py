@@ -101,14 +101,9 @@ def edition_record(conference: dict[str, Any], edition: Any) -> dict[str, Any]:
             if comment and any(w in common.fold(comment) for w in ("tentative", "tbc")):
                 dated["tentative"] = True
             dates.append(dated)
-    span = common.conference_range(edition.get("date"))
-    if span is not None:
-        start, end = span
-        dates.append({"label": "Conference", "at": start, **({"end": end} if end != start else {})})
-    else:
-        when = common.text_of(edition.get("date"))
-        if when and common.fold(when) not in ("tbd", "tba"):
-            notes.append(f"Conference dates: {when}")
+    common.add_conference_dates(
+        dates, notes, common.conference_range(edition.get("date")), edition.get("date")
+    )
     if zone is not None:
         record["timezone"] = zone
     summary = [common.text_of(conference.get("description"))]

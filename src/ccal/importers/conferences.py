@@ -226,3 +226,17 @@ def text_of(value: Any) -> str | None:
         return None
     cleaned = " ".join(re.sub(r"<[^>]*>", "", str(value)).split())
     return cleaned or None
+
+
+def add_conference_dates(
+    dates: list[dict[str, Any]], notes: list[str], span: tuple[date, date] | None, text: Any
+) -> None:
+    """The conference's own days as a "Conference" date when they could be read (``span``);
+    else its free-text dates kept in the summary, never invented (nor a "TBD")."""
+    if span is not None:
+        start, end = span
+        dates.append({"label": "Conference", "at": start, **({"end": end} if end != start else {})})
+        return
+    when = text_of(text)
+    if when and fold(when) not in ("tbd", "tba"):
+        notes.append(f"Conference dates: {when}")

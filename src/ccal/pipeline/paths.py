@@ -8,18 +8,23 @@ Standard library only in the common Linux case, as ``sources.user_dir_name`` (th
 from __future__ import annotations
 
 import os
-import posixpath
-import sys
 
-from ccal.sources import APP_NAME, user_dir_name
+from ccal.sources import config_file_name, user_dir_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+__all__ = [
+    "config_file_name",
+    "read_notify_table",
+    "sent_log_name",
+    "state_file_name",
+    "user_state_dir_name",
+]
+
 STATE_FILE_NAME = "pipeline.toml"
 SENT_LOG_NAME = "notify-sent.json"
-CONFIG_FILE_NAME = "config.toml"
 
 
 def state_file_name() -> str:
@@ -27,33 +32,13 @@ def state_file_name() -> str:
     return os.path.join(user_dir_name("XDG_DATA_HOME", ".local/share"), STATE_FILE_NAME)
 
 
-def _dir_name(xdg_variable: str, home_default: str, kind: str) -> str:
-    if sys.platform.startswith("linux"):
-        configured = os.environ.get(xdg_variable, "")
-        if posixpath.isabs(configured):
-            return posixpath.join(configured, APP_NAME)
-        home = os.environ.get("HOME", "")
-        if posixpath.isabs(home):
-            return posixpath.join(os.path.expanduser("~"), home_default, APP_NAME)
-    import platformdirs
-
-    if kind == "state":
-        return str(platformdirs.user_state_path(APP_NAME, appauthor=False))
-    return str(platformdirs.user_config_path(APP_NAME, appauthor=False))
-
-
 def user_state_dir_name() -> str:
     """``~/.local/state/ccal`` on Linux: what ccal remembers but the user does not edit."""
-    return _dir_name("XDG_STATE_HOME", ".local/state", "state")
+    return user_dir_name("XDG_STATE_HOME", ".local/state")
 
 
 def sent_log_name() -> str:
     return os.path.join(user_state_dir_name(), SENT_LOG_NAME)
-
-
-def config_file_name() -> str:
-    """``~/.config/ccal/config.toml`` on Linux (``XDG_CONFIG_HOME`` respected)."""
-    return os.path.join(_dir_name("XDG_CONFIG_HOME", ".config", "config"), CONFIG_FILE_NAME)
 
 
 def read_notify_table(path: str | None = None) -> dict[str, Any]:
