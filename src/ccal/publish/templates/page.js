@@ -1,7 +1,7 @@
 /* ccal publish: live countdowns, the reader's own clock, filtering as you type. The page is
    complete without this script; it only brings those three to life. The countdown wording
    mirrors ccal's (spans.countdown_dhms, spans.under_way_text, timefmt.time_left, the
-   query.under_way rule); a browser test compares the two on the same moments. */
+   timeline.countdown_target rule); a browser test compares the two on the same moments. */
 (function () {
   "use strict";
 
@@ -24,7 +24,8 @@
       return end - now === 0 ? "under way, ends now" : "under way, ends " + countdown(end - now);
     }
     if (due < now) { return "passed " + countdown(due - now); }
-    return countdown(at - now);
+    /* a range still ahead counts down to its start (timeline.countdown_target) */
+    return countdown((start !== null && now < start ? start : at) - now);
   }
 
   function number(row, name) {
