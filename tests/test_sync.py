@@ -414,3 +414,23 @@ def test_read_paths_never_import_httpx():
         )
         assert done.returncode == 0, done.stderr
         assert done.stderr.split("LOADED", 1)[1].split() == [typer_loaded]
+
+
+def test_one_entry_is_counted_in_the_singular(ccal, tmp_path):
+    """``team: 1 entry``, never ``1 calls``: the sync line reads as English for any count."""
+    copy = tmp_path / "team.toml"
+    copy.write_text(
+        'version = 1\n\n[[opportunity]]\nid = "team-call"\nkind = "call"\ntitle = "Team call"\n'
+        'timezone = "Europe/Brussels"\n[[opportunity.dates]]\nlabel = "Cut-off"\n'
+        "at = 2027-01-15T17:00:00\n",
+        encoding="utf-8",
+    )
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'[[source]]\nname = "team"\nlocation = "{copy.as_uri()}"\nformat = "ccal"\n',
+        encoding="utf-8",
+    )
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("team: 1 call · first sync · ")

@@ -46,7 +46,8 @@ class Outcome:
             return f"{self.source}: unchanged (not modified)"
         if self.status == "failed":
             return f"{self.source}: failed: {self.error}; the last good copy stays in use"
-        what = f"{self.entries:,} {self.noun}"
+        singular = {"calls": "call", "entries": "entry"}.get(self.noun, self.noun)
+        what = f"{self.entries:,} {singular if self.entries == 1 else self.noun}"
         if self.first:
             news = "first sync"
         else:
@@ -56,7 +57,7 @@ class Outcome:
             if c.get("retitled"):
                 parts.append(f"{c['retitled']} retitled")
             if c.get("status"):
-                parts.append(f"{c['status']} status changes")
+                parts.append(f"{c['status']} status change{'' if c['status'] == 1 else 's'}")
             news = ", ".join(parts)
         return f"{self.source}: {what} · {news} · {self.seconds:.1f} s"
 
