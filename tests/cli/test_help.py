@@ -44,3 +44,22 @@ def test_import_help_points_to_a_readme_section_that_exists(ccal):
 @pytest.mark.parametrize("command", ["countdown", "remind"])
 def test_line_commands_do_not_promise_a_table(ccal, command):
     assert "instead of a table" not in " ".join(ccal(command, "--help").stdout.split())
+
+
+def _commands(group, prefix=()):
+    """Every command of the app, subcommands included, with its path of names."""
+    for name, command in getattr(group, "commands", {}).items():
+        yield (*prefix, name), command
+        yield from _commands(command, (*prefix, name))
+
+
+def test_every_summary_is_one_line():
+    """A group's listing shows the first paragraph of each docstring as the command's summary;
+    a paragraph wrapped in the source breaks the listing mid-sentence ("… or the" / "combined")."""
+    from typer.main import get_command
+
+    from ccal.cli import app
+
+    for path, command in _commands(get_command(app)):
+        summary = (command.help or "").strip().split("\n\n")[0]
+        assert "\n" not in summary, f"ccal {' '.join(path)}: {summary!r}"
