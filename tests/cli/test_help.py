@@ -63,3 +63,17 @@ def test_every_summary_is_one_line():
     for path, command in _commands(get_command(app)):
         summary = (command.help or "").strip().split("\n\n")[0]
         assert "\n" not in summary, f"ccal {' '.join(path)}: {summary!r}"
+
+
+@pytest.mark.parametrize("command", [(), ("upcoming",), ("import", "ccfddl")])
+def test_no_color_help_has_no_styling_even_on_a_terminal(ccal, monkeypatch, command):
+    """README: NO_COLOR means no colour or styling at all; help on a terminal included."""
+    from typer import rich_utils
+
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", True)  # as on a terminal
+    monkeypatch.setattr(rich_utils, "COLOR_SYSTEM", "auto")
+    styled = ccal(*command, "--help", env={"TERM": "xterm-256color"}).stdout
+    assert "\x1b[" in styled  # the check can see styling where there is some
+    plain = ccal(*command, "--help", env={"NO_COLOR": "1", "TERM": "xterm-256color"}).stdout
+    assert "\x1b" not in plain
+    assert "Usage: ccal" in plain
