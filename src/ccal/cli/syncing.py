@@ -165,13 +165,17 @@ def source_list(json_output: JsonOpt = False) -> None:
         return
     from ccal.controlchars import printable
 
+    # Names and formats padded to one width, so the locations line up under each other.
+    names = max(len(printable(row["name"])) for row in rows)
+    formats = max(len(printable(row["format"])) for row in rows)
     for row in rows:
         options = " ".join(
             f"--{k} {','.join(v) if isinstance(v, list) else v}" for k, v in row["options"].items()
         )
         synced = "synced" if row["synced"] else "not synced yet"
-        fields = [row["name"], row["format"], row["location"], options, f"({synced})"]
-        print(printable("  ".join(f for f in fields if f)))
+        name, fmt = printable(row["name"]).ljust(names), printable(row["format"]).ljust(formats)
+        rest = [printable(f) for f in (row["location"], options, f"({synced})") if f]
+        print("  ".join([name, fmt, *rest]))
 
 
 @source_app.command("remove")
