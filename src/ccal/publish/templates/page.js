@@ -24,6 +24,9 @@
       return end - now === 0 ? "under way, ends now" : "under way, ends " + countdown(end - now);
     }
     if (due < now) { return "passed " + countdown(due - now); }
+    /* timeline.countdown_target: a range still ahead counts down to its start (an all-day
+       conference to the start of its first day, not the end of it), anything else to ``at``. */
+    if (start !== null && now < start) { return countdown(start - now); }
     return countdown(at - now);
   }
 
