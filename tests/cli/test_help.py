@@ -77,3 +77,20 @@ def test_no_color_help_has_no_styling_even_on_a_terminal(ccal, monkeypatch, comm
     plain = ccal(*command, "--help", env={"NO_COLOR": "1", "TERM": "xterm-256color"}).stdout
     assert "\x1b" not in plain
     assert "Usage: ccal" in plain
+
+
+def test_bracketed_words_in_help_are_shown_not_eaten_as_markup(ccal):
+    """Rich reads ``[notify]`` in a help text as a style tag and drops it ("the  table of the
+    config file"); every bracketed word a help text holds must reach the screen."""
+    from typer.main import get_command
+
+    from ccal.cli import app
+
+    for path, command in _commands(get_command(app)):
+        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        words = {w for text in texts for w in re.findall(r"\[([a-z][\w.]*)\]", text)}
+        if not words:
+            continue
+        shown = " ".join(ccal(*path, "--help").stdout.split())
+        for word in words:
+            assert f"[{word}]" in shown, f"ccal {' '.join(path)} --help lost [{word}]"
