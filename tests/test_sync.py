@@ -108,7 +108,7 @@ def test_changed_options_fetch_in_full(ccal, server):
     result = ccal("sync")
     assert result.exit_code == 0, result.stderr
     assert "If-None-Match" not in server.requests[-1]["headers"]
-    assert "portal: 1 calls" in result.stdout
+    assert "portal: 1 call ·" in result.stdout
 
 
 def test_gzip(ccal, server):
@@ -375,6 +375,7 @@ def test_changes_between_two_portal_versions(ccal, server, snapshot):
     assert ccal.json("changes", "--source", "other") == []
     assert len(ccal.json("changes", "--since", "1d")) == 6
     assert ccal.json("changes", "--since", "2026-12-02") == []
+    assert ccal("changes", "--source", "other").stdout == "No changes match these filters.\n"
     table = ccal("changes")
     assert (
         table.exit_code == 0 and "+7 d" in table.stdout and "Old title → New title" in table.stdout
@@ -434,3 +435,12 @@ def test_one_entry_is_counted_in_the_singular(ccal, tmp_path):
     result = ccal("sync")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("team: 1 call · first sync · ")
+
+
+def test_a_first_sync_that_fails_does_not_promise_a_good_copy(ccal, tmp_path):
+    """Nothing was ever synced: the failure says so, not "the last good copy stays in use"."""
+    configure(("portal", (tmp_path / "missing.json").as_uri()))
+    result = ccal("sync")
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("; nothing synced yet"), result.stderr
+    assert "last good copy" not in result.stderr

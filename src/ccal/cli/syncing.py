@@ -346,7 +346,10 @@ def changes(
 
     console = table.make_console()
     if not chosen:
-        console.print("No changes logged." if start is None else "No changes since then.")
+        if source or kind:  # the log may hold changes, just none of these
+            console.print("No changes match these filters.")
+        else:
+            console.print("No changes logged." if start is None else "No changes since then.")
         return
     console.print(changes_table(chosen, session.zone))
 
