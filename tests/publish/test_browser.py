@@ -183,6 +183,27 @@ def test_the_page_works_from_a_file_url(browser, site):
     assert browser.find_element(By.CSS_SELECTOR, "li.entry .left").text.endswith(" s")
 
 
+def test_a_next_date_passed_since_publishing_loses_its_badge(browser, tmp_path):
+    """Published as of the day before, opened long after: the live countdown says "passed"
+    and the "next" badge (true when published) goes, so the row does not contradict itself."""
+    directory = tmp_path / "site"
+    result = CliRunner().invoke(
+        app,
+        ["publish", str(directory), "--data", str(DATA / "publish-passed.toml"),
+         "--as-of", "2022-07-28", "--tz", "Europe/Brussels"],
+        env={"TZ": "UTC", "XDG_DATA_HOME": str(tmp_path / "xdg"),
+             "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert 'class="badge next"' in (directory / "index.html").read_text(encoding="utf-8")
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    browser.get((directory / "index.html").as_uri())
+    row = browser.find_element(By.CSS_SELECTOR, "li.entry")
+    assert row.find_element(By.CSS_SELECTOR, ".left").text.startswith("passed ")
+    assert not row.find_element(By.CSS_SELECTOR, ".badge.next").is_displayed()
+
+
 def test_the_scripts_countdown_words_it_as_ccal_does(open_page):
     """The page's countdown mirrors ``time_left(..., countdown_dhms)``: compared on the same
     entries and moments, under way, passed and ahead (an all-day range ahead included: it

@@ -50,6 +50,10 @@
     var due = number(row, "due");
     var text = left(at, due === null ? at : due, number(row, "start"), number(row, "end"), now);
     if (span.textContent !== text) { span.textContent = text; }
+    /* The "next" badge was true when the site was published; once that date has passed it no
+       longer is, and "passed 3 h ago" beside "next" would contradict itself. */
+    var next = row.querySelector(".badge.next");
+    if (next && !next.hidden && (due === null ? at : due) < now) { next.hidden = true; }
   }
 
   function localTime(row) {
