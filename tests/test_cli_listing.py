@@ -468,6 +468,16 @@ def test_empty_because_of_the_window_names_what_comes_just_after(ccal, fixture_f
     assert "--as-of" not in flat
 
 
+def test_empty_because_of_the_pipeline_names_it_and_what_it_left_out(ccal, fixture_file):
+    """``--mine``/``--status`` emptied the listing, not the files: say so, not "no dates"."""
+    data = ("--data", str(fixture_file), "--as-of", "2022-07-29", "--tz", "Europe/Brussels")
+    for typed in (("--status", "done"), ("--mine",)):
+        flat = _flat(ccal("upcoming", *typed, *data))
+        assert flat.startswith(f"Nothing upcoming matches {' '.join(typed)} as of Fri 29 Jul")
+        assert f"Without {' '.join(typed)}: 4 dates ahead, the next Summer Call — " in flat
+        assert "hold no dates" not in flat
+
+
 def test_empty_data_file_is_said_and_not_offered_for_adding(ccal):
     flat = _flat(ccal("upcoming", "--data", "/dev/null", "--as-of", "2022-06-01"))
     assert "/dev/null holds no dates." in flat

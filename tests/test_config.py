@@ -185,6 +185,16 @@ def test_source_add_list_remove(ccal):
     assert config_file().read_text() == "# my settings\nshipped = true\n"
 
 
+def test_source_list_lines_up_its_columns(ccal):
+    """Names and formats of different lengths: each source's location starts in one column."""
+    assert ccal("source", "add", "eu-portal").exit_code == 0
+    assert ccal("source", "add", "team", "team.toml", "--format", "ccal").exit_code == 0
+    lines = ccal("source", "list").stdout.splitlines()
+    assert lines[0].startswith("eu-portal  eu-portal  https://")
+    assert lines[1].startswith("team       ccal       ")
+    assert lines[1].index("/") == lines[0].index("https://")  # the path, made absolute
+
+
 def test_source_add_eu_portal_by_name_uses_the_published_address(ccal):
     assert ccal("source", "add", "eu-portal").exit_code == 0
     assert config.load().source[0].location == PORTAL_URL

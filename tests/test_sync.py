@@ -108,7 +108,7 @@ def test_changed_options_fetch_in_full(ccal, server):
     result = ccal("sync")
     assert result.exit_code == 0, result.stderr
     assert "If-None-Match" not in server.requests[-1]["headers"]
-    assert "portal: 1 calls" in result.stdout
+    assert "portal: 1 call ·" in result.stdout
 
 
 def test_gzip(ccal, server):
@@ -375,6 +375,7 @@ def test_changes_between_two_portal_versions(ccal, server, snapshot):
     assert ccal.json("changes", "--source", "other") == []
     assert len(ccal.json("changes", "--since", "1d")) == 6
     assert ccal.json("changes", "--since", "2026-12-02") == []
+    assert ccal("changes", "--source", "other").stdout == "No changes match these filters.\n"
     table = ccal("changes")
     assert (
         table.exit_code == 0 and "+7 d" in table.stdout and "Old title → New title" in table.stdout
@@ -414,3 +415,32 @@ def test_read_paths_never_import_httpx():
         )
         assert done.returncode == 0, done.stderr
         assert done.stderr.split("LOADED", 1)[1].split() == [typer_loaded]
+
+
+def test_one_entry_is_counted_in_the_singular(ccal, tmp_path):
+    """``team: 1 entry``, never ``1 calls``: the sync line reads as English for any count."""
+    copy = tmp_path / "team.toml"
+    copy.write_text(
+        'version = 1\n\n[[opportunity]]\nid = "team-call"\nkind = "call"\ntitle = "Team call"\n'
+        'timezone = "Europe/Brussels"\n[[opportunity.dates]]\nlabel = "Cut-off"\n'
+        "at = 2027-01-15T17:00:00\n",
+        encoding="utf-8",
+    )
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'[[source]]\nname = "team"\nlocation = "{copy.as_uri()}"\nformat = "ccal"\n',
+        encoding="utf-8",
+    )
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("team: 1 call · first sync · ")
+
+
+def test_a_first_sync_that_fails_does_not_promise_a_good_copy(ccal, tmp_path):
+    """Nothing was ever synced: the failure says so, not "the last good copy stays in use"."""
+    configure(("portal", (tmp_path / "missing.json").as_uri()))
+    result = ccal("sync")
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("; nothing synced yet"), result.stderr
+    assert "last good copy" not in result.stderr

@@ -31,6 +31,7 @@ CASES = [
     ("bad_source.toml", 11, 1, "error", "is not an http(s) URL"),
     ("dateless_call.toml", 3, 1, "warning", "a call without any date"),
     ("inline_tables.toml", 9, 43, "error", "unknown key 'edn'; did you mean 'end'?"),
+    ("zone_on_a_date.toml", 11, 1, "error", "'timezone' goes on the opportunity, not on one"),
     ("bad_rrule.toml", 11, 1, "error", "not a valid RFC 5545 RRULE"),
     ("rrule_until_and_count.toml", 13, 1, "error", "either until or count"),
     ("bad_date.toml", 10, 1, "error", "must be a date"),

@@ -274,13 +274,26 @@ class Nearby:
     dated: bool = False
 
 
-def nearby(catalog: Catalog, now: datetime, filters: Filters, window: Window) -> Nearby:
-    """``Nearby`` for an ``upcoming`` that ``select_entries`` left empty (same rules)."""
+def nearby(
+    catalog: Catalog,
+    now: datetime,
+    filters: Filters,
+    window: Window,
+    whole: Catalog | None = None,
+) -> Nearby:
+    """``Nearby`` for an ``upcoming`` that ``select_entries`` left empty (same rules).
+
+    ``whole``: the catalog before ``--mine``/``--status`` narrowed it to ``catalog``; what the
+    filters left out is then counted in it, so an empty pipeline reads as such, not as files
+    without dates.
+    """
     entries = catalog.entries()
     ahead = [e for e in entries if in_scope(e, now, "upcoming")]
     left_out = []
-    if filters != Filters():
-        left_out = [e for e in ahead if window.contains(e)]
+    if filters != Filters() or whole is not None:
+        everything = whole.entries() if whole is not None else entries
+        left_out = [e for e in everything if in_scope(e, now, "upcoming") and window.contains(e)]
+        entries = everything
     beyond = None
     if window.end is not None:
         outside = (e for e in ahead if not window.contains(e))

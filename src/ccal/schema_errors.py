@@ -60,6 +60,9 @@ def _dotted(parts: tuple) -> str:
     return text
 
 
+_OPPORTUNITY_KEYS = frozenset(Opportunity.model_fields)
+
+
 def _allowed_keys(loc: tuple) -> list[str]:
     model = {0: DataFile, 2: Opportunity, 4: DateEntry}.get(len(loc) - 1, DataFile)
     return list(model.model_fields)
@@ -72,6 +75,9 @@ def _message(error: dict, loc: tuple, allowed: Any = _allowed_keys) -> str:
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(key), allowed(loc), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
+        if not close and allowed is _allowed_keys and len(loc) == 5 and key in _OPPORTUNITY_KEYS:
+            # ``timezone`` under a date: a key of the level above, put one level too deep
+            hint = f"; '{key}' goes on the opportunity, not on one of its dates"
         return f"unknown key '{key}'{hint}"
     if kind == "missing":
         return f"missing required key '{key}'"

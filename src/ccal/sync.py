@@ -39,14 +39,18 @@ class Outcome:
     seconds: float = 0.0
     error: str | None = None
     file: str | None = None
+    kept: bool = True  # failed: a good copy from an earlier sync is still there
 
     def line(self) -> str:
         """``eu-portal: 3,481 calls · 12 new, 4 moved, 2 gone · 2.1 s``"""
         if self.status == "unchanged":
             return f"{self.source}: unchanged (not modified)"
         if self.status == "failed":
+            if not self.kept:  # a first sync that failed: there is no good copy to keep
+                return f"{self.source}: failed: {self.error}; nothing synced yet"
             return f"{self.source}: failed: {self.error}; the last good copy stays in use"
-        what = f"{self.entries:,} {self.noun}"
+        singular = {"calls": "call", "entries": "entry"}.get(self.noun, self.noun)
+        what = f"{self.entries:,} {singular if self.entries == 1 else self.noun}"
         if self.first:
             news = "first sync"
         else:
@@ -56,7 +60,7 @@ class Outcome:
             if c.get("retitled"):
                 parts.append(f"{c['retitled']} retitled")
             if c.get("status"):
-                parts.append(f"{c['status']} status changes")
+                parts.append(f"{c['status']} status change{'' if c['status'] == 1 else 's'}")
             news = ", ".join(parts)
         return f"{self.source}: {what} · {news} · {self.seconds:.1f} s"
 
@@ -137,6 +141,8 @@ def sync_one(
         outcome = Outcome(source.name, "failed", error=exc.message)
     outcome.seconds = time.perf_counter() - started
     outcome.file = str(target)
+    if outcome.status == "failed":
+        outcome.kept = target.is_file()
     return outcome
 
 

@@ -44,3 +44,53 @@ def test_import_help_points_to_a_readme_section_that_exists(ccal):
 @pytest.mark.parametrize("command", ["countdown", "remind"])
 def test_line_commands_do_not_promise_a_table(ccal, command):
     assert "instead of a table" not in " ".join(ccal(command, "--help").stdout.split())
+
+
+def _commands(group, prefix=()):
+    """Every command of the app, subcommands included, with its path of names."""
+    for name, command in getattr(group, "commands", {}).items():
+        yield (*prefix, name), command
+        yield from _commands(command, (*prefix, name))
+
+
+def test_every_summary_is_one_line():
+    """A group's listing shows the first paragraph of each docstring as the command's summary;
+    a paragraph wrapped in the source breaks the listing mid-sentence ("… or the" / "combined")."""
+    from typer.main import get_command
+
+    from ccal.cli import app
+
+    for path, command in _commands(get_command(app)):
+        summary = (command.help or "").strip().split("\n\n")[0]
+        assert "\n" not in summary, f"ccal {' '.join(path)}: {summary!r}"
+
+
+@pytest.mark.parametrize("command", [(), ("upcoming",), ("import", "ccfddl")])
+def test_no_color_help_has_no_styling_even_on_a_terminal(ccal, monkeypatch, command):
+    """README: NO_COLOR means no colour or styling at all; help on a terminal included."""
+    from typer import rich_utils
+
+    monkeypatch.setattr(rich_utils, "FORCE_TERMINAL", True)  # as on a terminal
+    monkeypatch.setattr(rich_utils, "COLOR_SYSTEM", "auto")
+    styled = ccal(*command, "--help", env={"TERM": "xterm-256color"}).stdout
+    assert "\x1b[" in styled  # the check can see styling where there is some
+    plain = ccal(*command, "--help", env={"NO_COLOR": "1", "TERM": "xterm-256color"}).stdout
+    assert "\x1b" not in plain
+    assert "Usage: ccal" in plain
+
+
+def test_bracketed_words_in_help_are_shown_not_eaten_as_markup(ccal):
+    """Rich reads ``[notify]`` in a help text as a style tag and drops it ("the  table of the
+    config file"); every bracketed word a help text holds must reach the screen."""
+    from typer.main import get_command
+
+    from ccal.cli import app
+
+    for path, command in _commands(get_command(app)):
+        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        words = {w for text in texts for w in re.findall(r"\[([a-z][\w.]*)\]", text)}
+        if not words:
+            continue
+        shown = " ".join(ccal(*path, "--help").stdout.split())
+        for word in words:
+            assert f"[{word}]" in shown, f"ccal {' '.join(path)} --help lost [{word}]"

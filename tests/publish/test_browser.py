@@ -183,12 +183,35 @@ def test_the_page_works_from_a_file_url(browser, site):
     assert browser.find_element(By.CSS_SELECTOR, "li.entry .left").text.endswith(" s")
 
 
+def test_a_next_date_passed_since_publishing_loses_its_badge(browser, tmp_path):
+    """Published as of the day before, opened long after: the live countdown says "passed"
+    and the "next" badge (true when published) goes, so the row does not contradict itself."""
+    directory = tmp_path / "site"
+    result = CliRunner().invoke(
+        app,
+        ["publish", str(directory), "--data", str(DATA / "publish-passed.toml"),
+         "--as-of", "2022-07-28", "--tz", "Europe/Brussels"],
+        env={"TZ": "UTC", "XDG_DATA_HOME": str(tmp_path / "xdg"),
+             "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert 'class="badge next"' in (directory / "index.html").read_text(encoding="utf-8")
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    browser.get((directory / "index.html").as_uri())
+    row = browser.find_element(By.CSS_SELECTOR, "li.entry")
+    assert row.find_element(By.CSS_SELECTOR, ".left").text.startswith("passed ")
+    assert not row.find_element(By.CSS_SELECTOR, ".badge.next").is_displayed()
+
+
 def test_the_scripts_countdown_words_it_as_ccal_does(open_page):
     """The page's countdown mirrors ``time_left(..., countdown_dhms)``: compared on the same
-    entries and moments, under way, passed and ahead."""
+    entries and moments, under way, passed and ahead (an all-day range ahead included: it
+    counts down to the start of its first day, not to the end of it)."""
     from datetime import timedelta
 
     from ccal.loader import load_catalog
+    from ccal.query import under_way_from
     from ccal.render.timefmt import time_left
     from ccal.spans import countdown_dhms
 
@@ -196,12 +219,11 @@ def test_the_scripts_countdown_words_it_as_ccal_does(open_page):
     entries = load_catalog([DATA / "publish.toml"]).entries()
     for entry in entries:
         start = entry.end and (entry.at if not entry.all_day else None)
-        for offset in (-86400 * 3, -3600, -1, 0, 1, 59, 3600, 86400 * 2 + 5):
-            moment = (start or entry.due) + timedelta(seconds=offset)
+        begins = under_way_from(entry)
+        bases = [start or entry.due, *([begins] if begins is not None else [])]
+        offsets = (-86400 * 3, -3600, -1, 0, 1, 59, 3600, 86400 * 2 + 5)
+        for moment in (base + timedelta(seconds=offset) for base in bases for offset in offsets):
             ours = time_left(entry, moment, countdown_dhms)
-            from ccal.query import under_way_from
-
-            begins = under_way_from(entry)
             theirs = browser.execute_script(
                 "return window.ccalPage.left(...arguments)",
                 int(entry.at.timestamp()),
@@ -210,7 +232,7 @@ def test_the_scripts_countdown_words_it_as_ccal_does(open_page):
                 int(entry.end.timestamp()) if entry.end else None,
                 int(moment.timestamp()),
             )
-            assert theirs == ours, (entry.opportunity.id, offset)
+            assert theirs == ours, (entry.opportunity.id, moment)
 
 
 @pytest.mark.parametrize("width", [375, 1280])

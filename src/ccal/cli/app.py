@@ -167,8 +167,12 @@ def _value_word(param: Any, ctx: Any) -> str | None:
 
 def plain_help(command: Any, ctx: Any) -> None:
     """Give ``command``'s options plain value words and its arguments none (their name, shown
-    beside, says it all), before Typer renders its help."""
+    beside, says it all), before Typer renders its help; with ``NO_COLOR``, help has no styling
+    at all (Rich alone would drop colours but keep bold and dim), as every other output."""
+    from typer import rich_utils
     from typer.core import TyperArgument, TyperOption
+
+    rich_utils.COLOR_SYSTEM = None if os.environ.get("NO_COLOR") else "auto"
 
     for param in command.get_params(ctx):
         if isinstance(param, TyperOption) and not hasattr(param, "_plain"):

@@ -383,8 +383,7 @@ def ccfddl(
     json_output: ImportJsonOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    """Import ccfddl/ccf-deadlines conference files: one YAML, a directory of them, or the
-    combined allconf.yml.
+    """Import ccfddl/ccf-deadlines files (one YAML, a directory of them, or allconf.yml).
 
     Each edition becomes a conference (ccfddl-nips26, "NeurIPS 2026") in the series of its
     conference, with its deadlines in their own zone (AoE, UTC-8, PT, ...).
@@ -400,7 +399,7 @@ def ai_deadlines(
     json_output: ImportJsonOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    """Import Hugging Face ai-deadlines conference files (one YAML or a directory of them).
+    """Import Hugging Face ai-deadlines files (one YAML or a directory of them).
 
     Every typed deadline keeps its label and zone; the conference dates, place, tags and era
     rating come along. Example: ccal import ai-deadlines ai-deadlines/src/data/conferences
@@ -415,10 +414,10 @@ def ics(
     json_output: ImportJsonOpt = False,
     force: ForceOpt = False,
 ) -> None:
-    """Import an iCalendar file (RFC 5545): events become dated entries, to-dos with a due
-    date deadlines; UIDs keep them stable across re-imports.
+    """Import an iCalendar file (RFC 5545): its events and its to-dos with a due date.
 
-    Example: ccal import ics team.ics -o team.toml
+    Events become dated entries, to-dos with a due date deadlines; UIDs keep them stable across
+    re-imports. Example: ccal import ics team.ics -o team.toml
     """
     _import("ics", path, output, json_output, force)
 

@@ -108,10 +108,10 @@ def upcoming(
         shipped = any(p.resolve() == shipped_dataset().resolve() for p in session.paths)
         console.print(
             table.nothing_upcoming(
-                nearby(catalog, session.now, filters, window),
+                nearby(catalog, session.now, filters, window, loaded if mine or marked else None),
                 session.now,
                 session.zone,
-                filters=_typed_filters(kind, tag, organiser, search),
+                filters=_typed_filters(kind, tag, organiser, search, mine, marked),
                 window=f"--within {within}" if within else f"--until {until}",
                 window_end=window.end,
                 data=session.paths if data else None,  # --data/CCAL_DATA: not the user's file
@@ -122,14 +122,17 @@ def upcoming(
     return _exit_status(exit_status, entries)
 
 
-def _typed_filters(kind, tag, organiser, search) -> str:
-    """The filters as typed (``--kind call --search Lisboa``), to name what emptied a listing."""
+def _typed_filters(kind, tag, organiser, search, mine=False, marked=None) -> str:
+    """The filters as typed (``--kind call --search Lisboa``, ``--mine``, ``--status done``), to
+    name what emptied a listing."""
     import shlex
 
     parts = [f"--kind {','.join(kind)}"] if kind else []
     parts += [f"--tag {shlex.quote(t)}" for t in tag or ()]
     parts += [f"--organiser {shlex.quote(organiser)}"] if organiser else []
     parts += [f"--search {shlex.quote(search)}"] if search else []
+    parts += ["--mine"] if mine else []
+    parts += [f"--status {s.value}" for s in marked or ()]
     return " ".join(parts)
 
 

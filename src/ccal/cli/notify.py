@@ -20,7 +20,7 @@ def notify(
             "--test",
             metavar="CHANNEL",
             show_default=False,
-            help="Send one test message through CHANNEL (a name in [notify.channels]).",
+            help="Send one test message through CHANNEL (a name in \\[notify.channels]).",
         ),
     ] = None,
     verbose: Annotated[
@@ -33,7 +33,7 @@ def notify(
 ) -> None:
     """Send each reminder once: 7d, 1d and 2h before your dates (see docs/notify.md).
 
-    Run it every few minutes (cron, a systemd timer); the [notify] table of the config file says
+    Run it every few minutes (cron, a systemd timer); the \\[notify] table of the config file says
     what and where. A failing channel is retried next run; exit 1 with a line per failure.
     Example: ccal notify --dry-run
     """

@@ -165,13 +165,17 @@ def source_list(json_output: JsonOpt = False) -> None:
         return
     from ccal.controlchars import printable
 
+    # Names and formats padded to one width, so the locations line up under each other.
+    names = max(len(printable(row["name"])) for row in rows)
+    formats = max(len(printable(row["format"])) for row in rows)
     for row in rows:
         options = " ".join(
             f"--{k} {','.join(v) if isinstance(v, list) else v}" for k, v in row["options"].items()
         )
         synced = "synced" if row["synced"] else "not synced yet"
-        fields = [row["name"], row["format"], row["location"], options, f"({synced})"]
-        print(printable("  ".join(f for f in fields if f)))
+        name, fmt = printable(row["name"]).ljust(names), printable(row["format"]).ljust(formats)
+        rest = [printable(f) for f in (row["location"], options, f"({synced})") if f]
+        print("  ".join([name, fmt, *rest]))
 
 
 @source_app.command("remove")
@@ -342,7 +346,10 @@ def changes(
 
     console = table.make_console()
     if not chosen:
-        console.print("No changes logged." if start is None else "No changes since then.")
+        if source or kind:  # the log may hold changes, just none of these
+            console.print("No changes match these filters.")
+        else:
+            console.print("No changes logged." if start is None else "No changes since then.")
         return
     console.print(changes_table(chosen, session.zone))
 

@@ -42,8 +42,8 @@ def clear(session: Any, opportunity_id: str) -> str:
         return f"'{opportunity_id}' has no status; nothing changed."
     state.rewrite(lambda text: state.clear_status(text, opportunity_id))
     count = len(before.notes)
-    kept = f" ({count} note{'' if count == 1 else 's'} kept)" if count else ""
-    return f"Cleared the status of '{opportunity_id}' (was {before.status}){kept}."
+    kept = f"; {count} note{'' if count == 1 else 's'} kept" if count else ""
+    return f"Cleared the status of '{opportunity_id}' (was {before.status}{kept})."
 
 
 def note(session: Any, opportunity_id: str, text: str) -> str:

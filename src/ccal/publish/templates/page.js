@@ -24,8 +24,10 @@
       return end - now === 0 ? "under way, ends now" : "under way, ends " + countdown(end - now);
     }
     if (due < now) { return "passed " + countdown(due - now); }
-    /* a range still ahead counts down to its start (timeline.countdown_target) */
-    return countdown((start !== null && now < start ? start : at) - now);
+    /* timeline.countdown_target: a range still ahead counts down to its start (an all-day
+       conference to the start of its first day, not the end of it), anything else to ``at``. */
+    if (start !== null && now < start) { return countdown(start - now); }
+    return countdown(at - now);
   }
 
   function number(row, name) {
@@ -48,6 +50,10 @@
     var due = number(row, "due");
     var text = left(at, due === null ? at : due, number(row, "start"), number(row, "end"), now);
     if (span.textContent !== text) { span.textContent = text; }
+    /* The "next" badge was true when the site was published; once that date has passed it no
+       longer is, and "passed 3 h ago" beside "next" would contradict itself. */
+    var next = row.querySelector(".badge.next");
+    if (next && !next.hidden && (due === null ? at : due) < now) { next.hidden = true; }
   }
 
   function localTime(row) {
