@@ -21,6 +21,7 @@ from ccal.errors import CcalError
 from ccal.importers import conferences as common
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
+from ccal.text import fold
 
 HEADER = FORMATS["ai-deadlines"].header
 PREFIX = "ai-deadlines-"
@@ -94,7 +95,7 @@ def edition_record(edition: dict[str, Any]) -> dict[str, Any]:
         dates.append({"label": "Conference", "at": start, **({"end": end} if end != start else {})})
     else:
         when = common.text_of(edition.get("date"))
-        if when and common.fold(when) not in ("tbd", "tba"):
+        if when and fold(when) not in ("tbd", "tba"):
             notes.append(f"Conference dates: {when}")
     if zone is not None:
         record["timezone"] = zone
@@ -179,7 +180,7 @@ def tags(edition: dict[str, Any]) -> list[str]:
         found.append(f"ERA-{era.upper()}")
     unique: dict[str, str] = {}
     for tag in found:
-        unique.setdefault(common.fold(tag), tag)
+        unique.setdefault(fold(tag), tag)
     return list(unique.values())
 
 

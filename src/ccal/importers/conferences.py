@@ -15,7 +15,7 @@ from typing import Any
 from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, fixed_zone, is_nonexistent, zone_named
 from ccal.errors import CcalError
 from ccal.importers.result import ImportResult
-from ccal.query import fold, label_key
+from ccal.text import fold, label_key
 
 KIND = "conference"  # the kind both importers declare (``kinds = ["conference"]``)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ccal.query import Filters, label_key
+from ccal.query import Filters
+from ccal.text import label_key
 
 if TYPE_CHECKING:
     from ccal.catalog import Entry
@@ -129,7 +130,7 @@ def plan(entries: list[Entry], title: str) -> list[Feed]:
     asked ``Filters.matches`` once per kind and tag it has (11,000 calls and 60 tags: once each,
     not 60 times each).
     """
-    from ccal.query import fold
+    from ccal.text import fold
 
     feeds = [Feed("feeds/all.ics", title, "all", "", _ordered(event_uid(e) for e in entries))]
     kinds: dict[str, list[str]] = {}
