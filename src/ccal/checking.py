@@ -70,7 +70,7 @@ def control_problems(results: Iterable[Any]) -> list[Any]:
         locator = getattr(result, "locator", None)
         for index, item in enumerate(result.items):
             opportunity = item.opportunity
-            values: list[tuple[tuple, str, Any]] = [
+            values: list[tuple[tuple[Any, ...], str, Any]] = [
                 (("opportunity", index, name), name, getattr(opportunity, name, None))
                 for name in _FIELDS
             ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Europe/Brussels"
@@ -134,7 +135,7 @@ class _FixedZone(ZoneInfo):
     """A ``ZoneInfo`` built in memory (``_one_offset_zone``) that pickles and copies by name,
     as a ``ZoneInfo`` from the time zone database does (one from a file stream cannot)."""
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (zone_named, (self.key,))
 
 

@@ -117,7 +117,7 @@ class Config(_Strict):
         return next((s for s in self.source if s.name == name), None)
 
 
-def _allowed(loc: tuple) -> list[str]:
+def _allowed(loc: tuple[Any, ...]) -> list[str]:
     """Keys allowed beside ``loc``'s last one, for "did you mean"."""
     if len(loc) >= 3 and loc[0] == "source":
         return list(SourceConfig.model_fields)

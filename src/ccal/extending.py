@@ -149,7 +149,7 @@ def extend_text(
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*opportunity[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
 
 
-def _located(text: str, document: Any, index: int, place: tuple, before: Any) -> Any:
+def _located(text: str, document: Any, index: int, place: tuple[Any, ...], before: Any) -> Any:
     """A locator that has scanned the date at ``place`` (and its opportunity), and little more.
 
     Where every opportunity is a ``[[opportunity]]`` table (the usual form) the scan starts at

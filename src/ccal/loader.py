@@ -110,7 +110,7 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
     return result
 
 
-def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
+def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list[Problem]:
     """Validate the file opportunity by opportunity, resolving each one at once and dropping its
     raw table: the whole file never exists twice in memory (raw tables and models).
 
@@ -179,7 +179,7 @@ def _raw_id(table: Any) -> str | None:
     return ident if isinstance(ident, str) else None
 
 
-def _raw_label_clashes(table: Any, index: int, errors: list) -> list[dict]:
+def _raw_label_clashes(table: Any, index: int, errors: list[Any]) -> list[dict[str, Any]]:
     """Label clashes among the raw dates of an opportunity that did not validate (pydantic
     checks labels only once every date is valid), as one error in pydantic's shape."""
     from ccal.models import label_clashes

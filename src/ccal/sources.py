@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import sys
+from typing import Any
 
 TYPE_CHECKING = False  # pathlib (~3 ms) is imported where a Path is made, not by the fast path
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class ConfigUnreadable(ValueError):
     """The configuration file is not TOML: every command but ``validate`` stops on it."""
 
 
-def settings() -> dict:
+def settings() -> dict[str, Any]:
     """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
 
     Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat``
@@ -182,7 +183,7 @@ def default_zone():  # -> tzinfo (the annotation would cost the fast path an imp
         raise CcalError(f"{where}{exc}") from None
 
 
-def distinct(paths: list) -> list:
+def distinct(paths: list[Any]) -> list:
     """Each file once, in first-seen order: a path named twice, or a link beside its target,
     would otherwise be read twice and report every id in it as a duplicate of itself."""
     seen: set[str] = set()

@@ -1,7 +1,7 @@
 """Keeping the data: validate, schema, add, extend."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -71,7 +71,7 @@ def validate(
         raise typer.Exit(1)
 
 
-def _problem_record(problem) -> dict:
+def _problem_record(problem) -> dict[str, Any]:
     return {
         "file": problem.file,
         "line": problem.line,
@@ -295,7 +295,7 @@ def extend(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _warn_about(opportunity_id: str, warnings: list) -> None:
+def _warn_about(opportunity_id: str, warnings: list[Any]) -> None:
     """The warnings ``ccal validate`` would print for the entry just written, on stderr."""
     import sys
 

@@ -1,6 +1,6 @@
 """Reading commands: upcoming, list, deadlines, show."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -133,7 +133,7 @@ def _typed_filters(kind, tag, organiser, search) -> str:
     return " ".join(parts)
 
 
-def _exit_status(wanted: bool, entries: list) -> None:
+def _exit_status(wanted: bool, entries: list[Any]) -> None:
     """With --exit-status, nothing found is exit 1, as grep does, so cron can chain on it."""
     if wanted and not entries:
         raise typer.Exit(1)

@@ -324,7 +324,7 @@ class Session:
         )
 
     @cached_property
-    def marks(self) -> dict:
+    def marks(self) -> dict[str, Any]:
         """The user's pipeline (``ccal mark``): marks by id, from the state file."""
         from ccal.pipeline.state import load_state
 

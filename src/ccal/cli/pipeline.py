@@ -1,6 +1,6 @@
 """Your own pipeline: mark, note, remove, edit."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -115,7 +115,7 @@ def edit(
     print(result)
 
 
-def _ask(problems: list) -> bool:
+def _ask(problems: list[Any]) -> bool:
     """Show the located problems; True to edit again, False to keep the old file."""
     import sys
 

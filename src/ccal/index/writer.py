@@ -14,6 +14,7 @@ import contextlib
 import os
 import sqlite3
 from array import array
+from typing import Any
 
 from ccal import __version__
 from ccal.index.policy import (
@@ -171,7 +172,11 @@ def _cover(catalog: Catalog, now: Any) -> tuple[int, int, Catalog, int, bool]:
 
 
 def _fill(
-    connection: sqlite3.Connection, catalog: Catalog, cover: tuple, now_us: int, display: Any
+    connection: sqlite3.Connection,
+    catalog: Catalog,
+    cover: tuple[Any, ...],
+    now_us: int,
+    display: Any,
 ) -> None:
     expanded: Catalog = cover[2]
     repeats = expanded is not catalog  # ``_cover`` expands only a catalog with a series
@@ -249,7 +254,7 @@ def _instants(entry: Entry) -> tuple[str, str | None, str | None, str | None, in
     return at_text, end, previous, until_text, folds
 
 
-def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple:
+def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple[Any, ...]:
     """The row of ``ITEM_COLUMNS`` but ``crc`` (``repeats``: whether any date of the catalog
     does, else no item has a series to count)."""
     series = sum(e.recurrence is not None for e in item.entries) if repeats else 0
@@ -257,7 +262,7 @@ def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple:
     return (seq, item.id, str(item.path), item.zone.key, opportunity, entries, series)
 
 
-def _series_row(seq: int, item: int, entry: Entry) -> tuple:
+def _series_row(seq: int, item: int, entry: Entry) -> tuple[Any, ...]:
     """The row of ``SERIES_COLUMNS`` but ``crc``: a repeating date as the file gives it."""
     at, end, previous, until, folds = _instants(entry)
     assert entry.recurrence is not None
@@ -281,7 +286,7 @@ def _series_row(seq: int, item: int, entry: Entry) -> tuple:
 
 def _entry_row(
     seq: int | None, item: int, entry: Entry, at_us: int, now_us: int, display: Any
-) -> tuple:
+) -> tuple[Any, ...]:
     """The row of ``ENTRY_COLUMNS`` but ``rank`` and ``crc``, as SQLite will give it back (ints,
     not bools); ``at_us`` is ``micros(entry.at)``, worked out once for the sort."""
     at, end, previous, until, folds = _instants(entry)

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ccal.errors import CcalError, UsageProblem
 
@@ -129,7 +130,7 @@ def editor_command() -> list[str]:
     return shlex.split(chosen)
 
 
-def edit(opportunity_id: str, data: list[Path] | None, ask: Callable[[list], bool]) -> str:
+def edit(opportunity_id: str, data: list[Path] | None, ask: Callable[[list[Any]], bool]) -> str:
     """Edit a copy of the file at the entry's line; replace the file only with a valid result.
 
     On errors ``ask(problems)`` says whether to edit again (True) or keep the old file.

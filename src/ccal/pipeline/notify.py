@@ -36,7 +36,7 @@ def horizon(settings: NotifySettings) -> int:
     return max((t for ts in every for t in ts), default=0)
 
 
-def candidates(session: Any, settings: NotifySettings) -> tuple[list, dict]:
+def candidates(session: Any, settings: NotifySettings) -> tuple[list[Any], dict[str, Any]]:
     """The dates ahead in scope within the horizon, as ``due.Candidate`` and by key."""
     from ccal.pipeline.select import narrow
     from ccal.query import Filters, Window, select_entries
