@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -94,7 +95,7 @@ class NewOpportunity:
             "timezone": self.timezone,
             "tags": list(self.tags) or None,
         }
-        table = {key: value for key, value in fields.items() if value is not None}
+        table: dict[str, Any] = {key: value for key, value in fields.items() if value is not None}
         if self.dates:
             table["dates"] = self.dates
         return table
@@ -181,7 +182,7 @@ _FIELD = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+)
 
 
 def check_new(
-    new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]], kinds: list[str] = ()
+    new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]], kinds: Sequence[str] = ()
 ) -> None:
     """Raise ``UsageProblem`` naming the option when the new entry is invalid on its own.
 

@@ -30,7 +30,7 @@ class Extension:
     def earlier(self) -> bool:
         """Whether the date moved earlier (not an extension: said so, not "extended -4 d")."""
         try:
-            return self.after < self.before  # type: ignore[operator]
+            return self.after < self.before
         except TypeError:  # a date against a date-time, naive against offset: compare instants
             return _as_instant(self.after) < _as_instant(self.before)
 

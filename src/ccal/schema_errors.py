@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccal.errors import Problem
 from ccal.models import LABEL_CLASH, DataFile, DateEntry, Opportunity
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
@@ -37,7 +40,7 @@ def schema_problems(
     return problems
 
 
-def _strip_union_tags(loc: tuple[Any, ...]) -> tuple:
+def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     while loc and isinstance(loc[-1], str) and (loc[-1] in _UNION_TAGS or "[" in loc[-1]):
         loc = loc[:-1]
     return loc
@@ -61,7 +64,8 @@ def _dotted(parts: tuple[Any, ...]) -> str:
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    model = {0: DataFile, 2: Opportunity, 4: DateEntry}.get(len(loc) - 1, DataFile)
+    models: dict[int, type[BaseModel]] = {0: DataFile, 2: Opportunity, 4: DateEntry}
+    model = models.get(len(loc) - 1, DataFile)
     return list(model.model_fields)
 
 

@@ -140,7 +140,7 @@ def _deadlines(edition: dict[str, Any]) -> tuple[list[dict[str, Any]], str | Non
         if zone != edition_zone and isinstance(at, datetime):
             from ccal.clock import localize
 
-            at = localize(at, zone_named(zone))  # type: ignore[arg-type]
+            at = localize(at, zone_named(zone))
         dates.append({"label": label, "at": at})
     return dates, edition_zone, notes
 

@@ -29,7 +29,9 @@ FILTER_OPTIONS = {
 }
 
 
-def parse(args: list[str], options: dict[str, tuple[str, str]]):
+def parse(
+    args: list[str], options: dict[str, tuple[str, str]]
+) -> tuple[dict[str, Any], list[str]] | None:
     """Options (``--name value``, ``--name=value``, ``-x value``) and positionals, as Click does.
 
     Anything outside that -- ``--``, ``-n5``, ``--help``, an unknown option, a missing value --

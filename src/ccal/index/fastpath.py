@@ -206,7 +206,11 @@ def _moments(row: sqlite3.Row) -> tuple[int, int, int, int | None]:
 
 
 def _selected(
-    session: Session, values: dict[str, Any], within: str | None, until: str | None, limit
+    session: Session,
+    values: dict[str, Any],
+    within: str | None,
+    until: str | None,
+    limit: int | None,
 ) -> Chosen:
     """``query.select_listing(catalog, now, zone, filters, window, "upcoming", limit)``, as
     index rows: ``timeline.select`` over them in sort order (SQL only says where to start);

@@ -205,7 +205,7 @@ def _fill(
         in_file = (entry for it in catalog.items for entry in it.entries)
         file_seq = {id(entry): seq for seq, entry in enumerate(in_file)}
     entries = [entry for it in expanded.items for entry in it.entries]
-    items = array("l", (item for item, it in enumerate(expanded.items) for _ in it.entries))
+    item_of = array("l", (item for item, it in enumerate(expanded.items) for _ in it.entries))
     # Only the keys are sorted, and the rows made one at a time in rank order (all of a big
     # file's rows at once would cost more memory than its parse). Plain tuples: the sort key,
     # then the expanded catalog's order, which breaks no tie (positions differ within an item).
@@ -217,7 +217,7 @@ def _fill(
     rows = (
         (
             rank,
-            *_entry_row(_seq(file_seq, n, entries), items[n], entries[n], at_us, now_us, display),
+            *_entry_row(_seq(file_seq, n, entries), item_of[n], entries[n], at_us, now_us, display),
         )
         for rank, (at_us, _id, _position, n) in enumerate(keys)
     )

@@ -81,7 +81,7 @@ def parse_state(text: str, path: Path | str) -> tuple[dict[str, Mark], list[Prob
 
     def problem(
         loc: tuple[Any, ...], message: str, entry: str | None = None, field: str | None = None
-    ):
+    ) -> None:
         # Only a problem needs these (the fast path reads valid files on every hot call).
         from ccal.errors import Problem
         from ccal.locator import TomlLocator

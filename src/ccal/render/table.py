@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from rich import box
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -266,7 +266,7 @@ def items_table(
             _append_mark(cell, (marks or {}).get(item.id))
             if stacked:
                 cell.append("\n").append_text(upcoming)
-            row = [cell, item.opportunity.kind, str(len(item.entries))]
+            row: list[RenderableType] = [cell, item.opportunity.kind, str(len(item.entries))]
             table.add_row(*row, *([] if stacked else [upcoming]))
         return table
 

@@ -17,10 +17,13 @@ import calendar as _calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ccal.clock import zone_named
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
 # Switches are found by probing the zone once a day and narrowing each change to the second
 # (a probe ~2.5 µs; a zone up to 2100 in ~75 ms). A week is not enough: in 2000 Boa Vista kept
@@ -118,7 +121,7 @@ def _patterns(day: date) -> set[tuple[Any, ...]]:
     return found
 
 
-def _preferred(patterns: set[tuple[Any, ...]]) -> tuple:
+def _preferred(patterns: set[tuple[Any, ...]]) -> tuple[Any, ...]:
     """The spelling most consumers understand: last, then nth weekday, fixed day, window."""
     order = {"nth": 0, "fixed": 1, "on-or-after": 2}
     return min(patterns, key=lambda p: (order[p[0]], p[0] == "nth" and p[1] != -1, p[1:]))
@@ -149,7 +152,7 @@ def observances(zone: ZoneInfo, first: date, last: date) -> tuple[Observance, ..
     )
     start = datetime.combine(first, datetime.min.time()) + offset
     found = [Observance(daylight, start, offset, offset, name)]
-    runs: dict[tuple[Any, ...], list[tuple[list[Switch], set[tuple]]]] = {}
+    runs: dict[tuple[Any, ...], list[tuple[list[Switch], set[tuple[Any, ...]]]]] = {}
     for switch in switches(zone, first, end):
         chains = runs.setdefault(switch.signature(), [])
         patterns = _patterns(switch.local.date())
@@ -178,7 +181,7 @@ def observances(zone: ZoneInfo, first: date, last: date) -> tuple[Observance, ..
     return tuple(found)
 
 
-def vtimezone(key: str, first: date, last: date):
+def vtimezone(key: str, first: date, last: date) -> Timezone:
     """The ``icalendar`` VTIMEZONE of IANA zone ``key``, right from ``first`` on and, where the
     zone's rule is still in force, for ever after (``last`` only extends an ended rule's reach)."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
