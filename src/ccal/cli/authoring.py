@@ -1,5 +1,6 @@
 """Keeping the data: validate, schema, add, extend."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,20 +12,24 @@ from ccal.cli.options import (
     DataOpt,
     complete_ids,
     complete_kinds,
-    data_option,
+    data_param,
     parsed,
     print_json,
-    tz_option,
+    tz_param,
 )
-from ccal.errors import DataError, UsageProblem
+from ccal.errors import DataError, Problem, UsageProblem
 
-AddDataOpt = data_option(
-    "The data file to write (one; default: your own file, created if missing)."
-)
-ExtendDataOpt = data_option(
-    "The data file to edit (one; default: whichever of your files holds ID)."
-)
-ExtendTzOpt = tz_option("The display zone, for a naive --as-of (default: the system zone).")
+AddDataOpt = Annotated[
+    list[Path] | None,
+    data_param("The data file to write (one; default: your own file, created if missing)."),
+]
+ExtendDataOpt = Annotated[
+    list[Path] | None,
+    data_param("The data file to edit (one; default: whichever of your files holds ID)."),
+]
+ExtendTzOpt = Annotated[
+    str | None, tz_param("The display zone, for a naive --as-of (default: the system zone).")
+]
 
 
 @app.command()
@@ -71,7 +76,7 @@ def validate(
         raise typer.Exit(1)
 
 
-def _problem_record(problem) -> dict[str, Any]:
+def _problem_record(problem: Problem) -> dict[str, Any]:
     return {
         "file": problem.file,
         "line": problem.line,
@@ -387,7 +392,7 @@ def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list
     raise LookupFailed(unknown_id_message(opportunity_id, known))
 
 
-def _now(as_of: str | None, tz: str | None):
+def _now(as_of: str | None, tz: str | None) -> datetime:
     """The moment taken as now; a naive ``--as-of`` is in the display zone, as everywhere."""
     from ccal.cli.options import session_from
 

@@ -122,7 +122,9 @@ def upcoming(
     return _exit_status(exit_status, entries)
 
 
-def _typed_filters(kind, tag, organiser, search) -> str:
+def _typed_filters(
+    kind: list[Any] | None, tag: list[str] | None, organiser: str | None, search: str | None
+) -> str:
     """The filters as typed (``--kind call --search Lisboa``), to name what emptied a listing."""
     import shlex
 

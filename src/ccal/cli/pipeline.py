@@ -1,5 +1,6 @@
 """Your own pipeline: mark, note, remove, edit."""
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -11,7 +12,7 @@ from ccal.cli.options import (
     StatusChoice,
     TzOpt,
     complete_ids,
-    data_option,
+    data_param,
     session_from,
 )
 from ccal.errors import UsageProblem
@@ -20,7 +21,10 @@ PipelineIdArg = Annotated[
     str,
     typer.Argument(metavar="ID", help="The opportunity's id.", autocompletion=complete_ids),
 ]
-OwnDataOpt = data_option("The data file to change (one; default: whichever of yours holds ID).")
+OwnDataOpt = Annotated[
+    list[Path] | None,
+    data_param("The data file to change (one; default: whichever of yours holds ID)."),
+]
 
 
 @app.command()
