@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ccal.clock import TimeInputError
 from ccal.timeline import REACH_DAYS, micros, occurs
@@ -91,7 +91,8 @@ def parse_rule(body: str, dtstart: datetime, *, all_day: bool = False) -> rrule:
             f"an all-day date cannot repeat FREQ={freq}: use DAILY or longer, or give 'at' a time"
         )
     try:
-        return rrulestr(text, dtstart=dtstart)
+        # one RRULE body, no forceset: an rrule (a set needs several lines or forceset)
+        return cast("rrule", rrulestr(text, dtstart=dtstart))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
         reason = str(exc) or type(exc).__name__
         raise TimeInputError(f"rrule '{body}' is not a valid RFC 5545 RRULE ({reason})") from None

@@ -2,7 +2,7 @@
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -12,6 +12,7 @@ from ccal import __version__
 from ccal.errors import EXIT_INTERNAL, EXIT_OK, CcalError, DataError
 
 T = TypeVar("T")
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
 
 # --- one place that turns every failure into one line and an exit code ------------------------
@@ -218,7 +219,9 @@ class CcalCommand(TyperCommand):
 class CcalTyper(typer.Typer):
     """The app: every command registered on it is a ``CcalCommand`` unless told otherwise."""
 
-    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+    def command(
+        self, *args: Any, cls: Any = None, **kwargs: Any
+    ) -> Callable[[CommandFunction], CommandFunction]:
         return super().command(*args, cls=cls or CcalCommand, **kwargs)
 
 
