@@ -293,4 +293,4 @@ def _option_text(value: OptionValue) -> str:
 
 def options_for(values: Mapping[str, OptionValue | None]) -> dict[str, OptionValue]:
     """Options given on the command line, without the empty ones."""
-    return {key: value for key, value in values.items() if value not in (None, "", [])}
+    return {k: v for k, v in values.items() if v is not None and v not in ("", [])}
