@@ -405,6 +405,15 @@ def require_files(paths: list[Path]) -> None:
         raise CcalError(f"{names}: no such data file{'s' if many else ''} (named {named})")
 
 
+def require_data(data: list[Path] | None) -> None:
+    """``require_files`` for the files ``--data`` names, before a command looks an id up in them
+    (``authoring.file_with``)."""
+    from ccal.sources import active_sources
+
+    if data:
+        require_files(active_sources(data))
+
+
 def _from_environment(name: str) -> bool:
     """Whether the current command's parameter ``name`` came from its environment variable."""
     from ccal.cli.clickapi import get_current_context

@@ -13,6 +13,7 @@ from ccal.cli.options import (
     TzOpt,
     complete_ids,
     data_param,
+    require_data,
     session_from,
 )
 from ccal.errors import UsageProblem
@@ -99,6 +100,7 @@ def remove(
     """
     from ccal.pipeline import files
 
+    require_data(data)
     path = files.remove(opportunity_id, data)
     print(f"Removed '{opportunity_id}' from {path}.")
 
@@ -115,6 +117,7 @@ def edit(
     """
     from ccal.pipeline import files
 
+    require_data(data)
     result = files.edit(opportunity_id, data, ask=_ask)
     print(result)
 

@@ -22,10 +22,10 @@ IMPORTED_PREFIX = "# Imported by `ccal import"  # importers.eu_portal.HEADER and
 def own_file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
     """The user's file that holds ``opportunity_id`` and the other active files; refused with a
     pointer to ``mark ID dropped`` when the id lives in a file that is not the user's to edit."""
-    from ccal.cli.authoring import _file_with  # the lookup ``extend`` uses
+    from ccal.authoring import file_with  # the lookup ``extend`` uses
 
     try:
-        path, others = _file_with(opportunity_id, data)
+        path, others = file_with(opportunity_id, data)
     except UsageProblem as exc:  # a file ccal does not edit: its reason, then our pointer
         reason = exc.message.split(";")[0]
         raise UsageProblem(_not_yours(opportunity_id, reason)) from None
