@@ -51,7 +51,7 @@ def shift_seconds(before: date | datetime, after: date | datetime) -> int | None
     """How far a date moved, in seconds; None where there is no clean difference (a date moved
     to a date-time, or naive to offset)."""
     try:
-        return int((after - before).total_seconds())  # type: ignore[operator]
+        return int((after - before).total_seconds())  # type: ignore[operator]  # TypeError below
     except TypeError:
         return None
 

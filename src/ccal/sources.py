@@ -271,7 +271,7 @@ def max_file_bytes() -> int:
     return int(megabytes * 1_000_000)
 
 
-def read_input(path: object) -> tuple[bytes, bool]:
+def read_input(path: str | os.PathLike[str]) -> tuple[bytes, bool]:
     """The whole content of an input file (a data file, the portal's JSON), and whether it is a
     regular file (which can be read again, e.g. to locate a problem).
 
@@ -283,7 +283,7 @@ def read_input(path: object) -> tuple[bytes, bool]:
     """
     import stat
 
-    name = os.fspath(path)  # type: ignore[call-overload]
+    name = os.fspath(path)
     limit = max_file_bytes()
     kind = stat.S_IFMT(os.stat(name).st_mode)
     if kind == stat.S_IFDIR:

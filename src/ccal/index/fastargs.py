@@ -72,6 +72,7 @@ class Session:
 
     def __init__(self, index: Any, now_us: int, now: Any, zone: Any) -> None:
         self.index, self.now_us, self._now, self._zone = index, now_us, now, zone
+        self.marks: dict[str, Any] = {}  # the pipeline marks, read by ``fastpath._with_marks``
 
     def zone(self) -> Any:
         if self._zone is None:
