@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ccal.clock import TimeInputError, parse_duration, parse_when
 from ccal.errors import Problem, UsageProblem
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _RELATIVE = re.compile(r"^(?:(?P<sign>[+-])(?=\d)|in (?=\d))(?P<rest>.+?)$|^(?P<ago>\d.*) ago$")
 _DAY_WORDS = ("today", "tomorrow", "yesterday")
@@ -94,7 +98,7 @@ class NewOpportunity:
             "timezone": self.timezone,
             "tags": list(self.tags) or None,
         }
-        table = {key: value for key, value in fields.items() if value is not None}
+        table: dict[str, Any] = {key: value for key, value in fields.items() if value is not None}
         if self.dates:
             table["dates"] = self.dates
         return table
@@ -181,7 +185,7 @@ _FIELD = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>\w+)
 
 
 def check_new(
-    new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]], kinds: list[str] = ()
+    new: NewOpportunity, zone_name: str, typed: list[tuple[str, str]], kinds: Sequence[str] = ()
 ) -> None:
     """Raise ``UsageProblem`` naming the option when the new entry is invalid on its own.
 
@@ -268,3 +272,34 @@ def toml_value(value: date | datetime, *, like: str = "") -> str:
 def is_relative(text: str) -> bool:
     """``+7d``, ``-2w``, ``in 3 days``, ``2 days ago``: counted from a reference moment."""
     return bool(_RELATIVE.match(text.strip().lower()))
+
+
+def file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
+    """The (writable) file that holds ``opportunity_id``, and the other active files: the lookup
+    of ``extend``, ``remove`` and ``edit``. Files named in ``data`` are known to exist (the CLI
+    checks first: its message says whether ``--data`` or ``CCAL_DATA`` named them)."""
+    from ccal.catalog import unknown_id_message
+    from ccal.errors import DataError, LookupFailed
+    from ccal.loader import load_file
+    from ccal.sources import active_sources, shipped_dataset
+
+    paths = active_sources(data)
+    if data and len(paths) == 1:
+        # One file named: it is the one; reading it whole here would only repeat what the
+        # write validates anyway (an unknown id is reported with the file's ids by extend).
+        return paths[0], []
+    known = []
+    for path in paths:
+        result = load_file(path)
+        if result.errors:
+            raise DataError(result.errors)
+        ids = [item.id for item in result.items]
+        if opportunity_id in ids:
+            if not data and path == shipped_dataset():
+                raise UsageProblem(
+                    f"'{opportunity_id}' comes from the dataset shipped with ccal, which ccal "
+                    "does not edit; add your own copy with 'ccal add' (another id) instead"
+                )
+            return path, [p for p in paths if p != path]
+        known += ids
+    raise LookupFailed(unknown_id_message(opportunity_id, known))

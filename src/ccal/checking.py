@@ -15,8 +15,12 @@ from ccal.controlchars import controls_in
 from ccal.errors import Problem
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime, timedelta
     from pathlib import Path
+    from zoneinfo import ZoneInfo
 
+    from ccal.catalog import Entry, Item
     from ccal.loader import FileResult
 
 _FIELDS = ("title", "organiser", "location", "summary")  # ids and URLs cannot hold them
@@ -70,7 +74,7 @@ def control_problems(results: Iterable[Any]) -> list[Any]:
         locator = getattr(result, "locator", None)
         for index, item in enumerate(result.items):
             opportunity = item.opportunity
-            values: list[tuple[tuple, str, Any]] = [
+            values: list[tuple[tuple[Any, ...], str, Any]] = [
                 (("opportunity", index, name), name, getattr(opportunity, name, None))
                 for name in _FIELDS
             ]
@@ -141,7 +145,11 @@ def fixed_offset_problems(results: Sequence[FileResult]) -> list[Problem]:
     return problems
 
 
-def _first_gap(item, zones, gap):
+def _first_gap(
+    item: Item,
+    zones: Iterable[ZoneInfo],
+    gap: Callable[[ZoneInfo, ZoneInfo, datetime], timedelta | None],
+) -> tuple[Entry, ZoneInfo, timedelta] | None:
     for entry in item.entries:
         for zone in zones:
             there = gap(item.zone, zone, entry.at)

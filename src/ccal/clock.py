@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:
+    import re
 
 DEFAULT_ZONE = "Europe/Brussels"
 LAST_SECOND = time(23, 59, 59)
@@ -134,7 +138,7 @@ class _FixedZone(ZoneInfo):
     """A ``ZoneInfo`` built in memory (``_one_offset_zone``) that pickles and copies by name,
     as a ``ZoneInfo`` from the time zone database does (one from a file stream cannot)."""
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (zone_named, (self.key,))
 
 
@@ -260,7 +264,9 @@ _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _SLASHED = r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"
 
 
-def parse_when(text: str, zone: tzinfo, *, now: datetime | None = None, day_end: bool = False):
+def parse_when(
+    text: str, zone: tzinfo, *, now: datetime | None = None, day_end: bool = False
+) -> datetime:
     """A user-typed moment as an aware datetime.
 
     Accepts ISO dates and datetimes (with or without offset, ``T`` or space), ``now``, ``today``,
@@ -448,7 +454,7 @@ _UNITS = {
 _PART = r"(\d+)\s*([a-z]+)"
 
 
-def _pattern(source: str):
+def _pattern(source: str) -> re.Pattern[str]:
     """Compiled on first use: ``re`` costs the start-up fast path ~2 ms it rarely needs."""
     import re
 
@@ -484,7 +490,7 @@ class Duration:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._parts() == other._parts()  # type: ignore[attr-defined]
+        return self._parts() == other._parts()
 
     def __hash__(self) -> int:
         return hash(self._parts())

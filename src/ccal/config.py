@@ -117,7 +117,7 @@ class Config(_Strict):
         return next((s for s in self.source if s.name == name), None)
 
 
-def _allowed(loc: tuple) -> list[str]:
+def _allowed(loc: tuple[Any, ...]) -> list[str]:
     """Keys allowed beside ``loc``'s last one, for "did you mean"."""
     if len(loc) >= 3 and loc[0] == "source":
         return list(SourceConfig.model_fields)
@@ -293,4 +293,4 @@ def _option_text(value: OptionValue) -> str:
 
 def options_for(values: Mapping[str, OptionValue | None]) -> dict[str, OptionValue]:
     """Options given on the command line, without the empty ones."""
-    return {key: value for key, value in values.items() if value not in (None, "", [])}
+    return {k: v for k, v in values.items() if v is not None and v not in ("", [])}

@@ -34,7 +34,7 @@ _CONTROL_IN_FILES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]"
 _SPACES = {"\t": " ", "\n": " ", "\r": " "}
 
 
-def _visible(match: re.Match) -> str:
+def _visible(match: re.Match[str]) -> str:
     char = match.group(0)
     code = ord(char)
     if code < 0x100:
@@ -53,7 +53,7 @@ def printable(text: str, *, lines: bool = False) -> str:
     if lines:
         text = text.replace("\r\n", "\n")
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         char = match.group(0)
         if char == "\n" and lines:
             return char

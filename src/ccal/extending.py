@@ -30,7 +30,7 @@ class Extension:
     def earlier(self) -> bool:
         """Whether the date moved earlier (not an extension: said so, not "extended -4 d")."""
         try:
-            return self.after < self.before  # type: ignore[operator]
+            return self.after < self.before
         except TypeError:  # a date against a date-time, naive against offset: compare instants
             return _as_instant(self.after) < _as_instant(self.before)
 
@@ -51,7 +51,7 @@ def shift_seconds(before: date | datetime, after: date | datetime) -> int | None
     """How far a date moved, in seconds; None where there is no clean difference (a date moved
     to a date-time, or naive to offset)."""
     try:
-        return int((after - before).total_seconds())  # type: ignore[operator]
+        return int((after - before).total_seconds())  # type: ignore[operator]  # TypeError below
     except TypeError:
         return None
 
@@ -149,7 +149,7 @@ def extend_text(
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*opportunity[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
 
 
-def _located(text: str, document: Any, index: int, place: tuple, before: Any) -> Any:
+def _located(text: str, document: Any, index: int, place: tuple[Any, ...], before: Any) -> Any:
     """A locator that has scanned the date at ``place`` (and its opportunity), and little more.
 
     Where every opportunity is a ``[[opportunity]]`` table (the usual form) the scan starts at

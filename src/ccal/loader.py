@@ -7,13 +7,16 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ccal.catalog import Catalog, Entry, Item
 from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, instant, wall_clock, zone_named
 from ccal.errors import DataError, Problem
 from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
 from ccal.schema_errors import schema_problems
+
+if TYPE_CHECKING:
+    from ccal.recurrence import Recurrence
 
 Locator = TomlLocator | LazyLocator
 
@@ -110,7 +113,7 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
     return result
 
 
-def _validate(raw: dict, result: FileResult, locator: Locator) -> list[Problem]:
+def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list[Problem]:
     """Validate the file opportunity by opportunity, resolving each one at once and dropping its
     raw table: the whole file never exists twice in memory (raw tables and models).
 
@@ -179,11 +182,10 @@ def _raw_id(table: Any) -> str | None:
     return ident if isinstance(ident, str) else None
 
 
-def _raw_label_clashes(table: Any, index: int, errors: list) -> list[dict]:
+def _raw_label_clashes(table: Any, index: int, errors: list[Any]) -> list[dict[str, Any]]:
     """Label clashes among the raw dates of an opportunity that did not validate (pydantic
     checks labels only once every date is valid), as one error in pydantic's shape."""
-    from ccal.models import label_clashes
-    from ccal.schema_errors import LABEL_CLASH
+    from ccal.models import LABEL_CLASH, label_clashes
 
     dates = table.get("dates") if isinstance(table, dict) else None
     if not isinstance(dates, list) or any(e["type"] == LABEL_CLASH for e in errors):
@@ -299,7 +301,9 @@ def _resolve_date(
     )
 
 
-def _recurrence(dated: Any, at: datetime, until: Any, zone: Any, where: _DatePlace):
+def _recurrence(
+    dated: Any, at: datetime, until: Any, zone: Any, where: _DatePlace
+) -> Recurrence | Literal[False] | None:
     """The entry's repeat rule; ``None`` if it has none, ``False`` after reporting a problem."""
     if dated.rrule is None:
         for key in ("until", "count"):

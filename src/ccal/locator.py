@@ -15,6 +15,9 @@ import contextlib
 import re
 from typing import Any
 
+# A data path: table and key names, and array positions (``("opportunity", 2, "dates")``).
+KeyPath = tuple[str | int, ...]
+
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\n#]")
 
@@ -24,20 +27,20 @@ class TomlLocator:
 
     def __init__(self, text: str, *, lazy: bool = False) -> None:
         self.text = text
-        self.places: dict[tuple, tuple[int, int]] = {}
-        self.spans: dict[tuple, tuple[int, int]] = {}  # key path → [start, end) of its value text
-        self.inline: set[tuple] = set()  # key paths that sit inside an inline table
+        self.places: dict[KeyPath, tuple[int, int]] = {}
+        self.spans: dict[KeyPath, tuple[int, int]] = {}  # key path → [start, end) of its value text
+        self.inline: set[KeyPath] = set()  # key paths that sit inside an inline table
         self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-        self._arrays: dict[tuple, int] = {}
+        self._arrays: dict[KeyPath, int] = {}
         # Lazy: scan only as far as the place asked for (see ``locate``), resuming there.
-        self._resume: tuple[int, tuple] | None = (0, ())
-        self._targets: set[tuple] = set()
+        self._resume: tuple[int, KeyPath] | None = (0, ())
+        self._targets: set[KeyPath] = set()
         if not lazy:
             self._run()
 
     # --- public ---------------------------------------------------------------------------
 
-    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+    def locate(self, loc: KeyPath) -> tuple[int | None, int | None]:
         """The place of ``loc`` or of its nearest recorded ancestor; (None, None) for the root.
 
         A lazy locator scans on from where it stopped until ``loc`` itself is recorded: one
@@ -53,14 +56,14 @@ class TomlLocator:
                 return place
         return None, None
 
-    def start_at(self, array: tuple, number: int, index: int) -> None:
+    def start_at(self, array: KeyPath, number: int, index: int) -> None:
         """Begin a lazy scan at ``index``, the ``[[array]]`` header of element ``number`` (found
         by its caller), instead of at the top: what comes before is not scanned at all. The
         caller checks what it then reads (a header-like line inside a string would mislead)."""
         self._arrays[array] = number - 1
         self._resume = (index, ())
 
-    def scan_until(self, *paths: tuple) -> None:
+    def scan_until(self, *paths: KeyPath) -> None:
         """Scan on until one of ``paths`` is recorded (or to the end): everything before it,
         spans included, is then known. ``extend`` asks for the date after the one it moves."""
         if self._resume is None:
@@ -77,7 +80,7 @@ class TomlLocator:
         line = bisect.bisect_right(self._starts, index)
         return line, index - self._starts[line - 1] + 1
 
-    def _record(self, path: tuple, index: int) -> None:
+    def _record(self, path: KeyPath, index: int) -> None:
         self.places.setdefault(path, self._position(index))
         if path in self._targets:
             raise _Found
@@ -116,13 +119,13 @@ class TomlLocator:
             i = self._skip_blank(i + 1)  # past "="
             i = self._spanned(i, path)
 
-    def _header(self, i: int) -> tuple[int, tuple]:
+    def _header(self, i: int) -> tuple[int, KeyPath]:
         text = self.text
         double = text.startswith("[[", i)
         i += 2 if double else 1
         i, names = self._key(i)
         i = text.index("]", i) + (2 if double else 1)
-        resolved: tuple = ()
+        resolved: KeyPath = ()
         for depth, name in enumerate(names):
             resolved = (*resolved, name)
             last = depth == len(names) - 1
@@ -134,7 +137,7 @@ class TomlLocator:
                 resolved = (*resolved, self._arrays[resolved])
         return i, resolved
 
-    def _key(self, i: int) -> tuple[int, tuple]:
+    def _key(self, i: int) -> tuple[int, KeyPath]:
         """A possibly dotted, possibly quoted key; returns the index after it (before = or ])."""
         text = self.text
         parts = []
@@ -156,7 +159,7 @@ class TomlLocator:
                 continue
             return i, tuple(parts)
 
-    def _spanned(self, i: int, path: tuple) -> int:
+    def _spanned(self, i: int, path: KeyPath) -> int:
         """Scan the value of the key at ``path`` and remember where its text is."""
         end = _advanced(i, self._value(i, path))
         trimmed = end
@@ -165,7 +168,7 @@ class TomlLocator:
         self.spans.setdefault(path, (i, trimmed))
         return end
 
-    def _value(self, i: int, path: tuple) -> int:
+    def _value(self, i: int, path: KeyPath) -> int:
         text = self.text
         char = text[i]
         if char in "\"'":
@@ -276,7 +279,7 @@ class LazyLocator:
         self.text = text
         self._locator: TomlLocator | None = None
 
-    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+    def locate(self, loc: KeyPath) -> tuple[int | None, int | None]:
         if self._locator is None:
             self._locator = TomlLocator(self.text, lazy=True)
         return self._locator.locate(loc)
@@ -296,7 +299,7 @@ class FileLocator(LazyLocator):
         self._locator = None
         self._tried = False
 
-    def locate(self, loc: tuple) -> tuple[int | None, int | None]:
+    def locate(self, loc: KeyPath) -> tuple[int | None, int | None]:
         if not self._tried:
             self._tried = True
             with contextlib.suppress(OSError, UnicodeDecodeError):

@@ -229,7 +229,7 @@ def select_items(
     return sorted(chosen, key=lambda item: _item_order(item, now))
 
 
-def _item_order(item: Item, now: datetime) -> tuple:
+def _item_order(item: Item, now: datetime) -> tuple[Any, ...]:
     upcoming = next_entry(item, now)
     if upcoming is not None:
         return (0, upcoming.at_us, item.id)

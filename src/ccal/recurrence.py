@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ccal.clock import TimeInputError
 from ccal.timeline import REACH_DAYS, micros, occurs
 from ccal.timeline import span as span  # re-exported: where a command expands its series
 
 if TYPE_CHECKING:
+    from dateutil.rrule import rrule
+
     from ccal.catalog import Entry
 
 # How far around "now" a series without an end is expanded when the question has no window.
@@ -54,7 +56,7 @@ class Recurrence:
                 text += f";UNTIL={self.until.astimezone(UTC):%Y%m%dT%H%M%SZ}"
         return text
 
-    def rule(self, dtstart: datetime):
+    def rule(self, dtstart: datetime) -> rrule:
         """The dateutil rule starting at the aware local ``dtstart``."""
         return parse_rule(self.body, dtstart).replace(until=self.until, count=self.count)
 
@@ -62,7 +64,7 @@ class Recurrence:
 _SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
 
 
-def parse_rule(body: str, dtstart: datetime, *, all_day: bool = False):
+def parse_rule(body: str, dtstart: datetime, *, all_day: bool = False) -> rrule:
     """Check an RRULE body; raise ``TimeInputError`` with a readable reason when it is unusable.
 
     An all-day date repeats by whole days at least: every hour, each occurrence would be the
@@ -89,7 +91,8 @@ def parse_rule(body: str, dtstart: datetime, *, all_day: bool = False):
             f"an all-day date cannot repeat FREQ={freq}: use DAILY or longer, or give 'at' a time"
         )
     try:
-        return rrulestr(text, dtstart=dtstart)
+        # one RRULE body, no forceset: an rrule (a set needs several lines or forceset)
+        return cast("rrule", rrulestr(text, dtstart=dtstart))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
         reason = str(exc) or type(exc).__name__
         raise TimeInputError(f"rrule '{body}' is not a valid RFC 5545 RRULE ({reason})") from None
@@ -129,7 +132,9 @@ def expand(entry: Entry, low: datetime, high: datetime) -> list[Entry]:
     return found
 
 
-def _occurrence(entry: Entry, at: datetime, end: datetime | None, number: int, stride: int):
+def _occurrence(
+    entry: Entry, at: datetime, end: datetime | None, number: int, stride: int
+) -> Entry:
     return dataclasses.replace(
         entry, at=at, end=end, occurrence=number, position=entry.position + stride * number
     )

@@ -15,7 +15,9 @@ from ccal.timeline import window_bounds as window_bounds
 KINDS = ("talk", "call", "event", "survey")  # what an opportunity is: the --kind choices
 
 
-def chosen(values: list[str] | tuple[str, ...] | None, allowed: tuple[str, ...]):
+def chosen(
+    values: list[str] | tuple[str, ...] | None, allowed: tuple[str, ...]
+) -> tuple[list[str], list[str]]:
     """What repeatable choice options (``--kind``) were given, as ``(chosen, unknown)``.
 
     Each value may be a comma list (``-k call,event``) and any case (``--kind Call``), as

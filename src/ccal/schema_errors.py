@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccal.errors import Problem
 from ccal.models import LABEL_CLASH, DataFile, DateEntry, Opportunity
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 _UNION_TAGS = {"date", "datetime", "str", "int", "bool", "list[str]"}
 
 
 def schema_problems(
-    errors: list, raw: dict, locator: Any, name: str, allowed: Any = None
+    errors: list[Any], raw: dict[str, Any], locator: Any, name: str, allowed: Any = None
 ) -> list[Problem]:
     """One located problem per error; ``allowed(loc)`` names the keys allowed beside ``loc``'s
     last one (for "did you mean"; the data file's models by default)."""
     problems: list[Problem] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     for error in errors:
         loc = _strip_union_tags(tuple(error["loc"]))
         if loc in seen:  # a union reports once per member: one line is enough
@@ -37,13 +40,13 @@ def schema_problems(
     return problems
 
 
-def _strip_union_tags(loc: tuple) -> tuple:
+def _strip_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     while loc and isinstance(loc[-1], str) and (loc[-1] in _UNION_TAGS or "[" in loc[-1]):
         loc = loc[:-1]
     return loc
 
 
-def _entry_and_field(loc: tuple, raw: dict) -> tuple[str | None, str | None]:
+def _entry_and_field(loc: tuple[Any, ...], raw: dict[str, Any]) -> tuple[str | None, str | None]:
     if len(loc) >= 2 and loc[0] == "opportunity" and isinstance(loc[1], int):
         opportunities = raw.get("opportunity") or []
         candidate = opportunities[loc[1]] if loc[1] < len(opportunities) else None
@@ -53,7 +56,7 @@ def _entry_and_field(loc: tuple, raw: dict) -> tuple[str | None, str | None]:
     return None, _dotted(loc) or None
 
 
-def _dotted(parts: tuple) -> str:
+def _dotted(parts: tuple[Any, ...]) -> str:
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -63,12 +66,13 @@ def _dotted(parts: tuple) -> str:
 _OPPORTUNITY_KEYS = frozenset(Opportunity.model_fields)
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
-    model = {0: DataFile, 2: Opportunity, 4: DateEntry}.get(len(loc) - 1, DataFile)
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    models: dict[int, type[BaseModel]] = {0: DataFile, 2: Opportunity, 4: DateEntry}
+    model = models.get(len(loc) - 1, DataFile)
     return list(model.model_fields)
 
 
-def _message(error: dict, loc: tuple, allowed: Any = _allowed_keys) -> str:
+def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowed_keys) -> str:
     kind = error["type"]
     key = loc[-1] if loc else "value"
     given = error.get("input")

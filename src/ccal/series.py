@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ccal.catalog import Catalog, Entry, Item
 from ccal.text import label_key
@@ -121,7 +122,7 @@ def editions(catalog: Catalog, slug: str) -> list[Edition]:
         by_label = {e.label: e for e in _base_entries(item)}
         found.append(Edition(year, item, by_label))
 
-    def order(edition: Edition) -> tuple:
+    def order(edition: Edition) -> tuple[Any, ...]:
         days = [_local_day(e) for e in edition.dates_by_label.values()]
         return (edition.year, min(days, default=date.max), edition.id)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import posixpath
 import sys
+from typing import Any
 
 TYPE_CHECKING = False  # pathlib (~3 ms) is imported where a Path is made, not by the fast path
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import tzinfo
     from pathlib import Path
 
 DATA_FILE_NAME = "opportunities.toml"
@@ -141,7 +143,7 @@ class ConfigUnreadable(ValueError):
     """The configuration file is not TOML: every command but ``validate`` stops on it."""
 
 
-def settings() -> dict:
+def settings() -> dict[str, Any]:
     """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
 
     Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat``
@@ -170,7 +172,7 @@ def display_zone_name() -> str | None:
     return zone if isinstance(zone, str) and zone else None
 
 
-def default_zone():  # -> tzinfo (the annotation would cost the fast path an import)
+def default_zone() -> tzinfo:
     """The display zone when neither ``--tz`` nor ``CCAL_TZ`` is given: the configuration's
     ``timezone``, else the system zone."""
     from ccal.clock import TimeInputError, system_zone, zone_named
@@ -184,7 +186,7 @@ def default_zone():  # -> tzinfo (the annotation would cost the fast path an imp
         raise CcalError(f"{where}{exc}") from None
 
 
-def distinct(paths: list) -> list:
+def distinct(paths: list[Any]) -> list[Any]:
     """Each file once, in first-seen order: a path named twice, or a link beside its target,
     would otherwise be read twice and report every id in it as a duplicate of itself."""
     seen: set[str] = set()
@@ -271,7 +273,7 @@ def max_file_bytes() -> int:
     return int(megabytes * 1_000_000)
 
 
-def read_input(path: object) -> tuple[bytes, bool]:
+def read_input(path: str | os.PathLike[str]) -> tuple[bytes, bool]:
     """The whole content of an input file (a data file, the portal's JSON), and whether it is a
     regular file (which can be read again, e.g. to locate a problem).
 
@@ -283,7 +285,7 @@ def read_input(path: object) -> tuple[bytes, bool]:
     """
     import stat
 
-    name = os.fspath(path)  # type: ignore[call-overload]
+    name = os.fspath(path)
     limit = max_file_bytes()
     kind = stat.S_IFMT(os.stat(name).st_mode)
     if kind == stat.S_IFDIR:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ccal.errors import CcalError
 
@@ -199,7 +199,7 @@ LOCK_TIMEOUT = 60.0  # seconds; a writer holds the lock for milliseconds
 LOCK_NAME = ".ccal.lock"  # one per directory: files read together share it (duplicate ids)
 NEW_FILE_TEXT = "# Your own ccal data: see 'ccal add --help' and 'ccal schema'.\nversion = 1\n"
 
-_held: dict[tuple[str, int], list] = {}  # (lock path, thread) → [FileLock, depth]
+_held: dict[tuple[str, int], list[Any]] = {}  # (lock path, thread) → [FileLock, depth]
 _held_guard = threading.Lock()
 
 
@@ -288,7 +288,7 @@ class Updated(NamedTuple):
 
     old: str
     new: str
-    warnings: list
+    warnings: list[Any]
 
 
 def update(
@@ -353,7 +353,7 @@ def _read_raw(path: Path) -> str | None:
         raise CcalError(f"{path}: not UTF-8 text ({exc.reason}); nothing changed") from None
 
 
-def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> list:
+def check_text(text: str, path: Path, others: Sequence[Path] = ()) -> list[Any]:
     """Raise ``DataError`` with every error the text would have once written to ``path``;
     return its warnings (the same checks as ``ccal validate``)."""
     from ccal.checking import check_text as problems_of

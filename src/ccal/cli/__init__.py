@@ -10,6 +10,8 @@ each command on every start (about 5 ms of ``ccal --help``); real annotations co
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ccal.cli import (  # noqa: F401  (registration)
     authoring,
@@ -45,7 +47,7 @@ def run() -> None:
 
 
 @contextlib.contextmanager
-def _commands_without_options():
+def _commands_without_options() -> Iterator[None]:
     """Build the commands without their options while the root help is printed.
 
     That help shows each command's name and first line only, yet Typer builds every option of
@@ -55,14 +57,16 @@ def _commands_without_options():
     """
     import typer.main
 
-    real = typer.main.get_params_from_function
+    # typer.main imports the function from typer.utils and does not re-export it (mypy).
+    hooked: Any = typer.main
+    real = hooked.get_params_from_function
     root = app.registered_callback.callback if app.registered_callback else None
 
-    def params(function):
+    def params(function: Callable[..., Any]) -> dict[str, Any]:
         return real(function) if function is root else {}
 
-    typer.main.get_params_from_function = params
+    hooked.get_params_from_function = params
     try:
         yield
     finally:
-        typer.main.get_params_from_function = real
+        hooked.get_params_from_function = real

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -11,6 +12,7 @@ from ccal import __version__
 from ccal.errors import EXIT_INTERNAL, EXIT_OK, CcalError, DataError
 
 T = TypeVar("T")
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
 
 # --- one place that turns every failure into one line and an exit code ------------------------
@@ -44,8 +46,17 @@ class CcalGroup(TyperGroup):
         except BrokenPipeError:
             raise _PipeClosed from None
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, **extra: Any):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = False,  # always False: the failures are mapped to exit codes here
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         extra["standalone_mode"] = False
+        extra["windows_expand_args"] = windows_expand_args
         try:
             result = super().main(args, prog_name or "ccal", complete_var, **extra)
         except typer.Abort:
@@ -177,8 +188,9 @@ def plain_help(command: Any, ctx: Any) -> None:
     for param in command.get_params(ctx):
         if isinstance(param, TyperOption) and not hasattr(param, "_plain"):
             word = _value_word(param, ctx)
-            param.display_type_rich = lambda ctx, word=word: word  # type: ignore[method-assign]
-            param._plain = True
+            # Typer's own method replaced on this one parameter (no hook for the value word)
+            param.display_type_rich = lambda ctx, word=word: word  # type: ignore[method-assign,misc]
+            param._plain = True  # type: ignore[attr-defined]  # our marker: made plain once
         elif isinstance(param, TyperArgument):
             param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
 
@@ -211,7 +223,9 @@ class CcalCommand(TyperCommand):
 class CcalTyper(typer.Typer):
     """The app: every command registered on it is a ``CcalCommand`` unless told otherwise."""
 
-    def command(self, *args: Any, cls: Any = None, **kwargs: Any) -> Any:
+    def command(
+        self, *args: Any, cls: Any = None, **kwargs: Any
+    ) -> Callable[[CommandFunction], CommandFunction]:
         return super().command(*args, cls=cls or CcalCommand, **kwargs)
 
 

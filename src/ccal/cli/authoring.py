@@ -1,7 +1,8 @@
 """Keeping the data: validate, schema, add, extend."""
 
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -11,20 +12,25 @@ from ccal.cli.options import (
     DataOpt,
     complete_ids,
     complete_kinds,
-    data_option,
+    data_param,
     parsed,
     print_json,
-    tz_option,
+    require_data,
+    tz_param,
 )
-from ccal.errors import DataError, UsageProblem
+from ccal.errors import DataError, Problem, UsageProblem
 
-AddDataOpt = data_option(
-    "The data file to write (one; default: your own file, created if missing)."
-)
-ExtendDataOpt = data_option(
-    "The data file to edit (one; default: whichever of your files holds ID)."
-)
-ExtendTzOpt = tz_option("The display zone, for a naive --as-of (default: the system zone).")
+AddDataOpt = Annotated[
+    list[Path] | None,
+    data_param("The data file to write (one; default: your own file, created if missing)."),
+]
+ExtendDataOpt = Annotated[
+    list[Path] | None,
+    data_param("The data file to edit (one; default: whichever of your files holds ID)."),
+]
+ExtendTzOpt = Annotated[
+    str | None, tz_param("The display zone, for a naive --as-of (default: the system zone).")
+]
 
 
 @app.command()
@@ -71,7 +77,7 @@ def validate(
         raise typer.Exit(1)
 
 
-def _problem_record(problem) -> dict:
+def _problem_record(problem: Problem) -> dict[str, Any]:
     return {
         "file": problem.file,
         "line": problem.line,
@@ -264,11 +270,13 @@ def extend(
     Example: ccal extend my-call Deadline --to +7d
     """
     from ccal import extending, store
+    from ccal.authoring import file_with
     from ccal.clock import DEFAULT_ZONE
 
     if data and len(data) == 1:
         store.writable_target(data[0])  # refused before it is read (a FIFO would block)
-    path, others = _file_with(opportunity_id, data)
+    require_data(data)  # named files exist, said with where they were named
+    path, others = file_with(opportunity_id, data)
     _refuse_owned(path, opportunity_id)
     now = _now(as_of, tz)
     found: list[extending.Extension] = []
@@ -295,7 +303,7 @@ def extend(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _warn_about(opportunity_id: str, warnings: list) -> None:
+def _warn_about(opportunity_id: str, warnings: list[Any]) -> None:
     """The warnings ``ccal validate`` would print for the entry just written, on stderr."""
     import sys
 
@@ -354,40 +362,7 @@ def _target(data: list[Path] | None) -> tuple[Path, list[Path]]:
     return target, [p for p in active_sources() if os.path.realpath(p) != itself]
 
 
-def _file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
-    """The (writable) file that holds ``opportunity_id``, and the other active files."""
-    from ccal.catalog import unknown_id_message
-    from ccal.errors import DataError, LookupFailed
-    from ccal.loader import load_file
-    from ccal.sources import active_sources, shipped_dataset
-
-    paths = active_sources(data)
-    if data:
-        from ccal.cli.options import require_files
-
-        require_files(paths)
-    if data and len(paths) == 1:
-        # One file named: it is the one; reading it whole here would only repeat what the
-        # write validates anyway (an unknown id is reported with the file's ids by extend).
-        return paths[0], []
-    known = []
-    for path in paths:
-        result = load_file(path)
-        if result.errors:
-            raise DataError(result.errors)
-        ids = [item.id for item in result.items]
-        if opportunity_id in ids:
-            if not data and path == shipped_dataset():
-                raise UsageProblem(
-                    f"'{opportunity_id}' comes from the dataset shipped with ccal, which ccal "
-                    "does not edit; add your own copy with 'ccal add' (another id) instead"
-                )
-            return path, [p for p in paths if p != path]
-        known += ids
-    raise LookupFailed(unknown_id_message(opportunity_id, known))
-
-
-def _now(as_of: str | None, tz: str | None):
+def _now(as_of: str | None, tz: str | None) -> datetime:
     """The moment taken as now; a naive ``--as-of`` is in the display zone, as everywhere."""
     from ccal.cli.options import session_from
 

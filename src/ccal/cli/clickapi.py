@@ -1,4 +1,4 @@
-"""The three names of click that ccal needs, from the one place Typer keeps them.
+"""The names of click that ccal needs, from the one place Typer keeps them.
 
 Typer vendors click as ``typer._click`` (from 0.26) and re-exports neither its exceptions nor
 its context stack publicly, so this shim is the only module that imports from it. The upper
@@ -6,7 +6,14 @@ bound on typer in ``pyproject.toml`` exists because of this private import (and 
 help's ``typer.main`` hook in ``ccal.cli``): a newer minor release may move them.
 """
 
+from typer._click.core import Context
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer._click.globals import get_current_context
 
-__all__ = ["ClickException", "NoArgsIsHelpError", "UsageError", "get_current_context"]
+__all__ = [
+    "ClickException",
+    "Context",
+    "NoArgsIsHelpError",
+    "UsageError",
+    "get_current_context",
+]

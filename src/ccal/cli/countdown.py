@@ -1,8 +1,9 @@
 """Counting down and reminding: countdown (live on a terminal) and remind (one line each)."""
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,7 @@ from ccal.cli.options import (
     OrganiserOpt,
     SearchOpt,
     SeriesOpt,
+    Session,
     StatusOpt,
     TagOpt,
     TzOpt,
@@ -39,7 +41,7 @@ LinesJsonOpt = Annotated[
 ]
 
 
-def ticker(start: datetime):
+def ticker(start: datetime) -> tuple[Callable[[], datetime], Callable[[float], None]]:
     """The live view's clock and sleeper: ``start`` (``--as-of`` or now) moving at real speed.
 
     A monotonic clock, so a changed system clock does not make the countdown jump. Tests
@@ -135,7 +137,7 @@ def countdown(
     show_live(table.make_console(), ticks, session.zone)
 
 
-def _print_target(target, catalog, now, marks) -> None:
+def _print_target(target: Any, catalog: Any, now: datetime, marks: dict[str, Any]) -> None:
     """The listing contract for what countdown counts down to: ``[record]``, or ``[]``."""
     from ccal.query import statuses
     from ccal.render.json import entry_record
@@ -147,7 +149,7 @@ def _print_target(target, catalog, now, marks) -> None:
     print_json([entry_record(target, now, status, marks.get(target.opportunity.id))])
 
 
-def _nothing_ahead(opportunity_id: str | None, filters, session) -> str:
+def _nothing_ahead(opportunity_id: str | None, filters: Any, session: Session) -> str:
     from ccal.query import Filters
     from ccal.render.timefmt import moment_text
 

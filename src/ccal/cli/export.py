@@ -1,8 +1,10 @@
 """``ccal export``: the selection ``upcoming``/``list --dates`` would show, as a file for others."""
 
+from collections.abc import Callable
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -33,6 +35,8 @@ from ccal.cli.options import (
     window_from,
 )
 from ccal.errors import UsageProblem
+
+T = TypeVar("T")
 
 # A reminder earlier than a year ahead is a typo, and a huge one overflows ``timedelta``.
 MAX_ALARM_DAYS = 366
@@ -161,9 +165,8 @@ def export(
     emit_listing(listing, output_format.value, Path(output) if output else None, options)
 
 
-def alarm_before(text: str):
+def alarm_before(text: str) -> timedelta:
     """``--alarm`` as a fixed span: iCalendar durations have weeks, days and time, no months."""
-    from datetime import timedelta
 
     from ccal.clock import parse_duration
 
@@ -184,9 +187,8 @@ def alarm_before(text: str):
     return timedelta(days=span.days, seconds=span.seconds)
 
 
-def refresh_every(text: str):
+def refresh_every(text: str) -> timedelta:
     """``--refresh`` as a fixed span of at least a minute (REFRESH-INTERVAL has no months)."""
-    from datetime import timedelta
 
     from ccal.clock import parse_duration
 
@@ -203,12 +205,12 @@ def refresh_every(text: str):
     return every
 
 
-def _alarm_duration(parse):
+def _alarm_duration(parse: Callable[[str], T]) -> Callable[[str], T]:
     """``parse_duration``, whose error suggests spans ``--alarm`` refuses (``1mo``), with an
     example of the spans it takes."""
     from ccal.clock import TimeInputError
 
-    def read(text: str):
+    def read(text: str) -> T:
         try:
             return parse(text)
         except TimeInputError:

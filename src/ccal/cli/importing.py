@@ -96,8 +96,8 @@ def eu_portal(
     Example: ccal import eu-portal grantsTenders.json --status open,forthcoming
     """
     from ccal.importers import eu_portal as portal
-    from ccal.query import fold
     from ccal.sources import eu_portal_file
+    from ccal.text import fold
 
     target = output or eu_portal_file()
     _check_target(target, default=output is None, force=force)

@@ -1,6 +1,6 @@
 """Reading commands: upcoming, list, deadlines, show."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -122,7 +122,14 @@ def upcoming(
     return _exit_status(exit_status, entries)
 
 
-def _typed_filters(kind, tag, organiser, search, mine=False, marked=None) -> str:
+def _typed_filters(
+    kind: list[Any] | None,
+    tag: list[str] | None,
+    organiser: str | None,
+    search: str | None,
+    mine: bool = False,
+    marked: list[Any] | None = None,  # StatusChoice members
+) -> str:
     """The filters as typed (``--kind call --search Lisboa``, ``--mine``, ``--status done``), to
     name what emptied a listing."""
     import shlex
@@ -136,7 +143,7 @@ def _typed_filters(kind, tag, organiser, search, mine=False, marked=None) -> str
     return " ".join(parts)
 
 
-def _exit_status(wanted: bool, entries: list) -> None:
+def _exit_status(wanted: bool, entries: list[Any]) -> None:
     """With --exit-status, nothing found is exit 1, as grep does, so cron can chain on it."""
     if wanted and not entries:
         raise typer.Exit(1)

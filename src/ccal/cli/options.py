@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from ccal.errors import UsageProblem
 from ccal.rules import KINDS
+
+if TYPE_CHECKING:
+    from ccal.catalog import Catalog
+    from ccal.cli.clickapi import Context
+    from ccal.pipeline.select import Selection
+    from ccal.query import Filters, Window
 
 T = TypeVar("T")
 
@@ -23,7 +29,7 @@ T = TypeVar("T")
 
 
 # The --kind choices: ``rules.KINDS``, as an enum for Typer.
-KindChoice = StrEnum("KindChoice", [(kind, kind) for kind in KINDS])
+KindChoice = StrEnum("KindChoice", [(kind, kind) for kind in KINDS])  # type: ignore[misc]  # members from KINDS: mypy reads only literals
 
 
 class StatusChoice(StrEnum):
@@ -60,7 +66,7 @@ def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
 
 
-def from_environment(ctx: typer.Context, name: str) -> bool:
+def from_environment(ctx: Context, name: str) -> bool:
     """Whether parameter ``name`` took its value from its environment variable (click's
     ``ParameterSource.ENVIRONMENT``, compared by name: the enum is not public in Typer)."""
     source = ctx.get_parameter_source(name)
@@ -76,28 +82,29 @@ def _data_files(ctx: typer.Context, value: list[Path] | None) -> list[Path] | No
     return entries or None
 
 
-def data_option(help_text: str):
+def data_param(help_text: str) -> Any:
     """``--data`` (also ``CCAL_DATA``) with its own help: the reading commands read the files,
-    ``add`` and ``extend`` write one."""
-    return Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--data",
-            envvar="CCAL_DATA",
-            callback=_data_files,
-            readable=False,  # the loader says "cannot read the file" (click blamed CCAL_DATA)
-            metavar="FILE",
-            show_default=False,
-            help=help_text,
-        ),
-    ]
+    ``add`` and ``extend`` write one. The ``typer.Option``, for ``Annotated[list[Path] | None,
+    data_param(...)]`` (an alias mypy can read, unlike one returned by a call)."""
+    return typer.Option(
+        "--data",
+        envvar="CCAL_DATA",
+        callback=_data_files,
+        readable=False,  # the loader says "cannot read the file" (click blamed CCAL_DATA)
+        metavar="FILE",
+        show_default=False,
+        help=help_text,
+    )
 
 
 # Typer adds "[env var: …]" itself: the help says only what that does not.
-DataOpt = data_option(
-    "Data file to read (repeatable); replaces the shipped dataset and your own file. "
-    "In CCAL_DATA, separate paths with ':' (';' on Windows)."
-)
+DataOpt = Annotated[
+    list[Path] | None,
+    data_param(
+        "Data file to read (repeatable); replaces the shipped dataset and your own file. "
+        "In CCAL_DATA, separate paths with ':' (';' on Windows)."
+    ),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -111,15 +118,15 @@ AsOfOpt = Annotated[
 ]
 
 
-def tz_option(help_text: str):
-    """``--tz`` (also ``CCAL_TZ``): the display zone, said in each command's own terms."""
-    return Annotated[
-        str | None,
-        typer.Option("--tz", envvar="CCAL_TZ", metavar="ZONE", show_default=False, help=help_text),
-    ]
+def tz_param(help_text: str) -> Any:
+    """``--tz`` (also ``CCAL_TZ``): the display zone, said in each command's own terms; for
+    ``Annotated[str | None, tz_param(...)]``."""
+    return typer.Option(
+        "--tz", envvar="CCAL_TZ", metavar="ZONE", show_default=False, help=help_text
+    )
 
 
-TzOpt = tz_option("Show times in this IANA zone (default: the system zone).")
+TzOpt = Annotated[str | None, tz_param("Show times in this IANA zone (default: the system zone).")]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON (see README) instead of a table.")
 ]
@@ -295,7 +302,9 @@ ExitStatusOpt = Annotated[
 # --- turning option values into core values ---------------------------------------------------
 
 
-def selection_from(mine: bool = False, status=None, everything: bool = False):
+def selection_from(
+    mine: bool = False, status: Sequence[StatusChoice] | None = None, everything: bool = False
+) -> Selection:
     """``--mine``, ``--status`` and ``--all`` as a ``pipeline.select.Selection``."""
     from ccal.pipeline.select import Selection
 
@@ -313,7 +322,7 @@ class Session:
     paths: list[Path]
     zone_from: str | None = None  # "--tz", "CCAL_TZ", or None (the system zone)
 
-    def catalog(self, window=None):
+    def catalog(self, window: Window | None = None) -> Catalog:
         """The loaded data, repeating dates expanded around now (or over ``window``)."""
         from ccal.index import load_catalog  # the index when trusted, else the files
         from ccal.recurrence import span
@@ -324,13 +333,13 @@ class Session:
         )
 
     @cached_property
-    def marks(self) -> dict:
+    def marks(self) -> dict[str, Any]:
         """The user's pipeline (``ccal mark``): marks by id, from the state file."""
         from ccal.pipeline.state import load_state
 
         return dict(load_state().marks)
 
-    def mine(self, catalog, selection):
+    def mine(self, catalog: Catalog, selection: Selection) -> Catalog:
         """``catalog`` narrowed to what ``selection`` keeps of the user's pipeline."""
         from ccal.pipeline.select import narrow
 
@@ -352,7 +361,9 @@ def _source_of(option: str) -> str:
     from ccal.cli.clickapi import get_current_context
 
     ctx = get_current_context(silent=True)
-    for param in ctx.command.params if ctx is not None else ():
+    if ctx is None:
+        return f"'{option}'"
+    for param in ctx.command.params:
         named = option in param.opts and isinstance(param.envvar, str) and param.name
         if named and from_environment(ctx, param.name):
             return f"{param.envvar} (environment variable)"
@@ -394,6 +405,15 @@ def require_files(paths: list[Path]) -> None:
         raise CcalError(f"{names}: no such data file{'s' if many else ''} (named {named})")
 
 
+def require_data(data: list[Path] | None) -> None:
+    """``require_files`` for the files ``--data`` names, before a command looks an id up in them
+    (``authoring.file_with``)."""
+    from ccal.sources import active_sources
+
+    if data:
+        require_files(active_sources(data))
+
+
 def _from_environment(name: str) -> bool:
     """Whether the current command's parameter ``name`` came from its environment variable."""
     from ccal.cli.clickapi import get_current_context
@@ -402,7 +422,14 @@ def _from_environment(name: str) -> bool:
     return ctx is not None and from_environment(ctx, name)
 
 
-def filters_from(kind, tag, organiser, search, catalog=None, series=None):
+def filters_from(
+    kind: Sequence[Any] | None,
+    tag: Sequence[str] | None,
+    organiser: str | None,
+    search: str | None,
+    catalog: Catalog | None = None,
+    series: str | None = None,
+) -> Filters:
     """The filters typed; with ``catalog``, a ``--kind`` it has no such kind of is refused."""
     from ccal.query import Filters
 
@@ -418,7 +445,7 @@ def filters_from(kind, tag, organiser, search, catalog=None, series=None):
     return filters
 
 
-def check_kinds(filters, catalog) -> None:
+def check_kinds(filters: Filters, catalog: Catalog) -> None:
     """``--kind`` names a built-in kind or one the loaded files declare (``Catalog.kinds``), with
     the data file's own wording and "did you mean" for anything else."""
     known = catalog.kinds()
@@ -436,8 +463,14 @@ def check_kinds(filters, catalog) -> None:
 
 
 def window_from(
-    session: Session, *, start=None, end=None, within=None, until=None, ahead: bool = False
-):
+    session: Session,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    within: str | None = None,
+    until: str | None = None,
+    ahead: bool = False,
+) -> Window:
     """The window from --from/--to/--within/--until (``rules.window_bounds``, the one rule the
     fast path uses too); its errors are usage errors. ``ahead``: the command lists only what
     has not passed, so an end before now is an error."""

@@ -44,12 +44,12 @@ def console() -> Console:
     kept = Console(
         file=io.StringIO(),
         force_terminal=True,
-        color_system=real.color_system,  # type: ignore[arg-type]
+        color_system=real.color_system,  # type: ignore[arg-type]  # a str Console takes back
         width=real.width,
         height=real.height,
         highlight=False,
     )
-    kept._ccal_pager = command  # type: ignore[attr-defined]
+    kept._ccal_pager = command  # type: ignore[attr-defined]  # our own mark on this Console
     return kept
 
 
@@ -58,7 +58,7 @@ def done(printed: Console) -> None:
     command = getattr(printed, "_ccal_pager", None)
     if command is None:
         return
-    text = printed.file.getvalue()  # type: ignore[attr-defined]
+    text = printed.file.getvalue()  # type: ignore[attr-defined]  # the StringIO made above
     if text.count("\n") < printed.height or not _run(command, text):
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -1,6 +1,7 @@
 """Your own pipeline: mark, note, remove, edit."""
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -11,7 +12,8 @@ from ccal.cli.options import (
     StatusChoice,
     TzOpt,
     complete_ids,
-    data_option,
+    data_param,
+    require_data,
     session_from,
 )
 from ccal.errors import UsageProblem
@@ -20,7 +22,10 @@ PipelineIdArg = Annotated[
     str,
     typer.Argument(metavar="ID", help="The opportunity's id.", autocompletion=complete_ids),
 ]
-OwnDataOpt = data_option("The data file to change (one; default: whichever of yours holds ID).")
+OwnDataOpt = Annotated[
+    list[Path] | None,
+    data_param("The data file to change (one; default: whichever of yours holds ID)."),
+]
 
 
 @app.command()
@@ -95,6 +100,7 @@ def remove(
     """
     from ccal.pipeline import files
 
+    require_data(data)
     path = files.remove(opportunity_id, data)
     print(f"Removed '{opportunity_id}' from {path}.")
 
@@ -111,11 +117,12 @@ def edit(
     """
     from ccal.pipeline import files
 
+    require_data(data)
     result = files.edit(opportunity_id, data, ask=_ask)
     print(result)
 
 
-def _ask(problems: list) -> bool:
+def _ask(problems: list[Any]) -> bool:
     """Show the located problems; True to edit again, False to keep the old file."""
     import sys
 

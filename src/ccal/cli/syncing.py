@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ccal.cli.app import CcalGroup, CcalTyper, app
-from ccal.cli.options import AsOfOpt, print_json, tz_option
+from ccal.cli.options import AsOfOpt, print_json, tz_param
 from ccal.errors import UsageProblem
 
 source_app = CcalTyper(
@@ -296,7 +296,9 @@ class ChangeKind(StrEnum):
     status = "status"
 
 
-ChangesTzOpt = tz_option("The zone the table shows sync times in (default: the display zone).")
+ChangesTzOpt = Annotated[
+    str | None, tz_param("The zone the table shows sync times in (default: the display zone).")
+]
 
 
 @app.command()

@@ -21,6 +21,7 @@ from ccal.errors import CcalError
 from ccal.importers import conferences as common
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
+from ccal.text import fold
 
 HEADER = FORMATS["ai-deadlines"].header
 PREFIX = "ai-deadlines-"
@@ -132,7 +133,7 @@ def _deadlines(edition: dict[str, Any]) -> tuple[list[dict[str, Any]], str | Non
         if zone != edition_zone and isinstance(at, datetime):
             from ccal.clock import localize
 
-            at = localize(at, zone_named(zone))  # type: ignore[arg-type]
+            at = localize(at, zone_named(zone))
         dates.append({"label": label, "at": at})
     return dates, edition_zone, notes
 
@@ -172,7 +173,7 @@ def tags(edition: dict[str, Any]) -> list[str]:
         found.append(f"ERA-{era.upper()}")
     unique: dict[str, str] = {}
     for tag in found:
-        unique.setdefault(common.fold(tag), tag)
+        unique.setdefault(fold(tag), tag)
     return list(unique.values())
 
 

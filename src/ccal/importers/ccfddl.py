@@ -18,6 +18,7 @@ from ccal.errors import CcalError
 from ccal.importers import conferences as common
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
+from ccal.text import fold
 
 HEADER = FORMATS["ccfddl"].header
 PREFIX = "ccfddl-"
@@ -77,7 +78,7 @@ def edition_record(conference: dict[str, Any], edition: Any) -> dict[str, Any]:
         record["url"] = link
     record["tags"] = tags(conference)
     place = common.text_of(edition.get("place"))
-    if place and common.fold(place) not in ("tbd", "tba"):
+    if place and fold(place) not in ("tbd", "tba"):
         record["location"] = place
     timeline = [t for t in edition.get("timeline") or () if isinstance(t, dict)]
     zone = None
@@ -98,7 +99,7 @@ def edition_record(conference: dict[str, Any], edition: Any) -> dict[str, Any]:
                 notes.append(f"{prefix}{label} deadline: TBD")
                 continue
             dated: dict[str, Any] = {"label": f"{prefix}{label}", "at": at}
-            if comment and any(w in common.fold(comment) for w in ("tentative", "tbc")):
+            if comment and any(w in fold(comment) for w in ("tentative", "tbc")):
                 dated["tentative"] = True
             dates.append(dated)
     common.add_conference_dates(
@@ -124,13 +125,13 @@ def tags(conference: dict[str, Any]) -> list[str]:
     rank = conference.get("rank")
     if isinstance(rank, dict):
         for system, value in rank.items():
-            if common.text_of(value) and common.fold(str(value)) not in ("n", "none", "-"):
+            if common.text_of(value) and fold(str(value)) not in ("n", "none", "-"):
                 found.append(f"{str(system).upper()}-{common.text_of(value)}")
     if common.text_of(conference.get("dblp")):
         found.append(f"dblp:{common.text_of(conference.get('dblp'))}")
     unique: dict[str, str] = {}
     for tag in found:
-        unique.setdefault(common.fold(tag), tag)
+        unique.setdefault(fold(tag), tag)
     return list(unique.values())
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, fixed_zone, is_nonexistent, zone_named
 from ccal.errors import CcalError
 from ccal.importers.result import ImportResult
-from ccal.query import fold, label_key
+from ccal.text import fold, label_key
 
 KIND = "conference"  # the kind both importers declare (``kinds = ["conference"]``)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -80,20 +80,20 @@ def local_time(value: Any, zone: str, what: str) -> datetime | date | None:
     wall-clock time in ``zone`` (a date for a date alone); None for ``TBD`` and friends."""
     if value is None:
         return None
+    moment: date | datetime
     if isinstance(value, datetime):
         moment = value.astimezone(zone_named(zone)).replace(tzinfo=None) if value.tzinfo else value
     elif isinstance(value, date):
-        moment = value  # type: ignore[assignment]
+        moment = value
     else:
         text = str(value).strip()
         if not text or fold(text).strip("?. ") in ("tbd", "tba", "none", "n/a", "unknown", "tbc"):
             return None
         try:
-            moment = datetime.fromisoformat(text.replace("/", "-"))
+            parsed = datetime.fromisoformat(text.replace("/", "-"))
         except ValueError:
             raise Skip(f"{what} {text!r} is not a date and time") from None
-        if len(text) <= 10:
-            moment = moment.date()  # type: ignore[assignment]
+        moment = parsed.date() if len(text) <= 10 else parsed
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise Skip(f"{what} {value!r} is out of range")
     if isinstance(moment, datetime):

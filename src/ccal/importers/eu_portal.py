@@ -26,7 +26,7 @@ from ccal.importers.portal_topics import read_topics as read_topics
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import MAX_REASONS as MAX_REASONS
 from ccal.importers.result import ImportResult as ImportResult
-from ccal.query import fold
+from ccal.text import fold
 
 TOPIC_PAGE = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"

@@ -23,8 +23,8 @@ from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, zone_named
 from ccal.errors import CcalError
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
-from ccal.query import fold, label_key
 from ccal.rules import KINDS
+from ccal.text import fold, label_key
 
 HEADER = FORMATS["ics"].header
 PREFIX = "ics-"

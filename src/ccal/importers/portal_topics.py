@@ -14,7 +14,7 @@ from typing import Any
 
 from ccal.clock import DEFAULT_ZONE, FIRST_YEAR, LAST_YEAR, zone_named
 from ccal.errors import CcalError
-from ccal.query import fold
+from ccal.text import fold
 
 STATUSES = ("open", "forthcoming", "closed")
 # The portal's status ids, used when `status.abbreviation` is missing.

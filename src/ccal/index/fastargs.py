@@ -29,7 +29,9 @@ FILTER_OPTIONS = {
 }
 
 
-def parse(args: list[str], options: dict[str, tuple[str, str]]):
+def parse(
+    args: list[str], options: dict[str, tuple[str, str]]
+) -> tuple[dict[str, Any], list[str]] | None:
     """Options (``--name value``, ``--name=value``, ``-x value``) and positionals, as Click does.
 
     Anything outside that -- ``--``, ``-n5``, ``--help``, an unknown option, a missing value --
@@ -70,6 +72,7 @@ class Session:
 
     def __init__(self, index: Any, now_us: int, now: Any, zone: Any) -> None:
         self.index, self.now_us, self._now, self._zone = index, now_us, now, zone
+        self.marks: dict[str, Any] = {}  # the pipeline marks, read by ``fastpath._with_marks``
 
     def zone(self) -> Any:
         if self._zone is None:

@@ -206,7 +206,11 @@ def _moments(row: sqlite3.Row) -> tuple[int, int, int, int | None]:
 
 
 def _selected(
-    session: Session, values: dict[str, Any], within: str | None, until: str | None, limit
+    session: Session,
+    values: dict[str, Any],
+    within: str | None,
+    until: str | None,
+    limit: int | None,
 ) -> Chosen:
     """``query.select_listing(catalog, now, zone, filters, window, "upcoming", limit)``, as
     index rows: ``timeline.select`` over them in sort order (SQL only says where to start);
@@ -262,13 +266,13 @@ def _with_marks(session: Session) -> bool:
     when the state file has a problem: the Typer app reports it."""
     from ccal.pipeline.paths import state_file_name
 
-    session.marks = {}  # type: ignore[attr-defined]
+    session.marks = {}
     if not os.path.isfile(state_file_name()):
         return True  # the usual case: nothing more to import
     from ccal.pipeline.state import read_state
 
     state, problems = read_state()
-    session.marks = state.marks  # type: ignore[attr-defined]
+    session.marks = state.marks
     return not problems
 
 
@@ -281,7 +285,7 @@ def _kept(session: Session) -> Callable[[sqlite3.Row], bool] | None:
     None when nothing is marked done or dropped."""
     from ccal.pipeline.select import Selection
 
-    marks = session.marks  # type: ignore[attr-defined]
+    marks = session.marks
     selection = Selection()
     hidden = {i for i, mark in marks.items() if not selection.keeps(mark.status)}
     if not hidden:
@@ -323,7 +327,7 @@ def _listing(session: Session, chosen: Chosen) -> str:
         head, middle, tail = pieces.get(row["rank"]) or (row["head"], row["middle"], row["tail"])
         left = timeline.seconds_left(now_us, row["at_us"])
         records.append(splice(head, middle, tail, left, status))
-    marks = session.marks  # type: ignore[attr-defined]
+    marks = session.marks
     if marks:  # ``"mine"``: spliced in as ``render.json.mine_record`` renders it
         ids = _ids(session)
         mine: dict[int, str] = {}

@@ -14,6 +14,7 @@ import contextlib
 import os
 import sqlite3
 from array import array
+from typing import Any
 
 from ccal import __version__
 from ccal.index.policy import (
@@ -171,7 +172,11 @@ def _cover(catalog: Catalog, now: Any) -> tuple[int, int, Catalog, int, bool]:
 
 
 def _fill(
-    connection: sqlite3.Connection, catalog: Catalog, cover: tuple, now_us: int, display: Any
+    connection: sqlite3.Connection,
+    catalog: Catalog,
+    cover: tuple[Any, ...],
+    now_us: int,
+    display: Any,
 ) -> None:
     expanded: Catalog = cover[2]
     repeats = expanded is not catalog  # ``_cover`` expands only a catalog with a series
@@ -200,7 +205,7 @@ def _fill(
         in_file = (entry for it in catalog.items for entry in it.entries)
         file_seq = {id(entry): seq for seq, entry in enumerate(in_file)}
     entries = [entry for it in expanded.items for entry in it.entries]
-    items = array("l", (item for item, it in enumerate(expanded.items) for _ in it.entries))
+    item_of = array("l", (item for item, it in enumerate(expanded.items) for _ in it.entries))
     # Only the keys are sorted, and the rows made one at a time in rank order (all of a big
     # file's rows at once would cost more memory than its parse). Plain tuples: the sort key,
     # then the expanded catalog's order, which breaks no tie (positions differ within an item).
@@ -212,7 +217,7 @@ def _fill(
     rows = (
         (
             rank,
-            *_entry_row(_seq(file_seq, n, entries), items[n], entries[n], at_us, now_us, display),
+            *_entry_row(_seq(file_seq, n, entries), item_of[n], entries[n], at_us, now_us, display),
         )
         for rank, (at_us, _id, _position, n) in enumerate(keys)
     )
@@ -249,7 +254,7 @@ def _instants(entry: Entry) -> tuple[str, str | None, str | None, str | None, in
     return at_text, end, previous, until_text, folds
 
 
-def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple:
+def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple[Any, ...]:
     """The row of ``ITEM_COLUMNS`` but ``crc`` (``repeats``: whether any date of the catalog
     does, else no item has a series to count)."""
     series = sum(e.recurrence is not None for e in item.entries) if repeats else 0
@@ -257,7 +262,7 @@ def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple:
     return (seq, item.id, str(item.path), item.zone.key, opportunity, entries, series)
 
 
-def _series_row(seq: int, item: int, entry: Entry) -> tuple:
+def _series_row(seq: int, item: int, entry: Entry) -> tuple[Any, ...]:
     """The row of ``SERIES_COLUMNS`` but ``crc``: a repeating date as the file gives it."""
     at, end, previous, until, folds = _instants(entry)
     assert entry.recurrence is not None
@@ -281,7 +286,7 @@ def _series_row(seq: int, item: int, entry: Entry) -> tuple:
 
 def _entry_row(
     seq: int | None, item: int, entry: Entry, at_us: int, now_us: int, display: Any
-) -> tuple:
+) -> tuple[Any, ...]:
     """The row of ``ENTRY_COLUMNS`` but ``rank`` and ``crc``, as SQLite will give it back (ints,
     not bools); ``at_us`` is ``micros(entry.at)``, worked out once for the sort."""
     at, end, previous, until, folds = _instants(entry)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class Due:
         self.candidate, self.threshold, self.crossed_us = candidate, threshold, crossed_us
         self.late, self.moved_from_us, self.channels = late, moved_from_us, channels
 
-    def record(self, channel: str, now_us: int) -> dict:
+    def record(self, channel: str, now_us: int) -> dict[str, Any]:
         """The sent-log line for this reminder on ``channel``."""
         c = self.candidate
         return {
@@ -123,7 +124,7 @@ def key(opportunity_id: str, label: str, at: str, threshold: str, channel: str) 
 class SentLog:
     """What was sent: a JSON file in the user state dir (replaced atomically, under the lock)."""
 
-    def __init__(self, path: str, records: list[dict]) -> None:
+    def __init__(self, path: str, records: list[dict[str, Any]]) -> None:
         self.path = path
         self.records = records
         self.keys = {key(*(r[k] for k in _KEY_FIELDS)) for r in records}
@@ -162,7 +163,7 @@ class SentLog:
         kept = [r for r in self.records if r["at"] >= cutoff]  # RFC 3339 UTC sorts as time
         return json.dumps({"version": 1, "sent": kept}, ensure_ascii=False, indent=1) + "\n"
 
-    def add(self, record: dict) -> None:
+    def add(self, record: dict[str, Any]) -> None:
         self.records.append(record)
         self.keys.add(key(*(record[k] for k in _KEY_FIELDS)))
         self.instants.setdefault((record["id"], record["label"], record["channel"]), []).append(

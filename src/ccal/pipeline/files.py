@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ccal.errors import CcalError, UsageProblem
 
@@ -21,10 +22,10 @@ IMPORTED_PREFIX = "# Imported by `ccal import"  # importers.eu_portal.HEADER and
 def own_file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
     """The user's file that holds ``opportunity_id`` and the other active files; refused with a
     pointer to ``mark ID dropped`` when the id lives in a file that is not the user's to edit."""
-    from ccal.cli.authoring import _file_with  # the lookup ``extend`` uses
+    from ccal.authoring import file_with  # the lookup ``extend`` uses
 
     try:
-        path, others = _file_with(opportunity_id, data)
+        path, others = file_with(opportunity_id, data)
     except UsageProblem as exc:  # a file ccal does not edit: its reason, then our pointer
         reason = exc.message.split(";")[0]
         raise UsageProblem(_not_yours(opportunity_id, reason)) from None
@@ -129,7 +130,7 @@ def editor_command() -> list[str]:
     return shlex.split(chosen)
 
 
-def edit(opportunity_id: str, data: list[Path] | None, ask: Callable[[list], bool]) -> str:
+def edit(opportunity_id: str, data: list[Path] | None, ask: Callable[[list[Any]], bool]) -> str:
     """Edit a copy of the file at the entry's line; replace the file only with a valid result.
 
     On errors ``ask(problems)`` says whether to edit again (True) or keep the old file.

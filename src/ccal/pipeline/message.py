@@ -60,7 +60,9 @@ class Notification:
         }
 
 
-def notification(due: Due, entry: Entry, status: str | None, now: datetime, display: tzinfo):
+def notification(
+    due: Due, entry: Entry, status: str | None, now: datetime, display: tzinfo
+) -> Notification:
     """The reminder for ``due`` about ``entry`` at ``now``, its times on both clocks."""
     from ccal.render.timefmt import deadline_clocks, moment_text
     from ccal.spans import countdown_text

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccal.pipeline import due as rules
 from ccal.pipeline.notify_config import NotifySettings
+
+if TYPE_CHECKING:
+    from ccal.catalog import Entry
+    from ccal.pipeline.select import Selection
 
 
 @dataclass
@@ -20,7 +24,7 @@ class Report:
     failures: list[str] = field(default_factory=list)
 
 
-def selection_for(settings: NotifySettings):
+def selection_for(settings: NotifySettings) -> Selection:
     """The entries in scope: ``mine`` as ``--mine``, ``all`` as a default listing."""
     from ccal.pipeline.select import Selection
 
@@ -36,7 +40,9 @@ def horizon(settings: NotifySettings) -> int:
     return max((t for ts in every for t in ts), default=0)
 
 
-def candidates(session: Any, settings: NotifySettings) -> tuple[list, dict]:
+def candidates(
+    session: Any, settings: NotifySettings
+) -> tuple[list[rules.Candidate], dict[int, Entry]]:
     """The dates ahead in scope within the horizon, as ``due.Candidate`` and by key."""
     from ccal.pipeline.select import narrow
     from ccal.query import Filters, Window, select_entries
@@ -44,7 +50,8 @@ def candidates(session: Any, settings: NotifySettings) -> tuple[list, dict]:
 
     window = Window(start=session.now, end=session.now + timedelta(seconds=horizon(settings)))
     catalog = narrow(session.catalog(window), session.marks, selection_for(settings))
-    found, entries = [], {}
+    found: list[rules.Candidate] = []
+    entries: dict[int, Entry] = {}
     for entry in select_entries(catalog, session.now, Filters(), window, "upcoming"):
         mark = session.marks.get(entry.opportunity.id)
         status = mark.status if mark is not None else None
@@ -54,7 +61,9 @@ def candidates(session: Any, settings: NotifySettings) -> tuple[list, dict]:
     return found, entries
 
 
-def due_now(session: Any, settings: NotifySettings, log: rules.SentLog):
+def due_now(
+    session: Any, settings: NotifySettings, log: rules.SentLog
+) -> tuple[list[rules.Due], dict[int, Entry]]:
     from ccal.timeline import micros
 
     found, entries = candidates(session, settings)

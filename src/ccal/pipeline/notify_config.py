@@ -109,6 +109,7 @@ class NotifySettings(BaseModel):
         "marked done or dropped.",
     )
     thresholds: list[str] = Field(default_factory=lambda: list(DEFAULT_THRESHOLDS))
+    # A Literal of the STATUSES tuple: pydantic reads it at run time, mypy only literal values.
     by_status: dict[Literal[STATUSES], list[str]] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="Other thresholds for entries of a status."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import namedtuple
+from typing import Any
 
 # Standard library only, and little of it: the fast path reads marks on every hot call.
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path
@@ -78,7 +79,9 @@ def parse_state(text: str, path: Path | str) -> tuple[dict[str, Mark], list[Prob
         return {}, [Problem(name, f"not valid TOML: {exc}")]
     problems: list[Problem] = []
 
-    def problem(loc: tuple, message: str, entry: str | None = None, field: str | None = None):
+    def problem(
+        loc: tuple[Any, ...], message: str, entry: str | None = None, field: str | None = None
+    ) -> None:
         # Only a problem needs these (the fast path reads valid files on every hot call).
         from ccal.errors import Problem
         from ccal.locator import TomlLocator

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ccal.query import Filters, label_key
+from ccal.query import Filters
+from ccal.text import label_key
 
 if TYPE_CHECKING:
     from ccal.catalog import Entry
@@ -129,7 +130,7 @@ def plan(entries: list[Entry], title: str) -> list[Feed]:
     asked ``Filters.matches`` once per kind and tag it has (11,000 calls and 60 tags: once each,
     not 60 times each).
     """
-    from ccal.query import fold
+    from ccal.text import fold
 
     feeds = [Feed("feeds/all.ics", title, "all", "", _ordered(event_uid(e) for e in entries))]
     kinds: dict[str, list[str]] = {}
@@ -260,7 +261,9 @@ def _render_indices(indices: list[int]) -> Calendar:
     return Calendar(part.header, part.zones, {u: b for u, b in part.events.items() if u in own})
 
 
-def event_files(whole: Calendar, listing: Listing, title: str, uids: Iterable[str]):
+def event_files(
+    whole: Calendar, listing: Listing, title: str, uids: Iterable[str]
+) -> dict[str, bytes]:
     """One small calendar per event linked from the page, for "add to my calendar"."""
     top = header(listing, title)
     return {event_file(uid): whole.feed(top, [uid]).encode("utf-8") for uid in _ordered(uids)}
@@ -307,8 +310,8 @@ def quick_folding() -> Iterator[None]:
     def quick(line: str, limit: int = 75, fold_sep: str = "\r\n ") -> str:
         return fold_ascii(line, original, limit, fold_sep)
 
-    content_line._foldline = quick
+    content_line._foldline = quick  # type: ignore[attr-defined]  # icalendar private, patched for speed
     try:
         yield
     finally:
-        content_line._foldline = original
+        content_line._foldline = original  # type: ignore[attr-defined]  # restored, as above

@@ -103,7 +103,7 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Si
     return Site(dict(sorted(files.items())), len(upcoming), len(planned))
 
 
-def _page(rows: list, zone: tzinfo, common: dict[str, Any], which: str) -> bytes:
+def _page(rows: list[Any], zone: tzinfo, common: dict[str, Any], which: str) -> bytes:
     from ccal.publish.page import months, render_page
 
     kinds = sorted({shown.kind for _, shown in rows})

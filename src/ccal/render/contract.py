@@ -8,7 +8,7 @@ Regenerate with ``python -m ccal.render.contract > schema/listing.schema.json``.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, WithJsonSchema
 
@@ -94,7 +94,7 @@ class EntryRecord(BaseModel):
 LISTING = TypeAdapter(list[EntryRecord])
 
 
-def listing_schema() -> dict:
+def listing_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a whole listing: an array of entry records."""
     schema = LISTING.json_schema()
     return {

@@ -22,8 +22,9 @@ from ccal import __version__
 from ccal.catalog import Entry, Item
 from ccal.clock import is_ambiguous
 from ccal.controlchars import file_text
-from ccal.query import Filters, fold, label_key
+from ccal.query import Filters
 from ccal.render.timefmt import moment_text, moved_note
+from ccal.text import fold, label_key
 
 if TYPE_CHECKING:
     from icalendar import Event

@@ -76,7 +76,7 @@ def mine_record(mark: Any) -> dict[str, Any] | None:
 
 def item_record(
     item: Item, now: datetime, statuses: dict[tuple[str, int], Status], mark: Any = None
-):
+) -> dict[str, Any]:
     """One opportunity with its dates nested, as ``ccal show ID --json`` prints it."""
     opportunity = item.opportunity
     dates = sorted(item.entries, key=Entry.sort_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
+from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -17,7 +18,7 @@ from ccal.render.timefmt import label_text
 
 def frame_view(frame: Frame, display: tzinfo) -> Panel:
     """Title, label, both clocks and the countdown; a notice when a deadline has just gone by."""
-    parts: list = []
+    parts: list[Any] = []
     if frame.passed is not None:
         gone = frame.passed
         parts.append(

@@ -15,8 +15,8 @@ from ccal.catalog import Entry
 from ccal.clock import zone_label
 from ccal.controlchars import printable
 from ccal.models import KINDS
-from ccal.query import fold
 from ccal.render.timefmt import moment_text, moved_note, time_left, when_text
+from ccal.text import fold
 
 if TYPE_CHECKING:
     from ccal.render import Listing

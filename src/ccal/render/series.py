@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -29,8 +30,13 @@ def shift_text(days: int | None) -> str:
 
 def summaries_table(found: list[Summary]) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=True)
-    for name, justify in (("Series", "left"), ("Editions", "right"), ("First", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("Series", "left"),
+        ("Editions", "right"),
+        ("First", "right"),
+    )
+    for name, justify in columns:
+        table.add_column(name, justify=justify)
     table.add_column("Latest", justify="right")
     for summary in found:
         first = str(summary.first_year) if summary.first_year else "–"

@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from rich import box
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -266,7 +266,7 @@ def items_table(
             _append_mark(cell, (marks or {}).get(item.id))
             if stacked:
                 cell.append("\n").append_text(upcoming)
-            row = [cell, item.opportunity.kind, str(len(item.entries))]
+            row: list[RenderableType] = [cell, item.opportunity.kind, str(len(item.entries))]
             table.add_row(*row, *([] if stacked else [upcoming]))
         return table
 
@@ -283,7 +283,7 @@ def _next_or_latest(item: Item, now: datetime, zone: tzinfo) -> Text:
     return Text(f"passed {when_both(latest, zone)}", style="dim")
 
 
-def item_view(item: Item, listing: Listing) -> list:
+def item_view(item: Item, listing: Listing) -> list[Any]:
     """Everything about one opportunity: its fields, then its dates with their statuses."""
     opportunity = item.opportunity
     fields = Table.grid(padding=(0, 2))
@@ -307,7 +307,7 @@ def item_view(item: Item, listing: Listing) -> list:
     for name, value in rows:
         if value:
             fields.add_row(name, Text(printable(value, lines=name in ("Summary", "Mine"))))
-    parts: list = [Text(printable(opportunity.title), style="bold"), fields]
+    parts: list[Any] = [Text(printable(opportunity.title), style="bold"), fields]
     if listing.entries:
         parts.append(dates_table(listing))
         sources = list(dict.fromkeys(e.source for e in listing.entries if e.source))
@@ -337,7 +337,7 @@ def nothing_upcoming(
     filters: str = "",
     window: str = "",
     window_end: datetime | None = None,
-    data: list | None = None,
+    data: list[Any] | None = None,
     shipped: bool = True,
 ) -> Text:
     """Say honestly that nothing is ahead, why (the filters and window typed, named as typed),
@@ -396,7 +396,7 @@ def _mention(entry: Entry, now: datetime, zone: tzinfo) -> str:
     return f"{title} — {label} ({when_both(entry, zone)}, {time_left(entry, now)})"
 
 
-def _add_hint(data: list | None) -> str:
+def _add_hint(data: list[Any] | None) -> str:
     example = "ccal add my-call --kind call --title 'My call' --deadline +14d"
     if not data:
         from ccal.sources import user_data_file

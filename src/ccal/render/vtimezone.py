@@ -17,9 +17,13 @@ import calendar as _calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ccal.clock import zone_named
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
 # Switches are found by probing the zone once a day and narrowing each change to the second
 # (a probe ~2.5 µs; a zone up to 2100 in ~75 ms). A week is not enough: in 2000 Boa Vista kept
@@ -46,7 +50,7 @@ class Switch:
         """The naive wall clock just before the switch: what RFC 5545 puts in DTSTART."""
         return (self.at + self.before).replace(tzinfo=None)
 
-    def signature(self) -> tuple:
+    def signature(self) -> tuple[Any, ...]:
         local = self.local
         return (self.daylight, self.before, self.after, self.name, local.month, local.time())
 
@@ -102,13 +106,13 @@ def switches(zone: ZoneInfo, first: date, last: date) -> list[Switch]:
     return found
 
 
-def _patterns(day: date) -> set[tuple]:
+def _patterns(day: date) -> set[tuple[Any, ...]]:
     """Every yearly rule that names ``day`` in its month: the nth or last weekday, the fixed
     day, or "weekday on or after the dth" (tzdata's ``Sun>=8``)."""
     weekday = _DAYS[day.weekday()]
     length = _calendar.monthrange(day.year, day.month)[1]
     shortest = 28 if day.month == 2 else length
-    found: set[tuple] = {("nth", (day.day - 1) // 7 + 1, weekday), ("fixed", day.day)}
+    found: set[tuple[Any, ...]] = {("nth", (day.day - 1) // 7 + 1, weekday), ("fixed", day.day)}
     if day.day + 7 > length:
         found.add(("nth", -1, weekday))
     for lowest in range(max(1, day.day - 6), day.day + 1):
@@ -117,13 +121,13 @@ def _patterns(day: date) -> set[tuple]:
     return found
 
 
-def _preferred(patterns: set[tuple]) -> tuple:
+def _preferred(patterns: set[tuple[Any, ...]]) -> tuple[Any, ...]:
     """The spelling most consumers understand: last, then nth weekday, fixed day, window."""
     order = {"nth": 0, "fixed": 1, "on-or-after": 2}
     return min(patterns, key=lambda p: (order[p[0]], p[0] == "nth" and p[1] != -1, p[1:]))
 
 
-def _rule(month: int, pattern: tuple, until: datetime | None) -> dict[str, object]:
+def _rule(month: int, pattern: tuple[Any, ...], until: datetime | None) -> dict[str, object]:
     rule: dict[str, object] = {"FREQ": "YEARLY", "BYMONTH": month}
     if pattern[0] == "nth":
         rule["BYDAY"] = f"{pattern[1]}{pattern[2]}"
@@ -148,7 +152,7 @@ def observances(zone: ZoneInfo, first: date, last: date) -> tuple[Observance, ..
     )
     start = datetime.combine(first, datetime.min.time()) + offset
     found = [Observance(daylight, start, offset, offset, name)]
-    runs: dict[tuple, list[tuple[list[Switch], set[tuple]]]] = {}
+    runs: dict[tuple[Any, ...], list[tuple[list[Switch], set[tuple[Any, ...]]]]] = {}
     for switch in switches(zone, first, end):
         chains = runs.setdefault(switch.signature(), [])
         patterns = _patterns(switch.local.date())
@@ -177,7 +181,7 @@ def observances(zone: ZoneInfo, first: date, last: date) -> tuple[Observance, ..
     return tuple(found)
 
 
-def vtimezone(key: str, first: date, last: date):
+def vtimezone(key: str, first: date, last: date) -> Timezone:
     """The ``icalendar`` VTIMEZONE of IANA zone ``key``, right from ``first`` on and, where the
     zone's rule is still in force, for ever after (``last`` only extends an ended rule's reach)."""
     from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
