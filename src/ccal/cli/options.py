@@ -123,6 +123,14 @@ TzOpt = tz_option("Show times in this IANA zone (default: the system zone).")
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON (see README) instead of a table.")
 ]
+EstimatedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--estimated",
+        help="Add the estimated next dates of series whose next edition is not yet known, "
+        "marked as estimates in every format (docs/estimates.md).",
+    ),
+]
 FormatOpt = Annotated[
     FormatChoice | None,
     typer.Option(

@@ -7,9 +7,14 @@ range. ``ccal series --next``, ``ccal series SLUG`` and ``--estimated`` on listi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from ccal.estimate import Estimate, EstimatedDate, NoEstimate
+
+if TYPE_CHECKING:
+    from ccal.forecast import Guess
 
 STYLE = "italic dim"
 APPROX = "\u2248"
@@ -63,3 +68,117 @@ def next_record(result: Estimate | NoEstimate) -> dict[str, Any]:
         "cadence": result.cadence,
         "dates": [date_record(d) for d in result.dates],
     }
+
+
+# --- ``--estimated`` on listings: one estimated date as each format writes it ----------------
+
+
+def zone_name(moment: datetime) -> str:
+    zone = moment.tzinfo
+    return str(getattr(zone, "key", None) or (zone.tzname(moment) if zone else "UTC"))
+
+
+def listing_record(guess: Guess, now: datetime) -> dict[str, Any]:
+    """An estimated date in the listing contract: every key of a real record (``at`` is the
+    point estimate, ``status`` "upcoming", ``tentative`` true), then ``series``, ``basis``,
+    ``estimated``: true, ``range_start`` and ``range_end`` (only estimated records have them)."""
+    from ccal.render.json import rfc3339
+    from ccal.timeline import seconds_between
+
+    opportunity = guess.latest.opportunity
+    return {
+        "id": guess.id,
+        "kind": opportunity.kind,
+        "title": guess.title,
+        "label": guess.date.label,
+        "at": rfc3339(guess.date.at),
+        "end": None,
+        "all_day": False,
+        "timezone": zone_name(guess.date.at),
+        "seconds_left": seconds_between(now, guess.date.at),
+        "status": "upcoming",
+        "tentative": True,
+        "source": None,
+        "previous": None,
+        "rrule": None,
+        "occurrence": None,
+        "url": opportunity.url,
+        "tags": list(opportunity.tags),
+        "organiser": opportunity.organiser,
+        "location": opportunity.location,
+        "mine": None,
+        "series": guess.series,
+        "basis": list(guess.estimate.basis),
+        "estimated": True,
+        "range_start": rfc3339(guess.date.range_start),
+        "range_end": rfc3339(guess.date.range_end),
+    }
+
+
+def guess_text(guess: Guess) -> str:
+    return estimate_text(guess.date, guess.estimate.basis)
+
+
+def markdown_lines(guesses: Sequence[Guess]) -> list[str]:
+    """The Markdown section after the real dates: each line says it is an estimate."""
+    from ccal.render.markdown import escape
+
+    if not guesses:
+        return []
+    out = ["## Estimated (not yet announced)", ""]
+    for guess in guesses:
+        what = f"{escape(guess.title)} · {escape(guess.date.label)}"
+        out.append(f"- *{guess_text(guess)}* · {what} · **estimated**")
+    return [*out, ""]
+
+
+def vevent(guess: Guess, stamp: datetime) -> Any:
+    """An estimate in iCalendar: an all-day span over its range, STATUS:TENTATIVE, transparent,
+    "Estimated: …" in its summary; its UID is the series', year's and label's."""
+    from icalendar import Event
+
+    from ccal.controlchars import file_text
+    from ccal.text import label_key
+
+    event = Event()
+    event.add("uid", f"{guess.id}-{label_key(guess.date.label)}@ccal")
+    event.add("dtstamp", stamp)
+    event.add("summary", file_text(f"Estimated: {guess.date.label} — {guess.title}"))
+    event.add("dtstart", guess.date.range_start.date())
+    event.add("dtend", guess.date.range_end.date() + timedelta(days=1))  # exclusive
+    event.add(
+        "description",
+        file_text(
+            f"{guess_text(guess)}; most likely {guess.date.at:%a %d %b %Y %H:%M %Z} "
+            f"({guess.estimate.method}, {guess.estimate.cadence}). Not announced yet."
+        ),
+    )
+    if guess.latest.opportunity.url:
+        event.add("url", file_text(guess.latest.opportunity.url))
+    event.add("status", "TENTATIVE")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def guesses_table(guesses: Sequence[Guess], now: datetime) -> Any:
+    """The table after the real dates: each row "≈ 12–26 May 2027 · estimated from 2022–2026"
+    in ``STYLE``, under a heading that says these are not announced."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ccal.controlchars import printable
+
+    table = Table(
+        title="Estimated (not yet announced)",
+        title_justify="left",
+        title_style=STYLE,
+        box=None,
+        header_style="bold",
+    )
+    table.add_column("When (estimated)", style=STYLE)
+    table.add_column("What", ratio=1, overflow="fold")
+    for guess in guesses:
+        what = Text(printable(guess.title))
+        what.append(f"\n{printable(guess.date.label)} · {guess.estimate.cadence}", style="dim")
+        table.add_row(guess_text(guess), what)
+    return table

@@ -110,5 +110,14 @@ def listing_records(listing: Listing) -> list[dict[str, Any]]:
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
-    """``--format json``: one array, exactly what ``--json`` prints."""
-    return dumps(listing_records(listing)) + "\n"
+    """``--format json``: one array, exactly what ``--json`` prints (``--estimated``: the
+    estimated records after the real ones)."""
+    return dumps(listing_records(listing) + estimated_records(listing, options)) + "\n"
+
+
+def estimated_records(listing: Listing, options: RenderOptions) -> list[dict[str, Any]]:
+    if not options.estimates:
+        return []
+    from ccal.render.estimates import listing_record
+
+    return [listing_record(g, listing.now) for g in options.estimates]

@@ -99,10 +99,14 @@ def render(listing: Listing, options: RenderOptions) -> str:
         f"As of {moment_text(now, zone)}; times in {escape(zone_label(zone))}.",
         "",
     ]
-    if not listing.entries:
+    if not listing.entries and not options.estimates:
         out += ["Nothing to show.", ""]
     for heading, entries in groups.items():
         if not entries:
             continue
         out += [f"## {heading}", "", *(line(e, now, zone) for e in entries), ""]
+    if options.estimates:
+        from ccal.render.estimates import markdown_lines
+
+        out += markdown_lines(options.estimates)
     return "\n".join(out)
