@@ -46,7 +46,7 @@ def pending(
 ) -> list[Guess]:
     """The estimated dates to add to a listing, soonest first: of each series (matching
     ``filters`` by its latest edition) with no date ahead of ``now``, those whose range reaches
-    past ``now`` and whose point falls inside ``window`` (when one is given)."""
+    past ``now`` and overlaps ``window`` (when one is given: the date may fall inside it)."""
     found: list[Guess] = []
     for summary in summaries(catalog):
         known = editions(catalog, summary.slug)
@@ -71,6 +71,7 @@ def pending(
 
 
 def _inside(guess: EstimatedDate, window: Window) -> bool:
-    if window.start is not None and guess.at < window.start:
+    """The range overlaps the window: "due within 7 days" may be true of an estimate."""
+    if window.start is not None and guess.range_end < window.start:
         return False
-    return window.end is None or guess.at <= window.end
+    return window.end is None or guess.range_start <= window.end

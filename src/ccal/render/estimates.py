@@ -182,3 +182,15 @@ def guesses_table(guesses: Sequence[Guess], now: datetime) -> Any:
         what.append(f"\n{printable(guess.date.label)} · {guess.estimate.cadence}", style="dim")
         table.add_row(guess_text(guess), what)
     return table
+
+
+def line(guess: Guess, now: datetime) -> str:
+    """``remind`` / ``countdown``: ``≈ in 283 days · Paper · Conf 2026 → next edition 2027 ·
+    ≈ 3–17 Mar 2027 · estimated from 2024–2026``; plain text, one line."""
+    from ccal.controlchars import printable
+    from ccal.spans import countdown_text
+    from ccal.timeline import seconds_between
+
+    left = countdown_text(seconds_between(now, guess.date.at))
+    parts = [f"{APPROX} {left}", printable(guess.date.label), printable(guess.title)]
+    return " \u00b7 ".join([*parts, guess_text(guess)])
