@@ -65,7 +65,7 @@ def test_next_table_marks_each_estimate(ccal):
     assert result.exit_code == 0
     assert "≈2027" in result.stdout
     assert "estimated from 2024–2026" in result.stdout
-    assert "no estimate: only one edition" in result.stdout
+    assert "once: no estimate, only one edition" in result.stdout
 
 
 def test_series_slug_ends_with_the_estimate_row(ccal):

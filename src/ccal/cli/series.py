@@ -61,7 +61,12 @@ def series(
         if not results:
             console.print('No series in the data: link editions with series = "SLUG".')
             return None
-        console.print(view.next_table(results))
+        from ccal.estimate import Estimate
+
+        if any(isinstance(r, Estimate) for r in results):
+            console.print(view.next_table(results))
+        for note in view.next_notes(results):
+            console.print(note, highlight=False)
         return None
     if not slugs:
         found = core.summaries(catalog)

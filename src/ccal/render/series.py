@@ -139,15 +139,16 @@ def editions_note(
 
 
 def next_table(results: list[Estimate | NoEstimate]) -> Table:
-    """``ccal series --next``: per series its estimated next edition, one row per label, or
-    why there is none."""
+    """``ccal series --next``: per series its estimated next edition, one row per label (the
+    series without one are ``next_notes``)."""
     table = Table(box=None, header_style="bold", pad_edge=True)
-    for name in ("Series", "Year", "Label", "Estimate", "Cadence"):
-        table.add_column(name, justify="right" if name == "Year" else "left")
+    table.add_column("Series", no_wrap=True)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Label")
+    table.add_column("Estimate", style=STYLE, min_width=24)
+    table.add_column("Cadence", no_wrap=True)
     for result in results:
         if isinstance(result, NoEstimate):
-            reason = Text(f"no estimate: {printable(result.reason)}", style="dim")
-            table.add_row(result.series, "–", "", reason, "")
             continue
         for number, guess in enumerate(result.dates):
             first = number == 0
@@ -155,10 +156,19 @@ def next_table(results: list[Estimate | NoEstimate]) -> Table:
                 result.series if first else "",
                 f"\u2248{result.year}" if first else "",
                 printable(guess.label),
-                Text(estimate_text(guess, result.basis), style=STYLE),
+                estimate_text(guess, result.basis),
                 result.cadence if first else "",
             )
     return table
+
+
+def next_notes(results: list[Estimate | NoEstimate]) -> list[str]:
+    """One line per series without an estimate, saying why."""
+    return [
+        f"{r.series}: no estimate, {printable(r.reason)}."
+        for r in results
+        if isinstance(r, NoEstimate)
+    ]
 
 
 def editions_records(slug: str, found: list[Edition]) -> dict[str, Any]:
