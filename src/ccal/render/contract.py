@@ -113,6 +113,9 @@ class EntryRecord(BaseModel):
     )
 
 
+# The keys only estimated records carry (``--estimated``); every other key is on every record.
+ESTIMATE_KEYS = ("series", "basis", "estimated", "range_start", "range_end")
+
 # Only the --estimated keys have a default: the schema lists every other key as required.
 LISTING = TypeAdapter(list[EntryRecord])
 

@@ -54,15 +54,12 @@ def cell(value: Any) -> str:
     return neutralise(file_text(str(value)))
 
 
-ESTIMATE_COLUMNS = ("series", "basis", "estimated", "range_start", "range_end")
-
-
 def header(estimated: bool = False) -> list[str]:
     """The column names: the keys of the JSON listing contract, in the same order; the
     columns of estimated dates only with ``--estimated``."""
-    from ccal.render.contract import EntryRecord
+    from ccal.render.contract import ESTIMATE_KEYS, EntryRecord
 
-    skip = NOT_IN_CSV if estimated else (*NOT_IN_CSV, *ESTIMATE_COLUMNS)
+    skip = NOT_IN_CSV if estimated else (*NOT_IN_CSV, *ESTIMATE_KEYS)
     return [name for name in EntryRecord.model_fields if name not in skip]
 
 
