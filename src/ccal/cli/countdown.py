@@ -2,7 +2,7 @@
 
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -113,7 +113,7 @@ def countdown(
         catalog = session.mine(catalog, selection)
     candidates = countdown_candidates(catalog, filters, item)
     target = next_deadline(candidates, session.now)
-    if estimated and _estimate_first(target, item, filters, catalog, session, json_output):
+    if estimated and _estimate_first(target, item, filters, session, json_output):
         return
     if json_output:
         _print_target(target, catalog, session.now, session.marks)
@@ -139,7 +139,7 @@ def countdown(
     show_live(table.make_console(), ticks, session.zone)
 
 
-def _estimate_first(target, item, filters, catalog, session, json_output: bool) -> bool:
+def _estimate_first(target: Any, item: Any, filters: Any, session: Any, json_output: bool) -> bool:
     """--estimated: when an estimated date (of ID's series, or of any series matching the
     filters) comes before the next real deadline, or there is none, print it once, marked, and
     say so (an estimate is not counted down live: it is no fact to count to)."""

@@ -65,8 +65,8 @@ def series(
 
         if any(isinstance(r, Estimate) for r in results):
             console.print(view.next_table(results))
-        for note in view.next_notes(results):
-            console.print(note, highlight=False)
+        for why in view.next_notes(results):
+            console.print(why, highlight=False)
         return None
     if not slugs:
         found = core.summaries(catalog)

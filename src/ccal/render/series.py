@@ -80,13 +80,13 @@ def editions_table(
         table.add_row(*cells)
     if isinstance(estimate, Estimate):
         by_label = {series_label(d.label): d for d in estimate.dates}
-        row: list[Text | str] = [Text(f"\u2248{estimate.year}", style=STYLE)]
-        row.append(Text(f"estimated next edition\n{estimate.cadence}", style=STYLE))
+        last: list[Text | str] = [Text(f"\u2248{estimate.year}", style=STYLE)]
+        last.append(Text(f"estimated next edition\n{estimate.cadence}", style=STYLE))
         for label in columns:
             guess = by_label.get(series_label(label))
             text = estimate_text(guess, estimate.basis) if guess is not None else "–"
-            row.append(Text(text, style=STYLE))
-        table.add_row(*row)
+            last.append(Text(text, style=STYLE))
+        table.add_row(*last)
     return table
 
 
