@@ -152,9 +152,9 @@ def _estimate_first(target: Any, item: Any, filters: Any, session: Any, json_out
     if not ahead:
         return False
     if json_output:
-        from ccal.render.estimates import listing_record
+        from ccal.render.json import estimate_record
 
-        print_json([listing_record(ahead[0], session.now)])
+        print_json([estimate_record(ahead[0], session.now)])
     else:
         from ccal.render.estimates import line
 

@@ -73,63 +73,8 @@ def next_record(result: Estimate | NoEstimate) -> dict[str, Any]:
 # --- ``--estimated`` on listings: one estimated date as each format writes it ----------------
 
 
-def zone_name(moment: datetime) -> str:
-    zone = moment.tzinfo
-    return str(getattr(zone, "key", None) or (zone.tzname(moment) if zone else "UTC"))
-
-
-def listing_record(guess: Guess, now: datetime) -> dict[str, Any]:
-    """An estimated date in the listing contract: every key of a real record (``at`` is the
-    point estimate, ``status`` "upcoming", ``tentative`` true), then ``series``, ``basis``,
-    ``estimated``: true, ``range_start`` and ``range_end`` (only estimated records have them)."""
-    from ccal.render.json import rfc3339
-    from ccal.timeline import seconds_between
-
-    opportunity = guess.latest.opportunity
-    return {
-        "id": guess.id,
-        "kind": opportunity.kind,
-        "title": guess.title,
-        "label": guess.date.label,
-        "at": rfc3339(guess.date.at),
-        "end": None,
-        "all_day": False,
-        "timezone": zone_name(guess.date.at),
-        "seconds_left": seconds_between(now, guess.date.at),
-        "status": "upcoming",
-        "tentative": True,
-        "source": None,
-        "previous": None,
-        "rrule": None,
-        "occurrence": None,
-        "url": opportunity.url,
-        "tags": list(opportunity.tags),
-        "organiser": opportunity.organiser,
-        "location": opportunity.location,
-        "mine": None,
-        "series": guess.series,
-        "basis": list(guess.estimate.basis),
-        "estimated": True,
-        "range_start": rfc3339(guess.date.range_start),
-        "range_end": rfc3339(guess.date.range_end),
-    }
-
-
 def guess_text(guess: Guess) -> str:
     return estimate_text(guess.date, guess.estimate.basis)
-
-
-def markdown_lines(guesses: Sequence[Guess]) -> list[str]:
-    """The Markdown section after the real dates: each line says it is an estimate."""
-    from ccal.render.markdown import escape
-
-    if not guesses:
-        return []
-    out = ["## Estimated (not yet announced)", ""]
-    for guess in guesses:
-        what = f"{escape(guess.title)} · {escape(guess.date.label)}"
-        out.append(f"- *{guess_text(guess)}* · {what} · **estimated**")
-    return [*out, ""]
 
 
 def vevent(guess: Guess, stamp: datetime) -> Any:
