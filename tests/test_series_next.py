@@ -96,3 +96,26 @@ def test_several_slugs_without_next_is_a_usage_error(ccal):
 def test_series_json_is_unchanged_by_the_estimate(ccal):
     data = ccal.json("series", "nips", *D)
     assert set(data) == {"series", "editions"}
+
+
+def _many_labels(tmp_path: Path) -> Path:
+    """Two yearly editions with five labels each: ``series SLUG`` lists one row per label."""
+    parts = ['version = 1\ntimezone = "UTC"\n']
+    for year in (2025, 2026):
+        parts.append(f'[[opportunity]]\nid = "vl-{year}"\nkind = "call"\ntitle = "VL {year}"\n')
+        parts.append('series = "vl"\n')
+        for month in range(1, 6):
+            parts.append(f'[[opportunity.dates]]\nlabel = "Round {month}"\n')
+            parts.append(f"at = {year}-{month:02d}-1{year % 10}T12:00:00\n")
+    path = tmp_path / "vl.toml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def test_a_long_series_table_ends_with_one_estimated_row_per_label(ccal, tmp_path):
+    data = ["--data", str(_many_labels(tmp_path)), "--as-of", "2026-12-01"]
+    out = ccal("series", "vl", *data).stdout
+    tail = out[out.index("≈2027") :]
+    assert "estimated next edition" in tail
+    assert [f"Round {n}" in tail for n in range(1, 6)] == [True] * 5
+    assert tail.count("estimated from 2025–2026") == 5
