@@ -163,9 +163,13 @@ def import_peer(fmt: str, folder: Path, out: Path) -> Path:
 
 
 def series_of(paths: Sequence[Path]) -> dict[str, list[Edition]]:
-    from ccal.series import editions_by_series
+    """Every series of the files, its editions as ``ccal.estimate`` reads them (the same
+    bridge ``ccal series --next`` uses)."""
+    from ccal.loader import load_catalog
+    from ccal.series import editions, estimate_editions, summaries
 
-    return editions_by_series(paths)
+    catalog = load_catalog(list(paths))
+    return {s.slug: estimate_editions(editions(catalog, s.slug)) for s in summaries(catalog)}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

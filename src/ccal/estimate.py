@@ -20,6 +20,7 @@ Two shapes of series are told apart by their spacing:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -281,7 +282,9 @@ def _first(edition: Edition) -> datetime:
     return min(edition.dates.values())
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(label: str) -> str:
+    """``label_key``, cached: a few labels recur across every series of a catalog."""
     from ccal.text import label_key
 
     return label_key(label)

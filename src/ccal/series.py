@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from ccal import estimate
 from ccal.catalog import Catalog, Entry, Item
 from ccal.text import label_key
 
@@ -182,6 +183,26 @@ def shift_days(before: date, after: date, years: int) -> int:
     except ValueError:  # 29 February into a year without one
         moved = before.replace(year=before.year + years, day=28)
     return (after - moved).days
+
+
+def estimate_editions(found: list[Edition]) -> list[estimate.Edition]:
+    """The editions as ``ccal.estimate`` reads them: each label's instant on its own clock
+    (an aside such as "(tbc)" dropped, so a label matches its earlier editions)."""
+    result = []
+    for edition in found:
+        dates: dict[str, datetime] = {}
+        for label, entry in edition.dates_by_label.items():
+            dates.setdefault(_ASIDE.sub("", label) or label, entry.at.astimezone(entry.zone))
+        result.append(estimate.Edition(edition.id, edition.year, dates))
+    return result
+
+
+def next_edition(
+    catalog: Catalog, slug: str, *, after: datetime | None = None
+) -> estimate.Estimate | estimate.NoEstimate:
+    """The estimated next edition of series ``slug`` (see ``estimate.estimate_next``): after its
+    latest known one, or with ``after`` the first still ahead of it."""
+    return estimate.estimate_next(slug, estimate_editions(editions(catalog, slug)), after=after)
 
 
 def _base_entries(item: Item) -> list[Entry]:

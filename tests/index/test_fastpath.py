@@ -343,6 +343,8 @@ def test_the_hot_forms_are_answered_here(fixture_data, args):
         ["deadlines", "--help"],
         ["remind", "--within", "soon"],
         ["remind", "--exit-status=1"],
+        ["upcoming", "--json", "--estimated"],  # estimates: the Typer app computes them
+        ["remind", "--estimated"],
     ],
     ids=" ".join,
 )

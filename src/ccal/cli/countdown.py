@@ -12,6 +12,7 @@ from ccal.cli.options import (
     AsOfOpt,
     ClosedOpt,
     DataOpt,
+    EstimatedOpt,
     ExitStatusOpt,
     KindOpt,
     LimitOpt,
@@ -84,6 +85,7 @@ def countdown(
     once: Annotated[
         bool, typer.Option("--once", help="Print one line and exit (also when not a terminal).")
     ] = False,
+    estimated: EstimatedOpt = False,
     json_output: LinesJsonOpt = False,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
@@ -113,6 +115,8 @@ def countdown(
         catalog = session.mine(catalog, selection)
     candidates = countdown_candidates(catalog, filters, item)
     target = next_deadline(candidates, session.now)
+    if estimated and _estimate_first(target, item, filters, session, json_output):
+        return
     if json_output:
         _print_target(target, catalog, session.now, session.marks)
     if target is None and item is not None and not item.entries:
@@ -135,6 +139,29 @@ def countdown(
     clock, sleep = ticker(session.now)
     ticks = frames(lambda now: next_deadline(candidates, now), clock, sleep)
     show_live(table.make_console(), ticks, session.zone)
+
+
+def _estimate_first(target: Any, item: Any, filters: Any, session: Any, json_output: bool) -> bool:
+    """--estimated: when an estimated date (of ID's series, or of any series matching the
+    filters) comes before the next real deadline, or there is none, print it once, marked, and
+    say so (an estimate is not counted down live: it is no fact to count to)."""
+    from ccal.forecast import pending
+
+    guesses = pending(session.catalog(), session.now, filters)
+    if item is not None:
+        guesses = [g for g in guesses if g.series == item.opportunity.series]
+    ahead = [g for g in guesses if target is None or g.date.at < target.at]
+    if not ahead:
+        return False
+    if json_output:
+        from ccal.render.json import estimate_record
+
+        print_json([estimate_record(ahead[0], session.now)])
+    else:
+        from ccal.render.estimates import line
+
+        print(line(ahead[0], session.now))
+    return True
 
 
 def _print_target(target: Any, catalog: Any, now: datetime, marks: dict[str, Any]) -> None:
@@ -185,6 +212,7 @@ def remind(
     until: UntilOpt = None,
     limit: LimitOpt = None,
     exit_status: ExitStatusOpt = False,
+    estimated: EstimatedOpt = False,
     json_output: LinesJsonOpt = False,
     as_of: AsOfOpt = None,
     tz: TzOpt = None,
@@ -206,14 +234,23 @@ def remind(
         catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
     )
     entries = listing.entries
+    from ccal.cli.output import estimates_for
+
+    guesses = estimates_for(estimated, loaded, session.now, filters, window)
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing
+        from ccal.render.formats import RenderOptions
 
-        emit_listing(listing, "json")
+        emit_listing(listing, "json", options=RenderOptions(estimates=guesses))
     else:
         from ccal.render.remind import remind_lines
 
         for line in remind_lines(entries, session.now, session.zone):
             print(line)
+        if guesses:
+            from ccal.render.estimates import line as estimate_line
+
+            for guess in guesses:
+                print(estimate_line(guess, session.now))
     if exit_status and not entries:
         raise typer.Exit(1)

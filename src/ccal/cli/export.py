@@ -13,6 +13,7 @@ from ccal.cli.options import (
     AllOpt,
     AsOfOpt,
     DataOpt,
+    EstimatedOpt,
     FormatChoice,
     FromOpt,
     KindOpt,
@@ -83,6 +84,7 @@ def export(
     past: PastOpt = False,
     all_: AllOpt = False,
     limit: LimitOpt = None,
+    estimated: EstimatedOpt = False,
     alarm: Annotated[
         list[str] | None,
         typer.Option(
@@ -124,7 +126,7 @@ def export(
     Same selection and filters as 'ccal upcoming' / 'ccal list --dates': by default the dates
     still ahead; --past or --all for more. Example: ccal export --format ics --all -o eccp.ics
     """
-    from ccal.cli.output import emit_listing, render_options
+    from ccal.cli.output import emit_listing, estimates_for, render_options
     from ccal.query import Scope, select_listing
 
     if past and all_:
@@ -161,6 +163,7 @@ def export(
         group=group.value,
         calendar_name=calendar_name.strip() if calendar_name else None,
         refresh=every,
+        estimates=estimates_for(estimated, loaded, session.now, filters, window, scope),
     )
     emit_listing(listing, output_format.value, Path(output) if output else None, options)
 

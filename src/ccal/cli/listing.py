@@ -11,6 +11,7 @@ from ccal.cli.options import (
     AsOfOpt,
     ClosedOpt,
     DataOpt,
+    EstimatedOpt,
     ExitStatusOpt,
     FormatOpt,
     FromOpt,
@@ -39,6 +40,7 @@ from ccal.cli.output import (
     chosen_format,
     emit_items,
     emit_listing,
+    estimates_for,
     is_json,
     item_options,
     item_records,
@@ -63,6 +65,7 @@ def upcoming(
     until: UntilOpt = None,
     limit: LimitOpt = None,
     exit_status: ExitStatusOpt = False,
+    estimated: EstimatedOpt = False,
     json_output: JsonOpt = False,
     output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -86,15 +89,30 @@ def upcoming(
         catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
     )
     entries = listing.entries
+    guesses = estimates_for(estimated, loaded, session.now, filters, window)
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
         chosen = window.chooses(limit)
-        emit_listing(
-            listing, fmt, options=render_options(catalog, filters, "upcoming", chosen=chosen)
-        )
+        options = render_options(catalog, filters, "upcoming", chosen=chosen, estimates=guesses)
+        emit_listing(listing, fmt, options=options)
         return _exit_status(exit_status, entries)
     from ccal.render import table
 
     console = paging.console()  # long tables go through a pager on a terminal
+    if guesses:
+        from ccal.render.estimates import guesses_table
+
+        if entries:
+            console.print(
+                table.upcoming_table(
+                    listing,
+                    table.heading(
+                        "Upcoming", session.now, session.zone, zone_from=session.zone_from
+                    ),
+                )
+            )
+        console.print(guesses_table(guesses, session.now))
+        paging.done(console)
+        return _exit_status(exit_status, entries)
     if entries:
         console.print(
             table.upcoming_table(
@@ -166,6 +184,7 @@ def list_(
         bool, typer.Option("--dates", help="One row per dated entry instead of per opportunity.")
     ] = False,
     limit: LimitOpt = None,
+    estimated: EstimatedOpt = False,
     json_output: JsonOpt = False,
     output_format: FormatOpt = None,
     as_of: AsOfOpt = None,
@@ -183,7 +202,7 @@ def list_(
         raise UsageProblem("use either '--past' or '--all', not both")
     scope: Scope = "all" if all_ else "past" if past else "upcoming"
     fmt = chosen_format(json_output, output_format)
-    dates = dates or (fmt is not None and not is_json(fmt))  # csv/ics/md: one row a date
+    dates = dates or estimated or (fmt is not None and not is_json(fmt))  # csv/ics/md: by date
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
     loaded = session.catalog(window)
@@ -194,18 +213,24 @@ def list_(
             catalog, session.now, session.zone, filters, window, scope, limit, session.marks
         )
         entries = listing.entries
+        guesses = estimates_for(estimated, loaded, session.now, filters, window, scope)
         if fmt:  # as ``ccal export`` writes the same selection
             chosen = window.chooses(limit, scope)
-            options = render_options(catalog, filters, scope, chosen=chosen)
+            options = render_options(catalog, filters, scope, chosen=chosen, estimates=guesses)
             emit_listing(listing, fmt, options=options)
             return
         from ccal.render import table
 
         title = table.heading("Dates", session.now, session.zone, zone_from=session.zone_from)
         console = paging.console()
-        console.print(
-            table.upcoming_table(listing, title) if entries else table.nothing_listed(scope)
-        )
+        if entries or not guesses:
+            console.print(
+                table.upcoming_table(listing, title) if entries else table.nothing_listed(scope)
+            )
+        if guesses:
+            from ccal.render.estimates import guesses_table
+
+            console.print(guesses_table(guesses, session.now))
         paging.done(console)
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]

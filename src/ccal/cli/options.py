@@ -130,6 +130,14 @@ TzOpt = Annotated[str | None, tz_param("Show times in this IANA zone (default: t
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON (see README) instead of a table.")
 ]
+EstimatedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--estimated",
+        help="Add the estimated next dates of series whose next edition is not yet known, "
+        "marked as estimates in every format (docs/estimates.md).",
+    ),
+]
 FormatOpt = Annotated[
     FormatChoice | None,
     typer.Option(

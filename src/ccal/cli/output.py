@@ -132,3 +132,15 @@ def item_options(item: Item) -> RenderOptions:
 
     name = f"{DEFAULT_NAME}: {item.opportunity.title}"
     return RenderOptions(calendar_name=name, modified=modified_times([item]))
+
+
+def estimates_for(
+    wanted: bool, catalog: Catalog, now: Any, filters: Filters, window: Any, scope: str = "upcoming"
+) -> tuple[Any, ...]:
+    """``--estimated``: the estimated next dates to add (``forecast.pending``), none without
+    the flag or when looking back (``--past``: an estimate is never in the past)."""
+    if not wanted or scope == "past":
+        return ()
+    from ccal.forecast import pending
+
+    return tuple(pending(catalog, now, filters, window))

@@ -1,4 +1,4 @@
-"""ccal series: the editions of recurring opportunities, year by year."""
+"""ccal series: the editions of recurring opportunities, year by year, and their next one."""
 
 from typing import Annotated
 
@@ -6,20 +6,28 @@ import typer
 
 from ccal.cli.app import app
 from ccal.cli.options import AsOfOpt, DataOpt, JsonOpt, complete_series, print_json, session_from
-from ccal.errors import LookupFailed
+from ccal.errors import LookupFailed, UsageProblem
 
 
 @app.command()
 def series(
-    slug: Annotated[
-        str | None,
+    slugs: Annotated[
+        list[str] | None,
         typer.Argument(
-            metavar="[SLUG]",
+            metavar="[SLUG…]",
             show_default=False,
             autocompletion=complete_series,
-            help="One series: its editions year by year.",
+            help="One series: its editions year by year (with --next: one or more series).",
         ),
     ] = None,
+    next_edition: Annotated[
+        bool,
+        typer.Option(
+            "--next",
+            help="The estimated next edition of each series (all, or the SLUGs) after its "
+            "latest known one: its year, each label's date and range, and the editions used.",
+        ),
+    ] = False,
     json_output: JsonOpt = False,
     as_of: AsOfOpt = None,
     data: DataOpt = None,
@@ -27,7 +35,9 @@ def series(
     """The series of the data (editions, first and latest year), or one series year by year.
 
     An opportunity joins a series with series = "SLUG". With SLUG, every edition's dates side by
-    side with the shift from the year before (Paper: 15 May 2025 -> 6 May 2026, -9 d).
+    side with the shift from the year before (Paper: 15 May 2025 -> 6 May 2026, -9 d), and the
+    estimated next edition as the last row. --next estimates each series' next edition; an
+    estimate is computed from the editions, never stored (docs/estimates.md).
     Example: ccal series clusters-meet-regions
     """
     from ccal import series as core
@@ -35,7 +45,30 @@ def series(
 
     session = session_from(as_of, None, data)
     catalog = session.catalog()
-    if slug is None:
+    known = [s.slug for s in core.summaries(catalog)]
+    if next_edition:
+        from ccal.render.estimates import next_record
+
+        for slug in slugs or []:
+            if slug not in known:
+                raise LookupFailed(_unknown(slug, known))
+        results = [core.next_edition(catalog, slug) for slug in (slugs or known)]
+        if json_output:
+            return print_json([next_record(r) for r in results])
+        from ccal.render import table
+
+        console = table.make_console()
+        if not results:
+            console.print('No series in the data: link editions with series = "SLUG".')
+            return None
+        from ccal.estimate import Estimate
+
+        if any(isinstance(r, Estimate) for r in results):
+            console.print(view.next_table(results))
+        for why in view.next_notes(results):
+            console.print(why, highlight=False)
+        return None
+    if not slugs:
         found = core.summaries(catalog)
         if json_output:
             return print_json(view.summaries_records(found))
@@ -47,17 +80,20 @@ def series(
             return None
         console.print(view.summaries_table(found))
         return None
+    if len(slugs) > 1:
+        raise UsageProblem("one SLUG at a time, or several with --next")
+    (slug,) = slugs
     editions = core.editions(catalog, slug)
     if not editions:
-        known = [s.slug for s in core.summaries(catalog)]
         raise LookupFailed(_unknown(slug, known))
     if json_output:
         return print_json(view.editions_records(slug, editions))
     from ccal.render import table
 
+    estimate = core.next_edition(catalog, slug)
     console = table.make_console()
-    console.print(view.editions_table(slug, editions))
-    note = view.editions_note(editions)
+    console.print(view.editions_table(slug, editions, estimate))
+    note = view.editions_note(editions, estimate)
     if note:
         console.print(note)
     return None

@@ -88,9 +88,35 @@ class EntryRecord(BaseModel):
     mine: MineRecord | None = Field(
         description="Your status and notes for the opportunity (see 'ccal mark'), or null."
     )
+    # Only with --estimated (so a listing without it is unchanged): on estimated dates only.
+    series: str | None = Field(
+        default=None, description="--estimated only: the series an estimated date continues."
+    )
+    basis: list[int] | None = Field(
+        default=None,
+        description="--estimated only: the years of the editions an estimate was drawn from.",
+    )
+    estimated: bool | None = Field(
+        default=None,
+        description="--estimated only: true on an estimated date (never a fact: 'at' is the "
+        "point estimate, the date is likely within range_start..range_end).",
+    )
+    range_start: str | None = Field(
+        default=None,
+        description="--estimated only: the first second of an estimate's range.",
+        json_schema_extra={"format": "date-time"},
+    )
+    range_end: str | None = Field(
+        default=None,
+        description="--estimated only: the last second of an estimate's range.",
+        json_schema_extra={"format": "date-time"},
+    )
 
 
-# No field has a default, so the schema lists every key as required: the output always has all.
+# The keys only estimated records carry (``--estimated``); every other key is on every record.
+ESTIMATE_KEYS = ("series", "basis", "estimated", "range_start", "range_end")
+
+# Only the --estimated keys have a default: the schema lists every other key as required.
 LISTING = TypeAdapter(list[EntryRecord])
 
 

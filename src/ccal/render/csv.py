@@ -54,19 +54,29 @@ def cell(value: Any) -> str:
     return neutralise(file_text(str(value)))
 
 
-def header() -> list[str]:
-    """The column names: the keys of the JSON listing contract, in the same order."""
-    from ccal.render.contract import EntryRecord
+def header(estimated: bool = False) -> list[str]:
+    """The column names: the keys of the JSON listing contract, in the same order; the
+    columns of estimated dates only with ``--estimated``."""
+    from ccal.render.contract import ESTIMATE_KEYS, EntryRecord
 
-    return [name for name in EntryRecord.model_fields if name not in NOT_IN_CSV]
+    skip = NOT_IN_CSV if estimated else (*NOT_IN_CSV, *ESTIMATE_KEYS)
+    return [name for name in EntryRecord.model_fields if name not in skip]
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    columns = header()
+    estimated = bool(options.estimates)
+    columns = header(estimated)
     writer.writerow(columns)
     for entry in listing.entries:
         record = entry_record(entry, listing.now, listing.status_of(entry))
-        writer.writerow([cell(record[name]) for name in columns])
+        if estimated:  # a real date: estimated=false, no range, no basis
+            record.update({"series": entry.opportunity.series, "estimated": False})
+        writer.writerow([cell(record.get(name)) for name in columns])
+    if estimated:
+        from ccal.render.json import estimated_records
+
+        for record in estimated_records(listing, options):
+            writer.writerow([cell(record.get(name)) for name in columns])
     return BOM + buffer.getvalue()

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from ccal.forecast import Guess
     from ccal.render import Listing
 
 Group = Literal["month", "kind"]
@@ -32,6 +33,8 @@ class RenderOptions:
     calendar_name: str | None = None
     refresh: timedelta | None = None
     modified: Mapping[str, datetime] = field(default_factory=dict)
+    # --estimated: estimated next dates (``forecast.Guess``) written after the real ones, marked
+    estimates: tuple[Guess, ...] = ()
 
 
 Renderer = Callable[["Listing", RenderOptions], str]

@@ -240,6 +240,11 @@ def calendar(
             ical.add_component(vtimezone(key, first_day, last_day))
     for vevent in vevents:
         ical.add_component(vevent)
+    if options.estimates:  # --estimated: all-day spans, no zone needed
+        from ccal.render.estimates import vevent as estimated_vevent
+
+        for guess in options.estimates:
+            ical.add_component(estimated_vevent(guess, stamp))
     return ical.to_ical().decode("utf-8")
 
 

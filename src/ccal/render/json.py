@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the fast path imports this module with the standard library
     from ccal.query import Status
 
 if TYPE_CHECKING:
+    from ccal.forecast import Guess
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -110,5 +111,51 @@ def listing_records(listing: Listing) -> list[dict[str, Any]]:
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
-    """``--format json``: one array, exactly what ``--json`` prints."""
-    return dumps(listing_records(listing)) + "\n"
+    """``--format json``: one array, exactly what ``--json`` prints (``--estimated``: the
+    estimated records after the real ones)."""
+    return dumps(listing_records(listing) + estimated_records(listing, options)) + "\n"
+
+
+def estimated_records(listing: Listing, options: RenderOptions) -> list[dict[str, Any]]:
+    """``--estimated``: the estimated dates, as records after the real ones."""
+    return [estimate_record(g, listing.now) for g in options.estimates]
+
+
+def estimate_record(guess: Guess, now: datetime) -> dict[str, Any]:
+    """An estimated date in the listing contract: every key of a real record (``at`` is the
+    point estimate, ``status`` "upcoming", ``tentative`` true), then ``series``, ``basis``,
+    ``estimated``: true, ``range_start`` and ``range_end`` (only estimated records have them)."""
+    opportunity = guess.latest.opportunity
+    return {
+        "id": guess.id,
+        "kind": opportunity.kind,
+        "title": guess.title,
+        "label": guess.date.label,
+        "at": rfc3339(guess.date.at),
+        "end": None,
+        "all_day": False,
+        "timezone": _zone_name(guess.date.at),
+        "seconds_left": seconds_between(now, guess.date.at),
+        "status": "upcoming",
+        "tentative": True,
+        "source": None,
+        "previous": None,
+        "rrule": None,
+        "occurrence": None,
+        "url": opportunity.url,
+        "tags": list(opportunity.tags),
+        "organiser": opportunity.organiser,
+        "location": opportunity.location,
+        "mine": None,
+        "series": guess.series,
+        "basis": list(guess.estimate.basis),
+        "estimated": True,
+        "range_start": rfc3339(guess.date.range_start),
+        "range_end": rfc3339(guess.date.range_end),
+    }
+
+
+def _zone_name(moment: datetime) -> str:
+    """The estimate's zone as a record names it: its IANA key, else ("AoE") its name."""
+    zone = moment.tzinfo
+    return str(getattr(zone, "key", None) or (zone.tzname(moment) if zone else "UTC"))

@@ -7,6 +7,7 @@ only the opportunity's own http(s) URL becomes a link.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
@@ -19,6 +20,7 @@ from ccal.render.timefmt import moment_text, moved_note, time_left, when_text
 from ccal.text import fold
 
 if TYPE_CHECKING:
+    from ccal.forecast import Guess
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -99,10 +101,24 @@ def render(listing: Listing, options: RenderOptions) -> str:
         f"As of {moment_text(now, zone)}; times in {escape(zone_label(zone))}.",
         "",
     ]
-    if not listing.entries:
+    if not listing.entries and not options.estimates:
         out += ["Nothing to show.", ""]
     for heading, entries in groups.items():
         if not entries:
             continue
         out += [f"## {heading}", "", *(line(e, now, zone) for e in entries), ""]
+    out += estimated_lines(options.estimates)
     return "\n".join(out)
+
+
+def estimated_lines(guesses: Sequence[Guess]) -> list[str]:
+    """The Markdown section after the real dates: each line says it is an estimate."""
+    from ccal.render.estimates import guess_text
+
+    if not guesses:
+        return []
+    out = ["## Estimated (not yet announced)", ""]
+    for guess in guesses:
+        what = f"{escape(guess.title)} · {escape(guess.date.label)}"
+        out.append(f"- *{guess_text(guess)}* · {what} · **estimated**")
+    return [*out, ""]

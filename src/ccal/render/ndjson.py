@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ccal.render.json import listing_records
+from ccal.render.json import estimated_records, listing_records
 
 if TYPE_CHECKING:
     from ccal.render import Listing
@@ -19,4 +19,4 @@ def lines(records: Iterable[Any]) -> str:
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
-    return lines(listing_records(listing))
+    return lines(listing_records(listing) + estimated_records(listing, options))

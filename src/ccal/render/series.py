@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ccal.controlchars import printable
+from ccal.estimate import Estimate, NoEstimate
+from ccal.render.estimates import STYLE, estimate_text
 from ccal.render.timefmt import when_text
 from ccal.series import Edition, Shift, Summary, labels, series_label, shifts, yearly
 
@@ -60,12 +62,15 @@ def summaries_records(found: list[Summary]) -> list[dict[str, Any]]:
 WIDE = 4  # labels side by side up to this many; more (VLDB's twelve rounds) go one per row
 
 
-def editions_table(slug: str, found: list[Edition]) -> Table:
+def editions_table(
+    slug: str, found: list[Edition], estimate: Estimate | NoEstimate | None = None
+) -> Table:
     """One row per edition, one column per label: its date, and beneath, its shift; with more
-    than ``WIDE`` labels, one row per edition and label instead."""
+    than ``WIDE`` labels, one row per edition and label instead. An ``Estimate`` of the next
+    edition is the last row, in the estimates' style ("≈ 12–26 May 2027 · estimated from …")."""
     columns = labels(found)
     if len(columns) > WIDE:
-        return _long_table(slug, found)
+        return _long_table(slug, found, estimate)
     table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
     table.add_column("Year", justify="right")
     table.add_column("Edition")
@@ -79,10 +84,21 @@ def editions_table(slug: str, found: list[Edition]) -> Table:
             shift = by_key.get(series_label(label))
             cells.append(_cell(shift) if shift is not None else Text("–", style="dim"))
         table.add_row(*cells)
+    if isinstance(estimate, Estimate):
+        by_label = {series_label(d.label): d for d in estimate.dates}
+        last: list[Text | str] = [Text(f"\u2248{estimate.year}", style=STYLE)]
+        last.append(Text(f"estimated next edition\n{estimate.cadence}", style=STYLE))
+        for label in columns:
+            guess = by_label.get(series_label(label))
+            text = estimate_text(guess, estimate.basis) if guess is not None else "–"
+            last.append(Text(text, style=STYLE))
+        table.add_row(*last)
     return table
 
 
-def _long_table(slug: str, found: list[Edition]) -> Table:
+def _long_table(
+    slug: str, found: list[Edition], estimate: Estimate | NoEstimate | None = None
+) -> Table:
     table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
     for name in ("Year", "Edition", "Label", "When", "Shift"):
         table.add_column(name, justify="right" if name in ("Year", "Shift") else "left")
@@ -93,6 +109,16 @@ def _long_table(slug: str, found: list[Edition]) -> Table:
             year, name = (str(edition.year), edition.id) if number == 0 else ("", "")
             when = when_text(shift.entry, shift.entry.zone)
             table.add_row(year, name, printable(shift.label), when, shift_text(shift.days))
+    if isinstance(estimate, Estimate):
+        for number, guess in enumerate(estimate.dates):
+            first = number == 0
+            table.add_row(
+                Text(f"\u2248{estimate.year}" if first else "", style=STYLE),
+                Text("estimated next edition" if first else "", style=STYLE),
+                Text(printable(guess.label), style=STYLE),
+                Text(estimate_text(guess, estimate.basis), style=STYLE),
+                "",
+            )
     return table
 
 
@@ -104,13 +130,51 @@ def _cell(shift: Shift) -> Text:
     return text
 
 
-def editions_note(found: list[Edition]) -> str | None:
-    """What to say under the table when it shows no shifts, and why."""
+def editions_note(
+    found: list[Edition], estimate: Estimate | NoEstimate | None = None
+) -> str | None:
+    """What to say under the table when it shows no shifts or no estimate, and why."""
     if len(found) == 1:
         return "One edition only: no shift to show, and no estimate of the next one is possible."
+    notes = []
     if not yearly(found):
-        return "Several editions in one year: no shift from the year before to show."
-    return None
+        notes.append("Several editions in one year: no shift from the year before to show.")
+    if isinstance(estimate, NoEstimate):
+        notes.append(f"No estimate of the next edition: {printable(estimate.reason)}.")
+    return "\n".join(notes) or None
+
+
+def next_table(results: list[Estimate | NoEstimate]) -> Table:
+    """``ccal series --next``: per series its estimated next edition, one row per label (the
+    series without one are ``next_notes``)."""
+    table = Table(box=None, header_style="bold", pad_edge=True)
+    table.add_column("Series", no_wrap=True)
+    table.add_column("Year", justify="right", no_wrap=True)
+    table.add_column("Label")
+    table.add_column("Estimate", style=STYLE, min_width=24)
+    table.add_column("Cadence", no_wrap=True)
+    for result in results:
+        if isinstance(result, NoEstimate):
+            continue
+        for number, guess in enumerate(result.dates):
+            first = number == 0
+            table.add_row(
+                result.series if first else "",
+                f"\u2248{result.year}" if first else "",
+                printable(guess.label),
+                estimate_text(guess, result.basis),
+                result.cadence if first else "",
+            )
+    return table
+
+
+def next_notes(results: list[Estimate | NoEstimate]) -> list[str]:
+    """One line per series without an estimate, saying why."""
+    return [
+        f"{r.series}: no estimate, {printable(r.reason)}."
+        for r in results
+        if isinstance(r, NoEstimate)
+    ]
 
 
 def editions_records(slug: str, found: list[Edition]) -> dict[str, Any]:

@@ -1,0 +1,77 @@
+"""``--estimated`` on listings: the estimated next dates of series whose next edition is unknown.
+
+A series gets an estimate here only when none of its dates is still ahead of now (its next
+edition is not yet known) and ``ccal.estimate`` gives one for the first edition still ahead
+(rolled forward past an old series' last edition). Since every edition in any active file is
+part of the history, an estimate disappears as soon as a real date of that edition is in the data.
+Pure: ``now`` is passed in; estimates are computed, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ccal.catalog import Catalog, Item
+from ccal.estimate import Estimate, EstimatedDate
+from ccal.query import Filters, Window
+from ccal.series import editions, next_edition, summaries
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One estimated date of a series' next edition, with the latest known edition (whose kind,
+    title, url, tags… an estimated record carries)."""
+
+    estimate: Estimate
+    date: EstimatedDate
+    latest: Item
+
+    @property
+    def series(self) -> str:
+        return self.estimate.series
+
+    @property
+    def id(self) -> str:
+        """A record's id: the series, the year and "estimated", never an opportunity's id."""
+        return f"{self.estimate.series}-{self.estimate.year}-estimated"
+
+    @property
+    def title(self) -> str:
+        return f"{self.latest.opportunity.title} \u2192 next edition {self.estimate.year}"
+
+
+def pending(
+    catalog: Catalog, now: datetime, filters: Filters | None = None, window: Window | None = None
+) -> list[Guess]:
+    """The estimated dates to add to a listing, soonest first: of each series (matching
+    ``filters`` by its latest edition) with no date ahead of ``now``, those whose range reaches
+    past ``now`` and overlaps ``window`` (when one is given: the date may fall inside it)."""
+    found: list[Guess] = []
+    for summary in summaries(catalog):
+        known = editions(catalog, summary.slug)
+        if not known:
+            continue
+        latest = known[-1].item
+        if filters is not None and not filters.matches(latest.opportunity):
+            continue
+        series_items = [e.item for e in known]
+        if any(entry.due >= now for item in series_items for entry in item.entries):
+            continue  # the next edition is known: facts, not estimates
+        result = next_edition(catalog, summary.slug, after=now)
+        if not isinstance(result, Estimate):
+            continue
+        for guess in result.dates:
+            if guess.range_end < now:
+                continue
+            if window is not None and not _inside(guess, window):
+                continue
+            found.append(Guess(result, guess, latest))
+    return sorted(found, key=lambda g: (g.date.at, g.series, g.date.label))
+
+
+def _inside(guess: EstimatedDate, window: Window) -> bool:
+    """The range overlaps the window: "due within 7 days" may be true of an estimate."""
+    if window.start is not None and guess.range_end < window.start:
+        return False
+    return window.end is None or guess.range_start <= window.end

@@ -1,0 +1,121 @@
+"""``ccal series --next`` and the estimate row of ``ccal series SLUG``: computed from the
+editions, marked as estimates, and matching schema/estimate.schema.json."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+
+from tests.conftest import DATA
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((REPO / "schema" / "estimate.schema.json").read_text(encoding="utf-8"))
+D = ["--data", str(DATA / "series.toml"), "--as-of", "2026-06-01"]
+SHIPPED = ["--as-of", "2026-12-01"]
+SHIPPED_SERIES = (
+    "c2lab",
+    "clusters-meet-regions",
+    "eu-clusters-talks",
+    "european-cluster-conference",
+)
+
+
+def test_next_json_of_the_fixture_matches_the_schema_and_says_why_once_has_none(ccal):
+    data = ccal.json("series", "--next", *D)
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    nips, once = data
+    assert once == {
+        "series": "once",
+        "estimate": None,
+        "reason": "only one edition: nothing to learn a cadence from",
+    }
+    assert nips["series"] == "nips" and nips["year"] == 2027
+    assert nips["basis"] == [2024, 2025, 2026]
+    assert nips["cadence"] == "yearly"
+    assert [d["label"] for d in nips["dates"]] == ["Abstract", "Paper"]  # the aside dropped
+    for d in nips["dates"]:
+        assert d["estimated"] is True
+        start, at, end = (datetime.fromisoformat(d[k]) for k in ("range_start", "at", "range_end"))
+        assert start <= at <= end
+        assert at.year == 2027 and at.month in (4, 5)
+
+
+def test_next_json_of_the_shipped_series_matches_the_schema(ccal):
+    data = ccal.json("series", "--next", *SHIPPED)
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert [r["series"] for r in data] == list(SHIPPED_SERIES)
+    by_slug = {r["series"]: r for r in data}
+    assert by_slug["eu-clusters-talks"]["method"] == "median-gap"
+    assert by_slug["european-cluster-conference"]["estimate"] is None
+
+
+def test_next_with_slugs_keeps_their_order_and_rejects_an_unknown_one(ccal):
+    data = ccal.json("series", "--next", "once", "nips", *D)
+    assert [r["series"] for r in data] == ["once", "nips"]
+    result = ccal("series", "--next", "nip", *D)
+    assert result.exit_code == 1
+    assert "unknown series 'nip'; did you mean 'nips'?" in result.stderr
+
+
+def test_next_table_marks_each_estimate(ccal):
+    result = ccal("series", "--next", *D)
+    assert result.exit_code == 0
+    assert "≈2027" in result.stdout
+    assert "estimated from 2024–2026" in result.stdout
+    assert "once: no estimate, only one edition" in result.stdout
+
+
+def test_series_slug_ends_with_the_estimate_row(ccal):
+    result = ccal("series", "nips", *D)
+    assert result.exit_code == 0
+    lines = result.stdout.rstrip().splitlines()
+    assert "≈2027" in result.stdout and "estimated next edition" in result.stdout
+    assert lines.index(next(ln for ln in lines if "≈2027" in ln)) > lines.index(
+        next(ln for ln in lines if ln.lstrip().startswith("2026"))
+    )
+    assert "· estimated from" in result.stdout
+
+
+def test_series_slug_says_why_there_is_no_estimate(ccal):
+    result = ccal("series", "european-cluster-conference", *SHIPPED)
+    assert result.exit_code == 0
+    assert "No estimate of the next edition: the editions disagree" in result.stdout.replace(
+        "\n", " "
+    )
+
+
+def test_several_slugs_without_next_is_a_usage_error(ccal):
+    result = ccal("series", "nips", "once", *D)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ccal: one SLUG at a time")
+
+
+def test_series_json_is_unchanged_by_the_estimate(ccal):
+    data = ccal.json("series", "nips", *D)
+    assert set(data) == {"series", "editions"}
+
+
+def _many_labels(tmp_path: Path) -> Path:
+    """Two yearly editions with five labels each: ``series SLUG`` lists one row per label."""
+    parts = ['version = 1\ntimezone = "UTC"\n']
+    for year in (2025, 2026):
+        parts.append(f'[[opportunity]]\nid = "vl-{year}"\nkind = "call"\ntitle = "VL {year}"\n')
+        parts.append('series = "vl"\n')
+        for month in range(1, 6):
+            parts.append(f'[[opportunity.dates]]\nlabel = "Round {month}"\n')
+            parts.append(f"at = {year}-{month:02d}-1{year % 10}T12:00:00\n")
+    path = tmp_path / "vl.toml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def test_a_long_series_table_ends_with_one_estimated_row_per_label(ccal, tmp_path):
+    data = ["--data", str(_many_labels(tmp_path)), "--as-of", "2026-12-01"]
+    out = ccal("series", "vl", *data).stdout
+    tail = out[out.index("≈2027") :]
+    assert "estimated next edition" in tail
+    assert [f"Round {n}" in tail for n in range(1, 6)] == [True] * 5
+    assert tail.count("estimated from 2025–2026") == 5
