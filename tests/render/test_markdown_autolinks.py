@@ -7,7 +7,7 @@ import html
 import re
 
 import cmarkgfm
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ccal.render.markdown import escape
@@ -55,6 +55,7 @@ WORDS = st.sampled_from(
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(WORDS, max_size=12).map("".join))
+@example("a@.a")  # found by this property: GFM links an address whose domain starts with a dot
 def test_generated_titles_never_open_a_link(title):
     rendered = gfm(f"- **When** · {escape(title)} · in 2 days")  # where data text stands
     assert "<a" not in rendered and "<img" not in rendered
