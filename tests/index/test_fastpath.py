@@ -314,6 +314,8 @@ def fixture_data(tmp_path) -> str:
         ["remind", "--exit-status", "--json", "--within", "1h", "--as-of", "2022-06-01"],
         ["upcoming", "--json", "-k", "Call,EVENT", "--as-of", "2022-06-01"],  # any case, commas
         ["remind", "--within", "90d", "-k", "talk,call", "-k", "Call", "--as-of", "2022-06-01"],
+        ["upcoming", "--as-of", "2022-06-01"],  # the table, from the rows shown
+        ["upcoming", "-n", "2", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo", "-s", "kosice"],
     ],
     ids=" ".join,
 )
@@ -337,7 +339,7 @@ def test_the_hot_forms_are_answered_here(fixture_data, args):
         ["upcoming", "--json", "--kind", "call,party"],
         ["upcoming", "--json", "extra"],
         ["upcoming", "--json", "--"],
-        ["upcoming", "--as-of", "2022-06-01"],
+        ["upcoming", "--as-of", "2030-01-01"],  # a table of nothing: what is near, from files
         ["deadlines", "summer-cal", "--json"],
         ["deadlines", "summer-call", "--call", "tokyo-talk", "--json"],
         ["deadlines", "--help"],

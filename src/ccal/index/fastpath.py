@@ -3,7 +3,7 @@
 Shell prompts, status bars and cron call ``ccal`` often; Typer and pydantic cost ~150 ms before a
 command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, small grammar::
 
-    ccal upcoming --json [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
+    ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
     ccal deadlines (ID | --call|-c ID) --json [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
     limit = values.get("limit")
-    if positional or not values.get("json") or not _known_kinds(values):
+    if positional or not _known_kinds(values):
         return None
     if limit is not None:
         try:
@@ -71,7 +71,44 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] 
     if session is None or not _with_marks(session):
         return None
     rows = _selected(session, values, within, until, limit)
+    if not values.get("json"):
+        return _upcoming_table(session, values, rows)
     return _listing(session, rows) + "\n", 0
+
+
+def _upcoming_table(
+    session: Session, values: dict[str, Any], chosen: Chosen
+) -> tuple[str, int] | None:
+    """``cli.listing.upcoming``'s table, by the same ``render.table.upcoming_table`` over a
+    ``query.Listing`` of only the rows shown (whole entries made from them, ``Index.entries``):
+    Rich is imported, pydantic and Typer are not. Nothing to show is handed over (what is
+    near, said by ``nothing_upcoming``, needs the whole catalog)."""
+    if not chosen:
+        return None
+    from ccal import paging
+    from ccal.query import Listing
+    from ccal.render import table
+
+    zone, now = session.zone(), session.now()
+    entries = session.index.entries(sorted({row["item"] for row, _status in chosen}))
+    shown = [entries[row["rank"]] for row, _status in chosen]
+    statuses = {
+        (entry.opportunity.id, entry.position): status
+        for entry, (_row, status) in zip(shown, chosen, strict=True)
+    }
+    marks = session.marks  # type: ignore[attr-defined]
+    listing = Listing(shown, statuses, now, zone, marks)
+    zone_from = "--tz" if values.get("tz") else "CCAL_TZ" if _env_set("CCAL_TZ") else None
+    title = table.heading("Upcoming", now, zone, zone_from=zone_from)
+    fitted = table.upcoming_table(listing, title)
+    console = paging.console()  # as the Typer app prints it: long tables through a pager
+    console.print(fitted)
+    paging.done(console)
+    return "", 0
+
+
+def _env_set(name: str) -> bool:
+    return bool(os.environ.get(name))
 
 
 def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
