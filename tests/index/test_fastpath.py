@@ -315,6 +315,8 @@ def fixture_data(tmp_path) -> str:
         ["upcoming", "--json", "-k", "Call,EVENT", "--as-of", "2022-06-01"],  # any case, commas
         ["remind", "--within", "90d", "-k", "talk,call", "-k", "Call", "--as-of", "2022-06-01"],
         ["upcoming", "--as-of", "2022-06-01"],  # the table, from the rows shown
+        ["deadlines", "summer-call", "--as-of", "2022-12-01"],  # table and summary line
+        ["deadlines", "-c", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "UTC"],
         ["upcoming", "-n", "2", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo", "-s", "kosice"],
     ],
     ids=" ".join,

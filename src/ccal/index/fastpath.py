@@ -5,7 +5,7 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
 
     ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
-    ccal deadlines (ID | --call|-c ID) --json [--as-of W] [--tz Z] [--data F]...
+    ccal deadlines (ID | --call|-c ID) [--json] [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
                 [--data F]...
 
@@ -86,18 +86,10 @@ def _upcoming_table(
     if not chosen:
         return None
     from ccal import paging
-    from ccal.query import Listing
     from ccal.render import table
 
-    zone, now = session.zone(), session.now()
-    entries = session.index.entries(sorted({row["item"] for row, _status in chosen}))
-    shown = [entries[row["rank"]] for row, _status in chosen]
-    statuses = {
-        (entry.opportunity.id, entry.position): status
-        for entry, (_row, status) in zip(shown, chosen, strict=True)
-    }
-    marks = session.marks  # type: ignore[attr-defined]
-    listing = Listing(shown, statuses, now, zone, marks)
+    listing = _table_listing(session, chosen)
+    zone, now = listing.display_zone, listing.now
     zone_from = "--tz" if values.get("tz") else "CCAL_TZ" if _env_set("CCAL_TZ") else None
     title = table.heading("Upcoming", now, zone, zone_from=zone_from)
     fitted = table.upcoming_table(listing, title)
@@ -162,7 +154,7 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     call = values.get("call")
     given = positional[0] if positional else None
     wanted = call or given
-    if len(positional) > 1 or not values.get("json") or not wanted:
+    if len(positional) > 1 or not wanted:
         return None
     if call and given and call != given:
         return None
@@ -173,7 +165,51 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     if rows is None:  # unknown id: the Typer app words the did-you-mean
         return None
     chosen = timeline.select(_occurring(session, rows, None), session.now_us, _moments, scope="all")
+    if not values.get("json"):
+        return _deadlines_table(session, chosen)
     return _listing(session, chosen) + "\n", 0
+
+
+def _deadlines_table(session: Session, chosen: Chosen) -> tuple[str, int] | None:
+    """``cli.listing.deadlines``'s table and summary line, by ``render.table`` over the rows of
+    the one opportunity; an undated one (no rows) is handed over."""
+    if not chosen:
+        return None
+    from ccal import paging
+    from ccal.render import table
+
+    listing = _table_listing(session, chosen)
+    first = listing.entries[0]
+    title = _title_of(first.opportunity)
+    console = paging.console()
+    console.print(table.dates_table(listing, title))
+    console.print(table.dates_summary(listing))
+    paging.done(console)
+    return "", 0
+
+
+def _title_of(opportunity: Any) -> Any:
+    """``render.table.title_of`` of the opportunity's item (it reads only the opportunity)."""
+    from types import SimpleNamespace
+
+    from ccal.render.table import title_of
+
+    return title_of(SimpleNamespace(opportunity=opportunity, id=opportunity.id))  # type: ignore[arg-type]
+
+
+def _table_listing(session: Session, chosen: Chosen) -> Any:
+    """The ``query.Listing`` ``select_listing`` gives the Typer app, of only the rows chosen:
+    whole entries made from them (``Index.entries``)."""
+    from ccal.query import Listing
+
+    entries = session.index.entries(sorted({row["item"] for row, _status in chosen}))
+    shown = [entries[row["rank"]] for row, _status in chosen]
+    statuses = {
+        (entry.opportunity.id, entry.position): status
+        for entry, (_row, status) in zip(shown, chosen, strict=True)
+    }
+    marks = session.marks  # type: ignore[attr-defined]
+    return Listing(shown, statuses, session.now(), session.zone(), marks)
 
 
 def _notify(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
