@@ -28,7 +28,7 @@ from ccal.clock import is_nonexistent
 from ccal.errors import DataError
 from ccal.index import fastpath
 from ccal.index import writer as index_writer
-from ccal.index.fastargs import FLAG, MANY
+from ccal.index.fastargs import FILTER_OPTIONS, FLAG, MANY
 from ccal.rules import KINDS
 
 OLD = 1_600_000_000  # an mtime long past: the file is quiet enough to index
@@ -195,6 +195,11 @@ def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
                     value,
                 ]
             )
+    filtered = any(a.split("=")[0] in FILTER_OPTIONS for a in argv)
+    if command == "countdown" and draw(
+        st.booleans() if not filtered else MOSTLY.map(lambda mostly: not mostly)
+    ):
+        argv.insert(1, draw(VALUES["call"]))  # an ID (with filters: a usage error)
     if command == "deadlines" and "--call" not in argv and "-c" not in argv and draw(MOSTLY):
         argv.insert(1, draw(VALUES["call"]))
     return argv, env
@@ -316,6 +321,9 @@ def fixture_data(tmp_path) -> str:
         ["remind", "--within", "90d", "-k", "talk,call", "-k", "Call", "--as-of", "2022-06-01"],
         ["upcoming", "--as-of", "2022-06-01"],  # the table, from the rows shown
         ["deadlines", "summer-call", "--as-of", "2022-12-01"],  # table and summary line
+        ["countdown", "--once", "--as-of", "2022-06-01"],
+        ["countdown", "summer-call", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
+        ["countdown", "-k", "event", "-s", "kosice", "--as-of", "2022-06-21 20:00"],
         ["deadlines", "-c", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "UTC"],
         ["upcoming", "-n", "2", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo", "-s", "kosice"],
     ],

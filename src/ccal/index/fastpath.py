@@ -5,6 +5,7 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
 
     ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
+    ccal countdown [ID] [--once] [filters] [--as-of W] [--tz Z] [--data F]...
     ccal deadlines (ID | --call|-c ID) [--json] [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
                 [--data F]...
@@ -188,6 +189,60 @@ def _deadlines_table(session: Session, chosen: Chosen) -> tuple[str, int] | None
     return "", 0
 
 
+def _countdown(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``cli.countdown.countdown``'s one line (``--once``, or not a terminal): the entry
+    ``query.next_deadline`` picks, asked of only the rows that can be it. The live view,
+    ``--json`` and anything to report (nothing ahead, an ID with filters) are handed over."""
+    if len(positional) > 1 or values.get("json") or not _known_kinds(values):
+        return None
+    wanted = positional[0] if positional else None
+    filtered = any(values.get(k) for k in ("kind", "tag", "organiser", "search"))
+    if wanted and filtered:
+        return None
+    if not values.get("once"):
+        from ccal.paging import _is_terminal  # as ``cli.countdown.stdout_is_terminal``
+
+        if _is_terminal():
+            return None
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    index, now_us = session.index, session.now_us
+    if wanted:
+        rows: Iterable[sqlite3.Row] | None = index.item_rows(wanted)
+        if rows is None:
+            return None
+        matches = None
+    else:
+        rows = index.rows_from(now_us - index.max_span_us)
+        matches = _filter(session, values)
+        kept = _kept(session)
+        if kept is not None:
+            only, matches = matches, (lambda row: kept(row) and (only is None or only(row)))
+    # Rows come soonest first and a countdown runs to no earlier than ``at - lead_us`` (a range
+    # still ahead runs to its start): past the best moment so far, none can be picked.
+    best: int | None = None
+    candidates = []
+    for row in _occurring(session, rows, None):
+        if best is not None and row["at_us"] - index.lead_us > best:
+            break
+        if timeline.is_passed(row["due_us"], now_us) or (matches and not matches(row)):
+            continue
+        moment = timeline.countdown_to(row["at_us"], row["start_us"], row["due_us"], now_us)
+        best = moment if best is None else min(best, moment)
+        candidates.append(row)
+    if not candidates:
+        return None  # nothing ahead: the Typer app words it
+    from ccal.query import next_deadline
+    from ccal.render.countdown import countdown_line
+
+    entries = index.entries(sorted({row["item"] for row in candidates}))
+    target = next_deadline([entries[row["rank"]] for row in candidates], session.now())
+    if target is None:
+        return None
+    return countdown_line(target, session.now(), session.zone()) + "\n", 0
+
+
 def _title_of(opportunity: Any) -> Any:
     """``render.table.title_of`` of the opportunity's item (it reads only the opportunity)."""
     from types import SimpleNamespace
@@ -235,6 +290,10 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
             "--until": ("until", VALUE),
         },
         _upcoming,
+    ),
+    "countdown": (
+        {**SESSION_OPTIONS, **FILTER_OPTIONS, "--once": ("once", FLAG)},
+        _countdown,
     ),
     "deadlines": (
         {**SESSION_OPTIONS, "--call": ("call", VALUE), "-c": ("call", VALUE)},
