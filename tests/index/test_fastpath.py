@@ -200,6 +200,8 @@ def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
         st.booleans() if not filtered else MOSTLY.map(lambda mostly: not mostly)
     ):
         argv.insert(1, draw(VALUES["call"]))  # an ID (with filters: a usage error)
+    if command == "show" and draw(MOSTLY):
+        argv.insert(1, draw(VALUES["call"]))
     if command == "deadlines" and "--call" not in argv and "-c" not in argv and draw(MOSTLY):
         argv.insert(1, draw(VALUES["call"]))
     return argv, env
@@ -322,6 +324,8 @@ def fixture_data(tmp_path) -> str:
         ["upcoming", "--as-of", "2022-06-01"],  # the table, from the rows shown
         ["deadlines", "summer-call", "--as-of", "2022-12-01"],  # table and summary line
         ["countdown", "--once", "--as-of", "2022-06-01"],
+        ["show", "summer-call", "--as-of", "2022-06-01"],
+        ["show", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "America/New_York"],
         ["countdown", "summer-call", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
         ["countdown", "-k", "event", "-s", "kosice", "--as-of", "2022-06-21 20:00"],
         ["deadlines", "-c", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "UTC"],

@@ -6,6 +6,7 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
     ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
     ccal countdown [ID] [--once] [filters] [--as-of W] [--tz Z] [--data F]...
+    ccal show ID [--as-of W] [--tz Z] [--data F]...
     ccal deadlines (ID | --call|-c ID) [--json] [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
                 [--data F]...
@@ -243,6 +244,44 @@ def _countdown(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     return countdown_line(target, session.now(), session.zone()) + "\n", 0
 
 
+def _show(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``cli.listing.show``'s view (fields, dates table, sources) by ``render.table.item_view``
+    over the one opportunity's rows; an unknown id or an undated one is handed over."""
+    if len(positional) != 1 or values.get("json"):
+        return None
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    index = session.index
+    rows = index.item_rows(positional[0])
+    if not rows:
+        return None
+    from types import SimpleNamespace
+
+    from ccal import paging
+    from ccal.clock import zone_named
+    from ccal.query import Listing, statuses
+    from ccal.render import table
+
+    shown = list(_occurring(session, rows, None))  # in rank order: ``Entry.sort_key``'s
+    entries = index.entries([rows[0]["item"]])
+    dated = [entries[row["rank"]] for row in shown]
+    now = session.now()
+    listing = Listing(dated, statuses(dated, now), now, session.zone(), session.marks)  # type: ignore[attr-defined]
+    found = index._item(rows[0]["item"])
+    opportunity = (
+        dated[0].opportunity if dated else index.opportunity(found["seq"], SimpleNamespace)
+    )
+    item = SimpleNamespace(
+        opportunity=opportunity, zone=zone_named(found["zone"]), path=found["path"]
+    )
+    console = paging.console()
+    for part in table.item_view(item, listing):  # type: ignore[arg-type]
+        console.print(part)
+    paging.done(console)
+    return "", 0
+
+
 def _title_of(opportunity: Any) -> Any:
     """``render.table.title_of`` of the opportunity's item (it reads only the opportunity)."""
     from types import SimpleNamespace
@@ -295,6 +334,7 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
         {**SESSION_OPTIONS, **FILTER_OPTIONS, "--once": ("once", FLAG)},
         _countdown,
     ),
+    "show": (SESSION_OPTIONS, _show),
     "deadlines": (
         {**SESSION_OPTIONS, "--call": ("call", VALUE), "-c": ("call", VALUE)},
         _deadlines,
