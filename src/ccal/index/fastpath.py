@@ -87,17 +87,29 @@ def _upcoming_table(
     near, said by ``nothing_upcoming``, needs the whole catalog)."""
     if not chosen:
         return None
-    from ccal import paging
     from ccal.render import table
 
     listing = _table_listing(session, chosen)
     zone, now = listing.display_zone, listing.now
     zone_from = "--tz" if values.get("tz") else "CCAL_TZ" if _env_set("CCAL_TZ") else None
     title = table.heading("Upcoming", now, zone, zone_from=zone_from)
-    fitted = table.upcoming_table(listing, title)
-    console = paging.console()  # as the Typer app prints it: long tables through a pager
-    console.print(fitted)
-    paging.done(console)
+    return _print(table.upcoming_table(listing, title))
+
+
+def _print(*parts: Any) -> tuple[str, int]:
+    """Print as the Typer app prints a table: long ones through the pager (``ccal.paging``);
+    a closed pipe exits quietly, as ``cli.app`` does."""
+    from ccal import paging
+
+    console = paging.console()
+    try:
+        for part in parts:
+            console.print(part)
+        paging.done(console)
+    except BrokenPipeError:
+        from ccal.streams import silence_stdout
+
+        silence_stdout()
     return "", 0
 
 
@@ -177,17 +189,12 @@ def _deadlines_table(session: Session, chosen: Chosen) -> tuple[str, int] | None
     the one opportunity; an undated one (no rows) is handed over."""
     if not chosen:
         return None
-    from ccal import paging
     from ccal.render import table
 
     listing = _table_listing(session, chosen)
     first = listing.entries[0]
     title = _title_of(first.opportunity)
-    console = paging.console()
-    console.print(table.dates_table(listing, title))
-    console.print(table.dates_summary(listing))
-    paging.done(console)
-    return "", 0
+    return _print(table.dates_table(listing, title), table.dates_summary(listing))
 
 
 def _countdown(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
@@ -258,7 +265,6 @@ def _show(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | No
         return None
     from types import SimpleNamespace
 
-    from ccal import paging
     from ccal.clock import zone_named
     from ccal.query import Listing, statuses
     from ccal.render import table
@@ -275,11 +281,7 @@ def _show(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | No
     item = SimpleNamespace(
         opportunity=opportunity, zone=zone_named(found["zone"]), path=found["path"]
     )
-    console = paging.console()
-    for part in table.item_view(item, listing):  # type: ignore[arg-type]
-        console.print(part)
-    paging.done(console)
-    return "", 0
+    return _print(*table.item_view(item, listing))  # type: ignore[arg-type]
 
 
 def _title_of(opportunity: Any) -> Any:
