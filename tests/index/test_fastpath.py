@@ -165,7 +165,9 @@ def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
     for key, names in sorted(spellings.items()):
         kind = options[names[0]][1]
         if key == "json":
-            if draw(st.booleans() if command == "remind" else MOSTLY):  # the hot form
+            tables = command in ("list", "show", "countdown")  # whose --json is handed over
+            rarely = MOSTLY.map(lambda mostly: not mostly)
+            if draw(st.booleans() if command == "remind" else rarely if tables else MOSTLY):
                 argv.append("--json")
             continue
         if key == "as_of":
@@ -179,7 +181,7 @@ def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
                 env["CCAL_DATA"] = data
             continue
         if kind == FLAG:
-            if draw(st.booleans()):
+            if draw(MOSTLY if key == "dates" else st.booleans()):
                 argv.append(names[0])
             continue
         if key == "tz" and draw(st.booleans()):
@@ -325,6 +327,8 @@ def fixture_data(tmp_path) -> str:
         ["deadlines", "summer-call", "--as-of", "2022-12-01"],  # table and summary line
         ["countdown", "--once", "--as-of", "2022-06-01"],
         ["show", "summer-call", "--as-of", "2022-06-01"],
+        ["list", "--dates", "--as-of", "2022-06-01", "-n", "3", "-k", "call"],
+        ["list", "--dates", "--as-of", "2030-01-01"],  # nothing ahead: its one line
         ["show", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "America/New_York"],
         ["countdown", "summer-call", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
         ["countdown", "-k", "event", "-s", "kosice", "--as-of", "2022-06-21 20:00"],

@@ -6,6 +6,7 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
     ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
     ccal countdown [ID] [--once] [filters] [--as-of W] [--tz Z] [--data F]...
+    ccal list --dates [--limit|-n N] [filters] [--as-of W] [--tz Z] [--data F]...
     ccal show ID [--as-of W] [--tz Z] [--data F]...
     ccal deadlines (ID | --call|-c ID) [--json] [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
@@ -55,17 +56,49 @@ if TYPE_CHECKING:
 # --- the hot commands: each returns (output, exit code), or None to let the Typer app answer ----
 
 
-def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+def _limit(values: dict[str, Any]) -> int | bool | None:
+    """``--limit`` as Click's INT reads it (None: not given), or False for a usage error the
+    Typer app words ("two", 0)."""
     limit = values.get("limit")
-    if positional or not _known_kinds(values):
+    if limit is None:
         return None
-    if limit is not None:
-        try:
-            limit = int(limit)  # what Click's INT does
-        except ValueError:  # "two": a usage error the Typer app words
-            return None
-        if limit < 1:
-            return None
+    try:
+        number = int(limit)
+    except ValueError:
+        return False
+    return number if number >= 1 else False
+
+
+def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``ccal list --dates``'s table, of what is ahead (no ``--past``, ``--all``, ``--from``,
+    ``--to``): the ``upcoming`` selection under the title "Dates" (``cli.listing.list_``)."""
+    limit = _limit(values)
+    if positional or not values.get("dates") or values.get("json") or limit is False:
+        return None
+    if not _known_kinds(values):
+        return None
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    chosen = _selected(session, values, None, None, limit)
+    from ccal.render import table
+
+    if not chosen:
+        return _print(table.nothing_listed("upcoming"))
+    listing = _table_listing(session, chosen)
+    title = table.heading("Dates", listing.now, listing.display_zone, zone_from=_zone_from(values))
+    return _print(table.upcoming_table(listing, title))
+
+
+def _zone_from(values: dict[str, Any]) -> str | None:
+    """Where the display zone came from, as ``cli.options.session_from`` says it."""
+    return "--tz" if values.get("tz") else "CCAL_TZ" if os.environ.get("CCAL_TZ") else None
+
+
+def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    limit = _limit(values)
+    if positional or not _known_kinds(values) or limit is False:
+        return None
     within, until = values.get("within"), values.get("until")
     if within and until:
         return None
@@ -91,8 +124,7 @@ def _upcoming_table(
 
     listing = _table_listing(session, chosen)
     zone, now = listing.display_zone, listing.now
-    zone_from = "--tz" if values.get("tz") else "CCAL_TZ" if _env_set("CCAL_TZ") else None
-    title = table.heading("Upcoming", now, zone, zone_from=zone_from)
+    title = table.heading("Upcoming", now, zone, zone_from=_zone_from(values))
     return _print(table.upcoming_table(listing, title))
 
 
@@ -111,10 +143,6 @@ def _print(*parts: Any) -> tuple[str, int]:
 
         silence_stdout()
     return "", 0
-
-
-def _env_set(name: str) -> bool:
-    return bool(os.environ.get(name))
 
 
 def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
@@ -337,6 +365,16 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
         _countdown,
     ),
     "show": (SESSION_OPTIONS, _show),
+    "list": (
+        {
+            **SESSION_OPTIONS,
+            **FILTER_OPTIONS,
+            "--dates": ("dates", FLAG),
+            "--limit": ("limit", VALUE),
+            "-n": ("limit", VALUE),
+        },
+        _list,
+    ),
     "deadlines": (
         {**SESSION_OPTIONS, "--call": ("call", VALUE), "-c": ("call", VALUE)},
         _deadlines,
