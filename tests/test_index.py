@@ -268,3 +268,27 @@ def test_an_index_whose_series_cover_ended_is_rewritten_from_itself(tmp_path, mo
     index.load_catalog([data])
     low, high = Index.open([data]).cover_us
     assert low < micros(datetime.now(UTC)) < high
+
+
+def test_the_writers_rank_order_is_timeline_sort_key_order():
+    """The writer ranks entries by stable sorts on ``sort_key``'s fields (to hold no key tuple
+    per entry); on a catalog full of ties (one instant, many ids, many positions) it must be
+    the order of ``sort_key`` itself."""
+    from ccal.index.writer import rank_order
+    from ccal.timeline import sort_key
+
+    catalog = load_from_files([Path(__file__).parent / "data" / "fixture.toml"])
+    entries = [entry for item in catalog.items for entry in item.entries]
+    entries = entries[::-1] + entries  # out of file order, and every key twice
+    at_us, order = rank_order(entries)
+    assert list(at_us) == [micros(entry.at) for entry in entries]
+    expected = sorted(
+        range(len(entries)),
+        key=lambda n: sort_key(
+            micros(entries[n].at), entries[n].opportunity.id, entries[n].position
+        ),
+    )
+    keys = [sort_key(at_us[n], entries[n].opportunity.id, entries[n].position) for n in order]
+    assert keys == [
+        sort_key(at_us[n], entries[n].opportunity.id, entries[n].position) for n in expected
+    ]

@@ -28,7 +28,7 @@ from ccal.clock import is_nonexistent
 from ccal.errors import DataError
 from ccal.index import fastpath
 from ccal.index import writer as index_writer
-from ccal.index.fastargs import FLAG, MANY
+from ccal.index.fastargs import FILTER_OPTIONS, FLAG, MANY
 from ccal.rules import KINDS
 
 OLD = 1_600_000_000  # an mtime long past: the file is quiet enough to index
@@ -165,7 +165,9 @@ def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
     for key, names in sorted(spellings.items()):
         kind = options[names[0]][1]
         if key == "json":
-            if draw(st.booleans() if command == "remind" else MOSTLY):  # the hot form
+            tables = command in ("list", "show", "countdown")  # whose --json is handed over
+            rarely = MOSTLY.map(lambda mostly: not mostly)
+            if draw(st.booleans() if command == "remind" else rarely if tables else MOSTLY):
                 argv.append("--json")
             continue
         if key == "as_of":
@@ -179,7 +181,7 @@ def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
                 env["CCAL_DATA"] = data
             continue
         if kind == FLAG:
-            if draw(st.booleans()):
+            if draw(MOSTLY if key == "dates" else st.booleans()):
                 argv.append(names[0])
             continue
         if key == "tz" and draw(st.booleans()):
@@ -195,6 +197,13 @@ def argvs(draw, data: str) -> tuple[list[str], dict[str, str]]:
                     value,
                 ]
             )
+    filtered = any(a.split("=")[0] in FILTER_OPTIONS for a in argv)
+    if command == "countdown" and draw(
+        st.booleans() if not filtered else MOSTLY.map(lambda mostly: not mostly)
+    ):
+        argv.insert(1, draw(VALUES["call"]))  # an ID (with filters: a usage error)
+    if command == "show" and draw(MOSTLY):
+        argv.insert(1, draw(VALUES["call"]))
     if command == "deadlines" and "--call" not in argv and "-c" not in argv and draw(MOSTLY):
         argv.insert(1, draw(VALUES["call"]))
     return argv, env
@@ -314,6 +323,17 @@ def fixture_data(tmp_path) -> str:
         ["remind", "--exit-status", "--json", "--within", "1h", "--as-of", "2022-06-01"],
         ["upcoming", "--json", "-k", "Call,EVENT", "--as-of", "2022-06-01"],  # any case, commas
         ["remind", "--within", "90d", "-k", "talk,call", "-k", "Call", "--as-of", "2022-06-01"],
+        ["upcoming", "--as-of", "2022-06-01"],  # the table, from the rows shown
+        ["deadlines", "summer-call", "--as-of", "2022-12-01"],  # table and summary line
+        ["countdown", "--once", "--as-of", "2022-06-01"],
+        ["show", "summer-call", "--as-of", "2022-06-01"],
+        ["list", "--dates", "--as-of", "2022-06-01", "-n", "3", "-k", "call"],
+        ["list", "--dates", "--as-of", "2030-01-01"],  # nothing ahead: its one line
+        ["show", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "America/New_York"],
+        ["countdown", "summer-call", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
+        ["countdown", "-k", "event", "-s", "kosice", "--as-of", "2022-06-21 20:00"],
+        ["deadlines", "-c", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "UTC"],
+        ["upcoming", "-n", "2", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo", "-s", "kosice"],
     ],
     ids=" ".join,
 )
@@ -337,7 +357,7 @@ def test_the_hot_forms_are_answered_here(fixture_data, args):
         ["upcoming", "--json", "--kind", "call,party"],
         ["upcoming", "--json", "extra"],
         ["upcoming", "--json", "--"],
-        ["upcoming", "--as-of", "2022-06-01"],
+        ["upcoming", "--as-of", "2030-01-01"],  # a table of nothing: what is near, from files
         ["deadlines", "summer-cal", "--json"],
         ["deadlines", "summer-call", "--call", "tokyo-talk", "--json"],
         ["deadlines", "--help"],

@@ -72,3 +72,13 @@ def test_the_shipped_dataset_is_answered_at_start_up(env):
     out, loaded, code = probe(["deadlines", "clusters-meet-regions", "--json"], env)
     assert (code, loaded) == (0, [])
     assert '"id": "clusters-meet-regions"' in out
+
+
+def test_the_upcoming_table_loads_rich_and_no_typer_nor_pydantic(env):
+    """The table a person types is answered from the rows shown: Rich renders them, with the
+    core's ``Entry`` (``ccal.catalog``), but neither Typer nor pydantic is imported."""
+    args = ["upcoming", "--limit", "3", "--data", env["DATA"]]
+    out, loaded, code = probe(args, env)
+    assert code == 0 and "Upcoming as of" in out
+    assert loaded == ["ccal.catalog", "rich"]
+    assert out == probe(args, {**env, "CCAL_NO_FASTPATH": "1"})[0]

@@ -269,7 +269,7 @@ def _root(
     ] = False,
 ) -> None:
     """Deadlines of calls, cut-offs and events, from one TOML file."""
-    from ccal.cli import paging
+    from ccal import paging
 
     paging.enabled = not no_pager  # set on every run: tests invoke in-process
     if no_cache or "ccal.index.policy" in sys.modules:  # set on every run: tests run in-process

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ccal.cli import paging
+from ccal import paging
 from ccal.cli.app import app
 from ccal.cli.options import (
     AllOpt,

@@ -3,9 +3,12 @@
 Shell prompts, status bars and cron call ``ccal`` often; Typer and pydantic cost ~150 ms before a
 command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, small grammar::
 
-    ccal upcoming --json [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
+    ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
-    ccal deadlines (ID | --call|-c ID) --json [--as-of W] [--tz Z] [--data F]...
+    ccal countdown [ID] [--once] [filters] [--as-of W] [--tz Z] [--data F]...
+    ccal list --dates [--limit|-n N] [filters] [--as-of W] [--tz Z] [--data F]...
+    ccal show ID [--as-of W] [--tz Z] [--data F]...
+    ccal deadlines (ID | --call|-c ID) [--json] [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
                 [--data F]...
 
@@ -53,17 +56,49 @@ if TYPE_CHECKING:
 # --- the hot commands: each returns (output, exit code), or None to let the Typer app answer ----
 
 
-def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+def _limit(values: dict[str, Any]) -> int | bool | None:
+    """``--limit`` as Click's INT reads it (None: not given), or False for a usage error the
+    Typer app words ("two", 0)."""
     limit = values.get("limit")
-    if positional or not values.get("json") or not _known_kinds(values):
+    if limit is None:
         return None
-    if limit is not None:
-        try:
-            limit = int(limit)  # what Click's INT does
-        except ValueError:  # "two": a usage error the Typer app words
-            return None
-        if limit < 1:
-            return None
+    try:
+        number = int(limit)
+    except ValueError:
+        return False
+    return number if number >= 1 else False
+
+
+def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``ccal list --dates``'s table, of what is ahead (no ``--past``, ``--all``, ``--from``,
+    ``--to``): the ``upcoming`` selection under the title "Dates" (``cli.listing.list_``)."""
+    limit = _limit(values)
+    if positional or not values.get("dates") or values.get("json") or limit is False:
+        return None
+    if not _known_kinds(values):
+        return None
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    chosen = _selected(session, values, None, None, limit)
+    from ccal.render import table
+
+    if not chosen:
+        return _print(table.nothing_listed("upcoming"))
+    listing = _table_listing(session, chosen)
+    title = table.heading("Dates", listing.now, listing.display_zone, zone_from=_zone_from(values))
+    return _print(table.upcoming_table(listing, title))
+
+
+def _zone_from(values: dict[str, Any]) -> str | None:
+    """Where the display zone came from, as ``cli.options.session_from`` says it."""
+    return "--tz" if values.get("tz") else "CCAL_TZ" if os.environ.get("CCAL_TZ") else None
+
+
+def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    limit = _limit(values)
+    if positional or not _known_kinds(values) or limit is False:
+        return None
     within, until = values.get("within"), values.get("until")
     if within and until:
         return None
@@ -71,7 +106,43 @@ def _upcoming(values: dict[str, Any], positional: list[str]) -> tuple[str, int] 
     if session is None or not _with_marks(session):
         return None
     rows = _selected(session, values, within, until, limit)
+    if not values.get("json"):
+        return _upcoming_table(session, values, rows)
     return _listing(session, rows) + "\n", 0
+
+
+def _upcoming_table(
+    session: Session, values: dict[str, Any], chosen: Chosen
+) -> tuple[str, int] | None:
+    """``cli.listing.upcoming``'s table, by the same ``render.table.upcoming_table`` over a
+    ``query.Listing`` of only the rows shown (whole entries made from them, ``Index.entries``):
+    Rich is imported, pydantic and Typer are not. Nothing to show is handed over (what is
+    near, said by ``nothing_upcoming``, needs the whole catalog)."""
+    if not chosen:
+        return None
+    from ccal.render import table
+
+    listing = _table_listing(session, chosen)
+    zone, now = listing.display_zone, listing.now
+    title = table.heading("Upcoming", now, zone, zone_from=_zone_from(values))
+    return _print(table.upcoming_table(listing, title))
+
+
+def _print(*parts: Any) -> tuple[str, int]:
+    """Print as the Typer app prints a table: long ones through the pager (``ccal.paging``);
+    a closed pipe exits quietly, as ``cli.app`` does."""
+    from ccal import paging
+
+    console = paging.console()
+    try:
+        for part in parts:
+            console.print(part)
+        paging.done(console)
+    except BrokenPipeError:
+        from ccal.streams import silence_stdout
+
+        silence_stdout()
+    return "", 0
 
 
 def _remind(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
@@ -125,7 +196,7 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     call = values.get("call")
     given = positional[0] if positional else None
     wanted = call or given
-    if len(positional) > 1 or not values.get("json") or not wanted:
+    if len(positional) > 1 or not wanted:
         return None
     if call and given and call != given:
         return None
@@ -136,7 +207,133 @@ def _deadlines(values: dict[str, Any], positional: list[str]) -> tuple[str, int]
     if rows is None:  # unknown id: the Typer app words the did-you-mean
         return None
     chosen = timeline.select(_occurring(session, rows, None), session.now_us, _moments, scope="all")
+    if not values.get("json"):
+        return _deadlines_table(session, chosen)
     return _listing(session, chosen) + "\n", 0
+
+
+def _deadlines_table(session: Session, chosen: Chosen) -> tuple[str, int] | None:
+    """``cli.listing.deadlines``'s table and summary line, by ``render.table`` over the rows of
+    the one opportunity; an undated one (no rows) is handed over."""
+    if not chosen:
+        return None
+    from ccal.render import table
+
+    listing = _table_listing(session, chosen)
+    first = listing.entries[0]
+    title = _title_of(first.opportunity)
+    return _print(table.dates_table(listing, title), table.dates_summary(listing))
+
+
+def _countdown(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``cli.countdown.countdown``'s one line (``--once``, or not a terminal): the entry
+    ``query.next_deadline`` picks, asked of only the rows that can be it. The live view,
+    ``--json`` and anything to report (nothing ahead, an ID with filters) are handed over."""
+    if len(positional) > 1 or values.get("json") or not _known_kinds(values):
+        return None
+    wanted = positional[0] if positional else None
+    filtered = any(values.get(k) for k in ("kind", "tag", "organiser", "search"))
+    if wanted and filtered:
+        return None
+    if not values.get("once"):
+        from ccal.paging import _is_terminal  # as ``cli.countdown.stdout_is_terminal``
+
+        if _is_terminal():
+            return None
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    index, now_us = session.index, session.now_us
+    if wanted:
+        rows: Iterable[sqlite3.Row] | None = index.item_rows(wanted)
+        if rows is None:
+            return None
+        matches = None
+    else:
+        rows = index.rows_from(now_us - index.max_span_us)
+        matches = _filter(session, values)
+        kept = _kept(session)
+        if kept is not None:
+            only, matches = matches, (lambda row: kept(row) and (only is None or only(row)))
+    # Rows come soonest first and a countdown runs to no earlier than ``at - lead_us`` (a range
+    # still ahead runs to its start): past the best moment so far, none can be picked.
+    best: int | None = None
+    candidates = []
+    for row in _occurring(session, rows, None):
+        if best is not None and row["at_us"] - index.lead_us > best:
+            break
+        if timeline.is_passed(row["due_us"], now_us) or (matches and not matches(row)):
+            continue
+        moment = timeline.countdown_to(row["at_us"], row["start_us"], row["due_us"], now_us)
+        best = moment if best is None else min(best, moment)
+        candidates.append(row)
+    if not candidates:
+        return None  # nothing ahead: the Typer app words it
+    from ccal.query import next_deadline
+    from ccal.render.countdown import countdown_line
+
+    entries = index.entries(sorted({row["item"] for row in candidates}))
+    target = next_deadline([entries[row["rank"]] for row in candidates], session.now())
+    if target is None:
+        return None
+    return countdown_line(target, session.now(), session.zone()) + "\n", 0
+
+
+def _show(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
+    """``cli.listing.show``'s view (fields, dates table, sources) by ``render.table.item_view``
+    over the one opportunity's rows; an unknown id or an undated one is handed over."""
+    if len(positional) != 1 or values.get("json"):
+        return None
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    index = session.index
+    rows = index.item_rows(positional[0])
+    if not rows:
+        return None
+    from types import SimpleNamespace
+
+    from ccal.clock import zone_named
+    from ccal.query import Listing, statuses
+    from ccal.render import table
+
+    shown = list(_occurring(session, rows, None))  # in rank order: ``Entry.sort_key``'s
+    entries = index.entries([rows[0]["item"]])
+    dated = [entries[row["rank"]] for row in shown]
+    now = session.now()
+    listing = Listing(dated, statuses(dated, now), now, session.zone(), session.marks)
+    found = index._item(rows[0]["item"])
+    opportunity = (
+        dated[0].opportunity if dated else index.opportunity(found["seq"], SimpleNamespace)
+    )
+    item = SimpleNamespace(
+        opportunity=opportunity, zone=zone_named(found["zone"]), path=found["path"]
+    )
+    return _print(*table.item_view(item, listing))  # type: ignore[arg-type]
+
+
+def _title_of(opportunity: Any) -> Any:
+    """``render.table.title_of`` of the opportunity's item (it reads only the opportunity)."""
+    from types import SimpleNamespace
+
+    from ccal.render.table import title_of
+
+    return title_of(SimpleNamespace(opportunity=opportunity, id=opportunity.id))  # type: ignore[arg-type]
+
+
+def _table_listing(session: Session, chosen: Chosen) -> Any:
+    """The ``query.Listing`` ``select_listing`` gives the Typer app, of only the rows chosen:
+    whole entries made from them (``Index.entries``)."""
+    from ccal.query import Listing
+
+    entries = session.index.entries(sorted({row["item"] for row, _status in chosen}))
+    shown = [entries[row["rank"]] for row, _status in chosen]
+    statuses = {
+        (entry.opportunity.id, entry.position): status
+        for entry, (_row, status) in zip(shown, chosen, strict=True)
+    }
+    marks = session.marks
+    return Listing(shown, statuses, session.now(), session.zone(), marks)
 
 
 def _notify(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
@@ -162,6 +359,21 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
             "--until": ("until", VALUE),
         },
         _upcoming,
+    ),
+    "countdown": (
+        {**SESSION_OPTIONS, **FILTER_OPTIONS, "--once": ("once", FLAG)},
+        _countdown,
+    ),
+    "show": (SESSION_OPTIONS, _show),
+    "list": (
+        {
+            **SESSION_OPTIONS,
+            **FILTER_OPTIONS,
+            "--dates": ("dates", FLAG),
+            "--limit": ("limit", VALUE),
+            "-n": ("limit", VALUE),
+        },
+        _list,
     ),
     "deadlines": (
         {**SESSION_OPTIONS, "--call": ("call", VALUE), "-c": ("call", VALUE)},

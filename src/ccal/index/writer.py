@@ -29,7 +29,7 @@ from ccal.index.policy import (
 )
 from ccal.index.records import record_pieces
 from ccal.index.tagged import encode
-from ccal.timeline import micros, sort_key
+from ccal.timeline import micros
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -206,26 +206,37 @@ def _fill(
         file_seq = {id(entry): seq for seq, entry in enumerate(in_file)}
     entries = [entry for it in expanded.items for entry in it.entries]
     item_of = array("l", (item for item, it in enumerate(expanded.items) for _ in it.entries))
-    # Only the keys are sorted, and the rows made one at a time in rank order (all of a big
-    # file's rows at once would cost more memory than its parse). Plain tuples: the sort key,
-    # then the expanded catalog's order, which breaks no tie (positions differ within an item).
-    keys = [
-        (*sort_key(micros(entry.at), entry.opportunity.id, entry.position), n)
-        for n, entry in enumerate(entries)
-    ]
-    keys.sort()
+    # Only the order is kept, and the rows made one at a time in rank order (all of a big
+    # file's rows at once would cost more memory than its parse).
+    at_us, order = rank_order(entries)
     rows = (
         (
             rank,
-            *_entry_row(_seq(file_seq, n, entries), item_of[n], entries[n], at_us, now_us, display),
+            *_entry_row(
+                _seq(file_seq, n, entries), item_of[n], entries[n], at_us[n], now_us, display
+            ),
         )
-        for rank, (at_us, _id, _position, n) in enumerate(keys)
+        for rank, n in enumerate(order)
     )
     names = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
     connection.executemany(
         f"INSERT INTO entries ({names}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
         ((*row, row_check(row)) for row in rows),
     )
+
+
+def rank_order(entries: list[Entry]) -> tuple[array[int], list[int]]:
+    """Each entry's ``micros(at)``, and the entries' indices in ``timeline.sort_key`` order.
+
+    The same order as sorting by ``sort_key`` itself (a test compares them), made by three
+    stable sorts on its fields from the last to the first: a key tuple per entry (~150 bytes
+    with its numbers) would be the largest thing a first load of a big file holds.
+    """
+    at_us = array("q", (micros(entry.at) for entry in entries))
+    order = sorted(range(len(entries)), key=lambda n: entries[n].position)
+    order.sort(key=lambda n: entries[n].opportunity.id)
+    order.sort(key=at_us.__getitem__)
+    return at_us, order
 
 
 def _seq(file_seq: dict[int, int] | None, n: int, entries: list[Entry]) -> int | None:
