@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ccal.cli import app
+from ccal.index import policy
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[1]
@@ -32,6 +33,9 @@ def isolated_env(monkeypatch, tmp_path):
         "CCAL_NO_CACHE",
     ):
         monkeypatch.delenv(name, raising=False)
+    # ``ccal --no-cache`` run in-process sets this module flag until the next in-process run:
+    # a test calling the index or the fast path directly must not inherit it from the last test.
+    monkeypatch.setattr(policy, "bypass", False)
 
 
 class Ccal:

@@ -423,6 +423,7 @@ def _live_countdown_stopped_by(signal_number: int) -> tuple[int, bytes]:
     import os
     import pty
     import select
+    import signal
     import time
 
     controller, terminal_end = pty.openpty()
@@ -432,6 +433,9 @@ def _live_countdown_stopped_by(signal_number: int) -> tuple[int, bytes]:
          "--as-of", "2022-10-28 12:00", "--tz", "Europe/Brussels"],
         stdin=terminal_end, stdout=terminal_end, stderr=terminal_end, env=env,
         start_new_session=True,
+        # a suite started in the background (``cmd &``) ignores SIGINT, and the child would inherit
+        # that: ccal must start with the default disposition a terminal gives it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     os.close(terminal_end)
     written = b""

@@ -233,7 +233,9 @@ class Hook(http.server.BaseHTTPRequestHandler):
 def hook():
     Hook.received, Hook.answer, Hook.delay = [], 200, 0.0
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     yield Hook, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -44,7 +44,9 @@ def radicale(tmp_path) -> Iterator[str]:
         privileged=True,
     )
     server = make_server("127.0.0.1", 0, Application(configuration), handler_class=_Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
