@@ -223,15 +223,12 @@ def remind(
     For shell prompts, status bars and cron e-mails (cron sends no mail when nothing is due).
     Example: ccal remind --within 3d
     """
-    from ccal.query import select_listing
 
     session = session_from(as_of, tz, data)
     window = window_from(session, within=remind_within(within, until), until=until, ahead=True)
-    loaded = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search, loaded, series)
-    catalog = session.mine(loaded, selection_from(mine, marked, closed))
-    listing = select_listing(
-        catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
+    typed = (kind, tag, organiser, search, series)
+    loaded, _catalog, filters, listing = session.select(
+        window, typed, selection_from(mine, marked, closed), "upcoming", limit
     )
     entries = listing.entries
     from ccal.cli.output import estimates_for

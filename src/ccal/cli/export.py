@@ -29,7 +29,6 @@ from ccal.cli.options import (
     TzOpt,
     UntilOpt,
     WithinOpt,
-    filters_from,
     parsed,
     selection_from,
     session_from,
@@ -127,7 +126,7 @@ def export(
     still ahead; --past or --all for more. Example: ccal export --format ics --all -o eccp.ics
     """
     from ccal.cli.output import emit_listing, estimates_for, render_options
-    from ccal.query import Scope, select_listing
+    from ccal.query import Scope
 
     if past and all_:
         raise UsageProblem("use either '--past' or '--all', not both")
@@ -147,11 +146,9 @@ def export(
     scope: Scope = "all" if all_ else "past" if past else "upcoming"
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
-    loaded = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search, loaded, series)
-    catalog = session.mine(loaded, selection_from(mine, marked, all_))
-    listing = select_listing(
-        catalog, session.now, session.zone, filters, window, scope, limit, session.marks
+    typed = (kind, tag, organiser, search, series)
+    loaded, catalog, filters, listing = session.select(
+        window, typed, selection_from(mine, marked, all_), scope, limit
     )
     chosen = window.chooses(limit, scope)
     options = render_options(

@@ -77,16 +77,14 @@ def upcoming(
     Example: ccal upcoming --as-of 2022-06-01 --within 90d
     (ccal upcoming --within 2d --exit-status >/dev/null && notify-send ... in cron)
     """
-    from ccal.query import nearby, select_listing
+    from ccal.query import nearby
 
     fmt = chosen_format(json_output, output_format)
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until, ahead=True)
-    loaded = session.catalog(window)
-    filters = filters_from(kind, tag, organiser, search, loaded, series)
-    catalog = session.mine(loaded, selection_from(mine, marked, closed))
-    listing = select_listing(
-        catalog, session.now, session.zone, filters, window, "upcoming", limit, session.marks
+    typed = (kind, tag, organiser, search, series)
+    loaded, catalog, filters, listing = session.select(
+        window, typed, selection_from(mine, marked, closed), "upcoming", limit
     )
     entries = listing.entries
     guesses = estimates_for(estimated, loaded, session.now, filters, window)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ccal.catalog import Catalog
     from ccal.cli.clickapi import Context
     from ccal.pipeline.select import Selection
-    from ccal.query import Filters, Window
+    from ccal.query import Filters, Listing, Scope, Window
 
 T = TypeVar("T")
 
@@ -352,6 +352,38 @@ class Session:
         from ccal.pipeline.select import narrow
 
         return narrow(catalog, self.marks, selection)
+
+    def select(
+        self,
+        window: Window,
+        typed: tuple[Any, Any, Any, Any, Any],
+        selection: Selection,
+        scope: Scope = "upcoming",
+        limit: int | None = None,
+    ) -> Selected:
+        """The listing commands' one pipeline: load over ``window``, the typed filters
+        (``(kind, tag, organiser, search, series)``, kinds checked against what loaded), the
+        user's pipeline ``selection``, then ``query.select_listing``."""
+        from ccal.query import select_listing
+
+        loaded = self.catalog(window)
+        kind, tag, organiser, search, series = typed
+        filters = filters_from(kind, tag, organiser, search, loaded, series)
+        catalog = self.mine(loaded, selection)
+        listing = select_listing(
+            catalog, self.now, self.zone, filters, window, scope, limit, self.marks
+        )
+        return Selected(loaded, catalog, filters, listing)
+
+
+class Selected(NamedTuple):
+    """What ``Session.select`` chose: the catalog as loaded (estimates look at all of it), as
+    narrowed to the user's pipeline, the filters, and the listing."""
+
+    loaded: Catalog
+    catalog: Catalog
+    filters: Filters
+    listing: Listing
 
 
 def parsed(option: str, parse: Callable[[str], T], value: str) -> T:
