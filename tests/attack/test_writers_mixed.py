@@ -3,40 +3,13 @@ that exited 0 is in the final files (real processes, real locks)."""
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-PORTAL = DATA / "eu-portal.json"
-FULL_IMPORT = 9  # ids the whole fixture portal file gives
+from writers import FULL_IMPORT, MINE, PIPES, PORTAL, _ccal, _env, _ids
+
 ADDS = range(3)
-PIPES = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-MINE = (
-    '# mine: keep this comment\nversion = 1\n\n[[opportunity]]\nid = "mine"\nkind = "call"\n'
-    'title = "Mine"\n\n[[opportunity.dates]]\nlabel = "Deadline"\nat = 2027-01-01\n'
-)
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "CCAL_NOW": "2026-12-01T10:00",
-        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
-        "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
-        "TZ": "UTC",
-    }
-
-
-def _ccal(*args: str) -> list[str]:
-    return [sys.executable, "-m", "ccal", *args]
-
-
-def _ids(path: Path) -> list[str]:
-    return [o["id"] for o in tomllib.loads(path.read_text(encoding="utf-8")).get("opportunity", [])]
 
 
 def test_mixed_writers_on_one_data_directory_all_land(tmp_path):
