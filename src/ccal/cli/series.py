@@ -14,7 +14,7 @@ def series(
     slugs: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[SLUG…]",
+            metavar="SLUG",
             show_default=False,
             autocompletion=complete_series,
             help="One series: its editions year by year (with --next: one or more series).",
