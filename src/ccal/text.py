@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 
 def fold(text: str) -> str:
@@ -16,6 +17,17 @@ def fold(text: str) -> str:
         return text.lower()  # the same, without decomposing (every label of a file at load)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def distinct(words: Iterable[str | None]) -> list[str]:
+    """Each word once, the first spelling kept, ignoring case and accents (``fold``); empty ones
+    dropped: the tags an importer writes (``Clusters`` and ``clusters`` are one tag to
+    ``--tag``)."""
+    kept: dict[str, str] = {}
+    for word in words:
+        if word:
+            kept.setdefault(fold(word), word)
+    return list(kept.values())
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

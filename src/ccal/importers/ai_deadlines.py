@@ -21,7 +21,7 @@ from ccal.errors import CcalError
 from ccal.importers import conferences as common
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
-from ccal.text import fold
+from ccal.text import distinct
 
 HEADER = FORMATS["ai-deadlines"].header
 PREFIX = "ai-deadlines-"
@@ -171,10 +171,7 @@ def tags(edition: dict[str, Any]) -> list[str]:
     era = common.text_of(edition.get("era_rating"))
     if era:
         found.append(f"ERA-{era.upper()}")
-    unique: dict[str, str] = {}
-    for tag in found:
-        unique.setdefault(fold(tag), tag)
-    return list(unique.values())
+    return distinct(found)
 
 
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:

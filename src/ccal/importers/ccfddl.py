@@ -18,7 +18,7 @@ from ccal.errors import CcalError
 from ccal.importers import conferences as common
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
-from ccal.text import fold
+from ccal.text import distinct, fold
 
 HEADER = FORMATS["ccfddl"].header
 PREFIX = "ccfddl-"
@@ -129,10 +129,7 @@ def tags(conference: dict[str, Any]) -> list[str]:
                 found.append(f"{str(system).upper()}-{common.text_of(value)}")
     if common.text_of(conference.get("dblp")):
         found.append(f"dblp:{common.text_of(conference.get('dblp'))}")
-    unique: dict[str, str] = {}
-    for tag in found:
-        unique.setdefault(fold(tag), tag)
-    return list(unique.values())
+    return distinct(found)
 
 
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:

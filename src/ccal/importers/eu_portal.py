@@ -26,7 +26,7 @@ from ccal.importers.portal_topics import read_topics as read_topics
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import MAX_REASONS as MAX_REASONS
 from ccal.importers.result import ImportResult as ImportResult
-from ccal.text import fold
+from ccal.text import distinct, fold
 
 TOPIC_PAGE = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
@@ -185,13 +185,7 @@ def summary(topic: Topic) -> str:
 
 def tags(topic: Topic) -> list[str]:
     """``eu-portal``, the programme abbreviation (lower case), then the keywords; no repeats."""
-    result: list[str] = []
-    seen: set[str] = set()
-    for tag in (SOURCE_TAG, (topic.programme or "").lower(), *topic.keywords):
-        if tag and fold(tag) not in seen:
-            seen.add(fold(tag))
-            result.append(tag)
-    return result
+    return distinct((SOURCE_TAG, (topic.programme or "").lower(), *topic.keywords))
 
 
 def cutoff_labels(model: str | None, count: int) -> list[str]:

@@ -24,7 +24,7 @@ from ccal.errors import CcalError
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
 from ccal.rules import KINDS
-from ccal.text import fold, label_key
+from ccal.text import distinct, fold, label_key
 
 HEADER = FORMATS["ics"].header
 PREFIX = "ics-"
@@ -333,16 +333,11 @@ def _text(value: Any, *, multiline: bool = False) -> str | None:
 
 
 def _categories(component: Any) -> list[str]:
-    found: list[str] = []
     values = component.get("CATEGORIES")
-    seen: set[str] = set()
-    for prop in values if isinstance(values, list) else [values] if values is not None else []:
-        for category in getattr(prop, "cats", None) or []:
-            text = _text(category)
-            if text and fold(text) not in seen:
-                seen.add(fold(text))
-                found.append(text)
-    return found
+    props = values if isinstance(values, list) else [values] if values is not None else []
+    return distinct(
+        _text(category) for prop in props for category in getattr(prop, "cats", None) or []
+    )
 
 
 def _id_of(uid: str) -> str:
