@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+TYPE_CHECKING = False  # typing (~7 ms with re) is not imported by the fast path's hot call
 if TYPE_CHECKING:
     import re
+    from typing import Any
 
 DEFAULT_ZONE = "Europe/Brussels"
 LAST_SECOND = time(23, 59, 59)
