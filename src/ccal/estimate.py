@@ -74,10 +74,17 @@ class NoEstimate:
 
 
 def estimate_next(
-    series: str, editions: Iterable[Edition], *, after: datetime | None = None
+    series: str,
+    editions: Iterable[Edition],
+    *,
+    after: datetime | None = None,
+    year: int | None = None,
 ) -> Estimate | NoEstimate:
     """The next edition after the latest known one (or, with ``after``, the first whose dates
     are not all before ``after``, rolled forward whole cadences with a range widened each step).
+
+    ``year`` asks for the edition of that year instead of the cadence's next one (the backtest
+    does, to compare with methods that are told the year); it must follow the latest edition.
     """
     dated = sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
     if not dated:
@@ -87,17 +94,18 @@ def estimate_next(
         return _estimate_sub_yearly(series, dated, instants, after)
     if len(dated) < 2:
         return NoEstimate(series, "only one edition: nothing to learn a cadence from")
-    return _estimate_yearly(series, dated, after)
+    return _estimate_yearly(series, dated, after, year)
 
 
 # --- editions a year or more apart ----------------------------------------------------------------
 
 
 def _estimate_yearly(
-    series: str, dated: list[Edition], after: datetime | None
+    series: str, dated: list[Edition], after: datetime | None, year: int | None = None
 ) -> Estimate | NoEstimate:
     cadence = _cadence_years(dated)
     latest = dated[-1]
+    target = latest.year + cadence if year is None or year <= latest.year else year
     history = _label_histories(dated)
     main = history[_key(_main_label(latest, history))]
     if len(main) < 2:  # no label repeats: the editions' first dates are the history
@@ -107,13 +115,13 @@ def _estimate_yearly(
         points = history.get(_key(label), [])
         if len(points) < 2:  # a label new in the latest edition moves like the main one
             points = _shift_like(main, at)
-        guess = _predict(points, latest.year + cadence)
+        guess = _predict(points, target)
         if guess is None:
             return NoEstimate(
                 series, f"the editions disagree on when '{label}' falls (moved by months)"
             )
         estimated.append(_dated(label, *guess, at.tzinfo or UTC))
-    year, steps = latest.year + cadence, 0
+    year, steps = target, 0
     while after is not None and all(d.range_end < after for d in estimated):
         steps += 1
         if steps > MAX_STEPS:
