@@ -37,11 +37,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ccal.errors import CcalError
-from ccal.estimate import Edition, Estimate, estimate_next
-from ccal.text import fold
+from ccal.estimate import Edition, Estimate, estimate_next, main_deadline
 
-PAPER_WORDS = ("paper", "submission", "full")
-NOT_DEADLINES = ("conference",)
 FORMATS = ("ccfddl", "ai-deadlines")
 METHODS = ("ccal", "last year + 1", "mean day of year")
 
@@ -55,21 +52,6 @@ class Row:
     guesses: Mapping[str, date | None]  # by method; ccal's is None when it declined
     range: tuple[date, date] | None  # ccal's stated range
     cadence_agrees: bool  # ccal's own cadence names the held-out edition's year
-
-
-def main_deadline(edition: Edition) -> tuple[str, datetime] | None:
-    """The edition's main deadline: its earliest paper or submission deadline (the first round
-    of several), else its earliest deadline that is not an abstract; never the conference's
-    own days."""
-    deadlines = [
-        (at, label)
-        for label, at in edition.dates.items()
-        if not any(word == fold(label).strip() for word in NOT_DEADLINES)
-    ]
-    papers = [pair for pair in deadlines if any(w in fold(pair[1]) for w in PAPER_WORDS)]
-    others = [pair for pair in deadlines if "abstract" not in fold(pair[1])]
-    chosen = min(papers or others, default=None)
-    return None if chosen is None else (chosen[1], chosen[0])
 
 
 def last_year_plus_one(basis: Sequence[tuple[int, date]], year: int) -> date:
@@ -102,14 +84,13 @@ def backtest(series: Mapping[str, Sequence[Edition]]) -> list[Row]:
         years = [e.year for e in dated]
         if len(set(years)) < 3 or len(set(years)) != len(years):
             continue  # fewer than three editions, or several a year (not this backtest's case)
-        mains = [main_deadline(e) for e in dated]
-        if any(m is None for m in mains):
+        labels = [main_deadline(e.dates) for e in dated]
+        if None in labels:
             continue
         *earlier, held_out = dated
-        basis = [(e.year, m[1].date()) for e, m in zip(earlier, mains, strict=False) if m]
-        actual = mains[-1][1].date() if mains[-1] else None
-        latest_label = mains[-2][0] if mains[-2] else ""
-        assert actual is not None
+        mains = [e.dates[label].date() for e, label in zip(dated, labels, strict=True) if label]
+        basis = list(zip(years[:-1], mains[:-1], strict=True))
+        actual, latest_label = mains[-1], labels[-2]
         result = estimate_next(slug, earlier, year=held_out.year)
         estimated = None
         if isinstance(result, Estimate):
