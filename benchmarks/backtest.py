@@ -76,19 +76,19 @@ def _same_day(day: date, year: int) -> date:
 
 
 def backtest(series: Mapping[str, Sequence[Edition]]) -> list[Row]:
-    """One row per series with at least three dated editions, one a year, whose editions all
-    have a main deadline: the latest held out and estimated from the others."""
+    """One row per series with at least three editions with a main deadline, one a year: the
+    latest held out and estimated from the others."""
     rows: list[Row] = []
     for slug, editions in sorted(series.items()):
-        dated = sorted((e for e in editions if e.dates), key=lambda e: (e.year, e.key))
+        dated = sorted(
+            (e for e in editions if main_deadline(e.dates)), key=lambda e: (e.year, e.key)
+        )  # editions with a deadline: one with only its conference's days has none to score
         years = [e.year for e in dated]
         if len(set(years)) < 3 or len(set(years)) != len(years):
             continue  # fewer than three editions, or several a year (not this backtest's case)
-        labels = [main_deadline(e.dates) for e in dated]
-        if None in labels:
-            continue
+        labels = [main_deadline(e.dates) or "" for e in dated]
         *earlier, held_out = dated
-        mains = [e.dates[label].date() for e, label in zip(dated, labels, strict=True) if label]
+        mains = [e.dates[label].date() for e, label in zip(dated, labels, strict=True)]
         basis = list(zip(years[:-1], mains[:-1], strict=True))
         actual, latest_label = mains[-1], labels[-2]
         result = estimate_next(slug, earlier, year=held_out.year)
@@ -140,7 +140,7 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
     estimated = [row for row in rows if row.guesses["ccal"] is not None]
     declined = len(rows) - len(estimated)
     agrees = sum(row.cadence_agrees for row in rows)
-    print(f"\n{title}: {len(rows)} series with ≥ 3 dated editions, latest held out")
+    print(f"\n{title}: {len(rows)} series with ≥ 3 editions with a deadline, latest held out")
     if not rows:
         print("  nothing to score")
         return

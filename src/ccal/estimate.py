@@ -166,7 +166,7 @@ def _predict(
     history; None when the history misses by months (see ``half_width``)."""
     days = [at.date() for _, at in points]
     years = [year for year, _ in points]
-    half = half_width(misses(years, days))
+    half = half_width(misses(years, days, target_year - years[-1]))
     if half > MAX_HALF_WIDTH_DAYS:
         return None
     day = place(days[-1], target_year - years[-1], _same_days(days), len(days) - 1)
@@ -184,14 +184,19 @@ def place(latest: date, years: int, same_days: int, steps: int) -> date:
     return day + timedelta(days=(latest.weekday() - day.weekday() + 3) % 7 - 3)
 
 
-def misses(years: Sequence[int], days: Sequence[date]) -> list[int]:
+def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) -> list[int]:
     """How many days ``place`` would have been off on each edition after the first, estimated
-    from the editions before it: the label's own record of how predictable it is (one pass)."""
+    from the editions before it: the label's own record of how predictable it is (one pass).
+
+    With ``step``, only editions that many years after the one before count: a jump across a
+    missing year says more about the editions' numbering than about the deadline.
+    """
     found = []
     same = 0
     for i in range(1, len(days)):
-        guess = place(days[i - 1], years[i] - years[i - 1], same, i - 1)
-        found.append(abs((guess - days[i]).days))
+        if step is None or years[i] - years[i - 1] == step:
+            guess = place(days[i - 1], years[i] - years[i - 1], same, i - 1)
+            found.append(abs((guess - days[i]).days))
         same += (days[i - 1].month, days[i - 1].day) == (days[i].month, days[i].day)
     return found
 
@@ -242,11 +247,9 @@ def _deadline_rank(label: str) -> int | None:
     """0 for a paper or submission deadline, 1 for another deadline, None for an abstract or
     the event's own days (never the main deadline)."""
     key = _key(label)
-    if key in NOT_DEADLINES:
+    if key in NOT_DEADLINES or "abstract" in key:  # "Abstract submission deadline" too
         return None
-    if any(word in key for word in PAPER_WORDS):
-        return 0
-    return None if "abstract" in key else 1
+    return 0 if any(word in key for word in PAPER_WORDS) else 1
 
 
 def _shift_like(main: Sequence[tuple[int, datetime]], at: datetime) -> list[tuple[int, datetime]]:
