@@ -166,7 +166,8 @@ def _predict(
     history; None when the history misses by months (see ``half_width``)."""
     days = [at.date() for _, at in points]
     years = [year for year, _ in points]
-    half = half_width(misses(years, days, target_year - years[-1]))
+    record = misses(years, days, target_year - years[-1]) or misses(years, days)
+    half = half_width(record)
     if half > MAX_HALF_WIDTH_DAYS:
         return None
     day = place(days[-1], target_year - years[-1], _same_days(days), len(days) - 1)
@@ -189,7 +190,8 @@ def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) 
     from the editions before it: the label's own record of how predictable it is (one pass).
 
     With ``step``, only editions that many years after the one before count: a jump across a
-    missing year says more about the editions' numbering than about the deadline.
+    missing year says more about the editions' numbering than about the deadline (``_predict``
+    falls back on every step when none is that long: two editions that disagree still do).
     """
     found = []
     same = 0
