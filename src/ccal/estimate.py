@@ -11,10 +11,12 @@ Two shapes of series are told apart by their spacing:
   the latest edition is moved on to the next edition (a cadence of several years only when two
   gaps between editions say so: one gap is as often a year missing from the data), onto the
   same weekday nearest its calendar day (52 or 53 weeks on) — committees fix deadlines on
-  weekdays — unless its history keeps the calendar day instead. Its range is sized from how far
-  this very rule would have been off on the label's own earlier editions: twice its mean miss
-  over the last three, never under two weeks each side (what a steady series needs to hold the
-  real date four times in five). A label whose record misses by months gets no estimate.
+  weekdays — unless its history keeps the calendar day instead. The main deadline
+  (``main_deadline``) is one history across editions that name it differently. Its range is
+  sized from how far this very rule would have been off on the label's own earlier editions:
+  twice its mean miss over the last three, never under two weeks each side (a steady series
+  still misses by more than that about one year in five). A label whose record misses by months
+  gets no estimate.
 - **several dates a year** (a talk series every two weeks, a call with several cut-offs): the next
   date follows the latest after the median gap between dates, its range the spread of those gaps.
 """
@@ -170,17 +172,16 @@ def _predict(
     half = half_width(record)
     if half > MAX_HALF_WIDTH_DAYS:
         return None
-    day = place(days[-1], target_year - years[-1], _same_days(days), len(days) - 1)
+    day = place(days[-1], target_year - years[-1], _keeps_day(days))
     return day, points[-1][1].timetz().replace(tzinfo=None), half
 
 
-def place(latest: date, years: int, same_days: int, steps: int) -> date:
+def place(latest: date, years: int, keep_day: bool) -> date:
     """The latest date moved on ``years`` editions' years: on the same weekday nearest its
-    calendar day (52 or 53 weeks on for a yearly series), unless the label's history keeps its
-    calendar day — ``same_days`` of its ``steps`` year-to-year steps, half or more, kept the day
-    and month ("31 January every year" stays the 31st)."""
+    calendar day (52 or 53 weeks on for a yearly series), or on the same calendar day when the
+    label's history keeps its day of the month (``keep_day``: "31 January every year")."""
     day = _moved(latest, years)
-    if steps and 2 * same_days >= steps:
+    if keep_day:
         return day
     return day + timedelta(days=(latest.weekday() - day.weekday() + 3) % 7 - 3)
 
@@ -194,12 +195,14 @@ def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) 
     falls back on every step when none is that long: two editions that disagree still do).
     """
     found = []
-    same = 0
+    same_day = same_weekday = 0
     for i in range(1, len(days)):
         if step is None or years[i] - years[i - 1] == step:
-            guess = place(days[i - 1], years[i] - years[i - 1], same, i - 1)
+            keep = 0 < same_day >= same_weekday
+            guess = place(days[i - 1], years[i] - years[i - 1], keep)
             found.append(abs((guess - days[i]).days))
-        same += (days[i - 1].month, days[i - 1].day) == (days[i].month, days[i].day)
+        same_day += days[i - 1].day == days[i].day
+        same_weekday += days[i - 1].weekday() == days[i].weekday()
     return found
 
 
@@ -217,8 +220,13 @@ def half_width(record: Sequence[int]) -> int:
     return max(MIN_HALF_WIDTH_DAYS, math.ceil(RANGE_FACTOR * sum(recent) / len(recent)))
 
 
-def _same_days(days: Sequence[date]) -> int:
-    return sum((a.month, a.day) == (b.month, b.day) for a, b in itertools.pairwise(days))
+def _keeps_day(days: Sequence[date]) -> bool:
+    """Whether a label's history keeps its day of the month rather than its weekday: its
+    year-to-year steps repeat the day at least as often as the weekday (and at least once).
+    Committees mostly keep a weekday; a "15 March" call keeps its date."""
+    same_day = sum(a.day == b.day for a, b in itertools.pairwise(days))
+    same_weekday = sum(a.weekday() == b.weekday() for a, b in itertools.pairwise(days))
+    return 0 < same_day >= same_weekday
 
 
 def _label_histories(dated: Sequence[Edition]) -> dict[str, list[tuple[int, datetime]]]:
