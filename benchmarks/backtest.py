@@ -8,10 +8,10 @@ every ccfddl or ai-deadlines YAML file under DIR through ccal's own importers (a
 ccfddl/ccf-deadlines: ``--corpus ccf-deadlines/conference``); a file neither importer reads
 is counted and skipped, as ``ccal import`` would refuse it.
 
-For every series with at least three dated editions, one a year, the latest dated edition is
-held out and estimated from the earlier ones. Its **main deadline** (the earliest paper or
-submission deadline of the edition, else its earliest deadline that is not an abstract; the
-conference's own days never count) is compared with:
+For every series with at least three editions that have a deadline, one a year, the latest such
+edition is held out and estimated from the earlier ones. Its **main deadline**
+(``ccal.estimate.main_deadline``: the earliest paper or submission deadline, else the earliest
+date that is neither an abstract nor the conference's own days) is compared with:
 
 - ccal's estimate (``ccal.estimate``: point and range) for the held-out edition's year;
 - "last year + 1" (csconfs): the previous edition's main deadline moved to the held-out year;
@@ -20,7 +20,7 @@ conference's own days never count) is compared with:
 All three are scored on the same held-out editions (those ccal estimated; the ones it declined
 are counted apart, and the peers are also scored on every held-out edition). To keep the method
 honest, every table is printed for all series and for two fixed halves: the series whose name's
-CRC-32 is even (the half the method was developed on) and odd (never looked at while tuning).
+CRC-32 is even (the half the method's rules and numbers were chosen on) and odd (only reported).
 Not a test: it prints tables.
 """
 
