@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sync_server as srv
 
-from ccal import fetch
+from ccal import __version__, fetch
 from ccal.sources import config_file, synced_dir, synced_file
 
 DATA = Path(__file__).parent / "data" / "sync"
@@ -81,7 +81,7 @@ def test_etag_then_304_unchanged(ccal, server):
     assert result.exit_code == 0
     assert result.stdout == "portal: unchanged (not modified)\n"
     assert server.requests[-1]["headers"]["If-None-Match"] == '"v1"'
-    assert server.requests[-1]["headers"]["User-Agent"] == f"ccal/{fetch.__version__}"
+    assert server.requests[-1]["headers"]["User-Agent"] == f"ccal/{__version__}"
     assert synced_file("portal").read_bytes() == good
 
 
