@@ -190,6 +190,12 @@ def test_https_to_http_redirect_refused(ccal, server, monkeypatch, tmp_path):
         secure.close()
 
 
+def test_certificates_that_cannot_be_read_fail_the_source(ccal, server, monkeypatch):
+    good = first_sync(ccal, server)
+    monkeypatch.setenv("SSL_CERT_FILE", str(DATA / "portal-v1.json"))
+    failed(ccal, good, expect=f"cannot load the trusted certificates ({DATA / 'portal-v1.json'})")
+
+
 # --- failures keep the last good copy ----------------------------------------------------------
 
 

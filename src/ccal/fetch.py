@@ -11,6 +11,7 @@ shared with the standard-library probe ``ccal sync`` sends first.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ def _fetch_http(
     timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
     with httpx.Client(
-        timeout=timeout, headers=headers, follow_redirects=False, verify=tls_context()
+        timeout=timeout, headers=headers, follow_redirects=False, verify=_trusted()
     ) as client:
         current = httpx.URL(url)
         redirects = retries = 0
@@ -155,6 +156,16 @@ def _fetch_http(
                 raise FetchFailed(f"HTTP {status} from {current} (after {retries} retries)")
             retries += 1
             time.sleep(wait if wait is not None else BACKOFF * 2 ** (retries - 1))
+
+
+def _trusted() -> Any:
+    """``probe.tls_context``; certificates that cannot be read fail this source, in one line."""
+    try:
+        return tls_context()
+    except (OSError, ValueError) as exc:
+        where = os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR")
+        named = f" ({where})" if where else ""
+        raise FetchFailed(f"cannot load the trusted certificates{named}: {_why(exc)}") from None
 
 
 def _one_request(
