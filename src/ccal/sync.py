@@ -273,6 +273,7 @@ def _previous(target: Path, snapshot_path: Path, status_of: Any) -> list[dict[st
     sync). The snapshot kept beside the file answers while it belongs to that very file (same
     size and modification time); else the file itself is read."""
     from ccal import changes
+    from ccal.clock import DEFAULT_ZONE
     from ccal.loader import parse_toml
 
     stamp = _stamp(target)
@@ -288,7 +289,12 @@ def _previous(target: Path, snapshot_path: Path, status_of: Any) -> list[dict[st
     records = raw.get("opportunity", [])
     if not isinstance(records, list):
         return None
-    return changes.snapshot([r for r in records if isinstance(r, dict)], status_of)
+    zone = raw.get("timezone")
+    return changes.snapshot(
+        [r for r in records if isinstance(r, dict)],
+        status_of,
+        zone if isinstance(zone, str) and zone else DEFAULT_ZONE,
+    )
 
 
 def _stamp(path: Path) -> list[int] | None:
