@@ -148,7 +148,10 @@ def main() -> None:
         second = changed_copy(first, 1)
         (root / "second.json").write_bytes(second)
         server, base = serve({"same": [first], "changing": [first, second]})
-        print(f"{args.topics:,} topics, {len(first) / 1e6:.0f} MB; {args.reps} repetitions")
+        print(
+            f"{args.topics:,} topics, {len(first) / 1e6:.0f} MB; {args.reps} repetitions "
+            f"({max(4 * args.reps, 20)} of the unchanged sync)"
+        )
         try:
             syncing = environment(root, "sync")
             plain = environment(root, "plain")
@@ -171,7 +174,7 @@ def main() -> None:
                 sys.exit(f"the changed source did not change: {said}")
             a, b = side_by_side(
                 [*CCAL, "sync", "unchanged"], syncing, [*CCAL, "upcoming", "--json"], plain,
-                args.reps,
+                max(4 * args.reps, 20),  # two short commands: more pairs against the noise
             )  # fmt: skip
             report("`ccal sync` unchanged (304) / cold `upcoming --json`", a, b, 1.5)
             out = root / "plain-import.toml"
