@@ -10,7 +10,7 @@ import pytest
 
 from ccal import probe
 
-PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD")
 
 
 def httpx_proxy(client: httpx.Client, url: str) -> str | None:
@@ -33,6 +33,10 @@ ENVIRONMENTS = [
     {"ALL_PROXY": "http://proxy.local:3128", "NO_PROXY": ".example.org"},
     {"ALL_PROXY": "http://proxy.local:3128", "NO_PROXY": "10.1.2.3,::1"},
     {"HTTP_PROXY": "http://proxy.local:3128", "NO_PROXY": "EXAMPLE.org"},
+    {"HTTP_PROXY": "http://upper.local:1", "http_proxy": "http://lower.local:2"},
+    {"HTTP_PROXY": "http://upper.local:1", "http_proxy": ""},
+    {"HTTP_PROXY": "http://upper.local:1", "REQUEST_METHOD": "GET"},
+    {"NO_PROXY": "127.0.0.1"},
 ]
 URLS = [
     "http://example.org/p.json",
@@ -53,6 +57,9 @@ def test_the_proxy_is_the_one_httpx_picks(monkeypatch, environment):
         monkeypatch.delenv(name.lower(), raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
+    from urllib.request import getproxies_environment
+
+    assert probe._environment_proxies() == getproxies_environment()
     with httpx.Client(verify=False) as client:  # the proxies are read when it is made
         for url in URLS:
             parsed = httpx.URL(url)
