@@ -113,9 +113,11 @@ def compare(
                 change("added", record, label=label, to=aware(at, zone))
                 continue
             old_at, first = old_dates[label]
-            was_at, now_at = aware(old_at, old_zone), aware(at, zone)
-            same = at == old_at and zone == old_zone
-            if not same and not _same_instant(was_at, now_at):
+            moved = False  # the common case, the same text in the same zone: nothing to read
+            if at != old_at or zone != old_zone:
+                was_at, now_at = aware(old_at, old_zone), aware(at, zone)
+                moved = not _same_instant(was_at, now_at)
+            if moved:
                 shift = seconds = None
                 if was_at is not None and now_at is not None:
                     before_at, after_at = _wall(was_at, zone), _wall(now_at, zone)
@@ -132,8 +134,8 @@ def compare(
                     shift_seconds=seconds,
                 )
                 first = first or old_at
-            moved_back = _same_instant(aware(first, old_zone), now_at)
-            if "previous" not in dated and first is not None and not moved_back:
+            back = first is not None and _same_instant(aware(first, old_zone), aware(at, zone))
+            if "previous" not in dated and first is not None and not back:
                 dated["previous"] = _value(first)  # where it first was, as ``extend`` writes it
         for label, (old_at, _first) in old_dates.items():
             if label not in new_labels:
