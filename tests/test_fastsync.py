@@ -173,6 +173,33 @@ def test_https_304_with_the_trust_httpx_has(ccal, server, tmp_path, monkeypatch)
         secure.close()
 
 
+def test_https_through_a_proxy_is_tunnelled(ccal, tmp_path, monkeypatch):
+    """``HTTPS_PROXY``: the probe asks the proxy for a tunnel (with its credentials), and TLS
+    with the server runs inside it, as httpx does."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(context)
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    secure, proxy = srv.Server(context), srv.TunnelProxy()
+    try:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url().replace("http://", "http://me:pw@"))
+        configure(("portal", secure.route("/p", srv.conditional(V1, etag='"v1"'))))
+        assert ccal("sync").exit_code == 0
+        assert main("sync") == (0, "portal: unchanged (not modified)\n", [])
+        port = secure.url("").rsplit(":", 1)[1]
+        assert [target for target, _auth in proxy.tunnels] == [f"localhost:{port}"] * 2
+        assert proxy.tunnels[0][1] == proxy.tunnels[1][1] == "Basic bWU6cHc="  # me:pw
+        assert secure.requests[-1]["headers"]["If-None-Match"] == '"v1"'
+    finally:
+        proxy.close()
+        secure.close()
+
+
 def test_proxies_come_from_the_environment(ccal, server, monkeypatch):
     """The local server plays the proxy: the probe asks it for the absolute URL of another
     host, with the proxy's credentials, as httpx does."""
