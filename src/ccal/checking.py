@@ -128,6 +128,9 @@ def fixed_offset_problems(
 
     problems = []
     for result in results:
+        fixed = [i for i in result.items if fixed_label(i.zone.key) is not None]
+        if all(i.zone.key == AOE for i in fixed):
+            continue  # nothing to warn about (and ``zones`` may cost a read to give)
         keys = [*(zones or {}).get(str(result.path), ()), *(i.zone.key for i in result.items)]
         named = {key: zone_named(key) for key in keys if fixed_label(key) is None}
         named.pop("UTC", None)

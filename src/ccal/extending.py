@@ -163,7 +163,7 @@ def extend_indexed(
     from ccal.loader import parse_toml
     from ccal.store import Vouched
 
-    span = fast.span_of(text, opportunity_id)
+    span = fast.span_of(opportunity_id)
     if span is None:
         return None
     start, stop = span
@@ -177,7 +177,7 @@ def extend_indexed(
     zone_name = str(top.get("timezone") or DEFAULT_ZONE)  # the file's, as extend_text reads it
     changed, extension = extend_text(text[start:stop], opportunity_id, label, to, zone_name, now)
     new = text[:start] + changed + text[stop:]
-    warnings = fast.vouch(new, start, start + len(changed), opportunity_id, known=True)
+    warnings = fast.vouch(new, start, start + len(changed), opportunity_id)
     return None if warnings is None else (Vouched(new, warnings), extension)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from ccal.extending import header_starts
 
 if TYPE_CHECKING:
     from ccal.errors import Problem
+    from ccal.index.reader import Index
 
 
 # An array-of-tables header whose name is quoted (``[["opportunity"]]``): a real header that
@@ -41,55 +42,119 @@ _LATER_QUOTED_HEADER = re.compile(r"\n" + _QUOTED_HEADER.pattern)  # led by a li
 
 @dataclass
 class Layout:
-    """What a fresh index vouches for about one data file and the files read with it."""
+    """What a fresh index, and the text itself, vouch for about one data file and the files
+    read with it."""
 
     path: Path  # the file to change, as its writer names it (problems name it so)
+    text: str  # its text, as read under the writers' lock
     top: str  # the text before the first ``[[opportunity]]``: the file's top-level keys
-    ids: dict[str, int]  # every id of every file read together → its place in ``path`` (or -1)
-    zones: list[str]  # the zones of ``path``'s opportunities, each once, in file order
-    count: int  # ``path``'s opportunities
-    _starts: list[int] | None = field(default=None, repr=False)
+    others: Sequence[Path]  # the other files read with it (for duplicate ids)
+    index: Index
+    _scan: _Scan | None = field(default=None, repr=False)
 
-    def starts(self, text: str) -> list[int] | None:
-        """Where each opportunity's header starts, if the headers can be trusted (see above)."""
-        if self._starts is None:
-            quoted = _QUOTED_HEADER.match(text) or _LATER_QUOTED_HEADER.search(text)
-            found = [] if quoted else list(header_starts(text))
-            self._starts = found if len(found) == self.count else []
-        return self._starts or None
+    def has_id(self, opportunity_id: str) -> bool | None:
+        """Whether any of the files holds ``opportunity_id``; ``None``: the index cannot say.
 
-    def span_of(self, text: str, opportunity_id: str) -> tuple[int, int] | None:
-        """The text of one opportunity of ``path``: from its header to the next one."""
-        place = self.ids.get(opportunity_id, -1)
-        starts = self.starts(text) if place >= 0 else None
-        if starts is None:
+        A text without a backslash spells every string as it is (no escapes, no line
+        continuations), so an id it does not contain is not one of its ids: a search, where
+        asking the index must read and check every row.
+        """
+        from ccal.store import read_text
+
+        texts = [self.text, *(read_text(other) or "" for other in self.others)]
+        if all(opportunity_id not in text and "\\" not in text for text in texts):
+            return False
+        scan = self.scanned()
+        return None if scan is None else opportunity_id in scan.ids
+
+    def scanned(self) -> _Scan | None:
+        """Every row of ``items``, each checked (a corrupt index lies by omission too: an id
+        lookup alone could miss a duplicate); ``None`` if one does not check out."""
+        if self._scan is None:
+            self._scan = _scan(self.index, os.path.realpath(self.path)) or _Scan({}, [], -1)
+        return None if self._scan.count < 0 else self._scan
+
+    def span_of(self, opportunity_id: str) -> tuple[int, int] | None:
+        """The text of one opportunity of the file: from its header to the next one; ``None``
+        where that cannot be proven (see the module's docstring)."""
+        text = self.text
+        if _QUOTED_HEADER.match(text) or _LATER_QUOTED_HEADER.search(text):
+            return None
+        if '"""' not in text and "'''" not in text:  # every header line is a real header
+            place = _place(self.index, opportunity_id, self.path)
+            starts = list(header_starts(text))
+        else:  # some may be in strings: as many as the file has opportunities proves none is
+            scan = self.scanned()
+            place = -1 if scan is None else scan.ids.get(opportunity_id, -1)
+            starts = list(header_starts(text)) if place >= 0 else []
+            if scan is None or len(starts) != scan.count:
+                return None
+        if place is None or not 0 <= place < len(starts):
             return None
         return starts[place], starts[place + 1] if place + 1 < len(starts) else len(text)
 
-    def vouch(
-        self, new: str, start: int, stop: int, opportunity_id: str, *, known: bool
-    ) -> list[Problem] | None:
+    def vouch(self, new: str, start: int, stop: int, opportunity_id: str) -> list[Problem] | None:
         """The warnings ``store.check_text`` would give ``new``, where ``new[start:stop]`` holds
-        the one entry (``opportunity_id``) that differs from the indexed file: an appended one
-        (``known`` False) or one changed in place. ``None`` if the entry has any error, or is not
-        what it should be: the caller then checks the whole text.
+        the one entry (``opportunity_id``) that differs from the indexed file, its id in no
+        other entry (the caller made sure). ``None`` if the entry has any error, or is not what
+        it should be: the caller then checks the whole text.
 
-        The entry is parsed alone, below the file's own top and as many blank lines as there are
-        lines before it, so each problem has the line and column it has in ``new``.
+        The entry is parsed alone, below the file's own top; its problems are then moved down
+        by the lines between the two in ``new``, so each has the line it has there (columns are
+        the same: the entry starts a line in both).
         """
+        from dataclasses import replace
+
         from ccal.checking import results_problems
+        from ccal.index.policy import Corrupt
         from ccal.loader import parse_text
 
-        if (opportunity_id in self.ids) is not known:
-            return None  # a duplicate id (or a lost one): the whole check says where
-        filler = "\n" * (new.count("\n", 0, start) - self.top.count("\n"))
-        result = parse_text(self.top + filler + new[start:stop], self.path)
+        result = parse_text(self.top + new[start:stop], self.path)
         if len(result.items) != 1 or result.items[0].id != opportunity_id:
             return None
-        problems = results_problems([result], zones={str(self.path): self.zones})
+        try:
+            problems = results_problems([result], zones=_Zones(self))
+        except Corrupt:
+            return None
         if any(p.severity == "error" for p in problems):
             return None
-        return problems
+        top_lines = self.top.count("\n")
+        shift = new.count("\n", 0, start) - top_lines
+        return [
+            replace(p, line=p.line + shift) if p.line is not None and p.line > top_lines else p
+            for p in problems
+        ]
+
+
+@dataclass
+class _Scan:
+    ids: dict[str, int]  # every id of every file read together → its place in the file (or -1)
+    zones: list[str]  # the zones of the file's opportunities, each once, in file order
+    count: int  # the file's opportunities
+
+
+class _Zones(Mapping[str, Sequence[str]]):
+    """``checking.fixed_offset_problems``'s zones of the file's other entries, read from the
+    index only if asked (only an entry in a fixed offset needs them)."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+
+    def __getitem__(self, name: str) -> Sequence[str]:
+        from ccal.index.policy import Corrupt
+
+        if name != str(self.layout.path):
+            raise KeyError(name)
+        scan = self.layout.scanned()
+        if scan is None:
+            raise Corrupt("an index item does not match its checksum")
+        return scan.zones
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([str(self.layout.path)])
+
+    def __len__(self) -> int:
+        return 1
 
 
 def layout(text: str, path: Path, sources: Sequence[Path], others: Sequence[Path]) -> Layout | None:
@@ -98,12 +163,9 @@ def layout(text: str, path: Path, sources: Sequence[Path], others: Sequence[Path
     ``others``) vouches for it, else ``None``.
 
     The index is opened after the text was read, so a file changed since then fails its identity
-    check. Every row of ``items`` is read and checked (a corrupt index lies by omission too: an id
-    lookup alone could miss a duplicate).
+    check (size, mtime, inode and a checksum of its bytes).
     """
-    import sqlite3
-
-    from ccal.index.policy import ITEM_COLUMNS, Corrupt, disabled, row_check
+    from ccal.index.policy import disabled
     from ccal.index.reader import Index
 
     real = os.path.realpath(path)
@@ -117,15 +179,24 @@ def layout(text: str, path: Path, sources: Sequence[Path], others: Sequence[Path
     index = Index.open(list(sources))
     if index is None:
         return None
+    return Layout(Path(path), text, text[:first], list(others), index)
+
+
+def _scan(index: Index, real: str) -> _Scan | None:
+    import sqlite3
+
+    from ccal.index.policy import ITEM_COLUMNS, Corrupt, row_check
+
     ids: dict[str, int] = {}
     zones: dict[str, None] = {}
     count = 0
     resolved: dict[str, str] = {}
     seq, ident, where, zone = (ITEM_COLUMNS.index(n) for n in ("seq", "id", "path", "zone"))
     try:
-        index.connection.row_factory = None  # plain tuples: a third faster over 100,000 rows
+        connection = index.connection
+        connection.row_factory = None  # plain tuples: a third faster over 100,000 rows
         query = f"SELECT {', '.join(ITEM_COLUMNS)} FROM items ORDER BY seq"
-        for expected, row in enumerate(index.connection.execute(query)):
+        for expected, row in enumerate(connection.execute(query)):
             if row_check(row[:-1]) != row[-1] or row[seq] != expected or row[ident] in ids:
                 raise Corrupt("an index item does not match its checksum, or is out of order")
             if row[where] not in resolved:
@@ -141,8 +212,30 @@ def layout(text: str, path: Path, sources: Sequence[Path], others: Sequence[Path
     except (sqlite3.Error, Corrupt, KeyError, TypeError, ValueError):
         return None
     finally:
-        index.connection.close()
-    return Layout(Path(path), text[:first], ids, list(zones), count)
+        connection.row_factory = sqlite3.Row
+    return _Scan(ids, list(zones), count)
+
+
+def _place(index: Index, opportunity_id: str, path: Path) -> int | None:
+    """The opportunity's place in its file, from its (checked) index row; the caller checks that
+    the text found there is that opportunity (the first place of the file is not checked)."""
+    import sqlite3
+
+    from ccal.index.policy import ITEM_COLUMNS, Corrupt, checked
+
+    try:
+        query = f"SELECT {', '.join(ITEM_COLUMNS)} FROM items WHERE id = ?"
+        row = index.connection.execute(query, (opportunity_id,)).fetchone()
+        if row is None or checked(row)["id"] != opportunity_id:
+            return None
+        if os.path.realpath(row["path"]) != os.path.realpath(path):
+            return None
+        first = index.connection.execute(
+            "SELECT MIN(seq) FROM items WHERE path = ?", (row["path"],)
+        ).fetchone()[0]
+        return int(row["seq"]) - int(first)
+    except (sqlite3.Error, Corrupt, KeyError, TypeError, ValueError):
+        return None
 
 
 def indexed_file(opportunity_id: str, sources: Sequence[Path]) -> Path | None:
