@@ -309,3 +309,21 @@ def test_an_id_spelled_with_an_escape_is_still_a_duplicate(ccal, vouched, tmp_pa
     assert fast == whole and fast[0] == 0
     assert twins.same_bytes()
     assert vouched == [True]
+
+
+def test_a_copy_of_an_entry_inside_a_string_is_not_taken_for_it(ccal, vouched, tmp_path):
+    """A summary holding a header line and a copy of the next entry: the header lines no longer
+    match the opportunities one to one, so extend takes the whole path and moves the real one."""
+    real = '[[opportunity]]\nid = "e-1"\nkind = "call"\ntitle = "F"\n\n[[opportunity.dates]]\n'
+    real += 'label = "Deadline"\nat = 2027-02-01\n'
+    text = (
+        'version = 1\n\n[[opportunity]]\nid = "e-0"\nkind = "call"\ntitle = "E"\n'
+        f'summary = """\n{real}"""\n\n{real}'
+    )
+    twins = Twins(ccal, tmp_path, text)
+    twins.index()
+    fast, whole = twins.run("extend", "e-1", "Deadline", "--to", "+1d")
+    assert fast == whole and fast[0] == 0
+    assert twins.same_bytes()
+    assert twins.files["fast"].read_text().endswith("at = 2027-02-02\nprevious = 2027-02-01\n")
+    assert vouched == []

@@ -10,12 +10,13 @@ whole check would give it. Anything unusual — no fresh index, a file laid out 
 search below cannot prove, a problem of any kind — gives ``None``, and the caller does the whole
 check (so every error is the whole check's own, located the same way).
 
-What the text search relies on: an ``[[opportunity]]`` header line found before the file's
-first triple quote is a real header (no multi-line string is open there, and no other TOML
-construct can hold such a line), so ``opportunity`` is an array of tables and a new one may be
-appended. Every real header is then found (``extending.header_starts``) unless its name is
-quoted, which is looked for; so when as many header lines are found as the index has
-opportunities in the file, none is inside a string, and the n-th is the n-th opportunity's.
+What the text search relies on: an ``[[opportunity]]`` header line with no triple quote before
+it is a real header (no multi-line string is open there, and no other TOML construct can hold
+such a line), so ``opportunity`` is an array of tables and a new one may be appended. Every real
+header is found (``extending.header_starts``) unless its name is quoted, which is looked for. So
+the n-th header line is the n-th opportunity's when no triple quote comes before the line after
+it, or when as many header lines are found as the index has opportunities in the file (then
+none is inside a string).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,18 +80,18 @@ class Layout:
         """The text of one opportunity of the file: from its header to the next one; ``None``
         where that cannot be proven (see the module's docstring)."""
         text = self.text
-        if _QUOTED_HEADER.match(text) or _LATER_QUOTED_HEADER.search(text):
+        place = _place(self.index, opportunity_id, self.path)
+        if place is not None:  # no triple quote up to its end: every header line there is real
+            starts = list(islice(header_starts(text), place + 2))
+            stop = starts[place + 1] if len(starts) > place + 1 else len(text)
+            if len(starts) > place and not _unsure(text, stop, quotes=True):
+                return starts[place], stop
+        scan = self.scanned()  # some may be in strings: as many as there are opportunities
+        place = -1 if scan is None else scan.ids.get(opportunity_id, -1)
+        if scan is None or place < 0 or _unsure(text, len(text), quotes=False):
             return None
-        if '"""' not in text and "'''" not in text:  # every header line is a real header
-            place = _place(self.index, opportunity_id, self.path)
-            starts = list(header_starts(text))
-        else:  # some may be in strings: as many as the file has opportunities proves none is
-            scan = self.scanned()
-            place = -1 if scan is None else scan.ids.get(opportunity_id, -1)
-            starts = list(header_starts(text)) if place >= 0 else []
-            if scan is None or len(starts) != scan.count:
-                return None
-        if place is None or not 0 <= place < len(starts):
+        starts = list(header_starts(text))
+        if len(starts) != scan.count:
             return None
         return starts[place], starts[place + 1] if place + 1 < len(starts) else len(text)
 
@@ -155,6 +157,14 @@ class _Zones(Mapping[str, Sequence[str]]):
 
     def __len__(self) -> int:
         return 1
+
+
+def _unsure(text: str, stop: int, *, quotes: bool) -> bool:
+    """Whether ``text[:stop]`` may hide a header from ``header_starts`` (a quoted name) or, with
+    ``quotes``, show it one inside a multi-line string."""
+    if _QUOTED_HEADER.match(text, 0, stop) or _LATER_QUOTED_HEADER.search(text, 0, stop):
+        return True
+    return quotes and (text.find('"""', 0, stop) >= 0 or text.find("'''", 0, stop) >= 0)
 
 
 def layout(text: str, path: Path, sources: Sequence[Path], others: Sequence[Path]) -> Layout | None:

@@ -192,7 +192,7 @@ def add(
 ) -> None:
     """Add an opportunity to your data file (or --data FILE), keeping the rest byte for byte.
 
-    The whole file is validated before it is replaced atomically; a duplicate id is refused.
+    The result is validated before it is replaced atomically; a duplicate id is refused.
     Example: ccal add clusters-2027 --kind call --title "Clusters 2027" --deadline 2027-01-31
     """
     from ccal import authoring, incremental, store
