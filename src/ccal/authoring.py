@@ -237,7 +237,7 @@ def append_text(old: str, table: dict[str, Any]) -> str:
     if not old:
         return rendered
     separator = newline if old.endswith(("\n", "\r")) else newline * 2
-    return old + separator + rendered
+    return "".join((old, separator, rendered))  # one copy of a big text, not two
 
 
 def appended(

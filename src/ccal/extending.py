@@ -176,7 +176,7 @@ def extend_indexed(
         return None
     zone_name = str(top.get("timezone") or DEFAULT_ZONE)  # the file's, as extend_text reads it
     changed, extension = extend_text(text[start:stop], opportunity_id, label, to, zone_name, now)
-    new = text[:start] + changed + text[stop:]
+    new = "".join((text[:start], changed, text[stop:]))  # one copy of the whole, not two
     warnings = fast.vouch(new, start, start + len(changed), opportunity_id)
     return None if warnings is None else (Vouched(new, warnings), extension)
 
