@@ -31,29 +31,30 @@ ICS_GOAL = 2.0  # ics export time / json export time
 QUIET = 2.1  # seconds: a file written this recently is not indexed (policy.RACY_SECONDS)
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one ``ccal`` process (GNU time's, as each child's
-    own: ``RUSAGE_CHILDREN`` keeps the largest child so far)."""
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one ``ccal`` process
+    (GNU time's, as each child's own: ``RUSAGE_CHILDREN`` keeps the largest child so far). On a
+    shared machine the CPU time is what a quiet one would take, less the waits for the disk."""
     handle, name = tempfile.mkstemp(suffix=".time")
     os.close(handle)
     started = time.perf_counter()
     done = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", "-o", name, sys.executable, "-m", "ccal", *args],
+        ["/usr/bin/time", "-f", "%U %S %M", "-o", name, sys.executable, "-m", "ccal", *args],
         env=env,
         capture_output=True,
     )
     wall = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"ccal {' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
-    peak_kib = int(Path(name).read_text().split()[-1])
+    user, system, peak_kib = Path(name).read_text().split()[-3:]
     os.unlink(name)
-    return wall, peak_kib / 1024
+    return wall, float(user) + float(system), int(peak_kib) / 1024
 
 
 def indexed(data: Path, env: dict[str, str]) -> float:
     """Let the file go quiet, then index it with a reading command; its wall time."""
     time.sleep(QUIET)
-    wall, _ = run(["upcoming", "-n", "1", "--data", str(data)], env)
+    wall, _, _ = run(["upcoming", "-n", "1", "--data", str(data)], env)
     time.sleep(QUIET)  # the index's own write is not the data file's, but keep it simple
     return wall
 
@@ -74,7 +75,7 @@ def main() -> None:
         size_mib = data.stat().st_size / 2**20
         print(f"{options.count:,} entries, {data.stat().st_size / 1e6:.1f} MB; medians of "
               f"{options.reps} rounds")  # fmt: skip
-        measured: dict[str, list[tuple[float, float]]] = {}
+        measured: dict[str, list[tuple[float, float, float]]] = {}
         loads: list[float] = []
         for round_ in range(options.reps):
             new_id = f"bench-new-{round_}"
@@ -94,9 +95,8 @@ def main() -> None:
                 )
         print(f"  index built by a reading command first: {statistics.median(loads):6.1f} s")
         for name, runs in measured.items():
-            wall = statistics.median(w for w, _ in runs)
-            peak = statistics.median(p for _, p in runs)
-            print(f"  {name:22} {wall:6.1f} s, peak {peak:5,.0f} MiB"
+            wall, cpu, peak = (statistics.median(run[n] for run in runs) for n in range(3))
+            print(f"  {name:22} {wall:6.1f} s (CPU {cpu:5.1f} s), peak {peak:5,.0f} MiB"
                   f"  ({wall / GOAL_SECONDS:.2f}x the {GOAL_SECONDS:.0f} s goal)")  # fmt: skip
         if options.exports:
             exports(data, env, size_mib, options.reps)
@@ -108,7 +108,7 @@ def exports(data: Path, env: dict[str, str], size_mib: float, reps: int) -> None
     whole = {**env, "CCAL_NO_CACHE": "1"}
     commands = {f: ["export", "--all", "--format", f] for f in ("json", "csv", "ics", "md")}
     commands["list --all"] = ["list", "--all"]
-    found: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     for _ in range(reps):
         for name, args in commands.items():
             found[name].append(run([*args, "--data", str(data)], whole))
@@ -116,12 +116,10 @@ def exports(data: Path, env: dict[str, str], size_mib: float, reps: int) -> None
           f"{MEMORY_GOAL:.0f}x = {MEMORY_GOAL * size_mib:.0f} MiB):")  # fmt: skip
     medians = {}
     for name, runs in found.items():
-        wall = statistics.median(w for w, _ in runs)
-        peak = statistics.median(p for _, p in runs)
+        wall, cpu, peak = (statistics.median(run[n] for run in runs) for n in range(3))
         medians[name] = wall
-        print(
-            f"    {name:12} {wall:6.1f} s, peak {peak:5,.0f} MiB ({peak / size_mib:.1f}x the file)"
-        )
+        print(f"    {name:12} {wall:6.1f} s (CPU {cpu:5.1f} s), peak {peak:5,.0f} MiB "
+              f"({peak / size_mib:.1f}x the file)")  # fmt: skip
     ratio = medians["ics"] / medians["json"]
     print(f"    ics / json time: {ratio:.2f} (goal {ICS_GOAL:.0f})")
 
