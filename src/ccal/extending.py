@@ -8,7 +8,6 @@ shows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,8 +17,6 @@ from ccal.clock import TimeInputError
 from ccal.errors import CcalError, LookupFailed, UsageProblem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from ccal.incremental import Layout
     from ccal.store import Vouched
 
@@ -181,22 +178,6 @@ def extend_indexed(
     return None if warnings is None else (Vouched(new, warnings), extension)
 
 
-# An ``[[opportunity]]`` header on a line of its own (a comment may follow; CRLF too), searched
-# for after a newline: a search led by a literal is six times faster than one tried at each line.
-_HEADER_LINE = r"[ \t]*\[\[[ \t]*opportunity[ \t]*\]\][ \t]*(?:#.*)?\r?$"
-_FIRST_HEADER = re.compile(_HEADER_LINE, re.MULTILINE)
-_LATER_HEADER = re.compile("\n" + _HEADER_LINE, re.MULTILINE)
-
-
-def header_starts(text: str) -> Iterator[int]:
-    """Where each line that is an ``[[opportunity]]`` header starts, in order (a line inside a
-    multi-line string looks the same: callers check the count against what they parsed)."""
-    if _FIRST_HEADER.match(text):
-        yield 0
-    for found in _LATER_HEADER.finditer(text):
-        yield found.start() + 1
-
-
 def _located(text: str, document: Any, index: int, place: tuple[Any, ...], before: Any) -> Any:
     """A locator that has scanned the date at ``place`` (and its opportunity), and little more.
 
@@ -210,6 +191,8 @@ def _located(text: str, document: Any, index: int, place: tuple[Any, ...], befor
     from ccal.locator import TomlLocator
 
     stops = ((*place[:-1], place[-1] + 1), ("opportunity", index + 1))
+    from ccal.incremental import header_starts
+
     headers = list(header_starts(text))
     if len(headers) == len(document.get("opportunity") or ()):
         locator = TomlLocator(text, lazy=True)

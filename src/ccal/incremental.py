@@ -13,7 +13,7 @@ check (so every error is the whole check's own, located the same way).
 What the text search relies on: an ``[[opportunity]]`` header line with no triple quote before
 it is a real header (no multi-line string is open there, and no other TOML construct can hold
 such a line), so ``opportunity`` is an array of tables and a new one may be appended. Every real
-header is found (``extending.header_starts``) unless its name is quoted, which is looked for. So
+header is found (``header_starts``) unless its name is quoted, which is looked for. So
 the n-th header line is the n-th opportunity's when no triple quote comes before the line after
 it, or when as many header lines are found as the index has opportunities in the file (then
 none is inside a string).
@@ -29,11 +29,25 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccal.extending import header_starts
-
 if TYPE_CHECKING:
     from ccal.errors import Problem
     from ccal.index.reader import Index
+
+
+# An ``[[opportunity]]`` header on a line of its own (a comment may follow; CRLF too), searched
+# for after a newline: a search led by a literal is six times faster than one tried at each line.
+_HEADER_LINE = r"[ \t]*\[\[[ \t]*opportunity[ \t]*\]\][ \t]*(?:#.*)?\r?$"
+_FIRST_HEADER = re.compile(_HEADER_LINE, re.MULTILINE)
+_LATER_HEADER = re.compile("\n" + _HEADER_LINE, re.MULTILINE)
+
+
+def header_starts(text: str) -> Iterator[int]:
+    """Where each line that is an ``[[opportunity]]`` header starts, in order (a line inside a
+    multi-line string looks the same: callers check the count against what they parsed)."""
+    if _FIRST_HEADER.match(text):
+        yield 0
+    for found in _LATER_HEADER.finditer(text):
+        yield found.start() + 1
 
 
 # An array-of-tables header whose name is quoted (``[["opportunity"]]``): a real header that
