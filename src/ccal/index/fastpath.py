@@ -129,14 +129,13 @@ def _upcoming_table(
 
 
 def _print(*parts: Any) -> tuple[str, int]:
-    """Print as the Typer app prints a table: long ones through the pager (``ccal.paging``);
-    a closed pipe exits quietly, as ``cli.app`` does."""
+    """Print as the Typer app prints a table: long ones in chunks, through the pager on a
+    terminal (``ccal.paging``); a closed pipe exits quietly, as ``cli.app`` does."""
     from ccal import paging
 
     console = paging.console()
     try:
-        for part in parts:
-            console.print(part)
+        paging.show(console, *parts)
         paging.done(console)
     except BrokenPipeError:
         from ccal.streams import silence_stdout
