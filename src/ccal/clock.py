@@ -66,7 +66,7 @@ def fixed_label(key: str) -> str | None:
     """
     if key == AOE:
         return AOE
-    if key[:3] == "UTC" and _pattern(_OFFSET).match(key):
+    if key[:3] == "UTC" and len(key) > 3 and _pattern(_OFFSET).match(key):
         return key
     if key[:7] == "Etc/GMT":
         found = _pattern(_ETC_GMT).match(key)
@@ -175,7 +175,9 @@ def system_zone() -> tzinfo:
 def fixed_zone_form(name: str) -> bool:
     """True for a name in ccal's own fixed-offset forms (``AoE``, ``UTC+8``)."""
     return name.upper() == "AOE" or (
-        name[:3].upper() == "UTC" and _pattern(_OFFSET).match("UTC" + name[3:]) is not None
+        len(name) > 3  # ``UTC`` alone is no offset: no pattern compiled for the common TZ
+        and name[:3].upper() == "UTC"
+        and _pattern(_OFFSET).match("UTC" + name[3:]) is not None
     )
 
 

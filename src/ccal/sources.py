@@ -176,12 +176,13 @@ def default_zone() -> tzinfo:
     """The display zone when neither ``--tz`` nor ``CCAL_TZ`` is given: the configuration's
     ``timezone``, else the system zone."""
     from ccal.clock import TimeInputError, system_zone, zone_named
-    from ccal.errors import CcalError
 
     try:
         name = display_zone_name()
         return zone_named(name) if name else system_zone()
     except (ConfigUnreadable, TimeInputError) as exc:
+        from ccal.errors import CcalError  # only to report: the fast path's tables skip it
+
         where = "" if isinstance(exc, ConfigUnreadable) else f"{config_file_name()}: timezone: "
         raise CcalError(f"{where}{exc}") from None
 

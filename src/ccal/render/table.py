@@ -245,15 +245,15 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
         # When takes under half: the title and label (What) are what people read.
         shared = min(natural, max(room * 9 // 20, 25), room - what_min)
         when_width = max(shared, 12)
-        table.add_column("When", width=when_width)
+        table.add_column(Text("When"), width=when_width)
         if not stacked:
-            table.add_column("Countdown", no_wrap=True, width=count_width)
+            table.add_column(Text("Countdown"), no_wrap=True, width=count_width)
         # What takes the rest: the width Rich's ratio would give it, unless nothing is left.
         rest = _room(width, 2 if stacked else 3) - when_width - (0 if stacked else count_width)
         if rest >= 1:
-            table.add_column("What", width=rest, overflow="fold")
+            table.add_column(Text("What"), width=rest, overflow="fold")
         else:
-            table.add_column("What", ratio=1, overflow="fold")
+            table.add_column(Text("What"), ratio=1, overflow="fold")
         for entry, when, count in zip(entries[rows], whens[rows], counts[rows], strict=True):
             mark = listing.mark_of(entry)
             when = _break_before_zone(when, when_width)
@@ -277,12 +277,12 @@ def dates_table(listing: Listing, title: str | Text | None = None) -> Fitted:
 
 def _dates(listing: Listing) -> Table:
     table = _table()
-    table.add_column("Status", no_wrap=True, min_width=9)  # "under way" whole
+    table.add_column(Text("Status"), no_wrap=True, min_width=9)  # "under way" whole
     # Natural widths, wrapped when the terminal is narrow ("under way, ends in …" is long).
     table.expand = False
-    table.add_column("When", min_width=15)
-    table.add_column("Countdown", min_width=12)
-    table.add_column("Label", min_width=12, overflow="fold")
+    table.add_column(Text("When"), min_width=15)
+    table.add_column(Text("Countdown"), min_width=12)
+    table.add_column(Text("Label"), min_width=12, overflow="fold")
     for entry in listing.entries:
         status = listing.status_of(entry)
         # The JSON status stays "next"/"upcoming" for a range under way; people read the truth.
@@ -309,13 +309,13 @@ def items_table(
         kinds = max([len("Kind"), *(len(item.opportunity.kind) for item in items)])
         room = _room(width, 4) - kinds - len("Dates")
         stacked = room - title_min < 20
-        table.add_column("Opportunity", ratio=1, min_width=title_min, overflow="fold")
-        table.add_column("Kind", no_wrap=True)
-        table.add_column("Dates", justify="right", no_wrap=True)
+        table.add_column(Text("Opportunity"), ratio=1, min_width=title_min, overflow="fold")
+        table.add_column(Text("Kind"), no_wrap=True)
+        table.add_column(Text("Dates"), justify="right", no_wrap=True)
         if not stacked:
             natural = _longest_line([str(text) for text in nexts])
             shared = min(natural, room // 2, room - title_min)
-            table.add_column("Next (or latest)", width=max(shared, 20))
+            table.add_column(Text("Next (or latest)"), width=max(shared, 20))
         for item, upcoming in zip(items, nexts, strict=True):
             # Text, not str: Rich would read "[...]" in a title as markup
             cell = Text(printable(item.opportunity.title))
@@ -323,7 +323,11 @@ def items_table(
             _append_mark(cell, (marks or {}).get(item.id))
             if stacked:
                 cell.append("\n").append_text(upcoming)
-            row: list[RenderableType] = [cell, item.opportunity.kind, str(len(item.entries))]
+            row: list[RenderableType] = [
+                cell,
+                Text(item.opportunity.kind),
+                Text(str(len(item.entries))),
+            ]
             table.add_row(*row, *([] if stacked else [upcoming]))
         return table
 
@@ -363,7 +367,7 @@ def item_view(item: Item, listing: Listing) -> list[Any]:
         rows.append(("Mine", _mine_text(mark, listing.display_zone)))
     for name, value in rows:
         if value:
-            fields.add_row(name, Text(printable(value, lines=name in ("Summary", "Mine"))))
+            fields.add_row(Text(name), Text(printable(value, lines=name in ("Summary", "Mine"))))
     parts: list[Any] = [Text(printable(opportunity.title), style="bold"), fields]
     if listing.entries:
         parts.append(dates_table(listing))
