@@ -322,11 +322,10 @@ def _title_of(opportunity: Any) -> Any:
 
 def _table_listing(session: Session, chosen: Chosen) -> Any:
     """The ``query.Listing`` ``select_listing`` gives the Typer app, of only the rows chosen:
-    whole entries made from them (``Index.entries``)."""
+    whole entries made from them (``Index.entries_of``)."""
     from ccal.query import Listing
 
-    entries = session.index.entries(sorted({row["item"] for row, _status in chosen}))
-    shown = [entries[row["rank"]] for row, _status in chosen]
+    shown = session.index.entries_of([row for row, _status in chosen])
     statuses = {
         (entry.opportunity.id, entry.position): status
         for entry, (_row, status) in zip(shown, chosen, strict=True)

@@ -32,8 +32,9 @@ def make_console() -> Console:
     return Console(highlight=False, color_system=None if plain else "auto")
 
 
-def _countdown(entry: Entry, now: datetime) -> Text:
-    text = time_left(entry, now)
+def _countdown(entry: Entry, now: datetime, text: str | None = None) -> Text:
+    """``time_left`` (``text``, when already worded), styled by how soon it is."""
+    text = time_left(entry, now) if text is None else text
     if entry.is_passed(now):
         return Text(text, style="dim")
     if under_way(entry, now):
@@ -229,11 +230,11 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
     """
     entries = listing.entries
     whens = [when_both(entry, listing.display_zone, "\n") for entry in entries]
-    counts = [_countdown(entry, listing.now) for entry in entries]
+    lefts = [time_left(entry, listing.now) for entry in entries]  # styled row by row, below
     what_min = _ids_width([entry.opportunity.id for entry in entries])
-    counted = max((len(text) for text in counts), default=9)
+    counted = max((len(text) for text in lefts), default=9)
     # What Rich would measure for the Countdown column: its longest cell, or its header.
-    count_width = max(len("Countdown"), _longest_line([text.plain for text in counts]))
+    count_width = max(len("Countdown"), _longest_line(lefts))
 
     def build(width: int, rows: slice) -> Table:
         table = _table()
@@ -241,7 +242,7 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
         stacked = room - what_min < 16  # no room for a readable When column: fold it in two
         if stacked:
             room = _room(width, 2)
-        natural = _longest_line(whens + [text.plain for text in counts] * stacked)
+        natural = _longest_line(whens + lefts * stacked)
         # When takes under half: the title and label (What) are what people read.
         shared = min(natural, max(room * 9 // 20, 25), room - what_min)
         when_width = max(shared, 12)
@@ -254,8 +255,9 @@ def upcoming_table(listing: Listing, title: str) -> Fitted:
             table.add_column(Text("What"), width=rest, overflow="fold")
         else:
             table.add_column(Text("What"), ratio=1, overflow="fold")
-        for entry, when, count in zip(entries[rows], whens[rows], counts[rows], strict=True):
+        for entry, when, left in zip(entries[rows], whens[rows], lefts[rows], strict=True):
             mark = listing.mark_of(entry)
+            count = _countdown(entry, listing.now, left)
             when = _break_before_zone(when, when_width)
             if stacked:
                 table.add_row(Text(when + "\n").append_text(count), _what(entry, mark))
