@@ -174,10 +174,13 @@ def system_zone() -> tzinfo:
 
 def fixed_zone_form(name: str) -> bool:
     """True for a name in ccal's own fixed-offset forms (``AoE``, ``UTC+8``)."""
-    return name.upper() == "AOE" or (
-        len(name) > 3  # ``UTC`` alone is no offset: no pattern compiled for the common TZ
-        and name[:3].upper() == "UTC"
-        and _pattern(_OFFSET).match("UTC" + name[3:]) is not None
+    return (
+        name.upper() == "AOE"
+        or (
+            len(name) > 3  # ``UTC`` alone is no offset: no pattern compiled for the common TZ
+            and name[:3].upper() == "UTC"
+            and _pattern(_OFFSET).match("UTC" + name[3:]) is not None
+        )
     )
 
 

@@ -347,6 +347,29 @@ def test_the_hot_forms_are_answered_here(fixture_data, args):
 @pytest.mark.parametrize(
     "args",
     [
+        ["upcoming", "--as-of", "2022-06-01"],
+        ["list", "--dates", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
+        ["upcoming", "--as-of", "2022-06-01", "-k", "call,event"],
+    ],
+    ids=" ".join,
+)
+def test_a_long_table_in_chunks_is_the_same_on_both_paths(fixture_data, monkeypatch, args):
+    """A listing longer than ``render.table.CHUNK`` rows prints chunk by chunk, on both paths
+    alike, and as the one table it would be in one piece."""
+    from ccal.render import table
+
+    argv = [*args, "--data", fixture_data]
+    whole = typer_app(argv, {})
+    monkeypatch.setattr(table, "CHUNK", 2)
+    outcome = fast(argv, {})
+    assert outcome is not HANDS_OVER
+    assert outcome == typer_app(argv, {}) == whole
+    assert whole[0].count("\n") > 8  # more rows than a chunk: not vacuous
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
         ["upcoming", "--json", "--within", "", "--as-of", "2022-06-01"],
         ["upcoming", "--json", "--limit", "0"],
         ["upcoming", "--json", "-n5"],
