@@ -44,7 +44,7 @@ def console() -> Console:
     if command is None:
         return real
     return Console(
-        file=_Feed(command, real.height),
+        file=_Feed(command, real.height),  # type: ignore[arg-type]  # write/flush: all Rich uses
         force_terminal=True,
         color_system=real.color_system,  # type: ignore[arg-type]  # a str Console takes back
         width=real.width,
