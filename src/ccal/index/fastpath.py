@@ -29,7 +29,6 @@ entry and one small function.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 
 from ccal import timeline
@@ -48,6 +47,7 @@ from ccal.index.records import listing, splice
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Callable, Iterable
     from typing import Any
 
@@ -590,6 +590,8 @@ def answer(argv: list[str]) -> int | None:
     parsed = parse(argv[1:], options)
     if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):
         return None  # ``--within ""`` and the like: a usage error the Typer app words
+    import sqlite3  # here, not at the top: ``ccal --help`` and the other commands never need it
+
     from ccal.index.policy import Corrupt
 
     try:
