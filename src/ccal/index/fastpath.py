@@ -129,14 +129,13 @@ def _upcoming_table(
 
 
 def _print(*parts: Any) -> tuple[str, int]:
-    """Print as the Typer app prints a table: long ones through the pager (``ccal.paging``);
-    a closed pipe exits quietly, as ``cli.app`` does."""
+    """Print as the Typer app prints a table: long ones in chunks, through the pager on a
+    terminal (``ccal.paging``); a closed pipe exits quietly, as ``cli.app`` does."""
     from ccal import paging
 
     console = paging.console()
     try:
-        for part in parts:
-            console.print(part)
+        paging.show(console, *parts)
         paging.done(console)
     except BrokenPipeError:
         from ccal.streams import silence_stdout
@@ -323,11 +322,10 @@ def _title_of(opportunity: Any) -> Any:
 
 def _table_listing(session: Session, chosen: Chosen) -> Any:
     """The ``query.Listing`` ``select_listing`` gives the Typer app, of only the rows chosen:
-    whole entries made from them (``Index.entries``)."""
+    whole entries made from them (``Index.entries_of``)."""
     from ccal.query import Listing
 
-    entries = session.index.entries(sorted({row["item"] for row, _status in chosen}))
-    shown = [entries[row["rank"]] for row, _status in chosen]
+    shown = session.index.entries_of([row for row, _status in chosen])
     statuses = {
         (entry.opportunity.id, entry.position): status
         for entry, (_row, status) in zip(shown, chosen, strict=True)

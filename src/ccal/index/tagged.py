@@ -65,8 +65,6 @@ def encode(value: Any) -> str:
 
 
 def _untag(mapping: dict[str, Any]) -> Any:
-    from pathlib import Path
-
     from ccal.clock import zone_named  # AoE and fixed offsets too, as the loader reads them
 
     if "$datetime" in mapping:
@@ -79,6 +77,8 @@ def _untag(mapping: dict[str, Any]) -> Any:
     if "$zone" in mapping:
         return zone_named(mapping["$zone"])
     if "$path" in mapping:
+        from pathlib import Path  # rare in an opportunity: not imported for a table
+
         return Path(mapping["$path"])
     return mapping
 
