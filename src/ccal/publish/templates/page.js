@@ -109,9 +109,7 @@
   function tagsOf(i) {
     if (tagLists === null) {
       tagLists = rows.map(function (row) {
-        return Array.prototype.map.call(row.querySelectorAll(".tag"), function (t) {
-          return fold(t.textContent);
-        });
+        return JSON.parse(row.getAttribute("data-tags") || "[]").map(fold);
       });
     }
     return tagLists[i];
