@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
@@ -114,10 +115,10 @@ def event(
     opportunity = entry.opportunity
     vevent = Event()
     vevent.add("uid", uid(series_head(entry)))
-    vevent.add("dtstamp", stamp)
+    vevent.add("dtstamp", _typed("dtstamp", stamp))
     if modified is not None:
-        vevent.add("last-modified", min(modified, stamp))
-    vevent.add("sequence", sequence(entry))
+        vevent.add("last-modified", _typed("last-modified", min(modified, stamp)))
+    vevent.add("sequence", _typed("sequence", sequence(entry)))
     vevent.add("summary", summary(entry))
     if entry.all_day:
         first = entry.at.date()
@@ -126,7 +127,7 @@ def event(
         vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
         # A DATE has no zone, but a ccal all-day date is a day of its zone (it passes when that
         # day ends there): said for ``ccal import ics``, ignored by other programs.
-        vevent.add("x-ccal-timezone", entry.zone.key)
+        vevent.add("x-ccal-timezone", _typed("x-ccal-timezone", entry.zone.key))
     else:
         vevent.add("dtstart", _written(entry.at))
         if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
@@ -144,9 +145,9 @@ def event(
         from icalendar import vRecur
 
         vevent.add("rrule", vRecur.from_ical(rrule))
-    vevent.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
+    vevent.add("status", _typed("status", "TENTATIVE" if entry.tentative else "CONFIRMED"))
     # A deadline is a reminder, not a meeting: it must not mark the user as busy.
-    vevent.add("transp", "TRANSPARENT")
+    vevent.add("transp", _typed("transp", "TRANSPARENT"))
     # A one-day deadline lasts until its day ends, so the alarm counts back from the end.
     related = "END" if entry.all_day and entry.end is None else "START"
     for before in options.alarms:
@@ -156,6 +157,19 @@ def event(
         alarm.add("trigger", -before, parameters={"RELATED": related})
         vevent.add_component(alarm)
     return vevent
+
+
+@lru_cache(maxsize=4096)
+def _typed(name: str, value: datetime | int | str) -> Any:
+    """``value`` as icalendar types it for property ``name`` (what ``Event.add`` stores), made
+    once for the values most events share (DTSTAMP, LAST-MODIFIED of one file, STATUS, ...):
+    typing a value is most of the time of building an event. The objects are shared between
+    events, so nothing may change them; they are only ever serialised."""
+    from icalendar import Event
+
+    holder = Event()
+    holder.add(name, value)
+    return holder[name]
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
