@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -159,17 +158,29 @@ def event(
     return vevent
 
 
-@lru_cache(maxsize=4096)
+# The values most events share, typed once: (property, value) -> icalendar's object. Never
+# emptied: ``_LINES`` is keyed by the objects' ids, which must not be reused by another object.
+_TYPED: dict[tuple[str, datetime | int | str], Any] = {}
+# (property, id of a shared object) or (BEGIN/END, component name) -> its line, folded, CRLF.
+_LINES: dict[tuple[str, int | bytes], str] = {}
+
+
 def _typed(name: str, value: datetime | int | str) -> Any:
     """``value`` as icalendar types it for property ``name`` (what ``Event.add`` stores), made
     once for the values most events share (DTSTAMP, LAST-MODIFIED of one file, STATUS, ...):
-    typing a value is most of the time of building an event. The objects are shared between
-    events, so nothing may change them; they are only ever serialised."""
-    from icalendar import Event
+    typing a value is most of the time of building an event, and ``component_text`` writes the
+    line of a shared value once. The objects are shared between events, so nothing may change
+    them; they are only ever serialised. (A handful per run: a stamp, a time per data file,
+    two statuses, a zone per all-day zone.)"""
+    typed = _TYPED.get((name, value))
+    if typed is None:
+        from icalendar import Event
 
-    holder = Event()
-    holder.add(name, value)
-    return holder[name]
+        holder = Event()
+        holder.add(name, value)
+        typed = _TYPED[(name, value)] = holder[name]
+        _LINES[(name.upper(), id(typed))] = ""  # written by the first component_text
+    return typed
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
@@ -301,11 +312,21 @@ def zones(keys: Iterable[str], first_day: date, last_day: date) -> list[Timezone
 
 def component_text(component: Component) -> str:
     """``component.to_ical()``, decoded, but folded here: icalendar's own content lines (every
-    value escaped and typed by icalendar), each folded as icalendar folds it (``fold_line``).
-    icalendar folds character by character, a third of its time for a big calendar; the bytes
-    are the same (a property test compares the two on generated catalogs)."""
-    lines = component.content_lines()
-    return "".join(fold_line(line) + "\r\n" for line in lines if line)
+    value escaped and typed by icalendar: ``content_line`` for each of ``property_items``, as
+    its ``content_lines`` does), each folded as icalendar folds it (``fold_line``). icalendar
+    folds character by character, a third of its time for a big calendar; the line of a value
+    shared by many events (``_typed``) and BEGIN/END lines are made once. The bytes are the same
+    (property tests compare the two on generated catalogs)."""
+    out = []
+    for name, value in component.property_items():
+        key = (name, value if isinstance(value, bytes) else id(value))
+        line = _LINES.get(key)
+        if not line:
+            line = fold_line(component.content_line(name, value)) + "\r\n"
+            if key in _LINES or isinstance(value, bytes):  # shared: kept for the next event
+                _LINES[key] = line
+        out.append(line)
+    return "".join(out)
 
 
 def fold_line(line: str, limit: int = 75) -> str:
