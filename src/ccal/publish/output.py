@@ -23,6 +23,8 @@ from ccal.errors import CcalError
 from ccal.publish.site import MARKER
 
 RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths atomically
+# Over the file there or a new one; never through a symbolic link; bytes as they are (Windows).
+WRITE = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
 def check_target(directory: Path, *, force: bool) -> None:
@@ -124,11 +126,12 @@ def _fill(scratch: Path, files: dict[str, bytes]) -> None:
         if path.parent not in folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.update(path.parents)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        fd = os.open(path, WRITE, 0o666)
         try:
             _write_all(fd, data)
             os.ftruncate(fd, len(data))
-            os.fchmod(fd, 0o666 & ~umask)
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, 0o666 & ~umask)
         finally:
             os.close(fd)
     _prune(scratch, {scratch / name for name in files} | folders)
