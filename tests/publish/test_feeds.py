@@ -1,28 +1,127 @@
-"""The feeds' helpers: quick folding gives icalendar's bytes; tag feeds select as --tag does."""
+"""The feeds' helpers: assembled feeds are icalendar's own bytes; tag feeds select as --tag does."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccal.publish.feeds import _slugs, fold_ascii
+from ccal.publish.feeds import _slugs
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
-try:  # icalendar's own folding: private from 7.2, the public (since deprecated) one before
-    from icalendar.parser.string import _foldline as foldline
-except ImportError:
-    from icalendar.parser import foldline
-
-LINES = st.text(alphabet=st.sampled_from('ab ;:,\\^"xyz0123456789é'), max_size=400)
+# Text that folds every way: escapes (\\ ; ,), carets, quotes, 2-, 3- and 4-byte characters.
+TEXT = st.text(alphabet=st.sampled_from('ab ;:,\\^"xyz019éŠ€漢🙂\t'), max_size=240)
+ZONES = ("Europe/Brussels", "Asia/Tokyo", "America/New_York", "UTC")
+MOMENTS = ("2026-03-08T01:30:00", "2026-10-25T02:30:00", "2026-07-01T18:00:00", "2026-12-31")
 
 
-@settings(max_examples=200)
-@given(LINES)
-def test_quick_folding_folds_as_icalendar_does(line):
-    assert fold_ascii(line, foldline) == foldline(line)
+def toml(text: str) -> str:
+    """A TOML basic string (JSON's escapes, but astral characters as themselves)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+@st.composite
+def catalogs(draw) -> str:
+    """A data file of a few opportunities: long hostile text, several zones, all-day and timed
+    dates, ranges, repeating, tentative and moved dates."""
+    parts = ['version = 1\ntimezone = "Europe/Brussels"']
+    for number in range(draw(st.integers(1, 5))):
+        zone = draw(st.sampled_from(ZONES))
+        tags = draw(st.lists(TEXT.filter(str.strip), max_size=3, unique_by=str.casefold))
+        lines = [
+            "[[opportunity]]",
+            f'id = "op-{number}"',
+            f"kind = {json.dumps(draw(st.sampled_from(['call', 'event', 'talk'])))}",
+            f"title = {toml(draw(TEXT.filter(str.strip)))}",
+            f"summary = {toml(draw(TEXT.filter(str.strip)))}",
+            f"location = {toml(draw(TEXT.filter(str.strip)))}",
+            f'timezone = "{zone}"',
+            f"tags = [{', '.join(map(toml, tags))}]",
+            f'url = "https://example.org/{"x" * draw(st.integers(0, 120))}"',
+        ]
+        for n in range(draw(st.integers(1, 3))):
+            at = draw(st.sampled_from(MOMENTS))
+            lines += ["", "[[opportunity.dates]]", f'label = "Date {n}"', f"at = {at}"]
+            choice = draw(st.integers(0, 4))
+            if choice == 0:
+                lines.append(f"end = {'2027-01-02' if len(at) == 10 else '2027-01-02T10:00:00'}")
+            elif choice == 1:
+                lines += ['rrule = "FREQ=MONTHLY"', "count = 3"]
+            elif choice == 2:
+                was = "2026-12-24" if len(at) == 10 else "2026-06-20T18:00:00"
+                lines.append(f"previous = {was}")
+            if draw(st.booleans()):
+                lines.append("tentative = true")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def listing_of(text: str):
+    from ccal.catalog import Catalog
+    from ccal.loader import parse_text
+    from ccal.query import select_dates, statuses
+    from ccal.recurrence import span
+    from ccal.render import Listing
+
+    result = parse_text(text, Path("generated.toml"))
+    assert not result.errors, result.errors
+    catalog = Catalog(tuple(result.items)).expanded(*span(NOW, None, None))
+    entries = select_dates(catalog, NOW, scope="all")
+    return Listing(entries, statuses(entries, NOW), NOW, ZoneInfo("Europe/Brussels"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(), st.booleans())
+def test_assembled_feeds_are_icalendars_own_serialisation(text, chosen):
+    """Every feed is assembled from events rendered once; each must be byte for byte what
+    icalendar writes for the whole calendar of its events (``ics.calendar`` for all.ics)."""
+    from ccal.publish import feeds
+    from ccal.render import ics
+    from ccal.render.formats import RenderOptions
+
+    listing = listing_of(text)
+    modified = {"op-0": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
+    options = RenderOptions(chosen_occurrences=chosen, modified=modified)
+    files, planned, _whole = feeds.render_feeds(listing, "Feeds ; \\ é", options)
+    whole = ics.calendar(listing, options, name="Feeds ; \\ é", modified=modified)
+    assert files["feeds/all.ics"] == whole.encode("utf-8")
+    vevents = {
+        str(vevent["UID"]): (vevent, day)
+        for vevent, day in ics.series_events(
+            listing.entries, options, ics.stamp_of(listing), modified
+        )
+    }
+    for feed in planned[1:]:
+        reference = ics.header(listing, name=feed.name)
+        chosen_events = [vevents[uid][0] for uid in feed.uids]
+        if listing.entries:  # zones for the years of every date, as in all.ics
+            first, last = ics.zone_years(listing.entries, [day for _v, day in vevents.values()])
+            for zone in ics.zones(sorted(ics.used_zones(chosen_events)), first, last):
+                reference.add_component(zone)
+        for vevent in chosen_events:
+            reference.add_component(vevent)
+        assert files[feed.path] == reference.to_ical(), feed.path
+
+
+@settings(max_examples=300)
+@given(TEXT, TEXT)
+def test_folding_is_icalendars(summary, location):
+    """``ics.component_text`` folds lines itself: the bytes must be icalendar's to_ical."""
+    from icalendar import Event
+
+    from ccal.render.ics import component_text
+
+    event = Event()
+    event.add("summary", summary * 3)
+    event.add("location", location)
+    event.add("x-long", "\\" * 80 + "^" * 80 + summary)
+    assert component_text(event).encode("utf-8") == event.to_ical()
 
 
 def test_two_tags_of_one_slug_get_distinct_file_names():
@@ -57,8 +156,7 @@ def test_a_series_gets_its_feed_and_data_without_series_gets_none():
 
 def test_rendering_in_shares_gives_the_bytes_of_one_render(monkeypatch):
     """Many dates are rendered by one process per CPU: the feeds must not tell."""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
+    import os
 
     from ccal.loader import load_catalog
     from ccal.publish import feeds
@@ -76,12 +174,11 @@ def test_rendering_in_shares_gives_the_bytes_of_one_render(monkeypatch):
         options = RenderOptions(chosen_occurrences=chosen)
         order = feeds.plan(entries, "T")[0].uids
         monkeypatch.setattr(feeds, "PARALLEL_FROM", 10**9)
-        one = feeds.render_events(listing, options, "T", order)
+        one = feeds.render_events(listing, options, order)
         monkeypatch.setattr(feeds, "PARALLEL_FROM", 0)
-        monkeypatch.setattr(
-            feeds.os if hasattr(feeds, "os") else __import__("os"), "cpu_count", lambda: 3
-        )
-        shared = feeds.render_events(listing, options, "T", order)
-        assert shared.zones == one.zones
-        assert list(shared.events.items()) == list(one.events.items())
-        assert shared.feed("H", order) == one.feed("H", order)
+        monkeypatch.setattr(os, "cpu_count", lambda: 3)
+        shared = feeds.render_events(listing, options, order)
+        monkeypatch.undo()
+        assert shared == one
+        assert list(shared.events) == list(order)
+        assert shared.feed(b"H", order) == one.feed(b"H", order)

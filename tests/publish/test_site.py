@@ -311,6 +311,7 @@ def test_a_directory_ccal_did_not_write_is_refused_without_force(publish, tmp_pa
     assert (theirs / "thesis.tex").read_text(encoding="utf-8") == "precious"
     publish("--force", into=theirs)
     assert not (theirs / "thesis.tex").exists()
+    assert not output.spare_path(theirs).exists()  # what was replaced is not kept as a spare
     assert (theirs / ".ccal-publish").is_file()
     publish(into=theirs)  # now it is ours: no --force needed
     (tmp_path / "empty").mkdir()
@@ -352,6 +353,44 @@ def test_the_swap_falls_back_to_renames_where_renameat2_is_missing(publish, monk
     publish()
     assert len(page(site).rows()) == 5
     assert [p.name for p in site.parent.iterdir() if p.name.endswith((".new", ".old"))] == []
+
+
+def test_the_previous_site_is_kept_beside_and_rewritten_in_place(publish, tmp_path):
+    """The site swapped out waits beside DIR as the next build's scratch: its files are
+    overwritten (the same inodes), files the new site lacks are removed, and the result is
+    byte for byte a fresh build."""
+    site = publish("--past", data=("publish.toml", "fixture.toml"))
+    spare = output.spare_path(site)
+    assert not spare.exists()  # nothing swapped out yet
+    publish()
+    assert (spare / "past.html").is_file() and (spare / output.MARKER).is_file()
+    inode = (spare / "index.html").stat().st_ino
+    publish("--kind", "talk")
+    assert (site / "index.html").stat().st_ino == inode  # rewritten, not created
+    assert not (site / "past.html").exists()
+    fresh = publish("--kind", "talk", into=tmp_path / "fresh")
+    files = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+
+
+def test_a_spare_holding_a_link_is_not_written_through(publish, tmp_path):
+    """A symbolic link or a file linked elsewhere in the spare would make the build write
+    outside it: such a spare is discarded, and what the links point to is left alone."""
+    site = publish()
+    publish()
+    spare = output.spare_path(site)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("mine", encoding="utf-8")
+    (spare / "index.html").unlink()
+    (spare / "index.html").symlink_to(outside)
+    publish()
+    assert outside.read_text(encoding="utf-8") == "mine"
+    assert not (site / "index.html").is_symlink()
+    (output.spare_path(site) / "deadlines.json").unlink()
+    (output.spare_path(site) / "deadlines.json").hardlink_to(outside)
+    publish()
+    assert outside.read_text(encoding="utf-8") == "mine"
+    assert (site / "deadlines.json").stat().st_nlink == 1
 
 
 def test_the_site_is_readable_by_a_web_server(publish):

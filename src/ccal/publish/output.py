@@ -1,8 +1,13 @@
-"""Writing a site: into a sibling temporary directory, then swapped in whole.
+"""Writing a site: into a sibling scratch directory, then swapped in whole.
 
 A reader (a web server, rsync, a subscriber's next poll) sees the old site or the new one, never
 half of each; a failed build leaves the old site as it was. A directory ccal did not write (no
 marker file) is never replaced unless asked (``--force``): it could be anything.
+
+The site swapped out is kept beside DIR as the next publish's scratch (``.DIR.ccal-spare``):
+its files are overwritten in place rather than created anew. A site of 11,000 calls is 6,000
+files, and creating a file costs far more than rewriting one (here 0.5 ms of kernel time each:
+3 s a publish, against 0.1 s). Nobody reads the spare; deleting it only costs that time once.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from ccal.errors import CcalError
 from ccal.publish.site import MARKER
 
 RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths atomically
+# Over the file there or a new one; never through a symbolic link; bytes as they are (Windows).
+WRITE = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
 def check_target(directory: Path, *, force: bool) -> None:
@@ -53,29 +60,100 @@ def write_site(directory: Path, files: dict[str, bytes], *, force: bool = False)
         raise CcalError(f"cannot publish into '{directory}': {exc.strerror or exc}") from None
 
 
+def spare_path(directory: Path) -> Path:
+    """Where the previous site waits to be the next build's scratch: hidden, beside DIR."""
+    return directory.parent / f".{directory.name}.ccal-spare"
+
+
 def _swap_in(directory: Path, files: dict[str, bytes]) -> None:
-    temp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".new", dir=directory.parent))
+    spare = spare_path(directory)
+    scratch = spare if _reusable(spare) else None
+    if scratch is None:
+        with contextlib.suppress(FileNotFoundError):
+            _remove(spare)
+        scratch = Path(
+            tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".new", dir=directory.parent)
+        )
     try:
-        _fill(temp, files)
-        if directory.exists():
-            _exchange(temp, directory)  # temp now holds the old site
-            shutil.rmtree(temp)
-        else:
-            os.rename(temp, directory)
+        _fill(scratch, files)
+        if not directory.exists():
+            os.rename(scratch, directory)
+            return
+        _exchange(scratch, directory)  # scratch now holds the old site
     except BaseException:
         with contextlib.suppress(OSError):
-            shutil.rmtree(temp)
+            shutil.rmtree(scratch)
         raise
+    if not (scratch / MARKER).is_file():  # a directory replaced with --force: not ours to keep
+        shutil.rmtree(scratch)
+    elif scratch != spare:
+        os.rename(scratch, spare)
 
 
-def _fill(temp: Path, files: dict[str, bytes]) -> None:
+def _reusable(spare: Path) -> bool:
+    """A spare is reused when it is a real directory ccal wrote (its marker) holding nothing
+    but directories and files of one link each: writing through a symbolic link or into a file
+    linked elsewhere would write somewhere else."""
+    if spare.is_symlink() or not spare.is_dir() or not (spare / MARKER).is_file():
+        return False
+    pending = [str(spare)]
+    while pending:
+        with os.scandir(pending.pop()) as found:
+            for item in found:
+                if item.is_dir(follow_symlinks=False):
+                    pending.append(item.path)
+                elif not item.is_file(follow_symlinks=False) or item.stat().st_nlink != 1:
+                    return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _fill(scratch: Path, files: dict[str, bytes]) -> None:
+    """Make ``scratch`` hold exactly ``files``: each written over the file there (or created),
+    with the mode a new file would get, and everything else removed."""
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(temp, 0o777 & ~umask)  # mkdtemp makes it private; a site is for web servers
+    os.chmod(scratch, 0o777 & ~umask)  # mkdtemp makes it private; a site is for web servers
+    folders = {scratch}
     for name, data in files.items():
-        path = temp / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        path = scratch / name
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.update(path.parents)
+        fd = os.open(path, WRITE, 0o666)
+        try:
+            _write_all(fd, data)
+            os.ftruncate(fd, len(data))
+            if hasattr(os, "fchmod"):  # not on Windows before Python 3.13
+                os.fchmod(fd, 0o666 & ~umask)
+        finally:
+            os.close(fd)
+    _prune(scratch, {scratch / name for name in files} | folders)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until all is written (one call may write less)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _prune(root: Path, keep: set[Path]) -> None:
+    """Remove from ``root`` every file and folder not in ``keep`` (the spare's old files)."""
+    for folder, dirs, names in os.walk(root, topdown=False):
+        base = Path(folder)
+        for name in names:
+            if base / name not in keep:
+                (base / name).unlink()
+        for name in dirs:
+            if base / name not in keep:
+                shutil.rmtree(base / name)
 
 
 def _exchange(new: Path, old: Path) -> None:

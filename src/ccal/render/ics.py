@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ccal import __version__
@@ -27,7 +27,8 @@ from ccal.render.timefmt import moment_text, moved_note
 from ccal.text import fold, label_key
 
 if TYPE_CHECKING:
-    from icalendar import Event
+    from icalendar import Calendar as ICalendar
+    from icalendar import Component, Event, Timezone
 
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
@@ -113,10 +114,10 @@ def event(
     opportunity = entry.opportunity
     vevent = Event()
     vevent.add("uid", uid(series_head(entry)))
-    vevent.add("dtstamp", stamp)
+    vevent.add("dtstamp", _typed("dtstamp", stamp))
     if modified is not None:
-        vevent.add("last-modified", min(modified, stamp))
-    vevent.add("sequence", sequence(entry))
+        vevent.add("last-modified", _typed("last-modified", min(modified, stamp)))
+    vevent.add("sequence", _typed("sequence", sequence(entry)))
     vevent.add("summary", summary(entry))
     if entry.all_day:
         first = entry.at.date()
@@ -125,7 +126,7 @@ def event(
         vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
         # A DATE has no zone, but a ccal all-day date is a day of its zone (it passes when that
         # day ends there): said for ``ccal import ics``, ignored by other programs.
-        vevent.add("x-ccal-timezone", entry.zone.key)
+        vevent.add("x-ccal-timezone", _typed("x-ccal-timezone", entry.zone.key))
     else:
         vevent.add("dtstart", _written(entry.at))
         if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
@@ -143,9 +144,9 @@ def event(
         from icalendar import vRecur
 
         vevent.add("rrule", vRecur.from_ical(rrule))
-    vevent.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
+    vevent.add("status", _typed("status", "TENTATIVE" if entry.tentative else "CONFIRMED"))
     # A deadline is a reminder, not a meeting: it must not mark the user as busy.
-    vevent.add("transp", "TRANSPARENT")
+    vevent.add("transp", _typed("transp", "TRANSPARENT"))
     # A one-day deadline lasts until its day ends, so the alarm counts back from the end.
     related = "END" if entry.all_day and entry.end is None else "START"
     for before in options.alarms:
@@ -155,6 +156,31 @@ def event(
         alarm.add("trigger", -before, parameters={"RELATED": related})
         vevent.add_component(alarm)
     return vevent
+
+
+# The values most events share, typed once: (property, value) -> icalendar's object. Never
+# emptied: ``_LINES`` is keyed by the objects' ids, which must not be reused by another object.
+_TYPED: dict[tuple[str, datetime | int | str], Any] = {}
+# (property, id of a shared object) or (BEGIN/END, component name) -> its line, folded, CRLF.
+_LINES: dict[tuple[str, int | bytes], str] = {}
+
+
+def _typed(name: str, value: datetime | int | str) -> Any:
+    """``value`` as icalendar types it for property ``name`` (what ``Event.add`` stores), made
+    once for the values most events share (DTSTAMP, LAST-MODIFIED of one file, STATUS, ...):
+    typing a value is most of the time of building an event, and ``component_text`` writes the
+    line of a shared value once. The objects are shared between events, so nothing may change
+    them; they are only ever serialised. (A handful per run: a stamp, a time per data file,
+    two statuses, a zone per all-day zone.)"""
+    typed = _TYPED.get((name, value))
+    if typed is None:
+        from icalendar import Event
+
+        holder = Event()
+        holder.add(name, value)
+        typed = _TYPED[(name, value)] = holder[name]
+        _LINES[(name.upper(), id(typed))] = ""  # written by the first component_text
+    return typed
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
@@ -182,13 +208,36 @@ def calendar(
     fetch it again (REFRESH-INTERVAL, X-PUBLISHED-TTL; whole seconds, at least one), and
     ``modified`` maps an opportunity id to when its data last changed (LAST-MODIFIED; see
     ``modified_times``). DTSTAMP is ``listing.now``: pin it and the bytes are reproducible.
-    """
-    from icalendar import Calendar, vDuration
 
-    from ccal.recurrence import series_head
+    Built from the same parts ``ccal publish`` assembles its feeds from (``header``,
+    ``series_events``, ``zones``), so the two cannot drift apart.
+    """
     from ccal.render.formats import RenderOptions
 
     options = options or RenderOptions()
+    ical = header(listing, name=name, refresh=refresh)
+    vevents = series_events(listing.entries, options, stamp_of(listing), modified or {})
+    events = [vevent for vevent, _day in vevents]
+    if listing.entries:
+        first_day, last_day = zone_years(listing.entries, [day for _vevent, day in vevents])
+        for component in zones(sorted(used_zones(events)), first_day, last_day):
+            ical.add_component(component)  # zones first: some readers want a TZID defined first
+    for vevent in events:
+        ical.add_component(vevent)
+    if options.estimates:  # --estimated: all-day spans, no zone needed
+        from ccal.render.estimates import vevent as estimated_vevent
+
+        for guess in options.estimates:
+            ical.add_component(estimated_vevent(guess, stamp_of(listing)))
+    return ical.to_ical().decode("utf-8")
+
+
+def header(
+    listing: Listing, *, name: str = DEFAULT_NAME, refresh: timedelta = DEFAULT_REFRESH
+) -> ICalendar:
+    """The VCALENDAR of ``listing`` without its components: the calendar's metadata."""
+    from icalendar import Calendar, vDuration
+
     if refresh < timedelta(seconds=1):
         raise ValueError(f"a refresh interval of at least a second, not {refresh}")
     refresh = timedelta(seconds=int(refresh.total_seconds()))
@@ -205,47 +254,113 @@ def calendar(
         ical.add("x-wr-timezone", display)
     ical.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
     ical.add("x-published-ttl", vDuration(refresh))
-    # DTSTAMP is the moment asked about, so an export with a pinned --as-of is reproducible.
-    stamp = listing.now.astimezone(UTC).replace(microsecond=0)
-    changed = modified or {}
+    return ical
 
-    # A repeating date is one event with its RRULE, however many occurrences were selected:
-    # the whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a
-    # window and a limit cut a series into one unbroken run, as the filters match all or none).
+
+def stamp_of(listing: Listing) -> datetime:
+    """DTSTAMP: the moment asked about, so an export with a pinned --as-of is reproducible."""
+    return listing.now.astimezone(UTC).replace(microsecond=0)
+
+
+def series_events(
+    entries: list[Entry],
+    options: RenderOptions,
+    stamp: datetime,
+    modified: Mapping[str, datetime],
+) -> list[tuple[Event, date]]:
+    """One VEVENT per series of ``entries`` (a single date is a series of one), in listing
+    order, each with the day it starts (``zone_years`` needs them).
+
+    A repeating date is one event with its RRULE, however many occurrences were selected: the
+    whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a window
+    and a limit cut a series into one unbroken run, as the filters match all or none). So a
+    series must not be split between two calls.
+    """
+    from ccal.recurrence import series_head
+
     series: dict[str, list[Entry]] = {}
-    for selected in listing.entries:
+    for selected in entries:
         series.setdefault(uid(series_head(selected)), []).append(selected)
-    days: list[date] = []
     vevents = []
     for chosen in series.values():
-        when = changed.get(chosen[0].opportunity.id)
+        when = modified.get(chosen[0].opportunity.id)
         if chosen[0].recurrence is None or not options.chosen_occurrences:
             head = series_head(chosen[0])
-            vevents.append(event(head, options, stamp, modified=when))
-            days.append(head.at.date())
+            vevents.append((event(head, options, stamp, modified=when), head.at.date()))
             continue
         first = min(chosen, key=Entry.sort_key)
         assert first.recurrence is not None
         rule = f"{first.recurrence.body};COUNT={len(chosen)}"
-        vevents.append(event(first, options, stamp, rule, modified=when))
-        days.append(first.at.date())
-    if listing.entries:
-        # From a year before the first date: an open-ended rule of the zone runs on for ever.
-        # Zones first (some readers want a TZID defined before it is used), sorted by name.
-        days += [e.due.date() for e in listing.entries]
-        first_day, last_day = date(min(days).year - 1, 1, 1), date(max(days).year + 2, 1, 1)
-        from ccal.render.vtimezone import vtimezone
+        vevents.append((event(first, options, stamp, rule, modified=when), first.at.date()))
+    return vevents
 
-        for key in sorted(used_zones(vevents)):
-            ical.add_component(vtimezone(key, first_day, last_day))
-    for vevent in vevents:
-        ical.add_component(vevent)
-    if options.estimates:  # --estimated: all-day spans, no zone needed
-        from ccal.render.estimates import vevent as estimated_vevent
 
-        for guess in options.estimates:
-            ical.add_component(estimated_vevent(guess, stamp))
-    return ical.to_ical().decode("utf-8")
+def zone_years(entries: list[Entry], starts: list[date]) -> tuple[date, date]:
+    """The span the VTIMEZONEs cover: from a year before the first date (an event's start, or
+    any entry's due) to the end of the year after the last (an open-ended rule of the zone runs
+    on for ever)."""
+    days = [*starts, *(e.due.date() for e in entries)]
+    return date(min(days).year - 1, 1, 1), date(max(days).year + 2, 1, 1)
+
+
+def zones(keys: Iterable[str], first_day: date, last_day: date) -> list[Timezone]:
+    """The VTIMEZONE of each zone key, in the order given (a calendar sorts them by name)."""
+    from ccal.render.vtimezone import vtimezone
+
+    return [vtimezone(key, first_day, last_day) for key in keys]
+
+
+def component_text(component: Component) -> str:
+    """``component.to_ical()``, decoded, but folded here: icalendar's own content lines (every
+    value escaped and typed by icalendar: ``content_line`` for each of ``property_items``, as
+    its ``content_lines`` does), each folded as icalendar folds it (``fold_line``). icalendar
+    folds character by character, a third of its time for a big calendar; the line of a value
+    shared by many events (``_typed``) and BEGIN/END lines are made once. The bytes are the same
+    (property tests compare the two on generated catalogs)."""
+    out = []
+    for name, value in component.property_items():
+        key = (name, value if isinstance(value, bytes) else id(value))
+        line = _LINES.get(key)
+        if not line:
+            line = fold_line(component.content_line(name, value)) + "\r\n"
+            if key in _LINES or isinstance(value, bytes):  # shared: kept for the next event
+                _LINES[key] = line
+        out.append(line)
+    return "".join(out)
+
+
+def fold_line(line: str, limit: int = 75) -> str:
+    """An RFC 5545 content line folded as icalendar folds it: segments of fewer than ``limit``
+    octets (a character never split), a backslash or caret that would end a segment moved to
+    the next one (so an escape stays whole: icalendar #1501), joined by CRLF and a space."""
+    if line.isascii():  # a byte a character: cut by slices
+        width = limit - 1
+        if len(line) <= width:
+            return line
+        parts, start = [], 0
+        while len(line) - start > width:
+            piece = line[start : start + width]
+            if piece[-1] in "\\^":
+                piece = piece[:-1]
+            parts.append(piece)
+            start += len(piece)
+        parts.append(line[start:])
+        return "\r\n ".join(parts)
+    segments: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if current and size + octets >= limit:
+            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else ""
+            segments.append("".join(current))
+            current = [carried] if carried else []
+            size = len(carried.encode("utf-8"))
+        current.append(char)
+        size += octets
+    if current:
+        segments.append("".join(current))
+    return "\r\n ".join(segments)
 
 
 def used_zones(vevents: list[Event]) -> set[str]:
