@@ -14,6 +14,7 @@ from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, instant, wall_cloc
 from ccal.errors import DataError, Problem
 from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
 from ccal.schema_errors import schema_problems
+from ccal.tomlparse import parse_toml as parse_toml  # re-exported: authoring, extend, sync
 
 if TYPE_CHECKING:
     from ccal.recurrence import Recurrence
@@ -196,22 +197,6 @@ def _raw_label_clashes(table: Any, index: int, errors: list[Any]) -> list[dict[s
         return []
     context = {"message": clashes[0][1], "clashes": clashes}
     return [{"type": LABEL_CLASH, "loc": ("opportunity", index, "dates"), "ctx": context}]
-
-
-def parse_toml(text: str) -> dict[str, Any]:
-    """``tomllib.loads``, through its compiled upstream ``tomli`` when that is installed.
-
-    tomli (the same parser, compiled with mypyc) is about twice as fast on big files. Errors are
-    always worded by the standard library's tomllib: it parses the text again only to say why.
-    """
-    try:
-        import tomli
-    except ImportError:  # pragma: no cover - a declared dependency; tomllib gives the same
-        return tomllib.loads(text)
-    try:
-        return tomli.loads(text)
-    except tomli.TOMLDecodeError:
-        return tomllib.loads(text)  # raises with the standard wording (or agrees after all)
 
 
 # --- resolving local times -------------------------------------------------------------------
