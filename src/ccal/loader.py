@@ -143,6 +143,7 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
     # one wrong key there does not also turn every opportunity of a declared kind into an error).
     declared = document.kinds if document is not None else top.get("kinds")
     context = {KINDS_CONTEXT: tuple(k for k in declared or () if isinstance(k, str))}
+    moments = _Moments()
     for index, table in enumerate(opportunities):
         try:
             opportunity = compact(Opportunity.model_validate(table, context=context))
@@ -161,7 +162,7 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
         if ids is not None:
             ids.append(opportunity.id)
         if document is not None:  # resolved even after a schema error: its problems count too
-            _resolve_one(opportunity, index, document.timezone, result, locator)
+            _resolve_one(opportunity, index, document.timezone, result, locator, moments)
             opportunities[index] = None  # the models hold it now (memory)
     if problems:  # a file with a schema error gives no items; its ids still meet the others'
         result.ids = ids if ids is not None else [_raw_id(t) for t in opportunities]
@@ -203,14 +204,19 @@ def _raw_label_clashes(table: Any, index: int, errors: list[Any]) -> list[dict[s
 
 
 def _resolve_one(
-    opportunity: Any, index: int, default_zone: str, result: FileResult, locator: Locator
+    opportunity: Any,
+    index: int,
+    default_zone: str,
+    result: FileResult,
+    locator: Locator,
+    moments: _Moments,
 ) -> None:
     """Turn local times into aware instants in the entry's zone; report gaps and bad ranges."""
-    zone = zone_named(opportunity.timezone or default_zone)
+    zone = moments.zone(opportunity.timezone or default_zone)
     entries = []
     for position, dated in enumerate(opportunity.dates):
-        where = _DatePlace(result, locator, opportunity.id, index, position)
-        entry = _resolve_date(opportunity, position, dated, zone, where)
+        place = (result, locator, opportunity.id, index, position)
+        entry = _resolve_date(opportunity, position, dated, zone, place, moments)
         if entry is not None:
             entries.append(entry)
     if opportunity.kind == "call" and not opportunity.dates:
@@ -229,86 +235,150 @@ def _resolve_one(
     result.items.append(Item(opportunity, result.path, zone, tuple(entries)))
 
 
+class _Moments:
+    """Each value of a file resolved in a zone once (``clock.wall_clock`` / ``clock.instant``):
+    a big file repeats its days and times (the same cut-off hour, the same closing day), and
+    every entry given one of them shares the same aware datetime (immutable) instead of its own.
+    Kept for one load only."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Any, Any], tuple[datetime, bool, bool] | str] = {}
+        self._zones: dict[str, Any] = {}
+
+    def zone(self, name: str) -> Any:
+        """``clock.zone_named`` (a zone the models already checked), once per name."""
+        found = self._zones.get(name)
+        if found is None:
+            found = self._zones[name] = zone_named(name)
+        return found
+
+    def resolve(self, value: Any, zone: Any) -> tuple[datetime, bool, bool] | str:
+        """(instant, all day, repeated wall clock), or why it cannot be one. Values equal as
+        keys resolve alike: naive values compare as wall clocks, a date never equals a
+        datetime, aware datetimes equal as instants are the same instant in ``zone``."""
+        key = (value, zone)
+        found = self._found.get(key)
+        if found is None:
+            try:
+                if isinstance(value, datetime) and value.tzinfo is None:
+                    aware, repeated = wall_clock(value, zone)
+                    found = (aware, False, repeated)
+                else:
+                    aware, all_day = instant(value, zone)
+                    found = (aware, all_day, False)
+            except TimeInputError as exc:
+                found = str(exc)
+            self._found[key] = found
+        return found
+
+
 def _resolve_date(
-    opportunity: Any, position: int, dated: Any, zone: Any, where: _DatePlace
+    opportunity: Any,
+    position: int,
+    dated: Any,
+    zone: Any,
+    place: tuple[Any, ...],
+    moments: _Moments,
 ) -> Entry | None:
-    """One date entry as an ``Entry``, or ``None`` after reporting why it cannot be one."""
-    values = {}
-    for key in ("at", "end", "previous", "until"):
-        value = getattr(dated, key)
-        if value is None:
-            continue
-        if not FIRST_YEAR <= value.year <= LAST_YEAR:  # as every typed moment (``clock``)
-            where.report(
-                key,
-                f"{value} is out of range: use a date between the years {FIRST_YEAR} "
-                f"and {LAST_YEAR}",
-            )
-            return None
-        try:
-            if isinstance(value, datetime) and value.tzinfo is None:
-                aware, repeated = wall_clock(value, zone)
-                values[key] = (aware, False)
-            else:
-                values[key], repeated = instant(value, zone), False
-        except TimeInputError as exc:
-            where.report(key, str(exc))
-            return None
-        if repeated:
-            where.report(
-                key,
-                f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (clocks go back); "
-                "ccal reads the first, add a UTC offset to choose",
-                severity="warning",
-            )
-    at, all_day = values["at"]
-    end = values["end"][0] if "end" in values else None
-    # Timestamps: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
-    if end is not None and end.timestamp() < at.timestamp():
-        where.report("end", "end is before at")
+    """One date entry as an ``Entry``, or ``None`` after reporting why it cannot be one
+    (``place``: where it is, made a ``_DatePlace`` only to report)."""
+    found = _resolved("at", dated.at, zone, place, moments)
+    if found is None:
         return None
-    recurrence = _recurrence(dated, at, values.get("until"), zone, where)
-    if recurrence is False:
-        return None
+    at, all_day = found
+    end = previous = until = None
+    # Most dates are one moment: nothing more to resolve, no range to check, nothing repeating.
+    if dated.end is not None or dated.previous is not None or dated.until is not None:
+        if dated.end is not None:
+            found = _resolved("end", dated.end, zone, place, moments)
+            if found is None:
+                return None
+            end = found[0]
+        if dated.previous is not None:
+            found = _resolved("previous", dated.previous, zone, place, moments)
+            if found is None:
+                return None
+            previous = found[0]
+        if dated.until is not None:
+            until = _resolved("until", dated.until, zone, place, moments)
+            if until is None:
+                return None
+        # Timestamps: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
+        if end is not None and end.timestamp() < at.timestamp():
+            _DatePlace(*place).report("end", "end is before at")
+            return None
+    recurrence: Recurrence | None = None
+    if dated.rrule is not None or dated.until is not None or dated.count is not None:
+        rule = _recurrence(dated, at, until, zone, place)
+        if rule is False:
+            return None
+        recurrence = rule
     return Entry(
-        opportunity=opportunity,
-        position=position,
-        label=dated.label,
-        at=at,
-        end=end,
-        all_day=all_day,
-        zone=zone,
-        tentative=dated.tentative,
-        source=dated.source,
-        previous=values["previous"][0] if "previous" in values else None,
-        recurrence=recurrence or None,
-        occurrence=0 if recurrence else None,
+        opportunity,
+        position,
+        dated.label,
+        at,
+        end,
+        all_day,
+        zone,
+        dated.tentative,
+        dated.source,
+        previous,
+        recurrence,
+        None if recurrence is None else 0,
     )
 
 
+def _resolved(
+    key: str, value: Any, zone: Any, place: tuple[Any, ...], moments: _Moments
+) -> tuple[datetime, bool] | None:
+    """One value of a date as (instant, all day), or None after reporting why it cannot be."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # as every typed moment (``clock``)
+        _DatePlace(*place).report(
+            key,
+            f"{value} is out of range: use a date between the years {FIRST_YEAR} and {LAST_YEAR}",
+        )
+        return None
+    found = moments.resolve(value, zone)
+    if isinstance(found, str):
+        _DatePlace(*place).report(key, found)
+        return None
+    aware, all_day, repeated = found
+    if repeated:
+        _DatePlace(*place).report(
+            key,
+            f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (clocks go back); "
+            "ccal reads the first, add a UTC offset to choose",
+            severity="warning",
+        )
+    return aware, all_day
+
+
 def _recurrence(
-    dated: Any, at: datetime, until: Any, zone: Any, where: _DatePlace
+    dated: Any, at: datetime, until: Any, zone: Any, place: tuple[Any, ...]
 ) -> Recurrence | Literal[False] | None:
     """The entry's repeat rule; ``None`` if it has none, ``False`` after reporting a problem."""
     if dated.rrule is None:
         for key in ("until", "count"):
             if getattr(dated, key) is not None:
-                where.report(key, f"{key} belongs to a repeating date: add an rrule, or remove it")
+                _DatePlace(*place).report(
+                    key, f"{key} belongs to a repeating date: add an rrule, or remove it"
+                )
                 return False
         return None
     from ccal.recurrence import Recurrence, parse_rule  # here: most dates do not repeat
 
     if dated.until is not None and dated.count is not None:
-        where.report("count", "give either until or count, not both (RFC 5545)")
+        _DatePlace(*place).report("count", "give either until or count, not both (RFC 5545)")
         return False
     try:
         parse_rule(dated.rrule, at.astimezone(zone), all_day=not isinstance(dated.at, datetime))
     except TimeInputError as exc:
-        where.report("rrule", str(exc))
+        _DatePlace(*place).report("rrule", str(exc))
         return False
     until_at = until[0] if until else None
     if until_at is not None and until_at.timestamp() < at.timestamp():
-        where.report("until", "until is before at: the series would have no date")
+        _DatePlace(*place).report("until", "until is before at: the series would have no date")
         return False
     body = dated.rrule.strip().removeprefix("RRULE:").removeprefix("rrule:")
     return Recurrence(body=body, until=until_at, count=dated.count)
