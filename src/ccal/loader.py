@@ -88,6 +88,9 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
     kept while validating: problems are located by reading the file again (memory: the text of a
     big file is as large as a third of its models)."""
     text = box.pop()
+    streamed = _streamed(text, path, reread=reread)
+    if streamed is not None:
+        return streamed
     result = FileResult(path)
     name = str(path)
     try:
@@ -114,9 +117,40 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
     return result
 
 
-def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list[Problem]:
+class _Restart(Exception):
+    """A streamed load met what only the whole file's tables can report: start again whole."""
+
+
+def _streamed(text: str, path: Path, *, reread: bool) -> FileResult | None:
+    """A big file validated piece by piece as ``tomlparse.stream`` reads it, so that its raw
+    tables never all exist at once (at 100,000 opportunities the peak of a load). Only a clean
+    file is loaded so: at its first schema error, or a piece ``toml-rs`` does not read, None,
+    and the file is loaded whole, which words and places every problem as before (problems of
+    resolving need no raw table: they are reported here as there)."""
+    from ccal.tomlparse import Unjoinable, stream
+
+    found = stream(text)
+    if found is None:
+        return None
+    top, tables = found
+    result = FileResult(path)
+    locator: Locator = FileLocator(path, checksum(text)) if reread else LazyLocator(text)
+    result.locator = locator
+    try:
+        _validate(top, result, locator, tables)
+    except (_Restart, Unjoinable):
+        return None
+    result.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return result
+
+
+def _validate(
+    raw: dict[str, Any], result: FileResult, locator: Locator, tables: Any = None
+) -> list[Problem]:
     """Validate the file opportunity by opportunity, resolving each one at once and dropping its
-    raw table: the whole file never exists twice in memory (raw tables and models).
+    raw table: the whole file never exists twice in memory (raw tables and models). With
+    ``tables`` (an iterator of the opportunity tables, ``raw`` then being the top alone) a
+    schema error raises ``_Restart``: locating it needs the whole file's tables.
 
     The same errors as one ``DataFile.model_validate(raw)``, each located and in file order,
     plus what pydantic leaves for a clean schema (label clashes among dates that did not all
@@ -129,13 +163,15 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
 
     name = str(result.path)
     problems: list[Problem] = []
-    opportunities = raw.get("opportunity", [])
+    opportunities = raw.get("opportunity", []) if tables is None else tables
     top = {key: value for key, value in raw.items() if key != "opportunity"}
-    if not isinstance(opportunities, list):  # DataFile reports it (list_type)
+    if tables is None and not isinstance(opportunities, list):  # DataFile reports it (list_type)
         top["opportunity"], opportunities = opportunities, []
     try:
         document = DataFile.model_validate(top)
     except ValidationError as exc:
+        if tables is not None:
+            raise _Restart from None
         problems.extend(schema_problems(exc.errors(include_url=False), raw, locator, name))
         document = None
     ids: list[str | None] | None = None  # from the first schema error of an opportunity on
@@ -148,6 +184,8 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
         try:
             opportunity = compact(Opportunity.model_validate(table, context=context))
         except ValidationError as exc:
+            if tables is not None:
+                raise _Restart from None
             errors: list[Any] = list(exc.errors(include_url=False))
             for error in errors:
                 error["loc"] = ("opportunity", index, *error["loc"])
@@ -163,7 +201,8 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
             ids.append(opportunity.id)
         if document is not None:  # resolved even after a schema error: its problems count too
             _resolve_one(opportunity, index, document.timezone, result, locator, moments)
-            opportunities[index] = None  # the models hold it now (memory)
+            if tables is None:
+                opportunities[index] = None  # the models hold it now (memory)
     if problems:  # a file with a schema error gives no items; its ids still meet the others'
         result.ids = ids if ids is not None else [_raw_id(t) for t in opportunities]
         result.items.clear()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from typing import Any
 
 # Imported with this module (~3 ms), not on first use: tomli's limit on the parts of a key is
@@ -130,6 +131,83 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
+class Unjoinable(ValueError):
+    """A piece of a big file that ``toml-rs`` does not read, or that cannot be joined to the
+    others as it is: the whole text is for ``parse_toml``."""
+
+
+def stream(text: str) -> tuple[dict[str, Any], Iterator[Any]] | None:
+    """A big ccal file as its top table and its ``opportunity`` tables one by one, read by
+    ``toml-rs`` piece after piece: a caller that validates each table as it comes never holds
+    the whole file's tables (at 100,000 opportunities the largest thing a load would hold).
+
+    None where ``parse_toml`` is for the text (not big, not cut into pieces, not for
+    ``toml-rs``). The tables are those ``parse_toml(text)["opportunity"]`` would give; the
+    iterator raises ``Unjoinable`` where a piece says otherwise (what came before it is to be
+    thrown away, and the whole text parsed by ``parse_toml``).
+    """
+    try:
+        import toml_rs
+    except ImportError:  # pragma: no cover
+        return None
+    first = _first_piece(text)
+    if first is None or text.startswith("\ufeff") or not shallow(text) or _key_may_be_long(text):
+        return None
+
+    def parse(piece: str) -> Any:
+        return toml_rs.loads(piece, toml_version="1.0.0")
+
+    try:
+        top = parse(text[:first])
+    except (KeyboardInterrupt, SystemExit):  # pragma: no cover
+        raise
+    except BaseException:  # any complaint (a Rust panic is a BaseException)
+        return None
+    if type(top) is not dict or "opportunity" in top:
+        return None
+
+    def tables() -> Iterator[Any]:
+        start = first
+        while start < len(text):
+            end = _piece_end(text, start)
+            found = _piece(text[start:end], parse)
+            start = end
+            yield from found
+
+    return top, tables()
+
+
+def _first_piece(text: str) -> int | None:
+    """Where the first piece starts (its ``[[opportunity]]`` line), or None: not in pieces."""
+    if len(text) < 2 * CHUNK:
+        return None
+    if text.startswith(_HEADER):
+        return 0
+    first = text.find("\n" + _HEADER) + 1
+    return first if first > 0 else None
+
+
+def _piece_end(text: str, start: int) -> int:
+    cut = text.find("\n" + _HEADER, start + CHUNK)
+    return len(text) if cut < 0 else cut + 1
+
+
+def _piece(piece: str, parse: Any) -> list[Any]:
+    """A piece's ``opportunity`` tables, or ``Unjoinable``."""
+    try:
+        found = parse(piece)
+    except (KeyboardInterrupt, SystemExit):  # pragma: no cover
+        raise
+    except BaseException as exc:  # any complaint: the exact parser's
+        raise Unjoinable("a piece toml-rs does not read") from exc
+    if type(found) is not dict or list(found) != ["opportunity"]:
+        raise Unjoinable("a piece with more than opportunities")
+    tables = found["opportunity"]
+    if type(tables) is not list:
+        raise Unjoinable("opportunity is not a list of tables")
+    return tables
+
+
 def _in_pieces(text: str, parse: Any) -> dict[str, Any] | None:
     """``parse(text)``, in pieces cut before ``[[opportunity]]`` lines when it is big.
 
@@ -141,29 +219,20 @@ def _in_pieces(text: str, parse: Any) -> dict[str, Any] | None:
     the piece before it unterminated: an error, so the whole goes to the exact parser.
     None where the pieces cannot be joined as they are.
     """
-    if len(text) < 2 * CHUNK:
+    first = _first_piece(text)
+    if first is None:
         return parse(text)
-    if text.startswith(_HEADER):
-        first = 0
-    else:
-        first = text.find("\n" + _HEADER) + 1
-        if first == 0:  # not a ccal file's shape: whole
-            return parse(text)
     top = parse(text[:first])
     if type(top) is not dict or "opportunity" in top:
         return None
     opportunities: list[Any] = []
     start = first
-    while start < len(text):
-        cut = text.find("\n" + _HEADER, start + CHUNK)
-        end = len(text) if cut < 0 else cut + 1
-        piece = parse(text[start:end])
-        if type(piece) is not dict or list(piece) != ["opportunity"]:
-            return None
-        found = piece["opportunity"]
-        if type(found) is not list:
-            return None
-        opportunities += found
-        start = end
+    try:
+        while start < len(text):
+            end = _piece_end(text, start)
+            opportunities += _piece(text[start:end], parse)
+            start = end
+    except Unjoinable:
+        return None
     top["opportunity"] = opportunities
     return top
