@@ -54,7 +54,7 @@ def load_catalog(paths: list[Path]) -> Catalog:
     return Catalog(tuple(item for result in results for item in result.items))
 
 
-def load_file(path: Path) -> FileResult:
+def load_file(path: Path, *, pieces: bool = True) -> FileResult:
     from ccal.sources import input_text, read_input
 
     result = FileResult(path)
@@ -75,7 +75,7 @@ def load_file(path: Path) -> FileResult:
     except OSError as exc:
         result.problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
         return result
-    return _parse(box, path, reread=regular)  # a pipe cannot be read twice
+    return _parse(box, path, reread=regular, pieces=pieces)  # a pipe cannot be read twice
 
 
 def parse_text(text: str, path: Path) -> FileResult:
@@ -83,14 +83,14 @@ def parse_text(text: str, path: Path) -> FileResult:
     return _parse([text], path, reread=False)
 
 
-def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
+def _parse(box: list[str], path: Path, *, reread: bool, pieces: bool = True) -> FileResult:
     """``parse_text`` of the text in ``box`` (taken out of it). With ``reread`` the text is not
     kept while validating: problems are located by reading the file again (memory: the text of a
     big file is as large as a third of its models)."""
-    text = box.pop()
-    streamed = _streamed(text, path, reread=reread)
+    streamed = _streamed(box, path, reread=reread) if pieces else None
     if streamed is not None:
         return streamed
+    text = box.pop()
     result = FileResult(path)
     name = str(path)
     try:
@@ -121,24 +121,29 @@ class _Restart(Exception):
     """A streamed load met what only the whole file's tables can report: start again whole."""
 
 
-def _streamed(text: str, path: Path, *, reread: bool) -> FileResult | None:
+def _streamed(box: list[str], path: Path, *, reread: bool) -> FileResult | None:
     """A big file validated piece by piece as ``tomlparse.stream`` reads it, so that its raw
-    tables never all exist at once (at 100,000 opportunities the peak of a load). Only a clean
-    file is loaded so: at its first schema error, or a piece ``toml-rs`` does not read, None,
-    and the file is loaded whole, which words and places every problem as before (problems of
-    resolving need no raw table: they are reported here as there)."""
+    tables never all exist at once (at 100,000 opportunities the peak of a load), nor, with
+    ``reread``, its text. Only a clean file is loaded so: at its first schema error, or a piece
+    ``toml-rs`` does not read, the file is loaded whole (read again, with ``reread``), which
+    words and places every problem as before; problems of resolving need no raw table, and are
+    reported here as there. None (the text still in ``box``) where it is not for pieces."""
     from ccal.tomlparse import Unjoinable, stream
 
-    found = stream(text)
+    found = stream(box[0])
     if found is None:
         return None
     top, tables = found
     result = FileResult(path)
-    locator: Locator = FileLocator(path, checksum(text)) if reread else LazyLocator(text)
-    result.locator = locator
+    if reread:  # the pieces are kept, each until it is read, and not the text
+        result.locator = FileLocator(path, checksum(box.pop()))
+    else:
+        result.locator = LazyLocator(box[0])
     try:
-        _validate(top, result, locator, tables)
+        _validate(top, result, result.locator, tables)
     except (_Restart, Unjoinable):
+        if reread:
+            return load_file(path, pieces=False)
         return None
     result.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     return result

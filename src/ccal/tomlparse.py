@@ -143,8 +143,9 @@ def stream(text: str) -> tuple[dict[str, Any], Iterator[Any]] | None:
 
     None where ``parse_toml`` is for the text (not big, not cut into pieces, not for
     ``toml-rs``). The tables are those ``parse_toml(text)["opportunity"]`` would give; the
-    iterator raises ``Unjoinable`` where a piece says otherwise (what came before it is to be
-    thrown away, and the whole text parsed by ``parse_toml``).
+    iterator holds copies of the pieces, not ``text``, and raises ``Unjoinable`` where a piece
+    says otherwise (what came before it is to be thrown away, and the whole text parsed by
+    ``parse_toml``).
     """
     try:
         import toml_rs
@@ -166,13 +167,17 @@ def stream(text: str) -> tuple[dict[str, Any], Iterator[Any]] | None:
     if type(top) is not dict or "opportunity" in top:
         return None
 
+    pieces, start = [], first
+    while start < len(text):
+        end = _piece_end(text, start)
+        pieces.append(text[start:end])
+        start = end
+    pieces.reverse()
+
     def tables() -> Iterator[Any]:
-        start = first
-        while start < len(text):
-            end = _piece_end(text, start)
-            found = _piece(text[start:end], parse)
-            start = end
-            yield from found
+        # Only the pieces are kept (the caller may drop the text), each until it is read.
+        while pieces:
+            yield from _piece(pieces.pop(), parse)
 
     return top, tables()
 
