@@ -36,6 +36,9 @@ try:
 except ImportError:  # pragma: no cover - a declared dependency
     tomli = None  # type: ignore[assignment]  # then tomllib parses, as it would
 
+# Below this many characters tomli is as quick: importing toml-rs alone costs ~8 ms, what tomli
+# takes for ~100 KB (a user's own file, a shipped one, every small text ``add`` parses).
+FAST_FROM = 1 << 17
 NESTING = 256  # brackets that may nest deeper than this go to the exact parser (tomli: 400)
 KEY_LINE = 1997  # a key of 1,000 parts (tomli's limit, the default recursion limit) is this long
 CHUNK = 1 << 20  # characters: a piece's Rust document is a few MB, its parse a few ms
@@ -62,7 +65,7 @@ _LONG_LINE = re.compile(rf"\n[^\n]{{{KEY_LINE}}}")
 def parse_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads(text)``: the same values, the same ``TOMLDecodeError`` (``tomllib``'s
     wording and position) and, past ``tomli``'s nesting limits, its ``RecursionError``."""
-    fast = _fast(text)
+    fast = _fast(text) if len(text) >= FAST_FROM else None
     return fast if fast is not None else exact(text)
 
 
