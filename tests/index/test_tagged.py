@@ -43,9 +43,7 @@ zones = st.one_of(
 )
 moments = st.one_of(
     st.dates(min_value=date(1000, 1, 1), max_value=date(9000, 12, 31)),
-    st.datetimes(
-        min_value=datetime(1000, 1, 2), max_value=datetime(9000, 12, 30), timezones=zones
-    ),
+    st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9000, 12, 30), timezones=zones),
 )
 texts = st.text(min_size=1, max_size=8).filter(lambda t: t.strip() == t)
 dated = st.fixed_dictionaries(
