@@ -14,6 +14,7 @@ Usage: python benchmarks/bench_sync.py [-n 11000] [--reps 5]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -31,20 +32,21 @@ CCAL = [sys.executable, "-m", "ccal"]
 
 
 def serve(bodies: dict[str, list[bytes]]) -> tuple[ThreadingHTTPServer, str]:
-    """``/same``: one body with an ETag (304 when it matches); ``/changing``: the bodies in
-    turn, each with its own ETag, so every sync downloads a changed file."""
-    turn = {"changing": 0}
+    """``/same``: one body with an ETag (304 when it matches); ``/changing``: always a body the
+    client does not have (the next one after the ETag it sends), so every sync downloads a
+    changed file -- and the sync's standard-library probe, which it closes unread, and the
+    download after it are asked about the same version."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
             name = self.path.strip("/")
+            index = 0
             if name == "changing":
-                index = turn["changing"] % len(bodies[name])
-                turn["changing"] += 1
-            else:
-                index = 0
+                held = self.headers.get("If-None-Match")
+                versions = [f'"{name}-{n}"' for n in range(len(bodies[name]))]
+                index = (versions.index(held) + 1) % len(versions) if held in versions else 0
             etag = f'"{name}-{index}"'
             if name == "same" and self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
@@ -58,7 +60,8 @@ def serve(bodies: dict[str, list[bytes]]) -> tuple[ThreadingHTTPServer, str]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)  # the probe reads the head alone and hangs up
 
         def log_message(self, *args: object) -> None:
             pass
@@ -93,6 +96,13 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv)} failed: {done.stderr.decode()}")
     return seconds
+
+
+def output(argv: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed: {done.stderr}")
+    return done.stdout
 
 
 def side_by_side(a: list[str], env_a: dict, b: list[str], env_b: dict, reps: int):
@@ -138,7 +148,10 @@ def main() -> None:
         second = changed_copy(first, 1)
         (root / "second.json").write_bytes(second)
         server, base = serve({"same": [first], "changing": [first, second]})
-        print(f"{args.topics:,} topics, {len(first) / 1e6:.0f} MB; {args.reps} repetitions")
+        print(
+            f"{args.topics:,} topics, {len(first) / 1e6:.0f} MB; {args.reps} repetitions "
+            f"({max(4 * args.reps, 20)} of the unchanged sync)"
+        )
         try:
             syncing = environment(root, "sync")
             plain = environment(root, "plain")
@@ -152,9 +165,16 @@ def main() -> None:
                     sys.exit(done.stderr.decode())
             timed([*CCAL, "sync"], syncing)  # first syncs: both files in place
             timed([*CCAL, "upcoming", "--json"], plain)  # builds the shipped data's index
+            # what each row measures, checked once: a 304, and a sync that found changes
+            said = output([*CCAL, "sync", "unchanged"], syncing)
+            if said != "unchanged: unchanged (not modified)\n":
+                sys.exit(f"the unchanged source was not unchanged: {said}")
+            said = output([*CCAL, "sync", "changed"], syncing)
+            if " 0 new, 0 moved, 0 gone" in said or "first sync" in said:
+                sys.exit(f"the changed source did not change: {said}")
             a, b = side_by_side(
                 [*CCAL, "sync", "unchanged"], syncing, [*CCAL, "upcoming", "--json"], plain,
-                args.reps,
+                max(4 * args.reps, 20),  # two short commands: more pairs against the noise
             )  # fmt: skip
             report("`ccal sync` unchanged (304) / cold `upcoming --json`", a, b, 1.5)
             out = root / "plain-import.toml"

@@ -101,6 +101,43 @@ def first_load(what: str, path: Path, env: dict[str, str]) -> dict:
     return json.loads(done.stdout)
 
 
+def streamed(argv: list[str], env: dict[str, str], lines: int) -> tuple[float, float]:
+    """Seconds until the first ``lines`` lines reached the pipe, and until the whole output."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    seen, first = 0, None
+    while chunk := os.read(process.stdout.fileno(), 1 << 16):
+        if first is None:
+            seen += chunk.count(b"\n")
+            if seen >= lines:
+                first = time.perf_counter() - start
+    process.wait()
+    whole = time.perf_counter() - start
+    return (whole if first is None else first), whole
+
+
+def every_row(work: Path, env: dict[str, str], reps: int) -> None:
+    """The table of every row (no limit) of ~10,000 dates: its first screen (50 lines through a
+    pipe: no pager) and the whole of it, against the JSON of the same rows."""
+    from generate import generate
+
+    data = work / "4k.toml"  # 4,000 opportunities: 10,069 dates, all ahead in 2021
+    data.write_text(generate(4000), encoding="utf-8")
+    os.utime(data, (OLD, OLD))
+    table = [*CCAL, "upcoming", "--as-of", "2021-01-01", "--data", str(data)]
+    timed([*table, "--json"], {**env, "CCAL_NO_FASTPATH": "1"})  # builds the index
+    firsts, wholes, jsons = [], [], []
+    for _ in range(reps):
+        first, whole = streamed(table, env, 50)
+        firsts.append(first)
+        wholes.append(whole)
+        jsons.append(streamed([*table, "--json"], env, 50)[1])
+    first, whole, json_whole = (statistics.median(x) for x in (firsts, wholes, jsons))
+    report("first screen of `upcoming`, every row of 10k dates / 0.3 s", first, 0.3, 1.0)
+    report("whole table of every row, 10k dates / its JSON", whole, json_whole, 3.0, "s")
+
+
 def report(name: str, mine: float, base: float, target: float, unit: str = "ms") -> None:
     scale = 1000 if unit == "ms" else 1
     ratio = mine / base
@@ -172,6 +209,8 @@ def main() -> None:
         big = [*table, "--data", str(files["10k"])]
         report("warm `upcoming --limit 20` (table) 10k / shipped",
                *side_by_side(big, table, env, args.reps), 1.5)  # fmt: skip
+
+    every_row(work, env, max(3, args.reps // 7))  # seconds a run: fewer repetitions
 
     # One repeating date (an open-ended weekly series) in the 10k file: indexed like the rest.
     rrule = files["10k"].with_name("10k-rrule.toml")

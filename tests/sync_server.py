@@ -156,3 +156,71 @@ def cut_short(body: bytes) -> Responder:
 def html_page() -> Responder:
     page = b"<!DOCTYPE html><html><head><title>Maintenance</title></head><body>Soon</body></html>"
     return lambda h: send(h, 200, page, content_type="text/html; charset=utf-8")
+
+
+class TunnelProxy:
+    """An HTTP proxy that only tunnels (``CONNECT host:port``), as https goes through one; it
+    records each tunnel's target and ``Proxy-Authorization``."""
+
+    def __init__(self) -> None:
+        import socketserver
+
+        self.tunnels: list[tuple[str, str | None]] = []
+        outer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                import socket
+
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = self.request.recv(4096)
+                    if not chunk:
+                        return
+                    head += chunk
+                lines = head.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+                method, target, _version = lines[0].split(" ", 2)
+                headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+                outer.tunnels.append((target, headers.get("Proxy-Authorization")))
+                if method != "CONNECT":
+                    self.request.sendall(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")
+                    return
+                _host, port = target.rsplit(":", 1)  # every name is this machine here
+                with socket.create_connection(("127.0.0.1", int(port))) as upstream:
+                    self.request.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    _pipe(self.request, upstream)
+
+        class Quiet(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass
+
+        self.server = Quiet(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self.thread.start()
+
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _pipe(one: Any, other: Any) -> None:
+    """Bytes both ways until either side closes."""
+    import selectors
+
+    with selectors.DefaultSelector() as selector:
+        selector.register(one, selectors.EVENT_READ, other)
+        selector.register(other, selectors.EVENT_READ, one)
+        while True:
+            for key, _events in selector.select(timeout=10):
+                data = key.fileobj.recv(65536)  # type: ignore[union-attr]
+                if not data:
+                    return
+                key.data.sendall(data)

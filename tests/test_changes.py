@@ -78,6 +78,63 @@ def test_a_date_that_becomes_a_date_time_has_no_shift():
     assert (moved["shift"], moved["shift_seconds"]) == (None, None)
 
 
+def test_local_times_are_logged_with_the_offset_of_their_zone():
+    old = [record("a", ("Deadline", datetime(2027, 3, 10, 17, 0)), timezone="America/New_York")]
+    new = [record("a", ("Deadline", datetime(2027, 3, 17, 17, 0)), timezone="America/New_York")]
+    (moved,) = compare(old, new)
+    assert (moved["from"], moved["to"]) == (
+        "2027-03-10T17:00:00-05:00",
+        "2027-03-17T17:00:00-04:00",
+    )
+    # the shift is on the wall clock, as listings word it; to - from is the elapsed time
+    assert (moved["shift"], moved["shift_seconds"]) == ("+7 d", 7 * 86400)
+    assert new[0]["dates"][0]["previous"] == datetime(2027, 3, 10, 17, 0)  # as extend writes it
+
+
+def test_a_record_without_a_zone_is_in_the_files_zone():
+    old = changes.snapshot([record("a", ("Deadline", datetime(2027, 1, 1, 9, 0)))], status_of)
+    (moved,) = changes.compare(
+        old,
+        [record("a", ("Deadline", datetime(2027, 1, 2, 9, 0)))],
+        status_of,
+        when=WHEN,
+        source="s",
+    )
+    assert moved["from"] == "2027-01-01T09:00:00+01:00"  # Europe/Brussels, ccal's default
+
+
+def test_offset_times_are_shifted_on_the_entrys_wall_clock():
+    """A week across the change to summer time: +7 d, as the listing says, not +6 d 23 h."""
+    before = datetime(2027, 3, 24, 17, 0, tzinfo=CET)
+    after = datetime(2027, 3, 31, 17, 0, tzinfo=timezone(timedelta(hours=2)))
+    (moved,) = compare([record("a", ("Deadline", before))], [record("a", ("Deadline", after))])
+    assert (moved["shift"], moved["shift_seconds"]) == ("+7 d", 7 * 86400)
+
+
+def test_the_same_wall_time_in_another_zone_is_a_move():
+    at = datetime(2027, 1, 1, 17, 0)
+    old = [record("a", ("Deadline", at), timezone="Europe/Brussels")]
+    new = [record("a", ("Deadline", at), timezone="Europe/London")]
+    (moved,) = compare(old, new)
+    assert (moved["from"], moved["to"]) == (
+        "2027-01-01T17:00:00+01:00",
+        "2027-01-01T17:00:00+00:00",
+    )
+
+
+def test_a_snapshot_from_before_zones_were_kept_is_read_in_the_records_zone():
+    """Snapshots written before this change hold local times without a zone: no false moves."""
+    old = changes.snapshot(
+        [record("a", ("Deadline", datetime(2027, 3, 10, 17, 0)), timezone="Asia/Tokyo")], status_of
+    )
+    del old[0]["zone"]
+    new = [record("a", ("Deadline", datetime(2027, 3, 10, 17, 0)), timezone="Asia/Tokyo")]
+    assert changes.compare(old, new, status_of, when=WHEN, source="s") == []
+    later = [record("a", ("Deadline", datetime(2027, 3, 11, 17, 0)), timezone="Asia/Tokyo")]
+    (moved,) = changes.compare(old, later, status_of, when=WHEN, source="s")
+    assert moved["from"] == "2027-03-10T17:00:00+09:00"
+
+
 def test_status_changes_need_a_status_on_both_sides():
     old = [record("a", status_marker="open"), record("b")]
     new = [record("a", status_marker="closed"), record("b", status_marker="open")]

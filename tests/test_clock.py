@@ -325,3 +325,33 @@ def test_abbreviations_stay_strict(text, zone, fragment):
     with pytest.raises(TimeInputError, match=None) as caught:
         parse_when(text, ZoneInfo(zone))
     assert fragment in str(caught.value)
+
+
+_DURATION_TEXT = st.text(
+    alphabet="0123456789 \t\u00a0\u0663dhmswkoyrinsa,", max_size=12
+) | st.builds(
+    lambda n, gap, unit: f"{n}{gap}{unit}",
+    st.integers(0, 10**14),
+    st.sampled_from(["", " ", "  ", "\t", "\u00a0"]),
+    st.sampled_from(["d", "days", "w", "mo", "h", "m", "min", "s", "y", "x", "dd", "D"]),
+)
+
+
+@given(_DURATION_TEXT)
+def test_a_lone_part_is_read_as_the_pattern_reads_it(text):
+    """``parse_duration`` reads ``7d`` without ``re``: the shortcut must agree with the pattern
+    on every text — the same duration, or the same refusal."""
+    import ccal.clock as clock
+
+    def outcome(parse):
+        try:
+            return parse(text)
+        except TimeInputError as exc:
+            return str(exc)
+
+    shortcut = outcome(clock.parse_duration)
+    original, clock._one_part = clock._one_part, lambda cleaned: ("", None)
+    try:
+        assert outcome(clock.parse_duration) == shortcut
+    finally:
+        clock._one_part = original

@@ -3,6 +3,7 @@ when the editions disagree."""
 
 from __future__ import annotations
 
+import calendar
 import random
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -10,7 +11,17 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccal.estimate import Edition, Estimate, NoEstimate, estimate_next
+from ccal.estimate import (
+    MAX_HALF_WIDTH_DAYS,
+    MIN_HALF_WIDTH_DAYS,
+    Edition,
+    Estimate,
+    NoEstimate,
+    estimate_next,
+    half_width,
+    main_deadline,
+    misses,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 AOE = timezone(timedelta(hours=-12), "AoE")
@@ -188,3 +199,135 @@ def test_a_series_on_the_same_day_every_year_is_estimated_on_that_day(
     assert isinstance(result, Estimate)
     (estimated,) = result.dates
     assert estimated.at == datetime(first + count, month, day, 18, 0, tzinfo=zone)
+
+
+# --- the rules of the yearly method (docs/estimates.md) -------------------------------------------
+
+
+def test_a_friday_deadline_moves_52_weeks_to_the_nearest_friday_even_across_29_february():
+    # 2023-03-03 and 2022-03-04 were Fridays; a year on, 3 March 2024 is a Sunday
+    result = estimate_next("fri", yearly({2022: "2022-03-04 23:59", 2023: "2023-03-03 23:59"}))
+    assert isinstance(result, Estimate)
+    (paper,) = result.dates
+    assert paper.at.date() == datetime(2024, 3, 1).date()  # 52 weeks after 2023-03-03
+    assert paper.at.weekday() == 4
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(2000, 2030), st.integers(1, 360), st.integers(3, 7), st.sampled_from([1, 2]))
+def test_a_weekday_series_keeps_its_weekday_within_three_days_of_the_anniversary(
+    first, day_of_year, count, step
+):
+    """Deadlines 52 weeks apart (a "second Friday of May"): the estimate is on the latest's
+    weekday, 52 or 53 weeks (104 or 105 for a biennial step) after it, never more than three
+    days from its calendar anniversary."""
+    start = datetime(first, 1, 1, 12, 0, tzinfo=UTC) + timedelta(days=day_of_year)
+    editions = [
+        Edition(f"e{n}", first + step * n, {"Paper": start + timedelta(weeks=52 * step * n)})
+        for n in range(count)
+    ]
+    latest = editions[-1].dates["Paper"]
+    result = estimate_next("weekday", editions)
+    assert isinstance(result, Estimate) and result.year == editions[-1].year + step
+    (paper,) = result.dates
+    assert paper.at.weekday() == latest.weekday()
+    assert (paper.at - latest).days // 7 in (52 * step, 52 * step + 1)
+    year = latest.year + step  # the same month and day (29 February: the 28th)
+    anniversary = latest.replace(
+        year=year, day=min(latest.day, calendar.monthrange(year, latest.month)[1])
+    )
+    assert abs((paper.at - anniversary).days) <= 3
+
+
+def test_the_half_width_is_twice_the_mean_of_the_last_three_misses_and_at_least_two_weeks():
+    assert half_width([]) == MIN_HALF_WIDTH_DAYS == 14
+    assert half_width([1, 2, 3]) == 14  # a steady record: the floor
+    assert half_width([7, 8, 8]) == 16  # ceil(2 × 23 / 3)
+    assert half_width([90, 0, 30, 30, 30]) == 60  # only the latest three count
+    assert half_width([40]) == 80  # a short record is all there is
+
+
+def test_misses_are_the_rules_own_errors_on_each_earlier_edition():
+    days = [d.date() for d in (datetime(2021, 5, 14), datetime(2022, 5, 13), datetime(2023, 5, 26))]
+    # 2021-05-14 (Fri) moved 52 weeks is 2022-05-13: no miss; 2022-05-13 → 2023-05-12: 14 days
+    assert misses([2021, 2022, 2023], days) == [0, 14]
+    assert misses([2021, 2022, 2024], days, step=1) == [0]  # the two-year jump is left out
+
+
+@settings(max_examples=150, deadline=None)
+@given(series())
+def test_every_range_is_exactly_the_documented_rule_around_the_point(editions):
+    """No hidden slack: each yearly estimate's half-width is ``half_width`` of its misses."""
+    result = estimate_next("s", editions)
+    if not isinstance(result, Estimate) or len({e.year for e in editions}) != len(editions):
+        return
+    for estimated in result.dates:
+        half = (estimated.range_end.date() - estimated.at.date()).days
+        assert half == (estimated.at.date() - estimated.range_start.date()).days
+        assert MIN_HALF_WIDTH_DAYS <= half <= MAX_HALF_WIDTH_DAYS
+
+
+def test_a_label_that_wanders_by_months_is_left_out_and_the_steady_ones_kept():
+    editions = [
+        Edition(
+            f"c{y}",
+            y,
+            {
+                "Paper": datetime(y, 5, 15, 23, 59, tzinfo=AOE),
+                "Workshop": datetime(y, (3, 11, 4)[y - 2023], 1, tzinfo=AOE),
+            },
+        )
+        for y in (2023, 2024, 2025)
+    ]
+    result = estimate_next("c", editions)
+    assert isinstance(result, Estimate)
+    assert [d.label for d in result.dates] == ["Paper"]
+
+
+def test_one_two_year_gap_is_no_cadence_but_two_are():
+    steady = {2022: "2022-06-03 12:00", 2024: "2024-06-07 12:00"}
+    one_gap = estimate_next("s", yearly(steady))
+    assert isinstance(one_gap, Estimate) and (one_gap.year, one_gap.cadence) == (2025, "yearly")
+    two_gaps = estimate_next("s", yearly({2020: "2020-06-05 12:00", **steady}))
+    assert isinstance(two_gaps, Estimate) and two_gaps.cadence == "every 2 years"
+
+
+def test_year_asks_for_the_edition_of_that_year():
+    result = estimate_next("nips", yearly(NEURIPS), year=2028)
+    assert isinstance(result, Estimate) and result.year == 2028
+    assert result.dates[0].at.year == 2028
+
+
+def test_the_main_deadline_is_the_earliest_paper_deadline_never_an_abstract_or_the_event():
+    at = {
+        "Abstract submission deadline": datetime(2026, 1, 5, tzinfo=UTC),
+        "Conference": datetime(2026, 1, 1, tzinfo=UTC),
+        "Round 2 – Paper": datetime(2026, 6, 1, tzinfo=UTC),
+        "Round 1 – Paper": datetime(2026, 2, 1, tzinfo=UTC),
+        "Notification": datetime(2026, 1, 20, tzinfo=UTC),
+    }
+    assert main_deadline(at) == "Round 1 – Paper"
+    del at["Round 1 – Paper"], at["Round 2 – Paper"]
+    assert main_deadline(at) == "Notification"  # no paper deadline: the earliest other one
+    assert main_deadline({"Conference": at["Conference"]}) is None
+
+
+def test_the_main_deadline_is_one_history_across_a_rename_to_rounds():
+    """ "Paper" for four years, then "Round 1 – Paper": the new label is estimated from the
+    whole record (a steady one: the two-week floor), not as a label seen once."""
+    editions = yearly({y: f"{y}-05-{d} 23:59" for y, d in ((2021, 14), (2022, 13), (2023, 12))})
+    editions.append(
+        Edition(
+            "conf24",
+            2024,
+            {
+                "Round 1 – Paper": datetime(2024, 5, 10, 23, 59, tzinfo=UTC),
+                "Round 2 – Paper": datetime(2024, 9, 13, 23, 59, tzinfo=UTC),
+            },
+        )
+    )
+    result = estimate_next("renamed", editions)
+    assert isinstance(result, Estimate)
+    first = next(d for d in result.dates if d.label == "Round 1 – Paper")
+    assert first.at.date() == datetime(2025, 5, 9).date()  # a Friday, 52 weeks on
+    assert (first.range_end.date() - first.at.date()).days == MIN_HALF_WIDTH_DAYS

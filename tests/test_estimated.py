@@ -153,7 +153,7 @@ def test_an_old_series_is_rolled_forward_to_the_first_edition_still_ahead(ccal):
 def test_the_table_marks_estimates_in_their_own_section(ccal):
     out = _out(ccal, "upcoming", "--estimated", *D)
     assert "Estimated (not yet announced)" in out
-    assert "≈ 3–17 Mar 2027 · estimated from 2024–2026" in out
+    assert "≈ 24 Feb – 24 Mar 2027 · estimated from 2024–2026" in out
     assert out.index("A call ahead") < out.index("Estimated (not yet announced)")
 
 
@@ -177,7 +177,7 @@ def test_csv_has_the_estimate_columns_only_with_the_flag(ccal):
     assert header[len(plain[0]) :] == ["series", "basis", "estimated", "range_start", "range_end"]
     by = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     assert [r["estimated"] for r in by] == ["false", "false", "true"]
-    assert by[-1]["basis"] == "2024;2025;2026" and by[-1]["range_start"].startswith("2027-03-03")
+    assert by[-1]["basis"] == "2024;2025;2026" and by[-1]["range_start"].startswith("2027-02-24")
 
 
 def test_ics_writes_estimates_as_tentative_all_day_spans(ccal):
@@ -187,15 +187,15 @@ def test_ics_writes_estimates_as_tentative_all_day_spans(ccal):
     assert len(events) == len(plain.walk("VEVENT")) + 1
     (guess,) = [e for e in events if "Estimated" in str(e["SUMMARY"])]
     assert str(guess["STATUS"]) == "TENTATIVE"
-    assert guess["DTSTART"].dt.isoformat() == "2027-03-03"
-    assert guess["DTEND"].dt.isoformat() == "2027-03-18"  # exclusive: through 17 March
+    assert guess["DTSTART"].dt.isoformat() == "2027-02-24"
+    assert guess["DTEND"].dt.isoformat() == "2027-03-25"  # exclusive: through 24 March
     assert str(guess["UID"]) == "conf-2027-estimated-paper@ccal"
 
 
 def test_markdown_marks_estimates(ccal):
     out = _out(ccal, "export", "--format", "md", "--estimated", *D)
     assert "## Estimated (not yet announced)" in out
-    assert "*≈ 3–17 Mar 2027 · estimated from 2024–2026*" in out and "**estimated**" in out
+    assert "*≈ 24 Feb – 24 Mar 2027 · estimated from 2024–2026*" in out and "**estimated**" in out
 
 
 def test_remind_shows_an_estimate_whose_range_reaches_into_the_window(ccal):

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sync_server as srv
 
-from ccal import fetch
+from ccal import __version__, fetch
 from ccal.sources import config_file, synced_dir, synced_file
 
 DATA = Path(__file__).parent / "data" / "sync"
@@ -81,7 +82,7 @@ def test_etag_then_304_unchanged(ccal, server):
     assert result.exit_code == 0
     assert result.stdout == "portal: unchanged (not modified)\n"
     assert server.requests[-1]["headers"]["If-None-Match"] == '"v1"'
-    assert server.requests[-1]["headers"]["User-Agent"] == f"ccal/{fetch.__version__}"
+    assert server.requests[-1]["headers"]["User-Agent"] == f"ccal/{__version__}"
     assert synced_file("portal").read_bytes() == good
 
 
@@ -188,6 +189,12 @@ def test_https_to_http_redirect_refused(ccal, server, monkeypatch, tmp_path):
         assert server.requests == []  # the plain-http address was never asked
     finally:
         secure.close()
+
+
+def test_certificates_that_cannot_be_read_fail_the_source(ccal, server, monkeypatch):
+    good = first_sync(ccal, server)
+    monkeypatch.setenv("SSL_CERT_FILE", str(DATA / "portal-v1.json"))
+    failed(ccal, good, expect=f"cannot load the trusted certificates ({DATA / 'portal-v1.json'})")
 
 
 # --- failures keep the last good copy ----------------------------------------------------------
@@ -380,6 +387,134 @@ def test_changes_between_two_portal_versions(ccal, server, snapshot):
     assert (
         table.exit_code == 0 and "+7 d" in table.stdout and "Old title → New title" in table.stdout
     )
+
+
+FEED_V1 = (DATA / "feed-v1.ics").read_bytes()
+FEED_V2 = (DATA / "feed-v2.ics").read_bytes()
+
+
+def ics_id(uid: str) -> str:
+    from ccal.importers.ics import _id_of
+
+    return f"ics-{_id_of(uid + '@feed.example.org')}"
+
+
+@pytest.mark.parametrize("snapshot", ["kept", "lost"])
+def test_changes_between_two_ics_feed_versions(ccal, server, snapshot):
+    """An iCalendar feed: events added, removed, moved later and earlier, retitled, and
+    STATUS:TENTATIVE → CONFIRMED; local times are logged with their offsets."""
+    feed = server.route("/feed.ics", srv.ok(FEED_V1, ETag='"1"'), srv.ok(FEED_V2, ETag='"2"'))
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'[[source]]\nname = "feed"\nlocation = "{feed}"\nformat = "ics"\n')
+    assert ccal("sync").exit_code == 0
+    if snapshot == "lost":
+        (synced_dir() / ".feed.snapshot.json").unlink()
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "feed: 6 entries · 1 new, 2 moved, 1 gone, 1 retitled, 1 status change · "
+    )
+    logged = [json.loads(line) for line in (synced_dir().parent / "changes.jsonl").open()]
+    found = {(c["kind"], c["id"]): c for c in logged}
+    assert sorted(found) == sorted(
+        [
+            ("added", ics_id("new")),
+            ("moved", ics_id("later")),
+            ("moved", ics_id("earlier")),
+            ("removed", ics_id("gone")),
+            ("retitled", ics_id("renamed")),
+            ("status", ics_id("confirmed")),
+        ]
+    )
+    later, earlier = found["moved", ics_id("later")], found["moved", ics_id("earlier")]
+    assert (later["from"], later["to"], later["shift"], later["shift_seconds"]) == (
+        "2027-03-10T17:00:00+01:00",
+        "2027-03-17T17:00:00+01:00",
+        "+7 d",
+        7 * 86400,
+    )
+    assert (earlier["from"], earlier["to"], earlier["shift"]) == (
+        "2027-04-15T12:00:00+02:00",
+        "2027-04-14T12:00:00+02:00",
+        "-1 d",
+    )
+    renamed = found["retitled", ics_id("renamed")]
+    assert (renamed["from"], renamed["to"]) == ("Old title", "New title")
+    status = found["status", ics_id("confirmed")]
+    assert (status["from"], status["to"]) == ("tentative", "confirmed")
+    assert {c["source"] for c in logged} == {"feed"}
+    shown = ccal.json("changes")
+    assert sorted((c["kind"], c["id"]) for c in shown) == sorted(found)
+    assert [c["kind"] for c in ccal.json("changes", "--kind", "status")] == ["status"]
+    assert ccal.json("deadlines", ics_id("later"))[0]["previous"] == "2027-03-10T17:00:00+01:00"
+
+
+LOCAL_FILE = """version = 1
+timezone = "America/New_York"
+
+[[opportunity]]
+id = "team-review"
+kind = "call"
+title = "Team review"
+[[opportunity.dates]]
+label = "Deadline"
+at = {deadline}
+[[opportunity.dates]]
+label = "{stage}"
+at = 2027-05-01T09:00:00
+
+[[opportunity]]
+id = "tokyo-call"
+kind = "call"
+title = "Tokyo call"
+timezone = "Asia/Tokyo"
+[[opportunity.dates]]
+label = "Deadline"
+at = {tokyo}
+"""
+
+
+def test_local_times_are_logged_with_their_offsets(ccal, tmp_path):
+    """A ``ccal`` source with wall-clock times in its own zones: every instant in the log
+    carries the offset it has there (New York's changes with daylight saving time)."""
+    copy = tmp_path / "team.toml"
+    copy.write_text(
+        LOCAL_FILE.format(
+            deadline="2027-03-10T17:00:00", stage="Stage 1", tokyo="2027-06-01T12:00:00"
+        )
+    )
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'[[source]]\nname = "team"\nlocation = "{copy.as_uri()}"\nformat = "ccal"\n')
+    assert ccal("sync").exit_code == 0
+    copy.write_text(
+        LOCAL_FILE.format(
+            deadline="2027-03-17T17:00:00", stage="Stage 2", tokyo="2027-05-31T12:00:00"
+        )
+    )
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    logged = ccal.json("changes")
+    found = {(c["kind"], c["id"], c["label"]): (c.get("from"), c.get("to")) for c in logged}
+    assert found == {
+        ("moved", "team-review", "Deadline"): (
+            "2027-03-10T17:00:00-05:00",
+            "2027-03-17T17:00:00-04:00",  # after New York's spring change
+        ),
+        ("added", "team-review", "Stage 2"): (None, "2027-05-01T09:00:00-04:00"),
+        ("removed", "team-review", "Stage 1"): ("2027-05-01T09:00:00-04:00", None),
+        ("moved", "tokyo-call", "Deadline"): (
+            "2027-06-01T12:00:00+09:00",
+            "2027-05-31T12:00:00+09:00",
+        ),
+    }
+    moved = next(c for c in logged if c["id"] == "team-review" and c["kind"] == "moved")
+    assert (moved["shift"], moved["shift_seconds"]) == ("+7 d", 7 * 86400)  # on the wall clock
+    for change in logged:
+        for moment in (change.get("from"), change.get("to"), change["time"]):
+            if moment is not None:
+                assert datetime.fromisoformat(moment.replace("Z", "+00:00")).tzinfo is not None
 
 
 def test_a_moved_date_keeps_its_history(ccal, server):

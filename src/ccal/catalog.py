@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ccal.clock import start_of_day
-from ccal.errors import LookupFailed
 from ccal.timeline import is_passed, micros, sort_key
 
-if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic
+if TYPE_CHECKING:  # typing only: the fast path imports this module without pydantic (nor
+    # pathlib: its tables build entries, not items)
+    from pathlib import Path
+
     from ccal.models import Opportunity
 
 if TYPE_CHECKING:
@@ -143,6 +144,8 @@ class Catalog:
         for item in self.items:
             if item.id == opportunity_id:
                 return item
+        from ccal.errors import LookupFailed
+
         raise LookupFailed(unknown_id_message(opportunity_id, self.ids()))
 
 

@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from ccal.clock import DEFAULT_ZONE
+
 KINDS = ("added", "removed", "moved", "retitled", "status")
 LOG_FILE_NAME = "changes.jsonl"
 
@@ -35,14 +37,19 @@ def log_file() -> Path:
     return user_data_file().with_name(LOG_FILE_NAME)
 
 
-def snapshot(records: list[Record], status_of: StatusOf) -> list[dict[str, Any]]:
+def snapshot(
+    records: list[Record], status_of: StatusOf, zone: str = DEFAULT_ZONE
+) -> list[dict[str, Any]]:
     """What ``compare`` needs of an import, small and JSON-ready: kept beside the synced file,
-    so the next sync compares without parsing the previous TOML again (the big part of it)."""
+    so the next sync compares without parsing the previous TOML again (the big part of it).
+    ``zone`` is the file's own (a record without a ``timezone`` is in it); each record keeps
+    the zone its local times are in, so they read back as the instants they were."""
     return [
         {
             "id": record.get("id"),
             "title": record.get("title"),
             "status": status_of(record),
+            "zone": record.get("timezone") or zone,
             "dates": [
                 [d.get("label"), _text(d.get("at")), _text(d.get("previous"))]
                 for d in record.get("dates", ())
@@ -89,6 +96,8 @@ def compare(
         if earlier is None:
             change("added", record, label=None)
             continue
+        zone = record.get("timezone") or DEFAULT_ZONE
+        old_zone = earlier.get("zone") or zone  # a snapshot from before zones were kept
         if earlier.get("title") != record.get("title"):
             change("retitled", record, **{"from": earlier.get("title"), "to": record.get("title")})
         was, now = earlier.get("status"), status_of(record)
@@ -101,29 +110,72 @@ def compare(
             new_labels.add(label)
             at = _text(dated.get("at"))
             if label not in old_dates:
-                change("added", record, label=label, to=at)
+                change("added", record, label=label, to=aware(at, zone))
                 continue
             old_at, first = old_dates[label]
-            if at != old_at and not _same_instant(old_at, at):
-                before_at = _value(old_at)
+            moved = False  # the common case, the same text in the same zone: nothing to read
+            if at != old_at or zone != old_zone:
+                was_at, now_at = aware(old_at, old_zone), aware(at, zone)
+                moved = not _same_instant(was_at, now_at)
+            if moved:
+                shift = seconds = None
+                if was_at is not None and now_at is not None:
+                    before_at, after_at = _wall(was_at, zone), _wall(now_at, zone)
+                    shift, seconds = (
+                        shift_text(before_at, after_at),
+                        shift_seconds(before_at, after_at),
+                    )
                 change(
                     "moved",
                     record,
                     label=label,
-                    **{"from": old_at, "to": at},
-                    shift=shift_text(before_at, dated["at"]),
-                    shift_seconds=shift_seconds(before_at, dated["at"]),
+                    **{"from": was_at, "to": now_at},
+                    shift=shift,
+                    shift_seconds=seconds,
                 )
                 first = first or old_at
-            if "previous" not in dated and first is not None and not _same_instant(first, at):
-                dated["previous"] = _value(first)  # where it first was: what listings show
+            back = first is not None and _same_instant(aware(first, old_zone), aware(at, zone))
+            if "previous" not in dated and first is not None and not back:
+                dated["previous"] = _value(first)  # where it first was, as ``extend`` writes it
         for label, (old_at, _first) in old_dates.items():
             if label not in new_labels:
-                change("removed", record, label=label, **{"from": old_at})
+                change("removed", record, label=label, **{"from": aware(old_at, old_zone)})
     for gone in old:
         if gone.get("id") not in seen:
             change("removed", gone, label=None)
     return found
+
+
+def aware(text: str | None, zone: str) -> str | None:
+    """A stored date-time text as the log writes it: with its offset. A local (wall-clock)
+    time is read in ``zone``, as the loader reads it (``clock.wall_clock``); a date (all day)
+    stays a date. A time the zone skips stays as it is: the sync refuses that file anyway."""
+    if text is None or len(text) == 10:
+        return text
+    from ccal.clock import TimeInputError, wall_clock, zone_named
+
+    try:
+        value = datetime.fromisoformat(text)
+        if value.tzinfo is not None:
+            return text
+        return wall_clock(value, zone_named(zone))[0].isoformat()
+    except (TimeInputError, ValueError):
+        return text
+
+
+def _wall(text: str, zone: str) -> date | datetime:
+    """A logged moment on the wall clock of the entry's zone, which a shift is measured on (as
+    ``render.timefmt.extension_text`` measures what listings show: a week across a change of
+    summer time is ``+7 d``)."""
+    value = _value(text)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        from ccal.clock import TimeInputError, zone_named
+
+        try:
+            return value.astimezone(zone_named(zone)).replace(tzinfo=None)
+        except TimeInputError:
+            return value
+    return value
 
 
 def _text(value: Any) -> str | None:

@@ -8,7 +8,7 @@ observes summer time (warnings).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ccal.controlchars import controls_in
@@ -26,16 +26,23 @@ if TYPE_CHECKING:
 _FIELDS = ("title", "organiser", "location", "summary")  # ids and URLs cannot hold them
 
 
-def results_problems(results: Sequence[FileResult], *, only: str | None = None) -> list[Problem]:
+def results_problems(
+    results: Sequence[FileResult],
+    *,
+    only: str | None = None,
+    zones: Mapping[str, Sequence[str]] | None = None,
+) -> list[Problem]:
     """Every problem of files loaded together, in file order (the given order, then line);
-    with ``only``, just those of the file of that name (the others are read for duplicates)."""
+    with ``only``, just those of the file of that name (the others are read for duplicates).
+    ``zones`` is for a result that holds one entry of a bigger file (``incremental``): by file
+    name, the zones the file's other entries name, in file order (``fixed_offset_problems``)."""
     from ccal.loader import duplicate_id_problems
 
     mine = [r for r in results if only is None or str(r.path) == only]
     problems = [p for result in mine for p in result.problems]
     problems += duplicate_id_problems(list(results))
     problems += control_problems(mine)  # text that would act on a terminal
-    problems += fixed_offset_problems(mine)
+    problems += fixed_offset_problems(mine, zones or {})
     if only is not None:
         problems = [p for p in problems if p.file == only]
     order = {str(result.path): number for number, result in enumerate(results)}
@@ -107,18 +114,25 @@ def control_problems(results: Iterable[Any]) -> list[Any]:
     return problems
 
 
-def fixed_offset_problems(results: Sequence[FileResult]) -> list[Problem]:
+def fixed_offset_problems(
+    results: Sequence[FileResult], zones: Mapping[str, Sequence[str]] | None = None
+) -> list[Problem]:
     """A warning where an opportunity's zone is a fixed offset (``UTC+1``) that is the offset of
     a zone the same file names elsewhere (``Europe/Brussels``) only part of the year, and one of
     its dates falls in the other part: it is probably that place's time, an hour off in summer.
-    No guessing: only zones the file itself uses are compared (``AoE`` is always meant fixed).
+    No guessing: only zones the file itself uses are compared (``AoE`` is always meant fixed);
+    ``zones`` adds, by file name, those of entries not in a result (see ``results_problems``).
     """
-    from ccal.clock import AOE, fixed_label, summer_time_gap, zone_city
+    from ccal.clock import AOE, fixed_label, summer_time_gap, zone_city, zone_named
     from ccal.errors import Problem
 
     problems = []
     for result in results:
-        named = {i.zone.key: i.zone for i in result.items if fixed_label(i.zone.key) is None}
+        fixed = [i for i in result.items if fixed_label(i.zone.key) is not None]
+        if all(i.zone.key == AOE for i in fixed):
+            continue  # nothing to warn about (and ``zones`` may cost a read to give)
+        keys = [*(zones or {}).get(str(result.path), ()), *(i.zone.key for i in result.items)]
+        named = {key: zone_named(key) for key in keys if fixed_label(key) is None}
         named.pop("UTC", None)
         for index, item in enumerate(result.items):
             key = item.zone.key

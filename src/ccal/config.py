@@ -166,25 +166,41 @@ def check(path: Path | None = None) -> list[Problem]:
 
 def load(path: Path | None = None) -> Config:
     """The validated configuration (defaults when there is no file); raises ``DataError``."""
+    return loaded(path)[0]
+
+
+def loaded(path: Path | None = None) -> tuple[Config, bytes | None]:
+    """``load``'s configuration and the very bytes it was read from (None: no file), which
+    ``ccal sync`` remembers for its fast path (``ccal.fastsync``)."""
     path = path or config_path()
-    text = _read(path)
-    if text is None:
-        return Config()
-    config, problems = problems_of_text(text, path)
+    data = _read_bytes(path)
+    if data is None:
+        return Config(), None
+    config, problems = problems_of_text(_decode(data, path), path)
     if config is None:
         raise DataError(problems)
-    return config
+    return config, data
 
 
 def _read(path: Path) -> str | None:
+    data = _read_bytes(path)
+    return None if data is None else _decode(data, path)
+
+
+def _read_bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes().decode("utf-8")
+        return path.read_bytes()
     except FileNotFoundError:
         return None
-    except UnicodeDecodeError as exc:
-        raise CcalError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise CcalError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CcalError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
 
 def config_schema() -> dict[str, Any]:

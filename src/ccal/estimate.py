@@ -8,12 +8,15 @@ guess. The method and its backtest are described in ``docs/estimates.md``.
 Two shapes of series are told apart by their spacing:
 
 - **editions a year or more apart** (conferences, yearly events, biennial calls): each label of
-  the latest edition is moved on by the cadence (the most common gap between editions' years),
-  onto the same weekday nearest its calendar day — committees fix deadlines on weekdays — unless
-  its history keeps the calendar day instead. The range is sized from how far this very method
-  would have been off on the series' own past editions (never under a week each side, 12 days
-  each side when the history is too short to tell), and widens when the editions disagree;
-  editions that disagree by months give no estimate.
+  the latest edition is moved on to the next edition (a cadence of several years only when two
+  gaps between editions say so: one gap is as often a year missing from the data), onto the
+  same weekday nearest its calendar day (52 or 53 weeks on) — committees fix deadlines on
+  weekdays — unless its history keeps the calendar day instead. The main deadline
+  (``main_deadline``) is one history across editions that name it differently. Its range is
+  sized from how far this very rule would have been off on the label's own earlier editions:
+  twice its mean miss over the last three, never under two weeks each side (a steady series
+  still misses by more than that about one year in five). A label whose record misses by months
+  gets no estimate.
 - **several dates a year** (a talk series every two weeks, a call with several cut-offs): the next
   date follows the latest after the median gap between dates, its range the spread of those gaps.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,9 +35,13 @@ from ccal.clock import end_of_day, start_of_day
 
 METHOD = "anniversary-drift"
 SUB_YEARLY_METHOD = "median-gap"
-MIN_HALF_WIDTH_DAYS = 7  # a range of at least a week each side: no estimate is sharper than that
-PRIOR_HALF_WIDTH_DAYS = 12  # when the series is too short to measure its own error
-MAX_SPREAD_DAYS = 75  # anniversaries further apart than this: the editions disagree
+MIN_HALF_WIDTH_DAYS = 14  # two weeks each side: even a steady series misses by that 1 time in 5
+RANGE_FACTOR = 2  # the half-width: this many times the label's mean recent miss
+RECENT_MISSES = 3  # the misses that count: the label's latest ones
+MAX_HALF_WIDTH_DAYS = 120  # wider than four months each side says nothing: no estimate
+PAPER_WORDS = ("paper", "submission", "full")  # a label naming the main deadline
+NOT_DEADLINES = ("conference", "event")  # the event's own days: never the main deadline
+ROLL_WIDEN_DAYS = 7  # each further cadence rolled past ``after``: a week wider each side
 SUB_YEARLY_GAP_DAYS = 300  # dates closer than this on median: several a year
 MAX_STEPS = 5  # rolling an estimate forward past ``after``: at most this many cadences
 
@@ -74,10 +82,17 @@ class NoEstimate:
 
 
 def estimate_next(
-    series: str, editions: Iterable[Edition], *, after: datetime | None = None
+    series: str,
+    editions: Iterable[Edition],
+    *,
+    after: datetime | None = None,
+    year: int | None = None,
 ) -> Estimate | NoEstimate:
     """The next edition after the latest known one (or, with ``after``, the first whose dates
     are not all before ``after``, rolled forward whole cadences with a range widened each step).
+
+    ``year`` asks for the edition of that year instead of the cadence's next one (the backtest
+    does, to compare with methods that are told the year); it must follow the latest edition.
     """
     dated = sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
     if not dated:
@@ -87,33 +102,39 @@ def estimate_next(
         return _estimate_sub_yearly(series, dated, instants, after)
     if len(dated) < 2:
         return NoEstimate(series, "only one edition: nothing to learn a cadence from")
-    return _estimate_yearly(series, dated, after)
+    return _estimate_yearly(series, dated, after, year)
 
 
 # --- editions a year or more apart ----------------------------------------------------------------
 
 
 def _estimate_yearly(
-    series: str, dated: list[Edition], after: datetime | None
+    series: str, dated: list[Edition], after: datetime | None, year: int | None = None
 ) -> Estimate | NoEstimate:
     cadence = _cadence_years(dated)
     latest = dated[-1]
+    target = latest.year + cadence if year is None or year <= latest.year else year
     history = _label_histories(dated)
-    main = history[_key(_main_label(latest, history))]
-    if len(main) < 2:  # no label repeats: the editions' first dates are the history
+    main_label = main_deadline(latest.dates)
+    main = [(e.year, e.dates[label]) for e in dated if (label := main_deadline(e.dates))]
+    if len(main) < 2:  # no edition names a deadline: the editions' first dates are the history
         main = [(e.year, _first(e)) for e in dated]
     estimated: list[EstimatedDate] = []
+    declined: list[str] = []
     for label, at in sorted(latest.dates.items(), key=lambda pair: pair[1]):
-        points = history.get(_key(label), [])
+        points = main if label == main_label else history.get(_key(label), [])
         if len(points) < 2:  # a label new in the latest edition moves like the main one
             points = _shift_like(main, at)
-        guess = _predict(points, latest.year + cadence)
-        if guess is None:
-            return NoEstimate(
-                series, f"the editions disagree on when '{label}' falls (moved by months)"
-            )
+        guess = _predict(points, target)
+        if guess is None:  # this label wanders by months; the others may still be steady
+            declined.append(label)
+            continue
         estimated.append(_dated(label, *guess, at.tzinfo or UTC))
-    year, steps = latest.year + cadence, 0
+    if not estimated:
+        return NoEstimate(
+            series, f"the editions disagree on when '{declined[0]}' falls (moved by months)"
+        )
+    year, steps = target, 0
     while after is not None and all(d.range_end < after for d in estimated):
         steps += 1
         if steps > MAX_STEPS:
@@ -131,50 +152,81 @@ def _estimate_yearly(
 
 
 def _cadence_years(dated: Sequence[Edition]) -> int:
-    """The most common gap between consecutive editions' years (the smaller on a tie)."""
+    """The most common gap between consecutive editions' years (the smaller on a tie); a gap of
+    several years only when it occurs at least twice, else yearly: a lone two-year gap is as
+    often an edition missing from the data as a biennial series."""
     gaps = [b.year - a.year for a, b in itertools.pairwise(dated) if b.year > a.year]
-    if not gaps:
-        return 1
     counts = {gap: gaps.count(gap) for gap in gaps}
-    return min(counts, key=lambda gap: (-counts[gap], gap))
+    common = min(counts, key=lambda gap: (-counts[gap], gap), default=1)
+    return common if common == 1 or counts[common] >= 2 else 1
 
 
 def _predict(
     points: Sequence[tuple[int, datetime]], target_year: int
 ) -> tuple[date, time, int] | None:
     """(day, wall time, half-width in days) for ``target_year`` from a label's (year, instant)
-    history; None when the history disagrees by months."""
-    local = list(points)
-    recent = local[-3:]
-    anniversaries = [_moved(at.date(), target_year - year) for year, at in recent]
-    spread = (max(anniversaries) - min(anniversaries)).days
-    if spread > MAX_SPREAD_DAYS:
+    history; None when the history misses by months (see ``half_width``)."""
+    days = [at.date() for _, at in points]
+    years = [year for year, _ in points]
+    record = misses(years, days, target_year - years[-1]) or misses(years, days)
+    half = half_width(record)
+    if half > MAX_HALF_WIDTH_DAYS:
         return None
-    day = _point(local, target_year)
-    errors = [
-        abs((_point(local[:i], year) - at.date()).days)
-        for i, (year, at) in enumerate(local)
-        if i >= 2
-    ]
-    if errors:
-        half = max(MIN_HALF_WIDTH_DAYS, round(1.25 * max(errors[-3:])))
-    else:
-        half = PRIOR_HALF_WIDTH_DAYS
-    half = max(half, spread // 2 + 3)
-    return day, local[-1][1].timetz().replace(tzinfo=None), half
+    day = place(days[-1], target_year - years[-1], _keeps_day(days))
+    return day, points[-1][1].timetz().replace(tzinfo=None), half
 
 
-def _point(local: Sequence[tuple[int, datetime]], target_year: int) -> date:
-    """The latest date moved to edition ``target_year``: on the same weekday nearest its
-    calendar day (52 or 53 weeks on for a yearly series), unless the label's history keeps its
-    calendar day rather than its weekday (a "31 January every year" deadline stays the 31st)."""
-    latest_year, latest = local[-1]
-    day = _moved(latest.date(), target_year - latest_year)
-    pairs = list(itertools.pairwise(at.date() for _, at in local))
-    same_day = sum((a.month, a.day) == (b.month, b.day) for a, b in pairs)
-    if pairs and 2 * same_day >= len(pairs):
+def place(latest: date, years: int, keep_day: bool) -> date:
+    """The latest date moved on ``years`` editions' years: on the same weekday nearest its
+    calendar day (52 or 53 weeks on for a yearly series), or on the same calendar day when the
+    label's history keeps its day of the month (``keep_day``: "31 January every year")."""
+    day = _moved(latest, years)
+    if keep_day:
         return day
     return day + timedelta(days=(latest.weekday() - day.weekday() + 3) % 7 - 3)
+
+
+def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) -> list[int]:
+    """How many days ``place`` would have been off on each edition after the first, estimated
+    from the editions before it: the label's own record of how predictable it is (one pass).
+
+    With ``step``, only editions that many years after the one before count: a jump across a
+    missing year says more about the editions' numbering than about the deadline (``_predict``
+    falls back on every step when none is that long: two editions that disagree still do).
+    """
+    found = []
+    same_day = same_weekday = 0
+    for i in range(1, len(days)):
+        if step is None or years[i] - years[i - 1] == step:
+            keep = 0 < same_day >= same_weekday
+            guess = place(days[i - 1], years[i] - years[i - 1], keep)
+            found.append(abs((guess - days[i]).days))
+        same_day += days[i - 1].day == days[i].day
+        same_weekday += days[i - 1].weekday() == days[i].weekday()
+    return found
+
+
+def half_width(record: Sequence[int]) -> int:
+    """A range's half-width in days from a label's misses (oldest first): ``RANGE_FACTOR`` times
+    the mean of the latest ``RECENT_MISSES``, never under ``MIN_HALF_WIDTH_DAYS``.
+
+    Measured on the dev half of the ccfddl corpus (docs/estimates.md): a steady series (misses
+    of a few days) still falls more than a week off one year in four, so two weeks each side is
+    the floor; a series whose deadline wanders gets a range as wide as its record.
+    """
+    recent = record[-RECENT_MISSES:]
+    if not recent:
+        return MIN_HALF_WIDTH_DAYS
+    return max(MIN_HALF_WIDTH_DAYS, math.ceil(RANGE_FACTOR * sum(recent) / len(recent)))
+
+
+def _keeps_day(days: Sequence[date]) -> bool:
+    """Whether a label's history keeps its day of the month rather than its weekday: its
+    year-to-year steps repeat the day at least as often as the weekday (and at least once).
+    Committees mostly keep a weekday; a "15 March" call keeps its date."""
+    same_day = sum(a.day == b.day for a, b in itertools.pairwise(days))
+    same_weekday = sum(a.weekday() == b.weekday() for a, b in itertools.pairwise(days))
+    return 0 < same_day >= same_weekday
 
 
 def _label_histories(dated: Sequence[Edition]) -> dict[str, list[tuple[int, datetime]]]:
@@ -187,12 +239,27 @@ def _label_histories(dated: Sequence[Edition]) -> dict[str, list[tuple[int, date
     return history
 
 
-def _main_label(latest: Edition, history: Mapping[str, list[tuple[int, datetime]]]) -> str:
-    """The latest edition's label with the longest history (the earliest on a tie)."""
-    return max(
-        sorted(latest.dates, key=lambda label: latest.dates[label]),
-        key=lambda label: len(history.get(_key(label), [])),
-    )
+def main_deadline(dates: Mapping[str, datetime]) -> str | None:
+    """The label of an edition's main deadline: its earliest paper or submission deadline (the
+    first round of several), else its earliest date that is not an abstract; never the event's
+    own days ("Conference"). Editions name it differently — "Paper" one year, "Round 1 – Paper"
+    the next — so its history is the main deadline of each edition, whatever its label."""
+    best: tuple[int, datetime, str] | None = None
+    for label, at in dates.items():
+        rank = _deadline_rank(label)
+        if rank is not None and (best is None or (rank, at) < best[:2]):
+            best = (rank, at, label)
+    return None if best is None else best[2]
+
+
+@functools.lru_cache(maxsize=4096)
+def _deadline_rank(label: str) -> int | None:
+    """0 for a paper or submission deadline, 1 for another deadline, None for an abstract or
+    the event's own days (never the main deadline)."""
+    key = _key(label)
+    if key in NOT_DEADLINES or "abstract" in key:  # "Abstract submission deadline" too
+        return None
+    return 0 if any(word in key for word in PAPER_WORDS) else 1
 
 
 def _shift_like(main: Sequence[tuple[int, datetime]], at: datetime) -> list[tuple[int, datetime]]:
@@ -261,10 +328,10 @@ def _dated(label: str, day: date, wall: time, half: int, zone: tzinfo) -> Estima
 
 
 def _roll(estimated: EstimatedDate, years: int) -> EstimatedDate:
-    """One cadence later, a week wider each side: uncertainty grows with every step."""
+    """One cadence later, ``ROLL_WIDEN_DAYS`` wider each side: uncertainty grows every step."""
     zone = estimated.at.tzinfo or UTC
     day = _moved(estimated.at.date(), years)
-    half = (estimated.range_end.date() - estimated.at.date()).days + MIN_HALF_WIDTH_DAYS
+    half = (estimated.range_end.date() - estimated.at.date()).days + ROLL_WIDEN_DAYS
     return _dated(estimated.label, day, estimated.at.timetz().replace(tzinfo=None), half, zone)
 
 

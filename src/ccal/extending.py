@@ -8,14 +8,17 @@ shows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ccal.authoring import is_relative, stored_value, toml_value
 from ccal.clock import TimeInputError
 from ccal.errors import CcalError, LookupFailed, UsageProblem
+
+if TYPE_CHECKING:
+    from ccal.incremental import Layout
+    from ccal.store import Vouched
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,33 @@ def extend_text(
     return text, Extension(str(dated["label"]), before, after)
 
 
-_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*opportunity[ \t]*\]\][ \t]*(?:#.*)?$", re.MULTILINE)
+def extend_indexed(
+    fast: Layout, text: str, opportunity_id: str, label: str, to: str, now: datetime
+) -> tuple[Vouched, Extension] | None:
+    """``extend_text`` of the one opportunity's text, where a fresh index vouches for the rest
+    (``incremental.Layout``): the same bytes as ``extend_text`` of the whole text, without
+    parsing it. ``None`` where the opportunity's text cannot be trusted alone, or the changed
+    entry has any problem: the caller then takes the whole path (and its errors)."""
+    from ccal.clock import DEFAULT_ZONE
+    from ccal.loader import parse_toml
+    from ccal.store import Vouched
+
+    span = fast.span_of(opportunity_id)
+    if span is None:
+        return None
+    start, stop = span
+    try:
+        alone = parse_toml(text[start:stop]).get("opportunity")
+        top = parse_toml(fast.top)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(alone, list) or len(alone) != 1 or alone[0].get("id") != opportunity_id:
+        return None
+    zone_name = str(top.get("timezone") or DEFAULT_ZONE)  # the file's, as extend_text reads it
+    changed, extension = extend_text(text[start:stop], opportunity_id, label, to, zone_name, now)
+    new = "".join((text[:start], changed, text[stop:]))  # one copy of the whole, not two
+    warnings = fast.vouch(new, start, start + len(changed), opportunity_id)
+    return None if warnings is None else (Vouched(new, warnings), extension)
 
 
 def _located(text: str, document: Any, index: int, place: tuple[Any, ...], before: Any) -> Any:
@@ -162,7 +191,9 @@ def _located(text: str, document: Any, index: int, place: tuple[Any, ...], befor
     from ccal.locator import TomlLocator
 
     stops = ((*place[:-1], place[-1] + 1), ("opportunity", index + 1))
-    headers = [m.start() for m in _HEADER.finditer(text)]
+    from ccal.incremental import header_starts
+
+    headers = list(header_starts(text))
     if len(headers) == len(document.get("opportunity") or ()):
         locator = TomlLocator(text, lazy=True)
         locator.start_at(("opportunity",), index, headers[index])

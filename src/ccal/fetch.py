@@ -5,6 +5,8 @@ a 304 is "unchanged"), gzip, at most ``MAX_REDIRECTS`` redirects and never from 
 anything else, connect and read timeouts, retries with backoff on connection errors and 5xx
 (``Retry-After`` honoured), a size cap on the decoded body, proxies from the environment, and a
 ``User-Agent`` naming ccal. Every failure is a ``FetchFailed`` with one line saying why.
+The conditional-request rule, the agent, the TLS trust and the proxy rule are ``ccal.probe``'s,
+shared with the standard-library probe ``ccal sync`` sends first.
 """
 
 from __future__ import annotations
@@ -13,14 +15,11 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 
-from ccal import __version__
 from ccal.errors import CcalError
+from ccal.probe import USER_AGENT, conditional_headers, file_stamp, is_url, local_path, tls_context
 
-USER_AGENT = f"ccal/{__version__}"
 MAX_REDIRECTS = 5
 BACKOFF = 1.0  # seconds before the first retry; doubled for each next one
 MAX_WAIT = 60.0  # the longest Retry-After honoured (a longer one waits this long)
@@ -57,10 +56,6 @@ class Fetched:
         return self.data is None
 
 
-def is_url(location: str) -> bool:
-    return location.lower().startswith(("http://", "https://"))
-
-
 def fetch(
     location: str,
     *,
@@ -78,24 +73,15 @@ def fetch(
 # --- local files --------------------------------------------------------------------------------
 
 
-def local_path(location: str) -> Path:
-    """A ``file://`` URL or a path (``~`` expanded) as a path."""
-    if location.lower().startswith("file://"):
-        from urllib.parse import unquote, urlsplit
-
-        parts = urlsplit(location)
-        if parts.netloc not in ("", "localhost"):
-            raise FetchFailed(f"{location}: a file:// URL must name a local file")
-        return Path(unquote(parts.path))
-    return Path(os.path.expanduser(location))
-
-
 def _fetch_file(location: str, etag: str | None, limits: Limits) -> Fetched:
     """A local file; its size and modification time stand in for an ETag."""
-    path = local_path(location)
+    try:
+        path = local_path(location)
+    except ValueError as exc:
+        raise FetchFailed(str(exc)) from None
     try:
         info = path.stat()
-        stamp = f"{info.st_size}-{info.st_mtime_ns}"
+        stamp = file_stamp(info)
         if etag == stamp:
             return Fetched(None, etag=stamp, url=str(path))
         if info.st_size > limits.max_bytes:
@@ -122,14 +108,12 @@ def _fetch_http(
 ) -> Fetched:
     import httpx
 
-    conditional = {}
-    if etag:
-        conditional["If-None-Match"] = etag
-    if last_modified:
-        conditional["If-Modified-Since"] = last_modified
+    conditional = conditional_headers(etag, last_modified)
     timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
-    with httpx.Client(timeout=timeout, headers=headers, follow_redirects=False) as client:
+    with httpx.Client(
+        timeout=timeout, headers=headers, follow_redirects=False, verify=_trusted()
+    ) as client:
         current = httpx.URL(url)
         redirects = retries = 0
         while True:
@@ -172,6 +156,16 @@ def _fetch_http(
                 raise FetchFailed(f"HTTP {status} from {current} (after {retries} retries)")
             retries += 1
             time.sleep(wait if wait is not None else BACKOFF * 2 ** (retries - 1))
+
+
+def _trusted() -> Any:
+    """``probe.tls_context``; certificates that cannot be read fail this source, in one line."""
+    try:
+        return tls_context()
+    except (OSError, ValueError) as exc:
+        where = os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR")
+        named = f" ({where})" if where else ""
+        raise FetchFailed(f"cannot load the trusted certificates{named}: {_why(exc)}") from None
 
 
 def _one_request(
@@ -241,6 +235,8 @@ def _retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return min(float(value), MAX_WAIT)
+    from email.utils import parsedate_to_datetime
+
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -283,6 +283,15 @@ def _lock_problem(lock: Path, path: Path, reason: str) -> CcalError:
     )
 
 
+class Vouched(NamedTuple):
+    """What a ``change`` may return instead of the new text: the text and the warnings the
+    whole check would give it, found by a cheaper check the change vouches for (``ccal.
+    incremental``: one new or changed entry of a big file against a fresh index)."""
+
+    text: str
+    warnings: list[Any]
+
+
 class Updated(NamedTuple):
     """What ``update`` did: the text before and after, and the warnings of the new text."""
 
@@ -293,7 +302,7 @@ class Updated(NamedTuple):
 
 def update(
     path: Path,
-    change: Callable[[str], str],
+    change: Callable[[str], str | Vouched],
     *,
     others: Sequence[Path] = (),
     create_parents: bool = False,
@@ -309,7 +318,8 @@ def update(
     (as ``ccal validate`` would print them); raises ``DataError`` (nothing written) when the
     result has any error. A missing file starts as ``NEW_FILE_TEXT``. ``change`` sees the text
     without a leading BOM; a file that had one keeps it. Where the file may live is
-    ``writable_target``'s rule (symlinks followed).
+    ``writable_target``'s rule (symlinks followed). A ``change`` that returns ``Vouched`` has
+    done the check itself.
     """
     try:
         with locked(path, create_parents=create_parents) as real:
@@ -317,7 +327,10 @@ def update(
             raw = _read_raw(real)
             old = None if raw is None else raw.removeprefix(BOM)
             new = change(old if old is not None else NEW_FILE_TEXT)
-            warnings = check_text(new, Path(path), others)
+            if isinstance(new, Vouched):
+                new, warnings = new
+            else:
+                warnings = check_text(new, Path(path), others)
             bom = BOM if raw is not None and raw.startswith(BOM) else ""
             atomic_write(real, (bom + new).encode("utf-8"))
     except OSError as exc:

@@ -11,35 +11,49 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
-from typing import Any
 
-from ccal.config import Config, SourceConfig
-from ccal.errors import CcalError, DataError
+TYPE_CHECKING = False  # the fast path (``ccal.fastsync``) prints ``Outcome``s: stdlib, no typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from pathlib import Path
+    from typing import Any
+
+    from ccal.config import Config, SourceConfig
+
+    # ``progress_for(source_name)`` → a ``fetch.Progress`` or None
+    ProgressFor = Callable[[str], Any]
 
 SYNC_LOCK_TIMEOUT = 900.0  # seconds a second sync waits for the first (a big source: minutes)
-
-# ``progress_for(source_name)`` → a ``fetch.Progress`` or None
-ProgressFor = Callable[[str], Any]
+PLAN_FILE_NAME = ".plan.json"  # what ``ccal.fastsync`` answers from, beside the synced files
 
 
-@dataclass
 class Outcome:
-    """What happened to one source, for the one line (or JSON object) ``sync`` prints."""
+    """What happened to one source, for the one line (or JSON object) ``sync`` prints.
+    (A plain class, not a dataclass: ``dataclasses`` would cost the fast path ~5 ms.)"""
 
-    source: str
-    status: str  # "synced" | "unchanged" | "failed"
-    entries: int | None = None
-    noun: str = "entries"
-    first: bool = False
-    changes: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    error: str | None = None
-    file: str | None = None
-    kept: bool = True  # failed: a good copy from an earlier sync is still there
+    def __init__(
+        self,
+        source: str,
+        status: str,  # "synced" | "unchanged" | "failed"
+        *,
+        entries: int | None = None,
+        noun: str = "entries",
+        first: bool = False,
+        changes: dict[str, int] | None = None,
+        error: str | None = None,
+        file: str | None = None,
+    ) -> None:
+        self.source = source
+        self.status = status
+        self.entries = entries
+        self.noun = noun
+        self.first = first
+        self.changes = changes if changes is not None else {}
+        self.seconds = 0.0
+        self.error = error
+        self.file = file
+        self.kept = True  # failed: a good copy from an earlier sync is still there
 
     def line(self) -> str:
         """``eu-portal: 3,481 calls · 12 new, 4 moved, 2 gone · 2.1 s``"""
@@ -95,10 +109,14 @@ def sync(
     *,
     now: datetime,
     progress_for: ProgressFor | None = None,
+    config_digest: str | None = None,
 ) -> list[Outcome]:
-    """Sync the named sources (all when ``names`` is empty), each once, under the sync lock."""
+    """Sync the named sources (all when ``names`` is empty), each once, under the sync lock.
+    ``config_digest`` (``digest`` of the configuration file's bytes) lets the fast path's plan
+    be kept."""
     from filelock import FileLock, Timeout
 
+    from ccal.errors import CcalError
     from ccal.sources import synced_dir
 
     chosen = [s for s in config.source if not names or s.name in names]
@@ -109,11 +127,43 @@ def sync(
         raise CcalError(f"cannot create {folder}: {exc.strerror or exc}") from None
     try:
         with FileLock(str(folder / ".sync.lock"), timeout=SYNC_LOCK_TIMEOUT):
+            if config_digest is not None:
+                _keep_plan(folder, config, config_digest)
             return [
                 sync_one(source, config, now=now, progress_for=progress_for) for source in chosen
             ]
     except Timeout:
         raise CcalError("another 'ccal sync' is still running; try again later") from None
+
+
+def digest(data: bytes | None) -> str | None:
+    """What the plan remembers of the configuration file it came from (None: no file)."""
+    if data is None:
+        return None
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def plan_for(config: Config, config_digest: str) -> dict[str, Any]:
+    """What ``ccal.fastsync`` needs of a validated configuration, and what it came from."""
+    from ccal import __version__
+
+    return {
+        "ccal": __version__,
+        "config": config_digest,
+        "connect_timeout": config.sync.connect_timeout,
+        "read_timeout": config.sync.read_timeout,
+        "sources": [{"name": s.name, "location": s.location, "key": key(s)} for s in config.source],
+    }
+
+
+def _keep_plan(folder: Path, config: Config, config_digest: str) -> None:
+    """``plan_for`` beside the synced files, rewritten only when it changed."""
+    path = folder / PLAN_FILE_NAME
+    plan = plan_for(config, config_digest)
+    if read_state(path) != plan:
+        _write_state(path, plan)
 
 
 def sync_one(
@@ -124,6 +174,7 @@ def sync_one(
     progress_for: ProgressFor | None = None,
 ) -> Outcome:
     """One source, start to end; every failure becomes a failed ``Outcome`` (nothing written)."""
+    from ccal.errors import CcalError, DataError
     from ccal.sources import synced_file
 
     started = time.perf_counter()
@@ -154,18 +205,19 @@ def _sync(
     progress_for: ProgressFor | None,
 ) -> Outcome:
     from ccal import changes, store
+    from ccal.errors import CcalError, DataError
     from ccal.fetch import fetch
     from ccal.importers.registry import FORMATS
     from ccal.loader import parse_text
+    from ccal.probe import validators
 
     fmt = FORMATS[source.format]
-    state_path = target.with_name(f".{target.stem}.state.json")
-    state = _read_state(state_path)
-    same = state.get("key") == _key(source) and target.is_file()
+    state_path = state_file(target)
+    etag, last_modified = validators(read_state(state_path), key(source), target.is_file())
     fetched = fetch(
         source.location,
-        etag=state.get("etag") if same else None,
-        last_modified=state.get("last_modified") if same else None,
+        etag=etag,
+        last_modified=last_modified,
         limits=limits_of(config),
         progress=progress_for(source.name) if progress_for else None,
     )
@@ -193,7 +245,7 @@ def _sync(
         raise CcalError(f"cannot write {target}: {exc.strerror or exc}") from None
     _write_state(
         state_path,
-        {"key": _key(source), "etag": fetched.etag, "last_modified": fetched.last_modified},
+        {"key": key(source), "etag": fetched.etag, "last_modified": fetched.last_modified},
     )
     _write_state(
         snapshot_path,
@@ -211,7 +263,7 @@ def _sync(
     )
 
 
-def _key(source: SourceConfig) -> str:
+def key(source: SourceConfig) -> str:
     """What the stored ETag answers for: another location, format or filter needs a full fetch."""
     return json.dumps([source.location, source.format, source.options], sort_keys=True)
 
@@ -221,12 +273,13 @@ def _previous(target: Path, snapshot_path: Path, status_of: Any) -> list[dict[st
     sync). The snapshot kept beside the file answers while it belongs to that very file (same
     size and modification time); else the file itself is read."""
     from ccal import changes
+    from ccal.clock import DEFAULT_ZONE
     from ccal.loader import parse_toml
 
     stamp = _stamp(target)
     if stamp is None:
         return None
-    kept = _read_state(snapshot_path)
+    kept = read_state(snapshot_path)
     if kept.get("file") == stamp and isinstance(kept.get("records"), list):
         return kept["records"]
     try:
@@ -236,7 +289,12 @@ def _previous(target: Path, snapshot_path: Path, status_of: Any) -> list[dict[st
     records = raw.get("opportunity", [])
     if not isinstance(records, list):
         return None
-    return changes.snapshot([r for r in records if isinstance(r, dict)], status_of)
+    zone = raw.get("timezone")
+    return changes.snapshot(
+        [r for r in records if isinstance(r, dict)],
+        status_of,
+        zone if isinstance(zone, str) and zone else DEFAULT_ZONE,
+    )
 
 
 def _stamp(path: Path) -> list[int] | None:
@@ -247,7 +305,12 @@ def _stamp(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _read_state(path: Path) -> dict[str, Any]:
+def state_file(target: Path) -> Path:
+    """Where a synced file's conditional-request state (its key, ETag, Last-Modified) is kept."""
+    return target.with_name(f".{target.stem}.state.json")
+
+
+def read_state(path: Path) -> dict[str, Any]:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -270,6 +333,7 @@ def remove_synced(name: str) -> list[Path]:
 
     from filelock import FileLock, Timeout
 
+    from ccal.errors import CcalError
     from ccal.sources import synced_file
 
     target = synced_file(name)
@@ -280,7 +344,7 @@ def remove_synced(name: str) -> list[Path]:
         with FileLock(str(target.parent / ".sync.lock"), timeout=SYNC_LOCK_TIMEOUT):
             for path in (
                 target,
-                target.with_name(f".{target.stem}.state.json"),
+                state_file(target),
                 target.with_name(f".{target.stem}.snapshot.json"),
             ):
                 with contextlib.suppress(FileNotFoundError):

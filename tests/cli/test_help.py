@@ -94,3 +94,27 @@ def test_bracketed_words_in_help_are_shown_not_eaten_as_markup(ccal):
         shown = " ".join(ccal(*path, "--help").stdout.split())
         for word in words:
             assert f"[{word}]" in shown, f"ccal {' '.join(path)} --help lost [{word}]"
+
+
+def test_descriptions_wrap_to_the_terminal_not_to_the_source():
+    """A docstring is wrapped at 100 columns in the source; on an 80-column terminal its
+    paragraphs must read as paragraphs ("--past for / what is over," came out as a long line and
+    a two-word one), and an example command stands on its own line."""
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    from ccal.cli import app
+
+    runner = CliRunner()
+    for path, _command in _commands(get_command(app)):
+        out = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80", "NO_COLOR": "1"}).stdout
+        lines = [line.strip() for line in out.split("╭")[0].splitlines()]
+        lines = lines[next(i for i, line in enumerate(lines) if line.startswith("Usage:")) + 1 :]
+        paragraphs: list[list[str]] = [[]]
+        for line in lines:
+            paragraphs[-1].append(line) if line else paragraphs.append([])
+        for paragraph in filter(None, paragraphs):
+            ragged = [line for line in paragraph[:-1] if len(line) < 50]
+            text = " ".join(paragraph)
+            assert not ragged, f"ccal {' '.join(path)} --help: {ragged} in {text!r}"
+            assert "Example: ccal" not in text or text.startswith("Example: ccal"), text

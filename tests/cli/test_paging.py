@@ -103,3 +103,28 @@ def test_no_pager_short_output_and_pipes_print_directly(tmp_path):
     )  # fmt: skip
     assert piped.returncode == 0 and "cmr-2025-vaasa" in piped.stdout
     assert not saved.exists()  # never paged
+
+
+def test_a_table_longer_than_a_chunk_reaches_the_pager_whole(tmp_path):
+    """More rows than ``render.table.CHUNK``: the pager is started on the first screen and fed
+    the rest chunk by chunk; what it got is the table a pipe gets, in colour."""
+    data = tmp_path / "many.toml"
+    dates = [
+        f'[[opportunity]]\nid = "call-{n:03d}"\nkind = "call"\ntitle = "Call {n}"\n\n'
+        f'[[opportunity.dates]]\nlabel = "Deadline"\nat = 2022-{1 + n % 12:02d}-{1 + n % 28:02d}'
+        for n in range(130)
+    ]
+    data.write_text('version = 1\ntimezone = "Europe/Brussels"\n\n' + "\n\n".join(dates) + "\n")
+    args = ["upcoming", "--as-of", "2021-12-01", "--data", str(data)]
+    saved = tmp_path / "paged.txt"
+    env = _env(tmp_path, PAGER=f"cat > {saved}")
+    code, shown = _on_terminal(args, env)
+    assert code == 0, shown
+    piped = subprocess.run(
+        [sys.executable, "-m", "ccal", *args], env=env, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    paged = saved.read_text(encoding="utf-8")
+    assert "\x1b[" in paged
+    assert re.sub(r"\x1b\[[0-9;]*m", "", paged) == piped.stdout
+    assert piped.stdout.count("call-") == 130

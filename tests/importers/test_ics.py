@@ -125,3 +125,14 @@ def test_a_directory_of_calendars_keeps_each_uid_once(ccal, tmp_path):
     summary = __import__("json").loads(done.stdout)
     assert (summary["items"], summary["imported"]) == (18, 6)
     assert summary["skipped"] == 3 + 3 + 6  # each file's own three, then the six again
+
+
+def test_the_status_sync_compares_is_tentative_or_confirmed_when_the_dates_agree():
+    def with_dates(*flags):
+        return {"dates": [{"label": f"d{n}", "tentative": f} for n, f in enumerate(flags)]}
+
+    assert ics.record_status(with_dates(True)) == "tentative"
+    assert ics.record_status(with_dates(False, False)) == "confirmed"
+    assert ics.record_status({"dates": [{"label": "Event"}]}) == "confirmed"  # no STATUS
+    assert ics.record_status(with_dates(True, False)) is None
+    assert ics.record_status({"dates": []}) is None

@@ -281,19 +281,26 @@ def answered() -> list[int]:
     built_at=nows(),
     built_in=st.sampled_from(ZONES),
     render_ahead=st.booleans(),
+    chunk=st.sampled_from([2, 100]),  # a long table is printed in chunks of CHUNK rows
     data=st.data(),
 )
 def test_the_fast_path_prints_what_the_typer_app_prints(
-    tmp_path, answered, text, built_at, built_in, render_ahead, data
+    tmp_path, answered, text, built_at, built_in, render_ahead, chunk, data
 ):
+    from ccal.render import table
+
     path = indexed(tmp_path, text, built_at, built_in, render_ahead)
     argv, env = data.draw(argvs(path))
-    outcome = fast(argv, {**env, "CCAL_DEBUG": "1"})  # a fast-path bug is raised, not hidden
-    answered[1] += 1
-    if outcome is HANDS_OVER:
-        return
-    answered[0] += 1
-    assert outcome == typer_app(argv, env)
+    whole, table.CHUNK = table.CHUNK, chunk
+    try:
+        outcome = fast(argv, {**env, "CCAL_DEBUG": "1"})  # a fast-path bug is raised, not hidden
+        answered[1] += 1
+        if outcome is HANDS_OVER:
+            return
+        answered[0] += 1
+        assert outcome == typer_app(argv, env)
+    finally:
+        table.CHUNK = whole
 
 
 # --- the forms it must answer, and the ones it must not ----------------------------------------
@@ -342,6 +349,29 @@ def test_the_hot_forms_are_answered_here(fixture_data, args):
     outcome = fast(argv, {})
     assert outcome is not HANDS_OVER
     assert outcome == typer_app(argv, {})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["upcoming", "--as-of", "2022-06-01"],
+        ["list", "--dates", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
+        ["upcoming", "--as-of", "2022-06-01", "-k", "call,event"],
+    ],
+    ids=" ".join,
+)
+def test_a_long_table_in_chunks_is_the_same_on_both_paths(fixture_data, monkeypatch, args):
+    """A listing longer than ``render.table.CHUNK`` rows prints chunk by chunk, on both paths
+    alike, and as the one table it would be in one piece."""
+    from ccal.render import table
+
+    argv = [*args, "--data", fixture_data]
+    whole = typer_app(argv, {})
+    monkeypatch.setattr(table, "CHUNK", 2)
+    outcome = fast(argv, {})
+    assert outcome is not HANDS_OVER
+    assert outcome == typer_app(argv, {}) == whole
+    assert whole[0].count("\n") > 8  # more rows than a chunk: not vacuous
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,36 @@ def test_a_long_deadlines_heading_wraps_instead_of_being_cut(ccal):
     args = ("deadlines", "clusters-meet-regions", "--as-of", "2024-06-01")
     out = ccal(*args, env={"COLUMNS": "50"}).stdout
     assert set(title.split()) <= set(out.split()), out
+
+
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("width", [18, 40, 80, 130])
+def test_a_long_listing_printed_in_chunks_is_the_one_table(monkeypatch, width, colour):
+    """Chunk by chunk (``Fitted.parts``, as ``paging.show`` prints a long listing) the bytes
+    are those of the whole table at once: the same column widths, one heading, one header, one
+    top and bottom edge; stacked and narrow layouts too."""
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from ccal import paging
+    from ccal.loader import load_catalog
+    from ccal.query import select_listing
+    from ccal.render import table
+    from ccal.sources import shipped_dataset
+
+    now = datetime(2022, 1, 1, tzinfo=UTC)
+    listing = select_listing(load_catalog([shipped_dataset()]), now, UTC)
+    assert len(listing.entries) > 7
+
+    def printed(chunk: int) -> str:
+        monkeypatch.setattr(table, "CHUNK", chunk)
+        out = io.StringIO()
+        console = Console(file=out, width=width, force_terminal=colour, color_system="standard")
+        paging.show(console, table.upcoming_table(listing, table.heading("Upcoming", now, UTC)))
+        return out.getvalue()
+
+    whole = printed(len(listing.entries))
+    for chunk in (1, 3, 7):
+        assert printed(chunk) == whole

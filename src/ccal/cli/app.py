@@ -184,6 +184,9 @@ def plain_help(command: Any, ctx: Any) -> None:
     from typer.core import TyperArgument, TyperOption
 
     rich_utils.COLOR_SYSTEM = None if os.environ.get("NO_COLOR") else "auto"
+    if command.help and not getattr(command, "_unwrapped", False):
+        command.help = unwrapped(command.help)
+        command._unwrapped = True  # our marker, as ``_plain`` below
 
     for param in command.get_params(ctx):
         if isinstance(param, TyperOption) and not hasattr(param, "_plain"):
@@ -193,6 +196,27 @@ def plain_help(command: Any, ctx: Any) -> None:
             param._plain = True  # type: ignore[attr-defined]  # our marker: made plain once
         elif isinstance(param, TyperArgument):
             param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+
+
+def unwrapped(docstring: str) -> str:
+    """A command's docstring as paragraphs of one line each, for the terminal to wrap.
+
+    Typer 0.29 keeps the single line breaks of every paragraph after the first, so a docstring
+    wrapped at 100 columns for the source came out ragged on an 80-column terminal (a long line,
+    then a two-word one). A paragraph starting with ``\\b`` keeps its lines, as in Click; an
+    ``Example: ccal …`` starts a paragraph of its own, wherever the docstring put it, so the
+    command to copy is never wrapped into the prose before it.
+    """
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(docstring).split("\n\n"):
+        if paragraph.startswith("\b"):
+            paragraphs.append(paragraph)
+            continue
+        prose, *examples = " ".join(paragraph.split("\n")).split(" Example: ")
+        paragraphs += [prose, *(f"Example: {example}" for example in examples)]
+    return "\n\n".join(paragraphs)
 
 
 class CcalCommand(TyperCommand):

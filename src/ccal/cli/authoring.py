@@ -192,11 +192,12 @@ def add(
 ) -> None:
     """Add an opportunity to your data file (or --data FILE), keeping the rest byte for byte.
 
-    The whole file is validated before it is replaced atomically; a duplicate id is refused.
+    The result is validated before it is replaced atomically; a duplicate id is refused.
     Example: ccal add clusters-2027 --kind call --title "Clusters 2027" --deadline 2027-01-31
     """
-    from ccal import authoring, store
+    from ccal import authoring, incremental, store
     from ccal.clock import zone_named
+    from ccal.sources import active_sources
 
     if wrong_tz is not None:
         raise UsageProblem(
@@ -211,9 +212,13 @@ def add(
     typed = [("--deadline", text) for text in deadline or []]
     typed += [("--event", text) for text in event or []]
 
-    def change(text: str) -> str:
+    sources = active_sources(data)  # as reading commands read them: whose index vouches
+
+    def change(text: str) -> str | store.Vouched:
         # Under the lock: the zone is the one of the very text the entry joins.
-        zone = chosen or authoring.file_zone(text)
+        fast = incremental.layout(text, target, sources, others)
+        top = text if fast is None else fast.top  # every top-level key is before the first table
+        zone = chosen or authoring.file_zone(top)
         new = authoring.NewOpportunity(
             id=opportunity_id,
             kind=kind.strip().casefold(),  # any case, as every --kind
@@ -226,13 +231,8 @@ def add(
             summary=summary,
             tags=tuple(tag or ()),
         )
-        authoring.check_new(new, zone.key, typed, authoring.file_kinds(text))
-        for path, source in [(target, text), *((o, store.read_text(o) or "") for o in others)]:
-            place = authoring.existing_place(source, path, opportunity_id)
-            if place:
-                raise DataError([place])
-        authoring.parsed_document.cache_clear()  # before the whole result is validated (memory)
-        return authoring.append_text(text, new.table())
+        authoring.check_new(new, zone.key, typed, authoring.file_kinds(top))
+        return authoring.appended(text, new, target, others, fast)
 
     updated = store.update(target, change, others=others, create_parents=not data)
     dates = len(typed)
@@ -269,9 +269,10 @@ def extend(
 
     Example: ccal extend my-call Deadline --to +7d
     """
-    from ccal import extending, store
+    from ccal import extending, incremental, store
     from ccal.authoring import file_with
     from ccal.clock import DEFAULT_ZONE
+    from ccal.sources import active_sources
 
     if data and len(data) == 1:
         store.writable_target(data[0])  # refused before it is read (a FIFO would block)
@@ -280,8 +281,14 @@ def extend(
     _refuse_owned(path, opportunity_id)
     now = _now(as_of, tz)
     found: list[extending.Extension] = []
+    sources = active_sources(data)  # as reading commands read them: whose index vouches
 
-    def change(text: str) -> str:
+    def change(text: str) -> str | store.Vouched:
+        fast = incremental.layout(text, path, sources, others)
+        moved = fast and extending.extend_indexed(fast, text, opportunity_id, label, to, now)
+        if moved:
+            found.append(moved[1])
+            return moved[0]
         try:
             new_text, extension = extending.extend_text(
                 text, opportunity_id, label, to, DEFAULT_ZONE, now

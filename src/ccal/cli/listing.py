@@ -100,23 +100,25 @@ def upcoming(
         from ccal.render.estimates import guesses_table
 
         if entries:
-            console.print(
+            paging.show(
+                console,
                 table.upcoming_table(
                     listing,
                     table.heading(
                         "Upcoming", session.now, session.zone, zone_from=session.zone_from
                     ),
-                )
+                ),
             )
         console.print(guesses_table(guesses, session.now))
         paging.done(console)
         return _exit_status(exit_status, entries)
     if entries:
-        console.print(
+        paging.show(
+            console,
             table.upcoming_table(
                 listing,
                 table.heading("Upcoming", session.now, session.zone, zone_from=session.zone_from),
-            )
+            ),
         )
     else:
         from ccal.sources import shipped_dataset
@@ -222,8 +224,9 @@ def list_(
         title = table.heading("Dates", session.now, session.zone, zone_from=session.zone_from)
         console = paging.console()
         if entries or not guesses:
-            console.print(
-                table.upcoming_table(listing, title) if entries else table.nothing_listed(scope)
+            paging.show(
+                console,
+                table.upcoming_table(listing, title) if entries else table.nothing_listed(scope),
             )
         if guesses:
             from ccal.render.estimates import guesses_table

@@ -214,9 +214,10 @@ def sync(
     Example: ccal sync --quiet (in a crontab; see docs/sync.md)
     """
     from ccal import config
+    from ccal.sync import digest
     from ccal.sync import sync as run
 
-    settings = config.load()
+    settings, raw = config.loaded()
     known = [s.name for s in settings.source]
     if not known:
         raise UsageProblem("no sources to sync: add one with 'ccal source add'")
@@ -227,7 +228,11 @@ def sync(
     show = not quiet and not json_output and sys.stderr.isatty()
     with _download_bar(show) as progress_for:
         outcomes = run(
-            settings, list(dict.fromkeys(names or ())), now=now, progress_for=progress_for
+            settings,
+            list(dict.fromkeys(names or ())),
+            now=now,
+            progress_for=progress_for,
+            config_digest=digest(raw),
         )
     if json_output:
         print_json([outcome.record() for outcome in outcomes])

@@ -83,6 +83,17 @@ def convert_files(files: list[tuple[bytes, str]], options: Mapping[str, Any]) ->
     return merged
 
 
+def record_status(record: Mapping[str, Any]) -> str | None:
+    """The STATUS an entry was imported with, for ``ccal sync``'s change log: ``tentative``
+    (STATUS:TENTATIVE, kept as ``tentative = true``) or ``confirmed`` (any other STATUS, or
+    none), when all its dates agree. A CANCELLED event is not imported: it shows as removed."""
+    dates = record.get("dates") or ()
+    flags = {bool(d.get("tentative")) for d in dates if isinstance(d, Mapping)}
+    if len(flags) != 1:
+        return None
+    return "tentative" if flags.pop() else "confirmed"
+
+
 class Skip(Exception):
     """One component cannot be an entry; the message says why."""
 

@@ -29,7 +29,6 @@ entry and one small function.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 
 from ccal import timeline
@@ -48,6 +47,7 @@ from ccal.index.records import listing, splice
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs this path ~3 ms
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Callable, Iterable
     from typing import Any
 
@@ -129,14 +129,13 @@ def _upcoming_table(
 
 
 def _print(*parts: Any) -> tuple[str, int]:
-    """Print as the Typer app prints a table: long ones through the pager (``ccal.paging``);
-    a closed pipe exits quietly, as ``cli.app`` does."""
+    """Print as the Typer app prints a table: long ones in chunks, through the pager on a
+    terminal (``ccal.paging``); a closed pipe exits quietly, as ``cli.app`` does."""
     from ccal import paging
 
     console = paging.console()
     try:
-        for part in parts:
-            console.print(part)
+        paging.show(console, *parts)
         paging.done(console)
     except BrokenPipeError:
         from ccal.streams import silence_stdout
@@ -323,11 +322,10 @@ def _title_of(opportunity: Any) -> Any:
 
 def _table_listing(session: Session, chosen: Chosen) -> Any:
     """The ``query.Listing`` ``select_listing`` gives the Typer app, of only the rows chosen:
-    whole entries made from them (``Index.entries``)."""
+    whole entries made from them (``Index.entries_of``)."""
     from ccal.query import Listing
 
-    entries = session.index.entries(sorted({row["item"] for row, _status in chosen}))
-    shown = [entries[row["rank"]] for row, _status in chosen]
+    shown = session.index.entries_of([row for row, _status in chosen])
     statuses = {
         (entry.opportunity.id, entry.position): status
         for entry, (_row, status) in zip(shown, chosen, strict=True)
@@ -592,6 +590,8 @@ def answer(argv: list[str]) -> int | None:
     parsed = parse(argv[1:], options)
     if parsed is None or any(parsed[0].get(key) == "" for key in _NOT_EMPTY):
         return None  # ``--within ""`` and the like: a usage error the Typer app words
+    import sqlite3  # here, not at the top: ``ccal --help`` and the other commands never need it
+
     from ccal.index.policy import Corrupt
 
     try:

@@ -172,6 +172,18 @@ class Index:
                 found[row["rank"]] = _entry(row, item["zone"], opportunity)
         return found
 
+    def entries_of(self, rows: list[sqlite3.Row]) -> list[Entry]:
+        """The ``Entry`` of each of these rows (checked ones, from ``rows_from``), in their
+        order: what a table of them needs, each opportunity decoded once and none of their
+        other rows read again (a table of every row reads each row once)."""
+        from types import SimpleNamespace
+
+        of_item: dict[int, tuple[str, Any]] = {}
+        for seq in sorted({row["item"] for row in rows}):
+            item = self._item(seq)
+            of_item[seq] = (item["zone"], decode(item["opportunity"], SimpleNamespace))
+        return [_entry(row, *of_item[row["item"]]) for row in rows]
+
     # --- what the Typer path asks: the whole catalog, with real pydantic models --------------
 
     def catalog(self) -> Catalog:

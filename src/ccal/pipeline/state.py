@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections import namedtuple
-from typing import Any
 
 # Standard library only, and little of it: the fast path reads marks on every hot call.
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path

@@ -32,8 +32,9 @@ def make_console() -> Console:
     return Console(highlight=False, color_system=None if plain else "auto")
 
 
-def _countdown(entry: Entry, now: datetime) -> Text:
-    text = time_left(entry, now)
+def _countdown(entry: Entry, now: datetime, text: str | None = None) -> Text:
+    """``time_left`` (``text``, when already worded), styled by how soon it is."""
+    text = time_left(entry, now) if text is None else text
     if entry.is_passed(now):
         return Text(text, style="dim")
     if under_way(entry, now):
@@ -128,6 +129,9 @@ def _append_mark(text: Text, mark: Any) -> None:
         text.append(f"[{mark.status}]", style=_MARK_STYLE.get(mark.status, "magenta"))
 
 
+CHUNK = 100  # rows per Rich table when a long listing is printed while it is rendered
+
+
 class Fitted:
     """A heading and a table laid out for the width they are printed at.
 
@@ -135,18 +139,59 @@ class Fitted:
     each table decides its own column widths from ``options.max_width`` so ids (what people copy
     into ``ccal show ID``) stay whole, long text wraps at word boundaries, and the heading wraps
     instead of being cropped.
+
+    ``build(width, rows)`` makes the table of those rows (a ``slice``) with the column widths of
+    the whole listing; a listing longer than ``CHUNK`` rows is printed in ``parts``, so its first
+    screen is out while the rest is rendered.
     """
 
-    def __init__(self, title: str | Text | None, build: Callable[[int], Table]) -> None:
+    def __init__(
+        self, title: str | Text | None, build: Callable[[int, slice], Table], rows: int = 0
+    ) -> None:
         self.title = title
         self.build = build
+        self.rows = rows
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self._heading()
+        yield self.build(options.max_width, slice(None))
+
+    def _heading(self) -> RenderResult:
         if self.title is not None:
             title = Text(self.title) if isinstance(self.title, str) else self.title.copy()
             title.stylize("table.title")
             yield title
-        yield self.build(options.max_width)
+
+    def parts(self) -> list[Any]:
+        """What to print one after another (``paging.show``): the whole table, or, for a long
+        listing, chunks of ``CHUNK`` rows that print as that one table would."""
+        if self.rows <= CHUNK:
+            return [self]
+        return [_Chunk(self, slice(at, at + CHUNK)) for at in range(0, self.rows, CHUNK)]
+
+
+class _Chunk:
+    """Some rows of a ``Fitted`` table, drawn as they are in the whole table: the heading, the
+    column headers and the top edge with the first rows only, the bottom edge after the last.
+    Each chunk is a Rich table of its own; the widths are the whole listing's (``build``)."""
+
+    def __init__(self, whole: Fitted, rows: slice) -> None:
+        self.whole, self.rows = whole, rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        first, last = self.rows.start == 0, self.rows.stop >= self.whole.rows
+        if first:
+            yield from self.whole._heading()
+        table = self.whole.build(options.max_width, self.rows)
+        table.show_header = first
+        lines = console.render_lines(table, options, pad=False)
+        lines = lines[(0 if first else 1) : (None if last else -1)]
+        newline = Segment.line()
+        for line in lines:
+            yield from line
+            yield newline
 
 
 def _room(width: int, columns: int) -> int:
@@ -178,35 +223,49 @@ def _break_before_zone(when: str, width: int) -> str:
 
 
 def upcoming_table(listing: Listing, title: str) -> Fitted:
-    """When, countdown and what; on a narrow terminal the countdown goes under the date."""
-    whens = [when_both(entry, listing.display_zone, "\n") for entry in listing.entries]
-    counts = [_countdown(entry, listing.now) for entry in listing.entries]
-    what_min = _ids_width([entry.opportunity.id for entry in listing.entries])
+    """When, countdown and what; on a narrow terminal the countdown goes under the date.
 
-    def build(width: int) -> Table:
+    Every column's width is set here, from every row, so Rich measures no cell (the costly part
+    of a table) and each chunk of a long listing has the same columns.
+    """
+    entries = listing.entries
+    whens = [when_both(entry, listing.display_zone, "\n") for entry in entries]
+    lefts = [time_left(entry, listing.now) for entry in entries]  # styled row by row, below
+    what_min = _ids_width([entry.opportunity.id for entry in entries])
+    counted = max((len(text) for text in lefts), default=9)
+    # What Rich would measure for the Countdown column: its longest cell, or its header.
+    count_width = max(len("Countdown"), _longest_line(lefts))
+
+    def build(width: int, rows: slice) -> Table:
         table = _table()
-        counted = max((len(text) for text in counts), default=9)
         room = _room(width, 3) - counted
         stacked = room - what_min < 16  # no room for a readable When column: fold it in two
         if stacked:
             room = _room(width, 2)
-        natural = _longest_line(whens + [str(text) for text in counts] * stacked)
+        natural = _longest_line(whens + lefts * stacked)
         # When takes under half: the title and label (What) are what people read.
         shared = min(natural, max(room * 9 // 20, 25), room - what_min)
-        table.add_column("When", width=max(shared, 12))
+        when_width = max(shared, 12)
+        table.add_column(Text("When"), width=when_width)
         if not stacked:
-            table.add_column("Countdown", no_wrap=True)
-        table.add_column("What", ratio=1, overflow="fold")
-        for entry, when, count in zip(listing.entries, whens, counts, strict=True):
+            table.add_column(Text("Countdown"), no_wrap=True, width=count_width)
+        # What takes the rest: the width Rich's ratio would give it, unless nothing is left.
+        rest = _room(width, 2 if stacked else 3) - when_width - (0 if stacked else count_width)
+        if rest >= 1:
+            table.add_column(Text("What"), width=rest, overflow="fold")
+        else:
+            table.add_column(Text("What"), ratio=1, overflow="fold")
+        for entry, when, left in zip(entries[rows], whens[rows], lefts[rows], strict=True):
             mark = listing.mark_of(entry)
-            when = _break_before_zone(when, table.columns[0].width or 0)
+            count = _countdown(entry, listing.now, left)
+            when = _break_before_zone(when, when_width)
             if stacked:
                 table.add_row(Text(when + "\n").append_text(count), _what(entry, mark))
             else:
-                table.add_row(when, count, _what(entry, mark))
+                table.add_row(Text(when), count, _what(entry, mark))
         return table
 
-    return Fitted(title, build)
+    return Fitted(title, build, len(entries))
 
 
 _STATUS_STYLE = {"passed": "dim", "next": "bold green", "under way": "bold green", "upcoming": ""}
@@ -215,24 +274,24 @@ _STATUS_STYLE = {"passed": "dim", "next": "bold green", "under way": "bold green
 def dates_table(listing: Listing, title: str | Text | None = None) -> Fitted:
     """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``.
     The heading is printed on its own, so a long title wraps instead of being cut."""
-    return Fitted(title, lambda width: _dates(listing))
+    return Fitted(title, lambda width, rows: _dates(listing))
 
 
 def _dates(listing: Listing) -> Table:
     table = _table()
-    table.add_column("Status", no_wrap=True, min_width=9)  # "under way" whole
+    table.add_column(Text("Status"), no_wrap=True, min_width=9)  # "under way" whole
     # Natural widths, wrapped when the terminal is narrow ("under way, ends in …" is long).
     table.expand = False
-    table.add_column("When", min_width=15)
-    table.add_column("Countdown", min_width=12)
-    table.add_column("Label", min_width=12, overflow="fold")
+    table.add_column(Text("When"), min_width=15)
+    table.add_column(Text("Countdown"), min_width=12)
+    table.add_column(Text("Label"), min_width=12, overflow="fold")
     for entry in listing.entries:
         status = listing.status_of(entry)
         # The JSON status stays "next"/"upcoming" for a range under way; people read the truth.
         shown = "under way" if under_way(entry, listing.now) else status
         table.add_row(
             Text(shown, style=_STATUS_STYLE[shown]),
-            when_both(entry, listing.display_zone, "\n"),
+            Text(when_both(entry, listing.display_zone, "\n")),
             _countdown(entry, listing.now),
             _label(entry),
         )
@@ -247,18 +306,18 @@ def items_table(
     nexts = [_next_or_latest(item, now, zone) for item in items]
     title_min = _ids_width([item.id for item in items])
 
-    def build(width: int) -> Table:
+    def build(width: int, rows: slice) -> Table:
         table = _table()
         kinds = max([len("Kind"), *(len(item.opportunity.kind) for item in items)])
         room = _room(width, 4) - kinds - len("Dates")
         stacked = room - title_min < 20
-        table.add_column("Opportunity", ratio=1, min_width=title_min, overflow="fold")
-        table.add_column("Kind", no_wrap=True)
-        table.add_column("Dates", justify="right", no_wrap=True)
+        table.add_column(Text("Opportunity"), ratio=1, min_width=title_min, overflow="fold")
+        table.add_column(Text("Kind"), no_wrap=True)
+        table.add_column(Text("Dates"), justify="right", no_wrap=True)
         if not stacked:
             natural = _longest_line([str(text) for text in nexts])
             shared = min(natural, room // 2, room - title_min)
-            table.add_column("Next (or latest)", width=max(shared, 20))
+            table.add_column(Text("Next (or latest)"), width=max(shared, 20))
         for item, upcoming in zip(items, nexts, strict=True):
             # Text, not str: Rich would read "[...]" in a title as markup
             cell = Text(printable(item.opportunity.title))
@@ -266,7 +325,11 @@ def items_table(
             _append_mark(cell, (marks or {}).get(item.id))
             if stacked:
                 cell.append("\n").append_text(upcoming)
-            row: list[RenderableType] = [cell, item.opportunity.kind, str(len(item.entries))]
+            row: list[RenderableType] = [
+                cell,
+                Text(item.opportunity.kind),
+                Text(str(len(item.entries))),
+            ]
             table.add_row(*row, *([] if stacked else [upcoming]))
         return table
 
@@ -306,7 +369,7 @@ def item_view(item: Item, listing: Listing) -> list[Any]:
         rows.append(("Mine", _mine_text(mark, listing.display_zone)))
     for name, value in rows:
         if value:
-            fields.add_row(name, Text(printable(value, lines=name in ("Summary", "Mine"))))
+            fields.add_row(Text(name), Text(printable(value, lines=name in ("Summary", "Mine"))))
     parts: list[Any] = [Text(printable(opportunity.title), style="bold"), fields]
     if listing.entries:
         parts.append(dates_table(listing))
