@@ -6,6 +6,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -161,3 +162,61 @@ def test_a_file_changed_since_it_was_parsed_is_not_located_at_all(tmp_path):
     path.write_text("\n\n" + BAD, encoding="utf-8")  # every line moved: no line is right
     assert stale.locate(("opportunity", 1, "kind")) == (None, None)
     assert FileLocator(path, checksum("\n\n" + BAD)).locate(("opportunity", 1, "kind"))[0] == 10
+
+
+# --- a big file, validated piece by piece as toml-rs reads it -----------------------------------
+
+
+def _big_file(last: str) -> str:
+    tables = [
+        f'[[opportunity]]\nid = "o-{n}"\nkind = "{"call" if n % 7 else "talk"}"\n'
+        f'title = "Opportunity {n}"\ntags = ["a", "b"]\n'
+        + (
+            f'\n[[opportunity.dates]]\nlabel = "Deadline"\nat = 2022-10-30T02:{n % 60:02}:00\n'
+            if n % 5
+            else ""
+        )
+        for n in range(80)
+    ]
+    return 'version = 1\ntimezone = "Europe/Brussels"\n\n' + "\n".join(tables) + last
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "",  # clean (repeated hours and calls without a date: warnings only)
+        '\n[[opportunity]]\nid = "late"\nkind = "talk"\ntitle = "L"\ntitel = "typo"\n',
+        '\n[[opportunity]]\nid = "o-3"\nkind = "talk"\ntitle = "Twice"\n',
+        '\n[[opportunity]]\nid = "x"\nkind = "talk"\ntitle = "X"\nbad = 1979-05-27T07:32\n',
+        "\n[other]\nk = 1\n",
+        '\n[[opportunity]]\nid = "end"\nkind = "call"\ntitle = "E"\n[[opportunity.dates]]\n'
+        'label = "D"\nat = 2022-03-27T02:30:00\n',
+    ],
+    ids=["clean", "schema-error", "duplicate-id", "toml-1.1", "other-table", "dst-gap"],
+)
+@pytest.mark.parametrize("reread", [True, False])
+def test_a_big_file_loads_alike_piece_by_piece_and_whole(tmp_path, last, reread):
+    from unittest import mock
+
+    from ccal import loader, tomlparse
+
+    text = _big_file(last)
+    data = tmp_path / "big.toml"
+    data.write_text(text, encoding="utf-8")
+
+    def load():
+        if reread:
+            return loader.load_file(data)
+        return parse_text(text, data)
+
+    def seen(result):
+        entries = [(i.id, [(e.label, e.at, e.all_day) for e in i.entries]) for i in result.items]
+        return [str(p) for p in result.problems], entries, result.ids
+
+    with mock.patch.object(tomlparse, "CHUNK", 200):
+        assert tomlparse.stream(text) is not None
+        pieces = seen(load())
+        with mock.patch.object(tomlparse, "stream", lambda text: None):
+            whole = seen(load())
+    assert pieces == whole
+    assert seen(load()) == whole  # not in pieces at all

@@ -14,6 +14,7 @@ from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, instant, wall_cloc
 from ccal.errors import DataError, Problem
 from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
 from ccal.schema_errors import schema_problems
+from ccal.tomlparse import parse_toml as parse_toml  # re-exported: authoring, extend, sync
 
 if TYPE_CHECKING:
     from ccal.recurrence import Recurrence
@@ -53,7 +54,7 @@ def load_catalog(paths: list[Path]) -> Catalog:
     return Catalog(tuple(item for result in results for item in result.items))
 
 
-def load_file(path: Path) -> FileResult:
+def load_file(path: Path, *, pieces: bool = True) -> FileResult:
     from ccal.sources import input_text, read_input
 
     result = FileResult(path)
@@ -74,7 +75,7 @@ def load_file(path: Path) -> FileResult:
     except OSError as exc:
         result.problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
         return result
-    return _parse(box, path, reread=regular)  # a pipe cannot be read twice
+    return _parse(box, path, reread=regular, pieces=pieces)  # a pipe cannot be read twice
 
 
 def parse_text(text: str, path: Path) -> FileResult:
@@ -82,10 +83,13 @@ def parse_text(text: str, path: Path) -> FileResult:
     return _parse([text], path, reread=False)
 
 
-def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
+def _parse(box: list[str], path: Path, *, reread: bool, pieces: bool = True) -> FileResult:
     """``parse_text`` of the text in ``box`` (taken out of it). With ``reread`` the text is not
     kept while validating: problems are located by reading the file again (memory: the text of a
     big file is as large as a third of its models)."""
+    streamed = _streamed(box, path, reread=reread) if pieces else None
+    if streamed is not None:
+        return streamed
     text = box.pop()
     result = FileResult(path)
     name = str(path)
@@ -113,9 +117,45 @@ def _parse(box: list[str], path: Path, *, reread: bool) -> FileResult:
     return result
 
 
-def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list[Problem]:
+class _Restart(Exception):
+    """A streamed load met what only the whole file's tables can report: start again whole."""
+
+
+def _streamed(box: list[str], path: Path, *, reread: bool) -> FileResult | None:
+    """A big file validated piece by piece as ``tomlparse.stream`` reads it, so that its raw
+    tables never all exist at once (at 100,000 opportunities the peak of a load), nor, with
+    ``reread``, its text. Only a clean file is loaded so: at its first schema error, or a piece
+    ``toml-rs`` does not read, the file is loaded whole (read again, with ``reread``), which
+    words and places every problem as before; problems of resolving need no raw table, and are
+    reported here as there. None (the text still in ``box``) where it is not for pieces."""
+    from ccal.tomlparse import Unjoinable, stream
+
+    found = stream(box[0])
+    if found is None:
+        return None
+    top, tables = found
+    result = FileResult(path)
+    if reread:  # the pieces are kept, each until it is read, and not the text
+        result.locator = FileLocator(path, checksum(box.pop()))
+    else:
+        result.locator = LazyLocator(box[0])
+    try:
+        _validate(top, result, result.locator, tables)
+    except (_Restart, Unjoinable):
+        if reread:
+            return load_file(path, pieces=False)
+        return None
+    result.problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return result
+
+
+def _validate(
+    raw: dict[str, Any], result: FileResult, locator: Locator, tables: Any = None
+) -> list[Problem]:
     """Validate the file opportunity by opportunity, resolving each one at once and dropping its
-    raw table: the whole file never exists twice in memory (raw tables and models).
+    raw table: the whole file never exists twice in memory (raw tables and models). With
+    ``tables`` (an iterator of the opportunity tables, ``raw`` then being the top alone) a
+    schema error raises ``_Restart``: locating it needs the whole file's tables.
 
     The same errors as one ``DataFile.model_validate(raw)``, each located and in file order,
     plus what pydantic leaves for a clean schema (label clashes among dates that did not all
@@ -128,13 +168,15 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
 
     name = str(result.path)
     problems: list[Problem] = []
-    opportunities = raw.get("opportunity", [])
+    opportunities = raw.get("opportunity", []) if tables is None else tables
     top = {key: value for key, value in raw.items() if key != "opportunity"}
-    if not isinstance(opportunities, list):  # DataFile reports it (list_type)
+    if tables is None and not isinstance(opportunities, list):  # DataFile reports it (list_type)
         top["opportunity"], opportunities = opportunities, []
     try:
         document = DataFile.model_validate(top)
     except ValidationError as exc:
+        if tables is not None:
+            raise _Restart from None
         problems.extend(schema_problems(exc.errors(include_url=False), raw, locator, name))
         document = None
     ids: list[str | None] | None = None  # from the first schema error of an opportunity on
@@ -142,10 +184,13 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
     # one wrong key there does not also turn every opportunity of a declared kind into an error).
     declared = document.kinds if document is not None else top.get("kinds")
     context = {KINDS_CONTEXT: tuple(k for k in declared or () if isinstance(k, str))}
+    moments = _Moments()
     for index, table in enumerate(opportunities):
         try:
             opportunity = compact(Opportunity.model_validate(table, context=context))
         except ValidationError as exc:
+            if tables is not None:
+                raise _Restart from None
             errors: list[Any] = list(exc.errors(include_url=False))
             for error in errors:
                 error["loc"] = ("opportunity", index, *error["loc"])
@@ -160,8 +205,9 @@ def _validate(raw: dict[str, Any], result: FileResult, locator: Locator) -> list
         if ids is not None:
             ids.append(opportunity.id)
         if document is not None:  # resolved even after a schema error: its problems count too
-            _resolve_one(opportunity, index, document.timezone, result, locator)
-            opportunities[index] = None  # the models hold it now (memory)
+            _resolve_one(opportunity, index, document.timezone, result, locator, moments)
+            if tables is None:
+                opportunities[index] = None  # the models hold it now (memory)
     if problems:  # a file with a schema error gives no items; its ids still meet the others'
         result.ids = ids if ids is not None else [_raw_id(t) for t in opportunities]
         result.items.clear()
@@ -198,34 +244,23 @@ def _raw_label_clashes(table: Any, index: int, errors: list[Any]) -> list[dict[s
     return [{"type": LABEL_CLASH, "loc": ("opportunity", index, "dates"), "ctx": context}]
 
 
-def parse_toml(text: str) -> dict[str, Any]:
-    """``tomllib.loads``, through its compiled upstream ``tomli`` when that is installed.
-
-    tomli (the same parser, compiled with mypyc) is about twice as fast on big files. Errors are
-    always worded by the standard library's tomllib: it parses the text again only to say why.
-    """
-    try:
-        import tomli
-    except ImportError:  # pragma: no cover - a declared dependency; tomllib gives the same
-        return tomllib.loads(text)
-    try:
-        return tomli.loads(text)
-    except tomli.TOMLDecodeError:
-        return tomllib.loads(text)  # raises with the standard wording (or agrees after all)
-
-
 # --- resolving local times -------------------------------------------------------------------
 
 
 def _resolve_one(
-    opportunity: Any, index: int, default_zone: str, result: FileResult, locator: Locator
+    opportunity: Any,
+    index: int,
+    default_zone: str,
+    result: FileResult,
+    locator: Locator,
+    moments: _Moments,
 ) -> None:
     """Turn local times into aware instants in the entry's zone; report gaps and bad ranges."""
-    zone = zone_named(opportunity.timezone or default_zone)
+    zone = moments.zone(opportunity.timezone or default_zone)
     entries = []
     for position, dated in enumerate(opportunity.dates):
-        where = _DatePlace(result, locator, opportunity.id, index, position)
-        entry = _resolve_date(opportunity, position, dated, zone, where)
+        place = (result, locator, opportunity.id, index, position)
+        entry = _resolve_date(opportunity, position, dated, zone, place, moments)
         if entry is not None:
             entries.append(entry)
     if opportunity.kind == "call" and not opportunity.dates:
@@ -244,86 +279,150 @@ def _resolve_one(
     result.items.append(Item(opportunity, result.path, zone, tuple(entries)))
 
 
+class _Moments:
+    """Each value of a file resolved in a zone once (``clock.wall_clock`` / ``clock.instant``):
+    a big file repeats its days and times (the same cut-off hour, the same closing day), and
+    every entry given one of them shares the same aware datetime (immutable) instead of its own.
+    Kept for one load only."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Any, Any], tuple[datetime, bool, bool] | str] = {}
+        self._zones: dict[str, Any] = {}
+
+    def zone(self, name: str) -> Any:
+        """``clock.zone_named`` (a zone the models already checked), once per name."""
+        found = self._zones.get(name)
+        if found is None:
+            found = self._zones[name] = zone_named(name)
+        return found
+
+    def resolve(self, value: Any, zone: Any) -> tuple[datetime, bool, bool] | str:
+        """(instant, all day, repeated wall clock), or why it cannot be one. Values equal as
+        keys resolve alike: naive values compare as wall clocks, a date never equals a
+        datetime, aware datetimes equal as instants are the same instant in ``zone``."""
+        key = (value, zone)
+        found = self._found.get(key)
+        if found is None:
+            try:
+                if isinstance(value, datetime) and value.tzinfo is None:
+                    aware, repeated = wall_clock(value, zone)
+                    found = (aware, False, repeated)
+                else:
+                    aware, all_day = instant(value, zone)
+                    found = (aware, all_day, False)
+            except TimeInputError as exc:
+                found = str(exc)
+            self._found[key] = found
+        return found
+
+
 def _resolve_date(
-    opportunity: Any, position: int, dated: Any, zone: Any, where: _DatePlace
+    opportunity: Any,
+    position: int,
+    dated: Any,
+    zone: Any,
+    place: tuple[Any, ...],
+    moments: _Moments,
 ) -> Entry | None:
-    """One date entry as an ``Entry``, or ``None`` after reporting why it cannot be one."""
-    values = {}
-    for key in ("at", "end", "previous", "until"):
-        value = getattr(dated, key)
-        if value is None:
-            continue
-        if not FIRST_YEAR <= value.year <= LAST_YEAR:  # as every typed moment (``clock``)
-            where.report(
-                key,
-                f"{value} is out of range: use a date between the years {FIRST_YEAR} "
-                f"and {LAST_YEAR}",
-            )
-            return None
-        try:
-            if isinstance(value, datetime) and value.tzinfo is None:
-                aware, repeated = wall_clock(value, zone)
-                values[key] = (aware, False)
-            else:
-                values[key], repeated = instant(value, zone), False
-        except TimeInputError as exc:
-            where.report(key, str(exc))
-            return None
-        if repeated:
-            where.report(
-                key,
-                f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (clocks go back); "
-                "ccal reads the first, add a UTC offset to choose",
-                severity="warning",
-            )
-    at, all_day = values["at"]
-    end = values["end"][0] if "end" in values else None
-    # Timestamps: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
-    if end is not None and end.timestamp() < at.timestamp():
-        where.report("end", "end is before at")
+    """One date entry as an ``Entry``, or ``None`` after reporting why it cannot be one
+    (``place``: where it is, made a ``_DatePlace`` only to report)."""
+    found = _resolved("at", dated.at, zone, place, moments)
+    if found is None:
         return None
-    recurrence = _recurrence(dated, at, values.get("until"), zone, where)
-    if recurrence is False:
-        return None
+    at, all_day = found
+    end = previous = until = None
+    # Most dates are one moment: nothing more to resolve, no range to check, nothing repeating.
+    if dated.end is not None or dated.previous is not None or dated.until is not None:
+        if dated.end is not None:
+            found = _resolved("end", dated.end, zone, place, moments)
+            if found is None:
+                return None
+            end = found[0]
+        if dated.previous is not None:
+            found = _resolved("previous", dated.previous, zone, place, moments)
+            if found is None:
+                return None
+            previous = found[0]
+        if dated.until is not None:
+            until = _resolved("until", dated.until, zone, place, moments)
+            if until is None:
+                return None
+        # Timestamps: datetimes sharing a tzinfo compare as wall-clock times (wrong in autumn).
+        if end is not None and end.timestamp() < at.timestamp():
+            _DatePlace(*place).report("end", "end is before at")
+            return None
+    recurrence: Recurrence | None = None
+    if dated.rrule is not None or dated.until is not None or dated.count is not None:
+        rule = _recurrence(dated, at, until, zone, place)
+        if rule is False:
+            return None
+        recurrence = rule
     return Entry(
-        opportunity=opportunity,
-        position=position,
-        label=dated.label,
-        at=at,
-        end=end,
-        all_day=all_day,
-        zone=zone,
-        tentative=dated.tentative,
-        source=dated.source,
-        previous=values["previous"][0] if "previous" in values else None,
-        recurrence=recurrence or None,
-        occurrence=0 if recurrence else None,
+        opportunity,
+        position,
+        dated.label,
+        at,
+        end,
+        all_day,
+        zone,
+        dated.tentative,
+        dated.source,
+        previous,
+        recurrence,
+        None if recurrence is None else 0,
     )
 
 
+def _resolved(
+    key: str, value: Any, zone: Any, place: tuple[Any, ...], moments: _Moments
+) -> tuple[datetime, bool] | None:
+    """One value of a date as (instant, all day), or None after reporting why it cannot be."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # as every typed moment (``clock``)
+        _DatePlace(*place).report(
+            key,
+            f"{value} is out of range: use a date between the years {FIRST_YEAR} and {LAST_YEAR}",
+        )
+        return None
+    found = moments.resolve(value, zone)
+    if isinstance(found, str):
+        _DatePlace(*place).report(key, found)
+        return None
+    aware, all_day, repeated = found
+    if repeated:
+        _DatePlace(*place).report(
+            key,
+            f"{value:%Y-%m-%d %H:%M} happens twice in {zone.key} (clocks go back); "
+            "ccal reads the first, add a UTC offset to choose",
+            severity="warning",
+        )
+    return aware, all_day
+
+
 def _recurrence(
-    dated: Any, at: datetime, until: Any, zone: Any, where: _DatePlace
+    dated: Any, at: datetime, until: Any, zone: Any, place: tuple[Any, ...]
 ) -> Recurrence | Literal[False] | None:
     """The entry's repeat rule; ``None`` if it has none, ``False`` after reporting a problem."""
     if dated.rrule is None:
         for key in ("until", "count"):
             if getattr(dated, key) is not None:
-                where.report(key, f"{key} belongs to a repeating date: add an rrule, or remove it")
+                _DatePlace(*place).report(
+                    key, f"{key} belongs to a repeating date: add an rrule, or remove it"
+                )
                 return False
         return None
     from ccal.recurrence import Recurrence, parse_rule  # here: most dates do not repeat
 
     if dated.until is not None and dated.count is not None:
-        where.report("count", "give either until or count, not both (RFC 5545)")
+        _DatePlace(*place).report("count", "give either until or count, not both (RFC 5545)")
         return False
     try:
         parse_rule(dated.rrule, at.astimezone(zone), all_day=not isinstance(dated.at, datetime))
     except TimeInputError as exc:
-        where.report("rrule", str(exc))
+        _DatePlace(*place).report("rrule", str(exc))
         return False
     until_at = until[0] if until else None
     if until_at is not None and until_at.timestamp() < at.timestamp():
-        where.report("until", "until is before at: the series would have no date")
+        _DatePlace(*place).report("until", "until is before at: the series would have no date")
         return False
     body = dated.rrule.strip().removeprefix("RRULE:").removeprefix("rrule:")
     return Recurrence(body=body, until=until_at, count=dated.count)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
@@ -33,6 +34,9 @@ def distinct(words: Iterable[str | None]) -> list[str]:
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(
+    maxsize=4096
+)  # a big file repeats its labels ("Deadline", "Cut-off 2") thousands of times
 def label_key(label: str) -> str:
     """``cut-off-2`` for "Cut-off 2": the form in which two labels of one opportunity must
     differ (``models``), and the one calendar exports build UIDs from (``render.ics``)."""

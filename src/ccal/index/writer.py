@@ -269,7 +269,7 @@ def _item_row(seq: int, item: Any, entries: int, repeats: bool) -> tuple[Any, ..
     """The row of ``ITEM_COLUMNS`` but ``crc`` (``repeats``: whether any date of the catalog
     does, else no item has a series to count)."""
     series = sum(e.recurrence is not None for e in item.entries) if repeats else 0
-    opportunity = encode(item.opportunity.model_dump())
+    opportunity = encode(item.opportunity)
     return (seq, item.id, str(item.path), item.zone.key, opportunity, entries, series)
 
 
