@@ -229,7 +229,9 @@ def calendar(
 
         for guess in options.estimates:
             ical.add_component(estimated_vevent(guess, stamp_of(listing)))
-    return ical.to_ical().decode("utf-8")
+    return component_text(
+        ical
+    )  # ``ical.to_ical()``'s text, folded a line at a time, not a character
 
 
 def header(
