@@ -18,9 +18,12 @@ DATA = Path(__file__).parents[1] / "data"
 OLD = 1_600_000_000
 
 PROBE = """
-import sys
+import os, sys
 from ccal.__main__ import main
 sys.argv = ["ccal", *sys.argv[1:]]
+def stay(code):  # ccal leaves by os._exit once it has answered: stay to report what it loaded
+    raise SystemExit(code)
+os._exit = stay
 try:
     main()
 except SystemExit:
@@ -90,3 +93,25 @@ def test_the_upcoming_table_loads_rich_and_no_typer_nor_pydantic(env):
     assert code == 0 and "Upcoming as of" in out
     assert loaded == ["ccal.catalog", "rich"]
     assert out == probe(args, {**env, "CCAL_NO_FASTPATH": "1"})[0]
+
+
+def test_a_hot_answer_leaves_with_its_exit_code_and_every_byte(env):
+    """The fast path ends the process with ``os._exit`` once it has answered: the whole answer
+    must be out and the exit code kept (remind --exit-status: 1 when nothing is due)."""
+    for args, code in (
+        (["upcoming", "--json", "--data", env["DATA"]], 0),
+        (["remind", "--exit-status", "--as-of", "2090-01-01", "--data", env["DATA"]], 1),
+    ):
+        runs = [
+            subprocess.run(
+                [sys.executable, "-m", "ccal", *args], env=e, capture_output=True, text=True
+            )
+            for e in (env, {**env, "CCAL_NO_FASTPATH": "1"})
+        ]
+        fast, typer = runs
+        assert (fast.returncode, fast.stdout, fast.stderr) == (
+            typer.returncode,
+            typer.stdout,
+            typer.stderr,
+        )
+        assert fast.returncode == code
