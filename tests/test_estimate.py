@@ -76,6 +76,39 @@ def test_editions_without_dates_are_ignored():
     assert isinstance(estimate_next("s", editions), NoEstimate)
 
 
+def test_an_edition_whose_deadlines_are_all_tbd_is_ignored():
+    """ICANN 2026 on ccfddl: the conference's days known, every deadline TBD. The edition to
+    estimate is 2026's own (its paper deadline), from 2023-2025, not the one after it."""
+
+    def edition(year: int, paper: str | None, days: str) -> Edition:
+        dates = {"Conference": datetime.fromisoformat(days).replace(tzinfo=UTC)}
+        if paper:
+            dates["Paper"] = datetime.fromisoformat(paper).replace(tzinfo=UTC)
+        return Edition(f"icann{year % 100}", year, dates)
+
+    editions = [
+        edition(2023, "2023-03-01 12:00", "2023-09-26 00:00"),
+        edition(2024, "2024-03-08 12:00", "2024-09-17 00:00"),
+        edition(2025, "2025-03-06 12:00", "2025-09-09 00:00"),
+        edition(2026, None, "2026-09-15 00:00"),
+    ]
+    result = estimate_next("icann", editions)
+    assert isinstance(result, Estimate)
+    assert (result.year, result.basis) == (2026, (2023, 2024, 2025))
+    paper = next(d for d in result.dates if d.label == "Paper")
+    assert datetime(2026, 2, 1, tzinfo=UTC) < paper.at < datetime(2026, 4, 1, tzinfo=UTC)
+
+
+def test_a_series_of_events_alone_is_still_estimated_from_its_days():
+    """Where no edition names a deadline (the ECCP's conferences), the days are the history."""
+    editions = [
+        Edition(f"ecc{year}", year, {"Conference": datetime(year, 11, 20 + year % 3, tzinfo=UTC)})
+        for year in (2022, 2023, 2024)
+    ]
+    result = estimate_next("ecc", editions)
+    assert isinstance(result, Estimate) and result.year == 2025
+
+
 def test_a_conference_that_moved_from_spring_to_autumn_gets_no_confident_answer():
     result = estimate_next(
         "moved", yearly({2022: "2022-03-10 12:00", 2023: "2023-03-12 12:00", 2024: "2024-10-01"})

@@ -97,6 +97,9 @@ def estimate_next(
     dated = sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
     if not dated:
         return NoEstimate(series, "no edition has a date")
+    with_deadlines = [e for e in dated if main_deadline(e.dates) is not None]
+    if with_deadlines:  # an edition whose deadlines are all TBD (its days alone are known) says
+        dated = with_deadlines  # nothing of when they fall: the next one to estimate is its own
     instants = sorted(at for e in dated for at in e.dates.values())
     if _sub_yearly(dated, instants):
         return _estimate_sub_yearly(series, dated, instants, after)
