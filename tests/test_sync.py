@@ -535,7 +535,9 @@ def test_read_paths_never_import_httpx():
     import subprocess
     import sys
 
-    probe = (
+    from conftest import STAY_AFTER_ANSWER
+
+    probe = STAY_AFTER_ANSWER + (
         "import sys\nfrom ccal.__main__ import main\n"
         "sys.argv = ['ccal', 'upcoming', '--json', '--as-of', '2022-06-01']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"

@@ -13,17 +13,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import STAY_AFTER_ANSWER
 
 DATA = Path(__file__).parents[1] / "data"
 OLD = 1_600_000_000
 
-PROBE = """
-import os, sys
+PROBE = (
+    STAY_AFTER_ANSWER
+    + """
+import sys
 from ccal.__main__ import main
 sys.argv = ["ccal", *sys.argv[1:]]
-def stay(code):  # ccal leaves by os._exit once it has answered: stay to report what it loaded
-    raise SystemExit(code)
-os._exit = stay
 try:
     main()
 except SystemExit:
@@ -32,6 +32,7 @@ heavy = sorted(m for m in ("rich", "typer", "pydantic", "ccal.catalog") if m in 
 costly = sorted(m for m in ("typing", "dataclasses", "pathlib") if m in sys.modules)
 print("LOADED", *heavy, "COSTLY", *costly, file=sys.stderr)
 """
+)
 
 
 @pytest.fixture
