@@ -68,6 +68,18 @@ class Server:
         self.httpd.server_close()
 
 
+def trusted_https(ca_file: Any) -> ssl.SSLContext:
+    """The server side of an HTTPS test: a certificate for ``localhost`` from a new authority,
+    whose certificate is written to ``ca_file`` (point ``SSL_CERT_FILE`` at it to trust it)."""
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(context)
+    authority.cert_pem.write_to_path(str(ca_file))
+    return context
+
+
 def send(
     handler: BaseHTTPRequestHandler,
     status: int,

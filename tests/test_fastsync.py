@@ -147,17 +147,9 @@ def test_an_error_after_the_probe_is_the_full_syncs_to_report(ccal, server):
 
 
 def test_https_304_with_the_trust_httpx_has(ccal, server, tmp_path, monkeypatch):
-    import ssl
-
-    import trustme
-
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("localhost").configure_cert(context)
     ca_file = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
-    secure = srv.Server(context)
+    secure = srv.Server(srv.trusted_https(ca_file))
     try:
         url = secure.route("/p", srv.conditional(V1, etag='"v1"'))
         configure(("portal", url), extra="[sync]\nretries = 0\n")
@@ -165,7 +157,7 @@ def test_https_304_with_the_trust_httpx_has(ccal, server, tmp_path, monkeypatch)
         assert main("sync") == (0, "portal: unchanged (not modified)\n", [])
         assert secure.requests[-1]["headers"]["If-None-Match"] == '"v1"'
         # trusting another authority: the probe hands over, and httpx refuses the server too
-        trustme.CA().cert_pem.write_to_path(str(ca_file))
+        srv.trusted_https(ca_file)  # a new authority's certificate in its place
         code, _out, loaded = main("sync")
         assert (code, "httpx" in loaded) == (1, True)
         assert len(secure.requests) == 2
@@ -176,14 +168,7 @@ def test_https_304_with_the_trust_httpx_has(ccal, server, tmp_path, monkeypatch)
 def test_https_through_a_proxy_is_tunnelled(ccal, tmp_path, monkeypatch):
     """``HTTPS_PROXY``: the probe asks the proxy for a tunnel (with its credentials), and TLS
     with the server runs inside it, as httpx does."""
-    import ssl
-
-    import trustme
-
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("localhost").configure_cert(context)
-    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    context = srv.trusted_https(tmp_path / "ca.pem")
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
     secure, proxy = srv.Server(context), srv.TunnelProxy()
     try:

@@ -168,17 +168,9 @@ def test_redirect_loop_fails(ccal, server):
 
 
 def test_https_to_http_redirect_refused(ccal, server, monkeypatch, tmp_path):
-    import ssl
-
-    import trustme
-
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("localhost").configure_cert(context)
     ca_file = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
-    secure = srv.Server(context)
+    secure = srv.Server(srv.trusted_https(ca_file))
     try:
         configure(("portal", secure.route("/p", srv.ok(V1), srv.redirect(server.url("/plain")))))
         server.route("/plain", srv.ok(V2))
