@@ -48,8 +48,9 @@ def leave(code: int) -> NoReturn:
     import os
 
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        if stream is not None:  # None: started with that descriptor closed (``2>&-``)
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(code)
 
 

@@ -116,3 +116,19 @@ def test_a_hot_answer_leaves_with_its_exit_code_and_every_byte(env):
             typer.stderr,
         )
         assert fast.returncode == code
+
+
+def test_a_hot_answer_keeps_its_exit_code_with_stderr_closed(env):
+    """Under cron or a daemon started with ``2>&-``, ``sys.stderr`` is None: leaving must not
+    trip over it (remind --exit-status says 1 for nothing due, 0 for something)."""
+    args = ["upcoming", "--json", "--data", env["DATA"]]
+    codes = [
+        subprocess.run(
+            [sys.executable, "-m", "ccal", *args],
+            env=e,
+            stdout=subprocess.DEVNULL,
+            preexec_fn=lambda: os.close(2),
+        ).returncode
+        for e in (env, {**env, "CCAL_NO_FASTPATH": "1"})
+    ]
+    assert codes == [0, 0]
