@@ -327,3 +327,46 @@ def test_a_copy_of_an_entry_inside_a_string_is_not_taken_for_it(ccal, vouched, t
     assert twins.same_bytes()
     assert twins.files["fast"].read_text().endswith("at = 2027-02-02\nprevious = 2027-02-01\n")
     assert vouched == []
+
+
+def test_an_unsampled_edit_of_a_big_file_is_caught(ccal, vouched, tmp_path):
+    """Over ``HASH_WHOLE_UP_TO`` the index's identity check samples blocks of the file; an edit
+    in place between them, size, mtime and inode put back, must still not let a write trust
+    the index (it would add a duplicate id): the writer checks every byte."""
+    from ccal.index.policy import BLOCK, HASH_WHOLE_UP_TO, SAMPLE_BLOCKS
+
+    parts = ["version = 1\n"]
+    n = 0
+    while sum(map(len, parts)) < HASH_WHOLE_UP_TO * 1.2:
+        parts.append(f'\n[[opportunity]]\nid = "e-{n:06d}"\nkind = "talk"\ntitle = "{"x" * 60}"\n')
+        n += 1
+    text = "".join(parts)
+    size, last = len(text), len(text) - BLOCK
+    sampled = [(last * k // (SAMPLE_BLOCKS - 1), last * k // (SAMPLE_BLOCKS - 1) + BLOCK)
+               for k in range(SAMPLE_BLOCKS)]  # fmt: skip
+
+    def unsampled(k: int) -> bool:
+        at = text.index(f'"e-{k:06d}"')
+        return not any(start <= at + 10 and at < end for start, end in sampled)
+
+    victim = next(f"e-{k:06d}" for k in range(n) if unsampled(k))
+    twins = Twins(ccal, tmp_path, text)
+    twins.index()
+    edited = text.replace(f'"{victim}"', f'"{victim.replace("e-", "z-")}"').encode()
+    assert len(edited) == size
+    for path in twins.files.values():
+        info = path.stat()
+        path.write_bytes(edited)
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    fast, whole = twins.run(
+        "add",
+        victim.replace("e-", "z-"),
+        "--kind",
+        "call",
+        "--title",
+        "N",
+        "--deadline",
+        "2027-07-01",
+    )
+    assert fast == whole and fast[0] == 1 and "already exists" in fast[2]
+    assert vouched == []

@@ -203,6 +203,10 @@ def layout(text: str, path: Path, sources: Sequence[Path], others: Sequence[Path
     index = Index.open(list(sources))
     if index is None:
         return None
+    from ccal.index.policy import whole_checks
+
+    if index.whole is None or index.whole != whole_checks(list(sources)):
+        return None  # the index's identity check samples a big file: a writer checks every byte
     return Layout(Path(path), text, text[:first], list(others), index)
 
 

@@ -171,10 +171,29 @@ HASH_WHOLE_UP_TO = 1024 * 1024
 SAMPLE_BLOCKS, BLOCK = 128, 4096
 
 
-def content_check(path: str, size: int) -> int:
+def whole_checks(paths: list[Any]) -> str | None:
+    """Each file's checksum over every one of its bytes, as one text; None if one is unreadable.
+
+    ``content_check`` samples a file over ``HASH_WHOLE_UP_TO``: enough for a read, which serves
+    what the index holds, not for a writer that trusts the index's word on the rest of a file
+    (``ccal.incremental``): an edit in place between the sampled blocks, its size, mtime and
+    inode put back, would let it write a duplicate id. A writer reads every byte anyway.
+    """
+    found = []
+    for path in paths:
+        try:
+            resolved = os.path.realpath(path)
+            check = content_check(resolved, os.stat(resolved).st_size, whole=True)
+        except (OSError, ValueError):
+            return None
+        found.append(f"{resolved}\0{check:08x}")
+    return "\n".join(found)
+
+
+def content_check(path: str, size: int, *, whole: bool = False) -> int:
     """A checksum of the file's bytes: all of them up to ``HASH_WHOLE_UP_TO`` (a fraction of
-    what parsing them costs), else ``SAMPLE_BLOCKS`` blocks spread over the file (the first and
-    the last among them), so the check stays cheap beside the parse it saves.
+    what parsing them costs) or when ``whole``, else ``SAMPLE_BLOCKS`` blocks spread over the
+    file (the first and the last among them), so the check stays cheap beside the parse it saves.
 
     Only a regular file is read (a FIFO would block): anything else is an ``OSError``.
     """
@@ -184,7 +203,7 @@ def content_check(path: str, size: int) -> int:
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(f"{path}: not a regular file")
-        if size <= HASH_WHOLE_UP_TO:
+        if whole or size <= HASH_WHOLE_UP_TO:
             check = 0
             while chunk := os.read(descriptor, 1 << 20):
                 check = zlib.crc32(chunk, check)

@@ -60,6 +60,8 @@ class Index:
         self.cover_us = (int(meta["cover_low_us"]), int(meta["cover_high_us"]))
         self.open_series = int(meta["open_series"])
         self.capped = meta["capped"] == "1"
+        # Every file's checksum over all its bytes when built (``policy.whole_checks``), or None.
+        self.whole: str | None = meta.get("whole")
 
     @classmethod
     def open(cls, paths: list[Any]) -> Index | None:

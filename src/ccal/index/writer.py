@@ -22,10 +22,12 @@ from ccal.index.policy import (
     FORMAT,
     ITEM_COLUMNS,
     SERIES_COLUMNS,
+    identities,
     index_name,
     meta_check,
     prune,
     row_check,
+    whole_checks,
 )
 from ccal.index.records import record_pieces
 from ccal.index.tagged import encode
@@ -131,6 +133,9 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             meta["file_entries"] = str(sum(len(item.entries) for item in catalog.items))
             meta.update(cover_low_us=str(cover[0]), cover_high_us=str(cover[1]))
             meta.update(open_series=str(cover[3]), capped=str(int(cover[4])))
+            whole = whole_checks(paths)  # for writers: kept only if no file changed meanwhile
+            if whole is not None and identities(paths) == files:
+                meta["whole"] = whole
             meta["crc"] = meta_check(meta)
             connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
             connection.execute("COMMIT")
