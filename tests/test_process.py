@@ -208,3 +208,30 @@ def test_the_root_help_built_without_command_options_is_the_full_help(argv, colu
     full = CliRunner().invoke(app, argv, env=env, prog_name="ccal", catch_exceptions=False)
     assert (fast.returncode, fast.stdout, fast.stderr) == (0, full.stdout, full.stderr)
     assert "upcoming" in fast.stdout and "Commands" in fast.stdout
+
+
+@pytest.mark.parametrize("no_fastpath", ["0", "1"])
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(tmp_path, no_fastpath):
+    """A full disk (``>/dev/full``) or a closed stdout (``>&-``): one line that says so, exit 1,
+    no traceback and no "internal error", from the fast path and the Typer app alike."""
+    env = {
+        **os.environ,
+        "CCAL_NOW": "2022-06-01T12:00:00Z",
+        "CCAL_NO_FASTPATH": no_fastpath,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    argv = [sys.executable, "-m", "ccal", "upcoming", "--json"]
+    subprocess.run(argv, env=env, capture_output=True, check=True)  # the index, for the fast path
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(argv, env=env, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert (done.returncode, done.stderr) == (
+        1,
+        "ccal: cannot write the output: No space left on device\n",
+    )
+    done = subprocess.run(
+        argv, env=env, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1)
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "ccal: cannot write the output: standard output is closed\n",
+    )

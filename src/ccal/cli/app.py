@@ -126,9 +126,12 @@ def _error(message: str) -> None:
 
 def _exit(code: int) -> NoReturn:
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with stdout closed (``>&-``)
+            sys.stdout.flush()
     except BrokenPipeError:
         _quiet_broken_pipe()
+    except OSError:  # a full disk: what could be said was said on stderr
+        pass
     sys.exit(code)
 
 

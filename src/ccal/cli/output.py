@@ -40,14 +40,21 @@ def emit(text: str, output: Path | None = None) -> None:
     """Write to stdout, or replace ``output`` atomically (``-`` means stdout)."""
     data = text.encode("utf-8")
     if output is None or str(output) == "-":
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:  # a text-only stream (some test harnesses)
-            sys.stdout.write(text)
+        if sys.stdout is None:  # started with stdout closed (``>&-``)
+            raise CcalError("cannot write the output: standard output is closed")
+        try:
+            stream = getattr(sys.stdout, "buffer", None)
+            if stream is None:  # a text-only stream (some test harnesses)
+                sys.stdout.write(text)
+                sys.stdout.flush()
+                return
             sys.stdout.flush()
-            return
-        sys.stdout.flush()
-        stream.write(data)
-        stream.flush()
+            stream.write(data)
+            stream.flush()
+        except BrokenPipeError:
+            raise  # a reader that stopped early: ``cli.app`` exits quietly
+        except OSError as exc:  # a full disk, a device that refuses: the user's to fix
+            raise CcalError(f"cannot write the output: {exc.strerror or exc}") from None
         return
     from ccal.store import atomic_write
 

@@ -616,8 +616,12 @@ def answer(argv: list[str]) -> int | None:
     return _emit(output, code)
 
 
-def _emit(text: str, code: int) -> int:
-    """Print as the Typer app prints; a closed pipe exits quietly, as ``cli.app`` does."""
+def _emit(text: str, code: int) -> int | None:
+    """Print as the Typer app prints; a closed pipe exits quietly, as ``cli.app`` does.
+
+    Output that cannot be written at all (no stdout: started with ``>&-``; a full disk) is no
+    answer: None, and the Typer app tries and words the failure as it words it, in one line.
+    """
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -625,4 +629,6 @@ def _emit(text: str, code: int) -> int:
         from ccal.streams import silence_stdout  # as ``cli.app`` does: exit quietly
 
         silence_stdout()
+    except (OSError, AttributeError):  # AttributeError: ``sys.stdout`` is None
+        return None
     return code
