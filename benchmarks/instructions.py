@@ -13,7 +13,6 @@ user-space instruction. Needs valgrind (Debian's ``valgrind`` package).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import BARE_TYPER, CCAL, PYTHON  # noqa: E402  (the same commands as run.py)
+from run import BARE_TYPER, CCAL, PYTHON, isolated_env  # noqa: E402  (run.py's commands)
 
 
 def instructions(argv: list[str], env: dict[str, str]) -> int:
@@ -47,13 +46,7 @@ def main() -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("instructions: needs valgrind (apt-get install valgrind)")
     work = Path(tempfile.mkdtemp(prefix="ccal-instructions-"))
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("CCAL_") and k != "PYTHONDONTWRITEBYTECODE"
-    }
-    env.update(XDG_CACHE_HOME=str(work / "cache"), XDG_DATA_HOME=str(work / "data"), TZ="UTC")
-    env["XDG_CONFIG_HOME"] = str(work / "config")
+    env = isolated_env(work)
     bare = work / "bare_typer.py"
     bare.write_text(BARE_TYPER, encoding="utf-8")
     subprocess.run([*CCAL, "upcoming", "--json"], env={**env, "CCAL_NO_FASTPATH": "1"},

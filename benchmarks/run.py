@@ -148,21 +148,30 @@ def report(name: str, mine: float, base: float, target: float, unit: str = "ms")
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=21)
-    parser.add_argument("--skip-100k", action="store_true")
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="ccal-bench-"))
-    # A user's Python writes bytecode caches: without them every run would compile ccal anew
-    # (the baselines' modules were compiled when installed), so PYTHONDONTWRITEBYTECODE is dropped.
+def isolated_env(work: Path) -> dict[str, str]:
+    """The environment every measured command runs in: no ``CCAL_*`` setting, caches, data and
+    configuration of its own under ``work`` (not the user's), UTC.
+
+    A user's Python writes bytecode caches: without them every run would compile ccal anew (the
+    baselines' modules were compiled when installed), so PYTHONDONTWRITEBYTECODE is dropped.
+    """
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("CCAL_") and k != "PYTHONDONTWRITEBYTECODE"
     }
     env.update(XDG_CACHE_HOME=str(work / "cache"), XDG_DATA_HOME=str(work / "data"), TZ="UTC")
-    env["XDG_CONFIG_HOME"] = str(work / "config")  # not the user's own configuration
+    env["XDG_CONFIG_HOME"] = str(work / "config")
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=21)
+    parser.add_argument("--skip-100k", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ccal-bench-"))
+    env = isolated_env(work)
     sys.path.insert(0, str(HERE))
     from generate import generate
 
