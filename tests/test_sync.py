@@ -342,7 +342,7 @@ def test_changes_between_two_portal_versions(ccal, server, snapshot):
     assert result.stdout.startswith(
         "portal: 6 calls · 1 new, 2 moved, 1 gone, 1 retitled, 1 status"
     )
-    logged = [json.loads(line) for line in (synced_dir().parent / "changes.jsonl").open()]
+    logged = change_log()
     found = {(c["kind"], c["id"]): c for c in logged}
     assert sorted(found) == [
         ("added", "eu-sync-f-01"),
@@ -407,7 +407,7 @@ def test_changes_between_two_ics_feed_versions(ccal, server, snapshot):
     assert result.stdout.startswith(
         "feed: 6 entries · 1 new, 2 moved, 1 gone, 1 retitled, 1 status change · "
     )
-    logged = [json.loads(line) for line in (synced_dir().parent / "changes.jsonl").open()]
+    logged = change_log()
     found = {(c["kind"], c["id"]): c for c in logged}
     assert sorted(found) == sorted(
         [
@@ -519,6 +519,13 @@ def test_a_moved_date_keeps_its_history(ccal, server):
     assert "extended +7 d" in shown.stdout
     assert ccal("sync").exit_code == 0  # back where it was: the history goes
     assert ccal.json("deadlines", "eu-sync-a-01")[0].get("previous") is None
+
+
+def change_log() -> list[dict]:
+    """Every change the syncs so far logged, oldest first (``changes.log_file``)."""
+    from ccal.changes import log_file
+
+    return [json.loads(line) for line in log_file().open(encoding="utf-8")]
 
 
 def test_read_paths_never_import_httpx():
