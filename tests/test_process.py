@@ -195,13 +195,14 @@ def test_export_to_a_pipe_streams_into_it_and_leaves_it_a_pipe(tmp_path):
 @pytest.mark.parametrize("columns", ["60", "80", "120"])
 @pytest.mark.parametrize("argv", [["--help"], []], ids=["--help", "no arguments"])
 @pytest.mark.parametrize("colour", [{}, {"FORCE_COLOR": "1", "TERM": "xterm-256color"}])
-def test_the_root_help_built_without_command_options_is_the_full_help(argv, columns, colour):
-    """``ccal --help`` skips building every command's options (``cli._commands_without_options``);
-    it must print, byte for byte, what the fully built app prints. The shortcut is taken only
-    at a real start-up (``python -m ccal``); the fully built app answers in-process."""
+def test_the_root_help_printed_from_the_command_table_is_the_full_help(argv, columns, colour):
+    """``ccal --help`` is printed from ``root.COMMANDS``, without importing the command modules
+    (``root.summary_app``); it must print, byte for byte, what the fully built app prints. The
+    shortcut is taken only at a real start-up (``python -m ccal``); the fully built app answers
+    in-process."""
     from typer.testing import CliRunner
 
-    from ccal.cli.app import app
+    from ccal.cli import app
 
     env = {"COLUMNS": columns, **colour}
     fast = run_ccal(*argv, env=env)

@@ -1,7 +1,7 @@
 """Shell completion in real shells: bash (``complete -p``, ``COMP_WORDS``) and an interactive
 zsh on a pseudo-terminal. Options, ``--kind`` values and ids complete although ``ccal`` with no
-arguments builds its commands lazily (``cli._commands_without_options``); ids come from the
-files the command would read (``--data``, ``CCAL_DATA``)."""
+arguments prints the root help from a table of the commands (``root.summary_app``); ids come
+from the files the command would read (``--data``, ``CCAL_DATA``)."""
 
 from __future__ import annotations
 

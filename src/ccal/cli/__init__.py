@@ -9,25 +9,27 @@ each command on every start (about 5 ms of ``ccal --help``); real annotations co
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING
 
-from ccal.cli import (  # noqa: F401  (registration)
-    authoring,
-    countdown,
-    export,
-    importing,
-    listing,
-    notify,
-    pipeline,
-    publish,
-    series,
-    syncing,
-)
-from ccal.cli.app import app
+if TYPE_CHECKING:
+    from ccal.cli.root import CcalTyper
 
 __all__ = ["app", "run"]
+
+
+def __getattr__(name: str) -> CcalTyper:
+    """``from ccal.cli import app``: the app with every command module registered on it.
+
+    The modules are imported on first use, not with the package, so that ``ccal --help`` can be
+    printed without them (``run``)."""
+    if name != "app":
+        raise AttributeError(f"module 'ccal.cli' has no attribute {name!r}")
+    from ccal.cli.root import COMMANDS, app
+
+    for module in dict.fromkeys(module for module, _summary in COMMANDS.values()):
+        importlib.import_module(f"ccal.cli.{module}")
+    return app
 
 
 def run() -> None:
@@ -35,38 +37,13 @@ def run() -> None:
     import os
     import sys
 
-    # The root help: a line per command, no options. Not when a shell asks for completions:
-    # it calls ccal with no arguments too (the words typed are in the environment), and the
-    # commands' options, --kind values and ids must be there to complete.
+    # The root help: a line per command, no options, from ``root.COMMANDS`` alone. Not when a
+    # shell asks for completions: it calls ccal with no arguments too (the words typed are in
+    # the environment), and the commands' options, --kind values and ids must be there.
     completing = "_CCAL_COMPLETE" in os.environ
     if sys.argv[1:] in ([], ["--help"]) and not completing:
-        with _commands_without_options():
-            app()
+        from ccal.cli.root import summary_app
+
+        summary_app()()
         return
-    app()
-
-
-@contextlib.contextmanager
-def _commands_without_options() -> Iterator[None]:
-    """Build the commands without their options while the root help is printed.
-
-    That help shows each command's name and first line only, yet Typer builds every option of
-    every command first (``get_params_from_function``: ~100 options of 12 commands, ~5 ms of a
-    ~130 ms ``ccal --help``). The root callback keeps its options (``--version``, ...). A test
-    compares this help with the fully built one.
-    """
-    import typer.main
-
-    # typer.main imports the function from typer.utils and does not re-export it (mypy).
-    hooked: Any = typer.main
-    real = hooked.get_params_from_function
-    root = app.registered_callback.callback if app.registered_callback else None
-
-    def params(function: Callable[..., Any]) -> dict[str, Any]:
-        return real(function) if function is root else {}
-
-    hooked.get_params_from_function = params
-    try:
-        yield
-    finally:
-        hooked.get_params_from_function = real
+    __getattr__("app")()

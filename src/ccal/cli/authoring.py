@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ccal.cli.app import app
 from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -18,6 +17,7 @@ from ccal.cli.options import (
     require_data,
     tz_param,
 )
+from ccal.cli.root import app
 from ccal.errors import DataError, Problem, UsageProblem
 
 AddDataOpt = Annotated[

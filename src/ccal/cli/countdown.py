@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ccal.cli.app import app
 from ccal.cli.options import (
     AsOfOpt,
     ClosedOpt,
@@ -33,6 +32,7 @@ from ccal.cli.options import (
     session_from,
     window_from,
 )
+from ccal.cli.root import app
 from ccal.errors import LookupFailed, UsageProblem
 from ccal.rules import REMIND_WITHIN, remind_within
 

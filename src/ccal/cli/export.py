@@ -8,7 +8,6 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from ccal.cli.app import app
 from ccal.cli.options import (
     AllOpt,
     AsOfOpt,
@@ -34,6 +33,7 @@ from ccal.cli.options import (
     session_from,
     window_from,
 )
+from ccal.cli.root import app
 from ccal.errors import UsageProblem
 
 T = TypeVar("T")

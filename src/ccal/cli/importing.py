@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ccal.cli.app import CcalGroup, CcalTyper, app
 from ccal.cli.options import print_json
+from ccal.cli.root import CcalGroup, CcalTyper, app
 from ccal.errors import CcalError, DataError, UsageProblem
 
 import_app = CcalTyper(

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 import typer
 
 from ccal import paging
-from ccal.cli.app import app
 from ccal.cli.options import (
     AllOpt,
     AsOfOpt,
@@ -46,6 +45,7 @@ from ccal.cli.output import (
     item_records,
     render_options,
 )
+from ccal.cli.root import app
 from ccal.errors import UsageProblem
 
 # --- commands ---------------------------------------------------------------------------------

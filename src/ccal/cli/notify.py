@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from ccal.cli.app import app
 from ccal.cli.options import AsOfOpt, DataOpt, TzOpt, session_from
+from ccal.cli.root import app
 
 
 @app.command()

@@ -52,7 +52,7 @@ def emit(text: str, output: Path | None = None) -> None:
             stream.write(data)
             stream.flush()
         except BrokenPipeError:
-            raise  # a reader that stopped early: ``cli.app`` exits quietly
+            raise  # a reader that stopped early: ``cli.root`` exits quietly
         except OSError as exc:  # a full disk, a device that refuses: the user's to fix
             raise CcalError(f"cannot write the output: {exc.strerror or exc}") from None
         return

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ccal.cli.app import app
 from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -16,6 +15,7 @@ from ccal.cli.options import (
     require_data,
     session_from,
 )
+from ccal.cli.root import app
 from ccal.errors import UsageProblem
 
 PipelineIdArg = Annotated[

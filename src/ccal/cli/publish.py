@@ -5,7 +5,6 @@ from typing import Annotated
 
 import typer
 
-from ccal.cli.app import app
 from ccal.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -21,6 +20,7 @@ from ccal.cli.options import (
     session_from,
     window_from,
 )
+from ccal.cli.root import app
 from ccal.errors import UsageProblem
 
 

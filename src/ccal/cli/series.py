@@ -4,8 +4,8 @@ from typing import Annotated
 
 import typer
 
-from ccal.cli.app import app
 from ccal.cli.options import AsOfOpt, DataOpt, JsonOpt, complete_series, print_json, session_from
+from ccal.cli.root import app
 from ccal.errors import LookupFailed, UsageProblem
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ccal.cli.app import CcalGroup, CcalTyper, app
 from ccal.cli.options import AsOfOpt, print_json, tz_param
+from ccal.cli.root import CcalGroup, CcalTyper, app
 from ccal.errors import UsageProblem
 
 source_app = CcalTyper(

@@ -130,7 +130,7 @@ def _upcoming_table(
 
 def _print(*parts: Any) -> tuple[str, int]:
     """Print as the Typer app prints a table: long ones in chunks, through the pager on a
-    terminal (``ccal.paging``); a closed pipe exits quietly, as ``cli.app`` does."""
+    terminal (``ccal.paging``); a closed pipe exits quietly, as ``cli.root`` does."""
     from ccal import paging
 
     console = paging.console()
@@ -606,7 +606,7 @@ def answer(argv: list[str]) -> int | None:
         if isinstance(exc, TimeInputError):  # a bad --as-of, --tz, --within: the Typer app's
             return None  # to word, as a usage error
         # Anything else is a bug: the Typer app still answers, in its words; a developer asks
-        # to see it instead with CCAL_DEBUG=1, as ``cli.app`` shows its tracebacks.
+        # to see it instead with CCAL_DEBUG=1, as ``cli.root`` shows its tracebacks.
         if switched_on("CCAL_DEBUG"):
             raise
         return None
@@ -617,7 +617,7 @@ def answer(argv: list[str]) -> int | None:
 
 
 def _emit(text: str, code: int) -> int | None:
-    """Print as the Typer app prints; a closed pipe exits quietly, as ``cli.app`` does.
+    """Print as the Typer app prints; a closed pipe exits quietly, as ``cli.root`` does.
 
     Output that cannot be written at all (no stdout: started with ``>&-``; a full disk) is no
     answer: None, and the Typer app tries and words the failure as it words it, in one line.
@@ -626,7 +626,7 @@ def _emit(text: str, code: int) -> int | None:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        from ccal.streams import silence_stdout  # as ``cli.app`` does: exit quietly
+        from ccal.streams import silence_stdout  # as ``cli.root`` does: exit quietly
 
         silence_stdout()
     except (OSError, AttributeError):  # AttributeError: ``sys.stdout`` is None

@@ -14,6 +14,88 @@ from ccal.errors import EXIT_INTERNAL, EXIT_OK, CcalError, DataError
 T = TypeVar("T")
 CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
+# Every command: the module of ``ccal.cli`` that registers it, and the line ``ccal --help`` shows
+# for it, in the order people need them (reading, then writing). The root help is printed from
+# this table alone (``summary_app``), without importing the modules: a test holds it, byte for
+# byte, to the help of the fully registered app, so a summary here is its docstring's first line.
+COMMANDS = {
+    "upcoming": ("listing", "What is coming next, soonest first, with a countdown."),
+    "list": ("listing", "Opportunities (or with --dates, their dates) matching the filters."),
+    "deadlines": (
+        "listing",
+        "Every date of one call (or any opportunity): passed, next, upcoming.",
+    ),
+    "show": ("listing", "Everything about one opportunity."),
+    "countdown": (
+        "countdown",
+        "The next deadline and the time left, on the entry's clock and yours.",
+    ),
+    "remind": (
+        "countdown",
+        "One short line per entry due soon (default: the next 7 days), nothing when none is.",
+    ),
+    "export": (
+        "export",
+        "Write the dates you filtered as JSON, NDJSON, CSV, iCalendar or Markdown.",
+    ),
+    "publish": (
+        "publish",
+        "Write the upcoming dates as a static web site with calendar feeds, into DIR.",
+    ),
+    "series": (
+        "series",
+        "The series of the data (editions, first and latest year), or one series year by year.",
+    ),
+    "validate": (
+        "authoring",
+        "Check data files and report every problem as FILE:LINE:COL: message.",
+    ),
+    "schema": (
+        "authoring",
+        "Print the JSON Schema of the data file, for editors (taplo / Even Better TOML).",
+    ),
+    "add": (
+        "authoring",
+        "Add an opportunity to your data file (or --data FILE), keeping the rest byte for byte.",
+    ),
+    "extend": (
+        "authoring",
+        "Move a date and keep where it was (previous = …), editing nothing else in the file.",
+    ),
+    "edit": (
+        "pipeline",
+        "Open $VISUAL or $EDITOR on the file holding one of your opportunities, at its line.",
+    ),
+    "remove": (
+        "pipeline",
+        "Remove one of your own opportunities from its file, keeping every other byte.",
+    ),
+    "mark": (
+        "pipeline",
+        "Say where you stand with any entry (shipped, imported or yours): kept in your state file.",
+    ),
+    "note": (
+        "pipeline",
+        "Add a dated note to any entry, in your state file (shown by 'show' and in JSON's "
+        '"mine").',
+    ),
+    "notify": (
+        "notify",
+        "Send each reminder once: 7d, 1d and 2h before your dates (see docs/notify.md).",
+    ),
+    "import": ("importing", "Bring opportunities in from other sources (writes a ccal data file)."),
+    "source": ("syncing", "The sources 'ccal sync' fetches (kept in the configuration file)."),
+    "sync": (
+        "syncing",
+        "Fetch every source, convert it and replace its data if it changed; log what changed.",
+    ),
+    "changes": (
+        "syncing",
+        "What 'ccal sync' changed, newest first: added, removed, moved, retitled, status.",
+    ),
+}
+GROUPS = ("import", "source")  # commands with subcommands of their own
+
 
 # --- one place that turns every failure into one line and an exit code ------------------------
 
@@ -25,20 +107,13 @@ class _PipeClosed(Exception):
 class CcalGroup(TyperGroup):
     """Runs a command and maps what went wrong to a short message on stderr and an exit code."""
 
-    # `ccal --help` lists commands in the order people need them: reading, then writing.
-    ORDER = (
-        "upcoming", "list", "deadlines", "show", "countdown", "remind", "export", "publish",
-        "series", "validate", "schema", "add", "extend", "edit", "remove", "mark", "note",
-        "notify", "import", "source", "sync", "changes",
-    )  # fmt: skip
-
     def format_help(self, ctx: Any, formatter: Any) -> None:
         plain_help(self, ctx)
         super().format_help(ctx, formatter)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        names = list(self.commands)
-        return sorted(names, key=lambda n: self.ORDER.index(n) if n in self.ORDER else len(names))
+        order = list(COMMANDS)
+        return sorted(self.commands, key=lambda n: order.index(n) if n in order else len(order))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -256,24 +331,6 @@ class CcalTyper(typer.Typer):
         return super().command(*args, cls=cls or CcalCommand, **kwargs)
 
 
-app = CcalTyper(
-    name="ccal",
-    cls=CcalGroup,
-    help=(
-        "Deadlines of calls, cut-offs and events, from one TOML file.\n\n"
-        "Examples:\n\n"
-        "  ccal upcoming --as-of 2022-06-01\n\n"
-        "  ccal deadlines --call clusters-meet-regions\n\n"
-        "  ccal list --all --search kosice\n\n"
-        "  ccal upcoming --json | jq '.[0].title'"
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -303,3 +360,44 @@ def _root(
         from ccal.index import policy
 
         policy.bypass = no_cache
+
+
+def _root_app() -> CcalTyper:
+    """A new root app with its options and no command: the one the command modules register
+    on (``app``), and the one the root help is printed from (``summary_app``)."""
+    new = CcalTyper(
+        name="ccal",
+        cls=CcalGroup,
+        help=(
+            "Deadlines of calls, cut-offs and events, from one TOML file.\n\n"
+            "Examples:\n\n"
+            "  ccal upcoming --as-of 2022-06-01\n\n"
+            "  ccal deadlines --call clusters-meet-regions\n\n"
+            "  ccal list --all --search kosice\n\n"
+            "  ccal upcoming --json | jq '.[0].title'"
+        ),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    new.callback()(_root)
+    return new
+
+
+app = _root_app()  # registered by ``ccal.cli``'s modules; ``from ccal.cli import app`` has them all
+
+
+def summary_app() -> CcalTyper:
+    """The root app with each command as a name and a line (``COMMANDS``): all ``ccal --help``
+    prints, built without importing the ten command modules (a sixth of its start-up)."""
+
+    def summary_only() -> None:  # never run: a command of the root help has no options
+        raise AssertionError("a command of the root help was invoked")
+
+    new = _root_app()
+    for name, (_module, summary) in COMMANDS.items():
+        if name in GROUPS:
+            new.add_typer(CcalTyper(help=summary), name=name)
+        else:
+            new.command(name, help=summary)(summary_only)
+    return new
