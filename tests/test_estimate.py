@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ccal.estimate import (
     MAX_HALF_WIDTH_DAYS,
     MIN_HALF_WIDTH_DAYS,
+    STEADY_MISS_DAYS,
     Edition,
     Estimate,
     NoEstimate,
@@ -272,11 +273,14 @@ def test_a_weekday_series_keeps_its_weekday_within_three_days_of_the_anniversary
     assert abs((paper.at - anniversary).days) <= 3
 
 
-def test_the_half_width_is_twice_the_mean_of_the_last_three_misses_and_at_least_two_weeks():
+def test_the_half_width_is_two_weeks_for_a_steady_record_else_twice_its_recent_mean_miss():
     assert half_width([]) == MIN_HALF_WIDTH_DAYS == 14
+    assert STEADY_MISS_DAYS == 10
     assert half_width([1, 2, 3]) == 14  # a steady record: the floor
-    assert half_width([7, 8, 8]) == 16  # ceil(2 × 23 / 3)
+    assert half_width([7, 8, 8]) == 14  # a mean of 7.7 days is still steady: the floor
+    assert half_width([9, 10, 12]) == 21  # a mean of 10.3 is not: ceil(2 × 31 / 3)
     assert half_width([90, 0, 30, 30, 30]) == 60  # only the latest three count
+    assert half_width([40, 1, 2, 3]) == 14  # an old big miss no longer counts
     assert half_width([40]) == 80  # a short record is all there is
 
 

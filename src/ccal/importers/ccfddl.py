@@ -2,10 +2,11 @@
 ``allconf.yml``) as ccal ``conference`` records: one opportunity per edition.
 
 An edition (``confs[]``) becomes ``ccfddl-<edition id>`` titled "NeurIPS 2026", in the series of
-its conference (``series_key``: ccfddl's own key for it), with its timeline as dated labels ("Abstract", "Paper"; several
-rounds read "Round 2 – Paper"), each round's comment kept in the summary, and the conference's
-own dates when its free-text ``date`` can be read. ``TBD`` deadlines stay undated. Zones: see
-``conferences.zone_for``; an edition in a zone ccal cannot place is skipped with its reason.
+its conference (``series_key``: ccfddl's own key for it), with its timeline as dated labels
+("Abstract", "Paper"; several rounds read "Round 2 – Paper"), each round's comment kept in the
+summary, and the conference's own dates when its free-text ``date`` can be read. ``TBD``
+deadlines stay undated. Zones: see ``conferences.zone_for``; an edition in a zone ccal cannot
+place is skipped with its reason.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def convert_files(files: list[tuple[bytes, str]], options: Mapping[str, Any]) ->
 
 def series_key(conference: dict[str, Any]) -> str:
     """The series of a conference's editions: ccfddl's own key for it, its editions' ids
-    without their year (``asiaccs2025``: ``asiaccs``; the most common, the one listed last on a tie),
-    else its dblp key, else its title.
+    without their year (``asiaccs2025``: ``asiaccs``; the most common, the one listed last on a
+    tie), else its dblp key, else its title.
 
     Not the dblp key first: dblp files several conferences under one key and ccfddl copies it
     (AsiaCCS and CCS are both ``ccs``, FSE and ISSTA both ``sigsoft``, ATC ``usenix``), which
