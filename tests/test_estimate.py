@@ -139,6 +139,36 @@ def test_a_fortnightly_talk_series_stays_on_its_weekday_and_time_in_its_zone():
     assert talk.at.date() == (talks[-1] + timedelta(weeks=2)).date()
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    gaps=st.lists(st.integers(10, 60), min_size=3, max_size=8),
+    later=st.integers(0, 200),
+)
+def test_a_rolled_sub_yearly_estimate_is_the_first_not_before_after_and_starts_no_earlier(
+    gaps, later
+):
+    """Rolled past ``after``, a talk series' estimate is the first whose most likely day is not
+    before ``after``'s day, its range never reaching back before that day (it once did)."""
+    at = datetime(2025, 1, 8, 18, tzinfo=BRUSSELS)
+    talks = [at]
+    for gap in gaps:
+        talks.append(talks[-1] + timedelta(days=gap))
+    editions = [Edition(f"t{n}", t.year, {"Talk": t}) for n, t in enumerate(talks)]
+    after = talks[-1] + timedelta(days=later)
+    result = estimate_next("talks", editions, after=after)
+    if isinstance(result, NoEstimate):
+        assert "too long ago" in result.reason
+        return
+    (talk,) = result.dates
+    today = after.astimezone(BRUSSELS).date()
+    assert talk.at.date() >= today and talk.range_start.date() >= today
+    assert talk.range_start <= talk.at <= talk.range_end
+    unrolled = estimate_next("talks", editions)
+    assert isinstance(unrolled, Estimate)
+    if unrolled.dates[0].at.date() >= today:  # not rolled: the same day
+        assert talk.at == unrolled.dates[0].at
+
+
 def test_every_label_of_the_latest_edition_is_estimated_soonest_first():
     editions = [
         Edition(

@@ -306,14 +306,18 @@ def _estimate_sub_yearly(
     if len(weekdays) == 1:  # a talk every other Wednesday stays on Wednesdays
         day += timedelta(days=(weekdays.pop() - day.weekday() + 3) % 7 - 3)
     half = max(2, 2 * spread, gap // 10)
+    # Rolled past ``after`` until the most likely day is not before it: a talk whose day has
+    # passed unrecorded is not the next one. Its range then starts no earlier than that day.
+    today = after.astimezone(zone).date() if after is not None else None
     steps = 0
-    while after is not None and end_of_day(day + timedelta(days=half), zone) < after:
+    while today is not None and day < today:
         steps += 1
         if steps > MAX_STEPS:
             return NoEstimate(series, f"not seen since {latest_at.year}: too long ago to estimate")
         day += timedelta(days=gap)
         half += max(1, spread)
-    estimated = _dated(label, day, local.timetz().replace(tzinfo=None), half, zone)
+    wall = local.timetz().replace(tzinfo=None)
+    estimated = _dated(label, day, wall, half, zone, earliest=today)
     return Estimate(
         series=series,
         year=day.year,
@@ -327,13 +331,18 @@ def _estimate_sub_yearly(
 # --- small helpers --------------------------------------------------------------------------------
 
 
-def _dated(label: str, day: date, wall: time, half: int, zone: tzinfo) -> EstimatedDate:
+def _dated(
+    label: str, day: date, wall: time, half: int, zone: tzinfo, earliest: date | None = None
+) -> EstimatedDate:
+    """``half`` whole days each side of ``day``, the range starting no earlier than
+    ``earliest`` when given."""
     # a wall time skipped by a DST change reads as the instant after the gap
     at = datetime.combine(day, wall, tzinfo=zone).astimezone(UTC).astimezone(zone)
+    first = day - timedelta(days=half)
     return EstimatedDate(
         label=label,
         at=at,
-        range_start=start_of_day(day - timedelta(days=half), zone),
+        range_start=start_of_day(first if earliest is None else max(first, earliest), zone),
         range_end=end_of_day(day + timedelta(days=half), zone),
     )
 
