@@ -398,3 +398,33 @@ def test_the_main_deadline_is_one_history_across_a_rename_to_rounds():
     first = next(d for d in result.dates if d.label == "Round 1 – Paper")
     assert first.at.date() == datetime(2025, 5, 9).date()  # a Friday, 52 weeks on
     assert (first.range_end.date() - first.at.date()).days == MIN_HALF_WIDTH_DAYS
+
+
+def test_the_same_edition_from_two_sources_is_one_edition():
+    # ccfddl and ai-deadlines both list AAAI: the same year on the same days is one edition
+    # (it read as several editions a year: "every 10 days"); the richer one is kept, the other's
+    # labels it lacks added
+    editions = []
+    for year, paper in ((2024, "2023-08-15"), (2025, "2024-08-15"), (2026, "2025-08-01")):
+        at = datetime.fromisoformat(f"{paper}T23:59:00").replace(tzinfo=AOE)
+        days = datetime(year, 2, 20, tzinfo=AOE)
+        editions.append(Edition(f"ccfddl-aaai{year}", year, {"Paper": at, "Conference": days}))
+        editions.append(
+            Edition(
+                f"ai-deadlines-aaai{year}",
+                year,
+                {"Paper submission deadline": at, "Camera-ready deadline": at + timedelta(days=90)},
+            )
+        )
+    result = estimate_next("aaai", editions)
+    assert isinstance(result, Estimate)
+    assert (result.year, result.cadence, result.basis) == (2027, "yearly", (2024, 2025, 2026))
+    labels = {d.label for d in result.dates}
+    assert {"Paper", "Conference", "Camera-ready deadline"} <= labels
+    # editions of one year on different days stay apart: a cluster event in several cities
+    cities = [
+        Edition(f"cmr-{n}", 2024, {"Event": datetime(2024, 1 + 2 * n, 10, tzinfo=UTC)})
+        for n in range(5)
+    ]
+    apart = estimate_next("cmr", cities)
+    assert isinstance(apart, Estimate) and apart.cadence == "every 61 days"

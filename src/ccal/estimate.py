@@ -95,7 +95,9 @@ def estimate_next(
     ``year`` asks for the edition of that year instead of the cadence's next one (the backtest
     does, to compare with methods that are told the year); it must follow the latest edition.
     """
-    dated = sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
+    dated = _merge_duplicates(
+        sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
+    )
     if not dated:
         return NoEstimate(series, "no edition has a date")
     with_deadlines = [e for e in dated if main_deadline(e.dates) is not None]
@@ -107,6 +109,32 @@ def estimate_next(
     if len(dated) < 2:
         return NoEstimate(series, "only one edition: nothing to learn a cadence from")
     return _estimate_yearly(series, dated, after, year)
+
+
+def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
+    """The editions with each one listed twice made one: two editions of the same year that
+    share a day are one edition from two sources (``ccal import ccfddl`` and ``ai-deadlines``
+    both give "AAAI 2026"); left apart they looked like a series with several editions a year
+    ("every 10 days"). The one with more dates is kept, with the other's labels it lacks added.
+    Editions of one year on different days (a cluster event in each of several cities) stay."""
+    kept: list[Edition] = []
+    for edition in sorted(dated, key=lambda e: (e.year, -len(e.dates), e.key)):
+        days = {at.date() for at in edition.dates.values()}
+        same = next(
+            (
+                i
+                for i, other in enumerate(kept)
+                if other.year == edition.year and days & {at.date() for at in other.dates.values()}
+            ),
+            None,
+        )
+        if same is None:
+            kept.append(edition)
+            continue
+        base = kept[same]
+        extra = {label: at for label, at in edition.dates.items() if label not in base.dates}
+        kept[same] = Edition(base.key, base.year, {**base.dates, **extra})
+    return sorted(kept, key=lambda e: (e.year, _first(e), e.key))
 
 
 # --- editions a year or more apart ----------------------------------------------------------------

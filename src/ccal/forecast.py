@@ -69,7 +69,8 @@ def pending(
         if not isinstance(result, Estimate):
             continue
         # an edition of the estimated year left out of ``learned``: announced, its deadlines TBD
-        same = [e for e in known if e.year == result.year and e not in learned]
+        ids = {e.id for e in learned}
+        same = [e for e in known if e.year == result.year and e.id not in ids]
         dated = {series_label(label) for e in same for label in e.dates_by_label}
         for guess in result.dates:
             if guess.range_end < now or series_label(guess.label) in dated:
