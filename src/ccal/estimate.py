@@ -117,23 +117,27 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
     both give "AAAI 2026"); left apart they looked like a series with several editions a year
     ("every 10 days"). The one with more dates is kept, with the other's labels it lacks added.
     Editions of one year on different days (a cluster event in each of several cities) stay."""
+    if len({e.year for e in dated}) == len(dated):
+        return dated  # one edition a year: nothing to merge (the usual case, kept cheap)
     kept: list[Edition] = []
+    days_of: list[set[date]] = []
     for edition in sorted(dated, key=lambda e: (e.year, -len(e.dates), e.key)):
         days = {at.date() for at in edition.dates.values()}
-        same = next(
-            (
-                i
-                for i, other in enumerate(kept)
-                if other.year == edition.year and days & {at.date() for at in other.dates.values()}
-            ),
-            None,
-        )
+        same = None
+        for i in range(len(kept) - 1, -1, -1):  # sorted by year: this year's are at the end
+            if kept[i].year != edition.year:
+                break
+            if days & days_of[i]:
+                same = i
+                break
         if same is None:
             kept.append(edition)
+            days_of.append(days)
             continue
         base = kept[same]
         extra = {label: at for label, at in edition.dates.items() if label not in base.dates}
         kept[same] = Edition(base.key, base.year, {**base.dates, **extra})
+        days_of[same] |= days
     return sorted(kept, key=lambda e: (e.year, _first(e), e.key))
 
 
