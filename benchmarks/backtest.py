@@ -37,7 +37,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ccal.errors import CcalError
-from ccal.estimate import Edition, Estimate, estimate_next, main_deadline
+from ccal.estimate import (
+    RECENT_MISSES,
+    STEADY_MISS_DAYS,
+    Edition,
+    Estimate,
+    estimate_next,
+    main_deadline,
+    misses,
+)
 
 FORMATS = ("ccfddl", "ai-deadlines")
 METHODS = ("ccal", "last year + 1", "mean day of year")
@@ -75,43 +83,93 @@ def _same_day(day: date, year: int) -> date:
         return day.replace(year=year, day=28)
 
 
-def backtest(series: Mapping[str, Sequence[Edition]]) -> list[Row]:
-    """One row per series with at least three editions with a main deadline, one a year: the
-    latest held out and estimated from the others."""
-    rows: list[Row] = []
+def scorable(series: Mapping[str, Sequence[Edition]]) -> dict[str, list[Edition]]:
+    """The series this backtest scores, each its editions with a main deadline, oldest first:
+    at least three, one a year (one with only its conference's days has no deadline to score;
+    several a year is not this backtest's case)."""
+    found = {}
     for slug, editions in sorted(series.items()):
         dated = sorted(
             (e for e in editions if main_deadline(e.dates)), key=lambda e: (e.year, e.key)
-        )  # editions with a deadline: one with only its conference's days has none to score
-        years = [e.year for e in dated]
-        if len(set(years)) < 3 or len(set(years)) != len(years):
-            continue  # fewer than three editions, or several a year (not this backtest's case)
-        labels = [main_deadline(e.dates) or "" for e in dated]
-        *earlier, held_out = dated
-        mains = [e.dates[label].date() for e, label in zip(dated, labels, strict=True)]
-        basis = list(zip(years[:-1], mains[:-1], strict=True))
-        actual, latest_label = mains[-1], labels[-2]
-        result = estimate_next(slug, earlier, year=held_out.year)
-        estimated = None
-        if isinstance(result, Estimate):
-            estimated = next((d for d in result.dates if d.label == latest_label), None)
-        cadence = estimate_next(slug, earlier)
-        rows.append(
-            Row(
-                series=slug,
-                actual=actual,
-                guesses={
-                    "ccal": estimated.at.date() if estimated else None,
-                    "last year + 1": last_year_plus_one(basis, held_out.year),
-                    "mean day of year": mean_day_of_year(basis, held_out.year),
-                },
-                range=(estimated.range_start.date(), estimated.range_end.date())
-                if estimated
-                else None,
-                cadence_agrees=isinstance(cadence, Estimate) and cadence.year == held_out.year,
-            )
         )
-    return rows
+        years = [e.year for e in dated]
+        if len(set(years)) >= 3 and len(set(years)) == len(years):
+            found[slug] = dated
+    return found
+
+
+def predict(slug: str, earlier: Sequence[Edition], held_out: Edition) -> Row:
+    """``held_out``'s main deadline estimated from ``earlier`` by each method."""
+    dated = [*earlier, held_out]
+    labels = [main_deadline(e.dates) or "" for e in dated]
+    mains = [e.dates[label].date() for e, label in zip(dated, labels, strict=True)]
+    basis = list(zip((e.year for e in earlier), mains[:-1], strict=False))
+    result = estimate_next(slug, earlier, year=held_out.year)
+    estimated = None
+    if isinstance(result, Estimate):
+        estimated = next((d for d in result.dates if d.label == labels[-2]), None)
+    cadence = estimate_next(slug, earlier)
+    return Row(
+        series=slug,
+        actual=mains[-1],
+        guesses={
+            "ccal": estimated.at.date() if estimated else None,
+            "last year + 1": last_year_plus_one(basis, held_out.year),
+            "mean day of year": mean_day_of_year(basis, held_out.year),
+        },
+        range=(estimated.range_start.date(), estimated.range_end.date()) if estimated else None,
+        cadence_agrees=isinstance(cadence, Estimate) and cadence.year == held_out.year,
+    )
+
+
+def backtest(series: Mapping[str, Sequence[Edition]]) -> list[Row]:
+    """One row per scorable series: the latest held out and estimated from the others."""
+    return [predict(slug, dated[:-1], dated[-1]) for slug, dated in scorable(series).items()]
+
+
+def earlier_steps(series: Mapping[str, Sequence[Edition]]) -> list[tuple[Row, float]]:
+    """Inside each scorable series' earlier editions only (never its held-out one), every
+    edition after the second estimated from those before it, with the mean of the label's last
+    ``RECENT_MISSES`` misses then: what the range rule's constants are chosen on."""
+    found = []
+    for slug, dated in scorable(series).items():
+        earlier = dated[:-1]
+        for k in range(2, len(earlier)):
+            main = [(e.year, e.dates[main_deadline(e.dates) or ""].date()) for e in earlier[:k]]
+            years, days = [y for y, _ in main], [d for _, d in main]
+            record = misses(years, days, earlier[k].year - years[-1]) or misses(years, days)
+            recent = record[-RECENT_MISSES:]
+            found.append((predict(slug, earlier[:k], earlier[k]), statistics.fmean(recent)))
+    return found
+
+
+def print_steps(title: str, steps: Sequence[tuple[Row, float]]) -> None:
+    """How often ccal's next miss was within two weeks, by the mean of its recent misses, and
+    how its stated ranges did: the earlier editions' evidence for ``ccal.estimate.half_width``."""
+    print(f"\n{title}, earlier editions only (each from the ones before it; {len(steps)} steps)")
+    print(f"  {'recent misses average':<24}{'steps':>8}{'≤ 14 d %':>12}{'in range %':>12}")
+    bands = [(0, 3), (3, STEADY_MISS_DAYS), (0, STEADY_MISS_DAYS), (STEADY_MISS_DAYS, 20)]
+    for low, high in [*bands, (20, 10_000)]:
+        rows = [r for r, mean in steps if low <= mean < high and r.guesses["ccal"] is not None]
+        if not rows:
+            continue
+        errors = [abs((r.guesses["ccal"] - r.actual).days) for r in rows]  # type: ignore[operator]
+        inside = [lo <= r.actual <= hi for r in rows if r.range for lo, hi in [r.range]]
+        band = f"{low}–{high} d" if high < 10_000 else f"{low} d or more"
+        print(
+            f"  {band:<24}{len(rows):>8}{100 * sum(e <= 14 for e in errors) / len(errors):>12.1f}"
+            f"{100 * sum(inside) / max(1, len(inside)):>12.1f}"
+        )
+    rows = [r for r, _ in steps if r.guesses["ccal"] is not None]
+    got, peer = scores(rows, "ccal"), scores(rows, "last year + 1")
+    if got:
+        declined = len(steps) - len(rows)
+        print(
+            f"  all: in range {got['in range %']:.1f} %, median width"
+            f" {got['median width d']:.0f} d, {declined} declined; MAE {got['MAE d']:.2f} d"
+            f" (last year + 1: {peer['MAE d']:.2f} d), ≤ 7 d {got['≤7 d %']:.1f} %"
+            f" ({peer['≤7 d %']:.1f} %)"
+        )
 
 
 def scores(rows: Sequence[Row], method: str) -> dict[str, float]:
@@ -155,7 +213,10 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
         lines += [(f"{m} (all {len(rows)})", rows) for m in METHODS[1:]]
     for name, subset in lines:
         got = scores(subset, name.split(" (all")[0])
-        cells = "".join(f"{got[c]:>15.1f}" if c in got else f"{'—':>15}" for c in columns)
+        cells = "".join(  # the MAE to hundredths: ccal and "last year + 1" are that close
+            f"{got[c]:>15.{2 if c == 'MAE d' else 1}f}" if c in got else f"{'—':>15}"
+            for c in columns
+        )
         print("  " + f"{name:<28}" + cells)
 
 
@@ -210,8 +271,12 @@ def peer_samples() -> list[Path]:
 
 
 def run(title: str, paths: Iterable[Path]) -> None:
-    rows = backtest(series_of(list(paths)))
+    found = series_of(list(paths))
+    rows = backtest(found)
     print_table(title, rows)
+    steps = earlier_steps(found)
+    if len(steps) >= 20:
+        print_steps(title, steps)
     if len(rows) >= 20:  # halves of a handful say nothing
         for name in ("dev", "check"):
             print_table(f"{title}, {name} half", [r for r in rows if half(r.series) == name])

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ccal.estimate import (
     MAX_HALF_WIDTH_DAYS,
     MIN_HALF_WIDTH_DAYS,
+    STEADY_MISS_DAYS,
     Edition,
     Estimate,
     NoEstimate,
@@ -136,6 +137,36 @@ def test_a_fortnightly_talk_series_stays_on_its_weekday_and_time_in_its_zone():
     (talk,) = result.dates
     assert talk.at.weekday() == 2 and (talk.at.hour, talk.at.minute) == (8, 30)
     assert talk.at.date() == (talks[-1] + timedelta(weeks=2)).date()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    gaps=st.lists(st.integers(10, 60), min_size=3, max_size=8),
+    later=st.integers(0, 200),
+)
+def test_a_rolled_sub_yearly_estimate_is_the_first_not_before_after_and_starts_no_earlier(
+    gaps, later
+):
+    """Rolled past ``after``, a talk series' estimate is the first whose most likely day is not
+    before ``after``'s day, its range never reaching back before that day (it once did)."""
+    at = datetime(2025, 1, 8, 18, tzinfo=BRUSSELS)
+    talks = [at]
+    for gap in gaps:
+        talks.append(talks[-1] + timedelta(days=gap))
+    editions = [Edition(f"t{n}", t.year, {"Talk": t}) for n, t in enumerate(talks)]
+    after = talks[-1] + timedelta(days=later)
+    result = estimate_next("talks", editions, after=after)
+    if isinstance(result, NoEstimate):
+        assert "too long ago" in result.reason
+        return
+    (talk,) = result.dates
+    today = after.astimezone(BRUSSELS).date()
+    assert talk.at.date() >= today and talk.range_start.date() >= today
+    assert talk.range_start <= talk.at <= talk.range_end
+    unrolled = estimate_next("talks", editions)
+    assert isinstance(unrolled, Estimate)
+    if unrolled.dates[0].at.date() >= today:  # not rolled: the same day
+        assert talk.at == unrolled.dates[0].at
 
 
 def test_every_label_of_the_latest_edition_is_estimated_soonest_first():
@@ -272,11 +303,14 @@ def test_a_weekday_series_keeps_its_weekday_within_three_days_of_the_anniversary
     assert abs((paper.at - anniversary).days) <= 3
 
 
-def test_the_half_width_is_twice_the_mean_of_the_last_three_misses_and_at_least_two_weeks():
+def test_the_half_width_is_two_weeks_for_a_steady_record_else_twice_its_recent_mean_miss():
     assert half_width([]) == MIN_HALF_WIDTH_DAYS == 14
+    assert STEADY_MISS_DAYS == 10
     assert half_width([1, 2, 3]) == 14  # a steady record: the floor
-    assert half_width([7, 8, 8]) == 16  # ceil(2 × 23 / 3)
+    assert half_width([7, 8, 8]) == 14  # a mean of 7.7 days is still steady: the floor
+    assert half_width([9, 10, 12]) == 21  # a mean of 10.3 is not: ceil(2 × 31 / 3)
     assert half_width([90, 0, 30, 30, 30]) == 60  # only the latest three count
+    assert half_width([40, 1, 2, 3]) == 14  # an old big miss no longer counts
     assert half_width([40]) == 80  # a short record is all there is
 
 
@@ -364,3 +398,33 @@ def test_the_main_deadline_is_one_history_across_a_rename_to_rounds():
     first = next(d for d in result.dates if d.label == "Round 1 – Paper")
     assert first.at.date() == datetime(2025, 5, 9).date()  # a Friday, 52 weeks on
     assert (first.range_end.date() - first.at.date()).days == MIN_HALF_WIDTH_DAYS
+
+
+def test_the_same_edition_from_two_sources_is_one_edition():
+    # ccfddl and ai-deadlines both list AAAI: the same year on the same days is one edition
+    # (it read as several editions a year: "every 10 days"); the richer one is kept, the other's
+    # labels it lacks added
+    editions = []
+    for year, paper in ((2024, "2023-08-15"), (2025, "2024-08-15"), (2026, "2025-08-01")):
+        at = datetime.fromisoformat(f"{paper}T23:59:00").replace(tzinfo=AOE)
+        days = datetime(year, 2, 20, tzinfo=AOE)
+        editions.append(Edition(f"ccfddl-aaai{year}", year, {"Paper": at, "Conference": days}))
+        editions.append(
+            Edition(
+                f"ai-deadlines-aaai{year}",
+                year,
+                {"Paper submission deadline": at, "Camera-ready deadline": at + timedelta(days=90)},
+            )
+        )
+    result = estimate_next("aaai", editions)
+    assert isinstance(result, Estimate)
+    assert (result.year, result.cadence, result.basis) == (2027, "yearly", (2024, 2025, 2026))
+    labels = {d.label for d in result.dates}
+    assert {"Paper", "Conference", "Camera-ready deadline"} <= labels
+    # editions of one year on different days stay apart: a cluster event in several cities
+    cities = [
+        Edition(f"cmr-{n}", 2024, {"Event": datetime(2024, 1 + 2 * n, 10, tzinfo=UTC)})
+        for n in range(5)
+    ]
+    apart = estimate_next("cmr", cities)
+    assert isinstance(apart, Estimate) and apart.cadence == "every 61 days"

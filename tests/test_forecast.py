@@ -51,3 +51,32 @@ def test_estimates_follow_the_latest_edition_and_never_sit_beside_a_date_ahead(
         assert guess.date.range_end >= now
         assert guess.estimate.year > latest_year
         assert guess.estimate.basis[-1] == latest_year
+
+
+def _conference(year: int, paper: str | None, days: str) -> str:
+    dates = f'[[opportunity.dates]]\nlabel = "Paper"\nat = {paper}\n\n' if paper else ""
+    return (
+        f'[[opportunity]]\nid = "conf-{year}"\nkind = "call"\ntitle = "Conf {year}"\n'
+        f'series = "conf"\n\n{dates}[[opportunity.dates]]\nlabel = "Conference"\nat = {days}\n'
+    )
+
+
+def _load(text: str, tmp_path: Path):
+    path = tmp_path / "conf.toml"
+    path.write_text('version = 1\ntimezone = "UTC"\n\n' + text, encoding="utf-8")
+    return load_catalog([path])
+
+
+def test_an_announced_edition_with_its_deadlines_tbd_gets_them_estimated(tmp_path):
+    # Conf 2026's own days are known (ahead), its Paper deadline is TBD: the deadline is the
+    # estimate, on the announced edition, and its real Conference days are not estimated again
+    text = _conference(2024, "2024-03-13T23:59:00", "2024-07-01") + _conference(
+        2025, "2025-03-12T23:59:00", "2025-06-30"
+    )
+    now = datetime(2026, 2, 1, tzinfo=UTC)
+    announced = text + _conference(2026, None, "2026-07-06")
+    (guess,) = pending(_load(announced, tmp_path), now)
+    assert (guess.date.label, guess.estimate.year, guess.title) == ("Paper", 2026, "Conf 2026")
+    assert guess.id == "conf-2026-estimated" and guess.date.at.date().isoformat() == "2026-03-11"
+    known = text + _conference(2026, "2026-03-11T23:59:00", "2026-07-06")
+    assert pending(_load(known, tmp_path), now) == []  # the real deadline: no estimate

@@ -14,9 +14,9 @@ Two shapes of series are told apart by their spacing:
   weekdays — unless its history keeps the calendar day instead. The main deadline
   (``main_deadline``) is one history across editions that name it differently. Its range is
   sized from how far this very rule would have been off on the label's own earlier editions:
-  twice its mean miss over the last three, never under two weeks each side (a steady series
-  still misses by more than that about one year in five). A label whose record misses by months
-  gets no estimate.
+  two weeks each side while its last three misses average under ten days (a record that short
+  and that steady says little more: such series still miss by more than two weeks about one year
+  in six), else twice that mean. A label whose record misses by months gets no estimate.
 - **several dates a year** (a talk series every two weeks, a call with several cut-offs): the next
   date follows the latest after the median gap between dates, its range the spread of those gaps.
 """
@@ -35,8 +35,9 @@ from ccal.clock import end_of_day, start_of_day
 
 METHOD = "anniversary-drift"
 SUB_YEARLY_METHOD = "median-gap"
-MIN_HALF_WIDTH_DAYS = 14  # two weeks each side: even a steady series misses by that 1 time in 5
-RANGE_FACTOR = 2  # the half-width: this many times the label's mean recent miss
+MIN_HALF_WIDTH_DAYS = 14  # two weeks each side: even a steady series misses by that 1 time in 6
+STEADY_MISS_DAYS = 10  # recent misses averaging under this: the floor (docs/estimates.md)
+RANGE_FACTOR = 2  # above it, the half-width is this many times the label's mean recent miss
 RECENT_MISSES = 3  # the misses that count: the label's latest ones
 MAX_HALF_WIDTH_DAYS = 120  # wider than four months each side says nothing: no estimate
 PAPER_WORDS = ("paper", "submission", "full")  # a label naming the main deadline
@@ -94,7 +95,9 @@ def estimate_next(
     ``year`` asks for the edition of that year instead of the cadence's next one (the backtest
     does, to compare with methods that are told the year); it must follow the latest edition.
     """
-    dated = sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
+    dated = _merge_duplicates(
+        sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
+    )
     if not dated:
         return NoEstimate(series, "no edition has a date")
     with_deadlines = [e for e in dated if main_deadline(e.dates) is not None]
@@ -106,6 +109,36 @@ def estimate_next(
     if len(dated) < 2:
         return NoEstimate(series, "only one edition: nothing to learn a cadence from")
     return _estimate_yearly(series, dated, after, year)
+
+
+def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
+    """The editions with each one listed twice made one: two editions of the same year that
+    share a day are one edition from two sources (``ccal import ccfddl`` and ``ai-deadlines``
+    both give "AAAI 2026"); left apart they looked like a series with several editions a year
+    ("every 10 days"). The one with more dates is kept, with the other's labels it lacks added.
+    Editions of one year on different days (a cluster event in each of several cities) stay."""
+    if len({e.year for e in dated}) == len(dated):
+        return dated  # one edition a year: nothing to merge (the usual case, kept cheap)
+    kept: list[Edition] = []
+    days_of: list[set[date]] = []
+    for edition in sorted(dated, key=lambda e: (e.year, -len(e.dates), e.key)):
+        days = {at.date() for at in edition.dates.values()}
+        same = None
+        for i in range(len(kept) - 1, -1, -1):  # sorted by year: this year's are at the end
+            if kept[i].year != edition.year:
+                break
+            if days & days_of[i]:
+                same = i
+                break
+        if same is None:
+            kept.append(edition)
+            days_of.append(days)
+            continue
+        base = kept[same]
+        extra = {label: at for label, at in edition.dates.items() if label not in base.dates}
+        kept[same] = Edition(base.key, base.year, {**base.dates, **extra})
+        days_of[same] |= days
+    return sorted(kept, key=lambda e: (e.year, _first(e), e.key))
 
 
 # --- editions a year or more apart ----------------------------------------------------------------
@@ -210,17 +243,24 @@ def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) 
 
 
 def half_width(record: Sequence[int]) -> int:
-    """A range's half-width in days from a label's misses (oldest first): ``RANGE_FACTOR`` times
-    the mean of the latest ``RECENT_MISSES``, never under ``MIN_HALF_WIDTH_DAYS``.
+    """A range's half-width in days from a label's misses (oldest first): ``MIN_HALF_WIDTH_DAYS``
+    while the mean of the latest ``RECENT_MISSES`` is under ``STEADY_MISS_DAYS``, else
+    ``RANGE_FACTOR`` times that mean.
 
-    Measured on the dev half of the ccfddl corpus (docs/estimates.md): a steady series (misses
-    of a few days) still falls more than a week off one year in four, so two weeks each side is
-    the floor; a series whose deadline wanders gets a range as wide as its record.
+    Chosen on the earlier editions of the ccfddl corpus only, never on the held-out ones
+    (``benchmarks/backtest.py`` prints the table, docs/estimates.md reads it): after a record
+    averaging under ten days the next miss was within two weeks 84 % of the time (87 % under 3
+    days, 81 % from 3 to 10: a short record of small misses says little more than "steady"),
+    after one averaging 10–20 days only 59 %; so steady labels share the floor, wandering ones
+    get a range as wide as their record (it held the real date 84–86 % of the time).
     """
     recent = record[-RECENT_MISSES:]
     if not recent:
         return MIN_HALF_WIDTH_DAYS
-    return max(MIN_HALF_WIDTH_DAYS, math.ceil(RANGE_FACTOR * sum(recent) / len(recent)))
+    mean = sum(recent) / len(recent)
+    if mean < STEADY_MISS_DAYS:
+        return MIN_HALF_WIDTH_DAYS
+    return max(MIN_HALF_WIDTH_DAYS, math.ceil(RANGE_FACTOR * mean))
 
 
 def _keeps_day(days: Sequence[date]) -> bool:
@@ -298,14 +338,18 @@ def _estimate_sub_yearly(
     if len(weekdays) == 1:  # a talk every other Wednesday stays on Wednesdays
         day += timedelta(days=(weekdays.pop() - day.weekday() + 3) % 7 - 3)
     half = max(2, 2 * spread, gap // 10)
+    # Rolled past ``after`` until the most likely day is not before it: a talk whose day has
+    # passed unrecorded is not the next one. Its range then starts no earlier than that day.
+    today = after.astimezone(zone).date() if after is not None else None
     steps = 0
-    while after is not None and end_of_day(day + timedelta(days=half), zone) < after:
+    while today is not None and day < today:
         steps += 1
         if steps > MAX_STEPS:
             return NoEstimate(series, f"not seen since {latest_at.year}: too long ago to estimate")
         day += timedelta(days=gap)
         half += max(1, spread)
-    estimated = _dated(label, day, local.timetz().replace(tzinfo=None), half, zone)
+    wall = local.timetz().replace(tzinfo=None)
+    estimated = _dated(label, day, wall, half, zone, earliest=today)
     return Estimate(
         series=series,
         year=day.year,
@@ -319,13 +363,18 @@ def _estimate_sub_yearly(
 # --- small helpers --------------------------------------------------------------------------------
 
 
-def _dated(label: str, day: date, wall: time, half: int, zone: tzinfo) -> EstimatedDate:
+def _dated(
+    label: str, day: date, wall: time, half: int, zone: tzinfo, earliest: date | None = None
+) -> EstimatedDate:
+    """``half`` whole days each side of ``day``, the range starting no earlier than
+    ``earliest`` when given."""
     # a wall time skipped by a DST change reads as the instant after the gap
     at = datetime.combine(day, wall, tzinfo=zone).astimezone(UTC).astimezone(zone)
+    first = day - timedelta(days=half)
     return EstimatedDate(
         label=label,
         at=at,
-        range_start=start_of_day(day - timedelta(days=half), zone),
+        range_start=start_of_day(first if earliest is None else max(first, earliest), zone),
         range_end=end_of_day(day + timedelta(days=half), zone),
     )
 

@@ -1,10 +1,13 @@
 """``--estimated`` on listings: the estimated next dates of series whose next edition is unknown.
 
-A series gets an estimate here only when none of its dates is still ahead of now (its next
-edition is not yet known) and ``ccal.estimate`` gives one for the first edition still ahead
-(rolled forward past an old series' last edition). Since every edition in any active file is
-part of the history, an estimate disappears as soon as a real date of that edition is in the data.
-Pure: ``now`` is passed in; estimates are computed, never stored.
+A series gets an estimate here only when none of its deadlines is still ahead of now (its next
+deadlines are not yet known) and ``ccal.estimate`` gives one for the first edition still ahead
+(rolled forward past an old series' last edition). An edition whose deadlines are all TBD while
+its own days are known (a conference announced before its call) does not count as known: its
+deadlines are estimated, beside its real days (an estimated label that edition already dates is
+left out). Since every edition in any active file is part of the history, an estimate disappears
+as soon as a real date of that edition is in the data. Pure: ``now`` is passed in; estimates are
+computed, never stored.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ccal.catalog import Catalog, Item
-from ccal.estimate import Estimate, EstimatedDate
+from ccal.estimate import Estimate, EstimatedDate, main_deadline
 from ccal.query import Filters, Window
-from ccal.series import editions, next_edition, summaries
+from ccal.series import Edition, editions, next_edition, series_label, summaries
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Guess:
     estimate: Estimate
     date: EstimatedDate
     latest: Item
+    announced: bool = False  # ``latest`` is the estimated edition itself (its deadlines TBD)
 
     @property
     def series(self) -> str:
@@ -38,6 +42,8 @@ class Guess:
 
     @property
     def title(self) -> str:
+        if self.announced:
+            return self.latest.opportunity.title
         return f"{self.latest.opportunity.title} \u2192 next edition {self.estimate.year}"
 
 
@@ -45,8 +51,9 @@ def pending(
     catalog: Catalog, now: datetime, filters: Filters | None = None, window: Window | None = None
 ) -> list[Guess]:
     """The estimated dates to add to a listing, soonest first: of each series (matching
-    ``filters`` by its latest edition) with no date ahead of ``now``, those whose range reaches
-    past ``now`` and overlaps ``window`` (when one is given: the date may fall inside it)."""
+    ``filters`` by its latest edition) with no deadline ahead of ``now``, those whose range
+    reaches past ``now`` and overlaps ``window`` (when one is given: the date may fall inside
+    it), but none the estimated edition already dates."""
     found: list[Guess] = []
     for summary in summaries(catalog):
         known = editions(catalog, summary.slug)
@@ -55,19 +62,33 @@ def pending(
         latest = known[-1].item
         if filters is not None and not filters.matches(latest.opportunity):
             continue
-        series_items = [e.item for e in known]
-        if any(entry.due >= now for item in series_items for entry in item.entries):
+        learned = _with_deadlines(known) or known  # the editions estimates are drawn from
+        if any(entry.due >= now for e in learned for entry in e.item.entries):
             continue  # the next edition is known: facts, not estimates
         result = next_edition(catalog, summary.slug, after=now)
         if not isinstance(result, Estimate):
             continue
+        # an edition of the estimated year left out of ``learned``: announced, its deadlines TBD
+        ids = {e.id for e in learned}
+        same = [e for e in known if e.year == result.year and e.id not in ids]
+        dated = {series_label(label) for e in same for label in e.dates_by_label}
         for guess in result.dates:
-            if guess.range_end < now:
+            if guess.range_end < now or series_label(guess.label) in dated:
                 continue
             if window is not None and not _inside(guess, window):
                 continue
-            found.append(Guess(result, guess, latest))
+            found.append(Guess(result, guess, same[-1].item if same else latest, bool(same)))
     return sorted(found, key=lambda g: (g.date.at, g.series, g.date.label))
+
+
+def _with_deadlines(known: list[Edition]) -> list[Edition]:
+    """The editions that name a deadline: the ones ``estimate.estimate_next`` learns from when
+    there are any (an edition with only its own days known is the one to estimate)."""
+    return [
+        edition
+        for edition in known
+        if main_deadline({label: e.at for label, e in edition.dates_by_label.items()})
+    ]
 
 
 def _inside(guess: EstimatedDate, window: Window) -> bool:

@@ -187,3 +187,27 @@ def test_a_deadline_written_with_an_offset_keeps_its_instant():
     assert local_time("2026-05-15T23:59:00+08:00", "AoE", "Paper") == datetime(2026, 5, 15, 3, 59)
     assert local_time("2026-05-15", "AoE", "Paper") == date(2026, 5, 15)
     assert local_time(" TBD ", "AoE", "Paper") is None
+
+
+def test_two_conferences_under_one_dblp_key_are_two_series():
+    # dblp files AsiaCCS under CCS's key, and ccfddl copies it: the editions' own ids tell them
+    # apart, so neither series gets two editions a year
+    text = b"""
+- title: CCS
+  dblp: ccs
+  confs:
+    - {year: 2025, id: ccs25, timezone: AoE, timeline: [{deadline: '2025-01-09 23:59:59'}]}
+    - {year: 2026, id: ccs2026, timezone: AoE, timeline: [{deadline: '2026-01-14 23:59:59'}]}
+- title: AsiaCCS
+  dblp: ccs
+  confs:
+    - {year: 2026, id: asiaccs2026, timezone: AoE, timeline: [{deadline: '2025-09-04 23:59:59'}]}
+- title: No ids
+  dblp: noids
+  confs: [{year: 2026, timezone: AoE}]
+"""
+    result = ccfddl.convert(text, "shared.yml", {})
+    assert [r["series"] for r in result.records] == ["ccs", "ccs", "asiaccs"]
+    assert "dblp:ccs" in result.records[2]["tags"]  # the dblp key stays a tag
+    assert ccfddl.series_key({"title": "No ids", "dblp": "noids", "confs": [{}]}) == "noids"
+    assert ccfddl.series_key({"title": "Only A Title"}) == "only-a-title"

@@ -2,10 +2,11 @@
 ``allconf.yml``) as ccal ``conference`` records: one opportunity per edition.
 
 An edition (``confs[]``) becomes ``ccfddl-<edition id>`` titled "NeurIPS 2026", in the series of
-its conference (the dblp key), with its timeline as dated labels ("Abstract", "Paper"; several
-rounds read "Round 2 – Paper"), each round's comment kept in the summary, and the conference's
-own dates when its free-text ``date`` can be read. ``TBD`` deadlines stay undated. Zones: see
-``conferences.zone_for``; an edition in a zone ccal cannot place is skipped with its reason.
+its conference (``series_key``: ccfddl's own key for it), with its timeline as dated labels
+("Abstract", "Paper"; several rounds read "Round 2 – Paper"), each round's comment kept in the
+summary, and the conference's own dates when its free-text ``date`` can be read. ``TBD``
+deadlines stay undated. Zones: see ``conferences.zone_for``; an edition in a zone ccal cannot
+place is skipped with its reason.
 """
 
 from __future__ import annotations
@@ -39,10 +40,11 @@ def convert(data: bytes, origin: str, options: Mapping[str, Any]) -> ImportResul
         raise CcalError(f"{origin}: no conference has 'confs' (editions); not a ccfddl file")
     result = ImportResult()
     for conference in document:
+        series = series_key(conference)
         for edition in conference.get("confs") or ():
             result.total += 1
             try:
-                result.records.append(edition_record(conference, edition))
+                result.records.append(edition_record(conference, edition, series))
             except common.Skip as exc:
                 ident = edition.get("id") if isinstance(edition, dict) else None
                 result.skip(f"{PREFIX}{ident or '?'} ({origin}): {exc}")
@@ -55,7 +57,27 @@ def convert_files(files: list[tuple[bytes, str]], options: Mapping[str, Any]) ->
     return common.merge(convert(data, origin, options) for data, origin in files)
 
 
-def edition_record(conference: dict[str, Any], edition: Any) -> dict[str, Any]:
+def series_key(conference: dict[str, Any]) -> str:
+    """The series of a conference's editions: ccfddl's own key for it, its editions' ids
+    without their year (``asiaccs2025``: ``asiaccs``; the most common, the one listed last on a
+    tie), else its dblp key, else its title.
+
+    Not the dblp key first: dblp files several conferences under one key and ccfddl copies it
+    (AsiaCCS and CCS are both ``ccs``, FSE and ISSTA both ``sigsoft``, ATC ``usenix``), which
+    made two conferences one series with two editions a year — and no estimate for either.
+    """
+    keys = [
+        key
+        for edition in conference.get("confs") or ()
+        if isinstance(edition, dict)
+        and (key := common.slug(str(edition.get("id") or "")).rstrip("0123456789-"))
+    ]
+    if keys:
+        return max(reversed(keys), key=keys.count)  # reversed: the one listed last wins a tie
+    return common.slug(str(conference.get("dblp") or common.text_of(conference.get("title")) or ""))
+
+
+def edition_record(conference: dict[str, Any], edition: Any, series: str) -> dict[str, Any]:
     """One edition as a record (see the module's docstring); ``Skip`` says why it cannot be."""
     if not isinstance(edition, dict):
         raise common.Skip("an edition that is not a mapping")
@@ -69,8 +91,7 @@ def edition_record(conference: dict[str, Any], edition: Any) -> dict[str, Any]:
         "kind": common.KIND,
         "title": f"{name} {year}" if year else name,
     }
-    # The conference's key: its dblp key, else the edition id without its year (cgo2027: cgo).
-    series = common.slug(str(conference.get("dblp") or ident.rstrip("0123456789-") or name))
+    series = series or ident.rstrip("0123456789-") or common.slug(name)
     if series:
         record["series"] = series
     link = common.text_of(edition.get("link"))
