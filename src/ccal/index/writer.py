@@ -237,7 +237,7 @@ def rank_order(entries: list[Entry]) -> tuple[array[int], list[int]]:
     stable sorts on its fields from the last to the first: a key tuple per entry (~150 bytes
     with its numbers) would be the largest thing a first load of a big file holds.
     """
-    at_us = array("q", (micros(entry.at) for entry in entries))
+    at_us = array("q", (entry.at_us for entry in entries))
     order = sorted(range(len(entries)), key=lambda n: entries[n].position)
     order.sort(key=lambda n: entries[n].opportunity.id)
     order.sort(key=at_us.__getitem__)
@@ -307,9 +307,7 @@ def _entry_row(
     not bools); ``at_us`` is ``micros(entry.at)``, worked out once for the sort."""
     at, end, previous, until, folds = _instants(entry)
     recurrence = entry.recurrence
-    due_us = micros(entry.end) if entry.end is not None else at_us
-    start = entry.under_way_from  # the moment itself (no copy) when it is ``at``
-    start_us = None if start is None else at_us if start is entry.at else micros(start)
+    due_us, start_us = entry.due_us, entry.start_us
     head = middle = tail = remind = None
     if due_us >= now_us:
         head, middle, tail = record_pieces(entry)
