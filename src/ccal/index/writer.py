@@ -2,12 +2,14 @@
 
 Rows are streamed (never all in memory at once). A big index is written by two processes
 (``_two_processes``): a forked child makes part of the entries rows into a database of its own,
-copied in when it is done; a child that fails has its rows made here instead. Each entry's ``--json`` record and the
-now-independent part of its ``remind`` line are pre-rendered here -- by the renderers themselves
-(``render.json.entry_record``, ``render.remind.remind_rest``) -- but only for entries that are not
-yet passed at the moment the index is built: those are what a later call shows, and rendering
-every past date of a big file would double the cost of a first load. A row without them is
-rendered when asked, by the same functions (see ``fastpath``).
+copied in when it is done; a child that fails has its rows made here instead.
+
+Each entry's ``--json`` record and the now-independent part of its ``remind`` line are
+pre-rendered here -- by the renderers themselves (``render.json.entry_record``,
+``render.remind.remind_rest``) -- but only for entries that are not yet passed at the moment
+the index is built: those are what a later call shows, and rendering every past date of a big
+file would double the cost of a first load. A row without them is rendered when asked, by the
+same functions (see ``fastpath``).
 """
 
 from __future__ import annotations
