@@ -35,6 +35,9 @@ def run() -> None:
     import os
     import sys
 
+    from ccal import index
+
+    index.freeze_first_load = True  # one command, then the process ends
     # The root help: a line per command, no options. Not when a shell asks for completions:
     # it calls ccal with no arguments too (the words typed are in the environment), and the
     # commands' options, --kind values and ids must be there to complete.
