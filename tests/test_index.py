@@ -373,3 +373,20 @@ def test_a_row_the_child_cannot_write_leaves_no_index_as_with_one_process(tmp_pa
     with pytest.raises(ValueError, match="outside the entry's zone"):
         writer.write([data], policy.identities([data]), catalog, datetime.now(UTC), ZoneInfo("UTC"))
     assert os.listdir(tmp_path / "cache" / "ccal") == []
+
+
+def test_the_order_the_writer_hands_to_the_catalog_is_its_own_sort(data_file, tmp_path):
+    """A first load's catalog takes its sorted entries from the writer's rank order (no second
+    sort): the same list ``Catalog.entries`` sorts itself."""
+    from ccal.catalog import Catalog
+
+    catalog = index.load_catalog([data_file])
+    assert Index.open([data_file]) is not None  # written: the order came from the writer
+    assert catalog._sorted is not None
+    fresh = Catalog(catalog.items)
+    assert fresh._sorted is None
+    assert catalog.entries() == fresh.entries()
+    assert [e.sort_key() for e in catalog.entries()] == sorted(
+        e.sort_key() for item in catalog.items for e in item.entries
+    )
+    assert catalog.entries() is not catalog.entries()  # a copy each time: callers may sort it

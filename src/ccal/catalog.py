@@ -125,10 +125,23 @@ class Catalog:
     """Everything that was loaded, in file order."""
 
     items: tuple[Item, ...]
+    # Every entry in sort order, once worked out: by ``entries``, or handed over by the index
+    # writer, which ranks the same entries in the same order anyway (``in_order``).
+    _sorted: list[Entry] | None = field(default=None, init=False, repr=False, compare=False)
 
     def entries(self) -> list[Entry]:
         """Every dated entry, soonest first."""
-        return sorted((e for item in self.items for e in item.entries), key=Entry.sort_key)
+        if self._sorted is None:
+            found = sorted((e for item in self.items for e in item.entries), key=Entry.sort_key)
+            object.__setattr__(self, "_sorted", found)  # frozen: a cache of its own entries
+        assert self._sorted is not None
+        return list(self._sorted)
+
+    def in_order(self, entries: list[Entry]) -> None:
+        """Keep ``entries`` as ``entries()``'s answer: every entry of this catalog, in
+        ``Entry.sort_key`` order (the index writer's rank order; a test compares the two)."""
+        if self._sorted is None:
+            object.__setattr__(self, "_sorted", entries)
 
     def expanded(self, low: datetime, high: datetime) -> Catalog:
         """The catalog with repeating entries replaced by their occurrences (see recurrence)."""

@@ -202,6 +202,8 @@ def _fill(
     # Only the order is kept, and the rows made one at a time in rank order (all of a big
     # file's rows at once would cost more memory than its parse).
     at_us, order = rank_order(entries)
+    if expanded is catalog:  # the command's own listing needs the same order: no second sort
+        catalog.in_order([entries[n] for n in order])
 
     def rows(ranks: range) -> Iterator[tuple[Any, ...]]:
         for rank in ranks:
