@@ -125,7 +125,10 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             small = sum(len(item.entries) for item in catalog.items) <= RENDER_ALL_UP_TO
             render_from = -(2**62) if small else micros(now)
             cover = _cover(catalog, now)
-            _fill(connection, catalog, cover, render_from, display if zone_key else None, temp)
+            # A writer's child's part: named like its temporary file, so ``prune`` deletes it
+            # too should both be left behind (a writer killed midway).
+            part = f"{temp.removesuffix('.tmp')}.part.tmp"
+            _fill(connection, catalog, cover, render_from, display if zone_key else None, part)
             for statement in INDEXES:  # not executescript: it would commit first
                 connection.execute(statement)
             max_span, lead, count = connection.execute(
@@ -187,7 +190,7 @@ def _fill(
     cover: tuple[Any, ...],
     now_us: int,
     display: Any,
-    temp: str,
+    part_path: str,
 ) -> None:
     expanded: Catalog = cover[2]
     repeats = expanded is not catalog  # ``_cover`` expands only a catalog with a series
@@ -222,7 +225,7 @@ def _fill(
     # shared VM); SQLite then copies the child's rows in.
     count = len(order)
     cut = count * 3 // 10 if _two_processes(count) else count
-    part = _start_part(f"{temp}.part", rows(range(cut, count))) if cut < count else None
+    part = _start_part(part_path, rows(range(cut, count))) if cut < count else None
     try:
         items = (
             _item_row(seq, item, len(grown.entries), repeats)
