@@ -292,3 +292,101 @@ def test_the_writers_rank_order_is_timeline_sort_key_order():
     assert keys == [
         sort_key(at_us[n], entries[n].opportunity.id, entries[n].position) for n in expected
     ]
+
+
+def _tables(path: str) -> list[list[tuple]]:
+    connection = sqlite3.connect(path)
+    try:
+        names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master ORDER BY 1")]
+        return [names] + [
+            list(connection.execute(f"SELECT * FROM {table} ORDER BY 1"))
+            for table in ("meta", "items", "entries", "series")
+        ]
+    finally:
+        connection.close()
+
+
+SERIES = """
+[[opportunity]]
+id = "weekly-webinar"
+kind = "talk"
+title = "Weekly webinar"
+
+[[opportunity.dates]]
+label = "Webinar"
+at = 2022-06-01T15:00:00
+end = 2022-06-01T16:00:00
+rrule = "FREQ=WEEKLY"
+"""
+
+
+@pytest.mark.parametrize("cut_at", ["start", "middle"])
+def test_an_index_written_by_two_processes_is_the_one_written_by_one(tmp_path, monkeypatch, cut_at):
+    """A big index has a third of its entries rows made by this process and the rest by a
+    forked child, copied in by SQLite: every table must hold exactly what one process writes
+    (occurrences of a repeating date among them)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal.index import writer
+
+    data = tmp_path / "data.toml"
+    data.write_text((DATA / "fixture.toml").read_text(encoding="utf-8") + SERIES, "utf-8")
+    settled(data)
+    catalog = load_from_files([data])
+    files = policy.identities([data])
+    now = datetime(2022, 6, 20, tzinfo=UTC)  # rows rendered ahead, and rows not
+    written = []
+    for parallel in (False, True):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
+        monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
+        writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
+        written.append(_tables(policy.index_name([data])))
+        assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
+            os.path.basename(policy.index_name([data]))
+        ]  # the child's part is gone
+    assert written[0] == written[1]
+    assert len(written[1][3]) > 10
+
+
+def test_a_row_the_child_cannot_write_leaves_no_index_as_with_one_process(tmp_path, monkeypatch):
+    """A value the writer refuses in the child's part: the child fails, this process makes the
+    same rows, meets the same error, and no index (nor a part of one) is left."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal.index import writer
+
+    data = settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / "data.toml")))
+    catalog = load_from_files([data])
+    real = writer._entry_row
+    last = max(e.at_us for item in catalog.items for e in item.entries)
+
+    def refusing(seq, item, entry, at_us, now_us, display):
+        if at_us == last:  # the latest rank: always in the child's part
+            raise ValueError("an instant outside the entry's zone")
+        return real(seq, item, entry, at_us, now_us, display)
+
+    monkeypatch.setattr(writer, "_entry_row", refusing)
+    monkeypatch.setattr(writer, "_two_processes", lambda count: True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with pytest.raises(ValueError, match="outside the entry's zone"):
+        writer.write([data], policy.identities([data]), catalog, datetime.now(UTC), ZoneInfo("UTC"))
+    assert os.listdir(tmp_path / "cache" / "ccal") == []
+
+
+def test_the_order_the_writer_hands_to_the_catalog_is_its_own_sort(data_file, tmp_path):
+    """A first load's catalog takes its sorted entries from the writer's rank order (no second
+    sort): the same list ``Catalog.entries`` sorts itself."""
+    from ccal.catalog import Catalog
+
+    catalog = index.load_catalog([data_file])
+    assert Index.open([data_file]) is not None  # written: the order came from the writer
+    assert catalog._sorted is not None
+    fresh = Catalog(catalog.items)
+    assert fresh._sorted is None
+    assert catalog.entries() == fresh.entries()
+    assert [e.sort_key() for e in catalog.entries()] == sorted(
+        e.sort_key() for item in catalog.items for e in item.entries
+    )
+    assert catalog.entries() is not catalog.entries()  # a copy each time: callers may sort it

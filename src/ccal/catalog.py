@@ -40,6 +40,13 @@ class Entry:
     previous: datetime | None = None  # where ``ccal extend`` moved this date from
     recurrence: Recurrence | None = None  # set on every occurrence of a repeating entry
     occurrence: int | None = None  # 0 for the first occurrence of a series, None if not one
+    # (at_us, due_us, start_us), worked out on first use (``_instants``): a first load asks
+    # them of every entry several times (the index's rank order and rows, the listing's sort
+    # and statuses), and each ``micros`` asks the zone for its offset. Not an init field, so
+    # ``dataclasses.replace`` (an occurrence with another ``at``) starts without it.
+    _us: tuple[int, int, int | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def rrule(self) -> str | None:
@@ -63,22 +70,34 @@ class Entry:
 
     # The instants ``ccal.timeline``'s rules take, in microseconds since 1970 UTC.
 
+    def _instants(self) -> tuple[int, int, int | None]:
+        found = self._us
+        if found is None:
+            at_us = micros(self.at)
+            if self.end is None:  # most dates: one moment, due then, never under way
+                found = (at_us, at_us, None)
+            else:
+                start = self.under_way_from
+                start_us = at_us if start is self.at else micros(start)  # type: ignore[arg-type]
+                found = (at_us, micros(self.end), start_us)
+            object.__setattr__(self, "_us", found)  # frozen: a cache of its own values
+        return found
+
     @property
     def at_us(self) -> int:
-        return micros(self.at)
+        return self._instants()[0]
 
     @property
     def due_us(self) -> int:
-        return micros(self.due)
+        return self._instants()[1]
 
     @property
     def start_us(self) -> int | None:
-        start = self.under_way_from
-        return micros(start) if start is not None else None
+        return self._instants()[2]
 
     def moments(self) -> tuple[str, int, int, int | None]:
         """(opportunity, at_us, due_us, start_us): what ``timeline.select`` asks of a row."""
-        return (self.opportunity.id, self.at_us, self.due_us, self.start_us)
+        return (self.opportunity.id, *self._instants())
 
     def is_passed(self, now: datetime) -> bool:
         return is_passed(self.due_us, micros(now))
@@ -106,10 +125,23 @@ class Catalog:
     """Everything that was loaded, in file order."""
 
     items: tuple[Item, ...]
+    # Every entry in sort order, once worked out: by ``entries``, or handed over by the index
+    # writer, which ranks the same entries in the same order anyway (``in_order``).
+    _sorted: list[Entry] | None = field(default=None, init=False, repr=False, compare=False)
 
     def entries(self) -> list[Entry]:
         """Every dated entry, soonest first."""
-        return sorted((e for item in self.items for e in item.entries), key=Entry.sort_key)
+        if self._sorted is None:
+            found = sorted((e for item in self.items for e in item.entries), key=Entry.sort_key)
+            object.__setattr__(self, "_sorted", found)  # frozen: a cache of its own entries
+        assert self._sorted is not None
+        return list(self._sorted)
+
+    def in_order(self, entries: list[Entry]) -> None:
+        """Keep ``entries`` as ``entries()``'s answer: every entry of this catalog, in
+        ``Entry.sort_key`` order (the index writer's rank order; a test compares the two)."""
+        if self._sorted is None:
+            object.__setattr__(self, "_sorted", entries)
 
     def expanded(self, low: datetime, high: datetime) -> Catalog:
         """The catalog with repeating entries replaced by their occurrences (see recurrence)."""

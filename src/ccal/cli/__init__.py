@@ -46,4 +46,7 @@ def run() -> None:
 
         summary_app()()
         return
+    from ccal import index
+
+    index.freeze_first_load = True  # one command, then the process ends
     __getattr__("app")()

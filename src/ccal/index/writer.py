@@ -1,11 +1,15 @@
 """Building the index: the resolved catalog written to SQLite, then renamed into place.
 
-Rows are streamed (never all in memory at once). Each entry's ``--json`` record and the
-now-independent part of its ``remind`` line are pre-rendered here -- by the renderers themselves
-(``render.json.entry_record``, ``render.remind.remind_rest``) -- but only for entries that are not
-yet passed at the moment the index is built: those are what a later call shows, and rendering
-every past date of a big file would double the cost of a first load. A row without them is
-rendered when asked, by the same functions (see ``fastpath``).
+Rows are streamed (never all in memory at once). A big index is written by two processes
+(``_two_processes``): a forked child makes part of the entries rows into a database of its own,
+copied in when it is done; a child that fails has its rows made here instead.
+
+Each entry's ``--json`` record and the now-independent part of its ``remind`` line are
+pre-rendered here -- by the renderers themselves (``render.json.entry_record``,
+``render.remind.remind_rest``) -- but only for entries that are not yet passed at the moment
+the index is built: those are what a later call shows, and rendering every past date of a big
+file would double the cost of a first load. A row without them is rendered when asked, by the
+same functions (see ``fastpath``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from ccal.timeline import micros
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from datetime import tzinfo
     from pathlib import Path
     from typing import Any
@@ -120,7 +125,10 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             small = sum(len(item.entries) for item in catalog.items) <= RENDER_ALL_UP_TO
             render_from = -(2**62) if small else micros(now)
             cover = _cover(catalog, now)
-            _fill(connection, catalog, cover, render_from, display if zone_key else None)
+            # A writer's child's part: named like its temporary file, so ``prune`` deletes it
+            # too should both be left behind (a writer killed midway).
+            part = f"{temp.removesuffix('.tmp')}.part.tmp"
+            _fill(connection, catalog, cover, render_from, display if zone_key else None, part)
             for statement in INDEXES:  # not executescript: it would commit first
                 connection.execute(statement)
             max_span, lead, count = connection.execute(
@@ -182,27 +190,10 @@ def _fill(
     cover: tuple[Any, ...],
     now_us: int,
     display: Any,
+    part_path: str,
 ) -> None:
     expanded: Catalog = cover[2]
     repeats = expanded is not catalog  # ``_cover`` expands only a catalog with a series
-    items = (
-        _item_row(seq, item, len(grown.entries), repeats)
-        for seq, (item, grown) in enumerate(zip(catalog.items, expanded.items, strict=True))
-    )
-    connection.executemany(
-        f"INSERT INTO items VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
-        ((*row, row_check(row)) for row in items),
-    )
-    in_file_order = ((item, entry) for item, it in enumerate(catalog.items) for entry in it.entries)
-    series = (
-        _series_row(seq, item, entry)
-        for seq, (item, entry) in enumerate(in_file_order)
-        if entry.recurrence is not None
-    )
-    connection.executemany(
-        f"INSERT INTO series VALUES ({', '.join('?' * len(SERIES_COLUMNS))})",
-        ((*row, row_check(row)) for row in series),
-    )
     # Each row's place in file order: its place in the expanded catalog when nothing repeats
     # (no mapping kept for a big file), else looked up (occurrences have none).
     file_seq = None
@@ -214,20 +205,114 @@ def _fill(
     # Only the order is kept, and the rows made one at a time in rank order (all of a big
     # file's rows at once would cost more memory than its parse).
     at_us, order = rank_order(entries)
-    rows = (
-        (
-            rank,
-            *_entry_row(
-                _seq(file_seq, n, entries), item_of[n], entries[n], at_us[n], now_us, display
-            ),
+    if expanded is catalog:  # the command's own listing needs the same order: no second sort
+        catalog.in_order([entries[n] for n in order])
+
+    def rows(ranks: range) -> Iterator[tuple[Any, ...]]:
+        for rank in ranks:
+            n = order[rank]
+            row = (
+                rank,
+                *_entry_row(
+                    _seq(file_seq, n, entries), item_of[n], entries[n], at_us[n], now_us, display
+                ),
+            )
+            yield (*row, row_check(row))
+
+    # Both CPUs: the later 70% of the ranks (the dates ahead among them, whose texts are
+    # rendered) are made by a forked child while this process writes the items, the series and
+    # the first 30%, about even halves of the work (a 10k file: ~0.55 s of CPU each on the
+    # shared VM); SQLite then copies the child's rows in.
+    count = len(order)
+    cut = count * 3 // 10 if _two_processes(count) else count
+    part = _start_part(part_path, rows(range(cut, count))) if cut < count else None
+    try:
+        items = (
+            _item_row(seq, item, len(grown.entries), repeats)
+            for seq, (item, grown) in enumerate(zip(catalog.items, expanded.items, strict=True))
         )
-        for rank, n in enumerate(order)
+        connection.executemany(
+            f"INSERT INTO items VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
+            ((*row, row_check(row)) for row in items),
+        )
+        in_file_order = (
+            (item, entry) for item, it in enumerate(catalog.items) for entry in it.entries
+        )
+        series = (
+            _series_row(seq, item, entry)
+            for seq, (item, entry) in enumerate(in_file_order)
+            if entry.recurrence is not None
+        )
+        connection.executemany(
+            f"INSERT INTO series VALUES ({', '.join('?' * len(SERIES_COLUMNS))})",
+            ((*row, row_check(row)) for row in series),
+        )
+        connection.executemany(_INSERT_ENTRIES, rows(range(cut)))
+        if part is not None:
+            if _finish_part(part):
+                # SQLite copies the child's rows as they are: no value goes through Python.
+                # (Left attached: a database cannot be detached inside the transaction, and
+                # the connection is closed once the index is complete.)
+                connection.execute("ATTACH DATABASE ? AS part", (part[1],))
+                connection.execute("INSERT INTO entries SELECT * FROM part.entries")
+            else:  # the child failed: the same rows here (and the same error, if one)
+                connection.executemany(_INSERT_ENTRIES, rows(range(cut, count)))
+    finally:
+        if part is not None:
+            _finish_part(part)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part[1])
+
+
+_NAMES = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
+_INSERT_ENTRIES = f"INSERT INTO entries ({_NAMES}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})"
+PARALLEL_FROM = 10_000  # entries rows: below this a second process saves less than it costs
+
+
+def _two_processes(count: int) -> bool:
+    """Whether to make part of the entries rows in a forked child: a big index, a second CPU,
+    ``os.fork``, and no other thread (a fork copies only the calling one: a lock another holds
+    would stay locked in the child)."""
+    import threading
+
+    return (
+        count >= PARALLEL_FROM
+        and hasattr(os, "fork")
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
     )
-    names = ", ".join(f'"{name}"' for name in ENTRY_COLUMNS)
-    connection.executemany(
-        f"INSERT INTO entries ({names}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
-        ((*row, row_check(row)) for row in rows),
-    )
+
+
+def _start_part(path: str, rows: Iterator[tuple[Any, ...]]) -> list[Any]:
+    """Fork a child that writes ``rows`` to the table ``entries`` of a database of its own at
+    ``path``; [its pid or None once reaped, ``path``, whether it succeeded]."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    pid = os.fork()
+    if pid == 0:  # the child: write, then leave at once (no teardown, no parent's handlers)
+        code = 1
+        try:
+            connection = sqlite3.connect(path, isolation_level=None)
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.executescript(SCHEMA)
+            connection.execute("BEGIN")
+            connection.executemany(_INSERT_ENTRIES, rows)
+            connection.execute("COMMIT")
+            connection.close()
+            code = 0
+        finally:
+            os._exit(code)
+    return [pid, path, False]
+
+
+def _finish_part(part: list[Any]) -> bool:
+    """Wait for the child of ``_start_part`` (once); whether it wrote every one of its rows."""
+    if part[0] is not None:
+        _, status = os.waitpid(part[0], 0)
+        part[0] = None
+        part[2] = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    return bool(part[2])
 
 
 def rank_order(entries: list[Entry]) -> tuple[array[int], list[int]]:
@@ -237,7 +322,7 @@ def rank_order(entries: list[Entry]) -> tuple[array[int], list[int]]:
     stable sorts on its fields from the last to the first: a key tuple per entry (~150 bytes
     with its numbers) would be the largest thing a first load of a big file holds.
     """
-    at_us = array("q", (micros(entry.at) for entry in entries))
+    at_us = array("q", (entry.at_us for entry in entries))
     order = sorted(range(len(entries)), key=lambda n: entries[n].position)
     order.sort(key=lambda n: entries[n].opportunity.id)
     order.sort(key=at_us.__getitem__)
@@ -307,9 +392,7 @@ def _entry_row(
     not bools); ``at_us`` is ``micros(entry.at)``, worked out once for the sort."""
     at, end, previous, until, folds = _instants(entry)
     recurrence = entry.recurrence
-    due_us = micros(entry.end) if entry.end is not None else at_us
-    start = entry.under_way_from  # the moment itself (no copy) when it is ``at``
-    start_us = None if start is None else at_us if start is entry.at else micros(start)
+    due_us, start_us = entry.due_us, entry.start_us
     head = middle = tail = remind = None
     if due_us >= now_us:
         head, middle, tail = record_pieces(entry)
