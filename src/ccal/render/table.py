@@ -26,10 +26,22 @@ _SOON = 3 * 86400
 _FORTNIGHT = 14 * 86400
 
 
+class PipeConsole(Console):
+    """A Rich console that reports a closed stdout (``ccal show ID | head -1``) as the
+    ``BrokenPipeError`` it is. Rich's own answer is ``SystemExit(1)``; ccal's rule is exit 0
+    without a word, kept by whoever catches the error (``cli.root``, the fast path's print)."""
+
+    def on_broken_pipe(self) -> None:
+        import errno
+
+        self.quiet = True  # nothing more is written
+        raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
+
+
 def make_console() -> Console:
     """Styling only on a terminal, and none at all with NO_COLOR (not even bold or italic)."""
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(highlight=False, color_system=None if plain else "auto")
+    return PipeConsole(highlight=False, color_system=None if plain else "auto")
 
 
 def _countdown(entry: Entry, now: datetime, text: str | None = None) -> Text:
