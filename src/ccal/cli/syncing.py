@@ -244,6 +244,8 @@ def sync(
                 print(f"ccal: {printable(outcome.line())}", file=sys.stderr)
             elif not quiet:
                 print(printable(outcome.line()))
+                for warning in outcome.warnings():
+                    print(f"ccal: warning: {printable(warning)}", file=sys.stderr)
     if any(outcome.status == "failed" for outcome in outcomes):
         raise typer.Exit(1)
 
