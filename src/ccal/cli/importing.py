@@ -436,16 +436,21 @@ def _files(
 ) -> list[tuple[bytes, str]]:
     """The file, or every file under the directory with one of ``suffixes`` (sorted, so an
     import is the same on every machine), as (bytes, name for messages)."""
+    from ccal.sources import read_input
+
     if not path.is_dir():
         return [(_read(path, phase), str(path))]
-    found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+    try:
+        found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+    except OSError as exc:  # a subdirectory gone meanwhile, unreadable, or a path too long
+        raise CcalError(f"{path}: cannot read the directory: {exc.strerror or exc}") from None
     if not found:
         raise CcalError(f"{path}: no {' or '.join(suffixes)} file in this directory")
     advance = phase(f"Reading {len(found)} files", len(found))
     files = []
     for file in found:
         try:
-            files.append((file.read_bytes(), str(file)))
+            files.append((read_input(file)[0], str(file)))  # bounded, as a single file is
         except OSError as exc:
             raise CcalError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
         advance(1)
