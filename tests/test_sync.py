@@ -619,3 +619,12 @@ def test_an_id_another_data_file_holds_is_skipped_never_left_duplicated(ccal, tm
     record = ccal.json("sync")[0]
     assert (record["entries"], record["skipped"]) == (1, 1)
     assert record["skip_reasons"][0].startswith("entry team-call: its id is already used in ")
+
+
+def test_an_empty_change_log_says_where_changes_come_from(ccal):
+    result = ccal("changes")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "No changes logged yet: 'ccal sync' logs what changes in your sources (add one with "
+        "'ccal source add').\n"
+    )

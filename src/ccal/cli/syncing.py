@@ -358,7 +358,12 @@ def changes(
         if source or kind:  # the log may hold changes, just none of these
             console.print("No changes match these filters.")
         else:
-            console.print("No changes logged." if start is None else "No changes since then.")
+            console.print(
+                "No changes logged yet: 'ccal sync' logs what changes in your sources (add one "
+                "with 'ccal source add')."
+                if start is None
+                else "No changes since then."
+            )
         return
     console.print(changes_table(chosen, session.zone))
 
