@@ -111,6 +111,26 @@ def source_add(
     entry = _source(name=name, location=location, format=fmt.name, options=options)
     config.add_source(entry)
     print(f"Added source '{name}' ({config.describe(entry)}); fetch it with 'ccal sync {name}'.")
+    _warn_if_missing(name, location)
+
+
+def _warn_if_missing(name: str, location: str) -> None:
+    """A local source that is not there (a typo, a drive not mounted) is kept, as written, but
+    said at once: else the first word of it is the first sync's failure, from cron."""
+    from ccal.probe import is_url, local_path
+
+    if is_url(location):
+        return
+    try:
+        path = local_path(location)
+    except ValueError:
+        return  # another host's file:// URL: the sync words it
+    if not path.is_file():
+        what = "is not a file" if path.exists() else "does not exist"
+        print(
+            f"ccal: warning: {path} {what} (yet): 'ccal sync {name}' fails until it is one",
+            file=sys.stderr,
+        )
 
 
 def _absolute(location: str) -> str:
