@@ -294,3 +294,11 @@ def test_an_unexpected_failure_is_one_line_not_a_traceback(ccal, fixture_file, m
     result = ccal("upcoming", "--as-of", "2022-06-01", "--data", str(fixture_file))
     assert_clean_error(result, 70, "internal error", "something nobody foresaw")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_a_window_ending_before_it_starts_names_both_options(ccal, fixture_file, command):
+    result = ccal(command, "--from", "2024-01-01", "--to", "2023-01-01",
+                  "--data", str(fixture_file))  # fmt: skip
+    assert_clean_error(result, 2, "'--to 2023-01-01' is before '--from 2024-01-01'", "swap them")
+    assert len(result.stderr.strip().splitlines()) == 1

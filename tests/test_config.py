@@ -241,3 +241,19 @@ def test_the_config_dir_is_the_one_platformdirs_gives(monkeypatch, value):
         monkeypatch.setenv("XDG_CONFIG_HOME", value)
     expected = platformdirs.user_config_path("ccal", False) / "config.toml"
     assert config_file() == expected
+
+
+def test_source_add_of_a_local_file_that_is_not_there_warns_at_once(ccal, tmp_path):
+    """Kept as written (a drive may be mounted later), but said now, not by cron's first sync."""
+    missing = tmp_path / "team.toml"
+    result = ccal("source", "add", "team", missing.as_uri(), "--format", "ccal")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Added source 'team' ")
+    assert result.stderr == (
+        f"ccal: warning: {missing} does not exist (yet): 'ccal sync team' fails until it is one\n"
+    )
+    missing.write_text("version = 1\n", encoding="utf-8")
+    result = ccal("source", "add", "here", str(missing), "--format", "ccal")
+    assert result.exit_code == 0 and result.stderr == ""
+    result = ccal("source", "add", "web", "https://example.org/x.toml", "--format", "ccal")
+    assert result.exit_code == 0 and result.stderr == ""

@@ -33,7 +33,7 @@ def test_a_date_as_end_includes_that_day():
     [
         ({"within": ""}, "invalid value for '--within'"),
         ({"to": "2022-07-01", "within": "3d"}, "use either '--to' or '--within', not both"),
-        ({"start": "2022-07-01", "to": "2022-06-01"}, "before its start"),
+        ({"start": "2022-07-01", "to": "2022-06-01"}, "is before '--from 2022-07-01'"),
         ({"until": "someday"}, "invalid value for '--until'"),
     ],
 )

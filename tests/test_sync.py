@@ -580,3 +580,51 @@ def test_a_first_sync_that_fails_does_not_promise_a_good_copy(ccal, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip().endswith("; nothing synced yet"), result.stderr
     assert "last good copy" not in result.stderr
+
+
+def test_an_id_another_data_file_holds_is_skipped_never_left_duplicated(ccal, tmp_path):
+    """A source holding an id the user's own file (or an import) already has: the sync skips
+    that entry and says so; every reading command still works (it was "duplicate id" after a
+    sync that exited 0)."""
+    assert ccal("add", "team-call", "--kind", "call", "--title", "Mine", "--deadline",
+                "2027-01-10").exit_code == 0  # fmt: skip
+    copy = tmp_path / "team.toml"
+    copy.write_text(
+        'version = 1\n\n[[opportunity]]\nid = "team-call"\nkind = "call"\ntitle = "Theirs"\n'
+        '[[opportunity.dates]]\nlabel = "Cut-off"\nat = 2027-01-15T17:00:00\n\n'
+        '[[opportunity]]\nid = "team-event"\nkind = "event"\ntitle = "Team event"\n'
+        '[[opportunity.dates]]\nlabel = "Day"\nat = 2027-02-01\n',
+        encoding="utf-8",
+    )
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'[[source]]\nname = "team"\nlocation = "{copy.as_uri()}"\nformat = "ccal"\n',
+        encoding="utf-8",
+    )
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("team: 1 entry · first sync · "), result.stdout
+    assert result.stderr == (
+        "ccal: warning: team: skipped entry team-call: its id is already used in "
+        f"{tmp_path / 'xdg-data' / 'ccal' / 'opportunities.toml'} (kept there)\n"
+    )
+    listing = ccal("list", "--all", "--json")
+    assert listing.exit_code == 0, listing.stderr
+    titles = {item["id"]: item["title"] for item in json.loads(listing.stdout)}
+    assert titles["team-call"] == "Mine" and titles["team-event"] == "Team event"
+    record = ccal.json("sync")[0]  # unchanged now; a changed file reports what it skipped
+    assert record["status"] == "unchanged"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("Team event", "Team day"), "utf-8")
+    record = ccal.json("sync")[0]
+    assert (record["entries"], record["skipped"]) == (1, 1)
+    assert record["skip_reasons"][0].startswith("entry team-call: its id is already used in ")
+
+
+def test_an_empty_change_log_says_where_changes_come_from(ccal):
+    result = ccal("changes")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "No changes logged yet: 'ccal sync' logs what changes in your sources (add one with "
+        "'ccal source add').\n"
+    )

@@ -35,15 +35,13 @@ def console() -> Console:
     """The console a table command prints to: the terminal's, or, where a pager may be used,
     one (same width, height and colours) that writes to a ``_Feed``: kept while it fits on the
     screen, then given to the pager as it is printed."""
-    from rich.console import Console
-
-    from ccal.render.table import make_console
+    from ccal.render.table import PipeConsole, make_console
 
     real = make_console()
     command = pager_command() if enabled and _is_terminal() else None
     if command is None:
         return real
-    return Console(
+    return PipeConsole(
         file=_Feed(command, real.height),  # type: ignore[arg-type]  # write/flush: all Rich uses
         force_terminal=True,
         color_system=real.color_system,  # type: ignore[arg-type]  # a str Console takes back

@@ -43,6 +43,8 @@ class Outcome:
         changes: dict[str, int] | None = None,
         error: str | None = None,
         file: str | None = None,
+        skipped: int = 0,
+        reasons: list[str] | None = None,
     ) -> None:
         self.source = source
         self.status = status
@@ -54,6 +56,8 @@ class Outcome:
         self.error = error
         self.file = file
         self.kept = True  # failed: a good copy from an earlier sync is still there
+        self.skipped = skipped  # entries left out (malformed, or an id another file holds)
+        self.reasons = reasons if reasons is not None else []  # the first skip reasons
 
     def line(self) -> str:
         """``eu-portal: 3,481 calls · 12 new, 4 moved, 2 gone · 2.1 s``"""
@@ -88,7 +92,16 @@ class Outcome:
             "seconds": round(self.seconds, 3),
             "file": self.file,
             "error": self.error,
+            "skipped": self.skipped,
+            "skip_reasons": self.reasons,
         }
+
+    def warnings(self) -> list[str]:
+        """What was skipped, one line each (as ``ccal import`` words it), for stderr."""
+        lines = [f"{self.source}: skipped {reason}" for reason in self.reasons]
+        if self.skipped > len(self.reasons):
+            lines.append(f"{self.source}: … and {self.skipped - len(self.reasons):,} more skipped")
+        return lines
 
 
 def limits_of(config: Config) -> Any:
@@ -205,10 +218,10 @@ def _sync(
     progress_for: ProgressFor | None,
 ) -> Outcome:
     from ccal import changes, store
-    from ccal.errors import CcalError, DataError
+    from ccal.errors import CcalError
     from ccal.fetch import fetch
     from ccal.importers.registry import FORMATS
-    from ccal.loader import parse_text
+    from ccal.importers.taken import ids_taken, other_files
     from ccal.probe import validators
 
     fmt = FORMATS[source.format]
@@ -232,17 +245,20 @@ def _sync(
         raise CcalError(f"{exc.message}{hint}") from None
     snapshot_path = target.with_name(f".{target.stem}.snapshot.json")
     old = _previous(target, snapshot_path, fmt.status_of)
-    found = []
-    if old is not None:
-        found = changes.compare(old, result.records, fmt.status_of, when=now, source=source.name)
-    text = fmt.render_toml(result, source.location, now)
-    problems = parse_text(text, target).errors
-    if problems:
-        raise DataError(problems)
-    try:
-        store.atomic_write(target, text.encode("utf-8"), create_parents=True)
-    except OSError as exc:
-        raise CcalError(f"cannot write {target}: {exc.strerror or exc}") from None
+    others = other_files(target)
+    found: list[dict[str, Any]] = []
+
+    def change(_current: str) -> str:
+        # Under the writers' lock, as every writer: an id another data file already holds is
+        # skipped with its reason (written, it would break every reading command).
+        result.drop(ids_taken(others, {r["id"] for r in result.records}), "entry")
+        if old is not None:  # also gives a moved date its ``previous``, before it is rendered
+            found[:] = changes.compare(
+                old, result.records, fmt.status_of, when=now, source=source.name
+            )
+        return fmt.render_toml(result, source.location, now)
+
+    store.update(target, change, others=others, create_parents=True)  # validated whole
     _write_state(
         state_path,
         {"key": key(source), "etag": fetched.etag, "last_modified": fetched.last_modified},
@@ -260,6 +276,8 @@ def _sync(
         noun="calls" if kinds == {"call"} else "entries",
         first=old is None,
         changes=changes.counts(found),
+        skipped=result.skipped,
+        reasons=result.reasons,
     )
 
 

@@ -246,7 +246,11 @@ def window_bounds(
         if value is not None:
             end_at = read(option, value, True)
     if start_at and end_at and micros(end_at) < micros(start_at):  # instants, not wall clocks
-        raise TimeInputError("the end of the window is before its start")
+        option, value = next((name, text) for name, text in given if text is not None)
+        raise TimeInputError(
+            f"'{option} {value}' is before '--from {start}': the window would be empty (swap "
+            "them, or give a later end)"
+        )
     if ahead and end_at is not None and micros(end_at) < micros(now):
         option, value = next((name, text) for name, text in given if text is not None)
         raise TimeInputError(

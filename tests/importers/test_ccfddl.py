@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -211,3 +213,43 @@ def test_two_conferences_under_one_dblp_key_are_two_series():
     assert "dblp:ccs" in result.records[2]["tags"]  # the dblp key stays a tag
     assert ccfddl.series_key({"title": "No ids", "dblp": "noids", "confs": [{}]}) == "noids"
     assert ccfddl.series_key({"title": "Only A Title"}) == "only-a-title"
+
+
+def test_every_file_of_a_directory_is_read_under_the_size_cap(ccal, tmp_path, monkeypatch):
+    """A directory's files are bounded as a single file is (``CCAL_MAX_FILE_MB``): one line,
+    exit 1, nothing written; they were read whole, whatever their size."""
+    folder = tmp_path / "conferences"
+    (folder / "AI").mkdir(parents=True)
+    (folder / "AI" / "nips.yml").write_bytes((TREE / "AI" / "nips.yml").read_bytes())
+    monkeypatch.setenv("CCAL_MAX_FILE_MB", "0.0001")
+    out = tmp_path / "out.toml"
+    result = ccal("import", "ccfddl", str(folder), "-o", str(out))
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith(f"ccal: {folder / 'AI' / 'nips.yml'}: cannot read the file: ")
+    assert "too big" in result.stderr and result.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+def test_a_directory_that_cannot_be_walked_is_one_line(ccal, tmp_path):
+    """A path too long to list (ENAMETOOLONG): one line and exit 1, never an internal error."""
+    folder = tmp_path / "deep"
+    deep = str(folder)
+    while len(deep) < 4200:  # past PATH_MAX: made one level at a time, relative to the last
+        deep += "/" + "d" * 200
+    descriptor = os.open(tmp_path, os.O_RDONLY)
+    try:
+        current = descriptor
+        for part in Path(deep).relative_to(tmp_path).parts:
+            os.mkdir(part, dir_fd=current)
+            following = os.open(part, os.O_RDONLY, dir_fd=current)
+            if current != descriptor:
+                os.close(current)
+            current = following
+        os.close(os.open("x.yml", os.O_CREAT | os.O_WRONLY, dir_fd=current))
+        os.close(current)
+    finally:
+        os.close(descriptor)
+    result = ccal("import", "ccfddl", str(folder), "-o", str(tmp_path / "out.toml"))
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith(f"ccal: {folder}: cannot read the directory: ")
+    assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr

@@ -166,3 +166,23 @@ def test_a_failing_editor_changes_nothing(ccal, mine, monkeypatch):
     result = ccal("edit", "first-call")
     assert result.exit_code == 1 and "the editor exited 3" in result.stderr
     assert mine.read_text(encoding="utf-8") == MINE
+
+
+@pytest.mark.parametrize("answer", ["n\n", None], ids=["no", "no answer"])
+def test_the_question_after_an_invalid_edit_leaves_stdout_to_the_result(mine, editor, answer):
+    """A real process: stdout holds the result line alone (the prompt's last space went there),
+    and stdin at its end (a script, cron) keeps the old file with that line (it was exit 130,
+    silently)."""
+    import os
+    import subprocess
+
+    editor(("at = 2026-12-10T17:00:00", "at = 2026-13-40"))
+    done = subprocess.run(
+        [sys.executable, "-m", "ccal", "edit", "first-call"],
+        input=answer, stdin=subprocess.DEVNULL if answer is None else None,
+        capture_output=True, text=True, env=os.environ, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Kept the old {mine}; the edit was discarded.\n"
+    assert "Edit again?" in done.stderr and "Traceback" not in done.stderr
+    assert mine.read_text(encoding="utf-8") == MINE

@@ -20,6 +20,8 @@ from typing import ClassVar
 
 import pytest
 
+from ccal.sources import config_file
+
 from .conftest import PIPELINE_DATA, fake_program, logging_channel, sent_log
 
 # grant-call: Deadline Thu 10 Dec 2026 17:00 Brussels (16:00 UTC);
@@ -408,7 +410,8 @@ def test_dry_run_and_test_send_and_record_nothing(main, config, tmp_path):
     assert got.read_text(encoding="utf-8") == "ccal: test message for channel 'log'\n"
     assert sent_log(tmp_path) == []
     wrong = main("notify", "--test", "nope", code=2)
-    assert "no channel 'nope' in [notify.channels] (configured: 'log')" in wrong.stderr
+    assert "no channel 'nope' in [notify.channels] (configured: 'log'); add a " in wrong.stderr
+    assert wrong.stderr.rstrip().endswith(f"[notify.channels.nope] table to {config_file()}")
 
 
 def test_two_runs_at_once_send_once(config, tmp_path):

@@ -79,3 +79,20 @@ def test_a_long_listing_printed_in_chunks_is_the_one_table(monkeypatch, width, c
     whole = printed(len(listing.entries))
     for chunk in (1, 3, 7):
         assert printed(chunk) == whole
+
+
+@pytest.mark.parametrize("command", ["deadlines", "show"])
+@pytest.mark.parametrize("columns", ["40", "50", "60"])
+def test_every_date_keeps_its_label_and_countdown_on_a_narrow_terminal(ccal, command, columns):
+    """``deadlines ID`` and ``show ID`` at 40–60 columns: each date's label and countdown are
+    still there, whole words (the Label column was dropped, the countdown cut: "in 68 da")."""
+    args = (command, "clusters-meet-regions", "--as-of", "2024-06-01")
+    result = ccal(*args, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= int(columns)
+    shown = _tokens(result.stdout)
+    for row in ccal.json("deadlines", "clusters-meet-regions", "--as-of", "2024-06-01"):
+        assert _tokens(row["label"]) <= shown, (row["label"], result.stdout)
+    for countdown in ("passed 672 days ago", "in 121 days", "in 244 days"):
+        assert _tokens(countdown) <= shown, result.stdout
+    assert "…" not in result.stdout

@@ -143,29 +143,6 @@ def _replaceable(text: str, header: str) -> bool:
     return text == NEW_FILE_TEXT or not head.strip() or head.startswith(header)
 
 
-def _others(target: Path) -> list[Path]:
-    """The default data files other than ``target``: an imported id one of them already uses
-    would make every reading command fail ("duplicate id"), so such a topic is skipped."""
-    import os
-
-    from ccal.sources import active_sources
-
-    itself = os.path.realpath(target)
-    return [p for p in active_sources() if os.path.realpath(p) != itself]
-
-
-def _ids_taken(others: list[Path], wanted: set[str]) -> dict[str, str]:
-    """Each id of ``wanted`` that one of ``others`` already holds, with a skip reason."""
-    from ccal.loader import load_file
-
-    taken: dict[str, str] = {}
-    for other in others:
-        for item in load_file(other).items:
-            if item.id in wanted and item.id not in taken:
-                taken[item.id] = f"its id is already used in {other} (kept there)"
-    return taken
-
-
 def _write_import(
     name: str,
     result: Any,
@@ -180,10 +157,11 @@ def _write_import(
     """Write an import's result: every format's one way (``store.update``: the writers' lock,
     the whole text validated, an atomic replace; the previous file survives any failure)."""
     from ccal.importers.registry import get
+    from ccal.importers.taken import ids_taken, other_files
     from ccal.store import update
 
     header = get(name).header
-    others = _others(target)
+    others = other_files(target)
 
     def change(old: str) -> str:
         # Under the writers' lock: no other writer changes the target or the other files
@@ -191,7 +169,7 @@ def _write_import(
         if not force and not _replaceable(old, header):
             raise _not_ours(target, name)
         phase("Checking the result", None)
-        result.drop(_ids_taken(others, {r["id"] for r in result.records}), noun)
+        result.drop(ids_taken(others, {r["id"] for r in result.records}), noun)
         return render(result)
 
     phase("Writing", None)
@@ -458,16 +436,21 @@ def _files(
 ) -> list[tuple[bytes, str]]:
     """The file, or every file under the directory with one of ``suffixes`` (sorted, so an
     import is the same on every machine), as (bytes, name for messages)."""
+    from ccal.sources import read_input
+
     if not path.is_dir():
         return [(_read(path, phase), str(path))]
-    found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+    try:
+        found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+    except OSError as exc:  # a subdirectory gone meanwhile, unreadable, or a path too long
+        raise CcalError(f"{path}: cannot read the directory: {exc.strerror or exc}") from None
     if not found:
         raise CcalError(f"{path}: no {' or '.join(suffixes)} file in this directory")
     advance = phase(f"Reading {len(found)} files", len(found))
     files = []
     for file in found:
         try:
-            files.append((file.read_bytes(), str(file)))
+            files.append((read_input(file)[0], str(file)))  # bounded, as a single file is
         except OSError as exc:
             raise CcalError(f"{file}: cannot read the file: {exc.strerror or exc}") from None
         advance(1)

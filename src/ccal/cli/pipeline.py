@@ -123,9 +123,19 @@ def edit(
 
 
 def _ask(problems: list[Any]) -> bool:
-    """Show the located problems; True to edit again, False to keep the old file."""
+    """Show the located problems; True to edit again, False to keep the old file.
+
+    The question and its answer stay on stderr and stdin: Typer's prompt writes its last
+    character to stdout, which is the command's result. No answer (stdin at its end, Ctrl-C)
+    keeps the old file, which is never left invalid."""
+    import contextlib
     import sys
 
     for problem in problems:
         print(problem, file=sys.stderr)
-    return typer.confirm("Edit again? (no keeps the old file)", default=True, err=True)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            return typer.confirm("Edit again? (no keeps the old file)", default=True, err=True)
+    except typer.Abort:
+        print(file=sys.stderr)  # end the prompt's line
+        return False

@@ -111,6 +111,26 @@ def source_add(
     entry = _source(name=name, location=location, format=fmt.name, options=options)
     config.add_source(entry)
     print(f"Added source '{name}' ({config.describe(entry)}); fetch it with 'ccal sync {name}'.")
+    _warn_if_missing(name, location)
+
+
+def _warn_if_missing(name: str, location: str) -> None:
+    """A local source that is not there (a typo, a drive not mounted) is kept, as written, but
+    said at once: else the first word of it is the first sync's failure, from cron."""
+    from ccal.probe import is_url, local_path
+
+    if is_url(location):
+        return
+    try:
+        path = local_path(location)
+    except ValueError:
+        return  # another host's file:// URL: the sync words it
+    if not path.is_file():
+        what = "is not a file" if path.exists() else "does not exist"
+        print(
+            f"ccal: warning: {path} {what} (yet): 'ccal sync {name}' fails until it is one",
+            file=sys.stderr,
+        )
 
 
 def _absolute(location: str) -> str:
@@ -244,6 +264,8 @@ def sync(
                 print(f"ccal: {printable(outcome.line())}", file=sys.stderr)
             elif not quiet:
                 print(printable(outcome.line()))
+                for warning in outcome.warnings():
+                    print(f"ccal: warning: {printable(warning)}", file=sys.stderr)
     if any(outcome.status == "failed" for outcome in outcomes):
         raise typer.Exit(1)
 
@@ -356,7 +378,12 @@ def changes(
         if source or kind:  # the log may hold changes, just none of these
             console.print("No changes match these filters.")
         else:
-            console.print("No changes logged." if start is None else "No changes since then.")
+            console.print(
+                "No changes logged yet: 'ccal sync' logs what changes in your sources (add one "
+                "with 'ccal source add')."
+                if start is None
+                else "No changes since then."
+            )
         return
     console.print(changes_table(chosen, session.zone))
 

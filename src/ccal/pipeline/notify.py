@@ -145,8 +145,13 @@ def test(settings: NotifySettings, channel: str, now: Any) -> None:
     from ccal.pipeline.message import test_notification
 
     if channel not in settings.channels:
+        from ccal.sources import config_file_name
+
         known = ", ".join(f"'{c}'" for c in settings.channels) or "none"
-        raise UsageProblem(f"no channel '{channel}' in [notify.channels] (configured: {known})")
+        raise UsageProblem(
+            f"no channel '{channel}' in [notify.channels] (configured: {known}); add a "
+            f"[notify.channels.{channel}] table to {config_file_name()}"
+        )
     try:
         send(settings.channels[channel], test_notification(channel, now))
     except ChannelFailed as exc:

@@ -26,10 +26,22 @@ _SOON = 3 * 86400
 _FORTNIGHT = 14 * 86400
 
 
+class PipeConsole(Console):
+    """A Rich console that reports a closed stdout (``ccal show ID | head -1``) as the
+    ``BrokenPipeError`` it is. Rich's own answer is ``SystemExit(1)``; ccal's rule is exit 0
+    without a word, kept by whoever catches the error (``cli.root``, the fast path's print)."""
+
+    def on_broken_pipe(self) -> None:
+        import errno
+
+        self.quiet = True  # nothing more is written
+        raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
+
+
 def make_console() -> Console:
     """Styling only on a terminal, and none at all with NO_COLOR (not even bold or italic)."""
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(highlight=False, color_system=None if plain else "auto")
+    return PipeConsole(highlight=False, color_system=None if plain else "auto")
 
 
 def _countdown(entry: Entry, now: datetime, text: str | None = None) -> Text:
@@ -274,27 +286,33 @@ _STATUS_STYLE = {"passed": "dim", "next": "bold green", "under way": "bold green
 def dates_table(listing: Listing, title: str | Text | None = None) -> Fitted:
     """Every date of one opportunity with its status: the body of ``deadlines`` and ``show``.
     The heading is printed on its own, so a long title wraps instead of being cut."""
-    return Fitted(title, lambda width, rows: _dates(listing))
+    return Fitted(title, lambda width, rows: _dates(listing, width))
 
 
-def _dates(listing: Listing) -> Table:
+_STATUS_WIDTH, _WHEN_WIDTH, _COUNTDOWN_WIDTH, _LABEL_WIDTH = 9, 15, 12, 12  # the least each needs
+
+
+def _dates(listing: Listing, width: int) -> Table:
+    """Status, when, countdown, label; where the four do not fit (under 61 columns), the
+    countdown goes under the date, so no column is dropped (Rich drops what has no room)."""
+    least = _STATUS_WIDTH + _WHEN_WIDTH + _COUNTDOWN_WIDTH + _LABEL_WIDTH
+    stacked = _room(width, 4) < least
     table = _table()
-    table.add_column(Text("Status"), no_wrap=True, min_width=9)  # "under way" whole
+    table.add_column(Text("Status"), no_wrap=True, min_width=_STATUS_WIDTH)  # "under way" whole
     # Natural widths, wrapped when the terminal is narrow ("under way, ends in …" is long).
     table.expand = False
-    table.add_column(Text("When"), min_width=15)
-    table.add_column(Text("Countdown"), min_width=12)
-    table.add_column(Text("Label"), min_width=12, overflow="fold")
+    table.add_column(Text("When"), min_width=12 if stacked else _WHEN_WIDTH)
+    if not stacked:
+        table.add_column(Text("Countdown"), min_width=_COUNTDOWN_WIDTH)
+    table.add_column(Text("Label"), min_width=9 if stacked else _LABEL_WIDTH, overflow="fold")
     for entry in listing.entries:
         status = listing.status_of(entry)
         # The JSON status stays "next"/"upcoming" for a range under way; people read the truth.
         shown = "under way" if under_way(entry, listing.now) else status
-        table.add_row(
-            Text(shown, style=_STATUS_STYLE[shown]),
-            Text(when_both(entry, listing.display_zone, "\n")),
-            _countdown(entry, listing.now),
-            _label(entry),
-        )
+        when = Text(when_both(entry, listing.display_zone, "\n"))
+        count = _countdown(entry, listing.now)
+        cells = [when.append("\n").append_text(count)] if stacked else [when, count]
+        table.add_row(Text(shown, style=_STATUS_STYLE[shown]), *cells, _label(entry))
     return table
 
 
