@@ -147,21 +147,20 @@ def emit_items(records: list[dict[str, Any]] | dict[str, Any], fmt: str) -> None
 
 
 def render_options(
-    catalog: Catalog, filters: Filters, scope: str, *, chosen: bool, **more: Any
+    catalog: Catalog | None, filters: Filters, scope: str, *, chosen: bool, **more: Any
 ) -> RenderOptions:
     """The options every command renders a listing with, so ``upcoming``/``list --format ics``
     and ``export`` write the same file: the calendar named after the selection (unless
-    ``calendar_name`` is given) and each opportunity's LAST-MODIFIED from its data file."""
+    ``calendar_name`` is given) and each opportunity's LAST-MODIFIED from its data file
+    (``modified``, else ``modified_times`` of ``catalog``)."""
     from ccal.render.formats import RenderOptions
     from ccal.render.ics import default_name, modified_times
 
     name = more.pop("calendar_name", None) or default_name(filters, scope)
-    return RenderOptions(
-        chosen_occurrences=chosen,
-        calendar_name=name,
-        modified=modified_times(catalog.items),
-        **more,
-    )
+    modified = more.pop("modified", None)
+    if modified is None:
+        modified = modified_times(catalog.items) if catalog is not None else {}
+    return RenderOptions(chosen_occurrences=chosen, calendar_name=name, modified=modified, **more)
 
 
 def item_options(item: Item) -> RenderOptions:

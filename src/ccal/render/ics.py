@@ -28,6 +28,8 @@ from ccal.render.timefmt import moment_text, moved_note
 from ccal.text import fold, label_key
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from icalendar import Calendar as ICalendar
     from icalendar import Component, Event, Timezone
 
@@ -452,21 +454,26 @@ def used_zones(vevents: list[Event]) -> set[str]:
 def modified_times(items: Iterable[Item]) -> dict[str, datetime]:
     """Opportunity id -> when its data file was last modified (UTC, whole seconds): the
     LAST-MODIFIED of its events. A file that cannot be read gives none."""
+    return file_times((item.id, item.path) for item in items)
+
+
+def file_times(files: Iterable[tuple[str, Path | str]]) -> dict[str, datetime]:
+    """``modified_times`` of (opportunity id, its data file) pairs (an index's items)."""
     import os
 
     stamps: dict[str, datetime | None] = {}
     found: dict[str, datetime] = {}
-    for item in items:
-        key = str(item.path)
+    for opportunity_id, path in files:
+        key = str(path)
         if key not in stamps:
             try:
-                seconds = int(os.stat(item.path).st_mtime)
+                seconds = int(os.stat(path).st_mtime)
                 stamps[key] = datetime.fromtimestamp(seconds, UTC)
             except OSError:
                 stamps[key] = None
         stamp = stamps[key]
         if stamp is not None:
-            found[item.id] = stamp
+            found[opportunity_id] = stamp
     return found
 
 

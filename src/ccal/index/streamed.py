@@ -1,0 +1,140 @@
+"""A listing of every date without the whole catalog: streamed from a trusted index, for exports.
+
+``Session.catalog`` makes every opportunity a pydantic model and every date an ``Entry`` before a
+listing is chosen; the listing, its records and the output text came on top: at 100,000
+opportunities an export held 20-80 times the data file in memory. A trusted index holds the same
+dates in sort order (``rank``), each row checked against its checksum. Here the rows are chosen
+by ``timeline.stream`` (the loop ``query.select_listing`` and the fast path run) as they are
+read, and the ``Entry`` of each row shown is made only when it is written (its opportunity
+decoded from its index row, as the fast path's tables do; a few are kept for the next rows), so
+an export holds a handful of rows at a time, whatever the size of the file.
+
+The index's rows are the Typer app's catalog under the fast path's own conditions: series
+without an end were expanded by the index over a span that must hold the one the command expands
+(``timeline.span``; else None). Every row is checked before the first is written (a damaged
+index must not end an export halfway): any doubt gives None, and the caller loads the catalog
+as before (which reads the files and rebuilds the index). So do ``--past`` (most recent first:
+the whole selection is turned round) and a ``--kind`` the built-in kinds do not hold (the files'
+own declared kinds are checked against the loaded catalog).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ccal import timeline
+from ccal.index.policy import Corrupt
+
+if TYPE_CHECKING:
+    from ccal.catalog import Entry
+    from ccal.pipeline.select import Selection
+    from ccal.query import Filters, Scope, Status, StreamedListing, Window
+
+# Opportunities decoded and kept for the rows that follow (an opportunity's dates are often
+# close together in time); a few hundred KB.
+KEEP_DECODED = 1024
+
+
+def streamed_listing(
+    paths: list[Path],
+    now: datetime,
+    zone: tzinfo,
+    filters: Filters,
+    window: Window,
+    scope: Scope,
+    limit: int | None,
+    marks: Mapping[str, Any],
+    selection: Selection,
+) -> tuple[StreamedListing, dict[str, datetime]] | None:
+    """``query.select_listing`` of the catalog ``Session.select`` would load, as a
+    ``StreamedListing`` of index rows, with each opportunity's LAST-MODIFIED
+    (``render.ics.modified_times``); None when the index cannot give it (see the module)."""
+    from ccal.index import _covers
+    from ccal.index.reader import Index
+    from ccal.rules import KINDS
+
+    if scope == "past" or any(kind not in KINDS for kind in filters.kinds):
+        return None
+    index = Index.open(paths)
+    if index is None:
+        return None
+    try:
+        if not _covers(index):
+            return None
+        span_us = _span_us(index, now, window)
+        now_us = timeline.micros(now)
+        start_us = now_us - index.max_span_us if scope == "upcoming" else -(2**62)
+        paths_of = index.item_paths()  # every item checked
+        for _row in index.rows_from(start_us):  # every row checked before one is written
+            pass
+    except (sqlite3.Error, Corrupt, _Uncovered, ValueError, KeyError, TypeError):
+        return None
+    from ccal.query import Filters as NoFilters
+    from ccal.query import StreamedListing
+
+    low_us, high_us = window.bounds_us()
+    opportunity_of = lru_cache(maxsize=KEEP_DECODED)(index.decoded)
+
+    def matches(row: sqlite3.Row) -> bool:
+        opportunity = opportunity_of(row["item"])[1]
+        mark = marks.get(opportunity.id)
+        if not selection.keeps(mark.status if mark is not None else None):
+            return False  # ``pipeline.select.narrow``: the whole opportunity is left out
+        return filters == NoFilters() or filters.matches(opportunity, (row["label"],))
+
+    def source() -> Iterator[tuple[Entry, Status]]:
+        rows = index.rows_from(start_us)
+        if span_us is not None:
+            low, high = span_us
+            rows = (
+                row
+                for row in rows
+                if timeline.occurs(row["open"], row["at_us"], row["due_us"], low, high)
+            )
+        chosen = timeline.stream(
+            rows,
+            now_us,
+            _moments,
+            scope=scope,
+            low_us=low_us,
+            high_us=high_us,
+            matches=matches,
+            limit=limit,
+            lead_us=index.lead_us,
+        )
+        for row, status in chosen:
+            zone_key, opportunity = opportunity_of(row["item"])
+            yield index.entry(row, zone_key, opportunity), status
+
+    listing = StreamedListing(source, now, zone, dict(marks))
+    from ccal.render.ics import file_times
+
+    return listing, file_times(paths_of.items())
+
+
+def _moments(row: sqlite3.Row) -> tuple[int, int, int, int | None]:
+    """What ``timeline.stream`` asks of a row (``Entry.moments`` for an ``Entry``)."""
+    return row["item"], row["at_us"], row["due_us"], row["start_us"]
+
+
+class _Uncovered(Exception):
+    """The index did not expand series without an end as far as the command does."""
+
+
+def _span_us(index: Any, now: datetime, window: Window) -> tuple[int, int] | None:
+    """Where the command expands series without an end (``timeline.span``, as
+    ``Session.catalog``), in µs; None when the index has none. ``_Uncovered`` when the index
+    did not expand them that far (or cut one at ``recurrence.MAX_OCCURRENCES``)."""
+    if not index.open_series:
+        return None
+    low, high = timeline.span(now, window.start, window.end)
+    low_us, high_us = timeline.micros(low), timeline.micros(high)
+    cover_low, cover_high = index.cover_us
+    if index.capped or low_us < cover_low or high_us > cover_high:
+        raise _Uncovered
+    return low_us, high_us
