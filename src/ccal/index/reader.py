@@ -161,13 +161,13 @@ class Index:
     def opportunity(self, seq: int, mapping_type: Any = None) -> Any:
         return decode(self._item(seq)["opportunity"], mapping_type)
 
-    def decoded(self, seq: int) -> tuple[str, Any]:
+    def decoded(self, seq: int) -> tuple[str, Any, int]:
         """An item's zone and its opportunity with the fields as attributes (no pydantic):
-        what ``entry`` makes an ``Entry`` of its rows with."""
+        what ``entry`` makes an ``Entry`` of its rows with; and how many rows it has."""
         from types import SimpleNamespace
 
         item = self._item(seq)
-        return item["zone"], decode(item["opportunity"], SimpleNamespace)
+        return item["zone"], decode(item["opportunity"], SimpleNamespace), item["entries"]
 
     def entry(self, row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
         """The ``Entry`` of a checked row (from ``rows_from``) of the item ``decoded`` gave."""

@@ -21,9 +21,9 @@ own declared kinds are checked against the loaded catalog).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, tzinfo
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from ccal.pipeline.select import Selection
     from ccal.query import Filters, Scope, Status, StreamedListing, Window
 
-# Opportunities decoded and kept for the rows that follow (an opportunity's dates are often
-# close together in time); a few hundred KB.
-KEEP_DECODED = 1024
+# Opportunities decoded and kept for their rows still to come (``_Decoded``): at most this many,
+# some 2 KB each.
+KEEP_DECODED = 8192
 
 
 def streamed_listing(
@@ -78,17 +78,18 @@ def streamed_listing(
     from ccal.query import StreamedListing
 
     low_us, high_us = window.bounds_us()
-    opportunity_of = lru_cache(maxsize=KEEP_DECODED)(index.decoded)
+    decoded = _Decoded(index)
+    everyone = selection.keeps(None) and all(selection.keeps(m.status) for m in marks.values())
 
     def matches(row: sqlite3.Row) -> bool:
-        opportunity = opportunity_of(row["item"])[1]
+        opportunity = decoded(row["item"])[1]
         mark = marks.get(opportunity.id)
         if not selection.keeps(mark.status if mark is not None else None):
             return False  # ``pipeline.select.narrow``: the whole opportunity is left out
-        return filters == NoFilters() or filters.matches(opportunity, (row["label"],))
+        return filters.matches(opportunity, (row["label"],))
 
     def source() -> Iterator[tuple[Entry, Status]]:
-        rows = index.rows_from(start_us)
+        rows = decoded.counted(index.rows_from(start_us))
         if span_us is not None:
             low, high = span_us
             rows = (
@@ -103,18 +104,49 @@ def streamed_listing(
             scope=scope,
             low_us=low_us,
             high_us=high_us,
-            matches=matches,
+            matches=None if everyone and filters == NoFilters() else matches,
             limit=limit,
             lead_us=index.lead_us,
         )
         for row, status in chosen:
-            zone_key, opportunity = opportunity_of(row["item"])
+            zone_key, opportunity = decoded(row["item"])
             yield index.entry(row, zone_key, opportunity), status
 
     listing = StreamedListing(source, now, zone, dict(marks))
     from ccal.render.ics import file_times
 
     return listing, file_times(paths_of.items())
+
+
+class _Decoded:
+    """Each item's zone and opportunity (``Index.decoded``), decoded once and kept until its
+    last row has gone by: an opportunity's dates lie months apart, so a cache of the most
+    recently used misses most of them (at 100,000 opportunities, LRU of 8,192 decoded 144,000
+    times; this, 100,000 with at most ~5,000 held). At most ``KEEP_DECODED`` are held (the
+    oldest go first: rows that never come, before ``rows_from``'s start, cannot hold one)."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        self.held: OrderedDict[int, list[Any]] = OrderedDict()  # seq -> [zone, opportunity, left]
+
+    def __call__(self, seq: int) -> tuple[str, Any]:
+        found = self.held.get(seq)
+        if found is None:
+            found = self.held[seq] = list(self.index.decoded(seq))
+            if len(self.held) > KEEP_DECODED:
+                self.held.popitem(last=False)
+        return found[0], found[1]
+
+    def counted(self, rows: Iterable[sqlite3.Row]) -> Iterator[sqlite3.Row]:
+        """``rows``, each counted off its item once it has been used (when the next is asked
+        for); an item with no row left is let go."""
+        for row in rows:
+            yield row
+            found = self.held.get(row["item"])
+            if found is not None:
+                found[2] -= 1
+                if found[2] <= 0:
+                    del self.held[row["item"]]
 
 
 def _moments(row: sqlite3.Row) -> tuple[int, int, int, int | None]:
