@@ -78,19 +78,22 @@ def atomic_stream(path: Path, *, create_parents: bool = False) -> Iterator[Binar
     ``path`` is first checked by ``writable_target`` (symlinks followed, odd files refused).
     The temporary file lives in the same directory, so the final rename never crosses a file
     system; an existing file's permissions are kept. In a directory ccal keeps data in (one
-    with a lock, see ``locked``) the write takes that lock too, so ``export -o`` beside the data
-    never races a writer of it; elsewhere no lock file is left behind.
+    with a lock, see ``locked``) the rename takes that lock too, so ``export -o`` beside the
+    data never races a writer of it; elsewhere no lock file is left behind. The lock is taken
+    only to rename, not while the block writes: a writer holds it for milliseconds, and an
+    export of a big file takes a minute.
     """
     path = writable_target(path, create_parents=create_parents)
     guarded = (path.parent / LOCK_NAME).exists() and not _holds(path.parent)
-    with locked(path) if guarded else contextlib.nullcontext(), _replacing(path) as stream:
+    with _replacing(path, guarded) as stream:
         yield stream
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[BinaryIO]:
+def _replacing(path: Path, guarded: bool = False) -> Iterator[BinaryIO]:
     """Temp file (named with our pid and host, see ``remove_stale_temp_files``), written by the
-    caller, then fsync and rename; removed if the caller fails."""
+    caller, then fsync and rename (under the directory's lock when ``guarded``); removed if the
+    caller fails."""
     remove_stale_temp_files(path.parent)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.ccal-{os.getpid()}@{_host()}-", suffix=".tmp", dir=path.parent
@@ -100,8 +103,9 @@ def _replacing(path: Path) -> Iterator[BinaryIO]:
             yield temp
             temp.flush()
             os.fsync(temp.fileno())
-        os.chmod(temp_name, _mode_for(path))
-        os.replace(temp_name, path)
+        with locked(path) if guarded else contextlib.nullcontext():
+            os.chmod(temp_name, _mode_for(path))
+            os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
