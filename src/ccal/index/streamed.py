@@ -9,13 +9,15 @@ read, and the ``Entry`` of each row shown is made only when it is written (its o
 decoded from its index row, as the fast path's tables do; a few are kept for the next rows), so
 an export holds a handful of rows at a time, whatever the size of the file.
 
-The index's rows are the Typer app's catalog under the fast path's own conditions: series
-without an end were expanded by the index over a span that must hold the one the command expands
-(``timeline.span``; else None). Every row is checked before the first is written (a damaged
-index must not end an export halfway): any doubt gives None, and the caller loads the catalog
-as before (which reads the files and rebuilds the index). So do ``--past`` (most recent first:
-the whole selection is turned round) and a ``--kind`` the built-in kinds do not hold (the files'
-own declared kinds are checked against the loaded catalog).
+The index's rows are the Typer app's catalog when no series is without an end (those the
+command expands over its own span, ``timeline.span``, keeping the first occurrence after it when
+none falls inside: ``recurrence.expand``; the index holds occurrences over its own cover), so an
+index with such a series gives None (as one that cut a series at
+``recurrence.MAX_OCCURRENCES``). Every row is checked before the first is written (a
+damaged index must not end an export halfway): any doubt gives None, and the caller loads the
+catalog as before (which reads the files and rebuilds the index). So do ``--past`` (most recent
+first: the whole selection is turned round) and a ``--kind`` the built-in kinds do not hold (the
+files' own declared kinds are checked against the loaded catalog).
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ def streamed_listing(
     """``query.select_listing`` of the catalog ``Session.select`` would load, as a
     ``StreamedListing`` of index rows, with each opportunity's LAST-MODIFIED
     (``render.ics.modified_times``); None when the index cannot give it (see the module)."""
-    from ccal.index import _covers
     from ccal.index.reader import Index
     from ccal.rules import KINDS
 
@@ -64,15 +65,14 @@ def streamed_listing(
     if index is None:
         return None
     try:
-        if not _covers(index):
+        if index.open_series or index.capped:  # see the module's docstring
             return None
-        span_us = _span_us(index, now, window)
         now_us = timeline.micros(now)
         start_us = now_us - index.max_span_us if scope == "upcoming" else -(2**62)
         paths_of = index.item_paths()  # every item checked
         for _row in index.rows_from(start_us):  # every row checked before one is written
             pass
-    except (sqlite3.Error, Corrupt, _Uncovered, ValueError, KeyError, TypeError):
+    except (sqlite3.Error, Corrupt, ValueError, KeyError, TypeError):
         return None
     from ccal.query import Filters as NoFilters
     from ccal.query import StreamedListing
@@ -90,13 +90,6 @@ def streamed_listing(
 
     def source() -> Iterator[tuple[Entry, Status]]:
         rows = decoded.counted(index.rows_from(start_us))
-        if span_us is not None:
-            low, high = span_us
-            rows = (
-                row
-                for row in rows
-                if timeline.occurs(row["open"], row["at_us"], row["due_us"], low, high)
-            )
         chosen = timeline.stream(
             rows,
             now_us,
@@ -152,21 +145,3 @@ class _Decoded:
 def _moments(row: sqlite3.Row) -> tuple[int, int, int, int | None]:
     """What ``timeline.stream`` asks of a row (``Entry.moments`` for an ``Entry``)."""
     return row["item"], row["at_us"], row["due_us"], row["start_us"]
-
-
-class _Uncovered(Exception):
-    """The index did not expand series without an end as far as the command does."""
-
-
-def _span_us(index: Any, now: datetime, window: Window) -> tuple[int, int] | None:
-    """Where the command expands series without an end (``timeline.span``, as
-    ``Session.catalog``), in µs; None when the index has none. ``_Uncovered`` when the index
-    did not expand them that far (or cut one at ``recurrence.MAX_OCCURRENCES``)."""
-    if not index.open_series:
-        return None
-    low, high = timeline.span(now, window.start, window.end)
-    low_us, high_us = timeline.micros(low), timeline.micros(high)
-    cover_low, cover_high = index.cover_us
-    if index.capped or low_us < cover_low or high_us > cover_high:
-        raise _Uncovered
-    return low_us, high_us
