@@ -2,7 +2,7 @@
 
 ``Session.catalog`` makes every opportunity a pydantic model and every date an ``Entry`` before a
 listing is chosen; the listing, its records and the output text came on top: at 100,000
-opportunities an export held 20-80 times the data file in memory. A trusted index holds the same
+opportunities an export held 16-53 times the data file in memory. A trusted index holds the same
 dates in sort order (``rank``), each row checked against its checksum. Here the rows are chosen
 by ``timeline.stream`` (the loop ``query.select_listing`` and the fast path run) as they are
 read, and the ``Entry`` of each row shown is made only when it is written (its opportunity
