@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,59 @@ def _instant(text: str) -> float:
     from datetime import datetime
 
     return datetime.fromisoformat(text).timestamp()
+
+
+def test_an_export_that_fails_midway_leaves_the_old_file(ccal, fixture_file, tmp_path, monkeypatch):
+    """The output is written as it is rendered, into a temp file renamed only once all of it is
+    written: a failure after the first records keeps the old file, and no temp file is left."""
+    from ccal.render import json as render_json
+
+    target = tmp_path / "out" / "dates.json"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    made = render_json.entry_record
+
+    def failing(entry, *args, **kwargs):
+        if entry.position > 0:
+            raise OSError(28, "No space left on device")
+        return made(entry, *args, **kwargs)
+
+    monkeypatch.setattr(render_json, "entry_record", failing)
+    result = run(ccal, fixture_file, "export", "--all", "-o", str(target))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["dates.json"]
+
+
+def test_an_export_beside_the_data_takes_the_writers_lock_only_to_rename(
+    ccal, fixture_file, tmp_path, monkeypatch
+):
+    """In a data directory (one with a writers' lock) ``export -o`` renders without the lock (a
+    writer must not wait a minute for a big export) and renames under it."""
+    from ccal import store
+    from ccal.render import json as render_json
+
+    (tmp_path / store.LOCK_NAME).touch()
+    target = tmp_path / "dates.json"
+    held_while_rendering: list[bool] = []
+    made = render_json.entry_record
+
+    def watched(*args, **kwargs):
+        held_while_rendering.append(store._holds(tmp_path))
+        return made(*args, **kwargs)
+
+    renamed_under_lock: list[bool] = []
+    replace = os.replace
+
+    def watched_replace(source, destination):
+        if Path(destination) == target:  # not the index's own write, in the cache
+            renamed_under_lock.append(store._holds(tmp_path))
+        replace(source, destination)
+
+    monkeypatch.setattr(render_json, "entry_record", watched)
+    monkeypatch.setattr(store.os, "replace", watched_replace)
+    assert run(ccal, fixture_file, "export", "--all", "-o", str(target)).exit_code == 0
+    assert held_while_rendering and not any(held_while_rendering)
+    assert renamed_under_lock == [True]
+    assert len(json.loads(target.read_text(encoding="utf-8"))) > 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
@@ -132,6 +132,45 @@ class Listing:
     def mark_of(self, entry: Entry) -> Any:
         """The user's pipeline mark of the entry's opportunity, or None."""
         return self.marks.get(entry.opportunity.id)
+
+    def pairs(self) -> Iterator[tuple[Entry, Status]]:
+        """Each entry with its status, in the listing's order (``StreamedListing.pairs``)."""
+        return ((entry, self.status_of(entry)) for entry in self.entries)
+
+
+@dataclass(frozen=True)
+class StreamedListing:
+    """A listing too big to hold (an export of every date of a big file): ``source`` makes its
+    entries with their statuses, in the listing's order, anew on each call, from rows read as
+    they are written (``index.streamed``). Exporters that need two looks (iCalendar's zones
+    before its events, Markdown's headings) call ``pairs`` twice; nothing holds every entry."""
+
+    source: Callable[[], Iterator[tuple[Entry, Status]]]
+    now: datetime
+    display_zone: tzinfo
+    marks: Mapping[str, Any] = field(default_factory=dict)  # id -> pipeline.state.Mark
+
+    def mark_of(self, entry: Entry) -> Any:
+        return self.marks.get(entry.opportunity.id)
+
+    def pairs(self) -> Iterator[tuple[Entry, Status]]:
+        return self.source()
+
+    @property
+    def entries(self) -> Iterable[Entry]:
+        """The entries alone, again on each iteration (no ``len``: they are not held)."""
+        return _Entries(self)
+
+
+class _Entries:
+    def __init__(self, listing: StreamedListing) -> None:
+        self.listing = listing
+
+    def __iter__(self) -> Iterator[Entry]:
+        return (entry for entry, _status in self.listing.pairs())
+
+
+AnyListing = Listing | StreamedListing
 
 
 def select_listing(

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from ccal.errors import CcalError
 
@@ -63,35 +63,49 @@ def writable_target(path: Path, *, create_parents: bool = False) -> Path:
 
 
 def atomic_write(path: Path, data: bytes, *, create_parents: bool = False) -> None:
-    """Replace ``path`` with ``data`` so readers (and crashes) see the old file or the new one.
+    """Replace ``path`` with ``data`` so readers (and crashes) see the old file or the new one
+    (``atomic_stream``, written at once)."""
+    with atomic_stream(path, create_parents=create_parents) as stream:
+        stream.write(data)
+
+
+@contextmanager
+def atomic_stream(path: Path, *, create_parents: bool = False) -> Iterator[BinaryIO]:
+    """A binary stream that replaces ``path`` when the block ends without an error, so readers
+    (and crashes) see the old file or the new one; an error leaves the old file. What is too big
+    to hold (an export of every date) is written to it piece by piece.
 
     ``path`` is first checked by ``writable_target`` (symlinks followed, odd files refused).
     The temporary file lives in the same directory, so the final rename never crosses a file
     system; an existing file's permissions are kept. In a directory ccal keeps data in (one
-    with a lock, see ``locked``) the write takes that lock too, so ``export -o`` beside the data
-    never races a writer of it; elsewhere no lock file is left behind.
+    with a lock, see ``locked``) the rename takes that lock too, so ``export -o`` beside the
+    data never races a writer of it; elsewhere no lock file is left behind. The lock is taken
+    only to rename, not while the block writes: a writer holds it for milliseconds, and an
+    export of a big file takes a minute.
     """
     path = writable_target(path, create_parents=create_parents)
-    if (path.parent / LOCK_NAME).exists() and not _holds(path.parent):
-        with locked(path):
-            _replace(path, data)
-    else:
-        _replace(path, data)
+    guarded = (path.parent / LOCK_NAME).exists() and not _holds(path.parent)
+    with _replacing(path, guarded) as stream:
+        yield stream
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Temp file (named with our pid and host, see ``remove_stale_temp_files``), fsync, rename."""
+@contextmanager
+def _replacing(path: Path, guarded: bool = False) -> Iterator[BinaryIO]:
+    """Temp file (named with our pid and host, see ``remove_stale_temp_files``), written by the
+    caller, then fsync and rename (under the directory's lock when ``guarded``); removed if the
+    caller fails."""
     remove_stale_temp_files(path.parent)
     handle, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.ccal-{os.getpid()}@{_host()}-", suffix=".tmp", dir=path.parent
     )
     try:
         with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
+            yield temp
             temp.flush()
             os.fsync(temp.fileno())
-        os.chmod(temp_name, _mode_for(path))
-        os.replace(temp_name, path)
+        with locked(path) if guarded else contextlib.nullcontext():
+            os.chmod(temp_name, _mode_for(path))
+            os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: this module is on the fast path
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
     from datetime import datetime, tzinfo
     from typing import Any, Literal, TypeVar
 
@@ -150,13 +150,46 @@ def select(
     due_us, start_us). With ``lead_us`` (how long before ``at`` any entry starts) the stream
     is left once no later row can reach into the window.
     """
-    status = Statuses(now_us)
-    chosen: list[tuple[Row, Status]] = []
     enough = limit if scope != "past" else None  # looking back, the last rows are wanted
+    chosen = list(
+        stream(
+            rows,
+            now_us,
+            moments,
+            scope=scope,
+            low_us=low_us,
+            high_us=high_us,
+            matches=matches,
+            limit=enough,
+            lead_us=lead_us,
+        )
+    )
+    if scope == "past":
+        chosen.reverse()
+    return chosen[:limit] if limit is not None else chosen
+
+
+def stream(
+    rows: Iterable[Row],
+    now_us: int,
+    moments: Callable[[Row], tuple[Any, int, int, int | None]],
+    *,
+    scope: Scope = "upcoming",
+    low_us: int | None = None,
+    high_us: int | None = None,
+    matches: Callable[[Row], bool] | None = None,
+    limit: int | None = None,
+    lead_us: int | None = None,
+) -> Iterator[tuple[Row, Status]]:
+    """``select``'s rows in sort order, as they stream by (each with its status), at most
+    ``limit``: what an export of every date writes without holding them. ``select`` is this,
+    turned round for ``past``."""
+    status = Statuses(now_us)
+    count = 0
     for row in rows:
         item, at_us, due_us, start_us = moments(row)
         if lead_us is not None and high_us is not None and at_us - lead_us > high_us:
-            break
+            return
         state = status(item, due_us)
         if scope != "all" and (state == "passed") != (scope == "past"):
             continue
@@ -164,12 +197,10 @@ def select(
             continue
         if matches is not None and not matches(row):
             continue
-        chosen.append((row, state))
-        if enough is not None and len(chosen) >= enough:
-            break
-    if scope == "past":
-        chosen.reverse()
-    return chosen[:limit] if limit is not None else chosen
+        yield row, state
+        count += 1
+        if limit is not None and count >= limit:
+            return
 
 
 # --- repeating dates ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -35,6 +35,10 @@ from ccal.cli.options import (
 )
 from ccal.cli.root import app
 from ccal.errors import UsageProblem
+
+if TYPE_CHECKING:
+    from ccal.catalog import Catalog
+    from ccal.query import AnyListing
 
 T = TypeVar("T")
 
@@ -147,20 +151,29 @@ def export(
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end, within=within, until=until)
     typed = (kind, tag, organiser, search, series)
-    loaded, catalog, filters, listing = session.select(
-        window, typed, selection_from(mine, marked, all_), scope, limit
-    )
-    chosen = window.chooses(limit, scope)
+    selection = selection_from(mine, marked, all_)
+    # Without --estimated (it looks at the whole catalog) from the index as it is written;
+    # else, or when the index cannot say, from the loaded catalog.
+    streamed = None if estimated else session.streamed(window, typed, selection, scope, limit)
+    listing: AnyListing
+    catalog: Catalog | None = None
+    modified, guesses = None, ()
+    if streamed is not None:
+        filters, listing, modified = streamed
+    else:
+        loaded, catalog, filters, listing = session.select(window, typed, selection, scope, limit)
+        guesses = estimates_for(estimated, loaded, session.now, filters, window, scope)
     options = render_options(
         catalog,
         filters,
         scope,
-        chosen=chosen,
+        chosen=window.chooses(limit, scope),
         alarms=alarms,
         group=group.value,
         calendar_name=calendar_name.strip() if calendar_name else None,
         refresh=every,
-        estimates=estimates_for(estimated, loaded, session.now, filters, window, scope),
+        estimates=guesses,
+        modified=modified,
     )
     emit_listing(listing, output_format.value, Path(output) if output else None, options)
 

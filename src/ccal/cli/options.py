@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ccal.catalog import Catalog
     from ccal.cli.clickapi import Context
     from ccal.pipeline.select import Selection
-    from ccal.query import Filters, Listing, Scope, Window
+    from ccal.query import Filters, Listing, Scope, StreamedListing, Window
 
 T = TypeVar("T")
 
@@ -374,6 +374,38 @@ class Session:
             catalog, self.now, self.zone, filters, window, scope, limit, self.marks
         )
         return Selected(loaded, catalog, filters, listing)
+
+    def streamed(
+        self,
+        window: Window,
+        typed: tuple[Any, Any, Any, Any, Any],
+        selection: Selection,
+        scope: Scope = "upcoming",
+        limit: int | None = None,
+    ) -> Streamed | None:
+        """``select`` for an export of any size: the listing streamed from a trusted index
+        (``index.streamed``: no catalog is loaded), or None, and then ``select``."""
+        from ccal.index.policy import disabled
+
+        if disabled():
+            return None
+        from ccal.index.streamed import streamed_listing
+
+        kind, tag, organiser, search, series = typed
+        filters = filters_from(kind, tag, organiser, search, None, series)
+        found = streamed_listing(
+            self.paths, self.now, self.zone, filters, window, scope, limit, self.marks, selection
+        )
+        return None if found is None else Streamed(filters, *found)
+
+
+class Streamed(NamedTuple):
+    """What ``Session.streamed`` chose: the filters, the listing, and each opportunity's
+    LAST-MODIFIED (``render.ics.modified_times``)."""
+
+    filters: Filters
+    listing: StreamedListing
+    modified: dict[str, datetime]
 
 
 class Selected(NamedTuple):

@@ -7,15 +7,16 @@ the same way.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ccal.errors import CcalError, UsageProblem
 
 if TYPE_CHECKING:
     from ccal.catalog import Catalog, Item
     from ccal.cli.options import FormatChoice
-    from ccal.query import Filters, Status
+    from ccal.query import Filters, Status, StreamedListing
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -38,34 +39,63 @@ def is_json(fmt: str) -> bool:
 
 def emit(text: str, output: Path | None = None) -> None:
     """Write to stdout, or replace ``output`` atomically (``-`` means stdout)."""
-    data = text.encode("utf-8")
+    emit_chunks((text,), output)
+
+
+# Pieces of text are gathered up to this many characters before each write: few system calls,
+# and a bounded buffer whatever the size of the whole output.
+WRITE_EVERY = 1 << 16
+
+
+def emit_chunks(chunks: Iterable[str], output: Path | None = None) -> None:
+    """Write text as it is made, piece by piece (an export of every date is never held whole):
+    to stdout, or into a temp file that replaces ``output`` atomically once every piece is
+    written (``store.atomic_stream``: an error midway leaves the old file). ``-`` means stdout;
+    a pipe, terminal or socket given as ``output`` is written as a stream."""
     if output is None or str(output) == "-":
         if sys.stdout is None:  # started with stdout closed (``>&-``)
             raise CcalError("cannot write the output: standard output is closed")
         try:
             stream = getattr(sys.stdout, "buffer", None)
             if stream is None:  # a text-only stream (some test harnesses)
-                sys.stdout.write(text)
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
                 sys.stdout.flush()
                 return
             sys.stdout.flush()
-            stream.write(data)
+            _write_all(chunks, stream)
             stream.flush()
         except BrokenPipeError:
             raise  # a reader that stopped early: ``cli.root`` exits quietly
         except OSError as exc:  # a full disk, a device that refuses: the user's to fix
             raise CcalError(f"cannot write the output: {exc.strerror or exc}") from None
         return
-    from ccal.store import atomic_write
+    from ccal.store import atomic_stream
 
     try:
         if _is_stream(Path(output)):
             with open(output, "wb") as stream:
-                stream.write(data)
+                _write_all(chunks, stream)
             return
-        atomic_write(Path(output), data)
+        with atomic_stream(Path(output)) as stream:
+            _write_all(chunks, stream)
     except OSError as exc:
         raise CcalError(f"cannot write '{output}': {exc.strerror or exc}") from None
+
+
+def _write_all(chunks: Iterable[str], stream: BinaryIO) -> None:
+    """Every chunk, UTF-8, in writes of about ``WRITE_EVERY`` characters."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= WRITE_EVERY:
+            stream.write("".join(pending).encode("utf-8"))
+            pending.clear()
+            size = 0
+    if pending:
+        stream.write("".join(pending).encode("utf-8"))
 
 
 def _is_stream(path: Path) -> bool:
@@ -82,12 +112,15 @@ def _is_stream(path: Path) -> bool:
 
 
 def emit_listing(
-    listing: Listing, fmt: str, output: Path | None = None, options: RenderOptions | None = None
+    listing: Listing | StreamedListing,
+    fmt: str,
+    output: Path | None = None,
+    options: RenderOptions | None = None,
 ) -> None:
-    """Render dated entries in ``fmt`` and write them."""
-    from ccal.render.formats import RenderOptions, renderer
+    """Render dated entries in ``fmt`` and write them as they are rendered (``emit_chunks``)."""
+    from ccal.render.formats import RenderOptions, streamer
 
-    emit(renderer(fmt)(listing, options or RenderOptions()), output)
+    emit_chunks(streamer(fmt)(listing, options or RenderOptions()), output)
 
 
 def item_records(
@@ -114,21 +147,20 @@ def emit_items(records: list[dict[str, Any]] | dict[str, Any], fmt: str) -> None
 
 
 def render_options(
-    catalog: Catalog, filters: Filters, scope: str, *, chosen: bool, **more: Any
+    catalog: Catalog | None, filters: Filters, scope: str, *, chosen: bool, **more: Any
 ) -> RenderOptions:
     """The options every command renders a listing with, so ``upcoming``/``list --format ics``
     and ``export`` write the same file: the calendar named after the selection (unless
-    ``calendar_name`` is given) and each opportunity's LAST-MODIFIED from its data file."""
+    ``calendar_name`` is given) and each opportunity's LAST-MODIFIED from its data file
+    (``modified``, else ``modified_times`` of ``catalog``)."""
     from ccal.render.formats import RenderOptions
     from ccal.render.ics import default_name, modified_times
 
     name = more.pop("calendar_name", None) or default_name(filters, scope)
-    return RenderOptions(
-        chosen_occurrences=chosen,
-        calendar_name=name,
-        modified=modified_times(catalog.items),
-        **more,
-    )
+    modified = more.pop("modified", None)
+    if modified is None:
+        modified = modified_times(catalog.items) if catalog is not None else {}
+    return RenderOptions(chosen_occurrences=chosen, calendar_name=name, modified=modified, **more)
 
 
 def item_options(item: Item) -> RenderOptions:

@@ -161,6 +161,29 @@ class Index:
     def opportunity(self, seq: int, mapping_type: Any = None) -> Any:
         return decode(self._item(seq)["opportunity"], mapping_type)
 
+    def decoded(self, seq: int) -> tuple[str, Any, int]:
+        """An item's zone and its opportunity with the fields as attributes (no pydantic):
+        what ``entry`` makes an ``Entry`` of its rows with; and how many rows it has."""
+        from types import SimpleNamespace
+
+        item = self._item(seq)
+        return item["zone"], decode(item["opportunity"], SimpleNamespace), item["entries"]
+
+    def entry(self, row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
+        """The ``Entry`` of a checked row (from ``rows_from``) of the item ``decoded`` gave."""
+        return _entry(row, zone_key, opportunity)
+
+    def item_paths(self) -> dict[str, str]:
+        """Every opportunity's id -> its data file, each item row checked and none missing."""
+        found: dict[str, str] = {}
+        for expected, row in enumerate(self.connection.execute(f"{_ITEMS} ORDER BY seq")):
+            if checked(row)["seq"] != expected:
+                raise Corrupt("an index item is missing")
+            found[row["id"]] = row["path"]
+        if len(found) != self.item_count:
+            raise Corrupt("index items are missing")
+        return found
+
     def entries(self, items: list[int]) -> dict[int, Entry]:
         """Whole ``Entry`` objects of these items by their rank (what text renderers need), with
         a stand-in opportunity that has the fields as attributes (no pydantic)."""

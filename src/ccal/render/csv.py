@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ccal.controlchars import file_text
 from ccal.render.json import entry_record
 
 if TYPE_CHECKING:
+    from ccal.query import AnyListing
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -64,19 +66,39 @@ def header(estimated: bool = False) -> list[str]:
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
+    return "".join(chunks(listing, options))
+
+
+# Rows are handed on in pieces of about this many characters (the csv module writes to a buffer).
+PIECE = 1 << 16
+
+
+def chunks(listing: AnyListing, options: RenderOptions) -> Iterator[str]:
+    """The BOM, the header and the rows, in pieces as they are written."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     estimated = bool(options.estimates)
     columns = header(estimated)
     writer.writerow(columns)
-    for entry in listing.entries:
-        record = entry_record(entry, listing.now, listing.status_of(entry))
+    yield BOM
+    for entry, status in listing.pairs():
+        record = entry_record(entry, listing.now, status)
         if estimated:  # a real date: estimated=false, no range, no basis
             record.update({"series": entry.opportunity.series, "estimated": False})
         writer.writerow([cell(record.get(name)) for name in columns])
+        if buffer.tell() >= PIECE:
+            yield _taken(buffer)
     if estimated:
         from ccal.render.json import estimated_records
 
         for record in estimated_records(listing, options):
             writer.writerow([cell(record.get(name)) for name in columns])
-    return BOM + buffer.getvalue()
+    yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What ``buffer`` holds, which it then forgets."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -1,19 +1,22 @@
 """The export formats: one renderer module per format, all behind one small interface.
 
-A renderer is a function ``render(listing, options) -> str`` in its own module; this registry
-maps each ``--format`` value to that module so the CLI never imports a format it does not use.
+A renderer is a function ``render(listing, options) -> str`` in its own module, with
+``chunks(listing, options)``, the same text in pieces as it is made (what the CLI writes: an
+export of every date of a big file is never held whole); this registry maps each ``--format``
+value to that module so the CLI never imports a format it does not use.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from ccal.forecast import Guess
+    from ccal.query import AnyListing
     from ccal.render import Listing
 
 Group = Literal["month", "kind"]
@@ -38,6 +41,7 @@ class RenderOptions:
 
 
 Renderer = Callable[["Listing", RenderOptions], str]
+Streamer = Callable[["AnyListing", RenderOptions], Iterator[str]]
 
 # --format value -> module that defines ``render``; tests check this covers every choice.
 RENDERERS: dict[str, str] = {
@@ -55,3 +59,8 @@ JSON_FORMATS = frozenset({"json", "ndjson"})
 def renderer(name: str) -> Renderer:
     """The ``render`` function of format ``name`` (imported only now: formats load lazily)."""
     return importlib.import_module(RENDERERS[name]).render
+
+
+def streamer(name: str) -> Streamer:
+    """The ``chunks`` function of format ``name``: ``render``'s text, piece by piece."""
+    return importlib.import_module(RENDERERS[name]).chunks

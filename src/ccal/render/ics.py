@@ -13,7 +13,8 @@ recorded in ``previous``, ``LAST-MODIFIED`` is when the entry's data file last c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -27,9 +28,12 @@ from ccal.render.timefmt import moment_text, moved_note
 from ccal.text import fold, label_key
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from icalendar import Calendar as ICalendar
     from icalendar import Component, Event, Timezone
 
+    from ccal.query import AnyListing
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -185,7 +189,12 @@ def _typed(name: str, value: datetime | int | str) -> Any:
 
 def render(listing: Listing, options: RenderOptions) -> str:
     """``--format ics``: the calendar named by ``options`` (``--calendar-name``, else ccal)."""
-    return calendar(
+    return "".join(chunks(listing, options))
+
+
+def chunks(listing: AnyListing, options: RenderOptions) -> Iterator[str]:
+    """``render``'s text in pieces, as its events are made (``calendar_chunks``)."""
+    return calendar_chunks(
         listing,
         options,
         name=options.calendar_name or DEFAULT_NAME,
@@ -212,30 +221,81 @@ def calendar(
     Built from the same parts ``ccal publish`` assembles its feeds from (``header``,
     ``series_events``, ``zones``), so the two cannot drift apart.
     """
+    return "".join(calendar_chunks(listing, options, name=name, refresh=refresh, modified=modified))
+
+
+# Events are written here until the zones they use are known (VTIMEZONEs come first): in
+# memory up to this many characters, then in a temporary file.
+SPOOL_IN_MEMORY = 4 << 20
+_END = "END:VCALENDAR\r\n"
+
+
+def calendar_chunks(
+    listing: AnyListing,
+    options: RenderOptions | None = None,
+    *,
+    name: str = DEFAULT_NAME,
+    refresh: timedelta = DEFAULT_REFRESH,
+    modified: Mapping[str, datetime] | None = None,
+) -> Iterator[str]:
+    """``calendar``'s text in pieces, each event's text (``component_text``) as it is made:
+    never the whole calendar nor every event at once. The calendar's own lines (``header``)
+    come first, then the VTIMEZONE of each zone the events use, which are known only once
+    every event is made: the events' text waits in a spool (memory, then a temporary file)."""
     from ccal.render.formats import RenderOptions
 
     options = options or RenderOptions()
-    ical = header(listing, name=name, refresh=refresh)
-    vevents = series_events(listing.entries, options, stamp_of(listing), modified or {})
-    events = [vevent for vevent, _day in vevents]
-    if listing.entries:
-        first_day, last_day = zone_years(listing.entries, [day for _vevent, day in vevents])
-        for component in zones(sorted(used_zones(events)), first_day, last_day):
-            ical.add_component(component)  # zones first: some readers want a TZID defined first
-    for vevent in events:
-        ical.add_component(vevent)
+    head = component_text(header(listing, name=name, refresh=refresh))
+    assert head.endswith(_END)
+    yield head[: -len(_END)]
+    stamp = stamp_of(listing)
+    days = _Days(listing.entries)
+    used: set[str] = set()
+    with tempfile.SpooledTemporaryFile(
+        SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
+    ) as spool:
+        for vevent, day in series_events(days, options, stamp, modified or {}):
+            used |= used_zones([vevent])
+            days.add(day)
+            spool.write(component_text(vevent))
+        if days.first is not None and days.last is not None:
+            first_day, last_day = zone_years([], [days.first, days.last])
+            for component in zones(sorted(used), first_day, last_day):
+                yield component_text(component)  # zones first: some readers want a TZID first
+        spool.seek(0)
+        while piece := spool.read(1 << 16):
+            yield piece
     if options.estimates:  # --estimated: all-day spans, no zone needed
         from ccal.render.estimates import vevent as estimated_vevent
 
         for guess in options.estimates:
-            ical.add_component(estimated_vevent(guess, stamp_of(listing)))
-    return component_text(
-        ical
-    )  # ``ical.to_ical()``'s text, folded a line at a time, not a character
+            yield component_text(estimated_vevent(guess, stamp))
+    yield _END
+
+
+class _Days:
+    """The entries, each time they are iterated, keeping the first and last day ``zone_years``
+    spans (an event's start, any entry's due) without holding them."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = entries
+        self.first: date | None = None
+        self.last: date | None = None
+
+    def add(self, day: date) -> None:
+        if self.first is None or day < self.first:
+            self.first = day
+        if self.last is None or day > self.last:
+            self.last = day
+
+    def __iter__(self) -> Iterator[Entry]:
+        for entry in self.entries:
+            self.add(entry.due.date())
+            yield entry
 
 
 def header(
-    listing: Listing, *, name: str = DEFAULT_NAME, refresh: timedelta = DEFAULT_REFRESH
+    listing: AnyListing, *, name: str = DEFAULT_NAME, refresh: timedelta = DEFAULT_REFRESH
 ) -> ICalendar:
     """The VCALENDAR of ``listing`` without its components: the calendar's metadata."""
     from icalendar import Calendar, vDuration
@@ -259,42 +319,57 @@ def header(
     return ical
 
 
-def stamp_of(listing: Listing) -> datetime:
+def stamp_of(listing: AnyListing) -> datetime:
     """DTSTAMP: the moment asked about, so an export with a pinned --as-of is reproducible."""
     return listing.now.astimezone(UTC).replace(microsecond=0)
 
 
 def series_events(
-    entries: list[Entry],
+    entries: Iterable[Entry],
     options: RenderOptions,
     stamp: datetime,
     modified: Mapping[str, datetime],
-) -> list[tuple[Event, date]]:
+) -> Iterator[tuple[Event, date]]:
     """One VEVENT per series of ``entries`` (a single date is a series of one), in listing
-    order, each with the day it starts (``zone_years`` needs them).
+    order, each with the day it starts (``zone_years`` needs them), made as the entries come.
 
     A repeating date is one event with its RRULE, however many occurrences were selected: the
     whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a window
     and a limit cut a series into one unbroken run, as the filters match all or none). So a
-    series must not be split between two calls.
+    series must not be split between two calls. With ``chosen_occurrences``, ``entries`` is
+    looked at twice (first to count each series' occurrences): it must give the same entries
+    again. Only repeating dates are remembered (their UIDs); a single date's UID is its own.
     """
     from ccal.recurrence import series_head
 
-    series: dict[str, list[Entry]] = {}
+    runs: dict[str, tuple[Entry, int]] = {}  # UID -> the run's first occurrence, its length
+    if options.chosen_occurrences:
+        for selected in entries:
+            if selected.recurrence is None:
+                continue
+            key = uid(series_head(selected))
+            first, count = runs.get(key, (selected, 0))
+            runs[key] = (min(first, selected, key=Entry.sort_key), count + 1)
+    seen: set[str] = set()
     for selected in entries:
-        series.setdefault(uid(series_head(selected)), []).append(selected)
-    vevents = []
-    for chosen in series.values():
-        when = modified.get(chosen[0].opportunity.id)
-        if chosen[0].recurrence is None or not options.chosen_occurrences:
-            head = series_head(chosen[0])
-            vevents.append((event(head, options, stamp, modified=when), head.at.date()))
+        when = modified.get(selected.opportunity.id)
+        if selected.recurrence is None or not options.chosen_occurrences:
+            if selected.recurrence is not None:
+                key = uid(series_head(selected))
+                if key in seen:
+                    continue
+                seen.add(key)
+            head = series_head(selected)
+            yield event(head, options, stamp, modified=when), head.at.date()
             continue
-        first = min(chosen, key=Entry.sort_key)
+        key = uid(series_head(selected))
+        if key in seen:
+            continue
+        seen.add(key)
+        first, count = runs[key]
         assert first.recurrence is not None
-        rule = f"{first.recurrence.body};COUNT={len(chosen)}"
-        vevents.append((event(first, options, stamp, rule, modified=when), first.at.date()))
-    return vevents
+        rule = f"{first.recurrence.body};COUNT={count}"
+        yield event(first, options, stamp, rule, modified=when), first.at.date()
 
 
 def zone_years(entries: list[Entry], starts: list[date]) -> tuple[date, date]:
@@ -379,21 +454,26 @@ def used_zones(vevents: list[Event]) -> set[str]:
 def modified_times(items: Iterable[Item]) -> dict[str, datetime]:
     """Opportunity id -> when its data file was last modified (UTC, whole seconds): the
     LAST-MODIFIED of its events. A file that cannot be read gives none."""
+    return file_times((item.id, item.path) for item in items)
+
+
+def file_times(files: Iterable[tuple[str, Path | str]]) -> dict[str, datetime]:
+    """``modified_times`` of (opportunity id, its data file) pairs (an index's items)."""
     import os
 
     stamps: dict[str, datetime | None] = {}
     found: dict[str, datetime] = {}
-    for item in items:
-        key = str(item.path)
+    for opportunity_id, path in files:
+        key = str(path)
         if key not in stamps:
             try:
-                seconds = int(os.stat(item.path).st_mtime)
+                seconds = int(os.stat(path).st_mtime)
                 stamps[key] = datetime.fromtimestamp(seconds, UTC)
             except OSError:
                 stamps[key] = None
         stamp = stamps[key]
         if stamp is not None:
-            found[item.id] = stamp
+            found[opportunity_id] = stamp
     return found
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from ccal.catalog import Entry
@@ -15,6 +17,7 @@ if TYPE_CHECKING:  # the fast path imports this module with the standard library
 
 if TYPE_CHECKING:
     from ccal.forecast import Guess
+    from ccal.query import AnyListing
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -102,21 +105,39 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def listing_records(listing: Listing) -> list[dict[str, Any]]:
-    """The listing contract: one record per dated entry, in the listing's order."""
-    return [
-        entry_record(e, listing.now, listing.status_of(e), listing.mark_of(e))
-        for e in listing.entries
-    ]
+def records_of(listing: AnyListing) -> Iterator[dict[str, Any]]:
+    """The listing contract: one record per dated entry, in the listing's order, made one at a
+    time as they are written."""
+    now = listing.now
+    for entry, status in listing.pairs():
+        yield entry_record(entry, now, status, listing.mark_of(entry))
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
     """``--format json``: one array, exactly what ``--json`` prints (``--estimated``: the
     estimated records after the real ones)."""
-    return dumps(listing_records(listing) + estimated_records(listing, options)) + "\n"
+    return "".join(chunks(listing, options))
 
 
-def estimated_records(listing: Listing, options: RenderOptions) -> list[dict[str, Any]]:
+def chunks(listing: AnyListing, options: RenderOptions) -> Iterator[str]:
+    """``render``'s text a record at a time (``array_chunks``)."""
+    now = listing.now
+    estimated = (estimate_record(guess, now) for guess in options.estimates)
+    return array_chunks(chain(records_of(listing), estimated))
+
+
+def array_chunks(values: Iterable[Any]) -> Iterator[str]:
+    """``dumps(list(values)) + "\\n"`` a value at a time: each value is ``dumps``'s own text
+    of it, indented one level as ``json.dumps`` indents an array's items (its strings hold no
+    raw line break, JSON escapes them), between the brackets and commas it writes."""
+    first = True
+    for value in values:
+        yield ("[\n  " if first else ",\n  ") + dumps(value).replace("\n", "\n  ")
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def estimated_records(listing: AnyListing, options: RenderOptions) -> list[dict[str, Any]]:
     """``--estimated``: the estimated dates, as records after the real ones."""
     return [estimate_record(g, listing.now) for g in options.estimates]
 

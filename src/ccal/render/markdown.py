@@ -7,8 +7,9 @@ only the opportunity's own http(s) URL becomes a link.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
+from itertools import chain
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
@@ -21,6 +22,7 @@ from ccal.text import fold
 
 if TYPE_CHECKING:
     from ccal.forecast import Guess
+    from ccal.query import AnyListing
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -84,31 +86,101 @@ def month_of(entry: Entry, zone: tzinfo) -> str:
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
+    return "".join(chunks(listing, options))
+
+
+# Lines are handed on in pieces of about this many characters.
+PIECE = 1 << 16
+
+
+def chunks(listing: AnyListing, options: RenderOptions) -> Iterator[str]:
+    """The digest's lines joined by line breaks, in pieces as they are made."""
     zone, now = listing.display_zone, listing.now
-    groups: dict[str, list[Entry]] = {}
-    if options.group == "kind":
-        # The built-in kinds in their order, then the data's own kinds (``kinds = [...]``).
-        kinds = dict.fromkeys([*KINDS, *(e.opportunity.kind for e in listing.entries)])
-        for kind in kinds:
-            chosen = [e for e in listing.entries if e.opportunity.kind == kind]
-            groups[_KIND_HEADINGS.get(kind) or _heading(kind)] = chosen
-    else:
-        for entry in listing.entries:
-            groups.setdefault(month_of(entry, zone), []).append(entry)
-    out = [
-        "# Dates",
-        "",
-        f"As of {moment_text(now, zone)}; times in {escape(zone_label(zone))}.",
-        "",
-    ]
-    if not listing.entries and not options.estimates:
-        out += ["Nothing to show.", ""]
-    for heading, entries in groups.items():
-        if not entries:
+    lines = chain(
+        [
+            "# Dates",
+            "",
+            f"As of {moment_text(now, zone)}; times in {escape(zone_label(zone))}.",
+            "",
+        ],
+        (_by_kind if options.group == "kind" else _by_month)(listing, options),
+        estimated_lines(options.estimates),
+    )
+    pending: list[str] = []
+    size = 0
+    for number, text in enumerate(lines):
+        pending.append(text if number == 0 else "\n" + text)
+        size += len(text) + 1
+        if size >= PIECE:
+            yield "".join(pending)
+            pending.clear()
+            size = 0
+    yield "".join(pending)
+
+
+def _by_month(listing: AnyListing, options: RenderOptions) -> Iterator[str]:
+    """A heading per month (``month_of``), the months in the order they first come, each with
+    every entry of that month in listing order, then an empty line.
+
+    Written as the entries stream by: a first look counts each month's entries; the second
+    writes the month under way and holds only the entries of a month still to come (an
+    all-day date keeps its own calendar day, so its month can come back after the next one's
+    first timed date), each written when its month's turn comes."""
+    zone, now = listing.display_zone, listing.now
+    left: dict[str, int] = {}
+    for entry, _status in listing.pairs():
+        month = month_of(entry, zone)
+        left[month] = left.get(month, 0) + 1
+    if not left:
+        if not options.estimates:
+            yield from ("Nothing to show.", "")
+        return
+    order = list(left)
+    held: dict[str, list[str]] = {}
+    turn = 0
+    yield from (f"## {order[0]}", "")
+    for entry, _status in listing.pairs():
+        month = month_of(entry, zone)
+        if month != order[turn]:
+            held.setdefault(month, []).append(line(entry, now, zone))
             continue
-        out += [f"## {heading}", "", *(line(e, now, zone) for e in entries), ""]
-    out += estimated_lines(options.estimates)
-    return "\n".join(out)
+        yield line(entry, now, zone)
+        left[month] -= 1
+        while left[order[turn]] == 0:
+            yield ""
+            turn += 1
+            if turn == len(order):
+                return
+            waiting = held.pop(order[turn], [])
+            yield from (f"## {order[turn]}", "", *waiting)
+            left[order[turn]] -= len(waiting)
+
+
+def _by_kind(listing: AnyListing, options: RenderOptions) -> Iterator[str]:
+    """A heading per kind: the built-in kinds in their order, then the data's own kinds
+    (``kinds = [...]``) as they first come; each kind's entries written by a look of its own.
+    Two kinds of one heading (``talk`` and a declared ``talks``) show the later one's, as they
+    always did."""
+    zone, now = listing.display_zone, listing.now
+    kinds: dict[str, int] = dict.fromkeys(KINDS, 0)
+    for entry, _status in listing.pairs():
+        kind = entry.opportunity.kind
+        kinds[kind] = kinds.get(kind, 0) + 1
+    if not any(kinds.values()):
+        if not options.estimates:
+            yield from ("Nothing to show.", "")
+        return
+    headings: dict[str, str] = {}
+    for kind in kinds:
+        headings[_KIND_HEADINGS.get(kind) or _heading(kind)] = kind
+    for heading, kind in headings.items():
+        if not kinds[kind]:
+            continue
+        yield from (f"## {heading}", "")
+        for entry, _status in listing.pairs():
+            if entry.opportunity.kind == kind:
+                yield line(entry, now, zone)
+        yield ""
 
 
 def estimated_lines(guesses: Sequence[Guess]) -> list[str]:
