@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
+from itertools import pairwise
 from typing import Any
 
 from rich import box
@@ -169,7 +170,7 @@ class Fitted:
         if self.rows <= CHUNK:
             return [self]
         cuts = [0, *range(min(FIRST, CHUNK), self.rows, CHUNK), self.rows]
-        return [_Chunk(self, slice(low, high)) for low, high in zip(cuts, cuts[1:], strict=False)]
+        return [_Chunk(self, slice(low, high)) for low, high in pairwise(cuts)]
 
 
 class _Chunk:

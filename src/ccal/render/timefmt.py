@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
+from ccal import timeline
 from ccal.catalog import Entry
 from ccal.clock import LAST_SECOND, zone_city
 from ccal.controlchars import printable
-from ccal.query import countdown_moment, under_way
 from ccal.spans import countdown_text, under_way_text
-from ccal import timeline
-from ccal.timeline import micros, seconds_between, seconds_left
+from ccal.timeline import micros, seconds_left
 
 
 def moment_text(moment: datetime, zone: tzinfo) -> str:
