@@ -134,7 +134,7 @@ def _upcoming_fitted(session: Session, chosen: Chosen, what: str, values: dict[s
     entries = session.index.lazy_entries(rows)
     statuses = {(row["opportunity_id"], row["position"]): status for row, status in chosen}
     now, zone, now_us = session.now(), session.zone(), session.now_us
-    listing = Listing(entries, statuses, now, zone, session.marks)  # type: ignore[arg-type]
+    listing = Listing(entries, statuses, now, zone, session.marks)
     lefts = [time_left_us(row["at_us"], row["start_us"], row["due_us"], now_us) for row in rows]
     whens = (when_both(entry, zone, "\n") for entry in entries)
     shown = table.Shown((row["opportunity_id"] for row in rows), lefts, whens)

@@ -207,7 +207,7 @@ def _longest_line(texts: list[str]) -> int:
     return max((len(line) for text in texts for line in text.splitlines()), default=0)
 
 
-def _ids_width(ids: list[str]) -> int:
+def _ids_width(ids: Iterable[str]) -> int:
     """Room for the longest id shown (at least a readable column)."""
     return max([24, *(len(printable(name)) for name in ids)])
 
