@@ -252,12 +252,18 @@ class Entries:
 
     def __init__(self, index: Index, rows: list[sqlite3.Row]) -> None:
         self.index, self.rows = index, rows
+        self._last: tuple[tuple[int, int, int], list[Entry]] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def __getitem__(self, at: slice) -> list[Entry]:
-        return self.index.entries_of(self.rows[at])
+        """The entries of these rows; the last slice made is kept, since a table reads a
+        chunk's entries twice: for its widths (``__iter__``) and to draw it."""
+        key = at.indices(len(self.rows))
+        if self._last is None or self._last[0] != key:
+            self._last = key, self.index.entries_of(self.rows[at])
+        return self._last[1]
 
     def __iter__(self) -> Iterator[Entry]:
         """Every entry in order, made ``step`` rows at a time."""
