@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def _tokens(text: str) -> set[str]:
@@ -96,3 +100,58 @@ def test_every_date_keeps_its_label_and_countdown_on_a_narrow_terminal(ccal, com
     for countdown in ("passed 672 days ago", "in 121 days", "in 244 days"):
         assert _tokens(countdown) <= shown, result.stdout
     assert "…" not in result.stdout
+
+
+@given(
+    whens=st.lists(st.text(alphabet="ab \n", max_size=12), max_size=8),
+    caps=st.lists(st.integers(min_value=-3, max_value=14), min_size=1, max_size=4),
+)
+def test_the_when_width_read_only_as_far_as_a_width_needs_is_that_of_every_row(whens, caps):
+    """``Shown.longest_when`` stops reading When texts once one reaches the widest the column
+    may be; capped there, it is what the longest line of all of them gives, at any sequence of
+    widths asked (a table may be drawn at several)."""
+    from ccal.render.table import Shown, _longest_line
+
+    shown = Shown([], [], iter(whens))
+    every = _longest_line(whens)
+    for cap in caps:
+        assert min(shown.longest_when(cap), cap) == min(every, cap)
+
+
+def test_a_long_table_words_the_when_of_only_the_rows_its_widths_need():
+    """The widths of a long listing need every row's id and countdown, but its When texts only
+    until one reaches the widest the When column may be: the rest are worded as their chunks
+    are drawn. The table printed is the same."""
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from ccal import paging
+    from ccal.loader import load_catalog
+    from ccal.query import select_listing
+    from ccal.render import table
+    from ccal.sources import shipped_dataset
+
+    now = datetime(2022, 1, 1, tzinfo=UTC)
+    listing = select_listing(load_catalog([shipped_dataset()]), now, UTC)
+    every = table.Shown.of(listing)
+    read: list[str] = []
+
+    def reading() -> Iterator[str]:
+        for when in every._whens:
+            read.append(when)
+            yield when
+
+    ids = [entry.opportunity.id for entry in listing.entries]
+    shown = table.Shown(ids, every.lefts, reading())
+
+    def printed(fitted: table.Fitted) -> str:
+        out = io.StringIO()
+        paging.show(Console(file=out, width=80), fitted)
+        return out.getvalue()
+
+    assert printed(table.upcoming_table(listing, "Upcoming", shown)) == printed(
+        table.upcoming_table(listing, "Upcoming")
+    )
+    assert 0 < len(read) < len(listing.entries) // 2

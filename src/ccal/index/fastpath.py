@@ -85,9 +85,7 @@ def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | No
 
     if not chosen:
         return _print(table.nothing_listed("upcoming"))
-    listing = _table_listing(session, chosen)
-    title = table.heading("Dates", listing.now, listing.display_zone, zone_from=_zone_from(values))
-    return _print(table.upcoming_table(listing, title))
+    return _print(_upcoming_fitted(session, chosen, "Dates", values))
 
 
 def _zone_from(values: dict[str, Any]) -> str | None:
@@ -120,12 +118,28 @@ def _upcoming_table(
     near, said by ``nothing_upcoming``, needs the whole catalog)."""
     if not chosen:
         return None
-    from ccal.render import table
+    return _print(_upcoming_fitted(session, chosen, "Upcoming", values))
 
-    listing = _table_listing(session, chosen)
-    zone, now = listing.display_zone, listing.now
-    title = table.heading("Upcoming", now, zone, zone_from=_zone_from(values))
-    return _print(table.upcoming_table(listing, title))
+
+def _upcoming_fitted(session: Session, chosen: Chosen, what: str, values: dict[str, Any]) -> Any:
+    """``render.table.upcoming_table`` of the rows chosen, under the heading ``what``: its
+    entries made a chunk at a time as it is drawn (``reader.Entries``), its widths from the
+    rows (``render.table.Shown``: ids and countdowns from their columns, When texts only as
+    far as a width needs them), so a table of every row starts printing at once."""
+    from ccal.query import Listing
+    from ccal.render import table
+    from ccal.render.timefmt import time_left_us, when_both
+
+    rows = [row for row, _status in chosen]
+    entries = session.index.lazy_entries(rows)
+    statuses = {(row["opportunity_id"], row["position"]): status for row, status in chosen}
+    now, zone, now_us = session.now(), session.zone(), session.now_us
+    listing = Listing(entries, statuses, now, zone, session.marks)
+    lefts = [time_left_us(row["at_us"], row["start_us"], row["due_us"], now_us) for row in rows]
+    whens = (when_both(entry, zone, "\n") for entry in entries)
+    shown = table.Shown((row["opportunity_id"] for row in rows), lefts, whens)
+    title = table.heading(what, now, zone, zone_from=_zone_from(values))
+    return table.upcoming_table(listing, title, shown)
 
 
 def _print(*parts: Any) -> tuple[str, int]:

@@ -209,6 +209,10 @@ class Index:
             of_item[seq] = (item["zone"], decode(item["opportunity"], SimpleNamespace))
         return [_entry(row, *of_item[row["item"]]) for row in rows]
 
+    def lazy_entries(self, rows: list[sqlite3.Row]) -> Entries:
+        """The ``Entry`` of each of these rows, made only when read (``Entries``)."""
+        return Entries(self, rows)
+
     # --- what the Typer path asks: the whole catalog, with real pydantic models --------------
 
     def catalog(self) -> Catalog:
@@ -262,6 +266,33 @@ class Index:
 
     def ids(self) -> list[str]:
         return [row["id"] for row in self.connection.execute("SELECT id FROM items ORDER BY seq")]
+
+
+class Entries:
+    """The entries of some checked rows, as a sequence whose slices are made when read
+    (``Index.entries_of``): a table of every row makes a chunk's entries as it draws the chunk,
+    and holds no more of them at a time."""
+
+    def __init__(self, index: Index, rows: list[sqlite3.Row]) -> None:
+        self.index, self.rows = index, rows
+        self._last: tuple[tuple[int, int, int], list[Entry]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, at: slice) -> list[Entry]:
+        """The entries of these rows; the last slice made is kept, since a table reads a
+        chunk's entries twice: for its widths (``__iter__``) and to draw it."""
+        key = at.indices(len(self.rows))
+        if self._last is None or self._last[0] != key:
+            self._last = key, self.index.entries_of(self.rows[at])
+        return self._last[1]
+
+    def __iter__(self) -> Iterator[Entry]:
+        """Every entry in order, made ``step`` rows at a time."""
+        step = 100
+        for low in range(0, len(self.rows), step):
+            yield from self[low : low + step]
 
 
 def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = None) -> Entry:

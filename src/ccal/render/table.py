@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
+from itertools import pairwise
 from typing import Any
 
 from rich import box
@@ -142,6 +143,7 @@ def _append_mark(text: Text, mark: Any) -> None:
 
 
 CHUNK = 100  # rows per Rich table when a long listing is printed while it is rendered
+FIRST = 25  # rows of its first chunk: a screen's worth, out before the next rows are drawn
 
 
 class Fitted:
@@ -179,7 +181,8 @@ class Fitted:
         listing, chunks of ``CHUNK`` rows that print as that one table would."""
         if self.rows <= CHUNK:
             return [self]
-        return [_Chunk(self, slice(at, at + CHUNK)) for at in range(0, self.rows, CHUNK)]
+        cuts = [0, *range(min(FIRST, CHUNK), self.rows, CHUNK), self.rows]
+        return [_Chunk(self, slice(low, high)) for low, high in pairwise(cuts)]
 
 
 class _Chunk:
@@ -216,7 +219,7 @@ def _longest_line(texts: list[str]) -> int:
     return max((len(line) for text in texts for line in text.splitlines()), default=0)
 
 
-def _ids_width(ids: list[str]) -> int:
+def _ids_width(ids: Iterable[str]) -> int:
     """Room for the longest id shown (at least a readable column)."""
     return max([24, *(len(printable(name)) for name in ids)])
 
@@ -234,43 +237,90 @@ def _break_before_zone(when: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def upcoming_table(listing: Listing, title: str) -> Fitted:
+class Shown:
+    """What a listing table's column widths need of every row: its id and its countdown (short
+    strings), and its When text only as far as a width needs it (``longest_when``).
+
+    ``of`` words them from a listing's entries; the fast path words them from index rows, so a
+    table of every row makes and words the entries of a chunk only when it draws that chunk.
+    """
+
+    def __init__(self, ids: Iterable[str], lefts: list[str], whens: Iterator[str]) -> None:
+        self.ids_width = _ids_width(set(ids))
+        self.lefts = lefts  # ``time_left`` of each row, in order
+        self._whens = whens  # ``when_both(…, "\n")`` of each row, in order, made as read
+        self._longest = 0  # the longest line of the When texts read so far
+
+    @classmethod
+    def of(cls, listing: Listing) -> Shown:
+        entries, zone, now = listing.entries, listing.display_zone, listing.now
+        return cls(
+            (entry.opportunity.id for entry in entries),
+            [time_left(entry, now) for entry in entries],
+            (when_both(entry, zone, "\n") for entry in entries),
+        )
+
+    def longest_when(self, enough: int) -> int:
+        """The longest line of every When text, or, once a line of ``enough`` cells is read,
+        that length: the When column is never wider than ``enough``, so no later row changes
+        it (and its first screen does not wait for the words of every row)."""
+        while self._longest < enough:
+            when = next(self._whens, None)
+            if when is None:
+                break
+            self._longest = max(self._longest, _longest_line([when]))
+        return self._longest
+
+
+def upcoming_table(listing: Listing, title: str, shown: Shown | None = None) -> Fitted:
     """When, countdown and what; on a narrow terminal the countdown goes under the date.
 
-    Every column's width is set here, from every row, so Rich measures no cell (the costly part
-    of a table) and each chunk of a long listing has the same columns.
+    Every column's width is set here, from every row (``Shown``: the listing's own, unless the
+    caller words them from elsewhere), so Rich measures no cell (the costly part of a table) and
+    each chunk of a long listing has the same columns; ``listing.entries`` is read a chunk at a
+    time (``entries[rows]``).
     """
-    entries = listing.entries
-    whens = [when_both(entry, listing.display_zone, "\n") for entry in entries]
-    lefts = [time_left(entry, listing.now) for entry in entries]  # styled row by row, below
-    what_min = _ids_width([entry.opportunity.id for entry in entries])
+    entries, zone, now = listing.entries, listing.display_zone, listing.now
+    shown = Shown.of(listing) if shown is None else shown
+    lefts = shown.lefts  # styled row by row, below
+    what_min = shown.ids_width
     counted = max((len(text) for text in lefts), default=9)
     # What Rich would measure for the Countdown column: its longest cell, or its header.
-    count_width = max(len("Countdown"), _longest_line(lefts))
+    longest_left = _longest_line(lefts)
+    count_width = max(len("Countdown"), longest_left)
+    layouts: dict[int, tuple[bool, int, int]] = {}
 
-    def build(width: int, rows: slice) -> Table:
-        table = _table()
+    def layout(width: int) -> tuple[bool, int, int]:
+        """(stacked, When's width, What's width) at ``width``: decided once, for every chunk."""
+        if width in layouts:
+            return layouts[width]
         room = _room(width, 3) - counted
         stacked = room - what_min < 16  # no room for a readable When column: fold it in two
         if stacked:
             room = _room(width, 2)
-        natural = _longest_line(whens + lefts * stacked)
         # When takes under half: the title and label (What) are what people read.
-        shared = min(natural, max(room * 9 // 20, 25), room - what_min)
-        when_width = max(shared, 12)
+        most = min(max(room * 9 // 20, 25), room - what_min)
+        natural = max(shown.longest_when(most), longest_left if stacked else 0)
+        when_width = max(min(natural, most), 12)
+        # What takes the rest: the width Rich's ratio would give it, unless nothing is left.
+        rest = _room(width, 2 if stacked else 3) - when_width - (0 if stacked else count_width)
+        layouts[width] = stacked, when_width, rest
+        return layouts[width]
+
+    def build(width: int, rows: slice) -> Table:
+        stacked, when_width, rest = layout(width)
+        table = _table()
         table.add_column(Text("When"), width=when_width)
         if not stacked:
             table.add_column(Text("Countdown"), no_wrap=True, width=count_width)
-        # What takes the rest: the width Rich's ratio would give it, unless nothing is left.
-        rest = _room(width, 2 if stacked else 3) - when_width - (0 if stacked else count_width)
         if rest >= 1:
             table.add_column(Text("What"), width=rest, overflow="fold")
         else:
             table.add_column(Text("What"), ratio=1, overflow="fold")
-        for entry, when, left in zip(entries[rows], whens[rows], lefts[rows], strict=True):
+        for entry, left in zip(entries[rows], lefts[rows], strict=True):
             mark = listing.mark_of(entry)
-            count = _countdown(entry, listing.now, left)
-            when = _break_before_zone(when, when_width)
+            count = _countdown(entry, now, left)
+            when = _break_before_zone(when_both(entry, zone, "\n"), when_width)
             if stacked:
                 table.add_row(Text(when + "\n").append_text(count), _what(entry, mark))
             else:

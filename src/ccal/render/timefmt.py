@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
+from ccal import timeline
 from ccal.catalog import Entry
 from ccal.clock import LAST_SECOND, zone_city
 from ccal.controlchars import printable
-from ccal.query import countdown_moment, under_way
 from ccal.spans import countdown_text, under_way_text
-from ccal.timeline import seconds_between
+from ccal.timeline import micros, seconds_left
 
 
 def moment_text(moment: datetime, zone: tzinfo) -> str:
@@ -189,9 +189,20 @@ def time_left(entry: Entry, now: datetime, span: Callable[[int], str] = countdow
     """Where an entry stands, the same words in every human output: ``in 3 days 4 h``,
     ``under way, ends in 3 h`` (a range that has started, see ``query.under_way``) or
     ``passed 2 days ago``. ``span`` words a number of seconds (long, compact or to the second)."""
-    if under_way(entry, now):
-        assert entry.end is not None
-        return under_way_text(seconds_between(now, entry.end), span)
-    if entry.is_passed(now):
-        return f"passed {span(seconds_between(now, entry.due))}"
-    return span(seconds_between(now, countdown_moment(entry, now)))
+    return time_left_us(entry.at_us, entry.start_us, entry.due_us, micros(now), span)
+
+
+def time_left_us(
+    at_us: int,
+    start_us: int | None,
+    due_us: int,
+    now_us: int,
+    span: Callable[[int], str] = countdown_text,
+) -> str:
+    """``time_left`` of an entry's moments (``Entry.moments``, an index row's columns): a table
+    of every row words the countdowns its widths need without making an ``Entry`` of each."""
+    if timeline.under_way(start_us, due_us, now_us):  # a range: ``due_us`` is its end
+        return under_way_text(seconds_left(now_us, due_us), span)
+    if timeline.is_passed(due_us, now_us):
+        return f"passed {span(seconds_left(now_us, due_us))}"
+    return span(seconds_left(now_us, timeline.countdown_to(at_us, start_us, due_us, now_us)))
