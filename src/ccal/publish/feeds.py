@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ccal.query import Filters
+from ccal.render import ics
 from ccal.text import label_key
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
-END = b"END:VCALENDAR\r\n"
+END = ics.END.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,7 @@ def header(listing: Listing, name: str) -> bytes:
     """The renderer's calendar header (its metadata: name, PRODID, refresh hints) for ``name``."""
     from ccal.render import ics
 
-    text = ics.component_text(ics.header(listing, name=name)).encode("utf-8")
-    return text.removesuffix(END)
+    return ics.header_text(listing, name=name).encode("utf-8")
 
 
 def event_uid(entry: Entry) -> str:
@@ -209,13 +209,8 @@ def _render(entries: list[Entry], options: RenderOptions, stamp: datetime) -> Pa
 
     modified = options.modified or {}
     return [
-        (
-            str(vevent["UID"]),
-            ics.component_text(vevent).encode("utf-8"),
-            frozenset(ics.used_zones([vevent])),
-            day,
-        )
-        for vevent, day in ics.series_events(entries, options, stamp, modified)
+        (uid, text.encode("utf-8"), used, day)
+        for uid, text, used, day in ics.series_texts(entries, options, stamp, modified)
     ]
 
 

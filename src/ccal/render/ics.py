@@ -38,6 +38,7 @@ UID_DOMAIN = "ccal"
 # How often a subscribed feed asks to be fetched again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 DEFAULT_REFRESH = timedelta(days=1)
 DEFAULT_NAME = "ccal"
+END = "END:VCALENDAR\r\n"  # a calendar's last line, after its components
 
 
 def uid(entry: Entry) -> str:
@@ -97,6 +98,79 @@ def _written(moment: datetime) -> datetime:
     return moment
 
 
+def properties(
+    entry: Entry,
+    options: RenderOptions,
+    stamp: datetime,
+    rrule: str | None = None,
+    modified: datetime | None = None,
+) -> list[tuple[str, Any, dict[str, str] | None]]:
+    """What one VEVENT holds, as ``Component.add`` takes it: (name, value, parameters), in the
+    order added. The one place that says what an event is; ``event`` adds them to an icalendar
+    component, ``event_text`` writes the same lines (a property test compares the bytes).
+
+    A repeating date's UID is its series' (occurrence 0), whichever occurrence starts the
+    event, and ``rrule`` replaces the series' own rule (with its end). ``modified`` (UTC) is
+    when its data last changed: LAST-MODIFIED, never later than ``stamp``."""
+    from ccal.recurrence import series_head
+
+    opportunity = entry.opportunity
+    found: list[tuple[str, Any, dict[str, str] | None]] = [
+        ("uid", uid(series_head(entry)), None),
+        ("dtstamp", stamp, None),
+    ]
+    if modified is not None:
+        found.append(("last-modified", min(modified, stamp), None))
+    found += [("sequence", sequence(entry), None), ("summary", summary(entry), None)]
+    if entry.all_day:
+        first = entry.at.date()
+        last = (entry.end or entry.at).date()
+        found.append(("dtstart", first, None))
+        found.append(("dtend", last + timedelta(days=1), None))  # a DATE's DTEND is exclusive
+        # A DATE has no zone, but a ccal all-day date is a day of its zone (it passes when that
+        # day ends there): said for ``ccal import ics``, ignored by other programs.
+        found.append(("x-ccal-timezone", entry.zone.key, None))
+    else:
+        found.append(("dtstart", _written(entry.at), None))
+        if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
+            found.append(("dtend", _written(entry.end), None))
+    text = description(entry)
+    if text:
+        found.append(("description", text, None))
+    if opportunity.location:
+        found.append(("location", file_text(opportunity.location), None))
+    if opportunity.url:
+        found.append(("url", file_text(opportunity.url), None))
+    found.append(
+        ("categories", [*(file_text(tag) for tag in opportunity.tags), opportunity.kind], None)
+    )
+    rrule = rrule or entry.rrule
+    if rrule:
+        from icalendar import vRecur
+
+        found.append(("rrule", vRecur.from_ical(rrule), None))
+    found.append(("status", "TENTATIVE" if entry.tentative else "CONFIRMED", None))
+    # A deadline is a reminder, not a meeting: it must not mark the user as busy.
+    found.append(("transp", "TRANSPARENT", None))
+    return found
+
+
+def alarms(entry: Entry, options: RenderOptions) -> list[Component]:
+    """The VALARMs of ``--alarm``: one a duration before each date. A one-day deadline lasts
+    until its day ends, so its alarm counts back from the end."""
+    from icalendar import Alarm
+
+    related = "END" if entry.all_day and entry.end is None else "START"
+    found = []
+    for before in options.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary(entry))
+        alarm.add("trigger", -before, parameters={"RELATED": related})
+        found.append(alarm)
+    return found
+
+
 def event(
     entry: Entry,
     options: RenderOptions,
@@ -104,83 +178,122 @@ def event(
     rrule: str | None = None,
     modified: datetime | None = None,
 ) -> Event:
-    """One VEVENT; a repeating date's UID is its series' (occurrence 0), whichever occurrence
-    starts the event, and ``rrule`` replaces the series' own rule (with its end). ``modified``
-    (UTC) is when its data last changed: LAST-MODIFIED, never later than ``stamp``."""
-    from icalendar import Alarm, Event
+    """One VEVENT as an icalendar component: ``properties`` added one by one, its ``alarms``
+    inside. What ``event_text`` writes is this component's ``to_ical()`` (tests compare)."""
+    from icalendar import Event
 
-    from ccal.recurrence import series_head
-
-    opportunity = entry.opportunity
     vevent = Event()
-    vevent.add("uid", uid(series_head(entry)))
-    vevent.add("dtstamp", _typed("dtstamp", stamp))
-    if modified is not None:
-        vevent.add("last-modified", _typed("last-modified", min(modified, stamp)))
-    vevent.add("sequence", _typed("sequence", sequence(entry)))
-    vevent.add("summary", summary(entry))
-    if entry.all_day:
-        first = entry.at.date()
-        last = (entry.end or entry.at).date()
-        vevent.add("dtstart", first)
-        vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
-        # A DATE has no zone, but a ccal all-day date is a day of its zone (it passes when that
-        # day ends there): said for ``ccal import ics``, ignored by other programs.
-        vevent.add("x-ccal-timezone", _typed("x-ccal-timezone", entry.zone.key))
-    else:
-        vevent.add("dtstart", _written(entry.at))
-        if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
-            vevent.add("dtend", _written(entry.end))
-    text = description(entry)
-    if text:
-        vevent.add("description", text)
-    if opportunity.location:
-        vevent.add("location", file_text(opportunity.location))
-    if opportunity.url:
-        vevent.add("url", file_text(opportunity.url))
-    vevent.add("categories", [*(file_text(tag) for tag in opportunity.tags), opportunity.kind])
-    rrule = rrule or entry.rrule
-    if rrule:
-        from icalendar import vRecur
-
-        vevent.add("rrule", vRecur.from_ical(rrule))
-    vevent.add("status", _typed("status", "TENTATIVE" if entry.tentative else "CONFIRMED"))
-    # A deadline is a reminder, not a meeting: it must not mark the user as busy.
-    vevent.add("transp", _typed("transp", "TRANSPARENT"))
-    # A one-day deadline lasts until its day ends, so the alarm counts back from the end.
-    related = "END" if entry.all_day and entry.end is None else "START"
-    for before in options.alarms:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary(entry))
-        alarm.add("trigger", -before, parameters={"RELATED": related})
+    for name, value, parameters in properties(entry, options, stamp, rrule, modified):
+        vevent.add(name, value, parameters=dict(parameters) if parameters else None)
+    for alarm in alarms(entry, options):
         vevent.add_component(alarm)
     return vevent
 
 
-# The values most events share, typed once: (property, value) -> icalendar's object. Never
-# emptied: ``_LINES`` is keyed by the objects' ids, which must not be reused by another object.
-_TYPED: dict[tuple[str, datetime | int | str], Any] = {}
-# (property, id of a shared object) or (BEGIN/END, component name) -> its line, folded, CRLF.
-_LINES: dict[tuple[str, int | bytes], str] = {}
+def event_text(
+    entry: Entry,
+    options: RenderOptions,
+    stamp: datetime,
+    rrule: str | None = None,
+    modified: datetime | None = None,
+) -> tuple[str, frozenset[str]]:
+    """``event(...)``'s text (``to_ical()``, decoded) and the zones it refers to, without
+    building the component: each of ``properties`` typed by icalendar as ``Component.add``
+    types it and written as its ``content_line``, in the order ``Event.sorted_keys`` gives.
+
+    Building a component (a ``CaselessDict``, ``add``'s checks, a ``Parameters`` per value)
+    was most of the time of an export or a publish; a line depends only on its property and
+    value, so each distinct line is typed and written once (``_line``): the stamp, statuses,
+    a topic's description and a cut-off's instant are shared by many events."""
+    lines: dict[str, list[str]] = {}
+    zones: set[str] = set()
+    for name, value, parameters in properties(entry, options, stamp, rrule, modified):
+        key = name.upper()
+        line, zone = _line(key, name, value, parameters)
+        lines.setdefault(key, []).append(line)
+        if zone is not None and key in _ZONED:
+            zones.add(zone)
+    begin, end = _frame("VEVENT")
+    order = _order(tuple(lines))
+    text = "".join([begin, *(line for key in order for line in lines[key])])
+    inner = "".join(component_text(alarm) for alarm in alarms(entry, options))
+    return f"{text}{inner}{end}", frozenset(zones)
 
 
-def _typed(name: str, value: datetime | int | str) -> Any:
-    """``value`` as icalendar types it for property ``name`` (what ``Event.add`` stores), made
-    once for the values most events share (DTSTAMP, LAST-MODIFIED of one file, STATUS, ...):
-    typing a value is most of the time of building an event, and ``component_text`` writes the
-    line of a shared value once. The objects are shared between events, so nothing may change
-    them; they are only ever serialised. (A handful per run: a stamp, a time per data file,
-    two statuses, a zone per all-day zone.)"""
-    typed = _TYPED.get((name, value))
-    if typed is None:
+# The properties whose TZID a calendar must define (a VTIMEZONE for each).
+_ZONED = ("DTSTART", "DTEND")
+# (property, value's type, value or its repr, parameters) -> (line folded with CRLF, TZID).
+# Emptied when full: most lines are one event's, the shared ones are soon written again.
+_LINES: dict[tuple[Any, ...], tuple[str, str | None]] = {}
+_LINES_KEPT = 20_000
+_ORDERS: dict[tuple[str, ...], list[str]] = {}
+_FRAMES: dict[str, tuple[str, str]] = {}
+
+
+def _line(
+    key: str, name: str, value: Any, parameters: dict[str, str] | None
+) -> tuple[str, str | None]:
+    """The content line of one property (folded, CRLF) and its TZID parameter, if any.
+
+    Typed as ``Component.add`` types it: a plain string without parameters by the type
+    icalendar's ``types_factory`` names for the property (what ``add`` does with one, without
+    a component around it); anything else by ``add`` itself, on a scratch component. Written
+    by icalendar's ``Contentline.from_parts`` (what ``content_line`` does), folded by
+    ``fold_line``. Dates and times are keyed by their ``repr``: two equal instants in two
+    zones (or two folds) are different lines."""
+    from icalendar import Event
+    from icalendar.parser import Contentline, Parameters
+
+    shown = repr(value) if isinstance(value, date) else value
+    if isinstance(shown, list):
+        shown = tuple(shown)
+    cache_key = (key, type(value), shown, tuple(sorted(parameters.items())) if parameters else ())
+    try:
+        found = _LINES.get(cache_key)
+    except TypeError:  # unhashable (a vRecur): typed and written every time
+        cache_key, found = None, None
+    if found is not None:
+        return found
+    if isinstance(value, str) and not parameters:
+        typed = Event.types_factory.for_property(name)(value)
+    else:
+        scratch = Event()
+        scratch.add(name, value, parameters=dict(parameters) if parameters else None)
+        typed = scratch[key]
+    params = getattr(typed, "params", None) or Parameters()
+    line = fold_line(Contentline.from_parts(key, params, typed)) + "\r\n"
+    zone = params.get("TZID")
+    found = (line, str(zone) if zone is not None else None)
+    if cache_key is not None:
+        if len(_LINES) >= _LINES_KEPT:
+            _LINES.clear()
+        _LINES[cache_key] = found
+    return found
+
+
+def _order(keys: tuple[str, ...]) -> list[str]:
+    """``Event.sorted_keys()`` of an event with these properties (icalendar's canonical order
+    first, the rest by name): a few combinations in a whole calendar, each sorted once."""
+    order = _ORDERS.get(keys)
+    if order is None:
         from icalendar import Event
+        from icalendar.caselessdict import canonsort_keys
 
-        holder = Event()
-        holder.add(name, value)
-        typed = _TYPED[(name, value)] = holder[name]
-        _LINES[(name.upper(), id(typed))] = ""  # written by the first component_text
-    return typed
+        order = _ORDERS[keys] = canonsort_keys(keys, Event.canonical_order)
+    return order
+
+
+def _frame(name: str) -> tuple[str, str]:
+    """The BEGIN and END lines of a component ``name``, as icalendar writes them."""
+    frame = _FRAMES.get(name)
+    if frame is None:
+        from icalendar import Component
+
+        empty = Component()
+        empty.name = name
+        begin, _, end = component_text(empty).partition("\r\n")
+        frame = _FRAMES[name] = (begin + "\r\n", end)
+    return frame
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
@@ -209,29 +322,27 @@ def calendar(
     ``modified`` maps an opportunity id to when its data last changed (LAST-MODIFIED; see
     ``modified_times``). DTSTAMP is ``listing.now``: pin it and the bytes are reproducible.
 
-    Built from the same parts ``ccal publish`` assembles its feeds from (``header``,
-    ``series_events``, ``zones``), so the two cannot drift apart.
+    Assembled as ``ccal publish`` assembles its feeds, from the same parts (``header_text``,
+    ``series_texts``, ``zones``), so the two cannot drift apart: the bytes are those of the
+    whole ``Calendar``'s ``to_ical()`` (a property test compares), without building it.
     """
     from ccal.render.formats import RenderOptions
 
     options = options or RenderOptions()
-    ical = header(listing, name=name, refresh=refresh)
-    vevents = series_events(listing.entries, options, stamp_of(listing), modified or {})
-    events = [vevent for vevent, _day in vevents]
-    if listing.entries:
-        first_day, last_day = zone_years(listing.entries, [day for _vevent, day in vevents])
-        for component in zones(sorted(used_zones(events)), first_day, last_day):
-            ical.add_component(component)  # zones first: some readers want a TZID defined first
-    for vevent in events:
-        ical.add_component(vevent)
+    stamp = stamp_of(listing)
+    texts = series_texts(listing.entries, options, stamp, modified or {})
+    parts = [header_text(listing, name=name, refresh=refresh)]
+    if listing.entries:  # zones first: some readers want a TZID defined before its use
+        first_day, last_day = zone_years(listing.entries, [day for *_, day in texts])
+        used = frozenset[str]().union(*(zones_of for _uid, _text, zones_of, _day in texts))
+        parts += [component_text(zone) for zone in zones(sorted(used), first_day, last_day)]
+    parts += [text for _uid, text, _zones, _day in texts]
     if options.estimates:  # --estimated: all-day spans, no zone needed
         from ccal.render.estimates import vevent as estimated_vevent
 
-        for guess in options.estimates:
-            ical.add_component(estimated_vevent(guess, stamp_of(listing)))
-    return component_text(
-        ical
-    )  # ``ical.to_ical()``'s text, folded a line at a time, not a character
+        parts += [component_text(estimated_vevent(g, stamp)) for g in options.estimates]
+    parts.append(END)
+    return "".join(parts)
 
 
 def header(
@@ -259,19 +370,25 @@ def header(
     return ical
 
 
+def header_text(
+    listing: Listing, *, name: str = DEFAULT_NAME, refresh: timedelta = DEFAULT_REFRESH
+) -> str:
+    """``header``'s text up to its components: a calendar is this, its VTIMEZONEs, its events
+    and ``END``."""
+    return component_text(header(listing, name=name, refresh=refresh)).removesuffix(END)
+
+
 def stamp_of(listing: Listing) -> datetime:
     """DTSTAMP: the moment asked about, so an export with a pinned --as-of is reproducible."""
     return listing.now.astimezone(UTC).replace(microsecond=0)
 
 
-def series_events(
-    entries: list[Entry],
-    options: RenderOptions,
-    stamp: datetime,
-    modified: Mapping[str, datetime],
-) -> list[tuple[Event, date]]:
+def series_heads(
+    entries: list[Entry], options: RenderOptions, modified: Mapping[str, datetime]
+) -> list[tuple[Entry, str | None, datetime | None]]:
     """One VEVENT per series of ``entries`` (a single date is a series of one), in listing
-    order, each with the day it starts (``zone_years`` needs them).
+    order: the entry it starts with, the RRULE that replaces the series' own (or None) and
+    its LAST-MODIFIED, the arguments of ``event``/``event_text`` after ``stamp``.
 
     A repeating date is one event with its RRULE, however many occurrences were selected: the
     whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a window
@@ -283,18 +400,47 @@ def series_events(
     series: dict[str, list[Entry]] = {}
     for selected in entries:
         series.setdefault(uid(series_head(selected)), []).append(selected)
-    vevents = []
+    heads: list[tuple[Entry, str | None, datetime | None]] = []
     for chosen in series.values():
         when = modified.get(chosen[0].opportunity.id)
         if chosen[0].recurrence is None or not options.chosen_occurrences:
-            head = series_head(chosen[0])
-            vevents.append((event(head, options, stamp, modified=when), head.at.date()))
+            heads.append((series_head(chosen[0]), None, when))
             continue
         first = min(chosen, key=Entry.sort_key)
         assert first.recurrence is not None
-        rule = f"{first.recurrence.body};COUNT={len(chosen)}"
-        vevents.append((event(first, options, stamp, rule, modified=when), first.at.date()))
-    return vevents
+        heads.append((first, f"{first.recurrence.body};COUNT={len(chosen)}", when))
+    return heads
+
+
+def series_events(
+    entries: list[Entry],
+    options: RenderOptions,
+    stamp: datetime,
+    modified: Mapping[str, datetime],
+) -> list[tuple[Event, date]]:
+    """The VEVENT of each of ``series_heads`` as an icalendar component, with the day it
+    starts (``zone_years`` needs them): what ``series_texts`` writes, as objects."""
+    return [
+        (event(head, options, stamp, rule, when), head.at.date())
+        for head, rule, when in series_heads(entries, options, modified)
+    ]
+
+
+def series_texts(
+    entries: list[Entry],
+    options: RenderOptions,
+    stamp: datetime,
+    modified: Mapping[str, datetime],
+) -> list[tuple[str, str, frozenset[str], date]]:
+    """Each of ``series_heads`` written (``event_text``): its UID, its text, the zones it
+    refers to and the day it starts."""
+    from ccal.recurrence import series_head
+
+    found = []
+    for head, rule, when in series_heads(entries, options, modified):
+        text, used = event_text(head, options, stamp, rule, when)
+        found.append((uid(series_head(head)), text, used, head.at.date()))
+    return found
 
 
 def zone_years(entries: list[Entry], starts: list[date]) -> tuple[date, date]:
@@ -316,19 +462,12 @@ def component_text(component: Component) -> str:
     """``component.to_ical()``, decoded, but folded here: icalendar's own content lines (every
     value escaped and typed by icalendar: ``content_line`` for each of ``property_items``, as
     its ``content_lines`` does), each folded as icalendar folds it (``fold_line``). icalendar
-    folds character by character, a third of its time for a big calendar; the line of a value
-    shared by many events (``_typed``) and BEGIN/END lines are made once. The bytes are the same
-    (property tests compare the two on generated catalogs)."""
-    out = []
-    for name, value in component.property_items():
-        key = (name, value if isinstance(value, bytes) else id(value))
-        line = _LINES.get(key)
-        if not line:
-            line = fold_line(component.content_line(name, value)) + "\r\n"
-            if key in _LINES or isinstance(value, bytes):  # shared: kept for the next event
-                _LINES[key] = line
-        out.append(line)
-    return "".join(out)
+    folds character by character, a third of its time for a big calendar. The bytes are the
+    same (property tests compare the two on generated catalogs)."""
+    return "".join(
+        fold_line(component.content_line(name, value)) + "\r\n"
+        for name, value in component.property_items()
+    )
 
 
 def fold_line(line: str, limit: int = 75) -> str:
@@ -369,7 +508,7 @@ def used_zones(vevents: list[Event]) -> set[str]:
     """The TZIDs the events refer to (DTSTART/DTEND with a TZID parameter)."""
     found: set[str] = set()
     for component in vevents:
-        for prop in ("DTSTART", "DTEND"):
+        for prop in _ZONED:
             value = component.get(prop)
             if value is not None and "TZID" in value.params:
                 found.add(str(value.params["TZID"]))
