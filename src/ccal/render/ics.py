@@ -27,8 +27,8 @@ from ccal.render.timefmt import moment_text, moved_note
 from ccal.text import fold, label_key
 
 if TYPE_CHECKING:
+    from icalendar import Alarm, Component, Event, Timezone
     from icalendar import Calendar as ICalendar
-    from icalendar import Component, Event, Timezone
 
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
@@ -155,7 +155,7 @@ def properties(
     return found
 
 
-def alarms(entry: Entry, options: RenderOptions) -> list[Component]:
+def alarms(entry: Entry, options: RenderOptions) -> list[Alarm]:
     """The VALARMs of ``--alarm``: one a duration before each date. A one-day deadline lasts
     until its day ends, so its alarm counts back from the end."""
     from icalendar import Alarm
@@ -184,7 +184,7 @@ def event(
 
     vevent = Event()
     for name, value, parameters in properties(entry, options, stamp, rrule, modified):
-        vevent.add(name, value, parameters=dict(parameters) if parameters else None)
+        vevent.add(name, value, parameters=dict(parameters or {}))
     for alarm in alarms(entry, options):
         vevent.add_component(alarm)
     return vevent
@@ -213,7 +213,7 @@ def event_text(
         lines.setdefault(key, []).append(line)
         if zone is not None and key in _ZONED:
             zones.add(zone)
-    begin, end = _frame("VEVENT")
+    begin, end = _frame()
     order = _order(tuple(lines))
     text = "".join([begin, *(line for key in order for line in lines[key])])
     inner = "".join(component_text(alarm) for alarm in alarms(entry, options))
@@ -227,7 +227,7 @@ _ZONED = ("DTSTART", "DTEND")
 _LINES: dict[tuple[Any, ...], tuple[str, str | None]] = {}
 _LINES_KEPT = 20_000
 _ORDERS: dict[tuple[str, ...], list[str]] = {}
-_FRAMES: dict[str, tuple[str, str]] = {}
+_FRAME: list[str] = []  # BEGIN:VEVENT and END:VEVENT, with CRLF
 
 
 def _line(
@@ -241,30 +241,32 @@ def _line(
     by icalendar's ``Contentline.from_parts`` (what ``content_line`` does), folded by
     ``fold_line``. Dates and times are keyed by their ``repr``: two equal instants in two
     zones (or two folds) are different lines."""
-    from icalendar import Event
-    from icalendar.parser import Contentline, Parameters
-
     shown = repr(value) if isinstance(value, date) else value
     if isinstance(shown, list):
         shown = tuple(shown)
-    cache_key = (key, type(value), shown, tuple(sorted(parameters.items())) if parameters else ())
+    params_key = tuple(sorted(parameters.items())) if parameters else ()
+    cache_key = (key, type(value), shown, params_key)
     try:
         found = _LINES.get(cache_key)
+        kept = True
     except TypeError:  # unhashable (a vRecur): typed and written every time
-        cache_key, found = None, None
+        found, kept = None, False
     if found is not None:
         return found
+    from icalendar import Event
+    from icalendar.parser import Contentline, Parameters
+
     if isinstance(value, str) and not parameters:
         typed = Event.types_factory.for_property(name)(value)
     else:
         scratch = Event()
-        scratch.add(name, value, parameters=dict(parameters) if parameters else None)
+        scratch.add(name, value, parameters=dict(parameters or {}))
         typed = scratch[key]
     params = getattr(typed, "params", None) or Parameters()
     line = fold_line(Contentline.from_parts(key, params, typed)) + "\r\n"
     zone = params.get("TZID")
     found = (line, str(zone) if zone is not None else None)
-    if cache_key is not None:
+    if kept:
         if len(_LINES) >= _LINES_KEPT:
             _LINES.clear()
         _LINES[cache_key] = found
@@ -283,17 +285,14 @@ def _order(keys: tuple[str, ...]) -> list[str]:
     return order
 
 
-def _frame(name: str) -> tuple[str, str]:
-    """The BEGIN and END lines of a component ``name``, as icalendar writes them."""
-    frame = _FRAMES.get(name)
-    if frame is None:
-        from icalendar import Component
+def _frame() -> tuple[str, str]:
+    """The BEGIN and END lines of a VEVENT, as icalendar writes them."""
+    if not _FRAME:
+        from icalendar import Event
 
-        empty = Component()
-        empty.name = name
-        begin, _, end = component_text(empty).partition("\r\n")
-        frame = _FRAMES[name] = (begin + "\r\n", end)
-    return frame
+        begin, _, end = component_text(Event()).partition("\r\n")
+        _FRAME.extend([begin + "\r\n", end])
+    return _FRAME[0], _FRAME[1]
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
