@@ -227,6 +227,7 @@ _ZONED = ("DTSTART", "DTEND")
 _LINES: dict[tuple[Any, ...], tuple[str, str | None]] = {}
 _LINES_KEPT = 20_000
 _ORDERS: dict[tuple[str, ...], list[str]] = {}
+_NO_PARAMETERS: dict[int, Any] = {}  # one empty ``Parameters``, made on first use
 _FRAME: list[str] = []  # BEGIN:VEVENT and END:VEVENT, with CRLF
 
 
@@ -262,7 +263,7 @@ def _line(
         scratch = Event()
         scratch.add(name, value, parameters=dict(parameters or {}))
         typed = scratch[key]
-    params = getattr(typed, "params", None) or Parameters()
+    params = getattr(typed, "params", None) or _NO_PARAMETERS.setdefault(0, Parameters())
     line = fold_line(Contentline.from_parts(key, params, typed)) + "\r\n"
     zone = params.get("TZID")
     found = (line, str(zone) if zone is not None else None)
