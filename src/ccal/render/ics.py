@@ -226,8 +226,11 @@ _ZONED = ("DTSTART", "DTEND")
 # Emptied when full: most lines are one event's, the shared ones are soon written again.
 _LINES: dict[tuple[Any, ...], tuple[str, str | None]] = {}
 _LINES_KEPT = 20_000
+# Lines never shared: a UID is one event's (two events of a calendar never share one).
+_OWN = frozenset({"UID"})
+_TYPES: dict[str, Any] = {}  # property name -> the type of its plain strings
 _ORDERS: dict[tuple[str, ...], list[str]] = {}
-_NO_PARAMETERS: dict[int, Any] = {}  # one empty ``Parameters``, made on first use
+_ICALENDAR: list[Any] = []  # see ``_icalendar``
 _FRAME: list[str] = []  # BEGIN:VEVENT and END:VEVENT, with CRLF
 
 
@@ -242,35 +245,54 @@ def _line(
     by icalendar's ``Contentline.from_parts`` (what ``content_line`` does), folded by
     ``fold_line``. Dates and times are keyed by their ``repr``: two equal instants in two
     zones (or two folds) are different lines."""
-    shown = repr(value) if isinstance(value, date) else value
-    if isinstance(shown, list):
-        shown = tuple(shown)
-    params_key = tuple(sorted(parameters.items())) if parameters else ()
-    cache_key = (key, type(value), shown, params_key)
-    try:
-        found = _LINES.get(cache_key)
-        kept = True
-    except TypeError:  # unhashable (a vRecur): typed and written every time
-        found, kept = None, False
-    if found is not None:
-        return found
-    from icalendar import Event
-    from icalendar.parser import Contentline, Parameters
-
-    if isinstance(value, str) and not parameters:
-        typed = Event.types_factory.for_property(name)(value)
+    if key in _OWN:
+        cache_key = None
     else:
-        scratch = Event()
+        shown = repr(value) if isinstance(value, date) else value
+        if isinstance(shown, list):
+            shown = tuple(shown)
+        params_key = tuple(sorted(parameters.items())) if parameters else ()
+        cache_key = (key, type(value), shown, params_key)
+        try:
+            found = _LINES.get(cache_key)
+        except TypeError:  # unhashable (a vRecur): typed and written every time
+            found, cache_key = None, None
+        if found is not None:
+            return found
+    event_class, content_line, no_parameters = _icalendar()
+    if isinstance(value, str) and not parameters:
+        typed = _text_type(name)(value)
+    else:
+        scratch = event_class()
         scratch.add(name, value, parameters=dict(parameters or {}))
         typed = scratch[key]
-    params = getattr(typed, "params", None) or _NO_PARAMETERS.setdefault(0, Parameters())
-    line = fold_line(Contentline.from_parts(key, params, typed)) + "\r\n"
+    params = getattr(typed, "params", None) or no_parameters
+    line = fold_line(content_line(key, params, typed)) + "\r\n"
     zone = params.get("TZID")
     found = (line, str(zone) if zone is not None else None)
-    if kept:
+    if cache_key is not None:
         if len(_LINES) >= _LINES_KEPT:
             _LINES.clear()
         _LINES[cache_key] = found
+    return found
+
+
+def _icalendar() -> tuple[Any, Any, Any]:
+    """``Event``, ``Contentline.from_parts`` and an empty ``Parameters``, imported on first
+    use (the module is imported by commands that never write iCalendar)."""
+    if not _ICALENDAR:
+        from icalendar import Event
+        from icalendar.parser import Contentline, Parameters
+
+        _ICALENDAR.extend([Event, Contentline.from_parts, Parameters()])
+    return _ICALENDAR[0], _ICALENDAR[1], _ICALENDAR[2]
+
+
+def _text_type(name: str) -> Any:
+    """The class ``Component.add`` types a plain string of property ``name`` with."""
+    found = _TYPES.get(name)
+    if found is None:
+        found = _TYPES[name] = _icalendar()[0].types_factory.for_property(name)
     return found
 
 
