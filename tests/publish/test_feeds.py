@@ -109,6 +109,30 @@ def test_assembled_feeds_are_icalendars_own_serialisation(text, chosen):
         assert files[feed.path] == reference.to_ical(), feed.path
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(), st.booleans(), st.lists(st.integers(1, 10**6), max_size=2))
+def test_an_events_text_is_its_components_to_ical(text, chosen, alarms):
+    """``ics.event_text`` writes an event without building it: the bytes must be those of the
+    icalendar component ``ics.event`` builds from the same properties, alarms included, and
+    the zones those its DTSTART and DTEND name; written twice (the second time from the lines
+    kept), the same."""
+    from datetime import timedelta
+
+    from ccal.render import ics
+    from ccal.render.formats import RenderOptions
+
+    listing = listing_of(text)
+    before = tuple(timedelta(seconds=seconds) for seconds in alarms)
+    options = RenderOptions(chosen_occurrences=chosen, alarms=before)
+    stamp = ics.stamp_of(listing)
+    modified = {"op-1": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
+    for head, rule, when in ics.series_heads(listing.entries, options, modified) * 2:
+        vevent = ics.event(head, options, stamp, rule, when)
+        written, zones = ics.event_text(head, options, stamp, rule, when)
+        assert written.encode("utf-8") == vevent.to_ical()
+        assert zones == ics.used_zones([vevent])
+
+
 @settings(max_examples=300)
 @given(TEXT, TEXT)
 def test_folding_is_icalendars(summary, location):
