@@ -509,21 +509,21 @@ def fold_line(line: str, limit: int = 75) -> str:
             start += len(piece)
         parts.append(line[start:])
         return "\r\n ".join(parts)
-    segments: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if current and size + octets >= limit:
-            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else ""
-            segments.append("".join(current))
-            current = [carried] if carried else []
-            size = len(carried.encode("utf-8"))
-        current.append(char)
-        size += octets
-    if current:
-        segments.append("".join(current))
-    return "\r\n ".join(segments)
+    octets = line.encode("utf-8")  # cut by byte offsets, never inside a character
+    width = limit - 1
+    if len(octets) <= width:
+        return line
+    pieces, start = [], 0
+    while len(octets) - start > width:
+        end = start + width
+        while octets[end] & 0xC0 == 0x80:  # a continuation byte: back to its character's start
+            end -= 1
+        if octets[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        pieces.append(octets[start:end].decode("utf-8"))
+        start = end
+    pieces.append(octets[start:].decode("utf-8"))
+    return "\r\n ".join(pieces)
 
 
 def used_zones(vevents: list[Event]) -> set[str]:
