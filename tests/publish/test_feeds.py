@@ -176,33 +176,3 @@ def test_a_series_gets_its_feed_and_data_without_series_gets_none():
     assert series.path == "feeds/series/horizon-europe.ics"
     assert series.name == "T: horizon-europe"
     assert series.uids == ("horizon-call.cut-off-1@ccal", "horizon-call.cut-off-2@ccal")
-
-
-def test_rendering_in_shares_gives_the_bytes_of_one_render(monkeypatch):
-    """Many dates are rendered by one process per CPU: the feeds must not tell."""
-    import os
-
-    from ccal.loader import load_catalog
-    from ccal.publish import feeds
-    from ccal.query import select_dates, statuses
-    from ccal.recurrence import span
-    from ccal.render import Listing
-    from ccal.render.formats import RenderOptions
-
-    now = datetime(2022, 4, 1, tzinfo=UTC)
-    names = ("fixture.toml", "recurring.toml", "hostile.toml", "publish.toml", "repeated-hour.toml")
-    catalog = load_catalog([DATA / n for n in names]).expanded(*span(now, None, None))
-    entries = select_dates(catalog, now, scope="all")
-    listing = Listing(entries, statuses(entries, now), now, ZoneInfo("Europe/Brussels"))
-    for chosen in (False, True):
-        options = RenderOptions(chosen_occurrences=chosen)
-        order = feeds.plan(entries, "T")[0].uids
-        monkeypatch.setattr(feeds, "PARALLEL_FROM", 10**9)
-        one = feeds.render_events(listing, options, order)
-        monkeypatch.setattr(feeds, "PARALLEL_FROM", 0)
-        monkeypatch.setattr(os, "cpu_count", lambda: 3)
-        shared = feeds.render_events(listing, options, order)
-        monkeypatch.undo()
-        assert shared == one
-        assert list(shared.events) == list(order)
-        assert shared.feed(b"H", order) == one.feed(b"H", order)
