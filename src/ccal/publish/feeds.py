@@ -1,8 +1,8 @@
 """The calendar feeds of a published site: all dates, one feed per kind, tag and series, one file
 per event ("add to my calendar").
 
-Every event is rendered once, by ``render.ics`` (the one ICS renderer: its ``header``,
-``series_events`` and ``zones``, the parts its ``calendar`` is made of), to its text; every feed
+Every event is rendered once, by ``render.ics`` (the one ICS renderer: its ``header_text``,
+``series_texts`` and ``zones``, the parts its ``calendar`` is made of), to its text; every feed
 and per-event file is assembled from those texts: the renderer's calendar header (named per
 feed), the VTIMEZONEs its events use, its events, ``END:VCALENDAR``. That is byte for byte what
 ``ics.calendar`` would write for the same events (a property test compares), an event reads the

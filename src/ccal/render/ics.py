@@ -8,7 +8,9 @@ calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 w
 The same data and the same "now" give the same bytes (events in listing order, zones sorted by
 name). A calendar can tell a changed event: ``SEQUENCE`` counts the moves ``ccal extend``
 recorded in ``previous``, ``LAST-MODIFIED`` is when the entry's data file last changed.
-``calendar`` is the public entry point (``ccal publish`` feeds are built on it).
+``calendar`` is the public entry point; ``ccal publish`` assembles its feeds from the same parts.
+Events are written through icalendar (its types, escaping and content lines) without being built
+as components: ``event_text``, byte for byte ``event``'s ``to_ical()``.
 """
 
 from __future__ import annotations
