@@ -176,3 +176,20 @@ def test_a_series_gets_its_feed_and_data_without_series_gets_none():
     assert series.path == "feeds/series/horizon-europe.ics"
     assert series.name == "T: horizon-europe"
     assert series.uids == ("horizon-call.cut-off-1@ccal", "horizon-call.cut-off-2@ccal")
+
+
+def test_one_instant_in_two_zones_keeps_each_zone():
+    """Lines are made once per distinct value: 18:00 in Brussels and 17:00 UTC are one instant
+    (equal ``datetime``s) but two DTSTART lines, each with its own zone."""
+    from ccal.render import ics
+
+    text = 'version = 1\ntimezone = "UTC"\n' + "".join(
+        f'\n[[opportunity]]\nid = "op-{n}"\nkind = "call"\ntitle = "T{n}"\n'
+        f'timezone = "{zone}"\n\n[[opportunity.dates]]\nlabel = "D"\nat = {at}\n'
+        for n, (zone, at) in enumerate(
+            [("Europe/Brussels", "2026-12-01T18:00:00"), ("UTC", "2026-12-01T17:00:00")]
+        )
+    )
+    written = ics.calendar(listing_of(text)).replace("\r\n ", "")
+    assert "DTSTART;TZID=Europe/Brussels:20261201T180000" in written
+    assert "DTSTART:20261201T170000Z" in written
