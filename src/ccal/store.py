@@ -110,7 +110,7 @@ def _replacing(path: Path, guarded: bool = False) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 # --- temp files of killed writers ---------------------------------------------------------------
@@ -193,7 +193,7 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make the rename itself durable (where the platform allows opening a directory)."""
     try:
         fd = os.open(directory, os.O_RDONLY)

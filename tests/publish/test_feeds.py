@@ -109,6 +109,30 @@ def test_assembled_feeds_are_icalendars_own_serialisation(text, chosen):
         assert files[feed.path] == reference.to_ical(), feed.path
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs(), st.booleans(), st.lists(st.integers(1, 10**6), max_size=2))
+def test_an_events_text_is_its_components_to_ical(text, chosen, alarms):
+    """``ics.event_text`` writes an event without building it: the bytes must be those of the
+    icalendar component ``ics.event`` builds from the same properties, alarms included, and
+    the zones those its DTSTART and DTEND name; written twice (the second time from the lines
+    kept), the same."""
+    from datetime import timedelta
+
+    from ccal.render import ics
+    from ccal.render.formats import RenderOptions
+
+    listing = listing_of(text)
+    before = tuple(timedelta(seconds=seconds) for seconds in alarms)
+    options = RenderOptions(chosen_occurrences=chosen, alarms=before)
+    stamp = ics.stamp_of(listing)
+    modified = {"op-1": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
+    for head, rule, when in ics.series_heads(listing.entries, options, modified) * 2:
+        vevent = ics.event(head, options, stamp, rule, when)
+        written, zones = ics.event_text(head, options, stamp, rule, when)
+        assert written.encode("utf-8") == vevent.to_ical()
+        assert zones == ics.used_zones([vevent])
+
+
 @settings(max_examples=300)
 @given(TEXT, TEXT)
 def test_folding_is_icalendars(summary, location):
@@ -154,31 +178,18 @@ def test_a_series_gets_its_feed_and_data_without_series_gets_none():
     assert series.uids == ("horizon-call.cut-off-1@ccal", "horizon-call.cut-off-2@ccal")
 
 
-def test_rendering_in_shares_gives_the_bytes_of_one_render(monkeypatch):
-    """Many dates are rendered by one process per CPU: the feeds must not tell."""
-    import os
+def test_one_instant_in_two_zones_keeps_each_zone():
+    """Lines are made once per distinct value: 18:00 in Brussels and 17:00 UTC are one instant
+    (equal ``datetime``s) but two DTSTART lines, each with its own zone."""
+    from ccal.render import ics
 
-    from ccal.loader import load_catalog
-    from ccal.publish import feeds
-    from ccal.query import select_dates, statuses
-    from ccal.recurrence import span
-    from ccal.render import Listing
-    from ccal.render.formats import RenderOptions
-
-    now = datetime(2022, 4, 1, tzinfo=UTC)
-    names = ("fixture.toml", "recurring.toml", "hostile.toml", "publish.toml", "repeated-hour.toml")
-    catalog = load_catalog([DATA / n for n in names]).expanded(*span(now, None, None))
-    entries = select_dates(catalog, now, scope="all")
-    listing = Listing(entries, statuses(entries, now), now, ZoneInfo("Europe/Brussels"))
-    for chosen in (False, True):
-        options = RenderOptions(chosen_occurrences=chosen)
-        order = feeds.plan(entries, "T")[0].uids
-        monkeypatch.setattr(feeds, "PARALLEL_FROM", 10**9)
-        one = feeds.render_events(listing, options, order)
-        monkeypatch.setattr(feeds, "PARALLEL_FROM", 0)
-        monkeypatch.setattr(os, "cpu_count", lambda: 3)
-        shared = feeds.render_events(listing, options, order)
-        monkeypatch.undo()
-        assert shared == one
-        assert list(shared.events) == list(order)
-        assert shared.feed(b"H", order) == one.feed(b"H", order)
+    text = 'version = 1\ntimezone = "UTC"\n' + "".join(
+        f'\n[[opportunity]]\nid = "op-{n}"\nkind = "call"\ntitle = "T{n}"\n'
+        f'timezone = "{zone}"\n\n[[opportunity.dates]]\nlabel = "D"\nat = {at}\n'
+        for n, (zone, at) in enumerate(
+            [("Europe/Brussels", "2026-12-01T18:00:00"), ("UTC", "2026-12-01T17:00:00")]
+        )
+    )
+    written = ics.calendar(listing_of(text)).replace("\r\n ", "")
+    assert "DTSTART;TZID=Europe/Brussels:20261201T180000" in written
+    assert "DTSTART:20261201T170000Z" in written

@@ -355,6 +355,56 @@ def test_the_swap_falls_back_to_renames_where_renameat2_is_missing(publish, monk
     assert [p.name for p in site.parent.iterdir() if p.name.endswith((".new", ".old"))] == []
 
 
+def _record_writes(monkeypatch, *, syncfs: bool) -> list[tuple[str, str]]:
+    """What reaches the disk, in order: syncs of a file system, fsyncs of files and of
+    directories (by name), and the swap (renameat2 or a rename)."""
+    import os
+
+    done: list[tuple[str, str]] = []
+    real_fsync, real_rename, real_exchange = os.fsync, os.rename, output._exchange
+
+    def fsync(fd):
+        done.append(("fsync", Path(os.readlink(f"/proc/self/fd/{fd}")).name))
+        real_fsync(fd)
+
+    monkeypatch.setattr(output.os, "fsync", fsync)
+    monkeypatch.setattr(
+        output, "_syncfs", lambda path: syncfs and not done.append(("syncfs", path.name))
+    )
+    monkeypatch.setattr(
+        output,
+        "_exchange",
+        lambda new, old: (done.append(("swap", old.name)), real_exchange(new, old)),
+    )
+    monkeypatch.setattr(
+        output.os, "rename", lambda a, b: (done.append(("rename", Path(b).name)), real_rename(a, b))
+    )
+    return done
+
+
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-each"])
+def test_the_new_site_is_on_disk_before_the_swap_and_the_swap_after(
+    publish, tmp_path, monkeypatch, syncfs
+):
+    """A crash after publish returns must find the new site whole: its files and folders are
+    flushed before the swap (one syncfs, or an fsync of each), the parent after it."""
+    site = publish()
+    for fresh in (False, True):  # a republish (the swap), then a new directory (a rename)
+        into = tmp_path / "new" if fresh else site
+        done = _record_writes(monkeypatch, syncfs=syncfs)
+        publish(into=into)
+        monkeypatch.undo()
+        swap = next(i for i, (what, name) in enumerate(done) if name == into.name)
+        assert ("fsync", tmp_path.name) in done[swap + 1 :]  # the parent, after the swap
+        before = done[:swap]
+        if syncfs:
+            assert [what for what, _name in before] == ["syncfs"]
+        else:
+            flushed = {name for what, name in before if what == "fsync"}
+            files = {p.name for p in into.rglob("*") if p.is_file()}
+            assert files <= flushed and {"feeds", "events", tmp_path.name} <= flushed
+
+
 def test_the_previous_site_is_kept_beside_and_rewritten_in_place(publish, tmp_path):
     """The site swapped out waits beside DIR as the next build's scratch: its files are
     overwritten (the same inodes), files the new site lacks are removed, and the result is

@@ -1,8 +1,8 @@
 """The calendar feeds of a published site: all dates, one feed per kind, tag and series, one file
 per event ("add to my calendar").
 
-Every event is rendered once, by ``render.ics`` (the one ICS renderer: its ``header``,
-``series_events`` and ``zones``, the parts its ``calendar`` is made of), to its text; every feed
+Every event is rendered once, by ``render.ics`` (the one ICS renderer: its ``header_text``,
+``series_texts`` and ``zones``, the parts its ``calendar`` is made of), to its text; every feed
 and per-event file is assembled from those texts: the renderer's calendar header (named per
 feed), the VTIMEZONEs its events use, its events, ``END:VCALENDAR``. That is byte for byte what
 ``ics.calendar`` would write for the same events (a property test compares), an event reads the
@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ccal.query import Filters
+from ccal.render import ics
 from ccal.text import label_key
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
-END = b"END:VCALENDAR\r\n"
+END = ics.END.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,7 @@ def header(listing: Listing, name: str) -> bytes:
     """The renderer's calendar header (its metadata: name, PRODID, refresh hints) for ``name``."""
     from ccal.render import ics
 
-    text = ics.component_text(ics.header(listing, name=name)).encode("utf-8")
-    return text.removesuffix(END)
+    return ics.header_text(listing, name=name).encode("utf-8")
 
 
 def event_uid(entry: Entry) -> str:
@@ -152,47 +151,22 @@ def render_feeds(
     return files, feeds, whole
 
 
-# Below this many dates one process renders them all; above, each CPU renders a share.
-PARALLEL_FROM = 4000
-_SHARED: tuple[list[Entry], RenderOptions, datetime] | None = None  # what forked workers read
-
-Part = list[tuple[str, bytes, frozenset[str], date]]  # UID, text, zones used, start day
-
-
 def render_events(listing: Listing, options: RenderOptions, order: tuple[str, ...]) -> Rendered:
-    """Every event of ``listing``, rendered by ``render.ics``: by one process, or for many
-    dates on a machine that forks, by one process per CPU, each rendering whole series (a
-    series' occurrences make one event). The VTIMEZONEs are rendered here, once, for the years
-    of all the dates. The result is the same either way; a test compares the bytes."""
-    import multiprocessing
-    import os
+    """Every event of ``listing``, rendered by ``render.ics`` (``series_texts``), and the
+    VTIMEZONEs, once, for the years of all the dates.
 
+    One process: forking one renderer per CPU (as publish did) cost more CPU than it saved and
+    no time on the shared 2-CPU machine the benchmark runs on, once an event cost 0.14 ms."""
     from ccal.render import ics
 
     entries = listing.entries
-    stamp = ics.stamp_of(listing)
-    workers = min(os.cpu_count() or 1, 4)
-    forks = "fork" in multiprocessing.get_all_start_methods()
-    if len(entries) < PARALLEL_FROM or workers < 2 or not forks:
-        parts = [_render(entries, options, stamp)]
-    else:
-        global _SHARED
-        groups: dict[str, list[int]] = {}  # a series stays in one share: its event is one
-        for index, entry in enumerate(entries):
-            groups.setdefault(event_uid(entry), []).append(index)
-        shares: list[list[int]] = [[] for _ in range(workers)]
-        size = -(-len(entries) // workers)
-        filled = 0
-        for members in groups.values():
-            shares[min(filled // size, workers - 1)].extend(members)
-            filled += len(members)
-        _SHARED = (entries, options, stamp)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_render_indices, [sorted(share) for share in shares if share])
-        finally:
-            _SHARED = None
-    rendered = {uid: (text, used, day) for part in parts for uid, text, used, day in part}
+    modified = options.modified or {}
+    rendered = {
+        uid: (text.encode("utf-8"), used, day)
+        for uid, text, used, day in ics.series_texts(
+            entries, options, ics.stamp_of(listing), modified
+        )
+    }
     keys = sorted(frozenset[str]().union(*(used for _text, used, _day in rendered.values())))
     zones: dict[str, bytes] = {}
     if entries:
@@ -202,28 +176,6 @@ def render_events(listing: Listing, options: RenderOptions, order: tuple[str, ..
     return Rendered(
         {uid: rendered[uid][0] for uid in order}, {uid: rendered[uid][1] for uid in order}, zones
     )
-
-
-def _render(entries: list[Entry], options: RenderOptions, stamp: datetime) -> Part:
-    from ccal.render import ics
-
-    modified = options.modified or {}
-    return [
-        (
-            str(vevent["UID"]),
-            ics.component_text(vevent).encode("utf-8"),
-            frozenset(ics.used_zones([vevent])),
-            day,
-        )
-        for vevent, day in ics.series_events(entries, options, stamp, modified)
-    ]
-
-
-def _render_indices(indices: list[int]) -> Part:
-    """In a forked worker: render the entries at ``indices`` (whole series)."""
-    assert _SHARED is not None
-    entries, options, stamp = _SHARED
-    return _render([entries[i] for i in indices], options, stamp)
 
 
 def event_files(

@@ -8,6 +8,12 @@ The site swapped out is kept beside DIR as the next publish's scratch (``.DIR.cc
 its files are overwritten in place rather than created anew. A site of 11,000 calls is 6,000
 files, and creating a file costs far more than rewriting one (here 0.5 ms of kernel time each:
 3 s a publish, against 0.1 s). Nobody reads the spare; deleting it only costs that time once.
+
+Durable as a data file's write is (``store``): the new site is on disk before it is swapped in
+(its files, their directories, the scratch's own entry), and the swap is on disk before publish
+returns, so a crash or power cut after it never leaves an old, empty or torn site. On Linux one
+``syncfs`` flushes the scratch's file system (6,000 files: ~0.1 s here; an ``fsync`` of each
+would take ~35 s, 2,000 took 11.5 s); elsewhere each file and directory is fsynced.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 
 from ccal.errors import CcalError
 from ccal.publish.site import MARKER
+from ccal.store import fsync_directory
 
 RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths atomically
 # Over the file there or a new one; never through a symbolic link; bytes as they are (Windows).
@@ -76,10 +83,13 @@ def _swap_in(directory: Path, files: dict[str, bytes]) -> None:
         )
     try:
         _fill(scratch, files)
+        _flush(scratch, files)
         if not directory.exists():
             os.rename(scratch, directory)
+            fsync_directory(directory.parent)
             return
         _exchange(scratch, directory)  # scratch now holds the old site
+        fsync_directory(directory.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             shutil.rmtree(scratch)
@@ -88,6 +98,43 @@ def _swap_in(directory: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(scratch)
     elif scratch != spare:
         os.rename(scratch, spare)
+
+
+def _flush(scratch: Path, files: dict[str, bytes]) -> None:
+    """Put everything under ``scratch`` on disk, and its own entry in its parent: one
+    ``syncfs`` of its file system where Linux has it, else an fsync of each file and folder."""
+    if _syncfs(scratch):
+        return
+    folders = {scratch}
+    for name in files:
+        path = scratch / name
+        folders.update(p for p in path.parents if p.is_relative_to(scratch))
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows: writable
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        fsync_directory(folder)
+    fsync_directory(scratch.parent)
+
+
+def _syncfs(path: Path) -> bool:
+    """Linux ``syncfs``: the data and metadata of the whole file system ``path`` is on, on disk
+    (an error raised as ``OSError``). False where there is none (not Linux, no such libc)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError, TypeError):
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            number = ctypes.get_errno()
+            raise OSError(number, os.strerror(number))
+    finally:
+        os.close(fd)
+    return True
 
 
 def _reusable(spare: Path) -> bool:

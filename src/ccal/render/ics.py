@@ -8,7 +8,9 @@ calendar; all-day entries are DATE values with an exclusive DTEND, as RFC 5545 w
 The same data and the same "now" give the same bytes (events in listing order, zones sorted by
 name). A calendar can tell a changed event: ``SEQUENCE`` counts the moves ``ccal extend``
 recorded in ``previous``, ``LAST-MODIFIED`` is when the entry's data file last changed.
-``calendar`` is the public entry point (``ccal publish`` feeds are built on it).
+``calendar`` is the public entry point; ``ccal publish`` assembles its feeds from the same parts.
+Events are written through icalendar (its types, escaping and content lines) without being built
+as components: ``event_text``, byte for byte ``event``'s ``to_ical()``.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from ccal.text import fold, label_key
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from icalendar import Alarm, Component, Event, Timezone
     from icalendar import Calendar as ICalendar
-    from icalendar import Component, Event, Timezone
 
     from ccal.query import AnyListing
     from ccal.render import Listing
@@ -42,6 +44,7 @@ UID_DOMAIN = "ccal"
 # How often a subscribed feed asks to be fetched again (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 DEFAULT_REFRESH = timedelta(days=1)
 DEFAULT_NAME = "ccal"
+END = "END:VCALENDAR\r\n"  # a calendar's last line, after its components
 
 
 def uid(entry: Entry) -> str:
@@ -101,6 +104,79 @@ def _written(moment: datetime) -> datetime:
     return moment
 
 
+def properties(
+    entry: Entry,
+    options: RenderOptions,
+    stamp: datetime,
+    rrule: str | None = None,
+    modified: datetime | None = None,
+) -> list[tuple[str, Any, dict[str, str] | None]]:
+    """What one VEVENT holds, as ``Component.add`` takes it: (name, value, parameters), in the
+    order added. The one place that says what an event is; ``event`` adds them to an icalendar
+    component, ``event_text`` writes the same lines (a property test compares the bytes).
+
+    A repeating date's UID is its series' (occurrence 0), whichever occurrence starts the
+    event, and ``rrule`` replaces the series' own rule (with its end). ``modified`` (UTC) is
+    when its data last changed: LAST-MODIFIED, never later than ``stamp``."""
+    from ccal.recurrence import series_head
+
+    opportunity = entry.opportunity
+    found: list[tuple[str, Any, dict[str, str] | None]] = [
+        ("uid", uid(series_head(entry)), None),
+        ("dtstamp", stamp, None),
+    ]
+    if modified is not None:
+        found.append(("last-modified", min(modified, stamp), None))
+    found += [("sequence", sequence(entry), None), ("summary", summary(entry), None)]
+    if entry.all_day:
+        first = entry.at.date()
+        last = (entry.end or entry.at).date()
+        found.append(("dtstart", first, None))
+        found.append(("dtend", last + timedelta(days=1), None))  # a DATE's DTEND is exclusive
+        # A DATE has no zone, but a ccal all-day date is a day of its zone (it passes when that
+        # day ends there): said for ``ccal import ics``, ignored by other programs.
+        found.append(("x-ccal-timezone", entry.zone.key, None))
+    else:
+        found.append(("dtstart", _written(entry.at), None))
+        if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
+            found.append(("dtend", _written(entry.end), None))
+    text = description(entry)
+    if text:
+        found.append(("description", text, None))
+    if opportunity.location:
+        found.append(("location", file_text(opportunity.location), None))
+    if opportunity.url:
+        found.append(("url", file_text(opportunity.url), None))
+    found.append(
+        ("categories", [*(file_text(tag) for tag in opportunity.tags), opportunity.kind], None)
+    )
+    rrule = rrule or entry.rrule
+    if rrule:
+        from icalendar import vRecur
+
+        found.append(("rrule", vRecur.from_ical(rrule), None))
+    found.append(("status", "TENTATIVE" if entry.tentative else "CONFIRMED", None))
+    # A deadline is a reminder, not a meeting: it must not mark the user as busy.
+    found.append(("transp", "TRANSPARENT", None))
+    return found
+
+
+def alarms(entry: Entry, options: RenderOptions) -> list[Alarm]:
+    """The VALARMs of ``--alarm``: one a duration before each date. A one-day deadline lasts
+    until its day ends, so its alarm counts back from the end."""
+    from icalendar import Alarm
+
+    related = "END" if entry.all_day and entry.end is None else "START"
+    found = []
+    for before in options.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary(entry))
+        alarm.add("trigger", -before, parameters={"RELATED": related})
+        found.append(alarm)
+    return found
+
+
 def event(
     entry: Entry,
     options: RenderOptions,
@@ -108,83 +184,144 @@ def event(
     rrule: str | None = None,
     modified: datetime | None = None,
 ) -> Event:
-    """One VEVENT; a repeating date's UID is its series' (occurrence 0), whichever occurrence
-    starts the event, and ``rrule`` replaces the series' own rule (with its end). ``modified``
-    (UTC) is when its data last changed: LAST-MODIFIED, never later than ``stamp``."""
-    from icalendar import Alarm, Event
+    """One VEVENT as an icalendar component: ``properties`` added one by one, its ``alarms``
+    inside. What ``event_text`` writes is this component's ``to_ical()`` (tests compare)."""
+    from icalendar import Event
 
-    from ccal.recurrence import series_head
-
-    opportunity = entry.opportunity
     vevent = Event()
-    vevent.add("uid", uid(series_head(entry)))
-    vevent.add("dtstamp", _typed("dtstamp", stamp))
-    if modified is not None:
-        vevent.add("last-modified", _typed("last-modified", min(modified, stamp)))
-    vevent.add("sequence", _typed("sequence", sequence(entry)))
-    vevent.add("summary", summary(entry))
-    if entry.all_day:
-        first = entry.at.date()
-        last = (entry.end or entry.at).date()
-        vevent.add("dtstart", first)
-        vevent.add("dtend", last + timedelta(days=1))  # DTEND of a DATE event is exclusive
-        # A DATE has no zone, but a ccal all-day date is a day of its zone (it passes when that
-        # day ends there): said for ``ccal import ics``, ignored by other programs.
-        vevent.add("x-ccal-timezone", _typed("x-ccal-timezone", entry.zone.key))
-    else:
-        vevent.add("dtstart", _written(entry.at))
-        if entry.end is not None and entry.end.timestamp() > entry.at.timestamp():
-            vevent.add("dtend", _written(entry.end))
-    text = description(entry)
-    if text:
-        vevent.add("description", text)
-    if opportunity.location:
-        vevent.add("location", file_text(opportunity.location))
-    if opportunity.url:
-        vevent.add("url", file_text(opportunity.url))
-    vevent.add("categories", [*(file_text(tag) for tag in opportunity.tags), opportunity.kind])
-    rrule = rrule or entry.rrule
-    if rrule:
-        from icalendar import vRecur
-
-        vevent.add("rrule", vRecur.from_ical(rrule))
-    vevent.add("status", _typed("status", "TENTATIVE" if entry.tentative else "CONFIRMED"))
-    # A deadline is a reminder, not a meeting: it must not mark the user as busy.
-    vevent.add("transp", _typed("transp", "TRANSPARENT"))
-    # A one-day deadline lasts until its day ends, so the alarm counts back from the end.
-    related = "END" if entry.all_day and entry.end is None else "START"
-    for before in options.alarms:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary(entry))
-        alarm.add("trigger", -before, parameters={"RELATED": related})
+    for name, value, parameters in properties(entry, options, stamp, rrule, modified):
+        vevent.add(name, value, parameters=dict(parameters or {}))
+    for alarm in alarms(entry, options):
         vevent.add_component(alarm)
     return vevent
 
 
-# The values most events share, typed once: (property, value) -> icalendar's object. Never
-# emptied: ``_LINES`` is keyed by the objects' ids, which must not be reused by another object.
-_TYPED: dict[tuple[str, datetime | int | str], Any] = {}
-# (property, id of a shared object) or (BEGIN/END, component name) -> its line, folded, CRLF.
-_LINES: dict[tuple[str, int | bytes], str] = {}
+def event_text(
+    entry: Entry,
+    options: RenderOptions,
+    stamp: datetime,
+    rrule: str | None = None,
+    modified: datetime | None = None,
+) -> tuple[str, frozenset[str]]:
+    """``event(...)``'s text (``to_ical()``, decoded) and the zones it refers to, without
+    building the component: each of ``properties`` typed by icalendar as ``Component.add``
+    types it and written as its ``content_line``, in the order ``Event.sorted_keys`` gives.
+
+    Building a component (a ``CaselessDict``, ``add``'s checks, a ``Parameters`` per value)
+    was most of the time of an export or a publish; a line depends only on its property and
+    value, so each distinct line is typed and written once (``_line``): the stamp, statuses,
+    a topic's description and a cut-off's instant are shared by many events."""
+    lines: dict[str, list[str]] = {}
+    zones: set[str] = set()
+    for name, value, parameters in properties(entry, options, stamp, rrule, modified):
+        key = name.upper()
+        line, zone = _line(key, name, value, parameters)
+        lines.setdefault(key, []).append(line)
+        if zone is not None and key in _ZONED:
+            zones.add(zone)
+    begin, end = _frame()
+    order = _order(tuple(lines))
+    text = "".join([begin, *(line for key in order for line in lines[key])])
+    inner = "".join(component_text(alarm) for alarm in alarms(entry, options))
+    return f"{text}{inner}{end}", frozenset(zones)
 
 
-def _typed(name: str, value: datetime | int | str) -> Any:
-    """``value`` as icalendar types it for property ``name`` (what ``Event.add`` stores), made
-    once for the values most events share (DTSTAMP, LAST-MODIFIED of one file, STATUS, ...):
-    typing a value is most of the time of building an event, and ``component_text`` writes the
-    line of a shared value once. The objects are shared between events, so nothing may change
-    them; they are only ever serialised. (A handful per run: a stamp, a time per data file,
-    two statuses, a zone per all-day zone.)"""
-    typed = _TYPED.get((name, value))
-    if typed is None:
+# The properties whose TZID a calendar must define (a VTIMEZONE for each).
+_ZONED = ("DTSTART", "DTEND")
+# (property, value's type, value or its repr, parameters) -> (line folded with CRLF, TZID).
+# Emptied when full: most lines are one event's, the shared ones are soon written again.
+_LINES: dict[tuple[Any, ...], tuple[str, str | None]] = {}
+_LINES_KEPT = 20_000
+# Lines never shared: a UID is one event's (two events of a calendar never share one).
+_OWN = frozenset({"UID"})
+_TYPES: dict[str, Any] = {}  # property name -> the type of its plain strings
+_ORDERS: dict[tuple[str, ...], list[str]] = {}
+_ICALENDAR: list[Any] = []  # see ``_icalendar``
+_FRAME: list[str] = []  # BEGIN:VEVENT and END:VEVENT, with CRLF
+
+
+def _line(
+    key: str, name: str, value: Any, parameters: dict[str, str] | None
+) -> tuple[str, str | None]:
+    """The content line of one property (folded, CRLF) and its TZID parameter, if any.
+
+    Typed as ``Component.add`` types it: a plain string without parameters by the type
+    icalendar's ``types_factory`` names for the property (what ``add`` does with one, without
+    a component around it); anything else by ``add`` itself, on a scratch component. Written
+    by icalendar's ``Contentline.from_parts`` (what ``content_line`` does), folded by
+    ``fold_line``. Dates and times are keyed by their ``repr``: two equal instants in two
+    zones (or two folds) are different lines."""
+    if key in _OWN:
+        cache_key = None
+    else:
+        shown = repr(value) if isinstance(value, date) else value
+        if isinstance(shown, list):
+            shown = tuple(shown)
+        params_key = tuple(sorted(parameters.items())) if parameters else ()
+        cache_key = (key, type(value), shown, params_key)
+        try:
+            found = _LINES.get(cache_key)
+        except TypeError:  # unhashable (a vRecur): typed and written every time
+            found, cache_key = None, None
+        if found is not None:
+            return found
+    event_class, content_line, no_parameters = _icalendar()
+    if isinstance(value, str) and not parameters:
+        typed = _text_type(name)(value)
+    else:
+        scratch = event_class()
+        scratch.add(name, value, parameters=dict(parameters or {}))
+        typed = scratch[key]
+    params = getattr(typed, "params", None) or no_parameters
+    line = fold_line(content_line(key, params, typed)) + "\r\n"
+    zone = params.get("TZID")
+    found = (line, str(zone) if zone is not None else None)
+    if cache_key is not None:
+        if len(_LINES) >= _LINES_KEPT:
+            _LINES.clear()
+        _LINES[cache_key] = found
+    return found
+
+
+def _icalendar() -> tuple[Any, Any, Any]:
+    """``Event``, ``Contentline.from_parts`` and an empty ``Parameters``, imported on first
+    use (the module is imported by commands that never write iCalendar)."""
+    if not _ICALENDAR:
+        from icalendar import Event
+        from icalendar.parser import Contentline, Parameters
+
+        _ICALENDAR.extend([Event, Contentline.from_parts, Parameters()])
+    return _ICALENDAR[0], _ICALENDAR[1], _ICALENDAR[2]
+
+
+def _text_type(name: str) -> Any:
+    """The class ``Component.add`` types a plain string of property ``name`` with."""
+    found = _TYPES.get(name)
+    if found is None:
+        found = _TYPES[name] = _icalendar()[0].types_factory.for_property(name)
+    return found
+
+
+def _order(keys: tuple[str, ...]) -> list[str]:
+    """``Event.sorted_keys()`` of an event with these properties (icalendar's canonical order
+    first, the rest by name): a few combinations in a whole calendar, each sorted once."""
+    order = _ORDERS.get(keys)
+    if order is None:
+        from icalendar import Event
+        from icalendar.caselessdict import canonsort_keys
+
+        order = _ORDERS[keys] = canonsort_keys(keys, Event.canonical_order)
+    return order
+
+
+def _frame() -> tuple[str, str]:
+    """The BEGIN and END lines of a VEVENT, as icalendar writes them."""
+    if not _FRAME:
         from icalendar import Event
 
-        holder = Event()
-        holder.add(name, value)
-        typed = _TYPED[(name, value)] = holder[name]
-        _LINES[(name.upper(), id(typed))] = ""  # written by the first component_text
-    return typed
+        begin, _, end = component_text(Event()).partition("\r\n")
+        _FRAME.extend([begin + "\r\n", end])
+    return _FRAME[0], _FRAME[1]
 
 
 def render(listing: Listing, options: RenderOptions) -> str:
@@ -218,8 +355,9 @@ def calendar(
     ``modified`` maps an opportunity id to when its data last changed (LAST-MODIFIED; see
     ``modified_times``). DTSTAMP is ``listing.now``: pin it and the bytes are reproducible.
 
-    Built from the same parts ``ccal publish`` assembles its feeds from (``header``,
-    ``series_events``, ``zones``), so the two cannot drift apart.
+    Assembled as ``ccal publish`` assembles its feeds, from the same parts (``header_text``,
+    ``series_texts``, ``zones``), so the two cannot drift apart: the bytes are those of the
+    whole ``Calendar``'s ``to_ical()`` (a property test compares), without building it.
     """
     return "".join(calendar_chunks(listing, options, name=name, refresh=refresh, modified=modified))
 
@@ -227,7 +365,6 @@ def calendar(
 # Events are written here until the zones they use are known (VTIMEZONEs come first): in
 # memory up to this many characters, then in a temporary file.
 SPOOL_IN_MEMORY = 4 << 20
-_END = "END:VCALENDAR\r\n"
 
 
 def calendar_chunks(
@@ -238,26 +375,25 @@ def calendar_chunks(
     refresh: timedelta = DEFAULT_REFRESH,
     modified: Mapping[str, datetime] | None = None,
 ) -> Iterator[str]:
-    """``calendar``'s text in pieces, each event's text (``component_text``) as it is made:
-    never the whole calendar nor every event at once. The calendar's own lines (``header``)
+    """``calendar``'s text in pieces, each event's text (``event_text``) as it is made: never
+    the whole calendar nor every event at once. The calendar's own lines (``header_text``)
     come first, then the VTIMEZONE of each zone the events use, which are known only once
     every event is made: the events' text waits in a spool (memory, then a temporary file)."""
     from ccal.render.formats import RenderOptions
 
     options = options or RenderOptions()
-    head = component_text(header(listing, name=name, refresh=refresh))
-    assert head.endswith(_END)
-    yield head[: -len(_END)]
+    yield header_text(listing, name=name, refresh=refresh)
     stamp = stamp_of(listing)
     days = _Days(listing.entries)
     used: set[str] = set()
     with tempfile.SpooledTemporaryFile(
         SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
     ) as spool:
-        for vevent, day in series_events(days, options, stamp, modified or {}):
-            used |= used_zones([vevent])
-            days.add(day)
-            spool.write(component_text(vevent))
+        for head, rule, when in series_heads(days, options, modified or {}):
+            text, zones_of = event_text(head, options, stamp, rule, when)
+            used |= zones_of
+            days.add(head.at.date())
+            spool.write(text)
         if days.first is not None and days.last is not None:
             first_day, last_day = zone_years([], [days.first, days.last])
             for component in zones(sorted(used), first_day, last_day):
@@ -270,7 +406,7 @@ def calendar_chunks(
 
         for guess in options.estimates:
             yield component_text(estimated_vevent(guess, stamp))
-    yield _END
+    yield END
 
 
 class _Days:
@@ -319,19 +455,26 @@ def header(
     return ical
 
 
+def header_text(
+    listing: AnyListing, *, name: str = DEFAULT_NAME, refresh: timedelta = DEFAULT_REFRESH
+) -> str:
+    """``header``'s text up to its components: a calendar is this, its VTIMEZONEs, its events
+    and ``END``."""
+    return component_text(header(listing, name=name, refresh=refresh)).removesuffix(END)
+
+
 def stamp_of(listing: AnyListing) -> datetime:
     """DTSTAMP: the moment asked about, so an export with a pinned --as-of is reproducible."""
     return listing.now.astimezone(UTC).replace(microsecond=0)
 
 
-def series_events(
-    entries: Iterable[Entry],
-    options: RenderOptions,
-    stamp: datetime,
-    modified: Mapping[str, datetime],
-) -> Iterator[tuple[Event, date]]:
+def series_heads(
+    entries: Iterable[Entry], options: RenderOptions, modified: Mapping[str, datetime]
+) -> Iterator[tuple[Entry, str | None, datetime | None]]:
     """One VEVENT per series of ``entries`` (a single date is a series of one), in listing
-    order, each with the day it starts (``zone_years`` needs them), made as the entries come.
+    order, made as the entries come: the entry it starts with, the RRULE that replaces the
+    series' own (or None) and its LAST-MODIFIED, the arguments of ``event``/``event_text``
+    after ``stamp``.
 
     A repeating date is one event with its RRULE, however many occurrences were selected: the
     whole series, or with ``chosen_occurrences`` just the run of occurrences chosen (a window
@@ -353,23 +496,48 @@ def series_events(
     seen: set[str] = set()
     for selected in entries:
         when = modified.get(selected.opportunity.id)
+        if selected.recurrence is not None:
+            key = uid(series_head(selected))
+            if key in seen:
+                continue
+            seen.add(key)
         if selected.recurrence is None or not options.chosen_occurrences:
-            if selected.recurrence is not None:
-                key = uid(series_head(selected))
-                if key in seen:
-                    continue
-                seen.add(key)
-            head = series_head(selected)
-            yield event(head, options, stamp, modified=when), head.at.date()
+            yield series_head(selected), None, when
             continue
-        key = uid(series_head(selected))
-        if key in seen:
-            continue
-        seen.add(key)
         first, count = runs[key]
         assert first.recurrence is not None
-        rule = f"{first.recurrence.body};COUNT={count}"
-        yield event(first, options, stamp, rule, modified=when), first.at.date()
+        yield first, f"{first.recurrence.body};COUNT={count}", when
+
+
+def series_events(
+    entries: list[Entry],
+    options: RenderOptions,
+    stamp: datetime,
+    modified: Mapping[str, datetime],
+) -> list[tuple[Event, date]]:
+    """The VEVENT of each of ``series_heads`` as an icalendar component, with the day it
+    starts (``zone_years`` needs them): what ``series_texts`` writes, as objects."""
+    return [
+        (event(head, options, stamp, rule, when), head.at.date())
+        for head, rule, when in series_heads(entries, options, modified)
+    ]
+
+
+def series_texts(
+    entries: list[Entry],
+    options: RenderOptions,
+    stamp: datetime,
+    modified: Mapping[str, datetime],
+) -> list[tuple[str, str, frozenset[str], date]]:
+    """Each of ``series_heads`` written (``event_text``): its UID, its text, the zones it
+    refers to and the day it starts."""
+    from ccal.recurrence import series_head
+
+    found = []
+    for head, rule, when in series_heads(entries, options, modified):
+        text, used = event_text(head, options, stamp, rule, when)
+        found.append((uid(series_head(head)), text, used, head.at.date()))
+    return found
 
 
 def zone_years(entries: list[Entry], starts: list[date]) -> tuple[date, date]:
@@ -391,19 +559,12 @@ def component_text(component: Component) -> str:
     """``component.to_ical()``, decoded, but folded here: icalendar's own content lines (every
     value escaped and typed by icalendar: ``content_line`` for each of ``property_items``, as
     its ``content_lines`` does), each folded as icalendar folds it (``fold_line``). icalendar
-    folds character by character, a third of its time for a big calendar; the line of a value
-    shared by many events (``_typed``) and BEGIN/END lines are made once. The bytes are the same
-    (property tests compare the two on generated catalogs)."""
-    out = []
-    for name, value in component.property_items():
-        key = (name, value if isinstance(value, bytes) else id(value))
-        line = _LINES.get(key)
-        if not line:
-            line = fold_line(component.content_line(name, value)) + "\r\n"
-            if key in _LINES or isinstance(value, bytes):  # shared: kept for the next event
-                _LINES[key] = line
-        out.append(line)
-    return "".join(out)
+    folds character by character, a third of its time for a big calendar. The bytes are the
+    same (property tests compare the two on generated catalogs)."""
+    return "".join(
+        fold_line(component.content_line(name, value)) + "\r\n"
+        for name, value in component.property_items()
+    )
 
 
 def fold_line(line: str, limit: int = 75) -> str:
@@ -423,28 +584,28 @@ def fold_line(line: str, limit: int = 75) -> str:
             start += len(piece)
         parts.append(line[start:])
         return "\r\n ".join(parts)
-    segments: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if current and size + octets >= limit:
-            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else ""
-            segments.append("".join(current))
-            current = [carried] if carried else []
-            size = len(carried.encode("utf-8"))
-        current.append(char)
-        size += octets
-    if current:
-        segments.append("".join(current))
-    return "\r\n ".join(segments)
+    octets = line.encode("utf-8")  # cut by byte offsets, never inside a character
+    width = limit - 1
+    if len(octets) <= width:
+        return line
+    pieces, start = [], 0
+    while len(octets) - start > width:
+        end = start + width
+        while octets[end] & 0xC0 == 0x80:  # a continuation byte: back to its character's start
+            end -= 1
+        if octets[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        pieces.append(octets[start:end].decode("utf-8"))
+        start = end
+    pieces.append(octets[start:].decode("utf-8"))
+    return "\r\n ".join(pieces)
 
 
 def used_zones(vevents: list[Event]) -> set[str]:
     """The TZIDs the events refer to (DTSTART/DTEND with a TZID parameter)."""
     found: set[str] = set()
     for component in vevents:
-        for prop in ("DTSTART", "DTEND"):
+        for prop in _ZONED:
             value = component.get(prop)
             if value is not None and "TZID" in value.params:
                 found.add(str(value.params["TZID"]))
