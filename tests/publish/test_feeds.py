@@ -126,7 +126,7 @@ def test_an_events_text_is_its_components_to_ical(text, chosen, alarms):
     options = RenderOptions(chosen_occurrences=chosen, alarms=before)
     stamp = ics.stamp_of(listing)
     modified = {"op-1": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
-    for head, rule, when in ics.series_heads(listing.entries, options, modified) * 2:
+    for head, rule, when in [*ics.series_heads(listing.entries, options, modified)] * 2:
         vevent = ics.event(head, options, stamp, rule, when)
         written, zones = ics.event_text(head, options, stamp, rule, when)
         assert written.encode("utf-8") == vevent.to_ical()
