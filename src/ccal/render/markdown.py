@@ -35,7 +35,8 @@ _BARE_LINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=\bwww)\.")
 # …and ``a@b.example``, ``mailto:a@b.example`` and ``xmpp:a@b.example`` into mailto:/xmpp:
 # links. An escaped ``@`` does not break those (cmark-gfm joins the text again), a zero-width
 # space after it does: it shows as nothing, and no domain starts with it.
-_BARE_EMAIL = re.compile(r"(?<=[A-Za-z0-9._+-])@")  # what follows may still autolink (a@.a)
+# Also after ``:``: ``mailto:@b.example`` (an empty local part) is linked too.
+_BARE_EMAIL = re.compile(r"(?<=[A-Za-z0-9._+:-])@")  # what follows may still autolink (a@.a)
 _KIND_HEADINGS = {"talk": "Talks", "call": "Calls", "event": "Events", "survey": "Surveys"}
 
 
