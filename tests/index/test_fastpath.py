@@ -303,6 +303,66 @@ def test_the_fast_path_prints_what_the_typer_app_prints(
         table.CHUNK = whole
 
 
+QUIET_SERIES = """version = 1
+timezone = "Europe/Brussels"
+
+[[opportunity]]
+id = "weekly"
+kind = "talk"
+title = "Weekly talks"
+
+[[opportunity.dates]]
+label = "Talk"
+at = 2026-01-05T10:00:00
+rrule = "FREQ=WEEKLY"
+
+[[opportunity]]
+id = "later"
+kind = "talk"
+title = "Monthly talks from 2029"
+
+[[opportunity.dates]]
+label = "Talk"
+at = 2029-01-10T10:00:00
+rrule = "FREQ=MONTHLY"
+
+[[opportunity]]
+id = "triennial"
+kind = "event"
+title = "Every third year"
+
+[[opportunity.dates]]
+label = "Summit"
+at = 2025-03-02T09:00:00
+rrule = "FREQ=YEARLY;INTERVAL=3"
+"""
+
+
+@pytest.mark.parametrize("now", ["2026-12-01", "2028-12-01", "2025-06-01", "2027-06-01"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["upcoming", "--json"],
+        ["upcoming"],
+        ["list", "--dates", "--json"],
+        ["deadlines", "later", "--json"],
+        ["deadlines", "triennial"],
+        ["upcoming", "--json", "--within", "400d"],
+    ],
+    ids=" ".join,
+)
+def test_a_series_with_nothing_in_the_span_still_shows_its_next_date(tmp_path, now, args):
+    """A series without an end and no occurrence in the span asked about (it starts years
+    ahead, or repeats every third year) shows its next date (``recurrence.expand``); the index
+    holds only its occurrences over the cover, so the fast path must not answer without it."""
+    path = indexed(tmp_path, QUIET_SERIES, "2026-12-01", "Europe/Brussels", True)
+    argv = [*args, "--as-of", now, "--data", path]
+    outcome = fast(argv, {})
+    expected = typer_app(argv, {})
+    assert expected[2] == 0, expected
+    assert outcome is HANDS_OVER or outcome == expected
+
+
 # --- the forms it must answer, and the ones it must not ----------------------------------------
 
 FIXTURE = Path(__file__).parents[1] / "data" / "fixture.toml"

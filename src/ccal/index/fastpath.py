@@ -478,6 +478,8 @@ def _occurring(session: Session, rows: Iterable[sqlite3.Row], end: Any) -> Itera
     cover_low, cover_high = index.cover_us
     if index.capped or low_us < cover_low or high_us > cover_high:
         raise _Uncovered
+    if end is None and any(low < low_us and high_us < high for low, high in index.quiet_us):
+        raise _Uncovered  # a series with nothing in the span: its next date is not held here
     return (
         row
         for row in rows

@@ -60,6 +60,11 @@ class Index:
         self.cover_us = (int(meta["cover_low_us"]), int(meta["cover_high_us"]))
         self.open_series = int(meta["open_series"])
         self.capped = meta["capped"] == "1"
+        # Where a series without an end has no occurrence held here (``writer._quiet_spans``).
+        self.quiet_us = [
+            (int(low), int(high))
+            for low, _, high in (span.partition(":") for span in meta["quiet"].split(",") if span)
+        ]
         # Every file's checksum over all its bytes when built (``policy.whole_checks``), or None.
         self.whole: str | None = meta.get("whole")
 

@@ -140,7 +140,7 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             meta.update(entries=str(count), items=str(len(catalog.items)))
             meta["file_entries"] = str(sum(len(item.entries) for item in catalog.items))
             meta.update(cover_low_us=str(cover[0]), cover_high_us=str(cover[1]))
-            meta.update(open_series=str(cover[3]), capped=str(int(cover[4])))
+            meta.update(open_series=str(cover[3]), capped=str(int(cover[4])), quiet=cover[5])
             whole = whole_checks(paths)  # for writers: kept only if no file changed meanwhile
             if whole is not None and identities(paths) == files:
                 meta["whole"] = whole
@@ -155,15 +155,16 @@ def write(paths: list[Path], files: str, catalog: Catalog, now: Any, display: tz
             os.unlink(temp)
 
 
-def _cover(catalog: Catalog, now: Any) -> tuple[int, int, Catalog, int, bool]:
+def _cover(catalog: Catalog, now: Any) -> tuple[int, int, Catalog, int, bool, str]:
     """The catalog with every repeating date expanded: bounded series whole, series without an
     end over ``COVER_DAYS`` around ``now`` (in µs, the first two values: a fast-path question
     whose ``timeline.span`` lies outside them goes to the Typer app). Also how many series have
-    no end, and whether one of them was cut at ``recurrence.MAX_OCCURRENCES`` (the index then
-    answers nothing of them: a command's own expansion would be cut elsewhere)."""
+    no end, whether one of them was cut at ``recurrence.MAX_OCCURRENCES`` (the index then
+    answers nothing of them: a command's own expansion would be cut elsewhere), and their
+    quiet spans (``_quiet_spans``)."""
     series = [e for item in catalog.items for e in item.entries if e.recurrence is not None]
     if not series:
-        return -(2**62), 2**62, catalog, 0, False
+        return -(2**62), 2**62, catalog, 0, False, ""
     from datetime import timedelta
 
     from ccal.recurrence import MAX_OCCURRENCES
@@ -171,17 +172,50 @@ def _cover(catalog: Catalog, now: Any) -> tuple[int, int, Catalog, int, bool]:
     low, high = now - timedelta(days=COVER_DAYS), now + timedelta(days=COVER_DAYS)
     expanded = catalog.expanded(low, high)
     open_series = [e for e in series if e.recurrence is not None and not e.recurrence.bounded]
-    counts: dict[tuple[str, int], int] = {}
+    occurrences: dict[tuple[str, int], list[Entry]] = {}
     stride = {item.id: max(len(item.opportunity.dates), 1) for item in catalog.items}
     for item in expanded.items:
         for entry in item.entries:
             if entry.occurrence is not None:
                 base = entry.position - stride[item.id] * entry.occurrence
-                counts[(item.id, base)] = counts.get((item.id, base), 0) + 1
-    capped = any(
-        counts.get((e.opportunity.id, e.position), 0) >= MAX_OCCURRENCES for e in open_series
-    )
-    return micros(low), micros(high), expanded, len(open_series), capped
+                occurrences.setdefault((item.id, base), []).append(entry)
+    runs = [occurrences.get((e.opportunity.id, e.position), []) for e in open_series]
+    capped = any(len(run) >= MAX_OCCURRENCES for run in runs)
+    return micros(low), micros(high), expanded, len(open_series), capped, _quiet_spans(runs)
+
+
+QUIET_SPANS_KEPT = 256  # more, and every question without a window end goes to the Typer app
+
+
+def _quiet_spans(runs: list[list[Entry]]) -> str:
+    """Where a series without an end has no occurrence the index holds, as ``low:high`` µs
+    pairs (``reader.Index.quiet_us`` reads them): before its first, between two, after its last.
+
+    With no window end, ``recurrence.expand`` gives a series with no occurrence in the span
+    asked about its first one after it ("Monthly talks from 2029" still shows); the index
+    holds only the occurrences over its cover, so the fast path hands such a question, whose
+    span lies inside a quiet span, to the Typer app. Such a span is at least ``REACH_DAYS``
+    long (``timeline.span``): shorter gaps are left out, and of the open-ended ones only the
+    latest first occurrence and the earliest last one matter.
+    """
+    from itertools import pairwise
+
+    from ccal.timeline import REACH_DAYS
+
+    reach_us = (REACH_DAYS * 86_400 - 2 * 3600) * 1_000_000  # a DST hour either way, spare
+    lead, tail, gaps = -(2**62), 2**62, []
+    for run in runs:
+        if not run:
+            continue
+        ordered = sorted(run, key=lambda entry: entry.at_us)
+        lead, tail = max(lead, ordered[0].at_us), min(tail, ordered[-1].due_us)
+        for before, after in pairwise(ordered):
+            if after.at_us - before.due_us > reach_us:
+                gaps.append((before.due_us, after.at_us))
+    if len(gaps) > QUIET_SPANS_KEPT:
+        gaps = [(-(2**62), 2**62)]
+    spans = [(-(2**62), lead), (tail, 2**62), *gaps]
+    return ",".join(f"{low}:{high}" for low, high in spans)
 
 
 def _fill(
