@@ -390,3 +390,36 @@ def test_the_order_the_writer_hands_to_the_catalog_is_its_own_sort(data_file, tm
         e.sort_key() for item in catalog.items for e in item.entries
     )
     assert catalog.entries() is not catalog.entries()  # a copy each time: callers may sort it
+
+
+def test_an_index_written_by_two_processes_when_children_are_ignored(tmp_path, monkeypatch):
+    """A parent that ignores SIGCHLD passes that on through exec (a daemon, a service manager's
+    child): the forked child is then reaped by the kernel and ``waitpid`` fails (ECHILD) once it
+    has gone. Whether it wrote its part is not known: this process makes its rows, and the index
+    is the one a single process writes."""
+    import signal
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal.index import writer
+
+    data = tmp_path / "data.toml"
+    data.write_text((DATA / "fixture.toml").read_text(encoding="utf-8") + SERIES, "utf-8")
+    settled(data)
+    catalog = load_from_files([data])
+    files = policy.identities([data])
+    now = datetime(2022, 6, 20, tzinfo=UTC)
+    written = []
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        for parallel in (False, True):
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
+            monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
+            writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
+            written.append(_tables(policy.index_name([data])))
+            assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
+                os.path.basename(policy.index_name([data]))
+            ]
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert written[0] == written[1]

@@ -306,7 +306,10 @@ PARALLEL_FROM = 10_000  # entries rows: below this a second process saves less t
 def _two_processes(count: int) -> bool:
     """Whether to make part of the entries rows in a forked child: a big index, a second CPU,
     ``os.fork``, and no other thread (a fork copies only the calling one: a lock another holds
-    would stay locked in the child)."""
+    would stay locked in the child). Not when SIGCHLD is ignored (a disposition inherited through
+    exec from a parent that ignores it): the kernel reaps the child, whose status, and so
+    whether its part is whole, is lost (``_finish_part``); its work would be done twice."""
+    import signal
     import threading
 
     return (
@@ -314,6 +317,7 @@ def _two_processes(count: int) -> bool:
         and hasattr(os, "fork")
         and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1
+        and signal.getsignal(signal.SIGCHLD) is not signal.SIG_IGN
     )
 
 
@@ -341,11 +345,16 @@ def _start_part(path: str, rows: Iterator[tuple[Any, ...]]) -> list[Any]:
 
 
 def _finish_part(part: list[Any]) -> bool:
-    """Wait for the child of ``_start_part`` (once); whether it wrote every one of its rows."""
+    """Wait for the child of ``_start_part`` (once); whether it wrote every one of its rows.
+    A child reaped by another (SIGCHLD ignored: ``waitpid`` fails once it has gone) counts as
+    failed: its rows are then made here."""
     if part[0] is not None:
-        _, status = os.waitpid(part[0], 0)
+        try:
+            _, status = os.waitpid(part[0], 0)
+        except ChildProcessError:
+            status = -1
         part[0] = None
-        part[2] = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        part[2] = status != -1 and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     return bool(part[2])
 
 
