@@ -423,3 +423,42 @@ def test_an_index_written_by_two_processes_when_children_are_ignored(tmp_path, m
     finally:
         signal.signal(signal.SIGCHLD, previous)
     assert written[0] == written[1]
+
+
+def test_an_interrupt_at_the_fork_never_lets_the_child_out(tmp_path):
+    """A Ctrl-C that reaches the child as it is forked (before its first line) must end the
+    child there: escaping into the writer's clean-up, it deleted this process's temporary index
+    (and would have run the rest of the command a second time). The index is still written.
+    In a process of its own: a fork handler, once registered, stays."""
+    import subprocess
+    import sys
+
+    data = settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / "data.toml")))
+    script = f"""
+import _thread, os, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from ccal.index import policy, writer
+from ccal.loader import load_catalog as load_from_files
+
+data = Path({str(data)!r})
+catalog = load_from_files([data])
+writer._two_processes = lambda count: True
+me = os.getpid()
+os.register_at_fork(after_in_child=_thread.interrupt_main)  # raised as os.fork returns
+try:
+    writer.write([data], policy.identities([data]), catalog, datetime.now(UTC), ZoneInfo("UTC"))
+except BaseException as exc:
+    if os.getpid() != me:
+        os._exit(3)  # the child got out
+    print(type(exc).__name__, exc)
+    sys.exit(1)
+print(sorted(os.listdir(os.path.dirname(policy.index_name([data])))))
+"""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == repr([os.path.basename(policy.index_name([data]))])

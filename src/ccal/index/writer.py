@@ -323,25 +323,37 @@ def _two_processes(count: int) -> bool:
 
 def _start_part(path: str, rows: Iterator[tuple[Any, ...]]) -> list[Any]:
     """Fork a child that writes ``rows`` to the table ``entries`` of a database of its own at
-    ``path``; [its pid or None once reaped, ``path``, whether it succeeded]."""
+    ``path``; [its pid or None once reaped, ``path``, whether it succeeded].
+
+    The child leaves at once, never through this function's caller: whatever it meets, even
+    an interrupt as ``os.fork`` returns (before a ``try`` of its own), ends it here. Escaping,
+    it ran the writer's clean-up (deleting this process's temporary index) and the rest of the
+    command a second time."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    pid = os.fork()
-    if pid == 0:  # the child: write, then leave at once (no teardown, no parent's handlers)
-        code = 1
-        try:
-            connection = sqlite3.connect(path, isolation_level=None)
-            connection.execute("PRAGMA journal_mode = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
-            connection.executescript(SCHEMA)
-            connection.execute("BEGIN")
-            connection.executemany(_INSERT_ENTRIES, rows)
-            connection.execute("COMMIT")
-            connection.close()
-            code = 0
-        finally:
-            os._exit(code)
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: write, then leave at once (no teardown, no parent's handlers)
+            _write_part(path, rows)
+            os._exit(0)
+    except BaseException:
+        if os.getpid() != parent:
+            os._exit(1)
+        raise
     return [pid, path, False]
+
+
+def _write_part(path: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    """The child's work (``_start_part``): ``rows`` into a database of its own."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.executescript(SCHEMA)
+    connection.execute("BEGIN")
+    connection.executemany(_INSERT_ENTRIES, rows)
+    connection.execute("COMMIT")
+    connection.close()
 
 
 def _finish_part(part: list[Any]) -> bool:
