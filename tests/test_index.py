@@ -462,3 +462,36 @@ print(sorted(os.listdir(os.path.dirname(policy.index_name([data])))))
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == repr([os.path.basename(policy.index_name([data]))])
+
+
+def test_a_fork_that_fails_leaves_the_rows_to_this_process(tmp_path, monkeypatch):
+    """No process to be had (a container's process limit: EAGAIN): the index is written by this
+    process alone, the same one. (The error was only a missed index, written by no one: every
+    later call read the files.)"""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal.index import writer
+
+    data = tmp_path / "data.toml"
+    data.write_text((DATA / "fixture.toml").read_text(encoding="utf-8") + SERIES, "utf-8")
+    settled(data)
+    catalog = load_from_files([data])
+    files = policy.identities([data])
+    now = datetime(2022, 6, 20, tzinfo=UTC)
+    written = []
+    for parallel in (False, True):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
+        monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
+        if parallel:
+
+            def no_fork() -> int:
+                raise BlockingIOError(11, "Resource temporarily unavailable")
+
+            monkeypatch.setattr(os, "fork", no_fork)
+        writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
+        written.append(_tables(policy.index_name([data])))
+        assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
+            os.path.basename(policy.index_name([data]))
+        ]
+    assert written[0] == written[1]

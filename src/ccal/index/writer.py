@@ -259,7 +259,12 @@ def _fill(
     # shared VM); SQLite then copies the child's rows in.
     count = len(order)
     cut = count * 3 // 10 if _two_processes(count) else count
-    part = _start_part(part_path, rows(range(cut, count))) if cut < count else None
+    part = None
+    if cut < count:
+        try:
+            part = _start_part(part_path, rows(range(cut, count)))
+        except OSError:  # no process to be had (EAGAIN, ENOMEM): all the rows made here
+            cut = count
     try:
         items = (
             _item_row(seq, item, len(grown.entries), repeats)
