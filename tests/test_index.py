@@ -428,7 +428,7 @@ def test_an_index_written_by_two_processes_when_children_are_ignored(tmp_path, m
 def test_an_interrupt_at_the_fork_never_lets_the_child_out(tmp_path):
     """A Ctrl-C that reaches the child as it is forked (before its first line) must end the
     child there: escaping into the writer's clean-up, it deleted this process's temporary index
-    (and would have run the rest of the command a second time). The index is still written.
+    (and went on to the command's own handling of the interrupt). The index is still written.
     In a process of its own: a fork handler, once registered, stays."""
     import subprocess
     import sys

@@ -332,8 +332,8 @@ def _start_part(path: str, rows: Iterator[tuple[Any, ...]]) -> list[Any]:
 
     The child leaves at once, never through this function's caller: whatever it meets, even
     an interrupt as ``os.fork`` returns (before a ``try`` of its own), ends it here. Escaping,
-    it ran the writer's clean-up (deleting this process's temporary index) and the rest of the
-    command a second time."""
+    it ran the writer's clean-up (deleting this process's temporary index) and the command's
+    own handling of the interrupt a second time."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
     parent = os.getpid()
