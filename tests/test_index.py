@@ -390,3 +390,108 @@ def test_the_order_the_writer_hands_to_the_catalog_is_its_own_sort(data_file, tm
         e.sort_key() for item in catalog.items for e in item.entries
     )
     assert catalog.entries() is not catalog.entries()  # a copy each time: callers may sort it
+
+
+def test_an_index_written_by_two_processes_when_children_are_ignored(tmp_path, monkeypatch):
+    """A parent that ignores SIGCHLD passes that on through exec (a daemon, a service manager's
+    child): the forked child is then reaped by the kernel and ``waitpid`` fails (ECHILD) once it
+    has gone. Whether it wrote its part is not known: this process makes its rows, and the index
+    is the one a single process writes."""
+    import signal
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal.index import writer
+
+    data = tmp_path / "data.toml"
+    data.write_text((DATA / "fixture.toml").read_text(encoding="utf-8") + SERIES, "utf-8")
+    settled(data)
+    catalog = load_from_files([data])
+    files = policy.identities([data])
+    now = datetime(2022, 6, 20, tzinfo=UTC)
+    written = []
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        for parallel in (False, True):
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
+            monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
+            writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
+            written.append(_tables(policy.index_name([data])))
+            assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
+                os.path.basename(policy.index_name([data]))
+            ]
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert written[0] == written[1]
+
+
+def test_an_interrupt_at_the_fork_never_lets_the_child_out(tmp_path):
+    """A Ctrl-C that reaches the child as it is forked (before its first line) must end the
+    child there: escaping into the writer's clean-up, it deleted this process's temporary index
+    (and went on to the command's own handling of the interrupt). The index is still written.
+    In a process of its own: a fork handler, once registered, stays."""
+    import subprocess
+    import sys
+
+    data = settled(Path(shutil.copy(DATA / "fixture.toml", tmp_path / "data.toml")))
+    script = f"""
+import _thread, os, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from ccal.index import policy, writer
+from ccal.loader import load_catalog as load_from_files
+
+data = Path({str(data)!r})
+catalog = load_from_files([data])
+writer._two_processes = lambda count: True
+me = os.getpid()
+os.register_at_fork(after_in_child=_thread.interrupt_main)  # raised as os.fork returns
+try:
+    writer.write([data], policy.identities([data]), catalog, datetime.now(UTC), ZoneInfo("UTC"))
+except BaseException as exc:
+    if os.getpid() != me:
+        os._exit(3)  # the child got out
+    print(type(exc).__name__, exc)
+    sys.exit(1)
+print(sorted(os.listdir(os.path.dirname(policy.index_name([data])))))
+"""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == repr([os.path.basename(policy.index_name([data]))])
+
+
+def test_a_fork_that_fails_leaves_the_rows_to_this_process(tmp_path, monkeypatch):
+    """No process to be had (a container's process limit: EAGAIN): the index is written by this
+    process alone, the same one. (The error was only a missed index, written by no one: every
+    later call read the files.)"""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ccal.index import writer
+
+    data = tmp_path / "data.toml"
+    data.write_text((DATA / "fixture.toml").read_text(encoding="utf-8") + SERIES, "utf-8")
+    settled(data)
+    catalog = load_from_files([data])
+    files = policy.identities([data])
+    now = datetime(2022, 6, 20, tzinfo=UTC)
+    written = []
+    for parallel in (False, True):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
+        monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
+        if parallel:
+
+            def no_fork() -> int:
+                raise BlockingIOError(11, "Resource temporarily unavailable")
+
+            monkeypatch.setattr(os, "fork", no_fork)
+        writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
+        written.append(_tables(policy.index_name([data])))
+        assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
+            os.path.basename(policy.index_name([data]))
+        ]
+    assert written[0] == written[1]

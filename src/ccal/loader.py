@@ -41,6 +41,11 @@ class FileResult:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def all_ids(self) -> list[str | None]:
+        """Every opportunity's id, items or not: what the duplicate check compares
+        (``duplicate_id_problems``; ``importers.taken`` keeps a writer from adding one)."""
+        return self.ids if self.ids is not None else [item.id for item in self.items]
+
 
 def load_catalog(paths: list[Path]) -> Catalog:
     """Load every file; raise one ``DataError`` listing every error found in all of them."""
@@ -458,8 +463,7 @@ def duplicate_id_problems(results: list[FileResult]) -> list[Problem]:
     first_seen: dict[str, tuple[FileResult, int]] = {}
     problems = []
     for result in results:
-        ids = result.ids if result.ids is not None else [item.id for item in result.items]
-        for index, ident in enumerate(ids):
+        for index, ident in enumerate(result.all_ids()):
             if ident is None:
                 continue
             if ident not in first_seen:

@@ -21,12 +21,14 @@ def other_files(target: Path) -> list[Path]:
 
 
 def ids_taken(others: list[Path], wanted: set[str]) -> dict[str, str]:
-    """Each id of ``wanted`` that one of ``others`` already holds, with a skip reason."""
+    """Each id of ``wanted`` that one of ``others`` already holds, with a skip reason. The ids
+    the loader's duplicate check compares (``FileResult.all_ids``): a file with a schema error
+    has no items, but its ids, written again elsewhere, would be duplicates once it is fixed."""
     from ccal.loader import load_file
 
     taken: dict[str, str] = {}
     for other in others:
-        for item in load_file(other).items:
-            if item.id in wanted and item.id not in taken:
-                taken[item.id] = f"its id is already used in {other} (kept there)"
+        for ident in load_file(other).all_ids():
+            if ident in wanted and ident not in taken:
+                taken[ident] = f"its id is already used in {other} (kept there)"
     return taken

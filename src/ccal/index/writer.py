@@ -259,7 +259,12 @@ def _fill(
     # shared VM); SQLite then copies the child's rows in.
     count = len(order)
     cut = count * 3 // 10 if _two_processes(count) else count
-    part = _start_part(part_path, rows(range(cut, count))) if cut < count else None
+    part = None
+    if cut < count:
+        try:
+            part = _start_part(part_path, rows(range(cut, count)))
+        except OSError:  # no process to be had (EAGAIN, ENOMEM): all the rows made here
+            cut = count
     try:
         items = (
             _item_row(seq, item, len(grown.entries), repeats)
@@ -306,7 +311,10 @@ PARALLEL_FROM = 10_000  # entries rows: below this a second process saves less t
 def _two_processes(count: int) -> bool:
     """Whether to make part of the entries rows in a forked child: a big index, a second CPU,
     ``os.fork``, and no other thread (a fork copies only the calling one: a lock another holds
-    would stay locked in the child)."""
+    would stay locked in the child). Not when SIGCHLD is ignored (a disposition inherited through
+    exec from a parent that ignores it): the kernel reaps the child, whose status, and so
+    whether its part is whole, is lost (``_finish_part``); its work would be done twice."""
+    import signal
     import threading
 
     return (
@@ -314,38 +322,56 @@ def _two_processes(count: int) -> bool:
         and hasattr(os, "fork")
         and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1
+        and signal.getsignal(signal.SIGCHLD) is not signal.SIG_IGN
     )
 
 
 def _start_part(path: str, rows: Iterator[tuple[Any, ...]]) -> list[Any]:
     """Fork a child that writes ``rows`` to the table ``entries`` of a database of its own at
-    ``path``; [its pid or None once reaped, ``path``, whether it succeeded]."""
+    ``path``; [its pid or None once reaped, ``path``, whether it succeeded].
+
+    The child leaves at once, never through this function's caller: whatever it meets, even
+    an interrupt as ``os.fork`` returns (before a ``try`` of its own), ends it here. Escaping,
+    it ran the writer's clean-up (deleting this process's temporary index) and the command's
+    own handling of the interrupt a second time."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    pid = os.fork()
-    if pid == 0:  # the child: write, then leave at once (no teardown, no parent's handlers)
-        code = 1
-        try:
-            connection = sqlite3.connect(path, isolation_level=None)
-            connection.execute("PRAGMA journal_mode = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
-            connection.executescript(SCHEMA)
-            connection.execute("BEGIN")
-            connection.executemany(_INSERT_ENTRIES, rows)
-            connection.execute("COMMIT")
-            connection.close()
-            code = 0
-        finally:
-            os._exit(code)
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: write, then leave at once (no teardown, no parent's handlers)
+            _write_part(path, rows)
+            os._exit(0)
+    except BaseException:
+        if os.getpid() != parent:
+            os._exit(1)
+        raise
     return [pid, path, False]
 
 
+def _write_part(path: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    """The child's work (``_start_part``): ``rows`` into a database of its own."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.executescript(SCHEMA)
+    connection.execute("BEGIN")
+    connection.executemany(_INSERT_ENTRIES, rows)
+    connection.execute("COMMIT")
+    connection.close()
+
+
 def _finish_part(part: list[Any]) -> bool:
-    """Wait for the child of ``_start_part`` (once); whether it wrote every one of its rows."""
+    """Wait for the child of ``_start_part`` (once); whether it wrote every one of its rows.
+    A child reaped by another (SIGCHLD ignored: ``waitpid`` fails once it has gone) counts as
+    failed: its rows are then made here."""
     if part[0] is not None:
-        _, status = os.waitpid(part[0], 0)
+        try:
+            _, status = os.waitpid(part[0], 0)
+        except ChildProcessError:
+            status = -1
         part[0] = None
-        part[2] = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        part[2] = status != -1 and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     return bool(part[2])
 
 
