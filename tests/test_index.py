@@ -320,11 +320,10 @@ rrule = "FREQ=WEEKLY"
 """
 
 
-@pytest.mark.parametrize("cut_at", ["start", "middle"])
-def test_an_index_written_by_two_processes_is_the_one_written_by_one(tmp_path, monkeypatch, cut_at):
-    """A big index has a third of its entries rows made by this process and the rest by a
-    forked child, copied in by SQLite: every table must hold exactly what one process writes
-    (occurrences of a repeating date among them)."""
+def _written_by_one_and_by_two(tmp_path, monkeypatch, before_two=None):
+    """The tables of the fixture's index (a weekly series added) written by one process and
+    by two (``before_two`` run first, e.g. to break ``os.fork``); each time, the index is all
+    that is left in the cache (the child's part is gone)."""
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
@@ -340,11 +339,22 @@ def test_an_index_written_by_two_processes_is_the_one_written_by_one(tmp_path, m
     for parallel in (False, True):
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
         monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
+        if parallel and before_two is not None:
+            before_two()
         writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
         written.append(_tables(policy.index_name([data])))
         assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
             os.path.basename(policy.index_name([data]))
-        ]  # the child's part is gone
+        ]
+    return written
+
+
+@pytest.mark.parametrize("cut_at", ["start", "middle"])
+def test_an_index_written_by_two_processes_is_the_one_written_by_one(tmp_path, monkeypatch, cut_at):
+    """A big index has a third of its entries rows made by this process and the rest by a
+    forked child, copied in by SQLite: every table must hold exactly what one process writes
+    (occurrences of a repeating date among them)."""
+    written = _written_by_one_and_by_two(tmp_path, monkeypatch)
     assert written[0] == written[1]
     assert len(written[1][3]) > 10
 
@@ -398,28 +408,10 @@ def test_an_index_written_by_two_processes_when_children_are_ignored(tmp_path, m
     has gone. Whether it wrote its part is not known: this process makes its rows, and the index
     is the one a single process writes."""
     import signal
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
 
-    from ccal.index import writer
-
-    data = tmp_path / "data.toml"
-    data.write_text((DATA / "fixture.toml").read_text(encoding="utf-8") + SERIES, "utf-8")
-    settled(data)
-    catalog = load_from_files([data])
-    files = policy.identities([data])
-    now = datetime(2022, 6, 20, tzinfo=UTC)
-    written = []
     previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     try:
-        for parallel in (False, True):
-            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
-            monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
-            writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
-            written.append(_tables(policy.index_name([data])))
-            assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
-                os.path.basename(policy.index_name([data]))
-            ]
+        written = _written_by_one_and_by_two(tmp_path, monkeypatch)
     finally:
         signal.signal(signal.SIGCHLD, previous)
     assert written[0] == written[1]
@@ -468,30 +460,11 @@ def test_a_fork_that_fails_leaves_the_rows_to_this_process(tmp_path, monkeypatch
     """No process to be had (a container's process limit: EAGAIN): the index is written by this
     process alone, the same one. (The error was only a missed index, written by no one: every
     later call read the files.)"""
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
 
-    from ccal.index import writer
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    data = tmp_path / "data.toml"
-    data.write_text((DATA / "fixture.toml").read_text(encoding="utf-8") + SERIES, "utf-8")
-    settled(data)
-    catalog = load_from_files([data])
-    files = policy.identities([data])
-    now = datetime(2022, 6, 20, tzinfo=UTC)
-    written = []
-    for parallel in (False, True):
-        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{parallel}"))
-        monkeypatch.setattr(writer, "_two_processes", lambda count, p=parallel: p)
-        if parallel:
-
-            def no_fork() -> int:
-                raise BlockingIOError(11, "Resource temporarily unavailable")
-
-            monkeypatch.setattr(os, "fork", no_fork)
-        writer.write([data], files, catalog, now, ZoneInfo("Europe/Brussels"))
-        written.append(_tables(policy.index_name([data])))
-        assert os.listdir(tmp_path / f"cache-{parallel}" / "ccal") == [
-            os.path.basename(policy.index_name([data]))
-        ]
+    written = _written_by_one_and_by_two(
+        tmp_path, monkeypatch, lambda: monkeypatch.setattr(os, "fork", no_fork)
+    )
     assert written[0] == written[1]
