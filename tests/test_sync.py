@@ -36,13 +36,13 @@ def server():
     running.close()
 
 
-def configure(*sources: tuple[str, str], extra: str = "") -> None:
-    """Write config.toml with eu-portal sources ``(name, url)`` (and ``extra`` TOML)."""
+def configure(*sources: tuple[str, str], extra: str = "", fmt: str = "eu-portal") -> None:
+    """Write config.toml with sources ``(name, url)`` of format ``fmt`` (and ``extra`` TOML)."""
     path = config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     text = extra + "\n"
     for name, url in sources:
-        text += f'[[source]]\nname = "{name}"\nlocation = "{url}"\nformat = "eu-portal"\n\n'
+        text += f'[[source]]\nname = "{name}"\nlocation = "{url}"\nformat = "{fmt}"\n\n'
     path.write_text(text, encoding="utf-8")
 
 
@@ -396,9 +396,7 @@ def test_changes_between_two_ics_feed_versions(ccal, server, snapshot):
     """An iCalendar feed: events added, removed, moved later and earlier, retitled, and
     STATUS:TENTATIVE → CONFIRMED; local times are logged with their offsets."""
     feed = server.route("/feed.ics", srv.ok(FEED_V1, ETag='"1"'), srv.ok(FEED_V2, ETag='"2"'))
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'[[source]]\nname = "feed"\nlocation = "{feed}"\nformat = "ics"\n')
+    configure(("feed", feed), fmt="ics")
     assert ccal("sync").exit_code == 0
     if snapshot == "lost":
         (synced_dir() / ".feed.snapshot.json").unlink()
@@ -476,9 +474,7 @@ def test_local_times_are_logged_with_their_offsets(ccal, tmp_path):
             deadline="2027-03-10T17:00:00", stage="Stage 1", tokyo="2027-06-01T12:00:00"
         )
     )
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'[[source]]\nname = "team"\nlocation = "{copy.as_uri()}"\nformat = "ccal"\n')
+    configure(("team", copy.as_uri()), fmt="ccal")
     assert ccal("sync").exit_code == 0
     copy.write_text(
         LOCAL_FILE.format(
@@ -562,12 +558,7 @@ def test_one_entry_is_counted_in_the_singular(ccal, tmp_path):
         "at = 2027-01-15T17:00:00\n",
         encoding="utf-8",
     )
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'[[source]]\nname = "team"\nlocation = "{copy.as_uri()}"\nformat = "ccal"\n',
-        encoding="utf-8",
-    )
+    configure(("team", copy.as_uri()), fmt="ccal")
     result = ccal("sync")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("team: 1 call · first sync · ")
@@ -596,12 +587,7 @@ def test_an_id_another_data_file_holds_is_skipped_never_left_duplicated(ccal, tm
         '[[opportunity.dates]]\nlabel = "Day"\nat = 2027-02-01\n',
         encoding="utf-8",
     )
-    path = config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'[[source]]\nname = "team"\nlocation = "{copy.as_uri()}"\nformat = "ccal"\n',
-        encoding="utf-8",
-    )
+    configure(("team", copy.as_uri()), fmt="ccal")
     result = ccal("sync")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("team: 1 entry · first sync · "), result.stdout
