@@ -349,8 +349,7 @@ def _written_by_one_and_by_two(tmp_path, monkeypatch, before_two=None):
     return written
 
 
-@pytest.mark.parametrize("cut_at", ["start", "middle"])
-def test_an_index_written_by_two_processes_is_the_one_written_by_one(tmp_path, monkeypatch, cut_at):
+def test_an_index_written_by_two_processes_is_the_one_written_by_one(tmp_path, monkeypatch):
     """A big index has a third of its entries rows made by this process and the rest by a
     forked child, copied in by SQLite: every table must hold exactly what one process writes
     (occurrences of a repeating date among them)."""
