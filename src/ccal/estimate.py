@@ -27,6 +27,7 @@ import functools
 import itertools
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -115,10 +116,14 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
     """The editions with each one listed twice made one: two editions of the same year that
     share a day are one edition from two sources (``ccal import ccfddl`` and ``ai-deadlines``
     both give "AAAI 2026"); left apart they looked like a series with several editions a year
-    ("every 10 days"). The one with more dates is kept, with the other's labels it lacks added.
+    ("every 10 days"). The one with more dates is kept, with the other's labels it lacks added
+    — except a date it already gives under another name (``_twin``), which keeps the name more
+    of the series' editions use: each label's history stays one history across the years one
+    source or both list ("Abstract" 2022–2027, not "Abstract submission deadline" in two).
     Editions of one year on different days (a cluster event in each of several cities) stay."""
     if len({e.year for e in dated}) == len(dated):
         return dated  # one edition a year: nothing to merge (the usual case, kept cheap)
+    used = Counter(_key(label) for e in dated for label in e.dates)
     kept: list[Edition] = []
     days_of: list[set[date]] = []
     for edition in sorted(dated, key=lambda e: (e.year, -len(e.dates), e.key)):
@@ -135,10 +140,33 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
             days_of.append(days)
             continue
         base = kept[same]
-        extra = {label: at for label, at in edition.dates.items() if label not in base.dates}
-        kept[same] = Edition(base.key, base.year, {**base.dates, **extra})
+        merged = dict(base.dates)
+        for label, at in edition.dates.items():
+            if label in merged:
+                continue
+            twin = _twin(label, at, edition, base)
+            if twin is None:
+                merged[label] = at
+            elif twin in merged and used[_key(label)] > used[_key(twin)]:
+                merged[label] = merged.pop(twin)  # the base's date, under the usual name
+        kept[same] = Edition(base.key, base.year, merged)
         days_of[same] |= days
     return sorted(kept, key=lambda e: (e.year, _first(e), e.key))
+
+
+def _twin(label: str, at: datetime, edition: Edition, base: Edition) -> str | None:
+    """The label under which ``base`` already gives ``edition``'s ``label``: the same instant
+    ("Paper" on ccfddl, "Paper submission deadline" on ai-deadlines), or both editions' main
+    deadline on the same day (one source a few seconds off). Added as well, it was estimated
+    twice: two rows of one date."""
+    for name, moment in base.dates.items():
+        if moment == at:
+            return name
+    main = main_deadline(base.dates)
+    if main is None or main_deadline(edition.dates) != label:
+        return None
+    day = base.dates[main]
+    return main if day.date() == at.astimezone(day.tzinfo).date() else None
 
 
 # --- editions a year or more apart ----------------------------------------------------------------
@@ -177,6 +205,8 @@ def _estimate_yearly(
             return NoEstimate(series, f"not seen since {latest.year}: too long ago to estimate")
         year += cadence
         estimated = [_roll(d, cadence) for d in estimated]
+    if after is not None:
+        estimated = [_not_before(d, after) for d in estimated]
     return Estimate(
         series=series,
         year=year,
@@ -385,6 +415,21 @@ def _roll(estimated: EstimatedDate, years: int) -> EstimatedDate:
     day = _moved(estimated.at.date(), years)
     half = (estimated.range_end.date() - estimated.at.date()).days + ROLL_WIDEN_DAYS
     return _dated(estimated.label, day, estimated.at.timetz().replace(tzinfo=None), half, zone)
+
+
+def _not_before(estimated: EstimatedDate, after: datetime) -> EstimatedDate:
+    """A range still open at ``after`` starting on ``after``'s day at the earliest (its zone),
+    its point no earlier than that day: a deadline not announced by today falls today or later,
+    so the days before it are no longer possible (a range reaching weeks back showed them). A
+    range over before ``after`` is left as it is (the listings leave it out)."""
+    zone = estimated.at.tzinfo or UTC
+    today = after.astimezone(zone).date()
+    if estimated.range_end < after or estimated.range_start.date() >= today:
+        return estimated
+    day = max(estimated.at.date(), today)
+    half = (estimated.range_end.date() - day).days
+    wall = estimated.at.timetz().replace(tzinfo=None)
+    return _dated(estimated.label, day, wall, half, zone, earliest=today)
 
 
 def _moved(day: date, years: int) -> date:
