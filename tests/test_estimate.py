@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from ccal.estimate import (
     MAX_HALF_WIDTH_DAYS,
+    MAX_RETURN_DAYS,
     MIN_HALF_WIDTH_DAYS,
+    RETURN_SHARE,
     STEADY_MISS_DAYS,
     Edition,
     Estimate,
@@ -22,6 +24,7 @@ from ccal.estimate import (
     half_width,
     main_deadline,
     misses,
+    taken_back,
 )
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -475,3 +478,26 @@ def test_with_after_no_range_of_a_yearly_estimate_starts_before_after(editions, 
         assert estimated.range_start.date() >= today
         assert estimated.range_start <= estimated.at <= estimated.range_end
         assert estimated.at.date() >= today
+
+
+def test_a_quarter_of_a_late_step_is_taken_back_at_most_a_week_and_none_of_an_early_one():
+    assert [taken_back(d) for d in (-40, -3, 0, 3, 4, 8, 21, 28, 29, 200)] == [
+        0, 0, 0, 0, 1, 2, 5, 7, 7, 7,
+    ]  # fmt: skip
+    assert RETURN_SHARE == 4 and MAX_RETURN_DAYS == 7
+
+
+def test_after_a_deadline_four_weeks_late_the_estimate_is_a_week_earlier_on_its_weekday():
+    # Fridays: 13 May 2022, 12 May 2023 (52 weeks on), then 7 June 2024, 26 days after its
+    # anniversary: a late year (often an extension) comes back part of the way, so the estimate
+    # is 51 weeks on (30 May 2025), not 52 (6 June)
+    days = {2022: "2022-05-13 23:59", 2023: "2023-05-12 23:59", 2024: "2024-06-07 23:59"}
+    (paper,) = estimate_next("late", yearly(days)).dates  # type: ignore[union-attr]
+    assert paper.at.date() == datetime(2025, 5, 30).date() and paper.at.weekday() == 4
+    # four weeks early instead (19 April 2024): that one stays, 52 weeks on
+    days[2024] = "2024-04-19 23:59"
+    (paper,) = estimate_next("early", yearly(days)).dates  # type: ignore[union-attr]
+    assert paper.at.date() == datetime(2025, 4, 18).date()
+    # the record a range is sized from is this same rule's: 2025 was expected a week earlier
+    fridays = [datetime(2023, 5, 12), datetime(2024, 6, 7), datetime(2025, 5, 30)]
+    assert misses([2023, 2024, 2025], [d.date() for d in fridays]) == [28, 0]
