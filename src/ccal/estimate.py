@@ -103,15 +103,17 @@ def estimate_next(
     )
     if not dated:
         return NoEstimate(series, "no edition has a date")
-    with_deadlines = [e for e in dated if main_deadline(e.dates) is not None]
-    if with_deadlines:  # an edition whose deadlines are all TBD (its days alone are known) says
-        dated = with_deadlines  # nothing of when they fall: the next one to estimate is its own
+    mains = [main_deadline(e.dates) for e in dated]  # each edition's, found once
+    if any(mains):  # an edition whose deadlines are all TBD (its days alone are known) says
+        # nothing of when they fall: the next one to estimate is its own
+        dated = [e for e, label in zip(dated, mains, strict=True) if label]
+        mains = [label for label in mains if label]
     instants = sorted(at for e in dated for at in e.dates.values())
     if _sub_yearly(dated, instants):
         return _estimate_sub_yearly(series, dated, instants, after)
     if len(dated) < 2:
         return NoEstimate(series, "only one edition: nothing to learn a cadence from")
-    return _estimate_yearly(series, dated, after, year)
+    return _estimate_yearly(series, dated, mains, after, year)
 
 
 def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
@@ -175,14 +177,19 @@ def _twin(label: str, at: datetime, edition: Edition, base: Edition) -> str | No
 
 
 def _estimate_yearly(
-    series: str, dated: list[Edition], after: datetime | None, year: int | None = None
+    series: str,
+    dated: list[Edition],
+    mains: list[str | None],
+    after: datetime | None,
+    year: int | None = None,
 ) -> Estimate | NoEstimate:
+    """``mains``: each edition's ``main_deadline`` (all None when no edition names one)."""
     cadence = _cadence_years(dated)
     latest = dated[-1]
     target = latest.year + cadence if year is None or year <= latest.year else year
     history = _label_histories(dated)
-    main_label = main_deadline(latest.dates)
-    main = [(e.year, e.dates[label]) for e in dated if (label := main_deadline(e.dates))]
+    main_label = mains[-1]
+    main = [(e.year, e.dates[label]) for e, label in zip(dated, mains, strict=True) if label]
     if len(main) < 2:  # no edition names a deadline: the editions' first dates are the history
         main = [(e.year, _first(e)) for e in dated]
     estimated: list[EstimatedDate] = []
@@ -250,10 +257,15 @@ def place(latest: date, years: int, keep_day: bool, later: int = 0) -> date:
     that day (52 weeks on for a yearly series, 51 after a step weeks late), or on the calendar
     day when the label's history keeps its day of the month (``keep_day``: "31 January every
     year")."""
-    day = _moved(latest, years) - timedelta(days=taken_back(later))
+    return _placed(_moved(latest, years), latest.weekday(), keep_day, later)
+
+
+def _placed(anniversary: date, weekday: int, keep_day: bool, later: int) -> date:
+    """``place`` from the latest date's anniversary and weekday (``misses`` has both)."""
+    day = anniversary - timedelta(days=taken_back(later)) if later > 0 else anniversary
     if keep_day:
         return day
-    return day + timedelta(days=(latest.weekday() - day.weekday() + 3) % 7 - 3)
+    return day + timedelta(days=(weekday - day.weekday() + 3) % 7 - 3)
 
 
 def taken_back(later: int) -> int:
@@ -288,14 +300,17 @@ def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) 
     falls back on every step when none is that long: two editions that disagree still do).
     """
     found = []
-    same_day = same_weekday = 0
+    same_day = same_weekday = later = 0
     for i in range(1, len(days)):
+        before, day = days[i - 1], days[i]
+        anniversary = _moved(before, years[i] - years[i - 1])
         if step is None or years[i] - years[i - 1] == step:
             keep = 0 < same_day >= same_weekday
-            guess = place(days[i - 1], years[i] - years[i - 1], keep, late_by(years, days, i - 1))
-            found.append(abs((guess - days[i]).days))
-        same_day += days[i - 1].day == days[i].day
-        same_weekday += days[i - 1].weekday() == days[i].weekday()
+            guess = _placed(anniversary, before.weekday(), keep, later)
+            found.append(abs((guess - day).days))
+        later = (day - anniversary).days  # ``late_by`` of this edition, for the next one
+        same_day += before.day == day.day
+        same_weekday += before.weekday() == day.weekday()
     return found
 
 
@@ -449,9 +464,11 @@ def _not_before(estimated: EstimatedDate, after: datetime) -> EstimatedDate:
     its point no earlier than that day: a deadline not announced by today falls today or later,
     so the days before it are no longer possible (a range reaching weeks back showed them). A
     range over before ``after`` is left as it is (the listings leave it out)."""
+    if estimated.range_start >= after or estimated.range_end < after:
+        return estimated  # (the usual case, decided without a zone conversion)
     zone = estimated.at.tzinfo or UTC
     today = after.astimezone(zone).date()
-    if estimated.range_end < after or estimated.range_start.date() >= today:
+    if estimated.range_start.date() >= today:
         return estimated
     day = max(estimated.at.date(), today)
     half = (estimated.range_end.date() - day).days
