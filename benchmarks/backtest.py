@@ -43,6 +43,7 @@ from ccal.estimate import (
     Edition,
     Estimate,
     estimate_next,
+    late_by,
     main_deadline,
     misses,
 )
@@ -143,6 +144,32 @@ def earlier_steps(series: Mapping[str, Sequence[Edition]]) -> list[tuple[Row, fl
     return found
 
 
+RETURN_BANDS = ((-400, -30), (-29, -8), (-7, -3), (-2, 2), (3, 7), (8, 29), (30, 400))
+
+
+def print_returns(title: str, series: Mapping[str, Sequence[Edition]]) -> None:
+    """Inside each scorable series' earlier editions only, how far the main deadline came
+    after its anniversary (``late_by``: negative is earlier) following a step of each size: the
+    evidence for ``ccal.estimate.taken_back`` (a late step is partly taken back, an early one
+    is not)."""
+    pairs = []
+    for dated in scorable(series).values():
+        earlier = dated[:-1]
+        years = [e.year for e in earlier]
+        days = [e.dates[main_deadline(e.dates) or ""].date() for e in earlier]
+        pairs += [
+            (late_by(years, days, i - 1), late_by(years, days, i)) for i in range(2, len(days))
+        ]
+    print(f"\n{title}, earlier editions only: the next step after a step of each size")
+    print(f"  {'step (days after its anniversary)':<36}{'steps':>8}{'next step, median':>20}")
+    for low, high in RETURN_BANDS:
+        found = [after for before, after in pairs if low <= before <= high]
+        if found:
+            band = f"{low} to {high} d" if high < 400 else f"{low} d or more"
+            band = band if low > -400 else f"{high} d or less"
+            print(f"  {band:<36}{len(found):>8}{statistics.median(found):>20.1f}")
+
+
 def print_steps(title: str, steps: Sequence[tuple[Row, float]]) -> None:
     """How often ccal's next miss was within two weeks, by the mean of its recent misses, and
     how its stated ranges did: the earlier editions' evidence for ``ccal.estimate.half_width``."""
@@ -169,6 +196,11 @@ def print_steps(title: str, steps: Sequence[tuple[Row, float]]) -> None:
             f" {got['median width d']:.0f} d, {declined} declined; MAE {got['MAE d']:.2f} d"
             f" (last year + 1: {peer['MAE d']:.2f} d), ≤ 7 d {got['≤7 d %']:.1f} %"
             f" ({peer['≤7 d %']:.1f} %)"
+        )
+        paired = compare(rows, "last year + 1")
+        print(
+            f"  ccal − last year + 1, step by step: MAE {paired['mean']:+.2f} d (95 % bootstrap"
+            f" interval {paired['low']:+.2f} to {paired['high']:+.2f})"
         )
 
 
@@ -218,6 +250,42 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
             for c in columns
         )
         print("  " + f"{name:<28}" + cells)
+    paired = compare(estimated, "last year + 1")
+    if paired:
+        print(
+            f"  ccal − last year + 1, edition by edition: MAE {paired['mean']:+.2f} d"
+            f" (95 % bootstrap interval {paired['low']:+.2f} to {paired['high']:+.2f});"
+            f" nearer on {paired['nearer']:.0f}, farther on {paired['farther']:.0f},"
+            f" as near on {paired['same']:.0f}"
+        )
+
+
+RESAMPLES = 2000  # bootstrap resamples of the paired differences (a fixed seed: reproducible)
+
+
+def compare(rows: Sequence[Row], peer: str) -> dict[str, float]:
+    """ccal's absolute error minus ``peer``'s, edition by edition: its mean (the difference of
+    the MAEs) with a 95 % bootstrap interval over the editions, and how often ccal was nearer.
+    Whether "MAE below the peer's" is more than noise: an interval that contains 0 says no."""
+    import random
+
+    diffs = [
+        abs((row.guesses["ccal"] - row.actual).days) - abs((guess - row.actual).days)  # type: ignore[operator]
+        for row in rows
+        if row.guesses["ccal"] is not None and (guess := row.guesses[peer]) is not None
+    ]
+    if len(diffs) < 2:
+        return {}
+    draw = random.Random(0)
+    means = sorted(statistics.fmean(draw.choices(diffs, k=len(diffs))) for _ in range(RESAMPLES))
+    return {
+        "mean": statistics.fmean(diffs),
+        "low": means[int(0.025 * RESAMPLES)],
+        "high": means[int(0.975 * RESAMPLES) - 1],
+        "nearer": sum(d < 0 for d in diffs),
+        "farther": sum(d > 0 for d in diffs),
+        "same": sum(d == 0 for d in diffs),
+    }
 
 
 def import_corpus(folder: Path, out: Path) -> tuple[list[Path], int, int]:
@@ -277,6 +345,7 @@ def run(title: str, paths: Iterable[Path]) -> None:
     steps = earlier_steps(found)
     if len(steps) >= 20:
         print_steps(title, steps)
+        print_returns(title, found)
     if len(rows) >= 20:  # halves of a handful say nothing
         for name in ("dev", "check"):
             print_table(f"{title}, {name} half", [r for r in rows if half(r.series) == name])

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from ccal.estimate import (
     MAX_HALF_WIDTH_DAYS,
+    MAX_RETURN_DAYS,
     MIN_HALF_WIDTH_DAYS,
+    RETURN_SHARE,
     STEADY_MISS_DAYS,
     Edition,
     Estimate,
@@ -22,6 +24,7 @@ from ccal.estimate import (
     half_width,
     main_deadline,
     misses,
+    taken_back,
 )
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -420,7 +423,8 @@ def test_the_same_edition_from_two_sources_is_one_edition():
     assert isinstance(result, Estimate)
     assert (result.year, result.cadence, result.basis) == (2027, "yearly", (2024, 2025, 2026))
     labels = {d.label for d in result.dates}
-    assert {"Paper", "Conference", "Camera-ready deadline"} <= labels
+    assert {"Conference", "Camera-ready deadline"} <= labels
+    assert len(labels & {"Paper", "Paper submission deadline"}) == 1  # one date, two names
     # editions of one year on different days stay apart: a cluster event in several cities
     cities = [
         Edition(f"cmr-{n}", 2024, {"Event": datetime(2024, 1 + 2 * n, 10, tzinfo=UTC)})
@@ -428,3 +432,72 @@ def test_the_same_edition_from_two_sources_is_one_edition():
     ]
     apart = estimate_next("cmr", cities)
     assert isinstance(apart, Estimate) and apart.cadence == "every 61 days"
+
+
+def test_two_sources_naming_one_deadline_differently_give_one_estimated_label():
+    # ACL imported from ccfddl ("Paper") and ai-deadlines ("Paper submission deadline"): the
+    # same instant under two names was estimated twice, as two rows of one date
+    editions = []
+    for year, paper in ((2024, "2024-02-15"), (2025, "2025-02-15"), (2026, "2026-01-05")):
+        at = datetime.fromisoformat(f"{paper}T23:59:00").replace(tzinfo=AOE)
+        days = datetime(year, 7, 2, tzinfo=AOE)
+        editions.append(Edition(f"ccfddl-acl{year}", year, {"Paper": at, "Conference": days}))
+        ai = {"Paper submission deadline": at, "Camera-ready deadline": at + timedelta(days=90)}
+        if year == 2026:  # one source a second later: still the main deadline of both
+            later = {"Paper": at + timedelta(seconds=59), "Conference": days}
+            editions[-1] = Edition(f"ccfddl-acl{year}", year, later)
+        editions.append(Edition(f"ai-deadlines-acl{year}", year, {**ai, "Conference": days}))
+    older = {"Paper": datetime(2023, 1, 20, 23, 59, tzinfo=AOE), "Conference": days.replace(2023)}
+    editions.append(Edition("ccfddl-acl2023", 2023, older))  # ccfddl alone goes further back
+    result = estimate_next("acl", editions)
+    assert isinstance(result, Estimate)
+    points = [d.at for d in result.dates]
+    assert len(points) == len(set(points)) == 3  # the paper deadline, camera-ready, conference
+    # the name more editions use: "Paper" has one history 2023-2026, not two half ones
+    assert {d.label for d in result.dates} == {"Paper", "Camera-ready deadline", "Conference"}
+    alone = estimate_next("acl", [e for e in editions if e.key.startswith("ccfddl")])
+    assert isinstance(alone, Estimate)
+    paper, merged = alone.dates[0], next(d for d in result.dates if d.label == "Paper")
+    assert (paper.range_start, paper.range_end) == (merged.range_start, merged.range_end)
+
+
+@settings(max_examples=150, deadline=None)
+@given(series(), st.integers(0, 3 * 366))
+def test_with_after_no_range_of_a_yearly_estimate_starts_before_after(editions, later):
+    """Rolled past ``after`` (or not, when its range is still open), a yearly estimate's ranges
+    that reach past ``after`` start on ``after``'s day at the earliest, the point inside: a range
+    reaching back weeks before today shows dates that cannot come any more."""
+    latest = max(e.dates["Deadline"] for e in editions)
+    after = latest + timedelta(days=300 + later)
+    result = estimate_next("s", editions, after=after)
+    if isinstance(result, NoEstimate):
+        return
+    for estimated in result.dates:
+        assert estimated.range_end >= after
+        today = after.astimezone(estimated.at.tzinfo).date()
+        assert estimated.range_start.date() >= today
+        assert estimated.range_start <= estimated.at <= estimated.range_end
+        assert estimated.at.date() >= today
+
+
+def test_a_quarter_of_a_late_step_is_taken_back_at_most_a_week_and_none_of_an_early_one():
+    assert [taken_back(d) for d in (-40, -3, 0, 3, 4, 8, 21, 28, 29, 200)] == [
+        0, 0, 0, 0, 1, 2, 5, 7, 7, 7,
+    ]  # fmt: skip
+    assert RETURN_SHARE == 4 and MAX_RETURN_DAYS == 7
+
+
+def test_after_a_deadline_four_weeks_late_the_estimate_is_a_week_earlier_on_its_weekday():
+    # Fridays: 13 May 2022, 12 May 2023 (52 weeks on), then 7 June 2024, 26 days after its
+    # anniversary: a late year (often an extension) comes back part of the way, so the estimate
+    # is 51 weeks on (30 May 2025), not 52 (6 June)
+    days = {2022: "2022-05-13 23:59", 2023: "2023-05-12 23:59", 2024: "2024-06-07 23:59"}
+    (paper,) = estimate_next("late", yearly(days)).dates  # type: ignore[union-attr]
+    assert paper.at.date() == datetime(2025, 5, 30).date() and paper.at.weekday() == 4
+    # four weeks early instead (19 April 2024): that one stays, 52 weeks on
+    days[2024] = "2024-04-19 23:59"
+    (paper,) = estimate_next("early", yearly(days)).dates  # type: ignore[union-attr]
+    assert paper.at.date() == datetime(2025, 4, 18).date()
+    # the record a range is sized from is this same rule's: 2025 was expected a week earlier
+    fridays = [datetime(2023, 5, 12), datetime(2024, 6, 7), datetime(2025, 5, 30)]
+    assert misses([2023, 2024, 2025], [d.date() for d in fridays]) == [28, 0]

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from tests.conftest import DATA
 
@@ -119,3 +120,36 @@ def test_a_long_series_table_ends_with_one_estimated_row_per_label(ccal, tmp_pat
     assert "estimated next edition" in tail
     assert [f"Round {n}" in tail for n in range(1, 6)] == [True] * 5
     assert tail.count("estimated from 2025–2026") == 5
+
+
+def _tokens(text: str) -> set[str]:
+    return set(text.split())
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80", "120"])
+@pytest.mark.parametrize("data", [D, SHIPPED])
+def test_next_table_keeps_every_series_label_range_and_cadence_on_a_narrow_terminal(
+    ccal, data, columns
+):
+    """At 40 columns the table kept only Series, Year and a cut Cadence ("every 29 da…"), and
+    at 60 it dropped the Cadence: every series' slug (whole), year, cadence, and each label
+    and range of its estimate are there at any width, in whole words."""
+    from ccal.estimate import EstimatedDate
+    from ccal.render.estimates import range_text
+
+    result = ccal("series", "--next", *data, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= int(columns)
+    assert "…" not in result.stdout
+    shown = _tokens(result.stdout)
+    for record in ccal.json("series", "--next", *data):
+        if record.get("estimate", True) is None:  # a note under the table says why
+            assert f"{record['series']}:" in shown, result.stdout
+            continue
+        assert record["series"] in shown, result.stdout
+        assert f"≈{record['year']}" in shown
+        assert _tokens(record["cadence"]) <= shown
+        for d in record["dates"]:
+            moments = (datetime.fromisoformat(d[k]) for k in ("at", "range_start", "range_end"))
+            guess = EstimatedDate(d["label"], *moments)
+            assert _tokens(d["label"]) | _tokens(range_text(guess)) <= shown, result.stdout

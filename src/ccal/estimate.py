@@ -11,7 +11,8 @@ Two shapes of series are told apart by their spacing:
   the latest edition is moved on to the next edition (a cadence of several years only when two
   gaps between editions say so: one gap is as often a year missing from the data), onto the
   same weekday nearest its calendar day (52 or 53 weeks on) — committees fix deadlines on
-  weekdays — unless its history keeps the calendar day instead. The main deadline
+  weekdays — unless its history keeps the calendar day instead; after a late year (often an
+  extension) a quarter of the lateness is taken back, at most a week. The main deadline
   (``main_deadline``) is one history across editions that name it differently. Its range is
   sized from how far this very rule would have been off on the label's own earlier editions:
   two weeks each side while its last three misses average under ten days (a record that short
@@ -27,6 +28,7 @@ import functools
 import itertools
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -45,6 +47,8 @@ NOT_DEADLINES = ("conference", "event")  # the event's own days: never the main 
 ROLL_WIDEN_DAYS = 7  # each further cadence rolled past ``after``: a week wider each side
 SUB_YEARLY_GAP_DAYS = 300  # dates closer than this on median: several a year
 MAX_STEPS = 5  # rolling an estimate forward past ``after``: at most this many cadences
+RETURN_SHARE = 4  # after a step later than its anniversary, a quarter of it is taken back
+MAX_RETURN_DAYS = 7  # ... at most a week (``taken_back``)
 
 
 @dataclass(frozen=True)
@@ -100,25 +104,31 @@ def estimate_next(
     )
     if not dated:
         return NoEstimate(series, "no edition has a date")
-    with_deadlines = [e for e in dated if main_deadline(e.dates) is not None]
-    if with_deadlines:  # an edition whose deadlines are all TBD (its days alone are known) says
-        dated = with_deadlines  # nothing of when they fall: the next one to estimate is its own
+    mains = [main_deadline(e.dates) for e in dated]  # each edition's, found once
+    if any(mains):  # an edition whose deadlines are all TBD (its days alone are known) says
+        # nothing of when they fall: the next one to estimate is its own
+        dated = [e for e, label in zip(dated, mains, strict=True) if label]
+        mains = [label for label in mains if label]
     instants = sorted(at for e in dated for at in e.dates.values())
     if _sub_yearly(dated, instants):
         return _estimate_sub_yearly(series, dated, instants, after)
     if len(dated) < 2:
         return NoEstimate(series, "only one edition: nothing to learn a cadence from")
-    return _estimate_yearly(series, dated, after, year)
+    return _estimate_yearly(series, dated, mains, after, year)
 
 
 def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
     """The editions with each one listed twice made one: two editions of the same year that
     share a day are one edition from two sources (``ccal import ccfddl`` and ``ai-deadlines``
     both give "AAAI 2026"); left apart they looked like a series with several editions a year
-    ("every 10 days"). The one with more dates is kept, with the other's labels it lacks added.
+    ("every 10 days"). The one with more dates is kept, with the other's labels it lacks added
+    — except a date it already gives under another name (``_twin``), which keeps the name more
+    of the series' editions use: each label's history stays one history across the years one
+    source or both list ("Abstract" 2022–2027, not "Abstract submission deadline" in two).
     Editions of one year on different days (a cluster event in each of several cities) stay."""
     if len({e.year for e in dated}) == len(dated):
         return dated  # one edition a year: nothing to merge (the usual case, kept cheap)
+    used = Counter(_key(label) for e in dated for label in e.dates)
     kept: list[Edition] = []
     days_of: list[set[date]] = []
     for edition in sorted(dated, key=lambda e: (e.year, -len(e.dates), e.key)):
@@ -135,24 +145,52 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
             days_of.append(days)
             continue
         base = kept[same]
-        extra = {label: at for label, at in edition.dates.items() if label not in base.dates}
-        kept[same] = Edition(base.key, base.year, {**base.dates, **extra})
+        merged = dict(base.dates)
+        for label, at in edition.dates.items():
+            if label in merged:
+                continue
+            twin = _twin(label, at, edition, base)
+            if twin is None:
+                merged[label] = at
+            elif twin in merged and used[_key(label)] > used[_key(twin)]:
+                merged[label] = merged.pop(twin)  # the base's date, under the usual name
+        kept[same] = Edition(base.key, base.year, merged)
         days_of[same] |= days
     return sorted(kept, key=lambda e: (e.year, _first(e), e.key))
+
+
+def _twin(label: str, at: datetime, edition: Edition, base: Edition) -> str | None:
+    """The label under which ``base`` already gives ``edition``'s ``label``: the same instant
+    ("Paper" on ccfddl, "Paper submission deadline" on ai-deadlines), or both editions' main
+    deadline on the same day (one source a few seconds off). Added as well, it was estimated
+    twice: two rows of one date."""
+    for name, moment in base.dates.items():
+        if moment == at:
+            return name
+    main = main_deadline(base.dates)
+    if main is None or main_deadline(edition.dates) != label:
+        return None
+    day = base.dates[main]
+    return main if day.date() == at.astimezone(day.tzinfo).date() else None
 
 
 # --- editions a year or more apart ----------------------------------------------------------------
 
 
 def _estimate_yearly(
-    series: str, dated: list[Edition], after: datetime | None, year: int | None = None
+    series: str,
+    dated: list[Edition],
+    mains: list[str | None],
+    after: datetime | None,
+    year: int | None = None,
 ) -> Estimate | NoEstimate:
+    """``mains``: each edition's ``main_deadline`` (all None when no edition names one)."""
     cadence = _cadence_years(dated)
     latest = dated[-1]
     target = latest.year + cadence if year is None or year <= latest.year else year
     history = _label_histories(dated)
-    main_label = main_deadline(latest.dates)
-    main = [(e.year, e.dates[label]) for e in dated if (label := main_deadline(e.dates))]
+    main_label = mains[-1]
+    main = [(e.year, e.dates[label]) for e, label in zip(dated, mains, strict=True) if label]
     if len(main) < 2:  # no edition names a deadline: the editions' first dates are the history
         main = [(e.year, _first(e)) for e in dated]
     estimated: list[EstimatedDate] = []
@@ -177,6 +215,8 @@ def _estimate_yearly(
             return NoEstimate(series, f"not seen since {latest.year}: too long ago to estimate")
         year += cadence
         estimated = [_roll(d, cadence) for d in estimated]
+    if after is not None:
+        estimated = [_not_before(d, after) for d in estimated]
     return Estimate(
         series=series,
         year=year,
@@ -208,18 +248,48 @@ def _predict(
     half = half_width(record)
     if half > MAX_HALF_WIDTH_DAYS:
         return None
-    day = place(days[-1], target_year - years[-1], _keeps_day(days))
+    day = place(days[-1], target_year - years[-1], _keeps_day(days), late_by(years, days, -1))
     return day, points[-1][1].timetz().replace(tzinfo=None), half
 
 
-def place(latest: date, years: int, keep_day: bool) -> date:
-    """The latest date moved on ``years`` editions' years: on the same weekday nearest its
-    calendar day (52 or 53 weeks on for a yearly series), or on the same calendar day when the
-    label's history keeps its day of the month (``keep_day``: "31 January every year")."""
-    day = _moved(latest, years)
+def place(latest: date, years: int, keep_day: bool, later: int = 0) -> date:
+    """The latest date moved on ``years`` editions' years — a little earlier when it came
+    ``later`` days after its own anniversary (``taken_back``) — on the same weekday nearest
+    that day (52 weeks on for a yearly series, 51 after a step weeks late), or on the calendar
+    day when the label's history keeps its day of the month (``keep_day``: "31 January every
+    year")."""
+    return _placed(_moved(latest, years), latest.weekday(), keep_day, later)
+
+
+def _placed(anniversary: date, weekday: int, keep_day: bool, later: int) -> date:
+    """``place`` from the latest date's anniversary and weekday (``misses`` has both)."""
+    day = anniversary - timedelta(days=taken_back(later)) if later > 0 else anniversary
     if keep_day:
         return day
-    return day + timedelta(days=(latest.weekday() - day.weekday() + 3) % 7 - 3)
+    return day + timedelta(days=(weekday - day.weekday() + 3) % 7 - 3)
+
+
+def taken_back(later: int) -> int:
+    """Days to move an estimate earlier after a step ``later`` days past its anniversary: a
+    quarter of it (``RETURN_SHARE``), at most ``MAX_RETURN_DAYS``; none after a step earlier.
+
+    Chosen on the earlier editions of the ccfddl corpus only (``benchmarks/backtest.py`` prints
+    the evidence, docs/estimates.md reads it): after a step 8–29 days late the median next step
+    was 4 days earlier, after one a month late or more 12 days earlier, while a step earlier
+    stayed (the next one 0 to 2.5 days later): late years are often extensions, recorded as the
+    deadline. On those editions a quarter, at most a week, put the MAE 0.26 days below "last
+    year + 1" (without it: 0.02 below); half, or a quarter after early steps too, less so.
+    """
+    return min(later // RETURN_SHARE, MAX_RETURN_DAYS) if later > 0 else 0
+
+
+def late_by(years: Sequence[int], days: Sequence[date], i: int) -> int:
+    """How many days edition ``i`` came after the anniversary of the one before (0 for the
+    first): the step ``taken_back`` reads."""
+    i %= len(days)
+    if i == 0:
+        return 0
+    return (days[i] - _moved(days[i - 1], years[i] - years[i - 1])).days
 
 
 def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) -> list[int]:
@@ -231,14 +301,17 @@ def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) 
     falls back on every step when none is that long: two editions that disagree still do).
     """
     found = []
-    same_day = same_weekday = 0
+    same_day = same_weekday = later = 0
     for i in range(1, len(days)):
+        before, day = days[i - 1], days[i]
+        anniversary = _moved(before, years[i] - years[i - 1])
         if step is None or years[i] - years[i - 1] == step:
             keep = 0 < same_day >= same_weekday
-            guess = place(days[i - 1], years[i] - years[i - 1], keep)
-            found.append(abs((guess - days[i]).days))
-        same_day += days[i - 1].day == days[i].day
-        same_weekday += days[i - 1].weekday() == days[i].weekday()
+            guess = _placed(anniversary, before.weekday(), keep, later)
+            found.append(abs((guess - day).days))
+        later = (day - anniversary).days  # ``late_by`` of this edition, for the next one
+        same_day += before.day == day.day
+        same_weekday += before.weekday() == day.weekday()
     return found
 
 
@@ -385,6 +458,23 @@ def _roll(estimated: EstimatedDate, years: int) -> EstimatedDate:
     day = _moved(estimated.at.date(), years)
     half = (estimated.range_end.date() - estimated.at.date()).days + ROLL_WIDEN_DAYS
     return _dated(estimated.label, day, estimated.at.timetz().replace(tzinfo=None), half, zone)
+
+
+def _not_before(estimated: EstimatedDate, after: datetime) -> EstimatedDate:
+    """A range still open at ``after`` starting on ``after``'s day at the earliest (its zone),
+    its point no earlier than that day: a deadline not announced by today falls today or later,
+    so the days before it are no longer possible (a range reaching weeks back showed them). A
+    range over before ``after`` is left as it is (the listings leave it out)."""
+    if estimated.range_start >= after or estimated.range_end < after:
+        return estimated  # (the usual case, decided without a zone conversion)
+    zone = estimated.at.tzinfo or UTC
+    today = after.astimezone(zone).date()
+    if estimated.range_start.date() >= today:
+        return estimated
+    day = max(estimated.at.date(), today)
+    half = (estimated.range_end.date() - day).days
+    wall = estimated.at.timetz().replace(tzinfo=None)
+    return _dated(estimated.label, day, wall, half, zone, earliest=today)
 
 
 def _moved(day: date, years: int) -> date:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import JustifyMethod
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -144,28 +144,92 @@ def editions_note(
     return "\n".join(notes) or None
 
 
-def next_table(results: list[Estimate | NoEstimate]) -> Table:
+def next_table(results: list[Estimate | NoEstimate]) -> NextTable:
     """``ccal series --next``: per series its estimated next edition, one row per label (the
-    series without one are ``next_notes``)."""
-    table = Table(box=None, header_style="bold", pad_edge=True)
-    table.add_column("Series", no_wrap=True)
-    table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Label")
-    table.add_column("Estimate", style=STYLE, min_width=24)
-    table.add_column("Cadence", no_wrap=True)
-    for result in results:
-        if isinstance(result, NoEstimate):
-            continue
-        for number, guess in enumerate(result.dates):
-            first = number == 0
-            table.add_row(
-                result.series if first else "",
-                f"\u2248{result.year}" if first else "",
-                printable(guess.label),
-                estimate_text(guess, result.basis),
-                result.cadence if first else "",
+    series without one are ``next_notes``), laid out for the width it is printed at."""
+    return NextTable([r for r in results if isinstance(r, Estimate)])
+
+
+PAD = 2  # cells a column of a box-less table adds around its text (one each side)
+LABEL_MIN = 12  # the Label column's width when it has to share: "notification" fits whole
+ESTIMATE_MIN = 24  # the Estimate column's narrowest readable width: "≈ 17 Sep – 28 Nov 2025 ·"
+
+
+class NextTable:
+    """The estimates of ``series --next``, in columns when they fit the width: Series, Year,
+    Label, Estimate, Cadence. Rich shares a narrow terminal out by ratios, cropping the
+    columns on the right (the Cadence cut to "every", dropped below 60 columns) and folding
+    labels mid-word; so, when the series, year and cadence leave too little room for a label
+    and its estimate, each series gets a line of its own ("acl ≈2027 · yearly") above its
+    labels and estimates in two columns, which keeps everything at 40 columns. Slugs (what
+    ``ccal series SLUG`` is typed with) are never folded."""
+
+    def __init__(self, results: list[Estimate]) -> None:
+        self.results = results
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows = [(r, d) for r in self.results for d in r.dates]
+        labels = [printable(d.label) for _, d in rows]
+        label_width = max((len(label) for label in labels), default=5)
+        texts = [estimate_text(d, r.basis) for r, d in rows]
+        estimate_width = max((len(text) for text in texts), default=8)
+        fixed = sum(  # the columns kept whole: their longest cell or their header
+            max(len(header), *(len(cell(r)) for r in self.results)) + PAD
+            for header, cell in (
+                ("Series", lambda r: printable(r.series)),
+                ("Year", _year),
+                ("Cadence", lambda r: r.cadence),
             )
-    return table
+        )
+        room = options.max_width - fixed - 2 * PAD
+        if room >= min(label_width, LABEL_MIN) + ESTIMATE_MIN:
+            yield self._columns(*_split(room, label_width, estimate_width))
+            return
+        label, estimate = _split(options.max_width - 2 * PAD, label_width, estimate_width)
+        for result in self.results:
+            heading = Text(printable(result.series), style="bold")
+            heading.append(f" {_year(result)} \u00b7 {result.cadence}", style=STYLE)
+            yield heading
+            yield self._labels(result, label, estimate)
+
+    def _columns(self, label: int, estimate: int) -> Table:
+        table = Table(box=None, header_style="bold", pad_edge=True)
+        table.add_column("Series", no_wrap=True)
+        table.add_column("Year", justify="right", no_wrap=True)
+        table.add_column("Label", width=label)
+        table.add_column("Estimate", style=STYLE, width=estimate)
+        table.add_column("Cadence", no_wrap=True)
+        for result in self.results:
+            for number, guess in enumerate(result.dates):
+                first = number == 0
+                table.add_row(
+                    printable(result.series) if first else "",
+                    _year(result) if first else "",
+                    printable(guess.label),
+                    estimate_text(guess, result.basis),
+                    result.cadence if first else "",
+                )
+        return table
+
+    def _labels(self, result: Estimate, label: int, estimate: int) -> Table:
+        table = Table(box=None, show_header=False, pad_edge=True)
+        table.add_column("Label", width=label)
+        table.add_column("Estimate", style=STYLE, width=estimate)
+        for guess in result.dates:
+            table.add_row(printable(guess.label), estimate_text(guess, result.basis))
+        return table
+
+
+def _split(room: int, label: int, estimate: int) -> tuple[int, int]:
+    """The Label and Estimate columns' widths in ``room`` cells: each its longest text when
+    both fit; else the label at least ``LABEL_MIN`` and two fifths of the room (a label is a
+    few words; the estimate wraps after its range)."""
+    label = min(label, max(LABEL_MIN, room - estimate, room * 2 // 5))
+    return label, max(1, min(estimate, room - label))
+
+
+def _year(result: Estimate) -> str:
+    return f"\u2248{result.year}"
 
 
 def next_notes(results: list[Estimate | NoEstimate]) -> list[str]:
