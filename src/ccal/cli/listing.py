@@ -243,11 +243,11 @@ def list_(
 
     title = table.heading("Opportunities", session.now, session.zone, zone_from=session.zone_from)
     console = paging.console()
-    console.print(
-        table.items_table(items, session.now, session.zone, title, session.marks)
-        if items
-        else table.nothing_listed(scope)
-    )
+    if items:
+        rows = table.item_rows(items, session.now, session.zone, session.marks)
+        paging.show(console, table.items_table(rows, title))
+    else:
+        console.print(table.nothing_listed(scope))
     paging.done(console)
 
 
