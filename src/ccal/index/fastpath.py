@@ -6,7 +6,8 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
     ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
     ccal countdown [ID] [--once] [filters] [--as-of W] [--tz Z] [--data F]...
-    ccal list --dates [--limit|-n N] [filters] [--as-of W] [--tz Z] [--data F]...
+    ccal list [--dates | --all|-a | --past] [--limit|-n N] [filters] [--as-of W] [--tz Z]
+              [--data F]...
     ccal show ID [--as-of W] [--tz Z] [--data F]...
     ccal deadlines (ID | --call|-c ID) [--json] [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
@@ -70,12 +71,18 @@ def _limit(values: dict[str, Any]) -> int | bool | None:
 
 
 def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
-    """``ccal list --dates``'s table, of what is ahead (no ``--past``, ``--all``, ``--from``,
-    ``--to``): the ``upcoming`` selection under the title "Dates" (``cli.listing.list_``)."""
+    """``ccal list``'s table of opportunities (``_items``), or with ``--dates`` of what is
+    ahead (no ``--past``, ``--all``): the ``upcoming`` selection under the title "Dates"
+    (``cli.listing.list_``). No ``--from``, ``--to``."""
     limit = _limit(values)
-    if positional or not values.get("dates") or values.get("json") or limit is False:
+    if positional or values.get("json") or limit is False or not _known_kinds(values):
         return None
-    if not _known_kinds(values):
+    every, past = values.get("all"), values.get("past")
+    if every and past:  # a usage error: the Typer app words it
+        return None
+    if not values.get("dates"):
+        return _items(values, "all" if every else "past" if past else "upcoming", limit)
+    if every or past:
         return None
     session = open_session(values)
     if session is None or not _with_marks(session):
@@ -86,6 +93,37 @@ def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | No
     if not chosen:
         return _print(table.nothing_listed("upcoming"))
     return _print(_upcoming_fitted(session, chosen, "Dates", values))
+
+
+def _items(values: dict[str, Any], scope: Any, limit: int | None) -> tuple[str, int] | None:
+    """``cli.listing.list_``'s table of opportunities, by the same ``render.table.items_table``
+    over rows found in one pass over the index (``index.items``): each opportunity decoded as
+    its chunk is drawn, so a table of 100,000 holds a chunk of them at a time."""
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    from ccal.index.items import Rows, chosen_items, shown_of
+    from ccal.pipeline.select import Selection
+
+    selection = Selection(everything=scope == "all")  # as ``cli.options.selection_from``
+    hidden = {i for i, mark in session.marks.items() if not selection.keeps(mark.status)}
+    filters = _filters(values)
+    found = chosen_items(
+        session.index, session.now_us, scope, hidden, None if filters is None else filters.matches
+    )
+    if found is None:
+        return None
+    chosen, ids, kinds, counts = found
+    from ccal.render import table
+
+    if limit is not None:
+        chosen = chosen[:limit]
+    if not chosen:
+        return _print(table.nothing_listed(scope))
+    now, zone = session.now(), session.zone()
+    rows = Rows(session.index, chosen, counts, now, zone, session.marks)
+    title = table.heading("Opportunities", now, zone, zone_from=_zone_from(values))
+    return _print(table.items_table(rows, title, shown_of(rows, ids, kinds)))
 
 
 def _zone_from(values: dict[str, Any]) -> str | None:
@@ -382,6 +420,9 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
             **SESSION_OPTIONS,
             **FILTER_OPTIONS,
             "--dates": ("dates", FLAG),
+            "--all": ("all", FLAG),
+            "-a": ("all", FLAG),
+            "--past": ("past", FLAG),
             "--limit": ("limit", VALUE),
             "-n": ("limit", VALUE),
         },
@@ -520,19 +561,26 @@ def _kept(session: Session) -> Callable[[sqlite3.Row], bool] | None:
     return lambda row: ids[row["item"]] not in hidden
 
 
-def _filter(session: Session, values: dict[str, Any]) -> Callable[[sqlite3.Row], bool] | None:
+def _filters(values: dict[str, Any]) -> Any:
+    """The ``query.Filters`` typed (``cli.options.filters_from``), or None for none."""
     if not any(values.get(k) for k in ("kind", "tag", "organiser", "search")):
         return None
-    from types import SimpleNamespace
-
     from ccal.query import Filters
 
-    filters = Filters(
+    return Filters(
         kinds=tuple(values.get("kind", ())),
         tags=tuple(values.get("tag", ())),
         organiser=values.get("organiser"),
         search=values.get("search"),
     )
+
+
+def _filter(session: Session, values: dict[str, Any]) -> Callable[[sqlite3.Row], bool] | None:
+    filters = _filters(values)
+    if filters is None:
+        return None
+    from types import SimpleNamespace
+
     opportunities: dict[int, Any] = {}
 
     def matches(row: sqlite3.Row) -> bool:
