@@ -96,34 +96,21 @@ def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | No
 
 
 def _items(values: dict[str, Any], scope: Any, limit: int | None) -> tuple[str, int] | None:
-    """``cli.listing.list_``'s table of opportunities, by the same ``render.table.items_table``
-    over rows found in one pass over the index (``index.items``): each opportunity decoded as
-    its chunk is drawn, so a table of 100,000 holds a chunk of them at a time."""
+    """``cli.listing.list_``'s table of opportunities, by ``index.items.items_table`` (the
+    Typer app's too, over a trusted index): rows found in one pass over the index, each
+    opportunity decoded as its chunk is drawn, so a table of 100,000 holds a chunk at a time."""
     session = open_session(values)
     if session is None or not _with_marks(session):
         return None
-    from ccal.index.items import Rows, chosen_items, shown_of
-    from ccal.pipeline.select import Selection
+    from ccal.index.items import items_table
+    from ccal.render.table import heading
 
-    selection = Selection(everything=scope == "all")  # as ``cli.options.selection_from``
-    hidden = {i for i, mark in session.marks.items() if not selection.keeps(mark.status)}
-    filters = _filters(values)
-    found = chosen_items(
-        session.index, session.now_us, scope, hidden, None if filters is None else filters.matches
-    )
-    if found is None:
-        return None
-    chosen, ids, kinds, counts = found
-    from ccal.render import table
-
-    if limit is not None:
-        chosen = chosen[:limit]
-    if not chosen:
-        return _print(table.nothing_listed(scope))
     now, zone = session.now(), session.zone()
-    rows = Rows(session.index, chosen, counts, now, zone, session.marks)
-    title = table.heading("Opportunities", now, zone, zone_from=_zone_from(values))
-    return _print(table.items_table(rows, title, shown_of(rows, ids, kinds)))
+    title = heading("Opportunities", now, zone, zone_from=_zone_from(values))
+    shown = items_table(
+        session.index, now, zone, scope, _filters(values), session.marks, limit, title
+    )
+    return None if shown is None else _print(shown)
 
 
 def _zone_from(values: dict[str, Any]) -> str | None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ccal.index.reader import Index
-    from ccal.query import Scope
+    from ccal.query import Filters, Scope
     from ccal.render.table import ItemRow, ItemsShown
 
     Chosen = list[tuple[int, int | None, int | None]]  # (seq, next rank, latest rank)
@@ -166,3 +166,36 @@ def shown_of(rows: Rows, ids: list[str], kinds: list[str]) -> ItemsShown:
         (rows.counts[seq] for seq in seqs),
         rows.nexts(),
     )
+
+
+def items_table(
+    index: Index,
+    now: datetime,
+    zone: tzinfo,
+    scope: Scope,
+    filters: Filters | None,
+    marks: Mapping[str, Any],
+    limit: int | None,
+    title: str,
+) -> Any:
+    """What ``ccal list`` prints of the index's opportunities (no window, no ``--mine`` or
+    ``--status``): ``render.table.items_table`` of the rows chosen, drawn a chunk at a time, or
+    ``nothing_listed``; None when the index cannot say (the caller loads the catalog). The
+    fast path and the Typer app both print it."""
+    from ccal import timeline
+    from ccal.pipeline.select import Selection
+    from ccal.render import table
+
+    selection = Selection(everything=scope == "all")  # as ``cli.options.selection_from``
+    hidden = {i for i, mark in marks.items() if not selection.keeps(mark.status)}
+    matches = None if filters is None else filters.matches
+    found = chosen_items(index, timeline.micros(now), scope, hidden, matches)
+    if found is None:
+        return None
+    chosen, ids, kinds, counts = found
+    if limit is not None:
+        chosen = chosen[:limit]
+    if not chosen:
+        return table.nothing_listed(scope)
+    rows = Rows(index, chosen, counts, now, zone, marks)
+    return table.items_table(rows, title, shown_of(rows, ids, kinds))
