@@ -224,7 +224,7 @@ def test_an_export_beside_the_data_takes_the_writers_lock_only_to_rename(
     made = render_json.entry_record
 
     def watched(*args, **kwargs):
-        held_while_rendering.append(store._holds(tmp_path))
+        held_while_rendering.append(store._holds(target))
         return made(*args, **kwargs)
 
     renamed_under_lock: list[bool] = []
@@ -232,7 +232,7 @@ def test_an_export_beside_the_data_takes_the_writers_lock_only_to_rename(
 
     def watched_replace(source, destination):
         if Path(destination) == target:  # not the index's own write, in the cache
-            renamed_under_lock.append(store._holds(tmp_path))
+            renamed_under_lock.append(store._holds(target))
         replace(source, destination)
 
     monkeypatch.setattr(render_json, "entry_record", watched)

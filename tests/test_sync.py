@@ -298,6 +298,30 @@ def test_a_second_sync_waits_for_the_lock(ccal, server, monkeypatch):
     assert server.requests == []
 
 
+def test_a_sync_waits_for_the_data_directorys_writers_lock(ccal, server, monkeypatch):
+    """Every writer of the data takes one lock (issue 20): the data directory's, which ``add``,
+    ``extend`` and ``import`` hold while they check their ids against the synced files. A sync
+    writes its file under it too (it took only its own folder's lock: an ``add`` of an id and a
+    sync bringing the same id could both pass their checks and leave a duplicate id)."""
+    from filelock import FileLock
+
+    from ccal import store
+    from ccal.sources import user_data_file
+
+    configure(("portal", server.route("/p", srv.ok(V1), srv.ok(V1))))
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    user_data_file().parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(user_data_file().parent / store.LOCK_NAME)):
+        held = ccal("sync")
+    assert held.exit_code == 1, held.stdout
+    assert "another ccal is still writing it" in held.stderr
+    assert not synced_file("portal").exists()
+    assert not (synced_dir() / store.LOCK_NAME).exists()  # one lock: not one of its own
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert synced_file("portal").exists()
+
+
 def test_file_sources_and_their_unchanged_state(ccal, tmp_path):
     copy = tmp_path / "portal.json"
     copy.write_bytes(V1)

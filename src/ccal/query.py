@@ -258,23 +258,45 @@ def select_items(
         windowed = [e for e in item.entries if window.contains(e)]
         if (window.start or window.end) and not windowed:
             continue
-        if scope == "upcoming" and item.entries and all(e.is_passed(now) for e in item.entries):
-            continue
-        if scope == "past" and (
-            not item.entries or not all(e.is_passed(now) for e in item.entries)
-        ):
-            continue
-        chosen.append(item)
+        ahead = any(not e.is_passed(now) for e in item.entries)
+        if item_in_scope(scope, ahead, bool(item.entries)):
+            chosen.append(item)
     return sorted(chosen, key=lambda item: _item_order(item, now))
+
+
+def item_in_scope(scope: Scope, ahead: bool, dated: bool) -> bool:
+    """Whether ``list`` shows an opportunity with a date still ``ahead`` (or none), that has
+    dates at all (``dated``), under ``scope``: an undated one is never over, so it is upcoming.
+    The index's table of opportunities (``index.items``) asks the same of its rows."""
+    if scope == "upcoming":
+        return ahead or not dated
+    if scope == "past":
+        return dated and not ahead
+    return True
+
+
+def item_order(
+    next_at_us: int | None, latest_due_us: int | None, opportunity_id: str
+) -> tuple[Any, ...]:
+    """Where an opportunity goes in ``list``: by its next date (``next_entry``'s ``at_us``),
+    then the passed ones latest first (the largest ``due_us``), then the undated; ties by id."""
+    if next_at_us is not None:
+        return (0, next_at_us, opportunity_id)
+    if latest_due_us is not None:
+        return (1, -latest_due_us, opportunity_id)
+    return (2, 0, opportunity_id)
 
 
 def _item_order(item: Item, now: datetime) -> tuple[Any, ...]:
     upcoming = next_entry(item, now)
-    if upcoming is not None:
-        return (0, upcoming.at_us, item.id)
-    if item.entries:
-        return (1, -max(e.due_us for e in item.entries), item.id)
-    return (2, 0, item.id)
+    latest = max((e.due_us for e in item.entries), default=None)
+    return item_order(None if upcoming is None else upcoming.at_us, latest, item.id)
+
+
+def latest_entry(item: Item) -> Entry | None:
+    """The entry of an opportunity that ends last (the first in file order of those that end
+    together): what ``list`` shows of an opportunity whose every date has passed."""
+    return max(item.entries, key=lambda e: e.due_us, default=None)
 
 
 def next_entry(item: Item, now: datetime) -> Entry | None:

@@ -84,7 +84,7 @@ def atomic_stream(path: Path, *, create_parents: bool = False) -> Iterator[Binar
     export of a big file takes a minute.
     """
     path = writable_target(path, create_parents=create_parents)
-    guarded = (path.parent / LOCK_NAME).exists() and not _holds(path.parent)
+    guarded = lock_path(path).exists() and not _holds(path)
     with _replacing(path, guarded) as stream:
         yield stream
 
@@ -222,13 +222,27 @@ def lock_path(path: Path) -> Path:
 
     One lock per directory, not per file: ``import`` writing ``eu-portal.toml`` must not race
     ``add`` writing ``opportunities.toml`` beside it, since each checks its ids against the
-    other. It is never the data file itself, which the atomic rename replaces.
+    other. It is never the data file itself, which the atomic rename replaces. The folder
+    ``ccal sync`` writes its sources' files in (``sources.synced_dir``) is part of the data
+    directory beside it, so it has that directory's lock: a sync checks its ids against the
+    user's file as ``add`` checks against the synced ones, and one lock orders them.
+
+    The lock order: a sync holds the sync lock (``sources/.sync.lock``, two syncs at once)
+    first and takes this one for each file it writes; no writer holding this one takes the
+    sync lock, so the two cannot deadlock.
     """
-    return Path(path).parent / LOCK_NAME
+    directory = Path(path).parent
+    from ccal.sources import synced_dir
+
+    synced = synced_dir()
+    if directory == synced or os.path.realpath(directory) == os.path.realpath(synced):
+        directory = synced.parent
+    return directory / LOCK_NAME
 
 
-def _holds(directory: Path) -> bool:
-    return (str(directory / LOCK_NAME), threading.get_ident()) in _held
+def _holds(path: Path) -> bool:
+    """Whether this thread holds the writers' lock of ``path`` (a file)."""
+    return (str(lock_path(path)), threading.get_ident()) in _held
 
 
 @contextmanager

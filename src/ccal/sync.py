@@ -4,7 +4,10 @@ A failure never loses data: the new file is converted and validated in memory an
 old one atomically (``store.atomic_write``), so a failed, truncated or unparsable download leaves
 the last good copy in place and a killed sync leaves the old file or the new one. One source
 failing does not stop the others. Two syncs at once are serialised by one lock in the sources
-directory. Each source's conditional-request state (ETag, Last-Modified) sits beside its file.
+directory (``.sync.lock``, held for the whole sync: the sources' files and their state); each
+file is written under the data directory's writers' lock (``store.lock_path``), the one every
+writer takes, taken after the sync lock and never before it. Each source's conditional-request
+state (ETag, Last-Modified) sits beside its file.
 """
 
 from __future__ import annotations

@@ -52,3 +52,41 @@ def test_an_id_of_a_file_with_a_schema_error_is_taken_too(tmp_path: Path) -> Non
         load_catalog([other, written])
     messages = " ".join(problem.message for problem in raised.value.problems)
     assert "duplicate id 'team-call'" in messages and "duplicate id 'broken-one'" in messages
+
+
+MINE = OTHER.split('[[opportunity]]\nid = "broken-one"')[0]
+
+
+def test_a_trusted_index_gives_the_same_ids_without_loading_a_file(tmp_path, monkeypatch):
+    """An import or a sync asks which ids the other default files hold; with a trusted index
+    of the default data the answer is its items' ids (no file is loaded, where a sync or an
+    import of a big data file loaded every other file once more), the same as the files'."""
+    import os
+
+    from ccal import index, loader
+    from ccal.importers.taken import other_files
+    from ccal.sources import active_sources, eu_portal_file, shipped_dataset, user_data_file
+
+    mine = user_data_file()
+    mine.parent.mkdir(parents=True)
+    mine.write_text(MINE, encoding="utf-8")
+    os.utime(mine, (1_600_000_000, 1_600_000_000))  # quiet: a reading command indexes it
+    shipped_id = loader.load_file(shipped_dataset()).all_ids()[0]
+    assert shipped_id is not None
+    wanted = {"team-call", shipped_id, "team-event"}
+    others = other_files(eu_portal_file())
+    monkeypatch.setenv("CCAL_NO_CACHE", "1")
+    from_files = ids_taken(others, wanted)
+    assert set(from_files) == {"team-call", shipped_id}
+    monkeypatch.delenv("CCAL_NO_CACHE")
+    index.load_catalog(active_sources())  # as a reading command indexes the default data
+
+    def no_load(path: Path) -> None:
+        raise AssertionError(f"loaded {path}")
+
+    real_load = loader.load_file
+    monkeypatch.setattr(loader, "load_file", no_load)
+    assert ids_taken(others, wanted) == from_files
+    monkeypatch.setattr(loader, "load_file", real_load)
+    mine.write_text(MINE.replace("team-call", "team-event"), encoding="utf-8")  # index stale
+    assert set(ids_taken(others, wanted)) == {"team-event", shipped_id}

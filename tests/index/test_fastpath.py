@@ -396,6 +396,11 @@ def fixture_data(tmp_path) -> str:
         ["show", "summer-call", "--as-of", "2022-06-01"],
         ["list", "--dates", "--as-of", "2022-06-01", "-n", "3", "-k", "call"],
         ["list", "--dates", "--as-of", "2030-01-01"],  # nothing ahead: its one line
+        ["list", "--all", "--as-of", "2022-06-01"],  # one row per opportunity (``index.items``)
+        ["list", "--as-of", "2022-06-21 20:00", "--tz", "Asia/Tokyo"],
+        ["list", "--past", "-n", "1", "--as-of", "2022-12-01"],
+        ["list", "-a", "-s", "kosice", "--as-of", "2022-06-01"],
+        ["list", "--as-of", "2030-01-01"],  # nothing ahead: its one line
         ["show", "kosice-workshop", "--as-of", "2022-06-22T10:00", "--tz", "America/New_York"],
         ["countdown", "summer-call", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
         ["countdown", "-k", "event", "-s", "kosice", "--as-of", "2022-06-21 20:00"],
@@ -417,6 +422,7 @@ def test_the_hot_forms_are_answered_here(fixture_data, args):
         ["upcoming", "--as-of", "2022-06-01"],
         ["list", "--dates", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
         ["upcoming", "--as-of", "2022-06-01", "-k", "call,event"],
+        ["list", "--all", "--as-of", "2022-06-01"],
     ],
     ids=" ".join,
 )

@@ -85,6 +85,46 @@ def test_a_long_listing_printed_in_chunks_is_the_one_table(monkeypatch, width, c
         assert printed(chunk) == whole
 
 
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("width", [18, 30, 40, 80, 130])
+@pytest.mark.parametrize("scope", ["all", "past", "upcoming"])
+def test_a_long_table_of_opportunities_printed_in_chunks_is_the_one_table(
+    monkeypatch, width, colour, scope
+):
+    """``items_table`` (``ccal list``) chunk by chunk is the bytes of the whole table: every
+    column's width is given from every row (``ItemsShown``), so no chunk measures its own;
+    stacked (the next date under the id) and cramped layouts too."""
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from ccal import paging
+    from ccal.loader import load_catalog
+    from ccal.query import select_items
+    from ccal.render import table
+    from ccal.sources import shipped_dataset
+
+    now = datetime(2024, 6, 1, tzinfo=UTC)
+    rows = table.item_rows(
+        select_items(load_catalog([shipped_dataset()]), now, scope=scope), now, UTC
+    )
+    assert len(rows) > 7
+
+    def printed(chunk: int) -> str:
+        monkeypatch.setattr(table, "CHUNK", chunk)
+        monkeypatch.setattr(table, "FIRST", chunk)
+        out = io.StringIO()
+        console = Console(file=out, width=width, force_terminal=colour, color_system="standard")
+        title = table.heading("Opportunities", now, UTC)
+        paging.show(console, table.items_table(rows, title))
+        return out.getvalue()
+
+    whole = printed(len(rows))
+    for chunk in (1, 3, 7):
+        assert printed(chunk) == whole
+
+
 @pytest.mark.parametrize("command", ["deadlines", "show"])
 @pytest.mark.parametrize("columns", ["40", "50", "60"])
 def test_every_date_keeps_its_label_and_countdown_on_a_narrow_terminal(ccal, command, columns):

@@ -205,6 +205,19 @@ def list_(
     dates = dates or estimated or (fmt is not None and not is_json(fmt))  # csv/ics/md: by date
     session = session_from(as_of, tz, data)
     window = window_from(session, start=start, end=end)
+    if not (dates or fmt or start or end or mine or marked):  # a trusted index draws it
+        from ccal.render import table
+
+        title = table.heading(
+            "Opportunities", session.now, session.zone, zone_from=session.zone_from
+        )
+        typed = (kind, tag, organiser, search, series)
+        shown = session.streamed_items(typed, scope, limit, title)
+        if shown is not None:
+            console = paging.console()
+            paging.show(console, shown)
+            paging.done(console)
+            return
     loaded = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search, loaded, series)
     catalog = session.mine(loaded, selection_from(mine, marked, all_))
@@ -243,11 +256,11 @@ def list_(
 
     title = table.heading("Opportunities", session.now, session.zone, zone_from=session.zone_from)
     console = paging.console()
-    console.print(
-        table.items_table(items, session.now, session.zone, title, session.marks)
-        if items
-        else table.nothing_listed(scope)
-    )
+    if items:
+        rows = table.item_rows(items, session.now, session.zone, session.marks)
+        paging.show(console, table.items_table(rows, title))
+    else:
+        console.print(table.nothing_listed(scope))
     paging.done(console)
 
 

@@ -398,6 +398,41 @@ class Session:
         )
         return None if found is None else Streamed(filters, *found)
 
+    def streamed_items(
+        self,
+        typed: tuple[Any, Any, Any, Any, Any],
+        scope: Scope,
+        limit: int | None,
+        title: str,
+    ) -> Any:
+        """``list``'s table of opportunities (no window, ``--mine`` or ``--status``) from a
+        trusted index, drawn a chunk at a time (``index.items``: no catalog is loaded), or
+        None, and then the catalog is loaded."""
+        from ccal.index.policy import disabled
+
+        if disabled():
+            return None
+        import sqlite3
+
+        from ccal.index.items import items_table
+        from ccal.index.policy import Corrupt
+        from ccal.index.reader import Index
+        from ccal.query import Filters
+        from ccal.rules import KINDS
+
+        kind, tag, organiser, search, series = typed
+        filters = filters_from(kind, tag, organiser, search, None, series)
+        if series is not None or any(wanted not in KINDS for wanted in filters.kinds):
+            return None  # the files' own kinds are checked against the loaded catalog
+        index = Index.open(self.paths)
+        if index is None:
+            return None
+        chosen = None if filters == Filters() else filters
+        try:
+            return items_table(index, self.now, self.zone, scope, chosen, self.marks, limit, title)
+        except (sqlite3.Error, Corrupt, ValueError, KeyError, TypeError):
+            return None
+
 
 class Streamed(NamedTuple):
     """What ``Session.streamed`` chose: the filters, the listing, and each opportunity's

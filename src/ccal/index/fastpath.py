@@ -6,7 +6,8 @@ command runs. ``__main__`` asks ``answer(argv)`` first. It recognises a strict, 
     ccal upcoming [--json] [--limit|-n N] [--within D] [--until W] [--kind|-k K]... [--tag|-t T]...
                   [--search|-s S] [--organiser O] [--as-of W] [--tz Z] [--data F]...
     ccal countdown [ID] [--once] [filters] [--as-of W] [--tz Z] [--data F]...
-    ccal list --dates [--limit|-n N] [filters] [--as-of W] [--tz Z] [--data F]...
+    ccal list [--dates | --all|-a | --past] [--limit|-n N] [filters] [--as-of W] [--tz Z]
+              [--data F]...
     ccal show ID [--as-of W] [--tz Z] [--data F]...
     ccal deadlines (ID | --call|-c ID) [--json] [--as-of W] [--tz Z] [--data F]...
     ccal remind [--json] [--exit-status] [--within D] [--until W] [filters] [--as-of W] [--tz Z]
@@ -70,12 +71,18 @@ def _limit(values: dict[str, Any]) -> int | bool | None:
 
 
 def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | None:
-    """``ccal list --dates``'s table, of what is ahead (no ``--past``, ``--all``, ``--from``,
-    ``--to``): the ``upcoming`` selection under the title "Dates" (``cli.listing.list_``)."""
+    """``ccal list``'s table of opportunities (``_items``), or with ``--dates`` of what is
+    ahead (no ``--past``, ``--all``): the ``upcoming`` selection under the title "Dates"
+    (``cli.listing.list_``). No ``--from``, ``--to``."""
     limit = _limit(values)
-    if positional or not values.get("dates") or values.get("json") or limit is False:
+    if positional or values.get("json") or limit is False or not _known_kinds(values):
         return None
-    if not _known_kinds(values):
+    every, past = values.get("all"), values.get("past")
+    if every and past:  # a usage error: the Typer app words it
+        return None
+    if not values.get("dates"):
+        return _items(values, "all" if every else "past" if past else "upcoming", limit)
+    if every or past:
         return None
     session = open_session(values)
     if session is None or not _with_marks(session):
@@ -86,6 +93,24 @@ def _list(values: dict[str, Any], positional: list[str]) -> tuple[str, int] | No
     if not chosen:
         return _print(table.nothing_listed("upcoming"))
     return _print(_upcoming_fitted(session, chosen, "Dates", values))
+
+
+def _items(values: dict[str, Any], scope: Any, limit: int | None) -> tuple[str, int] | None:
+    """``cli.listing.list_``'s table of opportunities, by ``index.items.items_table`` (the
+    Typer app's too, over a trusted index): rows found in one pass over the index, each
+    opportunity decoded as its chunk is drawn, so a table of 100,000 holds a chunk at a time."""
+    session = open_session(values)
+    if session is None or not _with_marks(session):
+        return None
+    from ccal.index.items import items_table
+    from ccal.render.table import heading
+
+    now, zone = session.now(), session.zone()
+    title = heading("Opportunities", now, zone, zone_from=_zone_from(values))
+    shown = items_table(
+        session.index, now, zone, scope, _filters(values), session.marks, limit, title
+    )
+    return None if shown is None else _print(shown)
 
 
 def _zone_from(values: dict[str, Any]) -> str | None:
@@ -382,6 +407,9 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, str]], Callable[..., tuple[str, i
             **SESSION_OPTIONS,
             **FILTER_OPTIONS,
             "--dates": ("dates", FLAG),
+            "--all": ("all", FLAG),
+            "-a": ("all", FLAG),
+            "--past": ("past", FLAG),
             "--limit": ("limit", VALUE),
             "-n": ("limit", VALUE),
         },
@@ -520,19 +548,26 @@ def _kept(session: Session) -> Callable[[sqlite3.Row], bool] | None:
     return lambda row: ids[row["item"]] not in hidden
 
 
-def _filter(session: Session, values: dict[str, Any]) -> Callable[[sqlite3.Row], bool] | None:
+def _filters(values: dict[str, Any]) -> Any:
+    """The ``query.Filters`` typed (``cli.options.filters_from``), or None for none."""
     if not any(values.get(k) for k in ("kind", "tag", "organiser", "search")):
         return None
-    from types import SimpleNamespace
-
     from ccal.query import Filters
 
-    filters = Filters(
+    return Filters(
         kinds=tuple(values.get("kind", ())),
         tags=tuple(values.get("tag", ())),
         organiser=values.get("organiser"),
         search=values.get("search"),
     )
+
+
+def _filter(session: Session, values: dict[str, Any]) -> Callable[[sqlite3.Row], bool] | None:
+    filters = _filters(values)
+    if filters is None:
+        return None
+    from types import SimpleNamespace
+
     opportunities: dict[int, Any] = {}
 
     def matches(row: sqlite3.Row) -> bool:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -16,7 +16,7 @@ from rich.text import Text
 from ccal.catalog import Entry, Item
 from ccal.clock import system_zone, zone_label
 from ccal.controlchars import printable
-from ccal.query import Nearby, countdown_moment, next_entry, under_way
+from ccal.query import Nearby, countdown_moment, latest_entry, next_entry, under_way
 from ccal.render import Listing
 from ccal.render.timefmt import extension_text as extension_text  # re-exported
 from ccal.render.timefmt import moment_text, moved_note, says_tentative, time_left, when_both
@@ -249,7 +249,7 @@ class Shown:
         self.ids_width = _ids_width(set(ids))
         self.lefts = lefts  # ``time_left`` of each row, in order
         self._whens = whens  # ``when_both(…, "\n")`` of each row, in order, made as read
-        self._longest = 0  # the longest line of the When texts read so far
+        self._longest = _Longest(whens)
 
     @classmethod
     def of(cls, listing: Listing) -> Shown:
@@ -264,12 +264,25 @@ class Shown:
         """The longest line of every When text, or, once a line of ``enough`` cells is read,
         that length: the When column is never wider than ``enough``, so no later row changes
         it (and its first screen does not wait for the words of every row)."""
-        while self._longest < enough:
-            when = next(self._whens, None)
-            if when is None:
+        return self._longest.upto(enough)
+
+
+class _Longest:
+    """The longest line of texts made as they are read, read only as far as a width needs."""
+
+    def __init__(self, texts: Iterator[str]) -> None:
+        self._texts = texts
+        self.longest = 0  # the longest line of the texts read so far
+
+    def upto(self, enough: int) -> int:
+        """The longest line of every text, or, once a line of ``enough`` cells is read, that
+        length: a column capped at ``enough`` is the same whatever the texts not read say."""
+        while self.longest < enough:
+            text = next(self._texts, None)
+            if text is None:
                 break
-            self._longest = max(self._longest, _longest_line([when]))
-        return self._longest
+            self.longest = max(self.longest, _longest_line([text]))
+        return self.longest
 
 
 def upcoming_table(listing: Listing, title: str, shown: Shown | None = None) -> Fitted:
@@ -366,52 +379,119 @@ def _dates(listing: Listing, width: int) -> Table:
     return table
 
 
-def items_table(
-    items: list[Item], now: datetime, zone: tzinfo, title: str, marks: Any = None
-) -> Fitted:
-    """One row per opportunity: its title with the id underneath (whole, never folded), how
-    many dates it has and the next one; on a narrow terminal the next date goes under the id."""
-    nexts = [_next_or_latest(item, now, zone) for item in items]
-    title_min = _ids_width([item.id for item in items])
+class ItemRow(NamedTuple):
+    """What ``items_table`` shows of one opportunity."""
 
-    def build(width: int, rows: slice) -> Table:
-        table = _table()
-        kinds = max([len("Kind"), *(len(item.opportunity.kind) for item in items)])
-        room = _room(width, 4) - kinds - len("Dates")
-        stacked = room - title_min < 20
-        table.add_column(Text("Opportunity"), ratio=1, min_width=title_min, overflow="fold")
-        table.add_column(Text("Kind"), no_wrap=True)
-        table.add_column(Text("Dates"), justify="right", no_wrap=True)
-        if not stacked:
-            natural = _longest_line([str(text) for text in nexts])
-            shared = min(natural, room // 2, room - title_min)
-            table.add_column(Text("Next (or latest)"), width=max(shared, 20))
-        for item, upcoming in zip(items, nexts, strict=True):
-            # Text, not str: Rich would read "[...]" in a title as markup
-            cell = Text(printable(item.opportunity.title))
-            cell.append(f"\n{printable(item.id)}", style="cyan")
-            _append_mark(cell, (marks or {}).get(item.id))
-            if stacked:
-                cell.append("\n").append_text(upcoming)
-            row: list[RenderableType] = [
-                cell,
-                Text(item.opportunity.kind),
-                Text(str(len(item.entries))),
-            ]
-            table.add_row(*row, *([] if stacked else [upcoming]))
-        return table
-
-    return Fitted(title, build)
+    opportunity: Any  # its id, title and kind are read
+    dates: int  # how many dates it has
+    upcoming: Text  # its next date, or its latest (``next_or_latest``)
+    mark: Any = None  # the user's pipeline mark (``ccal mark``), or None
 
 
-def _next_or_latest(item: Item, now: datetime, zone: tzinfo) -> Text:
-    upcoming = next_entry(item, now)
+def item_rows(
+    items: Iterable[Item], now: datetime, zone: tzinfo, marks: Any = None
+) -> list[ItemRow]:
+    """The rows of ``items_table`` of loaded opportunities (``index.items`` makes them from
+    index rows, a chunk at a time)."""
+    marks = marks or {}
+    return [
+        ItemRow(
+            item.opportunity,
+            len(item.entries),
+            next_or_latest(next_entry(item, now), latest_entry(item), now, zone),
+            marks.get(item.id),
+        )
+        for item in items
+    ]
+
+
+def next_or_latest(
+    upcoming: Entry | None, latest: Entry | None, now: datetime, zone: tzinfo
+) -> Text:
+    """The Next (or latest) cell: the next date and its countdown, else the one that passed
+    last (``latest``), else that there are none."""
     if upcoming is not None:
         return Text(f"{when_both(upcoming, zone)} · {time_left(upcoming, now)}")
-    if not item.entries:
+    if latest is None:
         return Text("no dates", style="dim")
-    latest = max(item.entries, key=lambda e: e.due.timestamp())
     return Text(f"passed {when_both(latest, zone)}", style="dim")
+
+
+class ItemsShown:
+    """What ``items_table``'s column widths need of every row: its id, kind and number of
+    dates (short strings), and its Next text only as far as a width needs it (``longest_next``,
+    capped as ``Shown.longest_when`` is). ``of`` reads them from rows at hand; the fast path
+    from index rows, so a table of every opportunity decodes them a chunk at a time."""
+
+    def __init__(
+        self, ids: Iterable[str], kinds: Iterable[str], counts: Iterable[int], nexts: Iterator[str]
+    ) -> None:
+        from rich.cells import cell_len
+
+        self.ids_width = _ids_width(set(ids))
+        self.kinds = self.kind_cells = len("Kind")  # the room left, and Rich's measure of it
+        for kind in set(kinds):
+            self.kinds = max(self.kinds, len(kind))
+            self.kind_cells = max(self.kind_cells, cell_len(kind))
+        self.dates_width = max([len("Dates"), *(len(str(count)) for count in set(counts))])
+        self._nexts = _Longest(nexts)
+
+    @classmethod
+    def of(cls, rows: list[ItemRow]) -> ItemsShown:
+        return cls(
+            (row.opportunity.id for row in rows),
+            (row.opportunity.kind for row in rows),
+            (row.dates for row in rows),
+            (str(row.upcoming) for row in rows),
+        )
+
+    def longest_next(self, enough: int) -> int:
+        return self._nexts.upto(enough)
+
+
+def items_table(rows: Any, title: str, shown: ItemsShown | None = None) -> Fitted:
+    """One row per opportunity (``rows``: ``ItemRow``s, read a chunk at a time,
+    ``rows[low:high]``): its title with the id underneath (whole, never folded), how many dates
+    it has and the next one; on a narrow terminal the next date goes under the id.
+
+    Every column's width is given from every row (``ItemsShown``), as ``upcoming_table`` does,
+    so each chunk of a long table has the columns of the whole: Rich shares out only the
+    Opportunity column's, and that from the widths alone (a ratio column).
+    """
+    shown = ItemsShown.of(rows) if shown is None else shown
+    title_min = shown.ids_width
+    layouts: dict[int, tuple[bool, int]] = {}
+
+    def layout(width: int) -> tuple[bool, int]:
+        """(stacked, the Next column's width) at ``width``: decided once, for every chunk."""
+        if width not in layouts:
+            room = _room(width, 4) - shown.kinds - len("Dates")
+            stacked = room - title_min < 20
+            cap = min(room // 2, room - title_min)
+            shared = 0 if stacked else min(shown.longest_next(cap), cap)
+            layouts[width] = stacked, max(shared, 20)
+        return layouts[width]
+
+    def build(width: int, chunk: slice) -> Table:
+        stacked, next_width = layout(width)
+        table = _table()
+        table.add_column(Text("Opportunity"), ratio=1, min_width=title_min, overflow="fold")
+        table.add_column(Text("Kind"), no_wrap=True, width=shown.kind_cells)
+        table.add_column(Text("Dates"), justify="right", no_wrap=True, width=shown.dates_width)
+        if not stacked:
+            table.add_column(Text("Next (or latest)"), width=next_width)
+        for row in rows[chunk]:
+            # Text, not str: Rich would read "[...]" in a title as markup
+            cell = Text(printable(row.opportunity.title))
+            cell.append(f"\n{printable(row.opportunity.id)}", style="cyan")
+            _append_mark(cell, row.mark)
+            if stacked:
+                cell.append("\n").append_text(row.upcoming)
+            cells: list[RenderableType] = [cell, Text(row.opportunity.kind), Text(str(row.dates))]
+            table.add_row(*cells, *([] if stacked else [row.upcoming]))
+        return table
+
+    return Fitted(title, build, len(rows))
 
 
 def item_view(item: Item, listing: Listing) -> list[Any]:
