@@ -75,6 +75,7 @@ def publish(
     kind, tag and series) carry every date of that selection, for calendar apps to subscribe
     to. Example: ccal publish site --title 'Our calls' --base-url https://example.org/calls/
     """
+    from ccal.index import Bulk
     from ccal.publish.output import check_target, write_site
     from ccal.publish.site import Request, build
 
@@ -99,8 +100,9 @@ def publish(
         limit=limit,
         changes=log,
     )
-    site = build(catalog, session.now, session.zone, request)
-    write_site(directory, site.files, force=force)
+    with Bulk():  # a site of 11,000 calls is millions of objects and no cycles
+        site = build(catalog, session.now, session.zone, request)
+        write_site(directory, site.files, force=force)
     dates = f"{site.dates} upcoming date{'' if site.dates == 1 else 's'}"
     typer.echo(f"Published {directory}: {dates}, {site.feeds} calendar feeds.")
 

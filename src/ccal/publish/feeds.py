@@ -87,27 +87,35 @@ def plan(entries: list[Entry], title: str) -> list[Feed]:
     """Every feed of the site, in a stable order: all, then each kind, tag and series.
 
     A kind's or tag's feed holds what ``--kind``/``--tag`` would select: each opportunity is
-    asked ``Filters.matches`` once per kind and tag it has (11,000 calls and 60 tags: once each,
-    not 60 times each).
+    asked ``Filters.matches`` once per kind and tag it has, however many dates it has (11,000
+    calls and 60 tags: once each, not 60 times each), and each entry's UID is made once.
     """
     from ccal.text import fold
 
-    feeds = [Feed("feeds/all.ics", title, "all", "", _ordered(event_uid(e) for e in entries))]
+    everything: list[str] = []
     kinds: dict[str, list[str]] = {}
     tags: dict[str, list[str]] = {}  # by folded tag
     spelling: dict[str, str] = {}  # folded -> the first spelling met
     series: dict[str, list[str]] = {}
+    feeds_of: dict[str, list[list[str]]] = {}  # opportunity id -> the feeds its dates go in
     for entry in entries:
         opportunity, uid = entry.opportunity, event_uid(entry)
-        if Filters(kinds=(opportunity.kind,)).matches(opportunity):
-            kinds.setdefault(opportunity.kind, []).append(uid)
-        for tag in opportunity.tags:
-            key = fold(tag)
-            if Filters(tags=(spelling.setdefault(key, tag),)).matches(opportunity):
-                tags.setdefault(key, []).append(uid)
-        name = series_of(entry)
-        if name is not None:
-            series.setdefault(name, []).append(uid)
+        everything.append(uid)
+        into = feeds_of.get(opportunity.id)
+        if into is None:
+            into = feeds_of[opportunity.id] = []
+            if Filters(kinds=(opportunity.kind,)).matches(opportunity):
+                into.append(kinds.setdefault(opportunity.kind, []))
+            for tag in opportunity.tags:
+                key = fold(tag)
+                if Filters(tags=(spelling.setdefault(key, tag),)).matches(opportunity):
+                    into.append(tags.setdefault(key, []))
+            name = series_of(entry)
+            if name is not None:
+                into.append(series.setdefault(name, []))
+        for uids in into:
+            uids.append(uid)
+    feeds = [Feed("feeds/all.ics", title, "all", "", _ordered(everything))]
     for kind in sorted(kinds):
         feeds.append(
             Feed(f"feeds/kind/{kind}.ics", f"{title}: {kind}", "kind", kind, _ordered(kinds[kind]))
