@@ -85,7 +85,7 @@ def publish(
     check_target(directory, force=force)  # before any work: refusing is instant
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until)
-    catalog = session.catalog(window)
+    catalog = session.catalog(window, models=False)  # publish only reads it
     log = None
     if changes is not None:
         from ccal.publish.atom import read_change_log

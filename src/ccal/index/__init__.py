@@ -33,12 +33,18 @@ freeze_first_load = False
 
 
 def load_catalog(
-    paths: list[Path], *, now: datetime | None = None, zone: tzinfo | None = None
+    paths: list[Path],
+    *,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
+    models: bool = True,
 ) -> Catalog:
     """The catalog of ``paths``: from a trusted index, else from the files (then indexed).
 
     ``now`` and ``zone`` (the command's; default: the clock and the system zone) only decide
-    which entries a new index pre-renders: never what is returned.
+    which entries a new index pre-renders: never what is returned. ``models=False``: from the
+    index, its opportunities may be stand-ins with the same fields as attributes, not pydantic
+    models (``Index.catalog``), for a command that only reads them.
     """
     import contextlib
     import sqlite3
@@ -53,8 +59,9 @@ def load_catalog(
     index = Index.open(paths)
     if index is not None:
         with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError), Bulk():
-            catalog = index.catalog()
-            if not _covers(index):
+            covered = _covers(index)
+            catalog = index.catalog(models=models or not covered)  # the writer needs models
+            if not covered:
                 _write(paths, catalog, None, zone)  # no TOML parsed: the same data, a new span
             return catalog
     before = identities(paths)
