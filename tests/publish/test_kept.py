@@ -56,9 +56,13 @@ def test_a_republish_reusing_kept_events_writes_what_a_first_publish_writes(ccal
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     args = ("--data", str(data), "--tz", "Europe/Brussels", "--past")
     assert ccal("publish", str(site), *args, "--as-of", "2026-01-01").exit_code == 0
-    assert kept_path(site).is_file()
+    kept = kept_path(site).read_bytes()
     assert ccal("publish", str(site), *args, "--as-of", "2026-03-01").exit_code == 0
     assert ccal("publish", str(fresh), *args, "--as-of", "2026-03-01").exit_code == 0
+    assert site_files(site) == site_files(fresh)
+    assert kept_path(site).read_bytes() == kept  # every event reused: not written again
+    assert ccal("publish", str(site), *args, "--as-of", "2026-03-02").exit_code == 0
+    assert ccal("publish", str(fresh), *args, "--as-of", "2026-03-02").exit_code == 0
     assert site_files(site) == site_files(fresh)
 
 

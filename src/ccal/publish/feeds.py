@@ -192,6 +192,7 @@ def render_events(
             text, used = ics.restamped(found[1], kept.stamp, stamp), frozenset(found[2])
         else:
             text, used = ics.event_text(head, options, stamp, rule, when)
+            keep.rendered += 1
         keep.events[uid] = (place, text, sorted(used))
         rendered[uid] = (text.encode("utf-8"), used, head.at.date())
     keys = sorted(frozenset[str]().union(*(used for _text, used, _day in rendered.values())))
