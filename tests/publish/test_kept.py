@@ -3,15 +3,16 @@ renders every event, and nothing is reused from other data."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ccal.publish import kept as keeping
 from ccal.publish.kept import kept_path
 from tests.publish.test_feeds import catalogs, listing_of
 
@@ -73,10 +74,12 @@ def test_kept_events_of_other_data_or_a_broken_file_are_not_reused(ccal, tmp_pat
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     args = ("--data", str(data), "--tz", "Europe/Brussels", "--as-of", "2026-01-01")
     assert ccal("publish", str(site), *args).exit_code == 0
-    kept = json.loads(kept_path(site).read_text(encoding="utf-8"))
-    for uid, (place, text, zones) in kept["events"].items():  # what a stale file could hold
-        kept["events"][uid] = [place, text.replace("SUMMARY:", "SUMMARY:stale "), zones]
-    kept_path(site).write_text(json.dumps(kept), encoding="utf-8")
+    made_from = keeping.data_key([data])
+    found = keeping.read(site, made_from)
+    assert found is not None  # what the publish wrote, read back
+    for uid, (place, text, zones) in found.events.items():  # what a stale file could hold
+        found.events[uid] = (place, text.replace("SUMMARY:", "SUMMARY:stale "), zones)
+    keeping.write(site, made_from, replace(found, rendered=1))
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace("NeurIPS", "NeurIPS (edited)"), encoding="utf-8")
     os.utime(data, (SETTLED + 60, SETTLED + 60))  # another identity: the texts are not reused
@@ -87,6 +90,14 @@ def test_kept_events_of_other_data_or_a_broken_file_are_not_reused(ccal, tmp_pat
     kept_path(site).write_text("{not json", encoding="utf-8")
     assert ccal("publish", str(site), *args).exit_code == 0
     assert site_files(site) == site_files(fresh)
+    key = keeping.data_key([data])
+    assert key is not None
+    written = kept_path(site).read_bytes()  # a byte changed: its checksum no longer matches
+    kept_path(site).write_bytes(written.replace(b"SUMMARY:", b"SUMMARY:x", 1))
+    assert keeping.read(site, key) is None
+    kept_path(site).write_bytes(written)
+    assert keeping.read(site, key) is not None
+    assert keeping.read(site, key + "x") is None
 
 
 def test_no_cache_neither_reads_nor_keeps_event_texts(ccal, tmp_path):

@@ -12,6 +12,7 @@ same in every feed it is in (same UID, same SEQUENCE), as a subscriber of two fe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -188,9 +189,11 @@ def render_events(
         changed = ics.last_modified(when, stamp).isoformat() if when is not None else None
         place = [head.position, head.occurrence, rule, changed]
         found = before.get(uid)
+        text = None
         if kept is not None and found is not None and found[0] == place:
-            text, used = ics.restamped(found[1], kept.stamp, stamp), frozenset(found[2])
-        else:
+            with contextlib.suppress(ValueError):  # not written with that stamp: render it
+                text, used = ics.restamped(found[1], kept.stamp, stamp), frozenset(found[2])
+        if text is None:
             text, used = ics.event_text(head, options, stamp, rule, when)
             keep.rendered += 1
         keep.events[uid] = (place, text, sorted(used))

@@ -15,6 +15,7 @@ any time (the next publish is a first one).
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,15 +57,18 @@ def data_key(paths: list[Path]) -> str | None:
 
 
 def read(directory: Path, key: str | None) -> Kept | None:
-    """The texts kept beside ``directory`` if they were made from ``key``, else None."""
+    """The texts kept beside ``directory`` if they were made from ``key`` and are as they were
+    written (a checksum of them), else None."""
     if key is None:
         return None
     try:
-        found = json.loads(kept_path(directory).read_text(encoding="utf-8"))
-        if found["key"] != key:
+        head, _, body = kept_path(directory).read_bytes().partition(b"\n")
+        found = json.loads(head)
+        if found["key"] != key or found["crc"] != zlib.crc32(body):
             return None
         events = {
-            uid: (place, text, zones) for uid, (place, text, zones) in found["events"].items()
+            uid: (place, text, zones)
+            for uid, (place, text, zones) in json.loads(body.decode("utf-8")).items()
         }
         return Kept(datetime.fromisoformat(found["stamp"]), events)
     except (OSError, UnicodeError, ValueError, KeyError, TypeError):
@@ -73,16 +77,16 @@ def read(directory: Path, key: str | None) -> Kept | None:
 
 def write(directory: Path, key: str | None, kept: Kept) -> None:
     """Keep ``kept`` beside ``directory`` for the next publish of data ``key`` (None: not),
-    unless every one of its events was reused from the file there (0.15 s for 11,000 calls)."""
+    unless every one of its events was reused from the file there (0.15 s for 11,000 calls).
+    A line saying what they were made from and their checksum, then the texts (JSON)."""
     if key is None or not kept.rendered:
         return
     from ccal.errors import CcalError
     from ccal.store import atomic_write
 
-    text = json.dumps(
-        {"key": key, "stamp": kept.stamp.isoformat(), "events": kept.events}, ensure_ascii=False
-    )
+    body = json.dumps(kept.events, ensure_ascii=False).encode("utf-8")
+    head = json.dumps({"key": key, "stamp": kept.stamp.isoformat(), "crc": zlib.crc32(body)})
     try:
-        atomic_write(kept_path(directory), text.encode("utf-8"))
+        atomic_write(kept_path(directory), head.encode("utf-8") + b"\n" + body)
     except (OSError, CcalError):  # only a missed speed-up for the next publish
         return
