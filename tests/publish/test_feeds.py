@@ -88,7 +88,7 @@ def test_assembled_feeds_are_icalendars_own_serialisation(text, chosen):
     listing = listing_of(text)
     modified = {"op-0": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
     options = RenderOptions(chosen_occurrences=chosen, modified=modified)
-    files, planned, _whole = feeds.render_feeds(listing, "Feeds ; \\ é", options)
+    files, planned, _whole, _kept = feeds.render_feeds(listing, "Feeds ; \\ é", options)
     whole = ics.calendar(listing, options, name="Feeds ; \\ é", modified=modified)
     assert files["feeds/all.ics"] == whole.encode("utf-8")
     vevents = {

@@ -330,15 +330,15 @@ class Session:
     paths: list[Path]
     zone_from: str | None = None  # "--tz", "CCAL_TZ", or None (the system zone)
 
-    def catalog(self, window: Window | None = None) -> Catalog:
-        """The loaded data, repeating dates expanded around now (or over ``window``)."""
+    def catalog(self, window: Window | None = None, *, models: bool = True) -> Catalog:
+        """The loaded data, repeating dates expanded around now (or over ``window``);
+        ``models=False``: for reading only (``index.load_catalog``)."""
         from ccal.index import load_catalog  # the index when trusted, else the files
         from ccal.recurrence import span
 
         start, end = (window.start, window.end) if window is not None else (None, None)
-        return load_catalog(self.paths, now=self.now, zone=self.zone).expanded(
-            *span(self.now, start, end)
-        )
+        loaded = load_catalog(self.paths, now=self.now, zone=self.zone, models=models)
+        return loaded.expanded(*span(self.now, start, end))
 
     @cached_property
     def marks(self) -> dict[str, Any]:

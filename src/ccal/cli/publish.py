@@ -75,6 +75,8 @@ def publish(
     kind, tag and series) carry every date of that selection, for calendar apps to subscribe
     to. Example: ccal publish site --title 'Our calls' --base-url https://example.org/calls/
     """
+    from ccal.index import Bulk
+    from ccal.publish import kept
     from ccal.publish.output import check_target, write_site
     from ccal.publish.site import Request, build
 
@@ -84,7 +86,8 @@ def publish(
     check_target(directory, force=force)  # before any work: refusing is instant
     session = session_from(as_of, tz, data)
     window = window_from(session, within=within, until=until)
-    catalog = session.catalog(window)
+    made_from = kept.data_key(session.paths)  # before loading: what the events will be made from
+    catalog = session.catalog(window, models=False)  # publish only reads it
     log = None
     if changes is not None:
         from ccal.publish.atom import read_change_log
@@ -99,8 +102,11 @@ def publish(
         limit=limit,
         changes=log,
     )
-    site = build(catalog, session.now, session.zone, request)
-    write_site(directory, site.files, force=force)
+    with Bulk():  # a site of 11,000 calls is millions of objects and no cycles
+        site = build(catalog, session.now, session.zone, request, kept.read(directory, made_from))
+        write_site(directory, site.files, force=force)
+        if kept.data_key(session.paths) == made_from:  # not changed meanwhile
+            kept.write(directory, made_from, site.kept)
     dates = f"{site.dates} upcoming date{'' if site.dates == 1 else 's'}"
     typer.echo(f"Published {directory}: {dates}, {site.feeds} calendar feeds.")
 

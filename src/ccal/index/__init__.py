@@ -24,25 +24,29 @@ if TYPE_CHECKING:
 
 
 # Set by the console entry point (``ccal.cli.run``), for a process that answers one command: the
-# first catalog it loads from the files is frozen out of the cyclic collector (``gc.freeze``).
-# A bulk load's objects were all made with the collector off, so all wait in its youngest
-# generation, and its first collections afterwards walked every one of them (~0.1 s at 10,000
-# opportunities, seconds at 100,000) to find no cycle. Not in-process callers (tests, a library
-# user): freezing keeps whatever cyclic garbage they hold at that moment for good.
+# first catalog it loads (from the files or the index) is frozen out of the cyclic collector
+# (``gc.freeze``). A bulk load's objects were all made with the collector off, so all wait in
+# its youngest generation, and its first collections afterwards walked every one of them (~0.1 s
+# at 10,000 opportunities, seconds at 100,000) to find no cycle. Not in-process callers (tests, a
+# library user): freezing keeps whatever cyclic garbage they hold at that moment for good.
 freeze_first_load = False
 
 
 def load_catalog(
-    paths: list[Path], *, now: datetime | None = None, zone: tzinfo | None = None
+    paths: list[Path],
+    *,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
+    models: bool = True,
 ) -> Catalog:
     """The catalog of ``paths``: from a trusted index, else from the files (then indexed).
 
     ``now`` and ``zone`` (the command's; default: the clock and the system zone) only decide
-    which entries a new index pre-renders: never what is returned.
+    which entries a new index pre-renders: never what is returned. ``models=False``: from the
+    index, its opportunities may be stand-ins with the same fields as attributes, not pydantic
+    models (``Index.catalog``), for a command that only reads them.
     """
-    global freeze_first_load
     import contextlib
-    import gc
     import sqlite3
 
     from ccal import loader
@@ -54,26 +58,41 @@ def load_catalog(
 
     index = Index.open(paths)
     if index is not None:
-        with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError):
-            catalog = index.catalog()
-            if not _covers(index):
+        with contextlib.suppress(sqlite3.Error, ValueError, KeyError, TypeError), Bulk():
+            covered = _covers(index)
+            catalog = index.catalog(models=models or not covered)  # the writer needs models
+            if not covered:
                 _write(paths, catalog, None, zone)  # no TOML parsed: the same data, a new span
             return catalog
     before = identities(paths)
-    # A bulk load makes millions of objects and no cycles: collecting midway only costs time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with Bulk():
         catalog = loader.load_catalog(paths)
         if before is not None:
             _write(paths, catalog, now, zone, before)
-    finally:
-        if collecting:
-            if freeze_first_load:
+    return catalog
+
+
+class Bulk:
+    """``with Bulk():`` no cyclic garbage collection while making many objects that form no
+    cycles (a catalog, from the files or the index; a published site): collecting midway only
+    costs time (a republish of 11,000 calls: 0.3-1 s of 7). The first catalog a command loads
+    is frozen out of the collector on the way out, unless it failed (``freeze_first_load``)."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, failed: object, *exc: object) -> None:
+        global freeze_first_load
+        import gc
+
+        if self.collecting:
+            if freeze_first_load and failed is None:
                 freeze_first_load = False
                 gc.freeze()
             gc.enable()
-    return catalog
 
 
 def _covers(index: Any) -> bool:

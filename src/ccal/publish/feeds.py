@@ -12,6 +12,7 @@ same in every feed it is in (same UID, same SEQUENCE), as a subscriber of two fe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,7 +23,10 @@ from ccal.render import ics
 from ccal.text import label_key
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ccal.catalog import Entry
+    from ccal.publish.kept import Kept
     from ccal.render import Listing
     from ccal.render.formats import RenderOptions
 
@@ -87,27 +91,35 @@ def plan(entries: list[Entry], title: str) -> list[Feed]:
     """Every feed of the site, in a stable order: all, then each kind, tag and series.
 
     A kind's or tag's feed holds what ``--kind``/``--tag`` would select: each opportunity is
-    asked ``Filters.matches`` once per kind and tag it has (11,000 calls and 60 tags: once each,
-    not 60 times each).
+    asked ``Filters.matches`` once per kind and tag it has, however many dates it has (11,000
+    calls and 60 tags: once each, not 60 times each), and each entry's UID is made once.
     """
     from ccal.text import fold
 
-    feeds = [Feed("feeds/all.ics", title, "all", "", _ordered(event_uid(e) for e in entries))]
+    everything: list[str] = []
     kinds: dict[str, list[str]] = {}
     tags: dict[str, list[str]] = {}  # by folded tag
     spelling: dict[str, str] = {}  # folded -> the first spelling met
     series: dict[str, list[str]] = {}
+    feeds_of: dict[str, list[list[str]]] = {}  # opportunity id -> the feeds its dates go in
     for entry in entries:
         opportunity, uid = entry.opportunity, event_uid(entry)
-        if Filters(kinds=(opportunity.kind,)).matches(opportunity):
-            kinds.setdefault(opportunity.kind, []).append(uid)
-        for tag in opportunity.tags:
-            key = fold(tag)
-            if Filters(tags=(spelling.setdefault(key, tag),)).matches(opportunity):
-                tags.setdefault(key, []).append(uid)
-        name = series_of(entry)
-        if name is not None:
-            series.setdefault(name, []).append(uid)
+        everything.append(uid)
+        into = feeds_of.get(opportunity.id)
+        if into is None:
+            into = feeds_of[opportunity.id] = []
+            if Filters(kinds=(opportunity.kind,)).matches(opportunity):
+                into.append(kinds.setdefault(opportunity.kind, []))
+            for tag in opportunity.tags:
+                key = fold(tag)
+                if Filters(tags=(spelling.setdefault(key, tag),)).matches(opportunity):
+                    into.append(tags.setdefault(key, []))
+            name = series_of(entry)
+            if name is not None:
+                into.append(series.setdefault(name, []))
+        for uids in into:
+            uids.append(uid)
+    feeds = [Feed("feeds/all.ics", title, "all", "", _ordered(everything))]
     for kind in sorted(kinds):
         feeds.append(
             Feed(f"feeds/kind/{kind}.ics", f"{title}: {kind}", "kind", kind, _ordered(kinds[kind]))
@@ -141,41 +153,61 @@ def _slugs(names: list[str], slug: Callable[[str], str] = label_key) -> dict[str
 
 
 def render_feeds(
-    listing: Listing, title: str, options: RenderOptions
-) -> tuple[dict[str, bytes], list[Feed], Rendered]:
-    """The feed files of ``listing`` (every date the site publishes) and what they hold."""
+    listing: Listing, title: str, options: RenderOptions, kept: Kept | None = None
+) -> tuple[dict[str, bytes], list[Feed], Rendered, Kept]:
+    """The feed files of ``listing`` (every date the site publishes), what they hold, and
+    their events' texts to keep for the next publish (``render_events``)."""
 
     feeds = plan(listing.entries, title)
-    whole = render_events(listing, options, feeds[0].uids)
+    whole, keep = render_events(listing, options, feeds[0].uids, kept)
     files = {feed.path: whole.feed(header(listing, feed.name), feed.uids) for feed in feeds}
-    return files, feeds, whole
+    return files, feeds, whole, keep
 
 
-def render_events(listing: Listing, options: RenderOptions, order: tuple[str, ...]) -> Rendered:
-    """Every event of ``listing``, rendered by ``render.ics`` (``series_texts``), and the
-    VTIMEZONEs, once, for the years of all the dates.
+def render_events(
+    listing: Listing, options: RenderOptions, order: tuple[str, ...], kept: Kept | None = None
+) -> tuple[Rendered, Kept]:
+    """Every event of ``listing``, rendered by ``render.ics`` (``series_heads``, ``event_text``:
+    what ``series_texts`` does) or taken from ``kept`` (the publish before: ``publish.kept``)
+    when made from the same place in the same data, and the VTIMEZONEs, once, for the years of
+    all the dates; and the texts, to keep for the next publish.
 
     One process: forking one renderer per CPU (as publish did) cost more CPU than it saved and
     no time on the shared 2-CPU machine the benchmark runs on, once an event cost 0.14 ms."""
+    from ccal.publish.kept import Kept
+    from ccal.recurrence import series_head
     from ccal.render import ics
 
     entries = listing.entries
     modified = options.modified or {}
-    rendered = {
-        uid: (text.encode("utf-8"), used, day)
-        for uid, text, used, day in ics.series_texts(
-            entries, options, ics.stamp_of(listing), modified
-        )
-    }
+    stamp = ics.stamp_of(listing)
+    before = kept.events if kept is not None else {}
+    keep = Kept(stamp)
+    rendered: dict[str, tuple[bytes, frozenset[str], date]] = {}
+    for head, rule, when in ics.series_heads(entries, options, modified):
+        uid = ics.uid(series_head(head))
+        changed = ics.last_modified(when, stamp).isoformat() if when is not None else None
+        place = [head.position, head.occurrence, rule, changed]
+        found = before.get(uid)
+        text = None
+        if kept is not None and found is not None and found[0] == place:
+            with contextlib.suppress(ValueError):  # not written with that stamp: render it
+                text, used = ics.restamped(found[1], kept.stamp, stamp), frozenset(found[2])
+        if text is None:
+            text, used = ics.event_text(head, options, stamp, rule, when)
+            keep.rendered += 1
+        keep.events[uid] = (place, text, sorted(used))
+        rendered[uid] = (text.encode("utf-8"), used, head.at.date())
     keys = sorted(frozenset[str]().union(*(used for _text, used, _day in rendered.values())))
     zones: dict[str, bytes] = {}
     if entries:
         first, last = ics.zone_years(entries, [day for _text, _used, day in rendered.values()])
         for key, zone in zip(keys, ics.zones(keys, first, last), strict=True):
             zones[key] = ics.component_text(zone).encode("utf-8")
-    return Rendered(
+    whole = Rendered(
         {uid: rendered[uid][0] for uid in order}, {uid: rendered[uid][1] for uid in order}, zones
     )
+    return whole, keep
 
 
 def event_files(

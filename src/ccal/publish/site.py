@@ -14,6 +14,7 @@ from ccal.query import Filters, Window
 
 if TYPE_CHECKING:
     from ccal.catalog import Catalog, Entry
+    from ccal.publish.kept import Kept
     from ccal.render import Listing
 
 MARKER = ".ccal-publish"  # in every site ccal writes: what says a directory is ours to replace
@@ -40,10 +41,14 @@ class Site:
     files: dict[str, bytes]
     dates: int  # on the page
     feeds: int
+    kept: Kept  # its events' texts, for the next publish (``publish.kept``)
 
 
-def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Site:
-    """Every file of the site, by path relative to its directory."""
+def build(
+    catalog: Catalog, now: datetime, zone: tzinfo, request: Request, kept: Kept | None = None
+) -> Site:
+    """Every file of the site, by path relative to its directory; ``kept``: the event texts
+    of the publish before, reused where they were made from the same data (``publish.kept``)."""
     from ccal.publish import feeds
     from ccal.publish.page import Row, feed_links, row
     from ccal.query import select_dates, select_entries, statuses
@@ -66,7 +71,7 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Si
         chosen_occurrences=request.window.chooses(None, "all"),
         modified=modified_times(catalog.items),  # LAST-MODIFIED: when each entry's file changed
     )
-    files, planned, whole = feeds.render_feeds(feed_listing, request.title, options)
+    files, planned, whole, keep = feeds.render_feeds(feed_listing, request.title, options, kept)
     past = (
         select_dates(catalog, now, request.filters, request.window, "past") if request.past else []
     )
@@ -100,7 +105,7 @@ def build(catalog: Catalog, now: datetime, zone: tzinfo, request: Request) -> Si
             request.changes, title=request.title, base_url=request.base_url, now=now
         )
     files[MARKER] = MARKER_TEXT.encode("utf-8")
-    return Site(dict(sorted(files.items())), len(upcoming), len(planned))
+    return Site(dict(sorted(files.items())), len(upcoming), len(planned), keep)
 
 
 def _page(rows: list[Any], zone: tzinfo, common: dict[str, Any], which: str) -> bytes:

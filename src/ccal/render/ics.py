@@ -126,7 +126,7 @@ def properties(
         ("dtstamp", stamp, None),
     ]
     if modified is not None:
-        found.append(("last-modified", min(modified, stamp), None))
+        found.append(("last-modified", last_modified(modified, stamp), None))
     found += [("sequence", sequence(entry), None), ("summary", summary(entry), None)]
     if entry.all_day:
         first = entry.at.date()
@@ -159,6 +159,27 @@ def properties(
     # A deadline is a reminder, not a meeting: it must not mark the user as busy.
     found.append(("transp", "TRANSPARENT", None))
     return found
+
+
+def last_modified(modified: datetime, stamp: datetime) -> datetime:
+    """LAST-MODIFIED: when the entry's data last changed, never later than DTSTAMP."""
+    return min(modified, stamp)
+
+
+def restamped(text: str, old: datetime, new: datetime) -> str:
+    """An event's text (``event_text``'s, written with DTSTAMP ``old``) as written with
+    DTSTAMP ``new``: the one line of ``properties`` that depends on the stamp alone (its
+    LAST-MODIFIED does too when the data changed after the stamp: see ``last_modified``).
+    A DTSTAMP line follows a line break (BEGIN:VEVENT comes first); text in a value never
+    holds one (it is escaped), so the first such line is the event's own."""
+    if new == old:
+        return text
+    before, _zone = _line("DTSTAMP", "dtstamp", old, None)
+    after, _zone = _line("DTSTAMP", "dtstamp", new, None)
+    head, found, tail = text.partition("\r\n" + before)
+    if not found:
+        raise ValueError("not an event written with that DTSTAMP")
+    return f"{head}\r\n{after}{tail}"
 
 
 def alarms(entry: Entry, options: RenderOptions) -> list[Alarm]:
