@@ -614,3 +614,20 @@ def test_an_empty_change_log_says_where_changes_come_from(ccal):
         "No changes logged yet: 'ccal sync' logs what changes in your sources (add one with "
         "'ccal source add').\n"
     )
+
+
+def test_a_ccal_source_keeps_the_kinds_it_declares(ccal, tmp_path):
+    """A ccal data file with ``kinds = ["grant"]`` at its top is valid as it is, so its synced
+    copy declares the same kinds: else the sync fails on a file ``ccal validate`` accepts."""
+    copy = tmp_path / "team.toml"
+    copy.write_text(
+        'version = 1\nkinds = ["grant"]\n\n[[opportunity]]\nid = "team-grant"\nkind = "grant"\n'
+        'title = "Team grant"\ntimezone = "Europe/Brussels"\n[[opportunity.dates]]\n'
+        'label = "Due"\nat = 2027-01-15T17:00:00\n',
+        encoding="utf-8",
+    )
+    assert ccal("validate", str(copy)).exit_code == 0
+    configure(("team", copy.as_uri()), fmt="ccal")
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert [r["kind"] for r in ccal.json("list", "--all", "--kind", "grant")] == ["grant"]

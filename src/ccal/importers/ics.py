@@ -23,7 +23,6 @@ from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, zone_named
 from ccal.errors import CcalError
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
-from ccal.rules import KINDS
 from ccal.text import distinct, fold, label_key
 
 HEADER = FORMATS["ics"].header
@@ -396,7 +395,7 @@ def _ccal_description(text: str | None) -> tuple[str | None, str | None, str | N
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:
     from ccal.importers import toml_out
 
-    own = sorted({r["kind"] for r in result.records if r["kind"] not in KINDS})
+    own = result.own_kinds
     header = (
         f"{HEADER} from {source_name} on {imported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC:\n"
         f"# {result.imported} entries from {result.total} calendar items "
