@@ -119,3 +119,38 @@ def test_a_long_series_table_ends_with_one_estimated_row_per_label(ccal, tmp_pat
     assert "estimated next edition" in tail
     assert [f"Round {n}" in tail for n in range(1, 6)] == [True] * 5
     assert tail.count("estimated from 2025–2026") == 5
+
+
+def _announced(tmp_path: Path) -> Path:
+    """Conf 2024 and 2025 with a Paper deadline; Conf 2026 announced with its days, Paper TBD."""
+    path = tmp_path / "conf.toml"
+    text = 'version = 1\ntimezone = "UTC"\n'
+    for year, paper, days in (
+        (2024, "2024-03-13T23:59:00", "2024-07-01"),
+        (2025, "2025-03-12T23:59:00", "2025-06-30"),
+        (2026, None, "2026-07-06"),
+    ):
+        text += f'\n[[opportunity]]\nid = "conf-{year}"\nkind = "call"\ntitle = "Conf {year}"\n'
+        text += 'series = "conf"\n'
+        if paper:
+            text += f'[[opportunity.dates]]\nlabel = "Paper"\nat = {paper}\n'
+        text += f'[[opportunity.dates]]\nlabel = "Conference"\nat = {days}\n'
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_next_never_estimates_a_date_the_announced_edition_has(ccal, tmp_path):
+    """Conf 2026's days are known, its Paper deadline is not: ``--next`` and the series table
+    estimate the Paper only, as the listings' ``--estimated`` does; the real days win."""
+    data = ["--data", str(_announced(tmp_path)), "--as-of", "2026-02-01"]
+    (estimate,) = ccal.json("series", "--next", *data)
+    assert estimate["year"] == 2026
+    assert [d["label"] for d in estimate["dates"]] == ["Paper"]
+    table = ccal("series", "conf", *data, env={"COLUMNS": "200"}).stdout
+    estimated = table[table.index("≈2026") :]  # its Paper column estimated, its Conference not
+    assert estimated.count("estimated from 2024–2025") == 1 and "Mon 6 Jul 2026" in table
+    listed = ccal.json("upcoming", "--estimated", *data)
+    assert [(r["label"], r.get("estimated", False)) for r in listed] == [
+        ("Conference", False),
+        ("Paper", True),
+    ]
