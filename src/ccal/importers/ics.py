@@ -173,7 +173,8 @@ def _ordered(dated: dict[str, Any]) -> dict[str, Any]:
 
 def _moment(prop: Any) -> tuple[date | datetime, str]:
     """A DTSTART/DUE as the value to write and the zone it is in (its TZID where ccal knows
-    it; a UTC time stays UTC; a floating time is wall-clock time in UTC)."""
+    it, else its VTIMEZONE's instant in UTC, else skipped; a UTC time stays UTC; a floating
+    time is wall-clock time in UTC)."""
     value = prop.dt
     if isinstance(value, datetime):
         tzid = prop.params.get("TZID")
@@ -184,6 +185,8 @@ def _moment(prop: Any) -> tuple[date | datetime, str]:
                 zone = None
             if zone is not None:  # the wall clock as written, in the zone it names (RFC 5545)
                 return _checked(value.replace(tzinfo=None)), zone.key
+            if value.tzinfo is None:  # no VTIMEZONE either: its instant is anyone's guess
+                raise Skip(f"unknown time zone {str(tzid)!r} (and no VTIMEZONE defines it)")
         if value.tzinfo is not None:
             key = getattr(value.tzinfo, "key", None)
             if key:
