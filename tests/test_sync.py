@@ -317,12 +317,17 @@ def test_synced_data_is_read_and_not_editable(ccal, server):
     assert ccal("sync").exit_code == 0
     listing = ccal.json("list", "--all")
     assert sorted(item["id"] for item in listing)[:2] == ["eu-sync-a-01", "eu-sync-b-01"]
+    # each refusal names the command that writes the file: 'ccal sync portal', not an import
     result = ccal("extend", "eu-sync-a-01", "Deadline", "--to", "+7d")
     assert result.exit_code == 2
-    assert "writes and the next import replaces whole (it would undo this)" in result.stderr
+    assert "which 'ccal sync portal' writes and replaces whole at its next run" in result.stderr
     path = str(synced_file("portal"))
     result = ccal("add", "mine", "--kind", "call", "--title", "x", "--data", path)
     assert result.exit_code == 2
+    assert f"{path} is written by 'ccal sync portal', and its next run" in result.stderr
+    result = ccal("remove", "eu-sync-a-01")
+    assert result.exit_code == 2
+    assert "which 'ccal sync portal' writes and replaces" in result.stderr
 
 
 # --- what changed ------------------------------------------------------------------------------
