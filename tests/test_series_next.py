@@ -154,3 +154,25 @@ def test_next_never_estimates_a_date_the_announced_edition_has(ccal, tmp_path):
         ("Conference", False),
         ("Paper", True),
     ]
+
+
+def test_next_table_on_a_narrow_terminal_crops_nothing(ccal, tmp_path):
+    """At 60 columns a long series name and label wrap; the estimate's range and the cadence
+    are never cut off at the edge (they were: "≈ 17 Sep – 15 Oc", no Cadence column)."""
+    path = tmp_path / "long.toml"
+    text = 'version = 1\ntimezone = "UTC"\n'
+    for year in (2024, 2025, 2026):
+        text += (
+            f'\n[[opportunity]]\nid = "long-{year}"\nkind = "call"\ntitle = "Long {year}"\n'
+            'series = "a-rather-long-series-name"\n[[opportunity.dates]]\n'
+            f'label = "Round 1 – Paper submission"\nat = {year}-03-13T23:59:00\n'
+        )
+    path.write_text(text, encoding="utf-8")
+    data = ["--data", str(path), "--as-of", "2026-06-01"]
+    (estimate,) = ccal.json("series", "--next", *data)
+    result = ccal("series", "--next", *data, env={"COLUMNS": "60"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    assert "Cadence" in lines[0] and "yearly" in result.stdout
+    assert all(word in result.stdout for word in ("27 Feb", "27 Mar 2027", "2024–2026"))

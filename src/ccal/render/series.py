@@ -148,11 +148,13 @@ def next_table(results: list[Estimate | NoEstimate]) -> Table:
     """``ccal series --next``: per series its estimated next edition, one row per label (the
     series without one are ``next_notes``)."""
     table = Table(box=None, header_style="bold", pad_edge=True)
-    table.add_column("Series", no_wrap=True)
+    # Every column wraps (folding a long slug): a no-wrap column or a minimum width made the
+    # table wider than a narrow terminal, which then cut the range's end and the cadence off.
+    table.add_column("Series", overflow="fold")
     table.add_column("Year", justify="right", no_wrap=True)
-    table.add_column("Label")
-    table.add_column("Estimate", style=STYLE, min_width=24)
-    table.add_column("Cadence", no_wrap=True)
+    table.add_column("Label", overflow="fold")
+    table.add_column("Estimate", style=STYLE, overflow="fold")
+    table.add_column("Cadence", overflow="fold")
     for result in results:
         if isinstance(result, NoEstimate):
             continue
