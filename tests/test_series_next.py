@@ -169,7 +169,6 @@ def test_next_table_on_a_narrow_terminal_crops_nothing(ccal, tmp_path):
         )
     path.write_text(text, encoding="utf-8")
     data = ["--data", str(path), "--as-of", "2026-06-01"]
-    (estimate,) = ccal.json("series", "--next", *data)
     result = ccal("series", "--next", *data, env={"COLUMNS": "60"})
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
