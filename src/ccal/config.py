@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
 from ccal.models import SLUG_PATTERN, ZoneName
@@ -97,7 +97,8 @@ class Config(_Strict):
 
     version: Annotated[int, Field(ge=1, le=1)] = 1
     timezone: ZoneName | None = None  # the default display zone (``--tz``/``CCAL_TZ`` win)
-    shipped: bool = True  # false: the shipped ECCP dataset is not part of the default data
+    # strict: the start-up path reads it with tomllib, where only `false` leaves the data out
+    shipped: StrictBool = True  # false: the shipped ECCP dataset is not part of the default data
     sync: SyncSettings = Field(default_factory=SyncSettings)
     source: list[SourceConfig] = Field(default_factory=list)
     # ``[notify]``: ``ccal notify``'s settings, the one model ``pipeline.notify_config`` reads

@@ -106,6 +106,8 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
         return f"{key} must be {words} {error['ctx'][name]} (got {given!r})"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"{key} must be a whole number (got {_describe(given)})"
+    if kind in ("bool_type", "bool_parsing"):  # ``shipped = "no"``: TOML has true and false
+        return f"{key} must be true or false (got {_describe(given)})"
     if kind == "list_type" or kind == "model_type":
         return f"{key}: {error['msg'].lower()} (got {_describe(given)})"
     message = error["msg"]
