@@ -116,7 +116,6 @@ def test_shipped_false_leaves_the_shipped_dataset_out(ccal):
     assert json.loads(result.stdout) == []
 
 
-
 def test_shipped_must_be_a_boolean(ccal):
     """``shipped = "no"`` read as true by every command (the shipped data stayed in) while
     ``validate`` passed it: it is an error now, as every other mistyped key is."""
@@ -126,6 +125,7 @@ def test_shipped_must_be_a_boolean(ccal):
     assert result.stdout.startswith(
         f"{path}:1:1: field 'shipped': shipped must be true or false (got 'no')\n"
     )
+
 
 def test_the_fast_path_reads_shipped_false_too(tmp_path):
     """The stdlib path (a subprocess: ``__main__``) and the app agree on the default data."""

@@ -299,7 +299,6 @@ def test_publish_writes_changes_atom_only_from_a_change_log(publish, tmp_path):
     )
 
 
-
 def test_the_change_log_of_ccal_sync_is_published_as_it_is(publish, tmp_path):
     """``--changes ~/.local/share/ccal/changes.jsonl``, the log ``ccal sync`` appends to (its
     own keys: ``time``, ``kind``, ``from``, ``to``), becomes the feed: it was refused ("a change
@@ -321,6 +320,7 @@ def test_the_change_log_of_ccal_sync_is_published_as_it_is(publish, tmp_path):
     content = entry.findtext(f"{{{ATOM}}}content")
     assert "from 2030-08-07T12:00:00+02:00 to 2030-08-14T12:00:00+02:00" in content
     assert "shift: +7 d" in content and "synced from: team" in content
+
 
 # --- writing the site ----------------------------------------------------------------------------
 
