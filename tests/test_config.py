@@ -127,6 +127,19 @@ def test_shipped_must_be_a_boolean(ccal):
     )
 
 
+def test_a_key_under_a_notify_channel_is_located_by_the_file_s_own_keys(ccal):
+    """A top-level key appended after the last table lands in it: the field path is the file's
+    (no union tag such as 'command' in it) and "did you mean" never offers the key itself."""
+    path = write_config(
+        '[notify.channels.script]\ntype = "command"\ncommand = ["true"]\ntimezone = "Asia/Tokyo"\n'
+    )
+    result = ccal("validate")
+    assert result.exit_code == 1
+    line = result.stdout.splitlines()[0]
+    assert line.startswith(f"{path}:4:1: field 'notify.channels.script.timezone': unknown key")
+    assert "did you mean 'timezone'" not in line
+
+
 def test_the_fast_path_reads_shipped_false_too(tmp_path):
     """The stdlib path (a subprocess: ``__main__``) and the app agree on the default data."""
     import subprocess

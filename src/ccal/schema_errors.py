@@ -77,7 +77,9 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
     key = loc[-1] if loc else "value"
     given = error.get("input")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(key), allowed(loc), n=1, cutoff=0.6)
+        # never the key itself: it is allowed elsewhere, not here (a top-level key under a table)
+        others = [k for k in allowed(loc) if k != key]
+        close = difflib.get_close_matches(str(key), others, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         if not close and allowed is _allowed_keys and len(loc) == 5 and key in _OPPORTUNITY_KEYS:
             # ``timezone`` under a date: a key of the level above, put one level too deep
