@@ -175,3 +175,12 @@ def test_next_table_on_a_narrow_terminal_crops_nothing(ccal, tmp_path):
     assert all(len(line) <= 60 for line in lines)
     assert "Cadence" in lines[0] and "yearly" in result.stdout
     assert all(word in result.stdout for word in ("27 Feb", "27 Mar 2027", "2024–2026"))
+
+
+def test_a_long_edition_id_is_folded_never_cut(ccal):
+    """The id is what ``ccal show ID`` takes: at 80 columns it read
+    "european-cluster-confe…"; it wraps now, every character kept."""
+    result = ccal("series", "european-cluster-conference", *SHIPPED, env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    assert "ence-2022" in result.stdout and "ence-2024" in result.stdout
