@@ -77,6 +77,17 @@ def test_a_config_that_is_not_toml(ccal):
     assert listing.stderr.rstrip().endswith("see 'ccal validate'")
 
 
+def test_a_config_that_cannot_be_read_is_not_called_invalid_toml(ccal):
+    """A config.toml that cannot be read (here a directory; unreadable permissions alike) was
+    reported as "not valid TOML ([Errno 21] …)": it says what ``validate`` says now."""
+    config_file().mkdir(parents=True)
+    listing = ccal("list", "--all")
+    assert listing.exit_code == 1
+    assert listing.stderr == f"ccal: {config_file()}: cannot read the file: Is a directory\n"
+    checked = ccal("validate")
+    assert f"{config_file()}: cannot read the file: Is a directory" in checked.stderr
+
+
 def test_a_valid_config_with_notify_and_sync_tables(ccal):
     write_config(
         'timezone = "Asia/Tokyo"\nshipped = true\n\n[sync]\nmax_size_mb = 100\n'
