@@ -361,5 +361,6 @@ def test_a_library_warning_is_one_ccal_line(ccal, tmp_path):
     )
     result = ccal("import", "ics", str(calendar), "-o", str(tmp_path / "out.toml"))
     assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Imported 1 of 1 calendar items as 1 opportunity into ")
     assert result.stderr.startswith("ccal: warning: ") and "Europe/Brussels" in result.stderr
     assert all(line.startswith("ccal: ") for line in result.stderr.splitlines())
