@@ -101,8 +101,8 @@ def _long_table(
 ) -> Table:
     table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
     for name in ("Year", "Edition", "Label", "When", "Shift"):
-        justify = "right" if name in ("Year", "Shift") else "left"
-        table.add_column(name, justify=justify, overflow="fold")
+        right = name in ("Year", "Shift")
+        table.add_column(name, justify="right" if right else "left", overflow="fold")
     for edition, row in zip(found, shifts(found), strict=True):
         if not row:
             table.add_row(str(edition.year), edition.id, "–", "no dates", "")
