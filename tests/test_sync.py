@@ -636,3 +636,16 @@ def test_a_ccal_source_keeps_the_kinds_it_declares(ccal, tmp_path):
     result = ccal("sync")
     assert result.exit_code == 0, result.stderr
     assert [r["kind"] for r in ccal.json("list", "--all", "--kind", "grant")] == ["grant"]
+
+
+def test_a_ccal_source_s_header_names_a_command_that_exists(ccal, tmp_path):
+    """The synced copy of a ``--format ccal`` source said "Imported by `ccal import ccal`", a
+    command there is not (that format is for ``ccal sync`` only)."""
+    copy = tmp_path / "team.toml"
+    copy.write_text('version = 1\n[[opportunity]]\nid = "t"\nkind = "call"\ntitle = "T"\n')
+    configure(("team", copy.as_uri()), fmt="ccal")
+    assert ccal("sync").exit_code == 0
+    head = synced_file("team").read_text(encoding="utf-8").splitlines()[0]
+    assert head.startswith(f"# Imported by `ccal sync` from {copy.as_uri()} on "), head
+    result = ccal("extend", "t", "x", "--to", "+1d")
+    assert result.exit_code == 2 and "which 'ccal sync team' writes" in result.stderr
