@@ -65,6 +65,18 @@ def test_missing_data_file(ccal, tmp_path):
     assert result.stderr == f"ccal: {missing}: no such data file (named with --data)\n"
 
 
+def test_a_data_file_that_is_there_but_cannot_be_reached_is_not_missing(ccal, tmp_path):
+    """A symlink loop (or a directory without search permission) is not "no such data file":
+    the reason is shown, as for any file that cannot be read."""
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(tmp_path / "back.toml")
+    (tmp_path / "back.toml").symlink_to(loop)
+    result = ccal("list", "--data", str(loop))
+    assert_clean_error(result, 1, str(loop))
+    assert "no such data file" not in result.stderr
+    assert "cannot read the file: Too many levels of symbolic links" in result.stderr
+
+
 @pytest.mark.parametrize(
     "command", [["upcoming"], ["list"], ["extend", "x", "Deadline", "--to", "+1d"]]
 )

@@ -77,6 +77,17 @@ def test_a_config_that_is_not_toml(ccal):
     assert listing.stderr.rstrip().endswith("see 'ccal validate'")
 
 
+def test_a_config_that_cannot_be_read_is_not_called_invalid_toml(ccal):
+    """A config.toml that cannot be read (here a directory; unreadable permissions alike) was
+    reported as "not valid TOML ([Errno 21] …)": it says what ``validate`` says now."""
+    config_file().mkdir(parents=True)
+    listing = ccal("list", "--all")
+    assert listing.exit_code == 1
+    assert listing.stderr == f"ccal: {config_file()}: cannot read the file: Is a directory\n"
+    checked = ccal("validate")
+    assert f"{config_file()}: cannot read the file: Is a directory" in checked.stderr
+
+
 def test_a_valid_config_with_notify_and_sync_tables(ccal):
     write_config(
         'timezone = "Asia/Tokyo"\nshipped = true\n\n[sync]\nmax_size_mb = 100\n'
@@ -114,6 +125,30 @@ def test_shipped_false_leaves_the_shipped_dataset_out(ccal):
     result = ccal("list", "--all", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
+
+
+def test_shipped_must_be_a_boolean(ccal):
+    """``shipped = "no"`` read as true by every command (the shipped data stayed in) while
+    ``validate`` passed it: it is an error now, as every other mistyped key is."""
+    path = write_config('shipped = "no"\n')
+    result = ccal("validate")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        f"{path}:1:1: field 'shipped': shipped must be true or false (got 'no')\n"
+    )
+
+
+def test_a_key_under_a_notify_channel_is_located_by_the_file_s_own_keys(ccal):
+    """A top-level key appended after the last table lands in it: the field path is the file's
+    (no union tag such as 'command' in it) and "did you mean" never offers the key itself."""
+    path = write_config(
+        '[notify.channels.script]\ntype = "command"\ncommand = ["true"]\ntimezone = "Asia/Tokyo"\n'
+    )
+    result = ccal("validate")
+    assert result.exit_code == 1
+    line = result.stdout.splitlines()[0]
+    assert line.startswith(f"{path}:4:1: field 'notify.channels.script.timezone': unknown key")
+    assert "did you mean 'timezone'" not in line
 
 
 def test_the_fast_path_reads_shipped_false_too(tmp_path):

@@ -230,3 +230,18 @@ def test_shipped_series_at_a_pinned_date(ccal):
     series = {r["series"] for r in records if r.get("estimated")}
     assert "clusters-meet-regions" in series
     assert "c2lab" not in series and "european-cluster-conference" not in series
+
+
+@pytest.mark.parametrize("command", [["upcoming", "--json"], ["list", "--json"], ["remind"]])
+def test_limit_counts_the_estimates_too(ccal, command):
+    """``--limit N`` is at most N rows: estimates fill what the real dates leave, after them
+    (``--limit 1`` printed the real date and every estimate)."""
+    extra = ["--within", "400d"] if command == ["remind"] else []
+    two = _out(ccal, *command, "--estimated", "--limit", "2", *extra, *D)
+    three = _out(ccal, *command, "--estimated", "--limit", "3", *extra, *D)
+    if command == ["remind"]:
+        assert len(two.splitlines()) == 2 and not two.startswith("\u2248")
+        assert three.splitlines()[-1].startswith("\u2248")
+        return
+    assert [r.get("estimated", False) for r in json.loads(two)] == [False, False]
+    assert [r.get("estimated", False) for r in json.loads(three)] == [False, False, True]

@@ -153,3 +153,68 @@ def test_next_table_keeps_every_series_label_range_and_cadence_on_a_narrow_termi
             moments = (datetime.fromisoformat(d[k]) for k in ("at", "range_start", "range_end"))
             guess = EstimatedDate(d["label"], *moments)
             assert _tokens(d["label"]) | _tokens(range_text(guess)) <= shown, result.stdout
+
+
+def _announced(tmp_path: Path) -> Path:
+    """Conf 2024 and 2025 with a Paper deadline; Conf 2026 announced with its days, Paper TBD."""
+    path = tmp_path / "conf.toml"
+    text = 'version = 1\ntimezone = "UTC"\n'
+    for year, paper, days in (
+        (2024, "2024-03-13T23:59:00", "2024-07-01"),
+        (2025, "2025-03-12T23:59:00", "2025-06-30"),
+        (2026, None, "2026-07-06"),
+    ):
+        text += f'\n[[opportunity]]\nid = "conf-{year}"\nkind = "call"\ntitle = "Conf {year}"\n'
+        text += 'series = "conf"\n'
+        if paper:
+            text += f'[[opportunity.dates]]\nlabel = "Paper"\nat = {paper}\n'
+        text += f'[[opportunity.dates]]\nlabel = "Conference"\nat = {days}\n'
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_next_never_estimates_a_date_the_announced_edition_has(ccal, tmp_path):
+    """Conf 2026's days are known, its Paper deadline is not: ``--next`` and the series table
+    estimate the Paper only, as the listings' ``--estimated`` does; the real days win."""
+    data = ["--data", str(_announced(tmp_path)), "--as-of", "2026-02-01"]
+    (estimate,) = ccal.json("series", "--next", *data)
+    assert estimate["year"] == 2026
+    assert [d["label"] for d in estimate["dates"]] == ["Paper"]
+    table = ccal("series", "conf", *data, env={"COLUMNS": "200"}).stdout
+    estimated = table[table.index("≈2026") :]  # its Paper column estimated, its Conference not
+    assert estimated.count("estimated from 2024–2025") == 1 and "Mon 6 Jul 2026" in table
+    listed = ccal.json("upcoming", "--estimated", *data)
+    assert [(r["label"], r.get("estimated", False)) for r in listed] == [
+        ("Conference", False),
+        ("Paper", True),
+    ]
+
+
+def test_next_table_on_a_narrow_terminal_crops_nothing(ccal, tmp_path):
+    """At 60 columns a long series name and label: the estimate's range and the cadence are
+    never cut off at the edge (they were: "≈ 17 Sep – 15 Oc", no Cadence column)."""
+    path = tmp_path / "long.toml"
+    text = 'version = 1\ntimezone = "UTC"\n'
+    for year in (2024, 2025, 2026):
+        text += (
+            f'\n[[opportunity]]\nid = "long-{year}"\nkind = "call"\ntitle = "Long {year}"\n'
+            'series = "a-rather-long-series-name"\n[[opportunity.dates]]\n'
+            f'label = "Round 1 – Paper submission"\nat = {year}-03-13T23:59:00\n'
+        )
+    path.write_text(text, encoding="utf-8")
+    data = ["--data", str(path), "--as-of", "2026-06-01"]
+    result = ccal("series", "--next", *data, env={"COLUMNS": "60"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    assert "yearly" in result.stdout  # in a Cadence column, or on the series' own line
+    assert all(word in result.stdout for word in ("27 Feb", "27 Mar 2027", "2024–2026"))
+
+
+def test_a_long_edition_id_is_folded_never_cut(ccal):
+    """The id is what ``ccal show ID`` takes: at 80 columns it read
+    "european-cluster-confe…"; it wraps now, every character kept."""
+    result = ccal("series", "european-cluster-conference", *SHIPPED, env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    assert "ence-2022" in result.stdout and "ence-2024" in result.stdout

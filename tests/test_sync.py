@@ -341,12 +341,17 @@ def test_synced_data_is_read_and_not_editable(ccal, server):
     assert ccal("sync").exit_code == 0
     listing = ccal.json("list", "--all")
     assert sorted(item["id"] for item in listing)[:2] == ["eu-sync-a-01", "eu-sync-b-01"]
+    # each refusal names the command that writes the file: 'ccal sync portal', not an import
     result = ccal("extend", "eu-sync-a-01", "Deadline", "--to", "+7d")
     assert result.exit_code == 2
-    assert "writes and the next import replaces whole (it would undo this)" in result.stderr
+    assert "which 'ccal sync portal' writes and replaces whole at its next run" in result.stderr
     path = str(synced_file("portal"))
     result = ccal("add", "mine", "--kind", "call", "--title", "x", "--data", path)
     assert result.exit_code == 2
+    assert f"{path} is written by 'ccal sync portal', and its next run" in result.stderr
+    result = ccal("remove", "eu-sync-a-01")
+    assert result.exit_code == 2
+    assert "which 'ccal sync portal' writes and replaces" in result.stderr
 
 
 # --- what changed ------------------------------------------------------------------------------
@@ -638,3 +643,33 @@ def test_an_empty_change_log_says_where_changes_come_from(ccal):
         "No changes logged yet: 'ccal sync' logs what changes in your sources (add one with "
         "'ccal source add').\n"
     )
+
+
+def test_a_ccal_source_keeps_the_kinds_it_declares(ccal, tmp_path):
+    """A ccal data file with ``kinds = ["grant"]`` at its top is valid as it is, so its synced
+    copy declares the same kinds: else the sync fails on a file ``ccal validate`` accepts."""
+    copy = tmp_path / "team.toml"
+    copy.write_text(
+        'version = 1\nkinds = ["grant"]\n\n[[opportunity]]\nid = "team-grant"\nkind = "grant"\n'
+        'title = "Team grant"\ntimezone = "Europe/Brussels"\n[[opportunity.dates]]\n'
+        'label = "Due"\nat = 2027-01-15T17:00:00\n',
+        encoding="utf-8",
+    )
+    assert ccal("validate", str(copy)).exit_code == 0
+    configure(("team", copy.as_uri()), fmt="ccal")
+    result = ccal("sync")
+    assert result.exit_code == 0, result.stderr
+    assert [r["kind"] for r in ccal.json("list", "--all", "--kind", "grant")] == ["grant"]
+
+
+def test_a_ccal_source_s_header_names_a_command_that_exists(ccal, tmp_path):
+    """The synced copy of a ``--format ccal`` source said "Imported by `ccal import ccal`", a
+    command there is not (that format is for ``ccal sync`` only)."""
+    copy = tmp_path / "team.toml"
+    copy.write_text('version = 1\n[[opportunity]]\nid = "t"\nkind = "call"\ntitle = "T"\n')
+    configure(("team", copy.as_uri()), fmt="ccal")
+    assert ccal("sync").exit_code == 0
+    head = synced_file("team").read_text(encoding="utf-8").splitlines()[0]
+    assert head.startswith(f"# Imported by `ccal sync` from {copy.as_uri()} on "), head
+    result = ccal("extend", "t", "x", "--to", "+1d")
+    assert result.exit_code == 2 and "which 'ccal sync team' writes" in result.stderr

@@ -16,11 +16,18 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
 from ccal.models import SLUG_PATTERN, ZoneName
-from ccal.pipeline.notify_config import NotifySettings
+from ccal.pipeline.notify_config import (
+    CommandChannel,
+    DesktopChannel,
+    EmailChannel,
+    NotifySettings,
+    WebhookChannel,
+    without_channel_tag,
+)
 
 _NOT_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
@@ -97,7 +104,8 @@ class Config(_Strict):
 
     version: Annotated[int, Field(ge=1, le=1)] = 1
     timezone: ZoneName | None = None  # the default display zone (``--tz``/``CCAL_TZ`` win)
-    shipped: bool = True  # false: the shipped ECCP dataset is not part of the default data
+    # strict: the start-up path reads it with tomllib, where only `false` leaves the data out
+    shipped: StrictBool = True  # false: the shipped ECCP dataset is not part of the default data
     sync: SyncSettings = Field(default_factory=SyncSettings)
     source: list[SourceConfig] = Field(default_factory=list)
     # ``[notify]``: ``ccal notify``'s settings, the one model ``pipeline.notify_config`` reads
@@ -123,7 +131,14 @@ def _allowed(loc: tuple[Any, ...]) -> list[str]:
         return list(SourceConfig.model_fields)
     if len(loc) >= 2 and loc[0] == "sync":
         return list(SyncSettings.model_fields)
+    if len(loc) >= 4 and loc[:2] == ("notify", "channels"):
+        return list(dict.fromkeys(key for model in _CHANNELS for key in model.model_fields))
+    if len(loc) >= 2 and loc[0] == "notify":
+        return list(NotifySettings.model_fields)
     return list(Config.model_fields)
+
+
+_CHANNELS = (DesktopChannel, EmailChannel, WebhookChannel, CommandChannel)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -153,8 +168,17 @@ def problems_of_text(text: str, path: Path) -> tuple[Config | None, list[Problem
     try:
         return Config.model_validate(raw), []
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+        errors = [_untagged(error) for error in exc.errors(include_url=False)]
         return None, schema_problems(errors, raw, LazyLocator(text), name, _allowed)
+
+
+def _untagged(error: Any) -> Any:
+    """The error located by the file's own keys (``without_channel_tag``): the locator would
+    point at the key named like a channel's type (``command``) instead."""
+    loc = tuple(error["loc"])
+    if loc[:1] == ("notify",):
+        return {**error, "loc": ("notify", *without_channel_tag(loc[1:]))}
+    return error
 
 
 def check(path: Path | None = None) -> list[Problem]:

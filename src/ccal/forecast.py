@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ccal.catalog import Catalog, Item
-from ccal.estimate import Estimate, EstimatedDate, main_deadline
+from ccal.estimate import Estimate, EstimatedDate
 from ccal.query import Filters, Window
-from ccal.series import Edition, editions, next_edition, series_label, summaries
+from ccal.series import announced, editions, next_edition, summaries, with_deadlines
 
 
 @dataclass(frozen=True)
@@ -62,33 +62,20 @@ def pending(
         latest = known[-1].item
         if filters is not None and not filters.matches(latest.opportunity):
             continue
-        learned = _with_deadlines(known) or known  # the editions estimates are drawn from
+        learned = with_deadlines(known) or known  # the editions estimates are drawn from
         if any(entry.due >= now for e in learned for entry in e.item.entries):
             continue  # the next edition is known: facts, not estimates
-        result = next_edition(catalog, summary.slug, after=now)
+        result = next_edition(catalog, summary.slug, after=now)  # without the labels it dates
         if not isinstance(result, Estimate):
             continue
-        # an edition of the estimated year left out of ``learned``: announced, its deadlines TBD
-        ids = {e.id for e in learned}
-        same = [e for e in known if e.year == result.year and e.id not in ids]
-        dated = {series_label(label) for e in same for label in e.dates_by_label}
+        same = announced(known, result.year)  # the estimated edition, its deadlines TBD
         for guess in result.dates:
-            if guess.range_end < now or series_label(guess.label) in dated:
+            if guess.range_end < now:
                 continue
             if window is not None and not _inside(guess, window):
                 continue
             found.append(Guess(result, guess, same[-1].item if same else latest, bool(same)))
     return sorted(found, key=lambda g: (g.date.at, g.series, g.date.label))
-
-
-def _with_deadlines(known: list[Edition]) -> list[Edition]:
-    """The editions that name a deadline: the ones ``estimate.estimate_next`` learns from when
-    there are any (an edition with only its own days known is the one to estimate)."""
-    return [
-        edition
-        for edition in known
-        if main_deadline({label: e.at for label, e in edition.dates_by_label.items()})
-    ]
 
 
 def _inside(guess: EstimatedDate, window: Window) -> bool:

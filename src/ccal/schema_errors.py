@@ -77,7 +77,9 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
     key = loc[-1] if loc else "value"
     given = error.get("input")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(key), allowed(loc), n=1, cutoff=0.6)
+        # never the key itself: it is allowed elsewhere, not here (a top-level key under a table)
+        others = [k for k in allowed(loc) if k != key]
+        close = difflib.get_close_matches(str(key), others, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         if not close and allowed is _allowed_keys and len(loc) == 5 and key in _OPPORTUNITY_KEYS:
             # ``timezone`` under a date: a key of the level above, put one level too deep
@@ -106,6 +108,8 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
         return f"{key} must be {words} {error['ctx'][name]} (got {given!r})"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"{key} must be a whole number (got {_describe(given)})"
+    if kind in ("bool_type", "bool_parsing"):  # ``shipped = "no"``: TOML has true and false
+        return f"{key} must be true or false (got {_describe(given)})"
     if kind == "list_type" or kind == "model_type":
         return f"{key}: {error['msg'].lower()} (got {_describe(given)})"
     message = error["msg"]

@@ -9,7 +9,7 @@ estimate of a next edition build on these; none of them reads the clock.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -201,8 +201,42 @@ def next_edition(
     catalog: Catalog, slug: str, *, after: datetime | None = None
 ) -> estimate.Estimate | estimate.NoEstimate:
     """The estimated next edition of series ``slug`` (see ``estimate.estimate_next``): after its
-    latest known one, or with ``after`` the first still ahead of it."""
-    return estimate.estimate_next(slug, estimate_editions(editions(catalog, slug)), after=after)
+    latest known one, or with ``after`` the first still ahead of it.
+
+    When that edition is announced with its deadlines TBD (``announced``), the labels it already
+    dates (its own days) are left out: facts win, in ``series --next``, the series table and the
+    listings' ``--estimated`` alike.
+    """
+    found = editions(catalog, slug)
+    result = estimate.estimate_next(slug, estimate_editions(found), after=after)
+    if not isinstance(result, estimate.Estimate):
+        return result
+    dated = {
+        series_label(label) for e in announced(found, result.year) for label in e.dates_by_label
+    }
+    kept = tuple(d for d in result.dates if series_label(d.label) not in dated)
+    if len(kept) == len(result.dates):
+        return result
+    if not kept:
+        return estimate.NoEstimate(slug, f"the {result.year} edition already dates every label")
+    return replace(result, dates=kept)
+
+
+def with_deadlines(found: list[Edition]) -> list[Edition]:
+    """The editions that name a deadline: the ones ``estimate.estimate_next`` learns from when
+    there are any (an edition with only its own days known is the one to estimate)."""
+    return [
+        edition
+        for edition in found
+        if estimate.main_deadline({label: e.at for label, e in edition.dates_by_label.items()})
+    ]
+
+
+def announced(found: list[Edition], year: int) -> list[Edition]:
+    """The editions of ``year`` the estimate does not learn from: announced with their own days
+    while their deadlines are TBD (ICANN 2026 on ccfddl), so its deadlines are what is estimated."""
+    learned = {e.id for e in with_deadlines(found) or found}
+    return [e for e in found if e.year == year and e.id not in learned]
 
 
 def _base_entries(item: Item) -> list[Entry]:

@@ -140,7 +140,8 @@ def synced_names(folder: str) -> list[str]:
 
 
 class ConfigUnreadable(ValueError):
-    """The configuration file is not TOML: every command but ``validate`` stops on it."""
+    """The configuration file cannot be read or is not TOML: every command but ``validate``
+    stops on it."""
 
 
 def settings() -> dict[str, Any]:
@@ -161,7 +162,9 @@ def settings() -> dict[str, Any]:
             return tomllib.load(handle)
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:  # a directory, no permission: not a question of TOML
+        raise ConfigUnreadable(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigUnreadable(f"{name}: not valid TOML ({why}); see 'ccal validate'") from None
 

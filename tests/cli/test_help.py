@@ -118,3 +118,12 @@ def test_descriptions_wrap_to_the_terminal_not_to_the_source():
             text = " ".join(paragraph)
             assert not ragged, f"ccal {' '.join(path)} --help: {ragged} in {text!r}"
             assert "Example: ccal" not in text or text.startswith("Example: ccal"), text
+
+
+def test_source_add_help_names_every_format(ccal):
+    """It said "eu-portal, ccal, … ('ccal source add --help' lists them)": that very help."""
+    from ccal.importers.registry import FORMATS
+
+    out = " ".join(ccal("source", "add", "--help", env={"COLUMNS": "200"}).stdout.split())
+    assert "lists them" not in out
+    assert f"What the source holds: {', '.join(FORMATS)} " in out

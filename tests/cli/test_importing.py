@@ -348,3 +348,19 @@ def test_the_importers_header_is_the_one_add_and_extend_recognise():
     assert HEADER.startswith(OWNED_PREFIX)
     assert owner_of_text(f"\ufeff{HEADER} from x.json on …\n") == "ccal import eu-portal"
     assert owner_of_text("# my own notes\nversion = 1\n") is None
+
+
+def test_a_library_warning_is_one_ccal_line(ccal, tmp_path):
+    """icalendar warns when it guesses a vendor-prefixed TZID: the warning reads as one
+    ``ccal: warning:`` line, not Python's file name and source line beneath it."""
+    calendar = tmp_path / "moz.ics"
+    calendar.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a@x\r\n"
+        b"DTSTART;TZID=/mozilla.org/20050126_1/Europe/Brussels:20270601T100000\r\n"
+        b"SUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = ccal("import", "ics", str(calendar), "-o", str(tmp_path / "out.toml"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Imported 1 of 1 calendar items as 1 opportunity into ")
+    assert result.stderr.startswith("ccal: warning: ") and "Europe/Brussels" in result.stderr
+    assert all(line.startswith("ccal: ") for line in result.stderr.splitlines())

@@ -136,3 +136,19 @@ def test_the_status_sync_compares_is_tentative_or_confirmed_when_the_dates_agree
     assert ics.record_status({"dates": [{"label": "Event"}]}) == "confirmed"  # no STATUS
     assert ics.record_status(with_dates(True, False)) is None
     assert ics.record_status({"dates": []}) is None
+
+
+def test_a_tzid_nothing_defines_is_skipped_never_read_as_utc():
+    """``TZID=Nowhere/Land`` with no VTIMEZONE: the wall clock's instant is unknown, so the
+    event is skipped with its reason, not imported as that wall clock in UTC."""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART;TZID=Nowhere/Land:20270101T100000\r\n"
+        "SUMMARY:Bad zone\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20270101T100000Z\r\n"
+        "DTEND;TZID=Nowhere/Land:20270101T120000\r\nSUMMARY:Bad end zone\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    result = ics.convert(text.encode(), "odd.ics", {})
+    assert (result.imported, result.skipped) == (0, 2)
+    assert all("unknown time zone 'Nowhere/Land'" in reason for reason in result.reasons)

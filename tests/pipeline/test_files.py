@@ -79,7 +79,7 @@ def test_remove_refuses_what_is_not_yours(ccal, mine):
     )
     before = imported.read_bytes()
     refused = ccal("remove", "portal-call")
-    assert refused.exit_code == 2 and "'ccal import'" in refused.stderr
+    assert refused.exit_code == 2 and "which 'ccal import eu-portal' writes" in refused.stderr
     assert "'ccal mark portal-call dropped' hides it" in refused.stderr
     assert imported.read_bytes() == before
     unknown = ccal("remove", "frist-call")

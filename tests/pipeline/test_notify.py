@@ -204,10 +204,10 @@ def test_a_password_in_the_config_file_is_refused(main, config):
     config('[notify.channels.mail]\ntype = "email"\nhost = "h"\nfrom = "a@b"\nto = ["c@d"]\n'
            'password = "s3cret"\n')  # fmt: skip
     result = main("notify", "--dry-run", code=1)
-    assert "notify.channels.mail.email.password: Extra inputs are not permitted" in result.stderr
+    assert "notify.channels.mail.password: Extra inputs are not permitted" in result.stderr
     checked = main("validate", code=1)
     assert "config.toml:" in checked.stdout  # located, like every configuration problem
-    assert "'notify.channels.mail.email.password': unknown key 'password'" in checked.stdout
+    assert "'notify.channels.mail.password': unknown key 'password'" in checked.stdout
 
 
 # --- webhooks: a local HTTP server that can fail on purpose ----------------------------------

@@ -300,6 +300,29 @@ def test_publish_writes_changes_atom_only_from_a_change_log(publish, tmp_path):
     )
 
 
+def test_the_change_log_of_ccal_sync_is_published_as_it_is(publish, tmp_path):
+    """``--changes ~/.local/share/ccal/changes.jsonl``, the log ``ccal sync`` appends to (its
+    own keys: ``time``, ``kind``, ``from``, ``to``), becomes the feed: it was refused ("a change
+    must be an object with an 'at' time")."""
+    from xml.etree import ElementTree as ET
+
+    from ccal import changes
+    from ccal.publish.atom import ATOM
+
+    log = tmp_path / "changes.jsonl"
+    moved = {"kind": "moved", "time": "2026-12-01T06:15:02Z", "source": "team", "id": "eoi"}
+    moved |= {"title": "Expression of interest", "label": "Deadline", "shift": "+7 d"}
+    moved |= {"from": "2030-08-07T12:00:00+02:00", "to": "2030-08-14T12:00:00+02:00"}
+    changes.append([moved], log)
+    site = publish("--changes", str(log), into=tmp_path / "synced")
+    (entry,) = ET.parse(site / "changes.atom").getroot().findall(f"{{{ATOM}}}entry")
+    assert entry.findtext(f"{{{ATOM}}}title") == "Expression of interest (Deadline): moved"
+    assert entry.findtext(f"{{{ATOM}}}updated") == "2026-12-01T06:15:02Z"
+    content = entry.findtext(f"{{{ATOM}}}content")
+    assert "from 2030-08-07T12:00:00+02:00 to 2030-08-14T12:00:00+02:00" in content
+    assert "shift: +7 d" in content and "synced from: team" in content
+
+
 # --- writing the site ----------------------------------------------------------------------------
 
 

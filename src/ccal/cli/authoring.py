@@ -320,8 +320,8 @@ def _warn_about(opportunity_id: str, warnings: list[Any]) -> None:
 
 
 def _refuse_owned(path: Path, opportunity_id: str | None) -> None:
-    """A file an importer owns (``importers.owned``) is read-only here, like the shipped
-    dataset: the next import replaces it whole and would silently undo the change."""
+    """A file an importer or ``ccal sync`` owns (``importers.owned``) is read-only here, like
+    the shipped dataset: its next run replaces it whole and would silently undo the change."""
     from ccal.importers.owned import owner_of
     from ccal.sources import user_data_file
 
@@ -331,12 +331,12 @@ def _refuse_owned(path: Path, opportunity_id: str | None) -> None:
     mine = user_data_file()
     if opportunity_id is None:
         raise UsageProblem(
-            f"{path} is written by '{command}', and the next import replaces it whole: add "
+            f"{path} is written by '{command}', and its next run replaces it whole: add "
             f"your entry to your own data file instead ({mine}, the default without --data)"
         )
     raise UsageProblem(
-        f"'{opportunity_id}' comes from {path}, which '{command}' writes and the next import "
-        f"replaces whole (it would undo this): put your own correction in your own data file "
+        f"'{opportunity_id}' comes from {path}, which '{command}' writes and replaces whole at "
+        f"its next run (it would undo this): put your own correction in your own data file "
         f"({mine}), e.g. 'ccal add' a copy under another id"
     )
 

@@ -233,7 +233,9 @@ def remind(
     entries = listing.entries
     from ccal.cli.output import estimates_for
 
-    guesses = estimates_for(estimated, loaded, session.now, filters, window)
+    guesses = estimates_for(
+        estimated, loaded, session.now, filters, window, limit=limit, shown=len(entries)
+    )
     if json_output:  # the listing contract, as 'ccal upcoming --json' prints it
         from ccal.cli.output import emit_listing
         from ccal.render.formats import RenderOptions

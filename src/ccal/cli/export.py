@@ -161,8 +161,11 @@ def export(
     if streamed is not None:
         filters, listing, modified = streamed
     else:
-        loaded, catalog, filters, listing = session.select(window, typed, selection, scope, limit)
-        guesses = estimates_for(estimated, loaded, session.now, filters, window, scope)
+        loaded, catalog, filters, selected = session.select(window, typed, selection, scope, limit)
+        listing, shown = selected, len(selected.entries)
+        guesses = estimates_for(
+            estimated, loaded, session.now, filters, window, scope, limit=limit, shown=shown
+        )
     options = render_options(
         catalog,
         filters,

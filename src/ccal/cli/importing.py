@@ -305,9 +305,9 @@ def _report(result: Any, file: Path, target: Path, json_output: bool) -> None:
 
     print(
         printable(
-            f"Imported {result.imported:,} of {result.total:,} topics ({result.cutoffs:,} "
-            f"cut-offs) into {target}; {result.filtered:,} filtered out, {result.skipped:,} "
-            "skipped."
+            f"Imported {result.imported:,} of {result.total:,} topics "
+            f"({_counted(result.cutoffs, 'cut-off')}) into {target}; {result.filtered:,} "
+            f"filtered out, {result.skipped:,} skipped."
         )
     )
     for reason in result.reasons:
@@ -457,6 +457,11 @@ def _files(
     return files
 
 
+def _counted(count: int, one: str, many: str | None = None) -> str:
+    """``1 date``, ``2 dates``: the summary line reads as English for any count."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
 def _report_items(result: Any, path: Path, target: Path, json_output: bool, noun: str) -> None:
     """The summary on stdout; the first skip reasons on stderr, as ``_report`` does."""
     if json_output:
@@ -473,9 +478,12 @@ def _report_items(result: Any, path: Path, target: Path, json_output: bool, noun
         )
         return
     if noun == "calendar items":  # several events can be one opportunity's dates
-        done = f"{result.cutoffs:,} of {result.total:,} {noun} as {result.imported:,} opportunities"
+        many = _counted(result.imported, "opportunity", "opportunities")
+        done = f"{result.cutoffs:,} of {result.total:,} {noun} as {many}"
     else:
-        done = f"{result.imported:,} of {result.total:,} {noun} ({result.cutoffs:,} dates)"
+        done = (
+            f"{result.imported:,} of {result.total:,} {noun} ({_counted(result.cutoffs, 'date')})"
+        )
     print(f"Imported {done} into {target}; {result.skipped:,} skipped.")
     for reason in result.reasons:
         print(f"ccal: warning: skipped {reason}", file=sys.stderr)

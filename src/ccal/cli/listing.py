@@ -87,7 +87,9 @@ def upcoming(
         window, typed, selection_from(mine, marked, closed), "upcoming", limit
     )
     entries = listing.entries
-    guesses = estimates_for(estimated, loaded, session.now, filters, window)
+    guesses = estimates_for(
+        estimated, loaded, session.now, filters, window, limit=limit, shown=len(entries)
+    )
     if fmt:  # the same selection, and the same occurrences of a series, as ``ccal export``
         chosen = window.chooses(limit)
         options = render_options(catalog, filters, "upcoming", chosen=chosen, estimates=guesses)
@@ -226,7 +228,9 @@ def list_(
             catalog, session.now, session.zone, filters, window, scope, limit, session.marks
         )
         entries = listing.entries
-        guesses = estimates_for(estimated, loaded, session.now, filters, window, scope)
+        guesses = estimates_for(
+            estimated, loaded, session.now, filters, window, scope, limit=limit, shown=len(entries)
+        )
         if fmt:  # as ``ccal export`` writes the same selection
             chosen = window.chooses(limit, scope)
             options = render_options(catalog, filters, scope, chosen=chosen, estimates=guesses)

@@ -500,7 +500,7 @@ def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> 
 def require_files(paths: list[Path]) -> None:
     """Files named with ``--data`` or ``CCAL_DATA`` must exist: said once, with the ``ccal:``
     prefix and where the name came from (a variable set long ago is easy to forget)."""
-    missing = [path for path in paths if not os.path.exists(path)]
+    missing = [path for path in paths if _missing(path)]
     if missing:
         from ccal.errors import CcalError
 
@@ -510,6 +510,18 @@ def require_files(paths: list[Path]) -> None:
         names = ", ".join(str(path) for path in missing)
         many = len(missing) > 1
         raise CcalError(f"{names}: no such data file{'s' if many else ''} (named {named})")
+
+
+def _missing(path: Path) -> bool:
+    """Not there at all; a file that is there but cannot be reached (a symlink loop, a folder
+    without search permission) is the loader's to report, with its reason."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def require_data(data: list[Path] | None) -> None:

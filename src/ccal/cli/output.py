@@ -174,12 +174,22 @@ def item_options(item: Item) -> RenderOptions:
 
 
 def estimates_for(
-    wanted: bool, catalog: Catalog, now: Any, filters: Filters, window: Any, scope: str = "upcoming"
+    wanted: bool,
+    catalog: Catalog,
+    now: Any,
+    filters: Filters,
+    window: Any,
+    scope: str = "upcoming",
+    *,
+    limit: int | None = None,
+    shown: int = 0,
 ) -> tuple[Any, ...]:
     """``--estimated``: the estimated next dates to add (``forecast.pending``), none without
-    the flag or when looking back (``--past``: an estimate is never in the past)."""
+    the flag or when looking back (``--past``: an estimate is never in the past). ``--limit``
+    counts them too: they fill what the ``shown`` real dates leave, after them."""
     if not wanted or scope == "past":
         return ()
     from ccal.forecast import pending
 
-    return tuple(pending(catalog, now, filters, window))
+    guesses = tuple(pending(catalog, now, filters, window))
+    return guesses if limit is None else guesses[: max(0, limit - shown)]

@@ -132,6 +132,9 @@ class CcalGroup(TyperGroup):
     ) -> Any:
         extra["standalone_mode"] = False
         extra["windows_expand_args"] = windows_expand_args
+        import warnings  # already loaded with the app (typer, click): no start-up cost
+
+        warnings.showwarning = _warning_line
         try:
             result = super().main(args, prog_name or "ccal", complete_var, **extra)
         except typer.Abort:
@@ -197,6 +200,12 @@ def _error(message: str) -> None:
     from ccal.controlchars import printable  # messages may quote data or what was typed
 
     print(f"ccal: {printable(message)}", file=sys.stderr)
+
+
+def _warning_line(message: Warning | str, *_where: Any, **_how: Any) -> None:
+    """A library's warning (icalendar guessing a vendor-prefixed TZID) as one ``ccal: warning:``
+    line, like ccal's own, never with Python's file name and source line beneath it."""
+    _error(f"warning: {message}")
 
 
 def _exit(code: int) -> NoReturn:

@@ -11,6 +11,7 @@ import typer
 from ccal.cli.options import AsOfOpt, print_json, tz_param
 from ccal.cli.root import CcalGroup, CcalTyper, app
 from ccal.errors import UsageProblem
+from ccal.importers.registry import FORMATS  # standard library only: the help names them
 
 source_app = CcalTyper(
     name="source",
@@ -49,8 +50,8 @@ def source_add(
             "-f",
             metavar="FORMAT",
             show_default=False,
-            help="What the source holds: eu-portal, ccal, … ('ccal source add --help' lists "
-            "them; default: NAME, when it names a format).",
+            help=f"What the source holds: {', '.join(FORMATS)} (default: NAME, when it names "
+            "a format).",
         ),
     ] = None,
     status: Annotated[

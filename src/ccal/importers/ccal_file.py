@@ -53,5 +53,8 @@ def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -
         "# The next sync replaces this whole file: keep your own entries in your own data file.\n"
         "\n"
     )
-    document = {"version": 1, "timezone": DEFAULT_ZONE, "opportunity": result.records}
+    document: dict[str, Any] = {"version": 1, "timezone": DEFAULT_ZONE}
+    if result.own_kinds:  # the kinds the fetched file declared (and its records use)
+        document["kinds"] = result.own_kinds
+    document["opportunity"] = result.records
     return header + tomli_w.dumps(document)

@@ -23,7 +23,6 @@ from ccal.clock import FIRST_YEAR, LAST_YEAR, TimeInputError, zone_named
 from ccal.errors import CcalError
 from ccal.importers.registry import FORMATS
 from ccal.importers.result import ImportResult
-from ccal.rules import KINDS
 from ccal.text import distinct, fold, label_key
 
 HEADER = FORMATS["ics"].header
@@ -174,7 +173,8 @@ def _ordered(dated: dict[str, Any]) -> dict[str, Any]:
 
 def _moment(prop: Any) -> tuple[date | datetime, str]:
     """A DTSTART/DUE as the value to write and the zone it is in (its TZID where ccal knows
-    it; a UTC time stays UTC; a floating time is wall-clock time in UTC)."""
+    it, else its VTIMEZONE's instant in UTC, else skipped; a UTC time stays UTC; a floating
+    time is wall-clock time in UTC)."""
     value = prop.dt
     if isinstance(value, datetime):
         tzid = prop.params.get("TZID")
@@ -185,6 +185,8 @@ def _moment(prop: Any) -> tuple[date | datetime, str]:
                 zone = None
             if zone is not None:  # the wall clock as written, in the zone it names (RFC 5545)
                 return _checked(value.replace(tzinfo=None)), zone.key
+            if value.tzinfo is None:  # no VTIMEZONE either: its instant is anyone's guess
+                raise Skip(f"unknown time zone {str(tzid)!r} (and no VTIMEZONE defines it)")
         if value.tzinfo is not None:
             key = getattr(value.tzinfo, "key", None)
             if key:
@@ -396,7 +398,7 @@ def _ccal_description(text: str | None) -> tuple[str | None, str | None, str | N
 def render_toml(result: ImportResult, source_name: str, imported_at: datetime) -> str:
     from ccal.importers import toml_out
 
-    own = sorted({r["kind"] for r in result.records if r["kind"] not in KINDS})
+    own = result.own_kinds
     header = (
         f"{HEADER} from {source_name} on {imported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC:\n"
         f"# {result.imported} entries from {result.total} calendar items "

@@ -24,7 +24,11 @@ def owner_of_text(head: str) -> str | None:
 
 def owner_of(path: str | os.PathLike[str]) -> str | None:
     """``owner_of_text`` of the file at ``path``; None when it cannot be read (not ours to
-    judge: the write itself reports that, as it does for a FIFO, which would block here)."""
+    judge: the write itself reports that, as it does for a FIFO, which would block here).
+
+    A file of ``ccal sync`` (``sources/NAME.toml``) carries its format's import header, but it
+    is ``ccal sync NAME`` that replaces it: that is the command to name.
+    """
     if not os.path.isfile(path):
         return None
     try:
@@ -32,4 +36,11 @@ def owner_of(path: str | os.PathLike[str]) -> str | None:
             head = handle.read(256).decode("utf-8", errors="replace")
     except OSError:
         return None
-    return owner_of_text(head)
+    command = owner_of_text(head)
+    if command is not None:
+        from ccal.sources import synced_dir
+
+        folder, name = os.path.split(os.path.realpath(path))
+        if folder == os.path.realpath(synced_dir()) and name.endswith(".toml"):
+            return f"ccal sync {name.removesuffix('.toml')}"
+    return command

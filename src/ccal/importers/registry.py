@@ -68,8 +68,10 @@ class Format:
 
     @property
     def header(self) -> str:
-        """The first words of every file this format's importer writes."""
-        return f"{OWNED_PREFIX}import {self.name}`"
+        """The first words of every file this format's importer writes: ``ccal import NAME``,
+        or ``ccal sync`` for a format only ``sync`` reads (there is no ``ccal import ccal``)."""
+        command = f"import {self.name}" if self.imports else "sync"
+        return f"{OWNED_PREFIX}{command}`"
 
     def load(self) -> ModuleType:
         import importlib

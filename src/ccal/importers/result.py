@@ -23,6 +23,14 @@ class ImportResult:
         return len(self.records)
 
     @property
+    def own_kinds(self) -> list[str]:
+        """The records' kinds beyond the built-in ones, sorted: what the written file declares
+        (``kinds = [...]`` at its top) so that it reads back."""
+        from ccal.rules import KINDS
+
+        return sorted({r["kind"] for r in self.records if r["kind"] not in KINDS})
+
+    @property
     def cutoffs(self) -> int:
         return sum(len(record.get("dates", ())) for record in self.records)
 

@@ -16,7 +16,6 @@ from typing import Any
 from ccal.errors import CcalError, UsageProblem
 
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*opportunity[ \t]*\]\][ \t]*(#.*)?$")
-IMPORTED_PREFIX = "# Imported by `ccal import"  # importers.eu_portal.HEADER and its kin
 
 
 def own_file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, list[Path]]:
@@ -29,8 +28,9 @@ def own_file_with(opportunity_id: str, data: list[Path] | None) -> tuple[Path, l
     except UsageProblem as exc:  # a file ccal does not edit: its reason, then our pointer
         reason = exc.message.split(";")[0]
         raise UsageProblem(_not_yours(opportunity_id, reason)) from None
-    if _imported(path):
-        reason = f"'{opportunity_id}' comes from {path}, which 'ccal import' writes and replaces"
+    command = _owner(path)
+    if command is not None:
+        reason = f"'{opportunity_id}' comes from {path}, which '{command}' writes and replaces"
         raise UsageProblem(_not_yours(opportunity_id, reason))
     return path, others
 
@@ -39,17 +39,16 @@ def _not_yours(opportunity_id: str, reason: str) -> str:
     return f"{reason}; 'ccal mark {opportunity_id} dropped' hides it from your listings instead"
 
 
-def _imported(path: Path) -> bool:
+def _owner(path: Path) -> str | None:
+    """The command that writes ``path`` and replaces it whole (``importers.owned``), or None
+    for a file of the user's own."""
+    from ccal.importers.owned import owner_of
     from ccal.sources import eu_portal_file
 
-    if os.path.realpath(path) == os.path.realpath(eu_portal_file()):
-        return True
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(256).decode("utf-8", errors="replace").removeprefix("\ufeff")
-    except OSError:
-        return False
-    return head.startswith(IMPORTED_PREFIX)
+    command = owner_of(path)
+    if command is None and os.path.realpath(path) == os.path.realpath(eu_portal_file()):
+        return "ccal import eu-portal"
+    return command
 
 
 # --- remove --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ in the file: ``password_env`` names the environment variable that holds one.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -91,6 +91,20 @@ Channel = Annotated[
 ]
 
 
+_CHANNEL_TYPES = frozenset(
+    get_args(model.model_fields["type"].annotation)[0]
+    for model in (DesktopChannel, EmailChannel, WebhookChannel, CommandChannel)
+)
+
+
+def without_channel_tag(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An error's location in ``[notify]`` as the file's keys: pydantic puts a channel's
+    ``type`` (its union's tag) after the channel's name (``channels.script.command.timeout``)."""
+    if loc[:1] == ("channels",) and len(loc) > 3 and loc[2] in _CHANNEL_TYPES:
+        return loc[:2] + loc[3:]
+    return loc
+
+
 def _default_channels() -> dict[
     str, DesktopChannel | EmailChannel | WebhookChannel | CommandChannel
 ]:
@@ -152,7 +166,7 @@ def load_settings(path: Path | None = None) -> NotifySettings:
     except ValidationError as exc:
         where = path or config_file_name()
         lines = [
-            f"notify.{'.'.join(str(p) for p in error['loc'])}: "
+            f"notify.{'.'.join(str(p) for p in without_channel_tag(tuple(error['loc'])))}: "
             + error["msg"].removeprefix("Value error, ")
             for error in exc.errors()
         ]

@@ -5,7 +5,8 @@ not depend on how the log is kept. A change is a dict; the keys read (all option
 the moment of the change, RFC 3339): ``id`` and ``title`` of the opportunity, ``label`` of the
 date, ``change`` (what happened: ``added``, ``moved``, ``removed``, ...), ``before`` and
 ``after`` (the date's old and new value), ``source`` (an http(s) URL). Other keys are listed in
-the entry's text as they are.
+the entry's text as they are. A line of ``ccal sync``'s own log (``changes.jsonl``, keys
+``time``, ``kind``, ``from``, ``to``: docs/sync.md) is read with those keys as these.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ from ccal.errors import CcalError
 
 ATOM = "http://www.w3.org/2005/Atom"
 KNOWN = ("at", "id", "title", "label", "change", "before", "after", "source")
+# ``ccal sync``'s change log names them its own way; its ``source`` is a source's name, not a URL.
+_SYNC_KEYS = {
+    "time": "at",
+    "kind": "change",
+    "from": "before",
+    "to": "after",
+    "source": "synced from",
+}
 
 
 def read_change_log(path: Path) -> list[dict[str, Any]]:
@@ -38,6 +47,8 @@ def read_change_log(path: Path) -> list[dict[str, Any]]:
             change = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CcalError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        if isinstance(change, dict) and "at" not in change and isinstance(change.get("time"), str):
+            change = {_SYNC_KEYS.get(key, key): value for key, value in change.items()}
         if not isinstance(change, dict) or not isinstance(change.get("at"), str):
             raise CcalError(f"{path}:{number}: a change must be an object with an 'at' time")
         changes.append(change)

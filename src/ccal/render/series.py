@@ -73,7 +73,7 @@ def editions_table(
         return _long_table(slug, found, estimate)
     table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
     table.add_column("Year", justify="right")
-    table.add_column("Edition")
+    table.add_column("Edition", overflow="fold")  # the id is typed back: never cut with "…"
     for label in columns:
         table.add_column(printable(label))
     for edition, row in zip(found, shifts(found), strict=True):
@@ -101,7 +101,8 @@ def _long_table(
 ) -> Table:
     table = Table(title=f"Series {slug}", box=None, header_style="bold", title_justify="left")
     for name in ("Year", "Edition", "Label", "When", "Shift"):
-        table.add_column(name, justify="right" if name in ("Year", "Shift") else "left")
+        right = name in ("Year", "Shift")
+        table.add_column(name, justify="right" if right else "left", overflow="fold")
     for edition, row in zip(found, shifts(found), strict=True):
         if not row:
             table.add_row(str(edition.year), edition.id, "–", "no dates", "")
