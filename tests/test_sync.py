@@ -673,3 +673,42 @@ def test_a_ccal_source_s_header_names_a_command_that_exists(ccal, tmp_path):
     assert head.startswith(f"# Imported by `ccal sync` from {copy.as_uri()} on "), head
     result = ccal("extend", "t", "x", "--to", "+1d")
     assert result.exit_code == 2 and "which 'ccal sync team' writes" in result.stderr
+
+
+def test_a_password_in_a_source_url_is_never_printed_or_written(ccal, server):
+    """``https://user:secret@host/…`` is how many feeds are given: the configuration keeps it
+    (the request sends it), but ``source list`` (text and JSON), ``source add``'s line, sync's
+    failure line (which cron mails) and the synced file's header show ``user:***``."""
+    url = server.route("/p", srv.ok(V1), srv.status(404))
+    secret = url.replace("http://", "http://ana:s3cret@")
+    added = ccal("source", "add", "portal", secret, "--format", "eu-portal")
+    assert added.exit_code == 0, added.stderr
+    synced = ccal("sync")
+    assert synced.exit_code == 0, synced.stderr
+    failing = ccal("sync")
+    assert failing.exit_code == 1
+    listed = ccal("source", "list")
+    as_json = ccal("source", "list", "--json")
+    shown = [added.stdout, synced.stdout, synced.stderr, failing.stderr, listed.stdout]
+    shown += [as_json.stdout, synced_file("portal").read_text("utf-8")]
+    assert all("s3cret" not in text for text in shown), shown
+    assert "ana:***@127.0.0.1" in listed.stdout and "ana:***@127.0.0.1" in failing.stderr
+    assert json.loads(as_json.stdout)[0]["location"].startswith("http://ana:***@")
+    assert "s3cret" in config_file().read_text("utf-8")  # what the next sync sends
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("https://ana:s3cret@example.org/feed.ics", "https://ana:***@example.org/feed.ics"),
+        ("https://TOKEN@example.org/x", "https://***@example.org/x"),
+        ("https://a:b@c@example.org", "https://a:***@example.org"),
+        ("https://example.org/a@b", "https://example.org/a@b"),  # an @ in the path is no user
+        ("https://example.org", "https://example.org"),
+        ("/home/ana/feeds@work/x.ics", "/home/ana/feeds@work/x.ics"),
+    ],
+)
+def test_shown_location(location, shown):
+    from ccal.probe import shown_location
+
+    assert shown_location(location) == shown

@@ -324,7 +324,9 @@ def describe(source: SourceConfig) -> str:
     """``eu-portal from https://… (filters: status open,forthcoming)``, for messages."""
     options = "; ".join(f"{k} {_option_text(v)}" for k, v in source.options.items())
     extra = f", {options}" if options else ""
-    return f"format {source.format} from {source.location}{extra}"
+    from ccal.probe import shown_location
+
+    return f"format {source.format} from {shown_location(source.location)}{extra}"
 
 
 def _option_text(value: OptionValue) -> str:

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ccal.errors import CcalError
-from ccal.probe import USER_AGENT, conditional_headers, file_stamp, is_url, local_path, tls_context
+from ccal.probe import (
+    USER_AGENT,
+    conditional_headers,
+    file_stamp,
+    is_url,
+    local_path,
+    shown_location,
+    tls_context,
+)
 
 MAX_REDIRECTS = 5
 BACKOFF = 1.0  # seconds before the first retry; doubled for each next one
@@ -134,28 +142,34 @@ def _fetch_http(
             except httpx.DecodingError:
                 raise FetchFailed(f"{current.host} sent a body that is not valid gzip") from None
             except httpx.HTTPError as exc:
-                raise FetchFailed(f"cannot fetch {current}: {_why(exc)}") from None
+                raise FetchFailed(f"cannot fetch {_shown(current)}: {_why(exc)}") from None
             if isinstance(outcome, Fetched):
                 return outcome
             kind, value = outcome
             if kind == "redirect":
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
-                    raise FetchFailed(f"more than {MAX_REDIRECTS} redirects from {url}")
+                    raise FetchFailed(f"more than {MAX_REDIRECTS} redirects from {_shown(url)}")
                 target = current.join(value)
                 if current.scheme == "https" and target.scheme != "https":
                     raise FetchFailed(
-                        f"refused a redirect from https to {target.scheme} ({current} → {target})"
+                        f"refused a redirect from https to {target.scheme}"
+                        f" ({_shown(current)} → {_shown(target)})"
                     )
                 if target.scheme not in ("http", "https"):
-                    raise FetchFailed(f"refused a redirect to {target}")
+                    raise FetchFailed(f"refused a redirect to {_shown(target)}")
                 current = target
                 continue
             status, wait = value
             if retries >= limits.retries:
-                raise FetchFailed(f"HTTP {status} from {current} (after {retries} retries)")
+                raise FetchFailed(f"HTTP {status} from {_shown(current)} (after {retries} retries)")
             retries += 1
             time.sleep(wait if wait is not None else BACKOFF * 2 ** (retries - 1))
+
+
+def _shown(url: Any) -> str:
+    """A URL (text or ``httpx.URL``) for a message: its password hidden."""
+    return shown_location(str(url))
 
 
 def _trusted() -> Any:
@@ -192,7 +206,7 @@ def _one_request(
             return "retry", (status, _retry_after(response.headers.get("retry-after")))
         if status != 200:
             reason = f" {response.reason_phrase}" if response.reason_phrase else ""
-            raise FetchFailed(f"HTTP {status}{reason} from {url}")
+            raise FetchFailed(f"HTTP {status}{reason} from {_shown(url)}")
         data = _body(response, limits, progress)
         return Fetched(
             data,

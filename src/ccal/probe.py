@@ -55,6 +55,24 @@ def is_url(location: str) -> bool:
     return location.lower().startswith(("http://", "https://"))
 
 
+def shown_location(location: str) -> str:
+    """A source's location as ccal prints or writes it anywhere but the configuration: a
+    password in the URL (``https://user:secret@host/…``) becomes ``***``, and so does a user
+    part with no password (``https://TOKEN@host/``: how tokens are often given). Listings,
+    sync's failure lines (which cron mails) and synced files' headers never carry them; the
+    configuration keeps the real location, which ``fetch`` uses."""
+    scheme, found, rest = location.partition("://")
+    if not found:
+        return location
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not at:
+        return location
+    user, colon, _password = userinfo.partition(":")
+    hidden = f"{user}:***" if colon else "***"
+    return f"{scheme}://{hidden}@{host}{slash}{path}"
+
+
 def local_path(location: str) -> Path:
     """A ``file://`` URL or a path (``~`` expanded) as a path; ValueError for a file:// URL of
     another host."""

@@ -225,7 +225,7 @@ def _sync(
     from ccal.fetch import fetch
     from ccal.importers.registry import FORMATS
     from ccal.importers.taken import ids_taken, other_files
-    from ccal.probe import validators
+    from ccal.probe import shown_location, validators
 
     fmt = FORMATS[source.format]
     state_path = state_file(target)
@@ -241,7 +241,7 @@ def _sync(
         return Outcome(source.name, "unchanged")
     assert fetched.data is not None
     try:
-        result = fmt.convert(fetched.data, source.location, source.option_values())
+        result = fmt.convert(fetched.data, shown_location(source.location), source.option_values())
     except CcalError as exc:
         html = "html" in (fetched.content_type or "").lower()
         hint = " (the server sent an HTML page)" if html else ""
@@ -259,7 +259,7 @@ def _sync(
             found[:] = changes.compare(
                 old, result.records, fmt.status_of, when=now, source=source.name
             )
-        return fmt.render_toml(result, source.location, now)
+        return fmt.render_toml(result, shown_location(source.location), now)
 
     store.update(target, change, others=others, create_parents=True)  # validated whole
     _write_state(

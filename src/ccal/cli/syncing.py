@@ -163,6 +163,7 @@ def _source(**values: Any) -> Any:
 def source_list(json_output: JsonOpt = False) -> None:
     """List the configured sources and where their synced data is."""
     from ccal import config
+    from ccal.probe import shown_location
     from ccal.sources import synced_file
 
     rows: list[dict[str, Any]] = []
@@ -172,7 +173,7 @@ def source_list(json_output: JsonOpt = False) -> None:
             {
                 "name": source.name,
                 "format": source.format,
-                "location": source.location,
+                "location": shown_location(source.location),
                 "options": source.options,
                 "file": str(path),
                 "synced": path.is_file(),
