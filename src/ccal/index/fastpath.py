@@ -628,6 +628,9 @@ def answer(argv: list[str]) -> int | None:
         return None
     if answered is None:
         return None
+    from ccal.index import forget_loaded
+
+    forget_loaded()  # answered here: nothing read from the files is handed over
     output, code = answered
     return _emit(output, code)
 
