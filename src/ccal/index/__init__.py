@@ -62,7 +62,7 @@ def load_catalog(
             gc.freeze()
         if isinstance(handed, Exception):
             raise handed
-        return handed  # type: ignore[no-any-return]
+        return handed
     from ccal.index.reader import Index
 
     index = Index.open(paths)

@@ -132,10 +132,12 @@ def open_session(values: dict[str, Any]) -> Session | None:
         return Session(index, now_us, now, zone)
     # No trusted index (the files changed, or none was built yet): read and index the files
     # here, as the Typer app would, and answer from the new index (``index.first_load``).
+    from pathlib import Path
+
     from ccal.index import first_load
 
     session = Session(None, now_us, now, zone)
-    first_load(paths, session.now(), session.zone())
+    first_load([Path(name) for name in paths], session.now(), session.zone())  # as Click gives
     session.index = Index.open(paths)
     return session if session.index is not None else None
 
