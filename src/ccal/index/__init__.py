@@ -7,7 +7,9 @@
   opportunities as JSON whose dates and zones come back as they were.
 - ``fastargs`` and ``fastpath``: the start-up fast path (``__main__`` asks it first), standard
   library only.
-- ``load_catalog`` (here): the Typer path's catalog, from a trusted index or from the files.
+- ``load_catalog`` (here): the Typer path's catalog, from a trusted index or from the files;
+  ``first_load``: the fast path's reading and indexing of the files when no index is trusted
+  (what it read is handed to ``load_catalog`` should the call go to the Typer app after all).
 
 Nothing is imported at module level: ``import ccal.index.fastpath`` runs this file first.
 """
