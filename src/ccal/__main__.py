@@ -29,6 +29,9 @@ def main() -> None:
         code = answer(sys.argv[1:])
         if code is not None:
             leave(code)
+        from ccal.index import handing_over
+
+        handing_over()  # what the fast path read from the files leaves the collector
         gc.enable()
     from ccal.cli import run
 

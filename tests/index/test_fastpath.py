@@ -15,6 +15,7 @@ import json
 import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -468,15 +469,109 @@ def test_what_it_does_not_understand_goes_to_the_typer_app_silently(fixture_data
     assert fast([*args, "--data", fixture_data], {"CCAL_NOW": "2022-06-01"}) is HANDS_OVER
 
 
-def test_it_never_answers_without_a_trusted_index_or_when_switched_off(tmp_path, fixture_data):
+def test_it_never_answers_when_switched_off_or_a_file_is_too_fresh(tmp_path, fixture_data):
     argv = ["upcoming", "--json", "--as-of", "2022-06-01", "--data"]
     fresh = tmp_path / "fresh.toml"
-    fresh.write_bytes(FIXTURE.read_bytes())
-    os.utime(fresh, (OLD, OLD))
-    assert fast([*argv, str(fresh)], {}) is HANDS_OVER  # nothing indexed yet
+    fresh.write_bytes(FIXTURE.read_bytes())  # just written: not indexed (``RACY_SECONDS``)
+    assert fast([*argv, str(fresh)], {}) is HANDS_OVER
     assert fast([*argv, fixture_data], {}) is not HANDS_OVER
     assert fast([*argv, fixture_data], {"CCAL_NO_FASTPATH": "1"}) is HANDS_OVER
     assert fast([*argv, fixture_data], {"CCAL_NO_CACHE": "1"}) is HANDS_OVER
+
+
+def console(argv: list[str], env: dict[str, str]):
+    """``ccal ARGV`` as the console script runs it, in this process: the fast path, then the
+    Typer app if it hands over (the index used and written as a real call uses it)."""
+    outcome = fast(argv, env)
+    if outcome is not HANDS_OVER:
+        return outcome
+    result = CliRunner().invoke(app, argv, env={**env, "CCAL_NO_FASTPATH": "1"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.stdout, result.stderr, result.exit_code
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[list[Any]]:
+    """Every reading of data files from their text (``loader.load_catalog``), as its paths."""
+    from ccal import loader
+
+    calls: list[list[Any]] = []
+    read = loader.load_catalog
+
+    def counted(paths):
+        calls.append(list(paths))
+        return read(paths)
+
+    monkeypatch.setattr(loader, "load_catalog", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["upcoming", "--json", "--as-of", "2022-06-01"],
+        ["upcoming", "--as-of", "2022-06-01", "-n", "2"],
+        ["deadlines", "summer-call", "--as-of", "2022-12-01"],
+        ["remind", "--within", "90d", "--as-of", "2022-06-01", "--tz", "Asia/Tokyo"],
+        ["show", "summer-call", "--as-of", "2022-06-01"],
+        ["countdown", "--once", "--as-of", "2022-06-01"],
+    ],
+    ids=" ".join,
+)
+def test_with_no_index_it_reads_and_indexes_the_files_then_answers(tmp_path, loads, args):
+    """The first call after a change: the files read once, indexed, and the call answered from
+    the new index without the Typer app, as the Typer app answers it."""
+    from ccal.index.reader import Index
+
+    data = tmp_path / "changed.toml"
+    data.write_bytes(FIXTURE.read_bytes())
+    os.utime(data, (OLD, OLD))
+    argv = [*args, "--data", str(data)]
+    outcome = fast(argv, {})
+    assert outcome is not HANDS_OVER
+    assert loads == [[data]]  # read once, as Click gives the paths (``Path``)
+    assert Index.open([str(data)]) is not None  # the next call finds it
+    assert outcome == typer_app(argv, {})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["upcoming", "--as-of", "2030-01-01"],  # nothing ahead: worded from the whole catalog
+        ["deadlines", "no-such-call", "--as-of", "2022-06-01"],  # unknown: the did-you-mean
+        ["upcoming", "--json", "--as-of", "2022-06-01"],  # the file has an error
+    ],
+    ids=" ".join,
+)
+def test_a_call_handed_over_after_reading_the_files_does_not_read_them_again(tmp_path, loads, args):
+    """What the fast path read (the catalog, or the error to report) is what the Typer app
+    uses when the fast path hands the call over after all: one reading of the files."""
+    data = tmp_path / "changed.toml"
+    text = FIXTURE.read_text(encoding="utf-8")
+    if "--json" in args:
+        text = text.replace('kind = "call"', 'kind = "cal"', 1)
+    data.write_text(text, encoding="utf-8")
+    os.utime(data, (OLD, OLD))
+    argv = [*args, "--data", str(data)]
+    assert fast(argv, {}) is HANDS_OVER
+    handed = console(argv, {"CCAL_NO_FASTPATH": "1"})
+    assert loads == [[data]]  # read once, as Click gives the paths (``Path``)
+    assert handed == typer_app(argv, {})
+    assert handed[2] != 0 or "Nothing upcoming" in handed[0]
+
+
+def test_what_was_read_is_not_handed_over_once_a_file_changed(tmp_path, loads):
+    """A file that changed between the fast path's reading and the Typer app's is read again."""
+    data = tmp_path / "changed.toml"
+    data.write_bytes(FIXTURE.read_bytes())
+    os.utime(data, (OLD, OLD))
+    argv = ["upcoming", "--as-of", "2030-01-01", "--data", str(data)]
+    assert fast(argv, {}) is HANDS_OVER  # read, indexed, then handed over
+    data.write_text(FIXTURE.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    os.utime(data, (OLD, OLD))
+    handed = console(argv, {"CCAL_NO_FASTPATH": "1"})
+    assert loads == [[data]] * 2
+    assert handed == typer_app(argv, {})
 
 
 def test_a_bug_is_raised_under_ccal_debug_not_handed_over(fixture_data, monkeypatch):

@@ -132,3 +132,17 @@ def test_a_hot_answer_keeps_its_exit_code_with_stderr_closed(env):
         for e in (env, {**env, "CCAL_NO_FASTPATH": "1"})
     ]
     assert codes == [0, 0]
+
+
+def test_the_first_call_after_a_change_is_answered_without_typer(env, tmp_path):
+    """No index yet: the fast path reads and indexes the file (pydantic validates it) and
+    answers from the new index, without importing Typer; the next call is the hot one."""
+    data = Path(shutil.copy(DATA / "fixture.toml", tmp_path / "changed.toml"))
+    os.utime(data, (OLD, OLD))
+    args = ["upcoming", "--limit", "3", "--data", str(data)]
+    out, loaded, code = probe(args, env)
+    assert code == 0 and "Upcoming as of" in out
+    assert loaded == ["ccal.catalog", "pydantic", "rich"]
+    assert probe(args, env) == (out, ["ccal.catalog", "rich"], 0)  # indexed: the hot call
+    typer_env = {**env, "CCAL_NO_FASTPATH": "1", "CCAL_NO_CACHE": "1"}
+    assert out == probe(args, typer_env)[0]

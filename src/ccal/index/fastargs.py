@@ -126,10 +126,20 @@ def open_session(values: dict[str, Any]) -> Session | None:
         now_us = micros(now)
     else:
         now_us = time.time_ns() // 1000  # what ``datetime.now(UTC)`` reads, in microseconds
-    index = Index.open(source_names(data))
-    if index is None:
-        return None
-    return Session(index, now_us, now, zone)
+    paths = source_names(data)
+    index = Index.open(paths)
+    if index is not None:
+        return Session(index, now_us, now, zone)
+    # No trusted index (the files changed, or none was built yet): read and index the files
+    # here, as the Typer app would, and answer from the new index (``index.first_load``).
+    from pathlib import Path
+
+    from ccal.index import first_load
+
+    session = Session(None, now_us, now, zone)
+    first_load([Path(name) for name in paths], session.now(), session.zone())  # as Click gives
+    session.index = Index.open(paths)
+    return session if session.index is not None else None
 
 
 def _env(name: str) -> str | None:

@@ -20,9 +20,12 @@ Typer app -- over the index's rows in sort order. The JSON records were rendered
 "now" (``seconds_left``, ``status``) are spliced in, so the common call imports ``sqlite3``,
 ``timeline`` and nothing else of ccal's core. Options that need parsing (``--as-of``,
 ``--within``, filters, remind's text) import the core's own functions (``clock``, ``query``,
-``render``) lazily. Anything else -- another form, any error to report, a missing, stale or
+``render``) lazily. With no trusted index (missing or stale: the first call after a change),
+the files are read and indexed here, as the Typer app would (``index.first_load``), and the
+call answered from the new index. Anything else -- another form, any error to report, a
 corrupt index, ``CCAL_NO_FASTPATH=1`` or ``CCAL_NO_CACHE=1`` -- returns None *before printing
-anything*, and the Typer app answers as if this module did not exist. A bug here is no error to
+anything*, and the Typer app answers as if this module did not exist (given what was read, if
+anything: the files are never read twice). A bug here is no error to
 report: with ``CCAL_DEBUG=1`` it is raised, not handed over. Adding a command is one grammar
 entry and one small function.
 """
@@ -663,6 +666,9 @@ def answer(argv: list[str]) -> int | None:
         return None
     if answered is None:
         return None
+    from ccal.index import forget_loaded
+
+    forget_loaded()  # answered here: nothing read from the files is handed over
     output, code = answered
     return _emit(output, code)
 
