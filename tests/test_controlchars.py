@@ -149,6 +149,23 @@ def test_the_format_set_is_unicodes_cf_set():
     assert all(unicodedata.category(ch) == "Cf" for ch in JOINERS)
 
 
+def test_text_python_calls_printable_has_nothing_to_escape():
+    """``printable`` returns text ``str.isprintable`` passes without reading it: exact while
+    every character the pattern escapes is one ``isprintable`` refuses (Cc, Cf, unassigned)."""
+    import re
+    import sys
+
+    from ccal.controlchars import _CONTROL
+
+    escaped = re.compile(_CONTROL)
+    wrong = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable() and escaped.match(chr(code))
+    ]
+    assert wrong == []
+
+
 @given(st.text(alphabet=st.characters(categories=["Cf", "Cc", "Ll"])))
 def test_no_format_character_gets_through(text):
     from ccal.controlchars import JOINERS

@@ -9,6 +9,7 @@ Standard library only: the fast path's ``remind`` uses it.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Unicode's format characters (general category Cf: bidi marks, overrides and isolates, the
 # Arabic letter mark, invisible operators, tag characters, …) make text read differently from
@@ -26,12 +27,22 @@ FORMAT_RANGES = (
 )  # fmt: skip
 JOINERS = frozenset("\u200c\u200d")
 _FORMAT = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in FORMAT_RANGES)
+# The patterns are compiled on first use (``_compiled``): a character class spread over the
+# whole of Unicode takes ~3.5 M instructions to compile, which every table paid at import
+# although its text is almost always printable (``printable``'s first test).
 # C0 controls, DEL, C1 controls, and the format characters.
-_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
+_CONTROL = f"[\x00-\x1f\x7f-\x9f{_FORMAT}]"
 # In files (CSV, iCalendar) tabs and line breaks are data their libraries quote or escape; the
 # format characters are escaped there too (a calendar or spreadsheet shows them to people).
-_CONTROL_IN_FILES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]")
+_CONTROL_IN_FILES = f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]"
 _SPACES = {"\t": " ", "\n": " ", "\r": " "}
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled once, when first needed (``re.sub`` of the text itself would look
+    it up in ``re``'s cache on every call: an export calls ``file_text`` for every field)."""
+    return re.compile(pattern)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -48,8 +59,12 @@ def printable(text: str, *, lines: bool = False) -> str:
 
     The one escaping of everything shown to people: table cells, and every message that may
     quote data (errors, warnings, import skip reasons, "Added …" lines)."""
-    if not _CONTROL.search(text):
-        return text  # the usual case, and the fast one
+    # The usual case, and the fast one. ``str.isprintable`` is false for every character of
+    # ``_CONTROL`` (each is Cc, Cf or not yet assigned: a test checks it), so printable text has
+    # nothing to escape; it is also false for a few characters that need no escape (spaces
+    # other than " ", line and paragraph separators), which the pattern then lets through.
+    if text.isprintable() or not _compiled(_CONTROL).search(text):
+        return text
     if lines:
         text = text.replace("\r\n", "\n")
 
@@ -59,20 +74,20 @@ def printable(text: str, *, lines: bool = False) -> str:
             return char
         return _SPACES.get(char) or _visible(match)
 
-    return _CONTROL.sub(replace, text)
+    return _compiled(_CONTROL).sub(replace, text)
 
 
 def file_text(text: str) -> str:
     """``text`` for a CSV or iCalendar file: control characters other than tab and line breaks
     (which those formats forbid and their libraries write raw) and bidi overrides become
     visible escapes."""
-    return _CONTROL_IN_FILES.sub(_visible, text)
+    return _compiled(_CONTROL_IN_FILES).sub(_visible, text)
 
 
 def controls_in(text: str) -> list[str]:
     """The control characters in ``text`` other than tabs and line breaks (``\\r\\n`` included),
     as escapes: ``["\\x1b", "\\x07"]``. A lone carriage return counts: it rewrites the line."""
-    found = _CONTROL.finditer(text.replace("\r\n", "\n"))
+    found = _compiled(_CONTROL).finditer(text.replace("\r\n", "\n"))
     return list(dict.fromkeys(_visible(m) for m in found if m.group(0) not in "\t\n"))
 
 

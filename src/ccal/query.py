@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ccal import timeline
 from ccal.catalog import Catalog, Entry, Item
@@ -18,9 +18,16 @@ if TYPE_CHECKING:  # typing only: the fast path imports this module without pyda
 Status = Literal["passed", "next", "upcoming"]
 Scope = Literal["upcoming", "past", "all"]
 
+# The values below are named tuples, not frozen dataclasses: immutable, compared by value, and
+# made in a tenth of the time at import. Python 3.11's ``dataclasses`` compiles each method it
+# writes (``__init__``, ``__eq__``, ``__hash__``, ``__setattr__``, …) from source when the
+# module is imported: ~3 M instructions a class, which every table the fast path draws paid for
+# five classes it mostly never uses. (``catalog.Entry`` stays a dataclass: it caches its
+# instants on itself and is copied with ``dataclasses.replace``.)
+NO_MARKS: Mapping[str, Any] = MappingProxyType({})  # a listing's marks when none are given
 
-@dataclass(frozen=True)
-class Filters:
+
+class Filters(NamedTuple):
     """What the user narrowed the data to.
 
     Kinds: any of them; tags: all of them; search: every word, anywhere in the text.
@@ -67,8 +74,7 @@ def search_text(opportunity: Opportunity, labels: Iterable[str] = ()) -> str:
     )
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """A time range; an entry is inside when it overlaps it (a running event counts)."""
 
     start: datetime | None = None
@@ -116,15 +122,14 @@ def in_scope(entry: Entry, now: datetime, scope: Scope) -> bool:
     return timeline.in_scope(entry.due_us, micros(now), scope)
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """What every listing renderer receives: the entries, their statuses, and the moment asked."""
 
     entries: list[Entry]
     statuses: dict[tuple[str, int], Status]
     now: datetime
     display_zone: tzinfo
-    marks: Mapping[str, Any] = field(default_factory=dict)  # id -> pipeline.state.Mark
+    marks: Mapping[str, Any] = NO_MARKS  # id -> pipeline.state.Mark
 
     def status_of(self, entry: Entry) -> Status:
         return self.statuses[(entry.opportunity.id, entry.position)]
@@ -138,8 +143,7 @@ class Listing:
         return ((entry, self.status_of(entry)) for entry in self.entries)
 
 
-@dataclass(frozen=True)
-class StreamedListing:
+class StreamedListing(NamedTuple):
     """A listing too big to hold (an export of every date of a big file): ``source`` makes its
     entries with their statuses, in the listing's order, anew on each call, from rows read as
     they are written (``index.streamed``). Exporters that need two looks (iCalendar's zones
@@ -148,7 +152,7 @@ class StreamedListing:
     source: Callable[[], Iterator[tuple[Entry, Status]]]
     now: datetime
     display_zone: tzinfo
-    marks: Mapping[str, Any] = field(default_factory=dict)  # id -> pipeline.state.Mark
+    marks: Mapping[str, Any] = NO_MARKS  # id -> pipeline.state.Mark
 
     def mark_of(self, entry: Entry) -> Any:
         return self.marks.get(entry.opportunity.id)
@@ -319,8 +323,7 @@ def latest_passed(catalog: Catalog, now: datetime, filters: Filters = Filters())
     return max(passed, key=lambda e: (e.due_us, e.opportunity.id), default=None)
 
 
-@dataclass(frozen=True)
-class Nearby:
+class Nearby(NamedTuple):
     """What lies just outside an empty ``upcoming``: what to tell the user instead of nothing.
 
     ``latest``: the entry matching the filters that passed last; ``unfiltered``: the next entry
