@@ -501,3 +501,32 @@ def test_after_a_deadline_four_weeks_late_the_estimate_is_a_week_earlier_on_its_
     # the record a range is sized from is this same rule's: 2025 was expected a week earlier
     fridays = [datetime(2023, 5, 12), datetime(2024, 6, 7), datetime(2025, 5, 30)]
     assert misses([2023, 2024, 2025], [d.date() for d in fridays]) == [28, 0]
+
+
+def test_two_deadlines_at_one_instant_stay_two_labels_across_sources():
+    # Abstract and paper due together (one instant): one source gives both, the other only
+    # the abstract and the camera-ready. The paper deadline was taken for a second name of the
+    # abstract (the first label of the base at that instant) and dropped from the estimate.
+    editions = []
+    for year in (2024, 2025, 2026):
+        at = datetime(year - 1, 11, 15, 23, 59, tzinfo=AOE)
+        days = datetime(year, 5, 2, tzinfo=AOE)
+        rich = {"Abstract": at, "Camera-ready": at + timedelta(days=90), "Conference": days}
+        editions.append(Edition(f"a-conf{year}", year, rich))
+        editions.append(Edition(f"b-conf{year}", year, {"Abstract": at, "Paper": at}))
+    result = estimate_next("conf", editions)
+    assert isinstance(result, Estimate)
+    assert {"Abstract", "Paper"} <= {d.label for d in result.dates}
+    # two submission deadlines on one day, hours apart, from the source that gives both: the
+    # earlier one (the edition's main deadline) was taken for the other source's "Paper"
+    editions = []
+    for year in (2024, 2025, 2026):
+        paper = datetime(year - 1, 11, 15, 23, 59, tzinfo=AOE)
+        early = paper - timedelta(hours=12)
+        days = datetime(year, 5, 2, tzinfo=AOE)
+        rich = {"Paper": paper, "Camera-ready": paper + timedelta(days=90), "Conference": days}
+        editions.append(Edition(f"a-conf{year}", year, rich))
+        editions.append(Edition(f"b-conf{year}", year, {"Paper": paper, "Submission": early}))
+    result = estimate_next("conf", editions)
+    assert isinstance(result, Estimate)
+    assert {"Paper", "Submission"} <= {d.label for d in result.dates}

@@ -163,12 +163,18 @@ def _twin(label: str, at: datetime, edition: Edition, base: Edition) -> str | No
     """The label under which ``base`` already gives ``edition``'s ``label``: the same instant
     ("Paper" on ccfddl, "Paper submission deadline" on ai-deadlines), or both editions' main
     deadline on the same day (one source a few seconds off). Added as well, it was estimated
-    twice: two rows of one date."""
-    for name, moment in base.dates.items():
-        if moment == at:
-            return name
+    twice: two rows of one date. A base label the edition gives itself is no twin of another
+    (abstract and paper due together are two deadlines); of several at that instant, the one
+    sharing a word with ``label``, else none: a date listed twice beats a deadline lost."""
+    same = [n for n, moment in base.dates.items() if moment == at and n not in edition.dates]
+    if len(same) > 1:
+        words = set(_key(label).split("-"))
+        shared = [n for n in same if words & set(_key(n).split("-"))]
+        return shared[0] if len(shared) == 1 else None
+    if same:
+        return same[0]
     main = main_deadline(base.dates)
-    if main is None or main_deadline(edition.dates) != label:
+    if main is None or main in edition.dates or main_deadline(edition.dates) != label:
         return None
     day = base.dates[main]
     return main if day.date() == at.astimezone(day.tzinfo).date() else None

@@ -90,3 +90,31 @@ def test_a_trusted_index_gives_the_same_ids_without_loading_a_file(tmp_path, mon
     monkeypatch.setattr(loader, "load_file", real_load)
     mine.write_text(MINE.replace("team-call", "team-event"), encoding="utf-8")  # index stale
     assert set(ids_taken(others, wanted)) == {"team-event", shipped_id}
+
+
+def test_an_unsampled_edit_is_not_answered_from_the_index(tmp_path, monkeypatch):
+    """The index's identity check samples blocks of a big file (enough for a read); an edit in
+    place between them, size, mtime and inode put back, left ``ids_taken`` answering from the
+    index: an import or a sync then wrote a duplicate id. A writer checks every byte
+    (``policy.whole_checks``), as ``incremental`` does."""
+    import os
+
+    from ccal import index
+    from ccal.importers.taken import other_files
+    from ccal.index import policy
+    from ccal.sources import active_sources, eu_portal_file, user_data_file
+
+    monkeypatch.setattr(policy, "HASH_WHOLE_UP_TO", 0)  # every file sampled...
+    monkeypatch.setattr(policy, "SAMPLE_BLOCKS", 2)  # ... at its first and last 16 bytes
+    monkeypatch.setattr(policy, "BLOCK", 16)
+    mine = user_data_file()
+    mine.parent.mkdir(parents=True)
+    mine.write_text(MINE, encoding="utf-8")
+    os.utime(mine, (1_600_000_000, 1_600_000_000))
+    index.load_catalog(active_sources())
+    info = mine.stat()
+    mine.write_text(MINE.replace("team-call", "team-cell"), encoding="utf-8")  # in place
+    os.utime(mine, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert mine.stat().st_ino == info.st_ino
+    taken = ids_taken(other_files(eu_portal_file()), {"team-call", "team-cell"})
+    assert set(taken) == {"team-cell"}

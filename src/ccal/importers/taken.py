@@ -45,8 +45,9 @@ def ids_taken(others: list[Path], wanted: set[str]) -> dict[str, str]:
 
 def _indexed(others: list[Path]) -> list[tuple[str, Path]] | None:
     """Every id of ``others`` with its file, from the trusted index of the default data when
-    ``others`` are among its files (``Index.open`` checks every one; each item row is checked
-    here); else None. A trusted index holds no duplicate id, so each id has one file."""
+    ``others`` are among its files (``Index.open`` checks every one, and every byte of each
+    against ``whole_checks`` as a writer must; each item row is checked here); else
+    None. A trusted index holds no duplicate id, so each id has one file."""
     import os
     import sqlite3
 
@@ -63,7 +64,11 @@ def _indexed(others: list[Path]) -> list[tuple[str, Path]] | None:
     index = Index.open(defaults)
     if index is None:
         return None
+    from ccal.index.policy import whole_checks
+
     try:
+        if index.whole is None or index.whole != whole_checks(list(defaults)):
+            return None  # the identity check samples a big file: a writer checks every byte
         paths = index.item_paths()
     except (sqlite3.Error, Corrupt, ValueError, KeyError, TypeError):
         return None
