@@ -67,6 +67,37 @@ def test_every_writer_waits_for_the_lock(ccal, tmp_path, holder, monkeypatch, co
     assert target.read_bytes() == before
 
 
+@pytest.mark.parametrize("held", ["named", "target"])
+def test_a_symlinked_data_file_waits_for_both_directories_locks(ccal, tmp_path, monkeypatch, held):
+    """``opportunities.toml`` a symlink to a file kept elsewhere (dotfiles): ``add`` locked only
+    the target's directory, while ``import`` and ``sync`` write the data directory's other
+    files under its own lock, each checking ids against the other: neither excluded the other.
+    It waits for the lock of the directory it is named in, and for its target's."""
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.3)
+    data, kept = tmp_path / "data", tmp_path / "dotfiles"
+    data.mkdir()
+    kept.mkdir()
+    (kept / "opportunities.toml").write_text("version = 1\n", encoding="utf-8")
+    (data / "opportunities.toml").symlink_to(kept / "opportunities.toml")
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str((data if held == "named" else kept) / "any.toml")],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout.readline() == b"held\n"
+        result = ccal(
+            "add", "x", "--kind", "call", "--title", "X", "--deadline", "2027-01-01",
+            "--data", str(data / "opportunities.toml"), "--as-of", "2026-12-01",
+        )  # fmt: skip
+    finally:
+        process.kill()
+        process.wait()
+    assert result.exit_code == 1, result.output
+    assert "another ccal is still writing it" in result.stderr
+    assert (kept / "opportunities.toml").read_text(encoding="utf-8") == "version = 1\n"
+    assert (data / "opportunities.toml").is_symlink()
+
+
 def test_add_and_import_into_one_directory_share_the_lock(tmp_path):
     assert store.lock_path(tmp_path / "opportunities.toml") == store.lock_path(
         tmp_path / "eu-portal.toml"

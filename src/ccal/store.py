@@ -249,22 +249,39 @@ def _holds(path: Path) -> bool:
 def locked(path: Path, *, create_parents: bool = False) -> Iterator[Path]:
     """Hold the writers' lock for ``path``; yields the real file to write (``writable_target``).
 
+    A data file that is a symlink (a dotfiles set-up: ``opportunities.toml`` → a file kept
+    elsewhere) is written in its target's directory, but it is part of the directory it is
+    named in, whose other files (``eu-portal.toml``, the synced sources) ``import`` and ``sync``
+    write under that directory's lock while they check ids against it: so it takes both locks,
+    in one order (sorted by path), or the two writers would not exclude each other.
+
     Re-entrant within a thread (an ``update`` whose change writes a second file of the same
     directory). A lock that cannot be taken — a directory or a symlink in its place, or one
     ccal may not open — is named, with how to clear it; another ccal holding it for longer
     than ``LOCK_TIMEOUT`` is "still writing".
     """
-    from filelock import FileLock, Timeout
+    from contextlib import ExitStack
 
     real = writable_target(path, create_parents=create_parents)
-    lock = lock_path(real)
+    locks = {str(lock_path(real)), str(lock_path(Path(os.path.abspath(path))))}
+    with ExitStack() as stack:
+        for lock in sorted(locks):
+            stack.enter_context(_holding(Path(lock), path))
+        yield real
+
+
+@contextmanager
+def _holding(lock: Path, path: Path) -> Iterator[None]:
+    """Hold one writers' lock (``locked``), re-entrant within a thread."""
+    from filelock import FileLock, Timeout
+
     key = (str(lock), threading.get_ident())
     with _held_guard:
         entry = _held.get(key)
     if entry is not None:  # this thread holds it already
         entry[1] += 1
         try:
-            yield real
+            yield
         finally:
             entry[1] -= 1
         return
@@ -279,7 +296,7 @@ def locked(path: Path, *, create_parents: bool = False) -> Iterator[Path]:
     with _held_guard:
         _held[key] = [file_lock, 1]
     try:
-        yield real
+        yield
     finally:
         with _held_guard:
             del _held[key]
