@@ -250,11 +250,13 @@ def _predict(
     history; None when the history misses by months (see ``half_width``)."""
     days = [at.date() for _, at in points]
     years = [year for year, _ in points]
-    record = misses(years, days, target_year - years[-1]) or misses(years, days)
+    record, keep_day, later = _walk(years, days, target_year - years[-1])
+    if not record:
+        record = misses(years, days)
     half = half_width(record)
     if half > MAX_HALF_WIDTH_DAYS:
         return None
-    day = place(days[-1], target_year - years[-1], _keeps_day(days), late_by(years, days, -1))
+    day = place(days[-1], target_year - years[-1], keep_day, later)
     return day, points[-1][1].timetz().replace(tzinfo=None), half
 
 
@@ -306,19 +308,32 @@ def misses(years: Sequence[int], days: Sequence[date], step: int | None = None) 
     missing year says more about the editions' numbering than about the deadline (``_predict``
     falls back on every step when none is that long: two editions that disagree still do).
     """
+    return _walk(years, days, step)[0]
+
+
+def _walk(
+    years: Sequence[int], days: Sequence[date], step: int | None = None
+) -> tuple[list[int], bool, int]:
+    """``misses``, and what its one pass over every step knows at the end: whether the history
+    keeps its day of the month rather than its weekday (its year-to-year steps repeat the day
+    at least as often as the weekday, and at least once: committees mostly keep a weekday, a
+    "15 March" call keeps its date) and how late its latest step came (``late_by`` of the last
+    edition); so an estimate walks a label's history once."""
     found = []
     same_day = same_weekday = later = 0
+    weekdays = [day.weekday() for day in days]
     for i in range(1, len(days)):
         before, day = days[i - 1], days[i]
-        anniversary = _moved(before, years[i] - years[i - 1])
-        if step is None or years[i] - years[i - 1] == step:
+        gap = years[i] - years[i - 1]
+        anniversary = _moved(before, gap)
+        if step is None or gap == step:
             keep = 0 < same_day >= same_weekday
-            guess = _placed(anniversary, before.weekday(), keep, later)
+            guess = _placed(anniversary, weekdays[i - 1], keep, later)
             found.append(abs((guess - day).days))
         later = (day - anniversary).days  # ``late_by`` of this edition, for the next one
         same_day += before.day == day.day
-        same_weekday += before.weekday() == day.weekday()
-    return found
+        same_weekday += weekdays[i - 1] == weekdays[i]
+    return found, 0 < same_day >= same_weekday, later
 
 
 def half_width(record: Sequence[int]) -> int:
@@ -340,15 +355,6 @@ def half_width(record: Sequence[int]) -> int:
     if mean < STEADY_MISS_DAYS:
         return MIN_HALF_WIDTH_DAYS
     return max(MIN_HALF_WIDTH_DAYS, math.ceil(RANGE_FACTOR * mean))
-
-
-def _keeps_day(days: Sequence[date]) -> bool:
-    """Whether a label's history keeps its day of the month rather than its weekday: its
-    year-to-year steps repeat the day at least as often as the weekday (and at least once).
-    Committees mostly keep a weekday; a "15 March" call keeps its date."""
-    same_day = sum(a.day == b.day for a, b in itertools.pairwise(days))
-    same_weekday = sum(a.weekday() == b.weekday() for a, b in itertools.pairwise(days))
-    return 0 < same_day >= same_weekday
 
 
 def _label_histories(dated: Sequence[Edition]) -> dict[str, list[tuple[int, datetime]]]:
