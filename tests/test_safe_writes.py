@@ -74,7 +74,9 @@ def test_add_and_extend_through_a_symlink_keep_the_link(ccal, mine, tmp_path):
     assert link.is_symlink() and link.resolve() == mine
     assert ids_in(mine)[-1] == "new-one"
     assert "previous = 2027-04-30" in mine.read_text()
-    assert sorted(p.name for p in link.parent.iterdir()) == ["link.toml"]
+    # Written in the target's directory: beside the link only the writers' lock of the directory
+    # the file is named in (``store.locked`` takes it and the target's), no temporary file.
+    assert sorted(p.name for p in link.parent.iterdir()) == [".ccal.lock", "link.toml"]
 
 
 # Not /dev/null itself: run as root against a ccal without this check, the test would replace
