@@ -253,3 +253,14 @@ def test_a_directory_that_cannot_be_walked_is_one_line(ccal, tmp_path):
     assert result.exit_code == 1, result.stderr
     assert result.stderr.startswith(f"ccal: {folder}: cannot read the directory: ")
     assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+
+
+def test_an_imported_files_header_is_stamped_with_the_pinned_clock(ccal, tmp_path):
+    """``ccal sync`` stamped its files with ``CCAL_NOW`` and ``ccal import`` with the real
+    clock: an import under a pinned clock wrote a different file every minute."""
+    out = tmp_path / "out.toml"
+    done = ccal(
+        "import", "ccfddl", str(TREE), "-o", str(out), env={"CCAL_NOW": "2026-12-01T08:00:00Z"}
+    )
+    assert done.exit_code == 0, done.stderr
+    assert out.read_text().splitlines()[0].endswith("on 2026-12-01 08:00 UTC:")

@@ -4,13 +4,12 @@
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ccal.cli.options import print_json
+from ccal.cli.options import pinned_now, print_json
 from ccal.cli.root import CcalGroup, CcalTyper, app
 from ccal.errors import CcalError, DataError, UsageProblem
 
@@ -114,7 +113,7 @@ def eu_portal(
         advance = phase("Converting topics", len(raw_topics))
         result = portal.build(raw_topics, filters, advance)
         del raw_topics
-        imported_at = datetime.now(UTC)
+        imported_at = pinned_now()
         _write_import(
             "eu-portal",
             result,
@@ -417,7 +416,7 @@ def _import(name: str, path: Path, output: Path | None, json_output: bool, force
             result = module.convert_files(files, {})
         else:
             result = fmt.convert(files[0][0], files[0][1], {})
-        imported_at = datetime.now(UTC)
+        imported_at = pinned_now()
         _write_import(
             name,
             result,

@@ -477,6 +477,14 @@ def _source_of(option: str) -> str:
     return f"'{option}'"
 
 
+def pinned_now() -> datetime:
+    """When a writer without ``--as-of`` (``sync``, ``import``) ran, as its files and logs record
+    it: the real clock, or ``CCAL_NOW`` (tests pin it, as everywhere)."""
+    import os
+
+    return session_from(os.environ.get("CCAL_NOW") or None, None, []).now
+
+
 def session_from(as_of: str | None, tz: str | None, data: list[Path] | None) -> Session:
     from ccal.clock import parse_when, zone_named
     from ccal.sources import active_sources, default_zone

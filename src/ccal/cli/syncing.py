@@ -246,7 +246,9 @@ def sync(
     for name in names or ():
         if name not in known:
             raise UsageProblem(config.unknown_source_message(name, settings))
-    now = _now()
+    from ccal.cli.options import pinned_now
+
+    now = pinned_now()
     show = not quiet and not json_output and sys.stderr.isatty()
     with _download_bar(show) as progress_for:
         outcomes = run(
@@ -270,15 +272,6 @@ def sync(
                     print(f"ccal: warning: {printable(warning)}", file=sys.stderr)
     if any(outcome.status == "failed" for outcome in outcomes):
         raise typer.Exit(1)
-
-
-def _now() -> Any:
-    """The sync time: the real clock, or ``CCAL_NOW`` (tests pin it, as everywhere)."""
-    import os
-
-    from ccal.cli.options import session_from
-
-    return session_from(os.environ.get("CCAL_NOW") or None, None, []).now
 
 
 @contextmanager
