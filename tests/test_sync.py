@@ -708,6 +708,9 @@ def test_a_password_in_a_source_url_is_never_printed_or_written(ccal, server):
         ("https://TOKEN@example.org/x", "https://***@example.org/x"),
         ("https://a:b@c@example.org", "https://a:***@example.org"),
         ("https://example.org/a@b", "https://example.org/a@b"),  # an @ in the path is no user
+        ("https://example.org?to=a@b", "https://example.org?to=a@b"),  # nor one in a query
+        ("https://example.org#a@b", "https://example.org#a@b"),  # nor in a fragment
+        ("https://ana:s3cret@example.org?x=1#f", "https://ana:***@example.org?x=1#f"),
         ("https://example.org", "https://example.org"),
         ("/home/ana/feeds@work/x.ics", "/home/ana/feeds@work/x.ics"),
     ],

@@ -60,17 +60,20 @@ def shown_location(location: str) -> str:
     password in the URL (``https://user:secret@host/…``) becomes ``***``, and so does a user
     part with no password (``https://TOKEN@host/``: how tokens are often given). Listings,
     sync's failure lines (which cron mails) and synced files' headers never carry them; the
-    configuration keeps the real location, which ``fetch`` uses."""
-    scheme, found, rest = location.partition("://")
-    if not found:
+    configuration keeps the real location, which ``fetch`` uses. The URL is split by
+    ``urllib.parse`` (its authority ends at the first ``/``, ``?`` or ``#``: an ``@`` in a query
+    is no user)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(location)
+    except ValueError:
         return location
-    authority, slash, path = rest.partition("/")
-    userinfo, at, host = authority.rpartition("@")
-    if not at:
+    if not parts.scheme or "@" not in parts.netloc:
         return location
-    user, colon, _password = userinfo.partition(":")
-    hidden = f"{user}:***" if colon else "***"
-    return f"{scheme}://{hidden}@{host}{slash}{path}"
+    userinfo, _, host = parts.netloc.rpartition("@")
+    hidden = f"{userinfo.partition(':')[0]}:***" if ":" in userinfo else "***"
+    return urlunsplit(parts._replace(netloc=f"{hidden}@{host}"))
 
 
 def local_path(location: str) -> Path:
