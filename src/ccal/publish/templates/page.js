@@ -35,14 +35,20 @@
     return value === null ? null : parseInt(value, 10);
   }
 
-  var rows = Array.prototype.slice.call(document.querySelectorAll("li.entry"));
-  var readerZone = "";
-  try { readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { }
+  /* The reader's zone and a formatter for it, made when the first row shows: making them loads
+     the browser's time zone and locale data (tens of milliseconds), which opening the page
+     need not wait for. */
+  var readerZone = null;
   var format = null;
-  try {
-    format = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short",
-      year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  } catch (e) { }
+  function readersClock() {
+    if (readerZone !== null) { return; }
+    readerZone = "";
+    try { readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { }
+    try {
+      format = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric",
+        month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    } catch (e) { }
+  }
 
   function tick(row, now) {
     var span = row.querySelector(".left");
@@ -57,6 +63,7 @@
   }
 
   function localTime(row) {
+    readersClock();
     if (row.hasAttribute("data-local") || !format || !readerZone) { return; }
     row.setAttribute("data-local", "");
     if (readerZone === row.getAttribute("data-zone")) { return; }
@@ -71,48 +78,60 @@
     row.querySelector(".when").appendChild(out);
   }
 
-  /* Only rows on screen tick: a page of 10,000 dates stays light. */
-  var visible = new Set();
+  /* Nothing is done per row at start: the page holds its rows in lists of at most 25, and only
+     the rows of lists on screen get the reader's clock and tick each second. The months and
+     their lists are found from <main>'s children down (a selector would walk every row). */
+  var sections = [];
+  var lists = [];
+  var main = document.getElementById("dates");
+  for (var section = main.firstElementChild; section; section = section.nextElementSibling) {
+    if (section.className !== "month") { continue; }
+    sections.push(section);
+    for (var list = section.firstElementChild; list; list = list.nextElementSibling) {
+      if (list.tagName === "OL") { lists.push(list); }
+    }
+  }
+  var onScreen = new Set();
   function nowSeconds() { return Math.floor(Date.now() / 1000); }
+  function update(list, now, first) {
+    for (var row = list.firstElementChild; row; row = row.nextElementSibling) {
+      if (first) { localTime(row); }
+      if (!row.hidden) { tick(row, now); }
+    }
+  }
   if ("IntersectionObserver" in window) {
     var observer = new IntersectionObserver(function (changes) {
       var now = nowSeconds();
       changes.forEach(function (change) {
         if (change.isIntersecting) {
-          visible.add(change.target);
-          localTime(change.target);
-          tick(change.target, now);
+          onScreen.add(change.target);
+          update(change.target, now, true);
         } else {
-          visible.delete(change.target);
+          onScreen.delete(change.target);
         }
       });
     }, { rootMargin: "200px 0px" });
-    rows.forEach(function (row) { observer.observe(row); });
+    lists.forEach(function (list) { observer.observe(list); });
   } else {
-    rows.forEach(function (row) { visible.add(row); localTime(row); });
+    lists.forEach(function (list) { onScreen.add(list); update(list, nowSeconds(), true); });
   }
   setInterval(function () {
     var now = nowSeconds();
-    visible.forEach(function (row) { tick(row, now); });
+    onScreen.forEach(function (list) { update(list, now, false); });
   }, 1000);
 
-  /* Filtering: every typed word must appear (as --search), the kind and the tag must match. */
+  /* Filtering: every typed word must appear (as --search), the kind and the tag must match.
+     The rows, their texts and tags are read on the first change, not when the page opens. */
   var form = document.getElementById("filters");
   var text = document.getElementById("f-text");
   var kind = document.getElementById("f-kind");
   var tag = document.getElementById("f-tag");
   var count = document.getElementById("f-count");
-  var sections = Array.prototype.slice.call(document.querySelectorAll("section.month"));
   function fold(value) {
     return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-  var haystacks = null;  /* read on first use, as the tags: opening the page stays quick */
-  function haystackOf(i) {
-    if (haystacks === null) {
-      haystacks = rows.map(function (row) { return row.getAttribute("data-search"); });
-    }
-    return haystacks[i];
-  }
+  var rows = null;
+  var haystacks = null;
   var tagLists = null;
   function tagsOf(i) {
     if (tagLists === null) {
@@ -122,26 +141,62 @@
     }
     return tagLists[i];
   }
+  /* A list off screen is not laid out: it takes the height page.css gives it, which while
+     filtering follows the rows it still shows, each as tall as a row on screen was when the
+     first filter came (measured then, all rows shown). */
+  var rowHeight = 0;
+  function measureRows() {
+    onScreen.forEach(function (seen) {
+      if (!rowHeight && seen.childElementCount) {
+        rowHeight = seen.getBoundingClientRect().height / seen.childElementCount;
+      }
+    });
+    rowHeight = rowHeight || 160;
+  }
+  function placeholder(list, shown, filtering) {
+    list.style.containIntrinsicBlockSize = filtering ? Math.ceil(shown * rowHeight) + "px" : "";
+  }
   var pending = false;
   function apply() {
     pending = false;
+    if (rows === null) {
+      rows = [];
+      lists.forEach(function (list) {
+        for (var row = list.firstElementChild; row; row = row.nextElementSibling) { rows.push(row); }
+      });
+      haystacks = rows.map(function (row) { return row.getAttribute("data-search"); });
+    }
     var words = fold(text.value).split(/\s+/).filter(Boolean);
     var wantKind = kind.value;
     var wantTag = fold(tag.value);
+    var filtering = words.length > 0 || wantKind !== "" || wantTag !== "";
+    if (filtering && !rowHeight) { measureRows(); }
     var shown = 0;
+    var shownIn = new Map();
     rows.forEach(function (row, i) {
       var ok = (!wantKind || row.getAttribute("data-kind") === wantKind) &&
         (!wantTag || tagsOf(i).indexOf(wantTag) >= 0) &&
-        words.every(function (word) { return haystackOf(i).indexOf(word) >= 0; });
+        words.every(function (word) { return haystacks[i].indexOf(word) >= 0; });
       if (row.hidden === ok) { row.hidden = !ok; }
-      if (ok) { shown += 1; }
+      if (ok) {
+        shown += 1;
+        shownIn.set(row.parentNode, (shownIn.get(row.parentNode) || 0) + 1);
+      }
+    });
+    lists.forEach(function (list) {
+      var any = shownIn.get(list) || 0;
+      if (list.hidden === (any > 0)) { list.hidden = any === 0; }
+      if (any) { placeholder(list, any, filtering); }
     });
     sections.forEach(function (section) {
-      var any = section.querySelector("li.entry:not([hidden])") !== null;
+      var any = false;
+      for (var list = section.firstElementChild; list && !any; list = list.nextElementSibling) {
+        any = list.tagName === "OL" && !list.hidden;
+      }
       if (section.hidden === any) { section.hidden = !any; }
     });
-    count.textContent = shown === rows.length ? rows.length + " dates" :
-      shown + " of " + rows.length + " dates shown";
+    var total = rows.length + (rows.length === 1 ? " date" : " dates");
+    count.textContent = shown === rows.length ? total : shown + " of " + total + " shown";
   }
   function schedule() {
     if (!pending) { pending = true; window.requestAnimationFrame(apply); }
@@ -152,9 +207,9 @@
     text.addEventListener("input", schedule);
     kind.addEventListener("change", schedule);
     tag.addEventListener("change", schedule);
-    count.textContent = rows.length + " dates";
   }
-  Array.prototype.forEach.call(document.querySelectorAll("input.copy"), function (input) {
+  var feeds = document.getElementById("subscribe");
+  Array.prototype.forEach.call(feeds.querySelectorAll("input.copy"), function (input) {
     input.addEventListener("focus", function () { input.select(); });
     var button = input.parentNode.querySelector(".copy-button");
     if (!button) { return; }
