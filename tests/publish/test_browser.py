@@ -141,6 +141,17 @@ def test_typing_in_the_filter_narrows_the_rows(open_page, site):
     browser.find_element(By.CSS_SELECTOR, "#f-kind option[value=talk]").click()
     time.sleep(0.2)
     assert [r.get_attribute("id") for r in rows(browser)] == ["tokyo-seminar--talk"]
+    browser.find_element(By.CSS_SELECTOR, "#f-kind option[value='']").click()
+    browser.find_element(By.CSS_SELECTOR, "#f-tag option[value=Green]").click()
+    time.sleep(0.2)
+    assert [r.get_attribute("id") for r in rows(browser)] == [
+        "horizon-call--cut-off-1",
+        "horizon-call--cut-off-2",
+    ]
+    browser.find_element(By.CSS_SELECTOR, "#f-tag option[value='']").click()
+    time.sleep(0.2)
+    assert len(rows(browser)) == len(records(site))
+    assert browser.find_element(By.ID, "f-count").text == f"{len(records(site))} dates"
 
 
 @pytest.mark.parametrize(
@@ -205,6 +216,66 @@ def test_a_next_date_passed_since_publishing_loses_its_badge(browser, tmp_path):
     row = browser.find_element(By.CSS_SELECTOR, "li.entry")
     assert row.find_element(By.CSS_SELECTOR, ".left").text.startswith("passed ")
     assert not row.find_element(By.CSS_SELECTOR, ".badge.next").is_displayed()
+
+
+def test_a_long_month_comes_to_life_where_it_is_read(browser, tmp_path):
+    """60 dates in one month are three lists of rows: all in the HTML, but only the rows of a
+    list on screen get the reader's clock and a live countdown, and filtering hides the lists
+    (and the month) left without a row."""
+    data = tmp_path / "long.toml"
+    data.write_text(
+        'version = 1\ntimezone = "Europe/Brussels"\n'
+        + "".join(
+            f'[[opportunity]]\nid = "call-{n:02d}"\nkind = "call"\ntitle = "Call {n:02d}"\n'
+            f'[[opportunity.dates]]\nlabel = "Deadline"\nat = 2031-03-{1 + n // 3:02d}T17:00:00\n'
+            for n in range(60)
+        )
+        + '[[opportunity]]\nid = "later"\nkind = "call"\ntitle = "Later call"\n'
+        '[[opportunity.dates]]\nlabel = "Deadline"\nat = 2031-05-04T17:00:00\n',
+        encoding="utf-8",
+    )
+    directory = tmp_path / "site"
+    result = CliRunner().invoke(
+        app,
+        ["publish", str(directory), "--data", str(data), "--as-of", AS_OF, "--tz", "UTC"],
+        env={"TZ": "UTC", "XDG_DATA_HOME": str(tmp_path / "xdg"),
+             "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    browser.get((directory / "index.html").as_uri())
+    march = browser.find_element(By.ID, "m-2031-03")
+    assert [len(ol.find_elements(By.CSS_SELECTOR, "li.entry"))
+            for ol in march.find_elements(By.CSS_SELECTOR, "ol")] == [25, 25, 10]  # fmt: skip
+    first, last = (
+        browser.find_element(By.ID, "call-00--deadline"),
+        browser.find_element(By.ID, "call-59--deadline"),
+    )
+    assert first.find_elements(By.CSS_SELECTOR, ".local") != []
+    assert last.find_elements(By.CSS_SELECTOR, ".local") == []  # not read yet
+    published = last.find_element(By.CSS_SELECTOR, ".left").get_attribute("textContent")
+    assert not published.endswith(" s")  # as written, to the day
+    browser.execute_script("arguments[0].scrollIntoView()", last)
+    deadline = time.monotonic() + 2
+    while not last.find_elements(By.CSS_SELECTOR, ".local") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert last.find_element(By.CSS_SELECTOR, ".local").text == (
+        "Fri, 21 Mar 2031, 01:00 your time (Asia/Tokyo)"
+    )
+    assert last.find_element(By.CSS_SELECTOR, ".left").text.endswith(" s")
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.find_element(By.ID, "f-text").send_keys("call 59")
+    time.sleep(0.2)
+    assert [r.get_attribute("id") for r in rows(browser)] == ["call-59--deadline"]
+    assert [ol.is_displayed() for ol in march.find_elements(By.CSS_SELECTOR, "ol")] == [
+        False,
+        False,
+        True,
+    ]
+    assert not browser.find_element(By.ID, "m-2031-05").is_displayed()
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
 def test_the_scripts_countdown_words_it_as_ccal_does(open_page):

@@ -123,6 +123,33 @@ def test_rows_are_grouped_by_month_soonest_first_with_their_own_zone(publish):
     assert "Mon 21 – Tue 22 Oct 2030" in text
 
 
+def test_the_template_unpacks_each_row_by_the_rows_own_field_names():
+    """``page.html.j2`` unpacks a ``page.Row`` by position: its loop must name the fields in
+    their order, or one value would show as another."""
+    from ccal.publish.page import Row, asset
+
+    loop = re.search(r"\{% for ([a-z_, ]+) in rows %\}", asset("page.html.j2"))
+    assert loop is not None
+    assert tuple(name.strip() for name in loop.group(1).split(",")) == Row._fields
+
+
+def test_a_long_month_is_written_in_lists_of_at_most_25_rows(publish, tmp_path):
+    data = tmp_path / "long.toml"
+    data.write_text(
+        'version = 1\ntimezone = "UTC"\n'
+        + "".join(
+            f'[[opportunity]]\nid = "c{n:02d}"\nkind = "call"\ntitle = "Call {n}"\n'
+            f'[[opportunity.dates]]\nlabel = "Deadline"\nat = 2031-03-{1 + n // 3:02d}T17:00:00\n'
+            for n in range(60)
+        ),
+        encoding="utf-8",
+    )
+    html = (publish(data=(str(data),)) / "index.html").read_text(encoding="utf-8")
+    month = html.split('<section class="month" id="m-2031-03"')[1].split("</section>")[0]
+    assert [len(ol.split("<li ")) - 1 for ol in month.split("<ol ")[1:]] == [25, 25, 10]
+    assert [row["id"] for row in Page(html).rows()] == [f"c{n:02d}--deadline" for n in range(60)]
+
+
 def test_past_adds_an_archive_page_latest_first(publish):
     site = publish("--past", data=("publish.toml", "fixture.toml"))
     archive = page(site, "past.html")
