@@ -65,9 +65,9 @@ class Row(NamedTuple):
     search: str  # folded text the filter box searches, as --search does
     zone: str  # its IANA name
     at: int  # epoch seconds: what the live countdown counts to
-    due: int | str  # when it is due, "" when that is ``at``
-    start: int | str  # a range: when it is under way from (``Entry.under_way_from``), else ""
-    end: int | str  # with ``start``: when it ends
+    due: str  # epoch seconds when it is due, "" when that is ``at`` (text: "0" is a time too)
+    start: str  # a range: when it is under way from (``Entry.under_way_from``), else ""
+    end: str  # with ``start``: when it ends
     all_day: bool
     tags: tuple[str, ...]
     title: str
@@ -132,9 +132,9 @@ def row(entry: Entry, listing: Listing, ics_path: str) -> Row:
         printable(search_text(opportunity, (entry.label,))),
         entry.zone.key,
         _seconds(at_us),
-        _seconds(due_us) if due_us != at_us else "",
-        _seconds(start_us) if start_us is not None else "",
-        _seconds(due_us) if start_us is not None else "",
+        str(_seconds(due_us)) if due_us != at_us else "",
+        str(_seconds(start_us)) if start_us is not None else "",
+        str(_seconds(due_us)) if start_us is not None else "",
         entry.all_day,
         tags,
         title,
