@@ -141,7 +141,7 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
     of the series' editions use: each label's history stays one history across the years one
     source or both list ("Abstract" 2022–2027, not "Abstract submission deadline" in two).
     Editions of one year on different days (a cluster event in each of several cities) stay."""
-    used = Counter(_key(label) for e in dated for label in e.dates)
+    used: Counter[str] = Counter()  # how many editions use each label, counted when first read
     kept: list[Edition] = []
     days_of: list[set[date]] = []
     for edition in sorted(dated, key=lambda e: (e.year, -len(e.dates), e.key)):
@@ -165,11 +165,19 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
             twin = _twin(label, at, edition, base)
             if twin is None:
                 merged[label] = at
-            elif twin in merged and used[_key(label)] > used[_key(twin)]:
+            elif twin in merged and _uses(used, dated, label) > _uses(used, dated, twin):
                 merged[label] = merged.pop(twin)  # the base's date, under the usual name
         kept[same] = Edition(base.key, base.year, merged)
         days_of[same] |= days
     return sorted(kept, key=_order)
+
+
+def _uses(used: Counter[str], dated: Sequence[Edition], label: str) -> int:
+    """How many labels of ``dated`` have ``label``'s key (``used`` is filled on the first call:
+    most series have no two editions of a year to merge, and never need it)."""
+    if not used:
+        used.update(_key(name) for e in dated for name in e.dates)
+    return used[_key(label)]
 
 
 def _twin(label: str, at: datetime, edition: Edition, base: Edition) -> str | None:
@@ -251,7 +259,9 @@ def _cadence_years(dated: Sequence[Edition]) -> int:
     """The most common gap between consecutive editions' years (the smaller on a tie); a gap of
     several years only when it occurs at least twice, else yearly: a lone two-year gap is as
     often an edition missing from the data as a biennial series."""
-    gaps = [b.year - a.year for a, b in itertools.pairwise(dated) if b.year > a.year]
+    gaps = [b - a for a, b in itertools.pairwise([e.year for e in dated]) if b > a]
+    if gaps and gaps.count(gaps[0]) == len(gaps):  # one gap throughout (the usual case)
+        return gaps[0] if gaps[0] == 1 or len(gaps) >= 2 else 1
     counts = {gap: gaps.count(gap) for gap in set(gaps)}
     common = min(counts, key=lambda gap: (-counts[gap], gap), default=1)
     return common if common == 1 or counts[common] >= 2 else 1
@@ -304,7 +314,10 @@ def taken_back(later: int) -> int:
     deadline. On those editions a quarter, at most a week, put the MAE 0.26 days below "last
     year + 1" (without it: 0.02 below); half, or a quarter after early steps too, less so.
     """
-    return min(later // RETURN_SHARE, MAX_RETURN_DAYS) if later > 0 else 0
+    if later <= 0:
+        return 0
+    back = later // RETURN_SHARE
+    return back if back < MAX_RETURN_DAYS else MAX_RETURN_DAYS  # (``min``: a slower call)
 
 
 def late_by(years: Sequence[int], days: Sequence[date], i: int) -> int:
