@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -266,6 +266,18 @@ def test_the_end_of_a_day_is_its_last_second(zone, day, utc):
     from ccal.clock import end_of_day
 
     assert end_of_day(day, ZoneInfo(zone)).timestamp() == utc.timestamp()
+
+
+@given(st.dates(), st.integers(-12 * 60, 14 * 60))
+def test_the_end_of_a_day_at_a_fixed_offset_is_its_wall_clock_last_second(day, minutes):
+    """A fixed offset repeats no hour: the last second is 23:59:59 on that day, fold 0 (the
+    shortcut that skips the zone lookup gives what the general rule gives)."""
+    from ccal.clock import end_of_day
+
+    zone = timezone(timedelta(minutes=minutes))
+    moment = end_of_day(day, zone)
+    assert moment == datetime.combine(day, time(23, 59, 59), zone) and moment.fold == 0
+    assert moment.timestamp() == moment.replace(fold=1).timestamp()
 
 
 @pytest.mark.parametrize("no_cache", [(), ("--no-cache",)])

@@ -8,7 +8,7 @@ imported only for the rare inputs that need it.
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TYPE_CHECKING = False  # typing (~7 ms with re) is not imported by the fast path's hot call
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 DEFAULT_ZONE = "Europe/Brussels"
 LAST_SECOND = time(23, 59, 59)
+MIDNIGHT = time(0, 0)
 # The years a typed moment may fall in. Python's datetime stops at 1 and 9999; queries add a
 # year or so around "now" and windows, so far-off values would overflow deep inside a command.
 FIRST_YEAR, LAST_YEAR = 1000, 9000
@@ -242,13 +243,15 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
     Where the day's last hour happens twice (Africa/Cairo on 26 Oct 2023: at midnight the clocks
     go back to 23:00), the last second is on the second pass, an hour after the first.
     """
-    first = datetime.combine(day, LAST_SECOND, tzinfo=zone)
+    first = datetime.combine(day, LAST_SECOND, zone)
+    if isinstance(zone, timezone):  # a fixed offset (UTC, UTC+8) never repeats an hour
+        return first
     second = first.replace(fold=1)
     return second if second.timestamp() > first.timestamp() else first
 
 
 def start_of_day(day: date, zone: tzinfo) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=zone)
+    return datetime.combine(day, MIDNIGHT, zone)
 
 
 def instant(value: date | datetime, zone: ZoneInfo) -> tuple[datetime, bool]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -99,9 +100,7 @@ def estimate_next(
     ``year`` asks for the edition of that year instead of the cadence's next one (the backtest
     does, to compare with methods that are told the year); it must follow the latest edition.
     """
-    dated = _merge_duplicates(
-        sorted((e for e in editions if e.dates), key=lambda e: (e.year, _first(e), e.key))
-    )
+    dated = _in_order(editions)
     if not dated:
         return NoEstimate(series, "no edition has a date")
     mains = [main_deadline(e.dates) for e in dated]  # each edition's, found once
@@ -109,12 +108,28 @@ def estimate_next(
         # nothing of when they fall: the next one to estimate is its own
         dated = [e for e, label in zip(dated, mains, strict=True) if label]
         mains = [label for label in mains if label]
+    if len(dated) > 1 and _one_a_year(dated):  # yearly, however many dates each edition has
+        return _estimate_yearly(series, dated, mains, after, year)
     instants = sorted(at for e in dated for at in e.dates.values())
-    if _sub_yearly(dated, instants):
-        return _estimate_sub_yearly(series, dated, instants, after)
+    gaps = [(b - a).days for a, b in itertools.pairwise(instants)]
+    if _sub_yearly(gaps):
+        return _estimate_sub_yearly(series, dated, instants, gaps, after)
     if len(dated) < 2:
         return NoEstimate(series, "only one edition: nothing to learn a cadence from")
     return _estimate_yearly(series, dated, mains, after, year)
+
+
+def _in_order(editions: Iterable[Edition]) -> list[Edition]:
+    """The editions with a date, oldest first (by year, then first date, then key), each one
+    listed twice made one (``_merge_duplicates``)."""
+    dated = [e for e in editions if e.dates]
+    if _one_a_year(dated):  # the usual case: the year alone orders them, nothing to merge
+        return sorted(dated, key=operator.attrgetter("year"))
+    return _merge_duplicates(sorted(dated, key=_order))
+
+
+def _one_a_year(dated: Sequence[Edition]) -> bool:
+    return len({e.year for e in dated}) == len(dated)
 
 
 def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
@@ -126,9 +141,7 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
     of the series' editions use: each label's history stays one history across the years one
     source or both list ("Abstract" 2022–2027, not "Abstract submission deadline" in two).
     Editions of one year on different days (a cluster event in each of several cities) stay."""
-    if len({e.year for e in dated}) == len(dated):
-        return dated  # one edition a year: nothing to merge (the usual case, kept cheap)
-    used = Counter(_key(label) for e in dated for label in e.dates)
+    used: Counter[str] = Counter()  # how many editions use each label, counted when first read
     kept: list[Edition] = []
     days_of: list[set[date]] = []
     for edition in sorted(dated, key=lambda e: (e.year, -len(e.dates), e.key)):
@@ -152,11 +165,19 @@ def _merge_duplicates(dated: list[Edition]) -> list[Edition]:
             twin = _twin(label, at, edition, base)
             if twin is None:
                 merged[label] = at
-            elif twin in merged and used[_key(label)] > used[_key(twin)]:
+            elif twin in merged and _uses(used, dated, label) > _uses(used, dated, twin):
                 merged[label] = merged.pop(twin)  # the base's date, under the usual name
         kept[same] = Edition(base.key, base.year, merged)
         days_of[same] |= days
-    return sorted(kept, key=lambda e: (e.year, _first(e), e.key))
+    return sorted(kept, key=_order)
+
+
+def _uses(used: Counter[str], dated: Sequence[Edition], label: str) -> int:
+    """How many labels of ``dated`` have ``label``'s key (``used`` is filled on the first call:
+    most series have no two editions of a year to merge, and never need it)."""
+    if not used:
+        used.update(_key(name) for e in dated for name in e.dates)
+    return used[_key(label)]
 
 
 def _twin(label: str, at: datetime, edition: Edition, base: Edition) -> str | None:
@@ -194,14 +215,15 @@ def _estimate_yearly(
     cadence = _cadence_years(dated)
     latest = dated[-1]
     target = latest.year + cadence if year is None or year <= latest.year else year
-    history = _label_histories(dated)
     main_label = mains[-1]
     main = [(e.year, e.dates[label]) for e, label in zip(dated, mains, strict=True) if label]
     if len(main) < 2:  # no edition names a deadline: the editions' first dates are the history
         main = [(e.year, _first(e)) for e in dated]
+    others = {_key(label) for label in latest.dates if label != main_label}
+    history = _label_histories(dated, others)  # the main label's is ``main``
     estimated: list[EstimatedDate] = []
     declined: list[str] = []
-    for label, at in sorted(latest.dates.items(), key=lambda pair: pair[1]):
+    for label, at in sorted(latest.dates.items(), key=operator.itemgetter(1)):
         points = main if label == main_label else history.get(_key(label), [])
         if len(points) < 2:  # a label new in the latest edition moves like the main one
             points = _shift_like(main, at)
@@ -226,7 +248,7 @@ def _estimate_yearly(
     return Estimate(
         series=series,
         year=year,
-        basis=tuple(e.year for e in dated),
+        basis=tuple([e.year for e in dated]),
         method=METHOD,
         cadence="yearly" if cadence == 1 else f"every {cadence} years",
         dates=tuple(estimated),
@@ -237,8 +259,10 @@ def _cadence_years(dated: Sequence[Edition]) -> int:
     """The most common gap between consecutive editions' years (the smaller on a tie); a gap of
     several years only when it occurs at least twice, else yearly: a lone two-year gap is as
     often an edition missing from the data as a biennial series."""
-    gaps = [b.year - a.year for a, b in itertools.pairwise(dated) if b.year > a.year]
-    counts = {gap: gaps.count(gap) for gap in gaps}
+    gaps = [b - a for a, b in itertools.pairwise([e.year for e in dated]) if b > a]
+    if gaps and gaps.count(gaps[0]) == len(gaps):  # one gap throughout (the usual case)
+        return gaps[0] if gaps[0] == 1 or len(gaps) >= 2 else 1
+    counts = {gap: gaps.count(gap) for gap in set(gaps)}
     common = min(counts, key=lambda gap: (-counts[gap], gap), default=1)
     return common if common == 1 or counts[common] >= 2 else 1
 
@@ -248,8 +272,8 @@ def _predict(
 ) -> tuple[date, time, int] | None:
     """(day, wall time, half-width in days) for ``target_year`` from a label's (year, instant)
     history; None when the history misses by months (see ``half_width``)."""
-    days = [at.date() for _, at in points]
     years = [year for year, _ in points]
+    days = [at for _, at in points]  # instants: the walk reads only their (wall-clock) days
     record, keep_day, later = _walk(years, days, target_year - years[-1])
     if not record:
         record = misses(years, days)
@@ -257,7 +281,7 @@ def _predict(
     if half > MAX_HALF_WIDTH_DAYS:
         return None
     day = place(days[-1], target_year - years[-1], keep_day, later)
-    return day, points[-1][1].timetz().replace(tzinfo=None), half
+    return day, points[-1][1].time(), half  # its wall time (``time()`` drops only the zone)
 
 
 def place(latest: date, years: int, keep_day: bool, later: int = 0) -> date:
@@ -266,15 +290,17 @@ def place(latest: date, years: int, keep_day: bool, later: int = 0) -> date:
     that day (52 weeks on for a yearly series, 51 after a step weeks late), or on the calendar
     day when the label's history keeps its day of the month (``keep_day``: "31 January every
     year")."""
-    return _placed(_moved(latest, years), latest.weekday(), keep_day, later)
+    anniversary = _moved(latest, years).toordinal()
+    return date.fromordinal(_placed(anniversary, latest.weekday(), keep_day, later))
 
 
-def _placed(anniversary: date, weekday: int, keep_day: bool, later: int) -> date:
-    """``place`` from the latest date's anniversary and weekday (``misses`` has both)."""
-    day = anniversary - timedelta(days=taken_back(later)) if later > 0 else anniversary
+def _placed(anniversary: int, weekday: int, keep_day: bool, later: int) -> int:
+    """``place`` from the latest date's anniversary and weekday (``_walk`` has both), as day
+    ordinals (``date.toordinal``): whole numbers, so the walk makes no date objects."""
+    day = anniversary - taken_back(later) if later > 0 else anniversary
     if keep_day:
         return day
-    return day + timedelta(days=(weekday - day.weekday() + 3) % 7 - 3)
+    return day + (weekday - (day - 1) % 7 + 3) % 7 - 3  # ordinal 1 (1 Jan 1) was a Monday
 
 
 def taken_back(later: int) -> int:
@@ -288,7 +314,10 @@ def taken_back(later: int) -> int:
     deadline. On those editions a quarter, at most a week, put the MAE 0.26 days below "last
     year + 1" (without it: 0.02 below); half, or a quarter after early steps too, less so.
     """
-    return min(later // RETURN_SHARE, MAX_RETURN_DAYS) if later > 0 else 0
+    if later <= 0:
+        return 0
+    back = later // RETURN_SHARE
+    return back if back < MAX_RETURN_DAYS else MAX_RETURN_DAYS  # (``min``: a slower call)
 
 
 def late_by(years: Sequence[int], days: Sequence[date], i: int) -> int:
@@ -321,18 +350,19 @@ def _walk(
     edition); so an estimate walks a label's history once."""
     found = []
     same_day = same_weekday = later = 0
-    weekdays = [day.weekday() for day in days]
-    for i in range(1, len(days)):
-        before, day = days[i - 1], days[i]
-        gap = years[i] - years[i - 1]
-        anniversary = _moved(before, gap)
+    before, year_before = days[0], years[0]
+    weekday_before = before.weekday()
+    for year, day in zip(years[1:], days[1:], strict=True):
+        gap = year - year_before
+        anniversary = _moved(before, gap).toordinal()
+        ordinal, weekday = day.toordinal(), day.weekday()
         if step is None or gap == step:
             keep = 0 < same_day >= same_weekday
-            guess = _placed(anniversary, weekdays[i - 1], keep, later)
-            found.append(abs((guess - day).days))
-        later = (day - anniversary).days  # ``late_by`` of this edition, for the next one
+            found.append(abs(_placed(anniversary, weekday_before, keep, later) - ordinal))
+        later = ordinal - anniversary  # ``late_by`` of this edition, for the next one
         same_day += before.day == day.day
-        same_weekday += weekdays[i - 1] == weekdays[i]
+        same_weekday += weekday_before == weekday
+        before, year_before, weekday_before = day, year, weekday
     return found, 0 < same_day >= same_weekday, later
 
 
@@ -357,11 +387,21 @@ def half_width(record: Sequence[int]) -> int:
     return max(MIN_HALF_WIDTH_DAYS, math.ceil(RANGE_FACTOR * mean))
 
 
-def _label_histories(dated: Sequence[Edition]) -> dict[str, list[tuple[int, datetime]]]:
+def _label_histories(
+    dated: Sequence[Edition], keys: set[str]
+) -> dict[str, list[tuple[int, datetime]]]:
+    """The (year, instant) history of each label key in ``keys`` (``_key``: one history for
+    "Paper" and "paper"), the first date of each year: only the keys asked for, as the main
+    deadline's history is built apart and is most of the dates."""
     history: dict[str, list[tuple[int, datetime]]] = {}
+    if not keys:
+        return history
     for edition in dated:
         for label, at in edition.dates.items():
-            points = history.setdefault(_key(label), [])
+            key = _key(label)
+            if key not in keys:
+                continue
+            points = history.setdefault(key, [])
             if not points or points[-1][0] != edition.year:
                 points.append((edition.year, at))
     return history
@@ -372,12 +412,15 @@ def main_deadline(dates: Mapping[str, datetime]) -> str | None:
     first round of several), else its earliest date that is not an abstract; never the event's
     own days ("Conference"). Editions name it differently — "Paper" one year, "Round 1 – Paper"
     the next — so its history is the main deadline of each edition, whatever its label."""
-    best: tuple[int, datetime, str] | None = None
+    best: str | None = None
+    best_rank, best_at = 0, None
     for label, at in dates.items():
         rank = _deadline_rank(label)
-        if rank is not None and (best is None or (rank, at) < best[:2]):
-            best = (rank, at, label)
-    return None if best is None else best[2]
+        if rank is None:
+            continue
+        if best_at is None or rank < best_rank or (rank == best_rank and at < best_at):
+            best, best_rank, best_at = label, rank, at
+    return best
 
 
 @functools.lru_cache(maxsize=4096)
@@ -399,19 +442,20 @@ def _shift_like(main: Sequence[tuple[int, datetime]], at: datetime) -> list[tupl
 # --- several dates a year -------------------------------------------------------------------------
 
 
-def _sub_yearly(dated: Sequence[Edition], instants: Sequence[datetime]) -> bool:
-    if len(instants) < 3:
-        return False
-    if len({e.year for e in dated}) == len(dated) and len(dated) > 1:
-        return False  # one edition a year: yearly, however many dates each has
-    gaps = [(b - a).days for a, b in itertools.pairwise(instants)]
-    return statistics.median(gaps) < SUB_YEARLY_GAP_DAYS
+def _sub_yearly(gaps: Sequence[int]) -> bool:
+    """Whether editions that are not one a year, their dates ``gaps`` days apart (in order),
+    come several a year: three dates at least, on median closer than ``SUB_YEARLY_GAP_DAYS``."""
+    return len(gaps) >= 2 and statistics.median(gaps) < SUB_YEARLY_GAP_DAYS
 
 
 def _estimate_sub_yearly(
-    series: str, dated: list[Edition], instants: list[datetime], after: datetime | None
+    series: str,
+    dated: list[Edition],
+    instants: list[datetime],
+    gaps: list[int],
+    after: datetime | None,
 ) -> Estimate | NoEstimate:
-    gaps = [(b - a).days for a, b in itertools.pairwise(instants)]
+    """``gaps``: the days between consecutive ``instants`` (``_sub_yearly`` read them)."""
     gap = max(1, round(statistics.median(gaps)))
     spread = round(statistics.median(abs(g - gap) for g in gaps))
     latest_at = instants[-1]
@@ -454,13 +498,13 @@ def _dated(
     """``half`` whole days each side of ``day``, the range starting no earlier than
     ``earliest`` when given."""
     # a wall time skipped by a DST change reads as the instant after the gap
-    at = datetime.combine(day, wall, tzinfo=zone).astimezone(UTC).astimezone(zone)
-    first = day - timedelta(days=half)
+    at = datetime.combine(day, wall, zone).astimezone(UTC).astimezone(zone)
+    first = day - timedelta(half)
     return EstimatedDate(
         label=label,
         at=at,
         range_start=start_of_day(first if earliest is None else max(first, earliest), zone),
-        range_end=end_of_day(day + timedelta(days=half), zone),
+        range_end=end_of_day(day + timedelta(half), zone),
     )
 
 
@@ -494,13 +538,19 @@ def _moved(day: date, years: int) -> date:
     moved by their editions' year difference, not to a calendar year: the deadline of a 2027
     conference often falls in 2026."""
     try:
-        return day.replace(year=day.year + years)
+        return date(day.year + years, day.month, day.day)  # (``replace`` parses keywords: slower)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return date(day.year + years, day.month, 28)
 
 
 def _first(edition: Edition) -> datetime:
     return min(edition.dates.values())
+
+
+def _order(edition: Edition) -> tuple[int, datetime, str]:
+    """Oldest first: by year, then by first date, then by key (so the order never depends on
+    the order the editions came in)."""
+    return edition.year, _first(edition), edition.key
 
 
 @functools.lru_cache(maxsize=4096)
