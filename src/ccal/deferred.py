@@ -37,5 +37,5 @@ def defer(name: str) -> None:
         # real module has none, so an attribute it lacks still raises AttributeError below
         return getattr(real, attribute)
 
-    stand_in.__getattr__ = load  # type: ignore[attr-defined]  # PEP 562
+    vars(stand_in)["__getattr__"] = load  # PEP 562: read for a name it does not hold
     sys.modules[name] = stand_in
