@@ -648,7 +648,10 @@ def answer(argv: list[str]) -> int | None:
         return None  # ``--within ""`` and the like: a usage error the Typer app words
     import sqlite3  # here, not at the top: ``ccal --help`` and the other commands never need it
 
+    from ccal.deferred import defer
     from ccal.index.policy import Corrupt
+
+    defer("inspect")  # the tables' dataclasses (Rich's, ``catalog.Entry``) never call it
 
     try:
         answered = command(*parsed)
