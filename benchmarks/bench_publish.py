@@ -2,11 +2,13 @@
 
 Generates a portal file (``gen_eu_portal.py``), imports it into a temporary data directory
 (never the user's own), and times ``ccal publish`` (wall and CPU, medians of ``--repeat``
-rounds), three kinds interleaved:
+rounds), four kinds interleaved:
 
 - a republish over the site of the run before, the data unchanged (what cron does): the index
   is warm, the spare site beside DIR is rewritten in place and the events' texts kept beside it
   are reused (``publish/kept.py``);
+- a republish after an edit to one topic's title (what cron does after a sync changed
+  something): the index is rebuilt from the TOML, the kept texts of the other topics reused;
 - a publish into a new directory: the index warm, every file created, every event rendered;
 - a first publish: no index (it is built from the TOML), into a new directory, nothing kept.
 
@@ -57,6 +59,17 @@ def publish(site: Path, env: dict[str, str]) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
+
+
+def edit(data: Path, number: int, settled: float) -> None:
+    """One topic's title edited (another each round), the file settled again (a minute later
+    each round: another identity, a LAST-MODIFIED for every event)."""
+    text = data.read_text(encoding="utf-8")
+    text = text.replace(
+        'title = "Synthetic topic 1', f'title = "Edited {number}: Synthetic topic 1', 1
+    )
+    data.write_text(text, encoding="utf-8")
+    os.utime(data, (settled + 60 * (number + 1), settled + 60 * (number + 1)))
 
 
 def browser_timing(site: Path, loads: int) -> dict[str, float]:
@@ -139,9 +152,12 @@ def main() -> None:
         site = Path(tmp) / "site"
         publish(site, env)  # the first run also builds the index,
         publish(site, env)  # the second leaves the first as the spare
-        again, fresh, first = [], [], []
-        for number in range(args.repeat):  # a republish, one into a new directory, a first one
-            again.append(publish(site, env))
+        again, edited, fresh, first = [], [], [], []
+        data = next((Path(tmp) / "data").rglob("*.toml"))
+        for number in range(args.repeat):  # a republish, one after an edit, one into a new
+            again.append(publish(site, env))  # directory, a first one
+            edit(data, number, settled)
+            edited.append(publish(site, env))
             for runs, cache in ((fresh, "cache"), (first, f"cache-{number}")):
                 new = Path(tmp) / f"new-{number}"
                 first_env = {**env, "XDG_CACHE_HOME": str(Path(tmp) / cache)}
@@ -149,7 +165,12 @@ def main() -> None:
                 shutil.rmtree(new)
                 for kept in Path(tmp).glob(f".new-{number}.*"):
                     shutil.rmtree(kept) if kept.is_dir() else kept.unlink()
-        rounds = (("republish", again), ("into a new directory", fresh), ("first", first))
+        rounds = (
+            ("republish", again),
+            ("republish after an edit", edited),
+            ("into a new directory", fresh),
+            ("first", first),
+        )
         for name, runs in rounds:
             wall = statistics.median(w for w, _c in runs)
             cpu = statistics.median(c for _w, c in runs)

@@ -105,8 +105,9 @@ def publish(
     with Bulk():  # a site of 11,000 calls is millions of objects and no cycles
         site = build(catalog, session.now, session.zone, request, kept.read(directory, made_from))
         write_site(directory, site.files, force=force)
-        if kept.data_key(session.paths) == made_from:  # not changed meanwhile
-            kept.write(directory, made_from, site.kept)
+        # The places are those of ``made_from`` unless the data changed meanwhile.
+        same = kept.data_key(session.paths) == made_from
+        kept.write(directory, made_from if same else None, site.kept)
     dates = f"{site.dates} upcoming date{'' if site.dates == 1 else 's'}"
     typer.echo(f"Published {directory}: {dates}, {site.feeds} calendar feeds.")
 

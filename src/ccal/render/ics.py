@@ -169,25 +169,75 @@ def last_modified(modified: datetime, stamp: datetime) -> datetime:
 def restamped(text: str, old: datetime, new: datetime) -> str:
     """An event's text (``event_text``'s, written with DTSTAMP ``old``) as written with
     DTSTAMP ``new``: the one line of ``properties`` that depends on the stamp alone (its
-    LAST-MODIFIED does too when the data changed after the stamp: see ``last_modified``).
-    A DTSTAMP line follows a line break (BEGIN:VEVENT comes first); text in a value never
-    holds one (it is escaped), so the first such line is the event's own."""
+    LAST-MODIFIED does too when the data changed after the stamp: see ``last_modified``)."""
+    return _relined(text, "dtstamp", old, new)
+
+
+def remodified(text: str, old: datetime, new: datetime) -> str:
+    """An event's text written with LAST-MODIFIED ``old`` as written with ``new`` (both as
+    ``last_modified`` gives them): a data file's edit changes it in every event of the file,
+    and nothing else in the events whose entries it left alone."""
+    return _relined(text, "last-modified", old, new)
+
+
+def _relined(text: str, name: str, old: datetime, new: datetime) -> str:
+    """``text`` with its line of property ``name`` written for ``new`` instead of ``old``.
+    The line follows a line break (BEGIN:VEVENT comes first); text in a value never holds
+    one (it is escaped, and a folded line goes on after a space), so the first such line is
+    the event's own."""
     if new == old:
         return text
-    before, _zone = _line("DTSTAMP", "dtstamp", old, None)
-    after, _zone = _line("DTSTAMP", "dtstamp", new, None)
+    key = name.upper()
+    before, _zone = _line(key, name, old, None)
+    after, _zone = _line(key, name, new, None)
     head, found, tail = text.partition("\r\n" + before)
     if not found:
-        raise ValueError("not an event written with that DTSTAMP")
+        raise ValueError(f"not an event written with that {key}")
     return f"{head}\r\n{after}{tail}"
 
 
+# The values of ``properties`` that ``restamped`` and ``remodified`` write anew.
+_STAMPS = frozenset({"dtstamp", "last-modified"})
+
+
+def made_from(
+    found: list[tuple[str, Any, dict[str, str] | None]], entry: Entry, options: RenderOptions
+) -> str:
+    """What an event's text (``event_text``) is made of but its DTSTAMP and LAST-MODIFIED
+    values, as a digest: ``properties``' ``found`` (names, values, parameters; the two
+    stamps' values left out, whether there is a LAST-MODIFIED kept in) and what its
+    ``alarms`` add. Two events of one digest differ only in those two lines, so a kept text
+    is reused after an edit to other entries of its data (``publish.kept``)."""
+    import hashlib
+
+    # A text as it is, after its length (a repr of each long description was 0.2 s of 18,715
+    # events); any other value by its repr (a date's shows its type, zone and fold).
+    parts = [repr(options.alarms), alarm_related(entry) if options.alarms else ""]
+    for name, value, parameters in found:
+        if name in _STAMPS:
+            parts.append(name)
+        elif type(value) is str:
+            parts.append(f"{name}={len(value)}:{value}")
+        else:
+            parts.append(f"{name}~{value!r}")
+        if parameters:
+            parts.append(repr(parameters))
+    inputs = "\0".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(inputs, digest_size=16).hexdigest()
+
+
+def alarm_related(entry: Entry) -> str:
+    """Which end of its event an alarm counts back from: a one-day deadline lasts until its
+    day ends, so its alarm counts back from the end."""
+    return "END" if entry.all_day and entry.end is None else "START"
+
+
 def alarms(entry: Entry, options: RenderOptions) -> list[Alarm]:
-    """The VALARMs of ``--alarm``: one a duration before each date. A one-day deadline lasts
-    until its day ends, so its alarm counts back from the end."""
+    """The VALARMs of ``--alarm``: one a duration before each date, counting back from the
+    end ``alarm_related`` names."""
     from icalendar import Alarm
 
-    related = "END" if entry.all_day and entry.end is None else "START"
+    related = alarm_related(entry)
     found = []
     for before in options.alarms:
         alarm = Alarm()
@@ -225,8 +275,16 @@ def event_text(
     modified: datetime | None = None,
 ) -> tuple[str, frozenset[str]]:
     """``event(...)``'s text (``to_ical()``, decoded) and the zones it refers to, without
-    building the component: each of ``properties`` typed by icalendar as ``Component.add``
-    types it and written as its ``content_line``, in the order ``Event.sorted_keys`` gives.
+    building the component: ``properties_text`` of its ``properties``."""
+    return properties_text(properties(entry, options, stamp, rrule, modified), entry, options)
+
+
+def properties_text(
+    found: list[tuple[str, Any, dict[str, str] | None]], entry: Entry, options: RenderOptions
+) -> tuple[str, frozenset[str]]:
+    """The text of the VEVENT of ``entry`` whose ``properties`` are ``found``, and the zones it
+    refers to: each property typed by icalendar as ``Component.add`` types it and written as
+    its ``content_line``, in the order ``Event.sorted_keys`` gives, its ``alarms`` inside.
 
     Building a component (a ``CaselessDict``, ``add``'s checks, a ``Parameters`` per value)
     was most of the time of an export or a publish; a line depends only on its property and
@@ -234,7 +292,7 @@ def event_text(
     a topic's description and a cut-off's instant are shared by many events."""
     lines: dict[str, list[str]] = {}
     zones: set[str] = set()
-    for name, value, parameters in properties(entry, options, stamp, rrule, modified):
+    for name, value, parameters in found:
         key = name.upper()
         line, zone = _line(key, name, value, parameters)
         lines.setdefault(key, []).append(line)
