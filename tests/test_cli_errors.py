@@ -252,11 +252,44 @@ def test_unreadable_data_files_get_one_clear_line(ccal, tmp_path):
     for path, wanted in ((tmp_path, "a directory, not a data file"), (binary, "not UTF-8 text")):
         result = ccal("upcoming", "--data", str(path))
         assert result.exit_code == 1
-        assert result.stderr.strip() == f"{path}: {wanted}" or (
-            wanted in result.stderr and "codec" not in result.stderr
-        ), result.stderr
+        assert result.stderr.startswith(f"ccal: {path}: "), result.stderr
+        assert wanted in result.stderr and "codec" not in result.stderr, result.stderr
         assert "Errno" not in result.stderr and len(result.stderr.splitlines()) == 1
 
+
+def test_a_problem_with_the_whole_file_is_a_ccal_line_from_every_command(ccal, tmp_path):
+    """A file that cannot be read at all (a directory, not UTF-8, a link loop) has no line to
+    point at: it reads as every other error, ``ccal: FILE: …`` (it read ``FILE: …``), exit 1,
+    the same through the fast path (a process of its own) and the full app."""
+    from test_process import run_ccal
+
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"version = 1\n\xd0\xcf\x11\xe0\x00\xff")
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    commands = [
+        ("upcoming", "--json"),
+        ("list", "--all"),
+        ("deadlines", "x"),
+        ("show", "x", "--json"),
+        ("remind",),
+        ("countdown", "--once"),
+        ("export", "--format", "csv"),
+        ("series",),
+    ]
+    for path in (folder, binary, loop):
+        for command in commands:
+            result = ccal(*command, "--data", str(path))
+            assert result.exit_code == 1, (command, result.stderr)
+            assert result.stdout == ""
+            assert result.stderr.startswith(f"ccal: {path}: "), (command, result.stderr)
+            assert len(result.stderr.splitlines()) == 1, result.stderr
+    for command in (("upcoming", "--json"), ("list", "--all")):
+        result = run_ccal(*command, "--data", str(binary), env={"TZ": "UTC"})
+        assert (result.returncode, result.stdout) == (1, ""), result.stderr
+        assert result.stderr.startswith(f"ccal: {binary}: cannot read the file: not UTF-8")
 
 def test_export_to_an_empty_file_name_is_a_usage_error(ccal):
     result = ccal("export", "-o", "")
