@@ -110,7 +110,9 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
         return f"{key} must be a whole number (got {_describe(given)})"
     if kind in ("bool_type", "bool_parsing"):  # ``shipped = "no"``: TOML has true and false
         return f"{key} must be true or false (got {_describe(given)})"
-    if kind == "list_type" or kind == "model_type":
+    if kind in ("model_type", "dict_type"):  # pydantic names its class ("notifysettings")
+        return f"{key} must be a table (got {_describe(given)})"
+    if kind == "list_type":
         return f"{key}: {error['msg'].lower()} (got {_describe(given)})"
     message = error["msg"]
     return message.removeprefix("Value error, ")

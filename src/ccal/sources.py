@@ -144,15 +144,15 @@ class ConfigUnreadable(ValueError):
     stops on it."""
 
 
-def settings() -> dict[str, Any]:
+def settings(name: str | None = None) -> dict[str, Any]:
     """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
 
     Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat``
     when there is no file, a small parse when there is. Validation with located errors
     is ``ccal.config``'s job (``ccal validate``); here a value of the wrong type is ignored by
-    its reader.
+    its reader. ``name``: another configuration file (``notify``'s tests).
     """
-    name = config_file_name()
+    name = name or config_file_name()
     if not os.path.exists(name):  # the common case: one ``stat``, no import
         return {}
     import tomllib

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ccal.errors import CcalError
+from ccal.errors import CcalError, DataError
 from ccal.pipeline.due import (
     DEFAULT_CHANNELS,
     DEFAULT_LATE_AFTER,
@@ -157,17 +157,22 @@ class NotifySettings(BaseModel):
 
 
 def load_settings(path: Path | None = None) -> NotifySettings:
-    """``[notify]`` validated; every problem named, one line each (``notify.channels.x.host``)."""
+    """``[notify]`` validated. Its problems are the ones ``ccal validate`` (and ``sync``, ``source
+    list``) print for the same file, located and worded alike (``FILE:LINE:COL: field
+    'notify.threshold': unknown key 'threshold'; did you mean 'thresholds'?``): ``ccal.config``
+    words them, the one place; the configuration's other tables are not ``notify``'s to judge."""
     from ccal.pipeline.paths import config_file_name
 
-    table = read_notify_table(str(path) if path else None)
+    where = path or Path(config_file_name())
+    table = read_notify_table(str(where))
     try:
         return NotifySettings.model_validate(table)
     except ValidationError as exc:
-        where = path or config_file_name()
-        lines = [
-            f"notify.{'.'.join(str(p) for p in without_channel_tag(tuple(error['loc'])))}: "
-            + error["msg"].removeprefix("Value error, ")
-            for error in exc.errors()
-        ]
-        raise CcalError(f"{where}: " + "; ".join(lines)) from None
+        from ccal.config import problems_of_text
+
+        text = where.read_bytes().decode("utf-8-sig")  # just read, as TOML: it is UTF-8
+        problems = problems_of_text(text, where)[1]
+        mine = [p for p in problems if (p.field or "").startswith("notify")]
+        if mine:
+            raise DataError(mine) from None
+        raise CcalError(f"{where}: [notify]: {exc.errors()[0]['msg']}") from None  # not expected
