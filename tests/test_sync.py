@@ -322,6 +322,33 @@ def test_a_sync_waits_for_the_data_directorys_writers_lock(ccal, server, monkeyp
     assert synced_file("portal").exists()
 
 
+def test_source_remove_waits_for_the_data_directorys_writers_lock(ccal, tmp_path, monkeypatch):
+    """Deleting a source's synced file is a write to the data: under the data directory's
+    writers' lock, as every writer (it took only the sync lock, so an ``add`` checking its id
+    against that file could see it vanish mid-check). A lock it cannot have leaves the source
+    subscribed and its file read, so that trying again works."""
+    from filelock import FileLock
+
+    from ccal import store
+    from ccal.sources import user_data_file
+
+    copy = tmp_path / "portal.json"
+    copy.write_bytes(V1)
+    configure(("portal", str(copy)))
+    assert ccal("sync").exit_code == 0
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    with FileLock(str(user_data_file().parent / store.LOCK_NAME)):
+        held = ccal("source", "remove", "portal")
+    assert held.exit_code == 1, held.stdout
+    assert "another ccal is still writing it; try again" in held.stderr
+    assert synced_file("portal").exists()
+    assert [row["name"] for row in ccal.json("source", "list")] == ["portal"]
+    result = ccal("source", "remove", "portal")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"Removed source 'portal'; deleted {synced_file('portal')}.\n"
+    assert not synced_file("portal").exists() and ccal.json("source", "list") == []
+
+
 def test_file_sources_and_their_unchanged_state(ccal, tmp_path):
     copy = tmp_path / "portal.json"
     copy.write_bytes(V1)

@@ -205,11 +205,9 @@ def source_remove(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The source's name.")],
 ) -> None:
     """Unsubscribe: remove the source and its synced data (the change log keeps its history)."""
-    from ccal import config
-    from ccal.sync import remove_synced
+    from ccal.sync import remove_source
 
-    config.remove_source(name)
-    removed = remove_synced(name)
+    removed = remove_source(name)
     gone = f"; deleted {removed[0]}" if removed else ""
     print(f"Removed source '{name}'{gone}.")
 
