@@ -220,6 +220,12 @@ def list_(
             paging.show(console, shown)
             paging.done(console)
             return
+    if fmt and not (dates or start or end or mine or marked):  # ``--json``: the same, as records
+        typed = (kind, tag, organiser, search, series)
+        records = session.streamed_items(typed, scope, limit, None)
+        if records is not None:
+            emit_items(records, fmt)
+            return
     loaded = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search, loaded, series)
     catalog = session.mine(loaded, selection_from(mine, marked, all_))
@@ -252,7 +258,7 @@ def list_(
         paging.done(console)
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]
-    if fmt:
+    if fmt:  # (a trusted index answered above, unless a window or the pipeline is asked)
         status = statuses(catalog.entries(), session.now)
         emit_items(item_records(items, session.now, status, session.marks), fmt)
         return

@@ -403,18 +403,19 @@ class Session:
         typed: tuple[Any, Any, Any, Any, Any],
         scope: Scope,
         limit: int | None,
-        title: str,
+        title: str | None,
     ) -> Any:
         """``list``'s table of opportunities (no window, ``--mine`` or ``--status``) from a
         trusted index, drawn a chunk at a time (``index.items``: no catalog is loaded), or
-        None, and then the catalog is loaded."""
+        None, and then the catalog is loaded. ``title`` None: ``list --json``'s records of the
+        same opportunities instead, an iterator (``index.items.item_records``)."""
         from ccal.index.policy import disabled
 
         if disabled():
             return None
         import sqlite3
 
-        from ccal.index.items import items_table
+        from ccal.index.items import item_records, items_table
         from ccal.index.policy import Corrupt
         from ccal.index.reader import Index
         from ccal.query import Filters
@@ -429,6 +430,8 @@ class Session:
             return None
         chosen = None if filters == Filters() else filters
         try:
+            if title is None:
+                return item_records(index, self.now, scope, chosen, self.marks, limit)
             return items_table(index, self.now, self.zone, scope, chosen, self.marks, limit, title)
         except (sqlite3.Error, Corrupt, ValueError, KeyError, TypeError):
             return None
