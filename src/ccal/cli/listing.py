@@ -270,7 +270,7 @@ def list_(
         rows = table.item_rows(items, session.now, session.zone, session.marks)
         paging.show(console, table.items_table(rows, title))
     else:
-        console.print(table.nothing_listed(scope))
+        console.print(table.nothing_listed(scope, empty=not loaded.items))
     paging.done(console)
 
 

@@ -189,7 +189,7 @@ def items_table(
         return None
     chosen, ids, kinds, counts = found
     if not chosen:
-        return table.nothing_listed(scope)
+        return table.nothing_listed(scope, empty=not index.item_count)
     rows = Rows(index, chosen, counts, now, zone, marks)
     return table.items_table(rows, title, shown_of(rows, ids, kinds))
 
