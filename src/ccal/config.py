@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
-from ccal.models import SLUG_PATTERN, ZoneName
+from ccal.models import SLUG_PATTERN, ZoneName, _http_url
 from ccal.pipeline.notify_config import (
     CommandChannel,
     DesktopChannel,
@@ -56,6 +56,19 @@ def _location(value: str) -> str:
             f"'{value}' is not a location ccal can fetch: use an https:// or http:// URL, "
             "a file:// URL or a path"
         )
+    if scheme and scheme[0].lower() != "file://":
+        # The data file's rule for URLs (no space, no invisible character), and a host: "https://"
+        # or "https://:80/x" were kept, and every sync failed with httpx's "Request URL is
+        # missing an 'http://' or 'https://' protocol."
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(value).hostname
+        except ValueError as exc:  # "Invalid IPv6 URL"
+            raise ValueError(f"'{value}' is not a URL ({exc})") from None
+        if not host:
+            raise ValueError(f"'{value}' names no host (e.g. https://example.org/deadlines.ics)")
+        _http_url(value)
     return value
 
 
