@@ -38,6 +38,7 @@ def test_every_schema_error_is_reported_with_entry_and_field(ccal):
     assert f"{path}:5:1: opportunity 'bad-kind', field 'kind': kind must be" in lines[0]
     assert "opportunity 'typo', field 'deadlne': unknown key 'deadlne'" in lines[1]
     assert "field 'dates[0].at': at must be a date" in lines[2]
+    assert lines[2].endswith(", got time 18:00:00")  # as TOML writes it (was its Python repr)
     assert "opportunity '#4', field 'id': missing required key 'id'" in lines[3]
     assert "opportunity '#4', field 'title': missing required key 'title'" in lines[4]
 
@@ -291,6 +292,7 @@ def test_a_problem_with_the_whole_file_is_a_ccal_line_from_every_command(ccal, t
         assert (result.returncode, result.stdout) == (1, ""), result.stderr
         assert result.stderr.startswith(f"ccal: {binary}: cannot read the file: not UTF-8")
 
+
 def test_export_to_an_empty_file_name_is_a_usage_error(ccal):
     result = ccal("export", "-o", "")
     assert result.exit_code == 2
@@ -347,3 +349,14 @@ def test_a_window_ending_before_it_starts_names_both_options(ccal, fixture_file,
                   "--data", str(fixture_file))  # fmt: skip
     assert_clean_error(result, 2, "'--to 2023-01-01' is before '--from 2024-01-01'", "swap them")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_value_that_should_be_text_says_so_as_toml_writes_it(ccal, tmp_path):
+    data = tmp_path / "typed.toml"
+    data.write_text('version = 1\n[[opportunity]]\nid = "x"\nkind = "call"\ntitle = 1979-05-27\n')
+    result = ccal("list", "--data", str(data))
+    assert_clean_error(result, 1)
+    assert result.stderr == (
+        f"{data}:5:1: opportunity 'x', field 'title': title must be a string in quotes "
+        "(got date 1979-05-27)\n"
+    )
