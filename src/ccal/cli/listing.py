@@ -131,7 +131,7 @@ def upcoming(
                 nearby(catalog, session.now, filters, window, loaded if mine or marked else None),
                 session.now,
                 session.zone,
-                filters=_typed_filters(kind, tag, organiser, search, mine, marked),
+                filters=_typed_filters(kind, tag, organiser, search, mine, marked, series),
                 window=f"--within {within}" if within else f"--until {until}",
                 window_end=window.end,
                 data=session.paths if data else None,  # --data/CCAL_DATA: not the user's file
@@ -149,6 +149,7 @@ def _typed_filters(
     search: str | None,
     mine: bool = False,
     marked: list[Any] | None = None,  # StatusChoice members
+    series: str | None = None,
 ) -> str:
     """The filters as typed (``--kind call --search Lisboa``, ``--mine``, ``--status done``), to
     name what emptied a listing."""
@@ -158,6 +159,7 @@ def _typed_filters(
     parts += [f"--tag {shlex.quote(t)}" for t in tag or ()]
     parts += [f"--organiser {shlex.quote(organiser)}"] if organiser else []
     parts += [f"--search {shlex.quote(search)}"] if search else []
+    parts += [f"--series {shlex.quote(series)}"] if series else []
     parts += ["--mine"] if mine else []
     parts += [f"--status {s.value}" for s in marked or ()]
     return " ".join(parts)

@@ -392,6 +392,8 @@ class Session:
         from ccal.index.streamed import streamed_listing
 
         kind, tag, organiser, search, series = typed
+        if series is not None:
+            return None  # the series is checked against the loaded catalog (``check_series``)
         filters = filters_from(kind, tag, organiser, search, None, series)
         found = streamed_listing(
             self.paths, self.now, self.zone, filters, window, scope, limit, self.marks, selection
@@ -572,7 +574,21 @@ def filters_from(
     )
     if catalog is not None:
         check_kinds(filters, catalog)
+        check_series(filters, catalog)
     return filters
+
+
+def check_series(filters: Filters, catalog: Catalog) -> None:
+    """``--series`` names a series of the data (a typo listed nothing, silently, and the
+    listing said "Without : …"), as ``ccal series SLUG`` asks, with "did you mean"."""
+    if filters.series is None:
+        return
+    known = sorted({i.opportunity.series for i in catalog.items if i.opportunity.series})
+    if filters.series not in known:
+        from ccal.errors import LookupFailed
+        from ccal.series import unknown_series_message
+
+        raise LookupFailed(unknown_series_message(filters.series, known))
 
 
 def check_kinds(filters: Filters, catalog: Catalog) -> None:
