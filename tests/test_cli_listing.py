@@ -494,7 +494,8 @@ def test_list_of_an_empty_data_file_says_it_is_empty_not_that_filters_matched_no
 
     empty = tmp_path / "empty.toml"
     empty.write_text("version = 1\n", encoding="utf-8")
-    wanted = "No opportunities in the data read: add one with 'ccal add' ('ccal add --help' shows how).\n"
+    wanted = "No opportunities in the data read: add one with 'ccal add' "
+    wanted += "('ccal add --help' shows how).\n"
     for scope in (["--all"], [], ["--past"], ["--all", "-k", "call"]):
         assert ccal("list", *scope, "--data", str(empty)).stdout == wanted
         for env in ({"CCAL_NO_CACHE": "1"}, {}, {}):  # the catalog, then built and read indexes

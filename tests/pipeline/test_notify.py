@@ -215,8 +215,10 @@ def test_a_password_in_the_config_file_is_refused(main, config):
     [
         ('[notify]\nthreshold = ["1d"]\n', "field 'notify.threshold': unknown key 'threshold'; "
          "did you mean 'thresholds'?"),
-        ('[notify]\nthresholds = ["soon"]\n', "field 'notify.thresholds': 'soon' is not a duration"),
-        ('[notify]\nchannels = 3\n', "field 'notify.channels': channels must be a table (got int 3)"),
+        ('[notify]\nthresholds = ["soon"]\n',
+         "field 'notify.thresholds': 'soon' is not a duration"),
+        ('[notify]\nchannels = 3\n',
+         "field 'notify.channels': channels must be a table (got int 3)"),
         ("notify = 3\n", "field 'notify': notify must be a table (got int 3)"),
         ('[notify]\nscope = "none"\n', "field 'notify.scope': scope must be 'mine' or 'all'"),
     ],

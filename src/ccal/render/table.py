@@ -638,7 +638,10 @@ def nothing_listed(scope: str, *, empty: bool = False) -> Text:
     """The line for an empty listing; ``empty``: the data read holds no opportunity at all,
     which no filter or scope explains (it read "Nothing matches these filters." with none)."""
     if empty:
-        return Text("No opportunities in the data read: add one with 'ccal add' ('ccal add --help' shows how).")
+        return Text(
+            "No opportunities in the data read: add one with 'ccal add' "
+            "('ccal add --help' shows how)."
+        )
     hint = {
         "upcoming": "Nothing with a date ahead matches; try --all or --past.",
         "past": "Nothing that has passed matches; try --all.",
