@@ -240,6 +240,29 @@ def _decode(data: bytes, path: Path) -> str:
         raise CcalError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
 
+def load_notify(path: Path | None = None) -> NotifySettings:
+    """``[notify]`` validated, for ``ccal notify``. Its problems are the ones ``ccal validate``
+    (and ``sync``, ``source list``) print for the same file, located and worded alike
+    (``FILE:LINE:COL: field 'notify.threshold': unknown key 'threshold'; did you mean
+    'thresholds'?``): worded here, the one place; the configuration's other tables are not
+    ``notify``'s to judge. A file that cannot be read, or is not TOML, is the line every command
+    says (``pipeline.paths.read_notify_table``)."""
+    from pydantic import ValidationError
+
+    from ccal.pipeline.paths import read_notify_table
+
+    where = path or config_path()
+    table = read_notify_table(str(where))
+    try:
+        return NotifySettings.model_validate(table)
+    except ValidationError as exc:
+        text = where.read_bytes().decode("utf-8-sig")  # just read, as TOML: it is UTF-8
+        mine = [p for p in problems_of_text(text, where)[1] if (p.field or "").startswith("notify")]
+        if mine:
+            raise DataError(mine) from None
+        raise CcalError(f"{where}: [notify]: {exc.errors()[0]['msg']}") from None  # not expected
+
+
 def config_schema() -> dict[str, Any]:
     """JSON Schema of ``config.toml`` (draft-04, as ``ccal schema`` writes the data file's)."""
     from ccal.schema import _draft4

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ccal.errors import CcalError, DataError
 from ccal.pipeline.due import (
     DEFAULT_CHANNELS,
     DEFAULT_LATE_AFTER,
@@ -20,7 +19,6 @@ from ccal.pipeline.due import (
     threshold_seconds,
     thresholds_for,
 )
-from ccal.pipeline.paths import read_notify_table
 from ccal.pipeline.state import STATUSES
 
 
@@ -154,25 +152,3 @@ class NotifySettings(BaseModel):
     def thresholds_for(self, status: str | None) -> list[int]:
         """The thresholds (seconds) for an entry of ``status``, largest first."""
         return thresholds_for(self.thresholds, self.by_status, status)
-
-
-def load_settings(path: Path | None = None) -> NotifySettings:
-    """``[notify]`` validated. Its problems are the ones ``ccal validate`` (and ``sync``, ``source
-    list``) print for the same file, located and worded alike (``FILE:LINE:COL: field
-    'notify.threshold': unknown key 'threshold'; did you mean 'thresholds'?``): ``ccal.config``
-    words them, the one place; the configuration's other tables are not ``notify``'s to judge."""
-    from ccal.pipeline.paths import config_file_name
-
-    where = path or Path(config_file_name())
-    table = read_notify_table(str(where))
-    try:
-        return NotifySettings.model_validate(table)
-    except ValidationError as exc:
-        from ccal.config import problems_of_text
-
-        text = where.read_bytes().decode("utf-8-sig")  # just read, as TOML: it is UTF-8
-        problems = problems_of_text(text, where)[1]
-        mine = [p for p in problems if (p.field or "").startswith("notify")]
-        if mine:
-            raise DataError(mine) from None
-        raise CcalError(f"{where}: [notify]: {exc.errors()[0]['msg']}") from None  # not expected
