@@ -38,6 +38,7 @@ def test_every_schema_error_is_reported_with_entry_and_field(ccal):
     assert f"{path}:5:1: opportunity 'bad-kind', field 'kind': kind must be" in lines[0]
     assert "opportunity 'typo', field 'deadlne': unknown key 'deadlne'" in lines[1]
     assert "field 'dates[0].at': at must be a date" in lines[2]
+    assert lines[2].endswith(", got time 18:00:00")  # as TOML writes it (was its Python repr)
     assert "opportunity '#4', field 'id': missing required key 'id'" in lines[3]
     assert "opportunity '#4', field 'title': missing required key 'title'" in lines[4]
 
@@ -252,10 +253,44 @@ def test_unreadable_data_files_get_one_clear_line(ccal, tmp_path):
     for path, wanted in ((tmp_path, "a directory, not a data file"), (binary, "not UTF-8 text")):
         result = ccal("upcoming", "--data", str(path))
         assert result.exit_code == 1
-        assert result.stderr.strip() == f"{path}: {wanted}" or (
-            wanted in result.stderr and "codec" not in result.stderr
-        ), result.stderr
+        assert result.stderr.startswith(f"ccal: {path}: "), result.stderr
+        assert wanted in result.stderr and "codec" not in result.stderr, result.stderr
         assert "Errno" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_problem_with_the_whole_file_is_a_ccal_line_from_every_command(ccal, tmp_path):
+    """A file that cannot be read at all (a directory, not UTF-8, a link loop) has no line to
+    point at: it reads as every other error, ``ccal: FILE: …`` (it read ``FILE: …``), exit 1,
+    the same through the fast path (a process of its own) and the full app."""
+    from test_process import run_ccal
+
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"version = 1\n\xd0\xcf\x11\xe0\x00\xff")
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    commands = [
+        ("upcoming", "--json"),
+        ("list", "--all"),
+        ("deadlines", "x"),
+        ("show", "x", "--json"),
+        ("remind",),
+        ("countdown", "--once"),
+        ("export", "--format", "csv"),
+        ("series",),
+    ]
+    for path in (folder, binary, loop):
+        for command in commands:
+            result = ccal(*command, "--data", str(path))
+            assert result.exit_code == 1, (command, result.stderr)
+            assert result.stdout == ""
+            assert result.stderr.startswith(f"ccal: {path}: "), (command, result.stderr)
+            assert len(result.stderr.splitlines()) == 1, result.stderr
+    for command in (("upcoming", "--json"), ("list", "--all")):
+        result = run_ccal(*command, "--data", str(binary), env={"TZ": "UTC"})
+        assert (result.returncode, result.stdout) == (1, ""), result.stderr
+        assert result.stderr.startswith(f"ccal: {binary}: cannot read the file: not UTF-8")
 
 
 def test_export_to_an_empty_file_name_is_a_usage_error(ccal):
@@ -314,3 +349,14 @@ def test_a_window_ending_before_it_starts_names_both_options(ccal, fixture_file,
                   "--data", str(fixture_file))  # fmt: skip
     assert_clean_error(result, 2, "'--to 2023-01-01' is before '--from 2024-01-01'", "swap them")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_value_that_should_be_text_says_so_as_toml_writes_it(ccal, tmp_path):
+    data = tmp_path / "typed.toml"
+    data.write_text('version = 1\n[[opportunity]]\nid = "x"\nkind = "call"\ntitle = 1979-05-27\n')
+    result = ccal("list", "--data", str(data))
+    assert_clean_error(result, 1)
+    assert result.stderr == (
+        f"{data}:5:1: opportunity 'x', field 'title': title must be a string in quotes "
+        "(got date 1979-05-27)\n"
+    )

@@ -483,3 +483,21 @@ def test_empty_data_file_is_said_and_not_offered_for_adding(ccal):
     assert "/dev/null holds no dates." in flat
     assert "--data /dev/null" not in flat
     assert "2022-06-01 (" not in flat and "--as-of 2022-06-01)" not in flat
+
+
+def test_list_of_an_empty_data_file_says_it_is_empty_not_that_filters_matched_nothing(
+    ccal, tmp_path
+):
+    """``list --all`` of a file without opportunities read "Nothing matches these filters."
+    with no filter given; it says the data holds none, from the index and the catalog alike."""
+    from test_process import run_ccal
+
+    empty = tmp_path / "empty.toml"
+    empty.write_text("version = 1\n", encoding="utf-8")
+    wanted = "No opportunities in the data read: add one with 'ccal add' "
+    wanted += "('ccal add --help' shows how).\n"
+    for scope in (["--all"], [], ["--past"], ["--all", "-k", "call"]):
+        assert ccal("list", *scope, "--data", str(empty)).stdout == wanted
+        for env in ({"CCAL_NO_CACHE": "1"}, {}, {}):  # the catalog, then built and read indexes
+            shown = run_ccal("list", *scope, "--data", str(empty), env=env)
+            assert (shown.returncode, shown.stdout, shown.stderr) == (0, wanted, "")

@@ -292,3 +292,26 @@ def test_source_add_of_a_local_file_that_is_not_there_warns_at_once(ccal, tmp_pa
     assert result.exit_code == 0 and result.stderr == ""
     result = ccal("source", "add", "web", "https://example.org/x.toml", "--format", "ccal")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("location", "wanted"),
+    [
+        ("https://", "'https://' names no host (e.g. https://example.org/deadlines.ics)"),
+        ("https://:80/x", "'https://:80/x' names no host"),
+        ("https://exa mple.org/x", "it contains a space (write it as %20)"),
+        ("https://[::1/x", "'https://[::1/x' is not a URL (Invalid IPv6 URL)"),
+    ],
+)
+def test_a_url_source_without_a_host_or_with_a_space_is_refused(ccal, location, wanted):
+    """Kept before, and every sync failed with httpx's words ("Request URL is missing an
+    'http://' or 'https://' protocol.", of a URL that starts with https://)."""
+    result = ccal("source", "add", "team", location, "--format", "ccal")
+    assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+    assert result.stderr.startswith("ccal: invalid location: ") and wanted in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not config_file().exists()
+
+
+def test_url_sources_with_a_host_are_kept(ccal):
+    for name, location in (("a", "HTTPS://example.org/x"), ("b", "http://[::1]:8080/x.toml")):
+        assert ccal("source", "add", name, location, "--format", "ccal").exit_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -73,3 +74,47 @@ def test_compact_models_share_their_given_keys_and_stay_the_same():
     assert packed[0].dates[0].model_fields_set is packed[1].dates[0].model_fields_set
     with pytest.raises(ValidationError, match="frozen"):
         packed[0].title = "Changed"
+
+
+def _dated(value: str) -> str:
+    return (
+        'version = 1\n\n[[opportunity]]\nid = "x"\nkind = "call"\ntitle = "X"\n\n'
+        f'[[opportunity.dates]]\nlabel = "a"\nat = 2027-01-01\nrrule = "FREQ=DAILY"\n{value}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        ('tentative = "yes"', "tentative", "tentative must be true or false (got 'yes')"),
+        ('tentative = "true"', "tentative", "tentative must be true or false (got 'true')"),
+        ('tentative = "no"', "tentative", "tentative must be true or false (got 'no')"),
+        ("tentative = 1", "tentative", "tentative must be true or false (got int 1)"),
+        ('count = "4"', "count", "count must be a whole number (got '4')"),
+        ("count = 4.0", "count", "count must be a whole number (got float 4.0)"),
+        ("count = true", "count", "count must be a whole number (got bool True)"),
+    ],
+)
+def test_a_value_of_another_type_is_a_located_error_never_coerced(
+    ccal, tmp_path, line, field, message
+):
+    """TOML is typed: ``tentative = "yes"`` was read as true (pydantic's lax mode) and listed
+    as a tbc date. Refused by the model, so validate, the app and the fast path agree."""
+    from test_process import run_ccal
+
+    data = tmp_path / "typed.toml"
+    data.write_text(_dated(line), encoding="utf-8")
+    wanted = f"{data}:12:1: opportunity 'x', field 'dates[0].{field}': {message}"
+    checked = ccal("validate", str(data))
+    assert checked.exit_code == 1 and wanted in checked.stdout.splitlines(), checked.stdout
+    listed = ccal("list", "--all", "--json", "--data", str(data))
+    assert (listed.exit_code, listed.stdout, listed.stderr) == (1, "", wanted + "\n")
+    fast = run_ccal("upcoming", "--json", "--data", str(data), "--as-of", "2026-12-01")
+    assert (fast.returncode, fast.stdout, fast.stderr) == (1, "", wanted + "\n")
+
+
+def test_toml_booleans_and_integers_still_read(ccal, tmp_path):
+    data = tmp_path / "typed.toml"
+    data.write_text(_dated("tentative = true\ncount = 2"), encoding="utf-8")
+    rows = ccal.json("upcoming", "--data", str(data), "--as-of", "2026-12-01")
+    assert [(row["tentative"], row["occurrence"]) for row in rows] == [(True, 0), (True, 1)]

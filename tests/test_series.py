@@ -113,3 +113,30 @@ def test_the_shipped_dataset_links_its_eccp_series():
         3, 2022, 2024,
     )  # fmt: skip
     assert found["european-cluster-conference"].count == 2
+
+
+def test_an_unknown_series_filter_is_an_error_with_a_suggestion(ccal):
+    """``--series c2la`` listed nothing, silently (exit 0, ``--json`` ``[]``), and the table's
+    explanation read "Without : 47 dates ahead"; now every listing says what ``ccal series
+    c2la`` says, exit 1."""
+    wanted = "ccal: unknown series 'c2la'; did you mean 'c2lab'? ('ccal series' lists them)\n"
+    for args in (
+        ("upcoming",),
+        ("upcoming", "--json"),
+        ("list",),
+        ("list", "--all", "--json"),
+        ("remind",),
+        ("countdown", "--once"),
+        ("export", "--format", "ics"),
+    ):
+        result = ccal(*args, "--series", "c2la", "--as-of", "2022-06-01")
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", wanted), args
+    said = ccal("series", "c2la")
+    assert (said.exit_code, said.stdout, said.stderr) == (1, "", wanted)
+
+
+def test_a_series_that_empties_a_listing_is_named(ccal):
+    result = ccal("upcoming", "--series", "c2lab", "--kind", "call", "--as-of", "2022-06-01")
+    assert result.exit_code == 0
+    assert "Nothing upcoming matches --kind call --series c2lab as of" in result.stdout
+    assert "Without --kind call --series c2lab: " in result.stdout

@@ -322,6 +322,84 @@ def test_a_sync_waits_for_the_data_directorys_writers_lock(ccal, server, monkeyp
     assert synced_file("portal").exists()
 
 
+def test_source_remove_waits_for_the_data_directorys_writers_lock(ccal, tmp_path, monkeypatch):
+    """Deleting a source's synced file is a write to the data: under the data directory's
+    writers' lock, as every writer (it took only the sync lock, so an ``add`` checking its id
+    against that file could see it vanish mid-check). A lock it cannot have leaves the source
+    subscribed and its file read, so that trying again works."""
+    from filelock import FileLock
+
+    from ccal import store
+    from ccal.sources import user_data_file
+
+    copy = tmp_path / "portal.json"
+    copy.write_bytes(V1)
+    configure(("portal", str(copy)))
+    assert ccal("sync").exit_code == 0
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    with FileLock(str(user_data_file().parent / store.LOCK_NAME)):
+        held = ccal("source", "remove", "portal")
+    assert held.exit_code == 1, held.stdout
+    assert "another ccal is still writing it; try again" in held.stderr
+    assert synced_file("portal").exists()
+    assert [row["name"] for row in ccal.json("source", "list")] == ["portal"]
+    result = ccal("source", "remove", "portal")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"Removed source 'portal'; deleted {synced_file('portal')}.\n"
+    assert not synced_file("portal").exists() and ccal.json("source", "list") == []
+
+
+def test_a_directory_is_never_a_source(ccal, tmp_path):
+    """A source is one file (a folder of ccfddl files is ``ccal import``'s to walk). A folder
+    given to ``source add`` is refused, one line, exit 2, nothing added (it was added with a
+    warning "not a file (yet)"); a file that became a folder, or a file:// URL of one, fails
+    its sync in one line saying so, exit 1, the good copy kept byte for byte, by the fast
+    path and the full app alike."""
+    from test_process import run_ccal
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    added = ccal("source", "add", "team", str(folder), "--format", "ccal")
+    assert added.exit_code == 2, added.stderr
+    assert added.stderr == (
+        f"ccal: {folder} is a directory, and a source is one file (a URL, a file:// URL or a "
+        "file's path); to read a folder of files use 'ccal import FORMAT DIR'; no source added\n"
+    )
+    assert added.stdout == "" and not config_file().exists()
+    copy = tmp_path / "portal.json"
+    copy.write_bytes(V1)
+    configure(("portal", str(copy)), ("url", folder.as_uri()))
+    assert ccal("sync", "portal").exit_code == 0
+    good = synced_file("portal").read_bytes()
+    copy.unlink()
+    copy.mkdir()
+    wanted = "is a directory, and a source is one file"
+    for fast in ("1", "0"):
+        result = run_ccal("sync", env={"CCAL_NO_FASTPATH": fast})
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.splitlines() == [
+            f"ccal: portal: failed: {copy}: {wanted} (a URL, a file:// URL or a file's path); "
+            "to read a folder of files use 'ccal import FORMAT DIR'; the last good copy stays "
+            "in use",
+            f"ccal: url: failed: {folder}: {wanted} (a URL, a file:// URL or a file's path); "
+            "to read a folder of files use 'ccal import FORMAT DIR'; nothing synced yet",
+        ]
+        assert synced_file("portal").read_bytes() == good
+        assert not synced_file("url").exists()
+
+
+def test_a_device_as_a_source_is_refused_before_it_is_read(ccal):
+    """``/dev/zero`` (size 0, endless) was read whole by ``Path.read_bytes``: memory filled.
+    Read as every input is (``sources.read_input``): a device is refused in one line."""
+    configure(("zero", "/dev/zero"), fmt="ccal")
+    result = ccal("sync")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "ccal: zero: failed: /dev/zero: cannot read the file: not a regular file (a character "
+        "device); nothing synced yet\n"
+    )
+
+
 def test_file_sources_and_their_unchanged_state(ccal, tmp_path):
     copy = tmp_path / "portal.json"
     copy.write_bytes(V1)

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
-from ccal.models import SLUG_PATTERN, ZoneName
+from ccal.models import SLUG_PATTERN, ZoneName, _http_url
 from ccal.pipeline.notify_config import (
     CommandChannel,
     DesktopChannel,
@@ -56,6 +56,19 @@ def _location(value: str) -> str:
             f"'{value}' is not a location ccal can fetch: use an https:// or http:// URL, "
             "a file:// URL or a path"
         )
+    if scheme and scheme[0].lower() != "file://":
+        # The data file's rule for URLs (no space, no invisible character), and a host: "https://"
+        # or "https://:80/x" were kept, and every sync failed with httpx's "Request URL is
+        # missing an 'http://' or 'https://' protocol."
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(value).hostname
+        except ValueError as exc:  # "Invalid IPv6 URL"
+            raise ValueError(f"'{value}' is not a URL ({exc})") from None
+        if not host:
+            raise ValueError(f"'{value}' names no host (e.g. https://example.org/deadlines.ics)")
+        _http_url(value)
     return value
 
 
@@ -225,6 +238,29 @@ def _decode(data: bytes, path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CcalError(f"{path}: not UTF-8 text ({exc.reason})") from None
+
+
+def load_notify(path: Path | None = None) -> NotifySettings:
+    """``[notify]`` validated, for ``ccal notify``. Its problems are the ones ``ccal validate``
+    (and ``sync``, ``source list``) print for the same file, located and worded alike
+    (``FILE:LINE:COL: field 'notify.threshold': unknown key 'threshold'; did you mean
+    'thresholds'?``): worded here, the one place; the configuration's other tables are not
+    ``notify``'s to judge. A file that cannot be read, or is not TOML, is the line every command
+    says (``pipeline.paths.read_notify_table``)."""
+    from pydantic import ValidationError
+
+    from ccal.pipeline.paths import read_notify_table
+
+    where = path or config_path()
+    table = read_notify_table(str(where))
+    try:
+        return NotifySettings.model_validate(table)
+    except ValidationError as exc:
+        text = where.read_bytes().decode("utf-8-sig")  # just read, as TOML: it is UTF-8
+        mine = [p for p in problems_of_text(text, where)[1] if (p.field or "").startswith("notify")]
+        if mine:
+            raise DataError(mine) from None
+        raise CcalError(f"{where}: [notify]: {exc.errors()[0]['msg']}") from None  # not expected
 
 
 def config_schema() -> dict[str, Any]:

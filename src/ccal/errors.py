@@ -42,6 +42,12 @@ class Problem:
 
         return printable(f"{self.location()}: {prefix}{context}{self.message}")
 
+    def as_error(self) -> str:
+        """The line on stderr when the problem stops a command. A located one reads as compilers
+        print theirs (``FILE:LINE:COL: …``, which editors jump to); one with the whole file (a
+        directory, not UTF-8, no permission: no line) reads as every other error, ``ccal: …``."""
+        return str(self) if self.line is not None else f"ccal: {self}"
+
 
 class CcalError(Exception):
     """Base class: anything a user can cause and fix. Never shown with a traceback."""

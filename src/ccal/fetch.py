@@ -80,6 +80,13 @@ def fetch(
 
 # --- local files --------------------------------------------------------------------------------
 
+# A source is one file, fetched, compared and replaced as one (its size and time are its ETag);
+# a folder of files is ``ccal import``'s to read (the ccfddl and ai-deadlines importers walk one).
+DIRECTORY_SOURCE = (
+    "is a directory, and a source is one file (a URL, a file:// URL or a file's path); "
+    "to read a folder of files use 'ccal import FORMAT DIR'"
+)
+
 
 def _fetch_file(location: str, etag: str | None, limits: Limits) -> Fetched:
     """A local file; its size and modification time stand in for an ETag."""
@@ -87,6 +94,8 @@ def _fetch_file(location: str, etag: str | None, limits: Limits) -> Fetched:
         path = local_path(location)
     except ValueError as exc:
         raise FetchFailed(str(exc)) from None
+    from ccal.sources import read_input
+
     try:
         info = path.stat()
         stamp = file_stamp(info)
@@ -94,11 +103,12 @@ def _fetch_file(location: str, etag: str | None, limits: Limits) -> Fetched:
             return Fetched(None, etag=stamp, url=str(path))
         if info.st_size > limits.max_bytes:
             raise FetchFailed(f"{path}: larger than the {_mb(limits.max_bytes)} limit")
-        data = path.read_bytes()
+        # bounded, as every input: a device (/dev/zero) is refused, a FIFO read up to the cap
+        data = read_input(path, limit=limits.max_bytes, setting="max_size_mb in [sync]")[0]
     except FileNotFoundError:
         raise FetchFailed(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise FetchFailed(f"{path}: is a directory") from None
+        raise FetchFailed(f"{path}: {DIRECTORY_SOURCE}") from None
     except OSError as exc:
         raise FetchFailed(f"{path}: cannot read the file: {exc.strerror or exc}") from None
     return Fetched(data, etag=stamp, url=str(path))

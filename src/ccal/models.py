@@ -12,6 +12,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
@@ -166,14 +168,17 @@ class DateEntry(_Strict):
     at: When
     end: When | None = None
     source: HttpUrl | None = None
-    tentative: bool = False
+    # Strict, as TOML is typed: pydantic's lax mode would read ``tentative = "yes"`` (or "no",
+    # "off", 1) as a boolean and ``count = "4"`` or 4.0 as 4, silently; a value of another type
+    # is a located error ("tentative must be true or false (got str 'yes')").
+    tentative: StrictBool = False
     # Where the date was before ``ccal extend`` moved it: the history a listing shows.
     previous: When | None = None
     # A repeating series (RFC 5545 RRULE without UNTIL/COUNT, which have their own keys so a
     # reader sees the end of the series at a glance).
     rrule: str | None = None
     until: When | None = None
-    count: Annotated[int, Field(ge=1)] | None = None
+    count: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
 class Opportunity(_Strict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
 from ccal.errors import Problem
@@ -110,7 +111,11 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
         return f"{key} must be a whole number (got {_describe(given)})"
     if kind in ("bool_type", "bool_parsing"):  # ``shipped = "no"``: TOML has true and false
         return f"{key} must be true or false (got {_describe(given)})"
-    if kind == "list_type" or kind == "model_type":
+    if kind == "string_type":  # ``title = 1979-05-27``: pydantic's "Input should be a valid string"
+        return f"{key} must be a string in quotes (got {_describe(given)})"
+    if kind in ("model_type", "dict_type"):  # pydantic names its class ("notifysettings")
+        return f"{key} must be a table (got {_describe(given)})"
+    if kind == "list_type":
         return f"{key}: {error['msg'].lower()} (got {_describe(given)})"
     message = error["msg"]
     return message.removeprefix("Value error, ")
@@ -120,6 +125,8 @@ def _describe(value: Any) -> str:
     """The value a message quotes, shortened: a 10 MB value would otherwise be the message."""
     if isinstance(value, str):
         return _short(value)
+    if isinstance(value, date | time):  # as TOML writes it: "time 18:00:00", not its repr
+        return f"{type(value).__name__} {value.isoformat()}"
     return f"{type(value).__name__} {_short(value)}"
 
 

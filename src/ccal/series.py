@@ -247,3 +247,12 @@ def _base_entries(item: Item) -> list[Entry]:
 def _local_day(entry: Entry) -> date:
     """The day of an entry on its own clock (an all-day entry's ``at`` is its day's end)."""
     return entry.at.astimezone(entry.zone).date()
+
+
+def unknown_series_message(slug: str, known: list[str]) -> str:
+    """What ``ccal series SLUG`` and ``--series SLUG`` say of a slug no opportunity has."""
+    import difflib
+
+    close = difflib.get_close_matches(slug, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"unknown series '{slug}'{hint} ('ccal series' lists them)"

@@ -144,15 +144,15 @@ class ConfigUnreadable(ValueError):
     stops on it."""
 
 
-def settings() -> dict[str, Any]:
+def settings(name: str | None = None) -> dict[str, Any]:
     """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
 
     Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat``
     when there is no file, a small parse when there is. Validation with located errors
     is ``ccal.config``'s job (``ccal validate``); here a value of the wrong type is ignored by
-    its reader.
+    its reader. ``name``: another configuration file (``notify``'s tests).
     """
-    name = config_file_name()
+    name = name or config_file_name()
     if not os.path.exists(name):  # the common case: one ``stat``, no import
         return {}
     import tomllib
@@ -277,7 +277,9 @@ def max_file_bytes() -> int:
     return int(megabytes * 1_000_000)
 
 
-def read_input(path: str | os.PathLike[str]) -> tuple[bytes, bool]:
+def read_input(
+    path: str | os.PathLike[str], *, limit: int | None = None, setting: str = MAX_FILE_VARIABLE
+) -> tuple[bytes, bool]:
     """The whole content of an input file (a data file, the portal's JSON), and whether it is a
     regular file (which can be read again, e.g. to locate a problem).
 
@@ -285,12 +287,13 @@ def read_input(path: str | os.PathLike[str]) -> tuple[bytes, bool]:
     ``/dev/null`` reads as the empty file it is), a socket or a directory, and a regular file
     over ``max_file_bytes``. A FIFO or pipe is only ever given on purpose (``--data <(…)``; the
     default files must be regular files): it is read with the same cap, stopping as soon as it
-    is exceeded.
+    is exceeded. ``limit`` (bytes) and the ``setting`` that changes it: another cap than
+    ``max_file_bytes`` (``ccal sync``'s ``max_size_mb``).
     """
     import stat
 
     name = os.fspath(path)
-    limit = max_file_bytes()
+    limit = max_file_bytes() if limit is None else limit
     kind = stat.S_IFMT(os.stat(name).st_mode)
     if kind == stat.S_IFDIR:
         import errno
@@ -301,7 +304,7 @@ def read_input(path: str | os.PathLike[str]) -> tuple[bytes, bool]:
     if kind not in (stat.S_IFREG, stat.S_IFIFO):
         raise InputRefused(0, _odd_kind(kind))
     if kind == stat.S_IFREG and os.stat(name).st_size > limit:
-        raise InputRefused(0, _too_big(os.stat(name).st_size, limit))
+        raise InputRefused(0, _too_big(os.stat(name).st_size, limit, setting))
     fd = os.open(name, os.O_RDONLY)
     try:
         info = os.fstat(fd)  # what was opened, in case the name changed meanwhile
@@ -309,13 +312,13 @@ def read_input(path: str | os.PathLike[str]) -> tuple[bytes, bool]:
         if not regular and not stat.S_ISFIFO(info.st_mode):
             raise InputRefused(0, _odd_kind(stat.S_IFMT(info.st_mode)))
         if regular and info.st_size > limit:
-            raise InputRefused(0, _too_big(info.st_size, limit))
+            raise InputRefused(0, _too_big(info.st_size, limit, setting))
         chunks = []
         total = 0
         while chunk := os.read(fd, 1 << 20):
             total += len(chunk)
             if total > limit:  # grown meanwhile, or a pipe
-                raise InputRefused(0, _too_big(total, limit, more=True))
+                raise InputRefused(0, _too_big(total, limit, setting, more=True))
             chunks.append(chunk)
     finally:
         os.close(fd)
@@ -345,9 +348,9 @@ def _odd_kind(kind: int) -> str:
     return f"not a regular file ({names.get(kind, 'an unusual file')})"
 
 
-def _too_big(size: int, limit: int, *, more: bool = False) -> str:
+def _too_big(size: int, limit: int, setting: str, *, more: bool = False) -> str:
     over = "over" if more else ""
     return (
         f"too big ({over + ' ' if over else ''}{size / 1e6:,.3g} MB; the limit is "
-        f"{limit / 1e6:,g} MB, set {MAX_FILE_VARIABLE} to change it)"
+        f"{limit / 1e6:,g} MB, set {setting} to change it)"
     )

@@ -348,21 +348,32 @@ def _write_state(path: Path, state: dict[str, Any]) -> None:
         store.atomic_write(path, json.dumps(state).encode("utf-8"))
 
 
-def remove_synced(name: str) -> list[Path]:
-    """Delete a removed source's file and state (under the sync lock); the files removed."""
+def remove_source(name: str) -> list[Path]:
+    """Unsubscribe ``name``: its ``[[source]]`` and its synced file and state go; the files
+    removed. Under the sync lock (a sync of it may be writing them) and then, as every writer
+    of the data, the data directory's writers' lock (``store.locked``): ``add`` and ``import``
+    check their ids against this file under it. The configuration changes under both too, so a
+    lock that cannot be had leaves the source subscribed and its file in place, to try again
+    (not a file still read as data for a source that is gone)."""
     import contextlib
 
     from filelock import FileLock, Timeout
 
+    from ccal import config, store
     from ccal.errors import CcalError
     from ccal.sources import synced_file
 
     target = synced_file(name)
     removed: list[Path] = []
     if not target.parent.is_dir():
+        config.remove_source(name)
         return removed
     try:
-        with FileLock(str(target.parent / ".sync.lock"), timeout=SYNC_LOCK_TIMEOUT):
+        with (
+            FileLock(str(target.parent / ".sync.lock"), timeout=SYNC_LOCK_TIMEOUT),
+            store.locked(target),
+        ):
+            config.remove_source(name)
             for path in (
                 target,
                 state_file(target),

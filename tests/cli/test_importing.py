@@ -187,6 +187,21 @@ def test_a_truncated_portal_file_says_it_was_cut_short(ccal, tmp_path, text, say
     assert "at at" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("", "the file is empty"), ("\ufeff \n\t\n", "the file holds only white space")],
+)
+def test_an_empty_portal_file_says_it_is_empty_not_cut_short(ccal, tmp_path, text, says):
+    """An empty file read "it stops in the middle, at line 1, column 1: a cut-off download?"."""
+    path = tmp_path / "empty.json"
+    path.write_text(text, encoding="utf-8")
+    result = ccal("import", "eu-portal", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"ccal: {path}: not the EU Funding & Tenders portal bulk JSON (not valid JSON: {says})\n"
+    )
+
+
 def test_a_ccal_file_is_not_the_portal_format(ccal, fixture_file):
     result = ccal("import", "eu-portal", str(fixture_file))
     assert result.exit_code == 1

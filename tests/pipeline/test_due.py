@@ -73,10 +73,10 @@ def test_the_fast_check_agrees_with_the_app(
     """Whatever the settings, marks and earlier runs: the fast path says "nothing due" exactly
     when the app finds nothing to send."""
     from ccal.cli.options import session_from
+    from ccal.config import load_notify
     from ccal.index.fastargs import open_session
     from ccal.pipeline.fastcheck import nothing_due
     from ccal.pipeline.notify import due_now, run
-    from ccal.pipeline.notify_config import load_settings
 
     monkeypatch.setenv("CCAL_DATA", str(PIPELINE_DATA))
     for path in (Path(state_file_name()), Path(sent_log_name())):
@@ -95,7 +95,7 @@ def test_the_fast_check_agrees_with_the_app(
     Path(config_file_name()).write_text("\n".join(config) + "\n", encoding="utf-8")
     ccal("upcoming", "--json")  # the index
     start = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
-    notify_settings = load_settings()
+    notify_settings = load_notify()
     for quarter in sorted(earlier):
         moment = (start + dt.timedelta(minutes=15 * quarter)).isoformat()
         run(session_from(moment, "UTC", [PIPELINE_DATA]), notify_settings)

@@ -204,10 +204,44 @@ def test_a_password_in_the_config_file_is_refused(main, config):
     config('[notify.channels.mail]\ntype = "email"\nhost = "h"\nfrom = "a@b"\nto = ["c@d"]\n'
            'password = "s3cret"\n')  # fmt: skip
     result = main("notify", "--dry-run", code=1)
-    assert "notify.channels.mail.password: Extra inputs are not permitted" in result.stderr
+    assert "'notify.channels.mail.password': unknown key 'password'" in result.stderr
     checked = main("validate", code=1)
     assert "config.toml:" in checked.stdout  # located, like every configuration problem
     assert "'notify.channels.mail.password': unknown key 'password'" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ('[notify]\nthreshold = ["1d"]\n', "field 'notify.threshold': unknown key 'threshold'; "
+         "did you mean 'thresholds'?"),
+        ('[notify]\nthresholds = ["soon"]\n',
+         "field 'notify.thresholds': 'soon' is not a duration"),
+        ('[notify]\nchannels = 3\n',
+         "field 'notify.channels': channels must be a table (got int 3)"),
+        ("notify = 3\n", "field 'notify': notify must be a table (got int 3)"),
+        ('[notify]\nscope = "none"\n', "field 'notify.scope': scope must be 'mine' or 'all'"),
+    ],
+)  # fmt: skip
+def test_a_bad_notify_table_reads_as_every_configuration_problem(main, config, text, wanted):
+    """``notify``'s own configuration errors read as ``validate``'s, ``sync``'s and ``source
+    list``'s for the same file: one located line each, by key (they were pydantic's words,
+    ``notify.threshold: Extra inputs are not permitted``, after the bare file name)."""
+    path = config(text)
+    for args in (("notify",), ("notify", "--dry-run")):
+        result = main(*args, code=1)
+        assert result.stderr.startswith(f"{path}:") and wanted in result.stderr, result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "Input should" not in result.stderr
+        assert result.stderr.splitlines()[0] in main("validate", code=1).stdout.splitlines()
+
+
+def test_a_config_file_notify_cannot_read_is_the_line_every_command_says(main, config):
+    path = config("[notify]\nscope = \n")
+    said = main("notify", code=1).stderr
+    assert said == (
+        f"ccal: {path}: not valid TOML (Invalid value (at line 2, column 9)); see 'ccal validate'\n"
+    )
+    assert said == main("list", code=1).stderr == main("upcoming", "--json", code=1).stderr
 
 
 # --- webhooks: a local HTTP server that can fail on purpose ----------------------------------

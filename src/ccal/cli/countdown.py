@@ -25,6 +25,7 @@ from ccal.cli.options import (
     TzOpt,
     UntilOpt,
     check_kinds,
+    check_series,
     complete_ids,
     filters_from,
     print_json,
@@ -110,6 +111,7 @@ def countdown(
     session = session_from(as_of, tz, data)
     catalog = session.catalog()
     check_kinds(filters, catalog)
+    check_series(filters, catalog)
     item = catalog.find(opportunity_id) if opportunity_id else None
     if item is None:
         catalog = session.mine(catalog, selection)

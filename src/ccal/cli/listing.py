@@ -131,7 +131,7 @@ def upcoming(
                 nearby(catalog, session.now, filters, window, loaded if mine or marked else None),
                 session.now,
                 session.zone,
-                filters=_typed_filters(kind, tag, organiser, search, mine, marked),
+                filters=_typed_filters(kind, tag, organiser, search, mine, marked, series),
                 window=f"--within {within}" if within else f"--until {until}",
                 window_end=window.end,
                 data=session.paths if data else None,  # --data/CCAL_DATA: not the user's file
@@ -149,6 +149,7 @@ def _typed_filters(
     search: str | None,
     mine: bool = False,
     marked: list[Any] | None = None,  # StatusChoice members
+    series: str | None = None,
 ) -> str:
     """The filters as typed (``--kind call --search Lisboa``, ``--mine``, ``--status done``), to
     name what emptied a listing."""
@@ -158,6 +159,7 @@ def _typed_filters(
     parts += [f"--tag {shlex.quote(t)}" for t in tag or ()]
     parts += [f"--organiser {shlex.quote(organiser)}"] if organiser else []
     parts += [f"--search {shlex.quote(search)}"] if search else []
+    parts += [f"--series {shlex.quote(series)}"] if series else []
     parts += ["--mine"] if mine else []
     parts += [f"--status {s.value}" for s in marked or ()]
     return " ".join(parts)
@@ -220,6 +222,12 @@ def list_(
             paging.show(console, shown)
             paging.done(console)
             return
+    if fmt and not (dates or start or end or mine or marked):  # ``--json``: the same, as records
+        typed = (kind, tag, organiser, search, series)
+        records = session.streamed_items(typed, scope, limit, None)
+        if records is not None:
+            emit_items(records, fmt)
+            return
     loaded = session.catalog(window)
     filters = filters_from(kind, tag, organiser, search, loaded, series)
     catalog = session.mine(loaded, selection_from(mine, marked, all_))
@@ -252,7 +260,7 @@ def list_(
         paging.done(console)
         return
     items = select_items(catalog, session.now, filters, window, scope)[:limit]
-    if fmt:
+    if fmt:  # (a trusted index answered above, unless a window or the pipeline is asked)
         status = statuses(catalog.entries(), session.now)
         emit_items(item_records(items, session.now, status, session.marks), fmt)
         return
@@ -264,7 +272,7 @@ def list_(
         rows = table.item_rows(items, session.now, session.zone, session.marks)
         paging.show(console, table.items_table(rows, title))
     else:
-        console.print(table.nothing_listed(scope))
+        console.print(table.nothing_listed(scope, empty=not loaded.items))
     paging.done(console)
 
 

@@ -37,10 +37,10 @@ def notify(
     what and where. A failing channel is retried next run; exit 1 with a line per failure.
     Example: ccal notify --dry-run
     """
+    from ccal.config import load_notify
     from ccal.pipeline import notify as use
-    from ccal.pipeline.notify_config import load_settings
 
-    settings = load_settings()
+    settings = load_notify()
     session = session_from(as_of, tz, data)
     if test is not None:
         use.test(settings, test, session.now)

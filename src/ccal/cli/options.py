@@ -392,6 +392,8 @@ class Session:
         from ccal.index.streamed import streamed_listing
 
         kind, tag, organiser, search, series = typed
+        if series is not None:
+            return None  # the series is checked against the loaded catalog (``check_series``)
         filters = filters_from(kind, tag, organiser, search, None, series)
         found = streamed_listing(
             self.paths, self.now, self.zone, filters, window, scope, limit, self.marks, selection
@@ -403,18 +405,19 @@ class Session:
         typed: tuple[Any, Any, Any, Any, Any],
         scope: Scope,
         limit: int | None,
-        title: str,
+        title: str | None,
     ) -> Any:
         """``list``'s table of opportunities (no window, ``--mine`` or ``--status``) from a
         trusted index, drawn a chunk at a time (``index.items``: no catalog is loaded), or
-        None, and then the catalog is loaded."""
+        None, and then the catalog is loaded. ``title`` None: ``list --json``'s records of the
+        same opportunities instead, an iterator (``index.items.item_records``)."""
         from ccal.index.policy import disabled
 
         if disabled():
             return None
         import sqlite3
 
-        from ccal.index.items import items_table
+        from ccal.index.items import item_records, items_table
         from ccal.index.policy import Corrupt
         from ccal.index.reader import Index
         from ccal.query import Filters
@@ -429,6 +432,8 @@ class Session:
             return None
         chosen = None if filters == Filters() else filters
         try:
+            if title is None:
+                return item_records(index, self.now, scope, chosen, self.marks, limit)
             return items_table(index, self.now, self.zone, scope, chosen, self.marks, limit, title)
         except (sqlite3.Error, Corrupt, ValueError, KeyError, TypeError):
             return None
@@ -569,7 +574,21 @@ def filters_from(
     )
     if catalog is not None:
         check_kinds(filters, catalog)
+        check_series(filters, catalog)
     return filters
+
+
+def check_series(filters: Filters, catalog: Catalog) -> None:
+    """``--series`` names a series of the data (a typo listed nothing, silently, and the
+    listing said "Without : …"), as ``ccal series SLUG`` asks, with "did you mean"."""
+    if filters.series is None:
+        return
+    known = sorted({i.opportunity.series for i in catalog.items if i.opportunity.series})
+    if filters.series not in known:
+        from ccal.errors import LookupFailed
+        from ccal.series import unknown_series_message
+
+        raise LookupFailed(unknown_series_message(filters.series, known))
 
 
 def check_kinds(filters: Filters, catalog: Catalog) -> None:

@@ -135,15 +135,19 @@ def item_records(
     return [item_record(item, now, statuses, marks.get(item.id)) for item in items]
 
 
-def emit_items(records: list[dict[str, Any]] | dict[str, Any], fmt: str) -> None:
-    """Whole opportunities (``list``, ``show``) in a JSON format: an array/object, or lines."""
-    from ccal.render.json import dumps
-    from ccal.render.ndjson import lines
+def emit_items(records: Iterable[dict[str, Any]] | dict[str, Any], fmt: str) -> None:
+    """Whole opportunities (``list``, ``show``) in a JSON format: an array/object, or lines;
+    a list's records written as they are made (``list --json`` from the index makes them one
+    opportunity at a time), the same bytes as one ``dumps`` of them all."""
+    from ccal.render.json import array_chunks, dumps
+    from ccal.render.ndjson import line
 
-    if fmt == "ndjson":
-        emit(lines(records if isinstance(records, list) else [records]))
+    if isinstance(records, dict):
+        emit(line(records) if fmt == "ndjson" else dumps(records) + "\n")
+    elif fmt == "ndjson":
+        emit_chunks(map(line, records))
     else:
-        emit(dumps(records) + "\n")
+        emit_chunks(array_chunks(records))
 
 
 def render_options(

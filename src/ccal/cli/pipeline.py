@@ -132,7 +132,7 @@ def _ask(problems: list[Any]) -> bool:
     import sys
 
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(problem.as_error(), file=sys.stderr)
     try:
         with contextlib.redirect_stdout(sys.stderr):
             return typer.confirm("Edit again? (no keeps the old file)", default=True, err=True)

@@ -140,8 +140,8 @@ class CcalGroup(TyperGroup):
         except typer.Abort:
             _exit(130)
         except DataError as exc:
-            for problem in exc.problems:  # already located: FILE:LINE:COL: message
-                print(problem, file=sys.stderr)
+            for problem in exc.problems:  # FILE:LINE:COL: message, or ccal: FILE: message
+                print(problem.as_error(), file=sys.stderr)
             _exit(exc.exit_code)
         except CcalError as exc:
             _error(exc.message)

@@ -51,7 +51,7 @@ def series(
 
         for slug in slugs or []:
             if slug not in known:
-                raise LookupFailed(_unknown(slug, known))
+                raise LookupFailed(core.unknown_series_message(slug, known))
         results = [core.next_edition(catalog, slug) for slug in (slugs or known)]
         if json_output:
             return print_json([next_record(r) for r in results])
@@ -85,7 +85,7 @@ def series(
     (slug,) = slugs
     editions = core.editions(catalog, slug)
     if not editions:
-        raise LookupFailed(_unknown(slug, known))
+        raise LookupFailed(core.unknown_series_message(slug, known))
     if json_output:
         return print_json(view.editions_records(slug, editions))
     from ccal.render import table
@@ -97,11 +97,3 @@ def series(
     if note:
         console.print(note)
     return None
-
-
-def _unknown(slug: str, known: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(slug, known, n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    return f"unknown series '{slug}'{hint} ('ccal series' lists them)"

@@ -4,6 +4,7 @@ import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -109,23 +110,34 @@ def source_add(
     if unknown:
         flags = ", ".join(f"--{key}" for key in unknown)
         raise UsageProblem(f"format '{fmt.name}' takes no {flags}")
+    path = _local_path(location)
+    if path is not None and path.is_dir():  # there, and never a source: refused, not kept
+        from ccal.fetch import DIRECTORY_SOURCE
+
+        raise UsageProblem(f"{path} {DIRECTORY_SOURCE}; no source added")
     entry = _source(name=name, location=location, format=fmt.name, options=options)
     config.add_source(entry)
     print(f"Added source '{name}' ({config.describe(entry)}); fetch it with 'ccal sync {name}'.")
-    _warn_if_missing(name, location)
+    if path is not None:
+        _warn_if_missing(name, path)
 
 
-def _warn_if_missing(name: str, location: str) -> None:
-    """A local source that is not there (a typo, a drive not mounted) is kept, as written, but
-    said at once: else the first word of it is the first sync's failure, from cron."""
+def _local_path(location: str) -> Path | None:
+    """The file a local source names (None: a URL, or another host's file:// URL, which the
+    sync words)."""
     from ccal.probe import is_url, local_path
 
     if is_url(location):
-        return
+        return None
     try:
-        path = local_path(location)
+        return local_path(location)
     except ValueError:
-        return  # another host's file:// URL: the sync words it
+        return None
+
+
+def _warn_if_missing(name: str, path: Path) -> None:
+    """A local source that is not there (a typo, a drive not mounted) is kept, as written, but
+    said at once: else the first word of it is the first sync's failure, from cron."""
     if not path.is_file():
         what = "is not a file" if path.exists() else "does not exist"
         print(
@@ -205,11 +217,9 @@ def source_remove(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The source's name.")],
 ) -> None:
     """Unsubscribe: remove the source and its synced data (the change log keeps its history)."""
-    from ccal import config
-    from ccal.sync import remove_synced
+    from ccal.sync import remove_source
 
-    config.remove_source(name)
-    removed = remove_synced(name)
+    removed = remove_source(name)
     gone = f"; deleted {removed[0]}" if removed else ""
     print(f"Removed source '{name}'{gone}.")
 

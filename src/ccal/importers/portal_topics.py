@@ -58,6 +58,8 @@ def _json_reason(exc: json.JSONDecodeError) -> str:
     where = f"line {exc.lineno}, column {exc.colno}"
     message = exc.msg.removesuffix(" at")
     text = exc.doc.rstrip() if isinstance(exc.doc, str) else ""
+    if not text.lstrip("\ufeff"):  # nothing to be cut short
+        return "the file is empty" if not exc.doc else "the file holds only white space"
     if exc.pos >= len(text):
         return f"it stops in the middle, at {where}: a cut-off download?"
     if message.startswith("Unterminated string"):

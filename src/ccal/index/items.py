@@ -182,9 +182,46 @@ def items_table(
     ``--status``): ``render.table.items_table`` of the rows chosen, drawn a chunk at a time, or
     ``nothing_listed``; None when the index cannot say (the caller loads the catalog). The
     fast path and the Typer app both print it."""
+    from ccal.render import table
+
+    found = _listed(index, now, scope, filters, marks, limit)
+    if found is None:
+        return None
+    chosen, ids, kinds, counts = found
+    if not chosen:
+        return table.nothing_listed(scope, empty=not index.item_count)
+    rows = Rows(index, chosen, counts, now, zone, marks)
+    return table.items_table(rows, title, shown_of(rows, ids, kinds))
+
+
+def item_records(
+    index: Index,
+    now: datetime,
+    scope: Scope,
+    filters: Filters | None,
+    marks: Mapping[str, Any],
+    limit: int | None,
+) -> Iterator[dict[str, Any]] | None:
+    """What ``ccal list --json`` prints of the index's opportunities, the same choice as
+    ``items_table``'s: each opportunity's ``render.json.item_record`` (the one definition of
+    its keys), made as it is written; None when the index cannot say. Every row is read and
+    checked before the first record is made."""
+    found = _listed(index, now, scope, filters, marks, limit)
+    return None if found is None else _records(index, found[0], now, marks)
+
+
+def _listed(
+    index: Index,
+    now: datetime,
+    scope: Scope,
+    filters: Filters | None,
+    marks: Mapping[str, Any],
+    limit: int | None,
+) -> tuple[Chosen, list[str], list[str], list[int]] | None:
+    """``chosen_items`` as ``ccal list`` chooses (no ``--mine`` or ``--status``: the default
+    pipeline selection), cut to ``limit``."""
     from ccal import timeline
     from ccal.pipeline.select import Selection
-    from ccal.render import table
 
     selection = Selection(everything=scope == "all")  # as ``cli.options.selection_from``
     hidden = {i for i, mark in marks.items() if not selection.keeps(mark.status)}
@@ -193,9 +230,21 @@ def items_table(
     if found is None:
         return None
     chosen, ids, kinds, counts = found
-    if limit is not None:
-        chosen = chosen[:limit]
-    if not chosen:
-        return table.nothing_listed(scope)
-    rows = Rows(index, chosen, counts, now, zone, marks)
-    return table.items_table(rows, title, shown_of(rows, ids, kinds))
+    return (chosen if limit is None else chosen[:limit]), ids, kinds, counts
+
+
+def _records(
+    index: Index, chosen: Chosen, now: datetime, marks: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """``item_records``' records, one opportunity decoded at a time."""
+    from pathlib import Path
+
+    from ccal.catalog import Item
+    from ccal.clock import zone_named
+    from ccal.query import statuses
+    from ccal.render.json import item_record
+
+    for seq, _next, _latest in chosen:
+        zone_key, path, opportunity, entries = index.whole_item(seq)
+        item = Item(opportunity, Path(path), zone_named(zone_key), tuple(entries))
+        yield item_record(item, now, statuses(entries, now), marks.get(opportunity.id))

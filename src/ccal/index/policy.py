@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     Row = TypeVar("Row")
 
 
-FORMAT = "12"  # bump whenever the tables or the value encoding change
+FORMAT = "13"  # bump whenever the tables, the value encoding or what a valid file is change
 RACY_SECONDS = 2  # a file modified this recently may change again within one mtime tick
 
 # The columns of the two tables, in their order, defined once: the writer inserts them in this

@@ -174,6 +174,21 @@ class Index:
         item = self._item(seq)
         return item["zone"], decode(item["opportunity"], SimpleNamespace), item["entries"]
 
+    def whole_item(self, seq: int) -> tuple[str, str, Any, list[Entry]]:
+        """An item's zone, data file, opportunity (``decoded``'s stand-in) and every ``Entry``
+        of it in sort order: ``Item``'s fields, read in two queries."""
+        from types import SimpleNamespace
+
+        item = self._item(seq)
+        opportunity = decode(item["opportunity"], SimpleNamespace)
+        rows = self._rows_of(seq, item["entries"])
+        return (
+            item["zone"],
+            item["path"],
+            opportunity,
+            [_entry(row, item["zone"], opportunity) for row in rows],
+        )
+
     def entry(self, row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
         """The ``Entry`` of a checked row (from ``rows_from``) of the item ``decoded`` gave."""
         return _entry(row, zone_key, opportunity)

@@ -24,7 +24,13 @@ def _settings() -> dict[str, Any] | None:
         table = read_notify_table()
     except Exception:
         return None
-    if set(table) - {"scope", "thresholds", "by_status", "late_after", "channels"}:
+    if not isinstance(table, dict) or set(table) - {
+        "scope",
+        "thresholds",
+        "by_status",
+        "late_after",
+        "channels",
+    }:
         return None
     scope = table.get("scope", "mine")
     thresholds = table.get("thresholds", list(due.DEFAULT_THRESHOLDS))

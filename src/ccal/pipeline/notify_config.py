@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ccal.errors import CcalError
 from ccal.pipeline.due import (
     DEFAULT_CHANNELS,
     DEFAULT_LATE_AFTER,
@@ -20,7 +19,6 @@ from ccal.pipeline.due import (
     threshold_seconds,
     thresholds_for,
 )
-from ccal.pipeline.paths import read_notify_table
 from ccal.pipeline.state import STATUSES
 
 
@@ -154,20 +152,3 @@ class NotifySettings(BaseModel):
     def thresholds_for(self, status: str | None) -> list[int]:
         """The thresholds (seconds) for an entry of ``status``, largest first."""
         return thresholds_for(self.thresholds, self.by_status, status)
-
-
-def load_settings(path: Path | None = None) -> NotifySettings:
-    """``[notify]`` validated; every problem named, one line each (``notify.channels.x.host``)."""
-    from ccal.pipeline.paths import config_file_name
-
-    table = read_notify_table(str(path) if path else None)
-    try:
-        return NotifySettings.model_validate(table)
-    except ValidationError as exc:
-        where = path or config_file_name()
-        lines = [
-            f"notify.{'.'.join(str(p) for p in without_channel_tag(tuple(error['loc'])))}: "
-            + error["msg"].removeprefix("Value error, ")
-            for error in exc.errors()
-        ]
-        raise CcalError(f"{where}: " + "; ".join(lines)) from None

@@ -41,28 +41,15 @@ def sent_log_name() -> str:
     return os.path.join(user_state_dir_name(), SENT_LOG_NAME)
 
 
-def read_notify_table(path: str | None = None) -> dict[str, Any]:
-    """The raw ``[notify]`` table of the config file ({} when there is no file or table).
+def read_notify_table(path: str | None = None) -> Any:
+    """The raw ``[notify]`` table of the config file ({} when there is no file or table): a
+    file that cannot be read, or is not TOML, is the one line every command says for it
+    (``sources.settings``); what the table holds is ``NotifySettings``'s to judge."""
+    from ccal.sources import ConfigUnreadable, settings
 
-    The one function that reads it: ``ccal.config`` can take over here.
-    """
-    import tomllib
-
-    path = path or config_file_name()
     try:
-        with open(path, "rb") as handle:
-            raw = tomllib.loads(handle.read().decode("utf-8-sig"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise _config_error(f"{path}: cannot read the config file: {exc}") from None
-    table = raw.get("notify", {})
-    if not isinstance(table, dict):
-        raise _config_error(f"{path}: [notify] must be a table")
-    return table
+        return settings(path).get("notify", {})
+    except ConfigUnreadable as exc:
+        from ccal.errors import CcalError  # only on this path: errors imports dataclasses
 
-
-def _config_error(message: str) -> Exception:
-    from ccal.errors import CcalError  # only on this path: errors imports dataclasses
-
-    return CcalError(message)
+        raise CcalError(str(exc)) from None

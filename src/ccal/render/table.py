@@ -634,7 +634,14 @@ def _plain_file_or_new(path: object) -> bool:
         return True
 
 
-def nothing_listed(scope: str) -> Text:
+def nothing_listed(scope: str, *, empty: bool = False) -> Text:
+    """The line for an empty listing; ``empty``: the data read holds no opportunity at all,
+    which no filter or scope explains (it read "Nothing matches these filters." with none)."""
+    if empty:
+        return Text(
+            "No opportunities in the data read: add one with 'ccal add' "
+            "('ccal add --help' shows how)."
+        )
     hint = {
         "upcoming": "Nothing with a date ahead matches; try --all or --past.",
         "past": "Nothing that has passed matches; try --all.",
