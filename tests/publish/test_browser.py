@@ -103,6 +103,7 @@ def open_page(browser, server):
     yield load
     with contextlib.suppress(Exception):
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         browser.set_window_size(1280, 900)
 
 
@@ -309,11 +310,21 @@ def test_the_scripts_countdown_words_it_as_ccal_does(open_page):
             assert theirs == ours, (entry.opportunity.id, moment)
 
 
+def _viewport(browser, width: int) -> None:
+    """A viewport ``width`` CSS pixels wide: a headless window is never narrower than about
+    500 px (``set_window_size(375, ...)`` gave a 485 px page), so the device is emulated."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_screenshots_and_no_sideways_scrolling(open_page, width):
     browser = open_page()
-    browser.set_window_size(width, 900)
+    _viewport(browser, width)
     time.sleep(0.2)
+    assert browser.execute_script("return window.innerWidth") == width
     inner = browser.execute_script("return document.documentElement.clientWidth")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= inner
     ARTIFACTS.mkdir(exist_ok=True)
@@ -324,6 +335,32 @@ def test_screenshots_and_no_sideways_scrolling(open_page, width):
         "return getComputedStyle(arguments[0]).outlineStyle", focusable
     )
     assert outline != "none"  # focus is visible
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_focused_links_outline_is_drawn_whole(open_page, width):
+    """A list of rows contains its paint (``content-visibility: auto``): a focus outline
+    reaching past the list's box is cut off there. Every link of the first rows, focused,
+    has its whole outline (width and offset) inside its list."""
+    browser = open_page()
+    _viewport(browser, width)
+    time.sleep(0.2)
+    cut = browser.execute_script(
+        """var cut = [];
+        document.querySelectorAll("ol.entries")[0].querySelectorAll("a").forEach(function (a) {
+          a.focus();
+          var style = getComputedStyle(a);
+          var reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+          var link = a.getBoundingClientRect();
+          var list = a.closest("ol").getBoundingClientRect();
+          if (link.left - reach < list.left || link.right + reach > list.right ||
+              link.top - reach < list.top || link.bottom + reach > list.bottom) {
+            cut.push(a.textContent);
+          }
+        });
+        return cut;"""
+    )
+    assert cut == []
 
 
 def test_a_feed_address_is_copied_with_one_click(open_page):
