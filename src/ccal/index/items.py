@@ -236,15 +236,20 @@ def _listed(
 def _records(
     index: Index, chosen: Chosen, now: datetime, marks: Mapping[str, Any]
 ) -> Iterator[dict[str, Any]]:
-    """``item_records``' records, one opportunity decoded at a time."""
+    """``item_records``' records, ``step`` opportunities read at a time (``whole_items``)."""
     from pathlib import Path
 
     from ccal.catalog import Item
-    from ccal.clock import zone_named
     from ccal.query import statuses
     from ccal.render.json import item_record
 
-    for seq, _next, _latest in chosen:
-        zone_key, path, opportunity, entries = index.whole_item(seq)
-        item = Item(opportunity, Path(path), zone_named(zone_key), tuple(entries))
-        yield item_record(item, now, statuses(entries, now), marks.get(opportunity.id))
+    step = 256
+    paths: dict[str, Path] = {}  # a few data files: one ``Path`` each
+    for low in range(0, len(chosen), step):
+        seqs = [found[0] for found in chosen[low : low + step]]
+        read = index.whole_items(seqs)
+        for seq in seqs:
+            zone, path, opportunity, entries = read[seq]
+            where = paths.get(path) or paths.setdefault(path, Path(path))
+            item = Item(opportunity, where, zone, tuple(entries))
+            yield item_record(item, now, statuses(entries, now), marks.get(opportunity.id))

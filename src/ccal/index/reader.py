@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from datetime import datetime
 
 from ccal import __version__
 from ccal.index.policy import (
@@ -32,7 +33,6 @@ from ccal.index.tagged import decode
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing costs the fast path ~2 ms
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from datetime import datetime
     from typing import Any
 
     from ccal.catalog import Catalog, Entry
@@ -174,20 +174,38 @@ class Index:
         item = self._item(seq)
         return item["zone"], decode(item["opportunity"], SimpleNamespace), item["entries"]
 
-    def whole_item(self, seq: int) -> tuple[str, str, Any, list[Entry]]:
-        """An item's zone, data file, opportunity (``decoded``'s stand-in) and every ``Entry``
-        of it in sort order: ``Item``'s fields, read in two queries."""
+    def whole_items(self, seqs: list[int]) -> dict[int, tuple[Any, str, Any, list[Entry]]]:
+        """These items' zone (a ``tzinfo``), data file, opportunity (``decoded``'s stand-in) and
+        every ``Entry`` of each in sort order (``Item``'s fields), by seq: two queries however
+        many they are (``list --json`` asks a few hundred at a time; a query an item cost more
+        than the rest of reading it), each row checked and each item's rows counted."""
         from types import SimpleNamespace
 
-        item = self._item(seq)
-        opportunity = decode(item["opportunity"], SimpleNamespace)
-        rows = self._rows_of(seq, item["entries"])
-        return (
-            item["zone"],
-            item["path"],
-            opportunity,
-            [_entry(row, item["zone"], opportunity) for row in rows],
-        )
+        from ccal.clock import zone_named
+
+        marks = ", ".join("?" * len(seqs))
+        wanted = set(seqs)
+        items: dict[int, tuple[Any, str, Any, list[Entry]]] = {}
+        counts: dict[int, int] = {}
+        for row in self.connection.execute(f"{_ITEMS} WHERE seq IN ({marks})", seqs):
+            seq = checked(row)["seq"]
+            if seq not in wanted:
+                raise Corrupt("the index's item lookup does not match its rows")
+            opportunity = decode(row["opportunity"], SimpleNamespace)
+            items[seq] = (zone_named(row["zone"]), row["path"], opportunity, [])
+            counts[seq] = row["entries"]
+        if len(items) != len(wanted):
+            raise Corrupt("an index item is missing")
+        query = f"{_ENTRIES} WHERE item IN ({marks}) ORDER BY item, rank"
+        for row in self.connection.execute(query, seqs):
+            found = items.get(checked(row)["item"])
+            if found is None:
+                raise Corrupt("an index row is not where it was put")
+            found[3].append(_entry_in(row, found[0], found[2]))
+        for seq, (_zone, _path, _opportunity, entries) in items.items():
+            if len(entries) != counts[seq]:
+                raise Corrupt("an opportunity's index rows are missing")
+        return items
 
     def entry(self, row: sqlite3.Row, zone_key: str, opportunity: Any) -> Entry:
         """The ``Entry`` of a checked row (from ``rows_from``) of the item ``decoded`` gave."""
@@ -327,27 +345,23 @@ class Entries:
 def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = None) -> Entry:
     """The ``Entry`` of a checked row (of ``entries``, or of ``series`` with ``occurrence`` 0):
     each instant in the entry's own zone, with its fold."""
-    from datetime import datetime
-
-    from ccal.catalog import Entry
     from ccal.clock import zone_named  # AoE and fixed offsets too, as the loader reads them
 
-    zone = zone_named(zone_key)
+    return _entry_in(row, zone_named(zone_key), opportunity, occurrence)
+
+
+def _entry_in(row: sqlite3.Row, zone: Any, opportunity: Any, occurrence: Any = None) -> Entry:
+    """``_entry`` with the item's zone already looked up (``whole_items``: once an item)."""
+    from ccal.catalog import Entry
+
     folds = row["folds"]
-
-    def moment(text: str | None, fold: int) -> datetime | None:
-        # Stored in the entry's own zone: the same wall clock, with its zone and fold back.
-        if text is None:
-            return None
-        return datetime.fromisoformat(text).replace(tzinfo=zone, fold=fold)
-
-    at = moment(row["at"], folds & 1)
+    at = _moment(row["at"], zone, folds & 1)
     assert at is not None
     recurrence = None
     if row["rrule"] is not None:
         from ccal.recurrence import Recurrence
 
-        until = moment(row["until"], folds >> 3 & 1)
+        until = _moment(row["until"], zone, folds >> 3 & 1)
         recurrence = Recurrence(row["rrule"], until=until, count=row["count"])
         if occurrence is None:
             occurrence = row["occurrence"]
@@ -356,15 +370,23 @@ def _entry(row: sqlite3.Row, zone_key: str, opportunity: Any, occurrence: Any = 
         position=row["position"],
         label=row["label"],
         at=at,
-        end=moment(row["end"], folds >> 1 & 1),
+        end=_moment(row["end"], zone, folds >> 1 & 1),
         all_day=bool(row["all_day"]),
         zone=zone,
         tentative=bool(row["tentative"]),
         source=row["source"],
-        previous=moment(row["previous"], folds >> 2 & 1),
+        previous=_moment(row["previous"], zone, folds >> 2 & 1),
         recurrence=recurrence,
         occurrence=occurrence,
     )
+
+
+def _moment(text: str | None, zone: Any, fold: int) -> datetime | None:
+    """A stored instant: in the entry's own zone, the same wall clock, with its zone and fold
+    back."""
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=zone, fold=fold)
 
 
 def _touch(path: str) -> None:
