@@ -147,3 +147,41 @@ def test_a_fifo_in_place_of_the_index_does_not_hang(tmp_path):
     assert target.is_file()
     assert index.load_catalog([data]) == loader.load_catalog([data])
     assert fast(argv, {}) == outcomes[0]
+
+
+def test_whole_items_checks_each_item_and_its_rows(pristine):
+    """``list --json``'s reads (``Index.whole_items``): an item's entries as the catalog's, in
+    sort order; a row lost or moved to another item, or an item asked that is not there, is
+    ``Corrupt``, never a shorter answer."""
+    import sqlite3
+
+    from ccal.catalog import Entry
+
+    data, built, _truth = pristine
+    target = policy.index_file([data])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(built)
+    opened = Index.open([data])
+    assert opened is not None
+    catalog = opened.catalog(models=False)
+    seqs = list(range(opened.item_count))[::-1]
+    read = opened.whole_items(seqs)
+    for seq, item in enumerate(catalog.items):
+        zone, path, opportunity, entries = read[seq]
+        assert (zone, path, opportunity.id) == (item.zone, str(item.path), item.opportunity.id)
+        rows = [e for e in entries if e.occurrence is None or e.occurrence == 0]
+        assert [e.position for e in rows] == [
+            e.position for e in sorted(item.entries, key=Entry.sort_key)
+        ]
+    with pytest.raises(policy.Corrupt):
+        opened.whole_items([opened.item_count])
+    opened.connection.close()
+    for change in ("DELETE FROM entries WHERE rank = 2", "UPDATE entries SET item = 1 - item"):
+        target.write_bytes(built)
+        with sqlite3.connect(target) as db:
+            db.execute(change)
+        damaged = Index.open([data])
+        assert damaged is not None
+        with pytest.raises(policy.Corrupt):
+            damaged.whole_items(list(range(damaged.item_count)))
+        damaged.connection.close()
