@@ -454,6 +454,15 @@ def test_empty_because_of_a_filter_names_it_and_what_it_left_out(ccal, fixture_f
     assert "2022-06-01" not in flat  # no date of the shipped data for the user's own file
 
 
+def test_empty_because_of_series_names_it(ccal, fixture_file):
+    """``--series`` emptied the listing: the hint names it (it read ``Without : …``)."""
+    result = ccal("upcoming", "--series", "nosuch", "--data", str(fixture_file), "--as-of",
+                  "2022-07-29", "--tz", "Europe/Brussels")  # fmt: skip
+    flat = _flat(result)
+    assert flat.startswith("Nothing upcoming matches --series nosuch as of Fri 29 Jul 2022")
+    assert "Without --series nosuch: 4 dates ahead, the next Summer Call — Cut-off 1 " in flat
+
+
 def test_empty_because_of_the_window_names_what_comes_just_after(ccal, fixture_file):
     result = ccal("upcoming", "--within", "30m", "--data", str(fixture_file), "--as-of",
                   "2022-07-29 17:00", "--tz", "Europe/Brussels")  # fmt: skip
