@@ -113,3 +113,14 @@ def test_the_shipped_dataset_links_its_eccp_series():
         3, 2022, 2024,
     )  # fmt: skip
     assert found["european-cluster-conference"].count == 2
+
+
+def test_a_series_is_named_in_any_case(ccal):
+    """``NIPS`` is the series ``nips`` (slugs are lower-case; people type the acronym), to
+    ``ccal series`` and to ``--series``, as ``--kind`` takes any case."""
+    assert ccal.json("series", "NIPS", *D)["series"] == "nips"
+    assert ccal.json("series", "--next", "NIPS", *D)[0]["series"] == "nips"
+    assert {r["id"] for r in ccal.json("upcoming", "--series", "NIPS", *D)} == {"nips-2026"}
+    assert {r["id"] for r in ccal.json("list", "--all", "--series", "Nips", *D)} == {
+        "nips-2024", "nips-2025", "nips-2026",
+    }  # fmt: skip
