@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -193,3 +194,33 @@ def test_the_log_appends_reads_and_selects(tmp_path):
     since = changes.select(iter(items), since=WHEN + timedelta(hours=1))
     assert [c["id"] for c in since] == ["b"]
     assert list(changes.read(tmp_path / "none.jsonl")) == []
+
+
+MOVED = {
+    "kind": "moved",
+    "time": "2026-12-02T12:00:00Z",
+    "source": "team-calendar",
+    "id": "ics-ev1-test-9839b6f445",
+    "title": "Team proposal deadline",
+    "label": "Event",
+    "from": "2027-01-15T17:00:00+00:00",
+    "to": "2027-01-22T17:00:00+00:00",
+    "shift": "+7 d",
+    "shift_seconds": 604800,
+}
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_the_changes_table_keeps_ids_and_words_whole_on_a_narrow_terminal(ccal, width):
+    """``ccal changes`` at 40 or 80 columns: the id (what ``ccal show`` takes) on one line,
+    the headers, the sync time and the source not cut mid-word, nothing past the width."""
+    changes.append(
+        [MOVED, {**MOVED, "kind": "retitled", "label": None, "from": "Old", "to": "New"}]
+    )
+    result = ccal("changes", env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width, result.stdout
+    for whole in ("ics-ev1-test-9839b6f445", "2026-12-02 12:00", "team-calendar", "retitled"):
+        assert any(whole in line for line in lines), (whole, result.stdout)
+    assert "(+7 d)" in result.stdout and "Old → New" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -140,3 +141,37 @@ def test_a_series_that_empties_a_listing_is_named(ccal):
     assert result.exit_code == 0
     assert "Nothing upcoming matches --kind call --series c2lab as of" in result.stdout
     assert "Without --kind call --series c2lab: " in result.stdout
+
+
+def test_a_series_is_named_in_any_case(ccal):
+    """``NIPS`` is the series ``nips`` (slugs are lower-case; people type the acronym), to
+    ``ccal series`` and to ``--series``, as ``--kind`` takes any case."""
+    assert ccal.json("series", "NIPS", *D)["series"] == "nips"
+    assert ccal.json("series", "--next", "NIPS", *D)[0]["series"] == "nips"
+    assert {r["id"] for r in ccal.json("upcoming", "--series", "NIPS", *D)} == {"nips-2026"}
+    assert {r["id"] for r in ccal.json("list", "--all", "--series", "Nips", *D)} == {
+        "nips-2024", "nips-2025", "nips-2026",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [40, 60])
+def test_one_series_on_a_narrow_terminal_keeps_ids_and_labels_whole(ccal, tmp_path, width):
+    """``ccal series SLUG`` at 40 columns: each edition's id (typed back into ``ccal show``) on
+    one line, labels not cut mid-word (it read ``ai-dead`` / ``lines-c`` / ``vpr25``)."""
+    data = tmp_path / "conf.toml"
+    text = 'version = 1\ntimezone = "AoE"\nkinds = ["conference"]\n'
+    for year in (2024, 2025, 2026):
+        text += (
+            f'\n[[opportunity]]\nid = "ai-deadlines-cvpr{year % 100}"\nkind = "conference"\n'
+            f'title = "CVPR {year}"\nseries = "cvpr"\ndates = [\n'
+            f'  {{ label = "Paper submission", at = {year - 1}-11-14T23:59:00 }},\n'
+            f'  {{ label = "Final decisions", at = {year}-02-26T23:59:00 }},\n]\n'
+        )
+    data.write_text(text, encoding="utf-8")
+    result = ccal("series", "cvpr", "--data", str(data), env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width, result.stdout
+    for whole in ("ai-deadlines-cvpr24", "ai-deadlines-cvpr26", "submission", "decisions"):
+        assert any(whole in line for line in lines), (whole, result.stdout)
+    assert "estimated" in result.stdout

@@ -210,6 +210,16 @@ def test_500_every_time_fails_after_three_retries(ccal, server):
     assert len(server.requests) == 1 + 4
 
 
+@pytest.mark.parametrize(
+    ("retries", "said"), [(1, "HTTP 503 from {url} (after 1 retry);"), (0, "HTTP 503 from {url};")]
+)
+def test_the_retries_count_reads_as_english(ccal, server, retries, said):
+    good = first_sync(ccal, server, srv.status(503))
+    url = server.url("/p")
+    configure(("portal", url), extra=f"[sync]\nretries = {retries}\n")
+    failed(ccal, good, expect=said.format(url=url))
+
+
 def test_connection_refused_is_retried_then_fails(ccal, server):
     good = first_sync(ccal, server)
     server.close()  # nobody listens on the port any more

@@ -172,7 +172,8 @@ def _fetch_http(
                 continue
             status, wait = value
             if retries >= limits.retries:
-                raise FetchFailed(f"HTTP {status} from {_shown(current)} (after {retries} retries)")
+                tried = f" (after {retries} {'retry' if retries == 1 else 'retries'})"
+                raise FetchFailed(f"HTTP {status} from {_shown(current)}{tried if retries else ''}")
             retries += 1
             time.sleep(wait if wait is not None else BACKOFF * 2 ** (retries - 1))
 

@@ -458,3 +458,24 @@ def test_two_runs_at_once_send_once(config, tmp_path):
     runs = [subprocess.Popen([sys.executable, "-m", "ccal", "notify"], env=env) for _ in range(2)]
     assert [run.wait(timeout=60) for run in runs] == [0, 0]
     assert got.read_text(encoding="utf-8").splitlines() == ["Grant Call · Deadline: in 23 h"]
+
+
+def test_an_all_day_range_counts_down_as_every_other_output(main, config, tmp_path, monkeypatch):
+    """A conference of several days (all day, AoE) is ``in 5 days`` to ``upcoming``, ``remind``
+    and ``countdown``: its reminder's subject and "Time left" say the same, not the time to the
+    end of its first day."""
+    data = tmp_path / "conference.toml"
+    data.write_text(
+        'version = 1\ntimezone = "AoE"\nkinds = ["conference"]\n\n[[opportunity]]\n'
+        'id = "conf"\nkind = "conference"\ntitle = "Conf"\n'
+        'dates = [{ label = "Conference", at = 2026-12-06, end = 2026-12-12 }]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CCAL_DATA", str(data))
+    channel, got = logging_channel(tmp_path, what="body")
+    config('[notify]\nscope = "all"\n' + channel)
+    now = "2026-12-01T12:00:00Z"
+    assert main("remind", "--as-of", now).stdout.startswith("in 5 d · Conference")
+    main("notify", "--as-of", now)
+    body = got.read_text(encoding="utf-8")
+    assert "Time left: 5 days\n" in body, body

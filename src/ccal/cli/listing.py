@@ -131,7 +131,7 @@ def upcoming(
                 nearby(catalog, session.now, filters, window, loaded if mine or marked else None),
                 session.now,
                 session.zone,
-                filters=_typed_filters(kind, tag, organiser, search, mine, marked, series),
+                filters=_typed_filters(kind, tag, organiser, search, series, mine, marked),
                 window=f"--within {within}" if within else f"--until {until}",
                 window_end=window.end,
                 data=session.paths if data else None,  # --data/CCAL_DATA: not the user's file
@@ -147,19 +147,19 @@ def _typed_filters(
     tag: list[str] | None,
     organiser: str | None,
     search: str | None,
+    series: str | None = None,
     mine: bool = False,
     marked: list[Any] | None = None,  # StatusChoice members
-    series: str | None = None,
 ) -> str:
-    """The filters as typed (``--kind call --search Lisboa``, ``--mine``, ``--status done``), to
-    name what emptied a listing."""
+    """The filters as typed (``--kind call --search Lisboa``, ``--series aaai``, ``--mine``,
+    ``--status done``), to name what emptied a listing."""
     import shlex
 
     parts = [f"--kind {','.join(kind)}"] if kind else []
     parts += [f"--tag {shlex.quote(t)}" for t in tag or ()]
     parts += [f"--organiser {shlex.quote(organiser)}"] if organiser else []
     parts += [f"--search {shlex.quote(search)}"] if search else []
-    parts += [f"--series {shlex.quote(series)}"] if series else []
+    parts += [f"--series {shlex.quote(series)}"] if series is not None else []
     parts += ["--mine"] if mine else []
     parts += [f"--status {s.value}" for s in marked or ()]
     return " ".join(parts)

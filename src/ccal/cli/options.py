@@ -215,9 +215,17 @@ def complete_series(incomplete: str) -> list[str]:
 
         given = [Path(e) for e in os.environ.get("CCAL_DATA", "").split(os.pathsep) if e]
         found = summaries(load_catalog(active_sources(given or None)))
-        return [s.slug for s in found if s.slug.startswith(incomplete)]
+        return [s.slug for s in found if s.slug.startswith(incomplete.lower())]
     except Exception:  # completion must never print a traceback into the shell
         return []
+
+
+def series_slug(value: Any) -> Any:
+    """``--series AAAI`` and ``ccal series AAAI`` mean ``aaai``: a series slug is lower-case
+    (``models.Slug``) and people type the acronym, so it is taken in any case, as ``--kind``."""
+    if isinstance(value, list):
+        return [name.lower() for name in value]
+    return value.lower() if isinstance(value, str) else value
 
 
 SeriesOpt = Annotated[
@@ -226,6 +234,7 @@ SeriesOpt = Annotated[
         "--series",
         metavar="SLUG",
         show_default=False,
+        callback=series_slug,
         autocompletion=complete_series,
         help="Only the editions of this series (see 'ccal series').",
     ),

@@ -4,7 +4,15 @@ from typing import Annotated
 
 import typer
 
-from ccal.cli.options import AsOfOpt, DataOpt, JsonOpt, complete_series, print_json, session_from
+from ccal.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    JsonOpt,
+    complete_series,
+    print_json,
+    series_slug,
+    session_from,
+)
 from ccal.cli.root import app
 from ccal.errors import LookupFailed, UsageProblem
 
@@ -16,6 +24,7 @@ def series(
         typer.Argument(
             metavar="SLUG",
             show_default=False,
+            callback=series_slug,
             autocompletion=complete_series,
             help="One series: its editions year by year (with --next: one or more series).",
         ),

@@ -64,13 +64,11 @@ def notification(
     due: Due, entry: Entry, status: str | None, now: datetime, display: tzinfo
 ) -> Notification:
     """The reminder for ``due`` about ``entry`` at ``now``, its times on both clocks."""
-    from ccal.render.timefmt import deadline_clocks, moment_text
-    from ccal.spans import countdown_text
-    from ccal.timeline import seconds_between
+    from ccal.render.timefmt import deadline_clocks, moment_text, time_left
 
     opportunity = entry.opportunity
     title, label = printable(opportunity.title), printable(entry.label)
-    left = countdown_text(seconds_between(now, entry.at))
+    left = time_left(entry, now)  # the words of every listing: an all-day range from its start
     moved = _moved(entry, due)
     subject = f"{title} · {label}: {left}"
     if due.late:

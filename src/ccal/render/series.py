@@ -62,9 +62,72 @@ def summaries_records(found: list[Summary]) -> list[dict[str, Any]]:
 WIDE = 4  # labels side by side up to this many; more (VLDB's twelve rounds) go one per row
 
 
+WHEN_MIN = 16  # a date column's narrowest readable width: "Thu 14 Nov 2024" and its time beneath
+
+
 def editions_table(
     slug: str, found: list[Edition], estimate: Estimate | NoEstimate | None = None
-) -> Table:
+) -> Editions:
+    """``_table`` where it fits the terminal with every id whole; else ``Editions`` stacks it."""
+    return Editions(slug, found, estimate)
+
+
+class Editions:
+    """One series' editions, laid out for the width they are printed at: the table
+    (``_table``) where it fits with every id whole (ids are typed back into ``ccal show``);
+    narrower, each edition gets a line of its own ("2025 · ai-deadlines-cvpr25") above its
+    labels, dates and shifts, so nothing is folded mid-word at 40 columns (as ``NextTable``)."""
+
+    def __init__(
+        self, slug: str, found: list[Edition], estimate: Estimate | NoEstimate | None
+    ) -> None:
+        self.slug, self.found, self.estimate = slug, found, estimate
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        ids = max([len(e.id) for e in self.found] + [len("estimated next edition")])
+        count = len(labels(self.found))
+        if count > WIDE:  # Year, Edition, Label, When, Shift
+            needed = 5 + ids + LABEL_MIN + WHEN_MIN + 8 + 5 * PAD
+        else:  # Year, Edition, one column per label
+            needed = 5 + ids + count * WHEN_MIN + (2 + count) * PAD
+        if options.max_width >= needed:
+            yield _table(self.slug, self.found, self.estimate)
+            return
+        yield Text(f"Series {self.slug}", style="table.title")
+        room = options.max_width - 3 * PAD
+        names = [printable(s.label) for row in shifts(self.found) for s in row]
+        if isinstance(self.estimate, Estimate):
+            names += [printable(d.label) for d in self.estimate.dates]
+        label = min(max((len(n) for n in names), default=5), max(LABEL_MIN, room * 2 // 5))
+        for edition, row in zip(self.found, shifts(self.found), strict=True):
+            yield Text(f"{edition.year} \u00b7 {edition.id}", style="bold")
+            table = _stacked(label)
+            if not row:
+                table.add_row("–", "no dates", "")
+            for shift in row:
+                when = when_text(shift.entry, shift.entry.zone)
+                table.add_row(printable(shift.label), when, shift_text(shift.days))
+            yield table
+        if isinstance(self.estimate, Estimate):
+            heading = f"\u2248{self.estimate.year} \u00b7 estimated next edition"
+            yield Text(f"{heading} \u00b7 {self.estimate.cadence}", style=STYLE)
+            table = _stacked(label)
+            for guess in self.estimate.dates:
+                text = estimate_text(guess, self.estimate.basis)
+                table.add_row(Text(printable(guess.label), style=STYLE), Text(text, style=STYLE))
+            yield table
+
+
+def _stacked(label: int) -> Table:
+    """Label, when (or estimate) and shift of one edition, under its own line."""
+    table = Table(box=None, show_header=False, pad_edge=True)
+    table.add_column("Label", width=label)
+    table.add_column("When", ratio=1)
+    table.add_column("Shift", justify="right", no_wrap=True)
+    return table
+
+
+def _table(slug: str, found: list[Edition], estimate: Estimate | NoEstimate | None = None) -> Table:
     """One row per edition, one column per label: its date, and beneath, its shift; with more
     than ``WIDE`` labels, one row per edition and label instead. An ``Estimate`` of the next
     edition is the last row, in the estimates' style ("≈ 12–26 May 2027 · estimated from …")."""
