@@ -265,11 +265,13 @@ def indexed(tmp: Path, text: str, built_at: str, built_in: str, render_ahead: bo
 
 @pytest.fixture(scope="module")
 def answered() -> list[int]:
-    """How many generated calls the fast path answered itself (the property is not vacuous)."""
+    """How many generated calls the fast path answered itself (the property is not vacuous).
+    Over 120 examples it answers 35–63 (seeds 11–16), and 28 was seen in a full run: a bound of
+    a quarter failed now and then though nothing had changed, so the bound is an eighth."""
     counts = [0, 0]
     yield counts
     answered_count, total = counts
-    assert total == 0 or answered_count >= total // 4, counts
+    assert total == 0 or answered_count >= total // 8, counts
 
 
 @settings(
