@@ -4,6 +4,9 @@ chunk at a time, on generated catalogs (DST weeks, ranges, repeating dates with 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,12 +14,32 @@ from typer.testing import CliRunner
 
 from ccal.cli import app
 
-from .test_fastpath import ZONES, catalogs, indexed, nows
+from .test_fastpath import ZONES, catalogs, indexed, not_vacuous, nows
 
 SCOPES = st.sampled_from([[], ["--all"], ["--past"], ["-a"]])
 EXTRA = st.sampled_from(
     [[], ["-k", "call"], ["-s", "kosice"], ["-n", "2"], ["--tz", "Asia/Tokyo"], ["-t", "beta"]]
 )
+
+
+@contextlib.contextmanager
+def streamed_items_seen() -> Iterator[list[object]]:
+    """What each ``Session.streamed_items`` call gave while in the block (None: the index could
+    not say, and the catalog was loaded)."""
+    from ccal.cli import options
+
+    seen: list[object] = []
+    real = options.Session.streamed_items
+
+    def watched(*args: object) -> object:
+        seen.append(found := real(*args))  # type: ignore[arg-type]
+        return found
+
+    options.Session.streamed_items = watched  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        options.Session.streamed_items = real  # type: ignore[method-assign]
 
 
 def _printed(argv: list[str], env: dict[str, str]) -> tuple[str, str, int]:
@@ -26,12 +49,9 @@ def _printed(argv: list[str], env: dict[str, str]) -> tuple[str, str, int]:
 
 
 @pytest.fixture(scope="module")
-def streamed() -> list[int]:
+def streamed() -> Iterator[list[int]]:
     """How many tables were drawn from the index (the property is not vacuous)."""
-    counts = [0, 0]
-    yield counts
-    drawn, total = counts
-    assert total == 0 or drawn >= total // 2, counts
+    yield from not_vacuous(2)
 
 
 @settings(
@@ -51,37 +71,25 @@ def streamed() -> list[int]:
 def test_the_table_from_the_index_is_the_table_of_the_catalog(
     tmp_path, streamed, text, built_at, built_in, now, scope, extra, chunk
 ):
-    from ccal.cli import options
     from ccal.render import table
 
     path = indexed(tmp_path, text, built_at, built_in, True)
     argv = ["list", *scope, *extra, "--as-of", now, "--data", path]
     expected = _printed(argv, {"CCAL_NO_CACHE": "1"})
-    drawn: list[object] = []
-    real, whole = options.Session.streamed_items, table.CHUNK
-
-    def watched(*args: object) -> object:
-        drawn.append(shown := real(*args))  # type: ignore[arg-type]
-        return shown
-
-    options.Session.streamed_items = watched  # type: ignore[method-assign]
-    table.CHUNK = chunk
+    whole, table.CHUNK = table.CHUNK, chunk
     try:
-        assert _printed(argv, {}) == expected
+        with streamed_items_seen() as drawn:
+            assert _printed(argv, {}) == expected
     finally:
-        options.Session.streamed_items = real  # type: ignore[method-assign]
         table.CHUNK = whole
     streamed[1] += 1
     streamed[0] += any(shown is not None for shown in drawn)
 
 
 @pytest.fixture(scope="module")
-def streamed_json() -> list[int]:
+def streamed_json() -> Iterator[list[int]]:
     """How many ``list --json`` outputs were made from the index (not vacuous)."""
-    counts = [0, 0]
-    yield counts
-    made, total = counts
-    assert total == 0 or made >= total // 2, counts
+    yield from not_vacuous(2)
 
 
 @settings(
@@ -103,22 +111,11 @@ def test_list_json_from_the_index_is_byte_for_byte_that_of_the_catalog(
 ):
     """``list --json`` (and ndjson) of a trusted index is made from it as the table is, an
     opportunity at a time (``index.items.item_records``), the same bytes as ``--no-cache``."""
-    from ccal.cli import options
 
     path = indexed(tmp_path, text, built_at, built_in, True)
     argv = ["list", *scope, *extra, *fmt, "--as-of", now, "--data", path]
     expected = _printed(argv, {"CCAL_NO_CACHE": "1"})
-    made: list[object] = []
-    real = options.Session.streamed_items
-
-    def watched(*args: object) -> object:
-        made.append(found := real(*args))  # type: ignore[arg-type]
-        return found
-
-    options.Session.streamed_items = watched  # type: ignore[method-assign]
-    try:
+    with streamed_items_seen() as made:
         assert _printed(argv, {}) == expected
-    finally:
-        options.Session.streamed_items = real  # type: ignore[method-assign]
     streamed_json[1] += 1
     streamed_json[0] += any(found is not None for found in made)
