@@ -23,6 +23,12 @@ REPO = Path(__file__).resolve().parents[1]
 # For a probe that calls ``ccal.__main__.main`` in a new interpreter and then reports on it:
 # the fast path leaves by ``os._exit`` once it has answered, which would end the probe too.
 STAY_AFTER_ANSWER = "import os\ndef _stay(code):\n    raise SystemExit(code)\nos._exit = _stay\n"
+# Its opening: ``main`` run with the probe's own arguments (``python -c PROBE ARG…``), then
+# whatever the probe appends, in the same interpreter.
+RUN_MAIN = STAY_AFTER_ANSWER + (
+    "import sys\nfrom ccal.__main__ import main\nsys.argv = ['ccal', *sys.argv[1:]]\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass\n"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import STAY_AFTER_ANSWER
+from conftest import RUN_MAIN
 
 DATA = Path(__file__).parent / "data"
 
@@ -79,15 +79,8 @@ def test_the_table_fast_path_never_loads_inspect_and_prints_the_same(tmp_path):
     env["CCAL_NOW"] = "2022-06-01T12:00:00Z"
     args = ["upcoming", "--limit", "5", "--data", str(data)]
     probe = (
-        STAY_AFTER_ANSWER
+        RUN_MAIN
         + """
-import sys
-from ccal.__main__ import main
-sys.argv = ["ccal", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
 module = sys.modules.get("inspect")
 print("INSPECT", module is not None and "signature" in vars(module), file=sys.stderr)
 """

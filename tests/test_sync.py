@@ -648,12 +648,9 @@ def test_read_paths_never_import_httpx():
     import subprocess
     import sys
 
-    from conftest import STAY_AFTER_ANSWER
+    from conftest import RUN_MAIN
 
-    probe = STAY_AFTER_ANSWER + (
-        "import sys\nfrom ccal.__main__ import main\n"
-        "sys.argv = ['ccal', 'upcoming', '--json', '--as-of', '2022-06-01']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    probe = RUN_MAIN + (
         "print('LOADED', 'typer' in sys.modules, *sorted(m for m in ('httpx', 'ccal.sync', "
         "'ccal.fetch', 'ccal.config') if m in sys.modules), file=sys.stderr)\n"
     )
@@ -661,7 +658,7 @@ def test_read_paths_never_import_httpx():
     env = {**os.environ, "CCAL_NO_FASTPATH": "0"}
     for fast, typer_loaded in (("0", "False"), ("0", "False"), ("1", "True")):
         done = subprocess.run(
-            [sys.executable, "-c", probe],
+            [sys.executable, "-c", probe, "upcoming", "--json", "--as-of", "2022-06-01"],
             env={**env, "CCAL_NO_FASTPATH": fast},
             capture_output=True,
             text=True,

@@ -13,21 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import STAY_AFTER_ANSWER
+from conftest import RUN_MAIN
 
 DATA = Path(__file__).parents[1] / "data"
 OLD = 1_600_000_000
 
 PROBE = (
-    STAY_AFTER_ANSWER
+    RUN_MAIN
     + """
-import sys
-from ccal.__main__ import main
-sys.argv = ["ccal", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
 heavy = sorted(m for m in ("rich", "typer", "pydantic", "ccal.catalog") if m in sys.modules)
 costly = sorted(m for m in ("typing", "dataclasses", "pathlib") if m in sys.modules)
 print("LOADED", *heavy, "COSTLY", *costly, file=sys.stderr)
