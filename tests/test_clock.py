@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import DATA
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ccal.clock import (
@@ -278,6 +278,30 @@ def test_the_end_of_a_day_at_a_fixed_offset_is_its_wall_clock_last_second(day, m
     moment = end_of_day(day, zone)
     assert moment == datetime.combine(day, time(23, 59, 59), zone) and moment.fold == 0
     assert moment.timestamp() == moment.replace(fold=1).timestamp()
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.sampled_from(
+    ["Africa/Cairo", "America/Santiago", "Europe/Brussels", "Australia/Lord_Howe"]))  # fmt: skip
+@example(date(2023, 10, 26), "Africa/Cairo")  # its last hour happens twice
+@example(date(2022, 4, 2), "America/Santiago")
+def test_the_end_of_a_day_remembered_is_the_one_worked_out(day, name):
+    """``end_of_day`` keeps what it found in a named zone (by day and zone): what it gives from
+    memory, and after the memory is full and starts again, is what the rule gives afresh."""
+    from ccal import clock
+
+    zone = ZoneInfo(name)
+    first = datetime.combine(day, time(23, 59, 59), zone)
+    second = first.replace(fold=1)
+    fresh = second if second.timestamp() > first.timestamp() else first
+    for _ in range(2):  # worked out, then remembered
+        found = clock.end_of_day(day, zone)
+        assert (found, found.fold) == (fresh, fresh.fold)
+    clock._LAST_SECONDS.update(
+        {(number, zone): first for number in range(clock._LAST_SECONDS_KEPT)}
+    )
+    clock.end_of_day(day + timedelta(days=1), zone)  # full: it starts again
+    assert len(clock._LAST_SECONDS) == 1
+    assert clock.end_of_day(day, zone) == fresh
 
 
 @pytest.mark.parametrize("no_cache", [(), ("--no-cache",)])

@@ -246,8 +246,20 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
     first = datetime.combine(day, LAST_SECOND, zone)
     if isinstance(zone, timezone):  # a fixed offset (UTC, UTC+8) never repeats an hour
         return first
-    second = first.replace(fold=1)
-    return second if second.timestamp() > first.timestamp() else first
+    found = _LAST_SECONDS.get((day, zone))
+    if found is None:  # two zone look-ups (~10 times the ``combine``): done once a day and zone
+        second = first.replace(fold=1)
+        found = second if second.timestamp() > first.timestamp() else first
+        if len(_LAST_SECONDS) >= _LAST_SECONDS_KEPT:
+            _LAST_SECONDS.clear()
+        _LAST_SECONDS[day, zone] = found
+    return found
+
+
+# ``end_of_day`` in a named zone, by (day, zone): a year's estimates or all-day entries share few
+# days. A dict, not ``functools.lru_cache``: the fast path does not import ``functools``.
+_LAST_SECONDS: dict[tuple[date, tzinfo], datetime] = {}
+_LAST_SECONDS_KEPT = 4096
 
 
 def start_of_day(day: date, zone: tzinfo) -> datetime:

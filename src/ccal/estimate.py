@@ -32,7 +32,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from ccal.clock import end_of_day, start_of_day
 
@@ -50,6 +50,10 @@ SUB_YEARLY_GAP_DAYS = 300  # dates closer than this on median: several a year
 MAX_STEPS = 5  # rolling an estimate forward past ``after``: at most this many cadences
 RETURN_SHARE = 4  # after a step later than its anniversary, a quarter of it is taken back
 MAX_RETURN_DAYS = 7  # ... at most a week (``taken_back``)
+
+
+History = tuple[list[int], list[datetime]]  # a label's dates by edition: years, instants (in step)
+_NO_HISTORY: History = ([], [])
 
 
 @dataclass(frozen=True)
@@ -100,16 +104,17 @@ def estimate_next(
     ``year`` asks for the edition of that year instead of the cadence's next one (the backtest
     does, to compare with methods that are told the year); it must follow the latest edition.
     """
-    dated = _in_order(editions)
+    dated, one_a_year = _in_order(editions)
     if not dated:
         return NoEstimate(series, "no edition has a date")
     mains = [main_deadline(e.dates) for e in dated]  # each edition's, found once
-    if any(mains):  # an edition whose deadlines are all TBD (its days alone are known) says
-        # nothing of when they fall: the next one to estimate is its own
+    if any(mains) and not all(mains):  # an edition whose deadlines are all TBD (its days
+        # alone are known) says nothing of when they fall: the next one to estimate is its own
         dated = [e for e, label in zip(dated, mains, strict=True) if label]
         mains = [label for label in mains if label]
-    if len(dated) > 1 and _one_a_year(dated):  # yearly, however many dates each edition has
-        return _estimate_yearly(series, dated, mains, after, year)
+        one_a_year = one_a_year or _one_a_year(dated)
+    if len(dated) > 1 and one_a_year:  # yearly, however many dates each edition has
+        return _estimate_yearly(series, dated, mains, after, year, one_a_year=True)
     instants = sorted(at for e in dated for at in e.dates.values())
     gaps = [(b - a).days for a, b in itertools.pairwise(instants)]
     if _sub_yearly(gaps):
@@ -119,13 +124,15 @@ def estimate_next(
     return _estimate_yearly(series, dated, mains, after, year)
 
 
-def _in_order(editions: Iterable[Edition]) -> list[Edition]:
+def _in_order(editions: Iterable[Edition]) -> tuple[list[Edition], bool]:
     """The editions with a date, oldest first (by year, then first date, then key), each one
-    listed twice made one (``_merge_duplicates``)."""
+    listed twice made one (``_merge_duplicates``); and whether they are one a year (every year
+    differs: a subset of them still is)."""
     dated = [e for e in editions if e.dates]
     if _one_a_year(dated):  # the usual case: the year alone orders them, nothing to merge
-        return sorted(dated, key=operator.attrgetter("year"))
-    return _merge_duplicates(sorted(dated, key=_order))
+        return sorted(dated, key=operator.attrgetter("year")), True
+    merged = _merge_duplicates(sorted(dated, key=_order))
+    return merged, _one_a_year(merged)
 
 
 def _one_a_year(dated: Sequence[Edition]) -> bool:
@@ -210,22 +217,30 @@ def _estimate_yearly(
     mains: list[str | None],
     after: datetime | None,
     year: int | None = None,
+    *,
+    one_a_year: bool = False,
 ) -> Estimate | NoEstimate:
-    """``mains``: each edition's ``main_deadline`` (all None when no edition names one)."""
-    cadence = _cadence_years(dated)
+    """``mains``: each edition's ``main_deadline`` (all None when no edition names one);
+    ``one_a_year``: every edition's year differs (``_cadence_years``)."""
+    years = [e.year for e in dated]
+    cadence = _cadence_years(years, one_a_year)
     latest = dated[-1]
     target = latest.year + cadence if year is None or year <= latest.year else year
     main_label = mains[-1]
-    main = [(e.year, e.dates[label]) for e, label in zip(dated, mains, strict=True) if label]
-    if len(main) < 2:  # no edition names a deadline: the editions' first dates are the history
-        main = [(e.year, _first(e)) for e in dated]
+    named = [e.dates[label] for e, label in zip(dated, mains, strict=True) if label]
+    if len(named) == len(dated):  # (``estimate_next`` leaves out editions with no main deadline
+        main: History = (years, named)  # unless none has one)
+    else:
+        main = ([e.year for e, label in zip(dated, mains, strict=True) if label], named)
+    if len(main[0]) < 2:  # no edition names a deadline: the editions' first dates are the history
+        main = (years, [_first(e) for e in dated])
     others = {_key(label) for label in latest.dates if label != main_label}
     history = _label_histories(dated, others)  # the main label's is ``main``
     estimated: list[EstimatedDate] = []
     declined: list[str] = []
     for label, at in sorted(latest.dates.items(), key=operator.itemgetter(1)):
-        points = main if label == main_label else history.get(_key(label), [])
-        if len(points) < 2:  # a label new in the latest edition moves like the main one
+        points = main if label == main_label else history.get(_key(label), _NO_HISTORY)
+        if len(points[0]) < 2:  # a label new in the latest edition moves like the main one
             points = _shift_like(main, at)
         guess = _predict(points, target)
         if guess is None:  # this label wanders by months; the others may still be steady
@@ -248,18 +263,20 @@ def _estimate_yearly(
     return Estimate(
         series=series,
         year=year,
-        basis=tuple([e.year for e in dated]),
+        basis=tuple(years),
         method=METHOD,
         cadence="yearly" if cadence == 1 else f"every {cadence} years",
         dates=tuple(estimated),
     )
 
 
-def _cadence_years(dated: Sequence[Edition]) -> int:
-    """The most common gap between consecutive editions' years (the smaller on a tie); a gap of
-    several years only when it occurs at least twice, else yearly: a lone two-year gap is as
-    often an edition missing from the data as a biennial series."""
-    gaps = [b - a for a, b in itertools.pairwise([e.year for e in dated]) if b > a]
+def _cadence_years(years: Sequence[int], one_a_year: bool = False) -> int:
+    """The most common gap between consecutive editions' ``years`` (in order; the smaller on a
+    tie); a gap of several years only when it occurs at least twice, else yearly: a lone
+    two-year gap is as often an edition missing from the data as a biennial series."""
+    if one_a_year and years[-1] - years[0] == len(years) - 1:  # every year, none missing: the
+        return 1  # usual case (each gap is at least one year and they sum to one each)
+    gaps = [b - a for a, b in itertools.pairwise(years) if b > a]
     if gaps and gaps.count(gaps[0]) == len(gaps):  # one gap throughout (the usual case)
         return gaps[0] if gaps[0] == 1 or len(gaps) >= 2 else 1
     counts = {gap: gaps.count(gap) for gap in set(gaps)}
@@ -267,13 +284,10 @@ def _cadence_years(dated: Sequence[Edition]) -> int:
     return common if common == 1 or counts[common] >= 2 else 1
 
 
-def _predict(
-    points: Sequence[tuple[int, datetime]], target_year: int
-) -> tuple[date, time, int] | None:
-    """(day, wall time, half-width in days) for ``target_year`` from a label's (year, instant)
-    history; None when the history misses by months (see ``half_width``)."""
-    years = [year for year, _ in points]
-    days = [at for _, at in points]  # instants: the walk reads only their (wall-clock) days
+def _predict(history: History, target_year: int) -> tuple[date, time, int] | None:
+    """(day, wall time, half-width in days) for ``target_year`` from a label's history; None
+    when the history misses by months (see ``half_width``)."""
+    years, days = history  # instants: the walk reads only their wall-clock days
     record, keep_day, later = _walk(years, days, target_year - years[-1])
     if not record:
         record = misses(years, days)
@@ -281,7 +295,7 @@ def _predict(
     if half > MAX_HALF_WIDTH_DAYS:
         return None
     day = place(days[-1], target_year - years[-1], keep_day, later)
-    return day, points[-1][1].time(), half  # its wall time (``time()`` drops only the zone)
+    return day, days[-1].time(), half  # its wall time (``time()`` drops only the zone)
 
 
 def place(latest: date, years: int, keep_day: bool, later: int = 0) -> date:
@@ -387,13 +401,11 @@ def half_width(record: Sequence[int]) -> int:
     return max(MIN_HALF_WIDTH_DAYS, math.ceil(RANGE_FACTOR * mean))
 
 
-def _label_histories(
-    dated: Sequence[Edition], keys: set[str]
-) -> dict[str, list[tuple[int, datetime]]]:
-    """The (year, instant) history of each label key in ``keys`` (``_key``: one history for
-    "Paper" and "paper"), the first date of each year: only the keys asked for, as the main
-    deadline's history is built apart and is most of the dates."""
-    history: dict[str, list[tuple[int, datetime]]] = {}
+def _label_histories(dated: Sequence[Edition], keys: set[str]) -> dict[str, History]:
+    """The history of each label key in ``keys`` (``_key``: one history for "Paper" and
+    "paper"), the first date of each year: only the keys asked for, as the main deadline's
+    history is built apart and is most of the dates."""
+    history: dict[str, History] = {}
     if not keys:
         return history
     for edition in dated:
@@ -401,9 +413,10 @@ def _label_histories(
             key = _key(label)
             if key not in keys:
                 continue
-            points = history.setdefault(key, [])
-            if not points or points[-1][0] != edition.year:
-                points.append((edition.year, at))
+            years, days = history.setdefault(key, ([], []))
+            if not years or years[-1] != edition.year:
+                years.append(edition.year)
+                days.append(at)
     return history
 
 
@@ -412,15 +425,21 @@ def main_deadline(dates: Mapping[str, datetime]) -> str | None:
     first round of several), else its earliest date that is not an abstract; never the event's
     own days ("Conference"). Editions name it differently — "Paper" one year, "Round 1 – Paper"
     the next — so its history is the main deadline of each edition, whatever its label."""
-    best: str | None = None
-    best_rank, best_at = 0, None
-    for label, at in dates.items():
-        rank = _deadline_rank(label)
-        if rank is None:
-            continue
-        if best_at is None or rank < best_rank or (rank == best_rank and at < best_at):
-            best, best_rank, best_at = label, rank, at
-    return best
+    candidates = _best_ranked(tuple(dates))
+    if len(candidates) < 2:  # the usual case: the labels alone decide
+        return candidates[0] if candidates else None
+    return min(candidates, key=dates.__getitem__)  # the earliest; on a tie the first listed
+
+
+@functools.lru_cache(maxsize=4096)
+def _best_ranked(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels of the best ``_deadline_rank`` among ``labels``, in their order (cached: the
+    editions of a catalog use a few sets of labels over and over)."""
+    ranks = [_deadline_rank(label) for label in labels]
+    best = min((rank for rank in ranks if rank is not None), default=None)
+    if best is None:
+        return ()
+    return tuple(label for label, rank in zip(labels, ranks, strict=True) if rank == best)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -433,10 +452,11 @@ def _deadline_rank(label: str) -> int | None:
     return 0 if any(word in key for word in PAPER_WORDS) else 1
 
 
-def _shift_like(main: Sequence[tuple[int, datetime]], at: datetime) -> list[tuple[int, datetime]]:
+def _shift_like(main: History, at: datetime) -> History:
     """A label seen once, given the main label's history: the same offsets from it each year."""
-    offset = at - main[-1][1]
-    return [(year, moment + offset) for year, moment in main]
+    years, days = main
+    offset = at - days[-1]
+    return years, [moment + offset for moment in days]
 
 
 # --- several dates a year -------------------------------------------------------------------------
@@ -497,14 +517,16 @@ def _dated(
 ) -> EstimatedDate:
     """``half`` whole days each side of ``day``, the range starting no earlier than
     ``earliest`` when given."""
-    # a wall time skipped by a DST change reads as the instant after the gap
-    at = datetime.combine(day, wall, zone).astimezone(UTC).astimezone(zone)
-    first = day - timedelta(half)
+    at = datetime.combine(day, wall, zone)
+    if not isinstance(zone, timezone):  # a fixed offset skips no wall time; elsewhere a wall
+        at = at.astimezone(UTC).astimezone(zone)  # time skipped by DST reads as the instant after
+    ordinal = day.toordinal()
+    first = date.fromordinal(ordinal - half)  # (a ``timedelta`` each side costs more)
     return EstimatedDate(
-        label=label,
-        at=at,
-        range_start=start_of_day(first if earliest is None else max(first, earliest), zone),
-        range_end=end_of_day(day + timedelta(half), zone),
+        label,
+        at,
+        start_of_day(first if earliest is None else max(first, earliest), zone),
+        end_of_day(date.fromordinal(ordinal + half), zone),
     )
 
 
