@@ -304,6 +304,30 @@ def test_the_end_of_a_day_remembered_is_the_one_worked_out(day, name):
     assert clock.end_of_day(day, zone) == fresh
 
 
+@given(NAIVE, ZONES)
+@example(datetime(2022, 3, 27, 2, 30), BRUSSELS)  # skipped: the clocks jump from 02:00 to 03:00
+def test_a_wall_time_worked_out_is_the_instant_its_clock_shows_or_the_one_after_a_gap(local, zone):
+    """``wall_time_on`` gives the instant ``zone``'s clock reads ``local`` at, and for a wall
+    time the clocks skip an instant on the far side of the gap: from memory as afresh."""
+    from ccal.clock import wall_time_on
+
+    for _ in range(2):  # worked out, then remembered
+        moment = wall_time_on(local.date(), local.time(), zone)
+        assert moment.tzinfo is zone
+        if is_nonexistent(local, zone):
+            assert timedelta(0) < moment.replace(tzinfo=None) - local <= timedelta(hours=1)
+            assert not is_nonexistent(moment.replace(tzinfo=None), zone)
+        else:
+            assert moment.replace(tzinfo=None) == local and moment.fold == 0
+
+
+def test_a_wall_time_skipped_reads_as_the_hour_after():
+    from ccal.clock import wall_time_on
+
+    moment = wall_time_on(date(2022, 3, 27), time(2, 30), BRUSSELS)
+    assert moment.isoformat() == "2022-03-27T03:30:00+02:00"
+
+
 @pytest.mark.parametrize("no_cache", [(), ("--no-cache",)])
 def test_an_all_day_entry_lasts_through_the_repeated_last_hour(ccal, no_cache):
     data = str(DATA / "repeated-last-hour.toml")

@@ -262,6 +262,29 @@ _LAST_SECONDS: dict[tuple[date, tzinfo], datetime] = {}
 _LAST_SECONDS_KEPT = 4096
 
 
+def wall_time_on(day: date, wall: time, zone: tzinfo) -> datetime:
+    """``wall`` o'clock on ``day`` in ``zone``, where a wall time the clocks skip for daylight
+    saving time reads as the instant after the gap (02:30 on the spring-forward day in Brussels
+    is 03:30): for a time ccal works out itself (an estimate), which is never an error.
+
+    Remembered by (day, wall time, zone) in a named zone: the round trip through UTC costs two
+    zone look-ups, and estimates fall on few days and fewer times of day.
+    """
+    if isinstance(zone, timezone):  # a fixed offset skips no wall time
+        return datetime.combine(day, wall, zone)
+    key = (day, wall, zone)
+    found = _WALL_TIMES.get(key)
+    if found is None:
+        found = datetime.combine(day, wall, zone).astimezone(UTC).astimezone(zone)
+        if len(_WALL_TIMES) >= _LAST_SECONDS_KEPT:
+            _WALL_TIMES.clear()
+        _WALL_TIMES[key] = found
+    return found
+
+
+_WALL_TIMES: dict[tuple[date, time, tzinfo], datetime] = {}
+
+
 def start_of_day(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, MIDNIGHT, zone)
 

@@ -32,9 +32,9 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from ccal.clock import end_of_day, start_of_day
+from ccal.clock import end_of_day, start_of_day, wall_time_on
 
 METHOD = "anniversary-drift"
 SUB_YEARLY_METHOD = "median-gap"
@@ -517,9 +517,7 @@ def _dated(
 ) -> EstimatedDate:
     """``half`` whole days each side of ``day``, the range starting no earlier than
     ``earliest`` when given."""
-    at = datetime.combine(day, wall, zone)
-    if not isinstance(zone, timezone):  # a fixed offset skips no wall time; elsewhere a wall
-        at = at.astimezone(UTC).astimezone(zone)  # time skipped by DST reads as the instant after
+    at = wall_time_on(day, wall, zone)
     ordinal = day.toordinal()
     first = date.fromordinal(ordinal - half)  # (a ``timedelta`` each side costs more)
     return EstimatedDate(
