@@ -72,3 +72,21 @@ def test_a_declared_kind_that_is_not_a_slug_is_one_readable_line(ccal, tmp_path)
     result = ccal("validate", str(path))
     assert result.exit_code == 1
     assert "kind 'Bad Kind' is not a slug: use a-z, 0-9 and single '-'" in result.stdout
+
+
+def test_estimates_alone_still_say_nothing_real_is_ahead_and_as_of_when(ccal, tmp_path):
+    # every Conf date has passed: the table of estimates came alone, without "as of" or any
+    # word that nothing real is ahead
+    path = _conf(tmp_path)
+    for command, said in (
+        (
+            ["upcoming"],
+            "Nothing upcoming as of Sat 1 Aug 2026 00:00 UTC.",
+        ),
+        (["list"], "Nothing with a date ahead matches"),
+    ):
+        result = ccal(*command, "--estimated", "--data", str(path), "--as-of", "2026-08-01")
+        assert result.exit_code == 0, result.stderr
+        out = result.stdout
+        assert out.startswith(said)
+        assert out.index(said) < out.index("Estimated (not yet announced)")
