@@ -2,8 +2,9 @@
 
 A series gets an estimate here only when none of its deadlines is still ahead of now (its next
 deadlines are not yet known; the days of a conference whose deadlines have passed do not count,
-and only a series whose editions name no deadline is held back by its own days ahead) and ``ccal.estimate`` gives one for the first edition still ahead
-(rolled forward past an old series' last edition). An edition whose deadlines are all TBD while
+and only a series whose editions name no deadline is held back by its own days ahead) and
+``ccal.estimate`` gives one for the first edition still ahead (rolled forward past an old
+series' last edition). An edition whose deadlines are all TBD while
 its own days are known (a conference announced before its call) does not count as known: its
 deadlines are estimated, beside its real days (an estimated label that edition already dates is
 left out). Since every edition in any active file is part of the history, an estimate disappears
