@@ -1,8 +1,10 @@
 """``--estimated`` on listings: the estimated next dates of series whose next edition is unknown.
 
 A series gets an estimate here only when none of its deadlines is still ahead of now (its next
-deadlines are not yet known) and ``ccal.estimate`` gives one for the first edition still ahead
-(rolled forward past an old series' last edition). An edition whose deadlines are all TBD while
+deadlines are not yet known; the days of a conference whose deadlines have passed do not count,
+and only a series whose editions name no deadline is held back by its own days ahead) and
+``ccal.estimate`` gives one for the first edition still ahead (rolled forward past an old
+series' last edition). An edition whose deadlines are all TBD while
 its own days are known (a conference announced before its call) does not count as known: its
 deadlines are estimated, beside its real days (an estimated label that edition already dates is
 left out). Since every edition in any active file is part of the history, an estimate disappears
@@ -18,7 +20,14 @@ from datetime import datetime
 from ccal.catalog import Catalog, Item
 from ccal.estimate import Estimate, EstimatedDate
 from ccal.query import Filters, Window
-from ccal.series import announced, editions, next_edition, summaries, with_deadlines
+from ccal.series import (
+    announced,
+    editions,
+    is_deadline,
+    next_edition,
+    summaries,
+    with_deadlines,
+)
 
 
 @dataclass(frozen=True)
@@ -62,9 +71,14 @@ def pending(
         latest = known[-1].item
         if filters is not None and not filters.matches(latest.opportunity):
             continue
-        learned = with_deadlines(known) or known  # the editions estimates are drawn from
-        if any(entry.due >= now for e in learned for entry in e.item.entries):
-            continue  # the next edition is known: facts, not estimates
+        deadlines = with_deadlines(known)
+        learned = deadlines or known  # the editions estimates are drawn from
+        if any(
+            entry.due >= now and (not deadlines or is_deadline(entry.label))
+            for e in learned
+            for entry in e.item.entries
+        ):
+            continue  # the next deadline is known: facts, not estimates
         result = next_edition(catalog, summary.slug, after=now)  # without the labels it dates
         if not isinstance(result, Estimate):
             continue

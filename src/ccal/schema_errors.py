@@ -65,6 +65,10 @@ def _dotted(parts: tuple[Any, ...]) -> str:
 
 
 _OPPORTUNITY_KEYS = frozenset(Opportunity.model_fields)
+# The slug-valued keys (an opportunity's id and series, a declared kind), each with the example
+# its message shows: pydantic's own "String should match pattern '^[a-z0-9]+…'" tells a user
+# nothing.
+_SLUG_EXAMPLES = {"id": "clusters-2027", "series": "clusters-meet-regions", "kind": "conference"}
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -90,8 +94,11 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
         return f"missing required key '{key}'"
     if kind == "literal_error":
         return f"{key} must be {error['ctx']['expected']} (got {_short(given)})"
-    if kind == "string_pattern_mismatch" and key == "id":
-        return f"id {given!r} is not a slug: use a-z, 0-9 and single '-' (e.g. clusters-2027)"
+    if kind == "string_pattern_mismatch":
+        name = "kind" if isinstance(key, int) and loc[-2:-1] == ("kinds",) else key
+        if name in _SLUG_EXAMPLES:
+            example = _SLUG_EXAMPLES[name]
+            return f"{name} {given!r} is not a slug: use a-z, 0-9 and single '-' (e.g. {example})"
     if kind == "string_too_short":
         if isinstance(key, int):  # an item of a list: ``tags[0]`` is "a tag"
             parent = str(loc[-2]) if len(loc) > 1 else "list"

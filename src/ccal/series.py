@@ -232,6 +232,13 @@ def with_deadlines(found: list[Edition]) -> list[Edition]:
     ]
 
 
+def is_deadline(label: str) -> bool:
+    """Whether a date is a deadline rather than the event's own days ("Conference", "Event",
+    which ``estimate.main_deadline`` never takes either): a conference still ahead after its
+    deadlines passed leaves its series' next deadline unknown, so ``--estimated`` estimates it."""
+    return label_key(series_label(label)) not in estimate.NOT_DEADLINES
+
+
 def announced(found: list[Edition], year: int) -> list[Edition]:
     """The editions of ``year`` the estimate does not learn from: announced with their own days
     while their deadlines are TBD (ICANN 2026 on ccfddl), so its deadlines are what is estimated."""

@@ -98,22 +98,6 @@ def upcoming(
     from ccal.render import table
 
     console = paging.console()  # long tables go through a pager on a terminal
-    if guesses:
-        from ccal.render.estimates import guesses_table
-
-        if entries:
-            paging.show(
-                console,
-                table.upcoming_table(
-                    listing,
-                    table.heading(
-                        "Upcoming", session.now, session.zone, zone_from=session.zone_from
-                    ),
-                ),
-            )
-        console.print(guesses_table(guesses, session.now))
-        paging.done(console)
-        return _exit_status(exit_status, entries)
     if entries:
         paging.show(
             console,
@@ -122,7 +106,7 @@ def upcoming(
                 table.heading("Upcoming", session.now, session.zone, zone_from=session.zone_from),
             ),
         )
-    else:
+    else:  # said also above estimates: they are no fact, and the reader needs "as of" once
         from ccal.sources import shipped_dataset
 
         shipped = any(p.resolve() == shipped_dataset().resolve() for p in session.paths)
@@ -138,6 +122,10 @@ def upcoming(
                 shipped=shipped,
             )
         )
+    if guesses:
+        from ccal.render.estimates import guesses_table
+
+        console.print(guesses_table(guesses, session.now))
     paging.done(console)
     return _exit_status(exit_status, entries)
 
@@ -248,11 +236,10 @@ def list_(
 
         title = table.heading("Dates", session.now, session.zone, zone_from=session.zone_from)
         console = paging.console()
-        if entries or not guesses:
-            paging.show(
-                console,
-                table.upcoming_table(listing, title) if entries else table.nothing_listed(scope),
-            )
+        paging.show(  # "nothing listed" above estimates too: they are no fact
+            console,
+            table.upcoming_table(listing, title) if entries else table.nothing_listed(scope),
+        )
         if guesses:
             from ccal.render.estimates import guesses_table
 
