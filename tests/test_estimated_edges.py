@@ -90,3 +90,22 @@ def test_estimates_alone_still_say_nothing_real_is_ahead_and_as_of_when(ccal, tm
         out = result.stdout
         assert out.startswith(said)
         assert out.index(said) < out.index("Estimated (not yet announced)")
+
+
+def test_an_estimate_of_a_conference_s_days_is_of_a_day_not_a_time(ccal, tmp_path):
+    # the Conference is given as dates (all-day), the Paper deadline at 23:59: the estimate of
+    # each says so as a real record would (all_day, and no time of day in the calendar's text)
+    path = _conf(tmp_path)
+    args = ("--estimated", "--data", str(path), "--as-of", "2026-12-01")
+    records = json.loads(ccal("upcoming", "--json", *args).stdout)
+    guessed = {r["label"]: r for r in records if r.get("estimated")}
+    assert guessed["Conference"]["all_day"] is True
+    assert guessed["Conference"]["at"].endswith("T23:59:59+00:00")  # the day's last second
+    assert guessed["Paper"]["all_day"] is False
+    result = ccal("export", "--format", "ics", *args)
+    assert result.exit_code == 0, result.stderr
+    unfolded = result.stdout.replace("\r\n", "\n").replace("\n ", "")  # unfolded lines
+    [conference] = [e for e in unfolded.split("BEGIN:VEVENT")[1:] if "Estimated: Conference" in e]
+    [paper] = [e for e in unfolded.split("BEGIN:VEVENT")[1:] if "Estimated: Paper" in e]
+    assert "most likely" in conference and "23:59" not in conference
+    assert "23:59 UTC" in paper

@@ -50,6 +50,15 @@ class Guess:
         return f"{self.estimate.series}-{self.estimate.year}-estimated"
 
     @property
+    def all_day(self) -> bool:
+        """Whether the date it continues is a whole day (a conference's days, given as dates):
+        its estimate is of a day, not of a time of day, as a real record of it would be."""
+        from ccal.text import label_key
+
+        key = label_key(self.date.label)
+        return any(e.all_day for e in self.latest.entries if label_key(e.label) == key)
+
+    @property
     def title(self) -> str:
         if self.announced:
             return self.latest.opportunity.title

@@ -91,10 +91,11 @@ def vevent(guess: Guess, stamp: datetime) -> Any:
     event.add("summary", file_text(f"Estimated: {guess.date.label} — {guess.title}"))
     event.add("dtstart", guess.date.range_start.date())
     event.add("dtend", guess.date.range_end.date() + timedelta(days=1))  # exclusive
+    likely = guess.date.at.strftime("%a %d %b %Y" if guess.all_day else "%a %d %b %Y %H:%M %Z")
     event.add(
         "description",
         file_text(
-            f"{guess_text(guess)}; most likely {guess.date.at:%a %d %b %Y %H:%M %Z} "
+            f"{guess_text(guess)}; most likely {likely} "
             f"({guess.estimate.method}, {guess.estimate.cadence}). Not announced yet."
         ),
     )

@@ -154,7 +154,7 @@ def estimate_record(guess: Guess, now: datetime) -> dict[str, Any]:
         "label": guess.date.label,
         "at": rfc3339(guess.date.at),
         "end": None,
-        "all_day": False,
+        "all_day": guess.all_day,  # then ``at`` is the day's last second, as in a real record
         "timezone": _zone_name(guess.date.at),
         "seconds_left": seconds_between(now, guess.date.at),
         "status": "upcoming",
