@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ccal.clock import DEFAULT_ZONE
-
-KINDS = ("added", "removed", "moved", "retitled", "status")
+from ccal.sync import CHANGE_KINDS as KINDS
 LOG_FILE_NAME = "changes.jsonl"
 
 Record = dict[str, Any]

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 SYNC_LOCK_TIMEOUT = 900.0  # seconds a second sync waits for the first (a big source: minutes)
 PLAN_FILE_NAME = ".plan.json"  # what ``ccal.fastsync`` answers from, beside the synced files
+# What a sync can find changed (``ccal.changes.KINDS`` is this one list); here, in a module of the
+# fast path, because an unchanged source reports every kind at 0.
+CHANGE_KINDS = ("added", "removed", "moved", "retitled", "status")
 
 
 class Outcome:
@@ -42,8 +45,8 @@ class Outcome:
         *,
         entries: int | None = None,
         noun: str = "entries",
-        first: bool = False,
-        changes: dict[str, int] | None = None,
+        first: bool = False,  # no earlier sync of it succeeded (none to compare with or keep)
+        changes: dict[str, int] | None = None,  # synced: what ``changes.counts`` found
         error: str | None = None,
         file: str | None = None,
         skipped: int = 0,
@@ -54,7 +57,7 @@ class Outcome:
         self.entries = entries
         self.noun = noun
         self.first = first
-        self.changes = changes if changes is not None else {}
+        self.changes = changes
         self.seconds = 0.0
         self.error = error
         self.file = file
@@ -75,7 +78,7 @@ class Outcome:
         if self.first:
             news = "first sync"
         else:
-            c = self.changes
+            c = self.changes or {}
             parts = [f"{c.get('added', 0)} new", f"{c.get('moved', 0)} moved"]
             parts.append(f"{c.get('removed', 0)} gone")
             if c.get("retitled"):
@@ -86,18 +89,28 @@ class Outcome:
         return f"{self.source}: {what} · {news} · {self.seconds:.1f} s"
 
     def record(self) -> dict[str, Any]:
+        """The JSON object: ``changes`` is null when nothing was compared (a first sync, a
+        failure), every kind at 0 when the source was unchanged."""
         return {
             "source": self.source,
             "status": self.status,
             "entries": self.entries,
             "first_sync": self.first,
-            "changes": self.changes,
+            "changes": self.found(),
             "seconds": round(self.seconds, 3),
             "file": self.file,
             "error": self.error,
             "skipped": self.skipped,
             "skip_reasons": self.reasons,
         }
+
+    def found(self) -> dict[str, int] | None:
+        """What changed, by kind, or None when there was nothing to compare with."""
+        if self.status == "unchanged":
+            return dict.fromkeys(CHANGE_KINDS, 0)
+        if self.status == "failed" or self.first:
+            return None
+        return {kind: (self.changes or {}).get(kind, 0) for kind in CHANGE_KINDS}
 
     def warnings(self) -> list[str]:
         """What was skipped, one line each (as ``ccal import`` words it), for stderr."""
@@ -210,6 +223,7 @@ def sync_one(
     outcome.file = str(target)
     if outcome.status == "failed":
         outcome.kept = target.is_file()
+        outcome.first = not outcome.kept  # "nothing synced yet", in JSON too
     return outcome
 
 
