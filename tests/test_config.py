@@ -315,3 +315,39 @@ def test_a_url_source_without_a_host_or_with_a_space_is_refused(ccal, location, 
 def test_url_sources_with_a_host_are_kept(ccal):
     for name, location in (("a", "HTTPS://example.org/x"), ("b", "http://[::1]:8080/x.toml")):
         assert ccal("source", "add", name, location, "--format", "ccal").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "message"),
+    [
+        ("version = 1.0", "version", "version must be a whole number (got float 1.0)"),
+        ("version = true", "version", "version must be a whole number (got bool true)"),
+        ('[sync]\nmax_size_mb = "3"', "sync.max_size_mb", "must be a whole number (got '3')"),
+        ("[sync]\nretries = 2.0", "sync.retries", "must be a whole number (got float 2.0)"),
+        ('[sync]\nread_timeout = "5"', "sync.read_timeout", "must be a number (got '5')"),
+        (
+            '[notify.channels.mail]\ntype = "email"\nhost = "h"\nfrom = "a@b.c"\nto = ["d@e.f"]\n'
+            'port = "25"',
+            "notify.channels.mail.port",
+            "must be a whole number (got '25')",
+        ),
+        (
+            '[notify.channels.hook]\ntype = "webhook"\nurl = "https://x.org/"\ntimeout = true',
+            "notify.channels.hook.timeout",
+            "must be a number (got bool true)",
+        ),
+    ],
+)
+def test_config_values_are_typed_as_toml_types_them(ccal, line, key, message):
+    """A string "3" where a whole number is meant, or ``version = 1.0``, was read as 3 and 1:
+    the configuration is strict like the data file, one located line per wrong value."""
+    path = write_config(line + "\n")
+    result = ccal("validate")
+    assert result.exit_code == 1
+    row = len(line.splitlines())
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{path}:{row}:1: field '{key}': "), first
+    assert first.endswith(message), first
+    synced = ccal("sync")
+    assert synced.exit_code == 1
+    assert synced.stderr == first + "\n"

@@ -16,7 +16,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
 from ccal.models import SLUG_PATTERN, ZoneName, _http_url
@@ -106,16 +115,20 @@ class SourceConfig(_Strict):
 class SyncSettings(_Strict):
     """``[sync]``: limits of a download (the defaults suit the EU portal's ~130 MB file)."""
 
-    max_size_mb: Annotated[int, Field(ge=1)] = 512
-    connect_timeout: Annotated[float, Field(ge=0.1)] = 10.0
-    read_timeout: Annotated[float, Field(ge=0.1)] = 60.0
-    retries: Annotated[int, Field(ge=0, le=3)] = 3
+    # Strict, as the data file is: TOML has typed numbers, and pydantic's lax mode would read
+    # ``max_size_mb = "3"`` or ``retries = 2.0`` (or ``true``) silently; a value of another
+    # type is a located error. A whole number is a number (``read_timeout = 30``).
+
+    max_size_mb: Annotated[StrictInt, Field(ge=1)] = 512
+    connect_timeout: Annotated[StrictFloat, Field(ge=0.1)] = 10.0
+    read_timeout: Annotated[StrictFloat, Field(ge=0.1)] = 60.0
+    retries: Annotated[StrictInt, Field(ge=0, le=3)] = 3
 
 
 class Config(_Strict):
     """The whole ``config.toml``."""
 
-    version: Annotated[int, Field(ge=1, le=1)] = 1
+    version: Annotated[StrictInt, Field(ge=1, le=1)] = 1  # strict: not 1.0, not true
     timezone: ZoneName | None = None  # the default display zone (``--tz``/``CCAL_TZ`` win)
     # strict: the start-up path reads it with tomllib, where only `false` leaves the data out
     shipped: StrictBool = True  # false: the shipped ECCP dataset is not part of the default data
