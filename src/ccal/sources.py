@@ -113,7 +113,7 @@ def source_names(explicit: list[str] | None = None) -> list[str]:
     """``active_sources`` as text (for the fast path): the same files in the same order."""
     if explicit:
         return distinct(explicit)
-    names = [shipped_dataset_name()] if settings().get("shipped", True) is not False else []
+    names = [shipped_dataset_name()] if setting("shipped", bool) is not False else []
     data = user_dir_name("XDG_DATA_HOME", ".local/share")
     from ccal.importers.registry import default_files
 
@@ -140,54 +140,115 @@ def synced_names(folder: str) -> list[str]:
 
 
 class ConfigUnreadable(ValueError):
-    """The configuration file cannot be read or is not TOML: every command but ``validate``
-    stops on it."""
+    """The configuration file cannot be read, is not UTF-8 or not TOML, or a key every command
+    reads has the wrong type: every command but ``validate`` stops on ``problem``, the line
+    ``validate`` lists for it (``config_problem`` words it, the one place)."""
+
+    def __init__(self, problem: Any) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+    def error(self) -> Exception:
+        """The ``DataError`` a command raises: its one line, ``FILE:LINE:COL: …`` or
+        ``ccal: FILE: …`` (``Problem.as_error``)."""
+        from ccal.errors import DataError  # its dataclass costs the hot call ~10 ms
+
+        return DataError([self.problem])
+
+
+def config_problem(name: str, exc: Exception) -> Any:
+    """Why the configuration file ``name`` gave no tables, as one ``errors.Problem``: worded
+    once for ``settings`` (every command) and ``ccal.config`` (``validate``, ``sync``, …)."""
+    from ccal.errors import Problem
+
+    if isinstance(exc, UnicodeDecodeError):
+        return Problem(name, f"not UTF-8 text ({exc.reason})")
+    if isinstance(exc, OSError):  # a directory, no permission: not a question of TOML
+        return Problem(name, f"cannot read the file: {exc.strerror or exc}")
+    from ccal.loader import toml_problem
+
+    return toml_problem(exc, name)  # type: ignore[arg-type]
+
+
+def config_tables(data: bytes, name: str) -> dict[str, Any]:
+    """The configuration file's bytes as TOML tables (a BOM allowed, as editors write one);
+    raises ``ConfigUnreadable``."""
+    import tomllib
+
+    try:
+        return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigUnreadable(config_problem(name, exc)) from None
 
 
 def settings(name: str | None = None) -> dict[str, Any]:
     """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
 
     Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat``
-    when there is no file, a small parse when there is. Validation with located errors
-    is ``ccal.config``'s job (``ccal validate``); here a value of the wrong type is ignored by
-    its reader. ``name``: another configuration file (``notify``'s tests).
+    when there is no file, a small parse when there is. Validation with located errors is
+    ``ccal.config``'s job (``ccal validate``); the keys read here are checked by
+    ``setting``. ``name``: another configuration file (``notify``'s tests).
     """
     name = name or config_file_name()
     if not os.path.exists(name):  # the common case: one ``stat``, no import
         return {}
-    import tomllib
-
     try:
         with open(name, "rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read()
     except FileNotFoundError:
         return {}
-    except OSError as exc:  # a directory, no permission: not a question of TOML
-        raise ConfigUnreadable(f"{name}: cannot read the file: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigUnreadable(f"{name}: not valid TOML ({why}); see 'ccal validate'") from None
+    except OSError as exc:
+        raise ConfigUnreadable(config_problem(name, exc)) from None
+    return config_tables(data, name)
+
+
+def setting(key: str, kind: type) -> Any:
+    """``settings()[key]`` (None when absent); a value of another type than ``kind`` raises
+    ``ConfigUnreadable`` with ``validate``'s located line for it: ``shipped = "no"`` was read
+    as true, ``timezone = 3`` as no zone, silently."""
+    value = settings().get(key)
+    if value is not None and not isinstance(value, kind):
+        raise ConfigUnreadable(_validated(key))
+    return value
+
+
+def _validated(key: str) -> Any:
+    """``validate``'s problem with the configuration's ``key`` (pydantic: only on this path)."""
+    from pathlib import Path
+
+    from ccal.config import check
+
+    name = config_file_name()
+    mine = [p for p in check(Path(name)) if p.field == key]
+    if not mine:  # not expected: the model refuses what ``setting`` and ``zone_named`` refuse
+        from ccal.errors import Problem
+
+        return Problem(name, f"{key}: not a valid value")
+    return mine[0]
 
 
 def display_zone_name() -> str | None:
     """The configuration's default display zone (``timezone = "Europe/Brussels"``), if any."""
-    zone = settings().get("timezone")
-    return zone if isinstance(zone, str) and zone else None
+    zone = setting("timezone", str)
+    return zone or None
 
 
 def default_zone() -> tzinfo:
     """The display zone when neither ``--tz`` nor ``CCAL_TZ`` is given: the configuration's
-    ``timezone``, else the system zone."""
+    ``timezone``, else the system zone. A zone the configuration names wrong is the line
+    ``validate`` prints for it."""
     from ccal.clock import TimeInputError, system_zone, zone_named
 
     try:
         name = display_zone_name()
-        return zone_named(name) if name else system_zone()
-    except (ConfigUnreadable, TimeInputError) as exc:
-        from ccal.errors import CcalError  # its dataclass costs the hot call ~10 ms
-
-        where = "" if isinstance(exc, ConfigUnreadable) else f"{config_file_name()}: timezone: "
-        raise CcalError(f"{where}{exc}") from None
+        if not name:
+            return system_zone()
+        try:
+            return zone_named(name)
+        except TimeInputError:
+            raise ConfigUnreadable(_validated("timezone")) from None
+    except ConfigUnreadable as exc:
+        raise exc.error() from None
 
 
 def distinct(paths: list[Any]) -> list[Any]:
@@ -218,9 +279,7 @@ def active_sources(explicit: list[Path] | None = None) -> list[Path]:
     try:
         names = source_names()
     except ConfigUnreadable as exc:
-        from ccal.errors import CcalError
-
-        raise CcalError(str(exc)) from None
+        raise exc.error() from None
     return [Path(name) for name in names]
 
 

@@ -238,9 +238,7 @@ def test_a_bad_notify_table_reads_as_every_configuration_problem(main, config, t
 def test_a_config_file_notify_cannot_read_is_the_line_every_command_says(main, config):
     path = config("[notify]\nscope = \n")
     said = main("notify", code=1).stderr
-    assert said == (
-        f"ccal: {path}: not valid TOML (Invalid value (at line 2, column 9)); see 'ccal validate'\n"
-    )
+    assert said == f"{path}:2:9: invalid TOML: Invalid value\n"
     assert said == main("list", code=1).stderr == main("upcoming", "--json", code=1).stderr
 
 
