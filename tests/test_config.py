@@ -402,3 +402,12 @@ def test_config_values_are_typed_as_toml_types_them(ccal, line, key, message):
     synced = ccal("sync")
     assert synced.exit_code == 1
     assert synced.stderr == first + "\n"
+
+
+def test_a_config_with_a_bom_is_read_by_every_command(ccal):
+    """``validate`` and ``sync`` took a configuration an editor saved with a BOM; the reading
+    commands called it "not valid TOML". They read it alike now."""
+    config_file().parent.mkdir(parents=True)
+    config_file().write_bytes("\ufeffshipped = false\n".encode())
+    assert ccal("validate").exit_code == 0
+    assert ccal.json("list", "--all") == []
