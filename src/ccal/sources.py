@@ -242,13 +242,47 @@ def default_zone() -> tzinfo:
     try:
         name = display_zone_name()
         if not name:
-            return system_zone()
+            return _system_zone_said(system_zone())
         try:
             return zone_named(name)
         except TimeInputError:
             raise ConfigUnreadable(_validated("timezone")) from None
     except ConfigUnreadable as exc:
         raise exc.error() from None
+
+
+_tz_warned = False  # once a process: the fast path may work the zone out before the app does
+
+
+def _system_zone_said(zone: tzinfo) -> tzinfo:
+    """``zone`` (``clock.system_zone``), after one warning when ``TZ`` is set but names no zone
+    ccal reads (``TZ=garbage``, a POSIX rule string): TZ is every program's setting, which
+    ``date`` reads as UTC, so the command still answers, in the zone it fell back to, but says
+    so. (``--tz``, ``CCAL_TZ`` and the configuration's ``timezone`` are ccal's own: a bad one
+    is an error.)"""
+    global _tz_warned
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name or _tz_warned:
+        return zone
+    from ccal.clock import TimeInputError, fixed_zone_form, zone_label, zone_named
+
+    if fixed_zone_form(name):  # POSIX's ``UTC+8``: the C library's to read (``system_zone``)
+        return zone
+    try:
+        zone_named(name)
+        return zone  # the zone TZ names: ``system_zone`` took it
+    except TimeInputError:
+        pass
+    from ccal.controlchars import printable
+
+    _tz_warned = True
+    shown = printable(name if len(name) <= 60 else name[:60] + "…")
+    print(
+        f"ccal: warning: TZ='{shown}' is not a time zone; times are in {zone_label(zone)} (set TZ "
+        "to an IANA name such as Europe/Brussels, or use --tz)",
+        file=sys.stderr,
+    )
+    return zone
 
 
 def distinct(paths: list[Any]) -> list[Any]:
