@@ -120,7 +120,9 @@ def test_toml_booleans_and_integers_still_read(ccal, tmp_path):
     assert [(row["tentative"], row["occurrence"]) for row in rows] == [(True, 0), (True, 1)]
 
 
-@pytest.mark.parametrize(("line", "got"), [("version = 1.0", "float 1.0"), ("version = true", "bool true")])
+@pytest.mark.parametrize(
+    ("line", "got"), [("version = 1.0", "float 1.0"), ("version = true", "bool true")]
+)
 def test_the_data_file_version_is_the_integer_1(ccal, tmp_path, line, got):
     """``version = 1.0`` and ``version = true`` passed as version 1 (pydantic's lax
     ``Literal[1]``), the configuration's ``version`` alike: a located error in both."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from ccal.clock import DEFAULT_ZONE
 from ccal.sync import CHANGE_KINDS as KINDS
+
 LOG_FILE_NAME = "changes.jsonl"
 
 Record = dict[str, Any]
