@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ccal.clock import DEFAULT_ZONE
-from ccal.sync import CHANGE_KINDS as KINDS
+from ccal.outcome import CHANGE_KINDS as KINDS
 
 LOG_FILE_NAME = "changes.jsonl"
 

@@ -220,6 +220,13 @@ def check(path: Path | None = None) -> list[Problem]:
     return [] if text is None else problems_of_text(text, path)[1]
 
 
+def key_problem(key: str, path: Path | None = None) -> Problem:
+    """``validate``'s problem with the top-level ``key`` (``errors.ConfigValueWrong``)."""
+    path = path or config_path()
+    mine = [p for p in check(path) if p.field == key]
+    return mine[0] if mine else Problem(str(path), f"{key}: not a valid value")
+
+
 def load(path: Path | None = None) -> Config:
     """The validated configuration (defaults when there is no file); raises ``DataError``."""
     return loaded(path)[0]

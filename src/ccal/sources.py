@@ -165,7 +165,7 @@ def config_problem(name: str, exc: Exception) -> Any:
         return Problem(name, f"not UTF-8 text ({exc.reason})")
     if isinstance(exc, OSError):  # a directory, no permission: not a question of TOML
         return Problem(name, f"cannot read the file: {exc.strerror or exc}")
-    from ccal.loader import toml_problem
+    from ccal.tomlparse import toml_problem
 
     return toml_problem(exc, name)  # type: ignore[arg-type]
 
@@ -204,27 +204,14 @@ def settings(name: str | None = None) -> dict[str, Any]:
 
 def setting(key: str, kind: type) -> Any:
     """``settings()[key]`` (None when absent); a value of another type than ``kind`` raises
-    ``ConfigUnreadable`` with ``validate``'s located line for it: ``shipped = "no"`` was read
-    as true, ``timezone = 3`` as no zone, silently."""
+    ``errors.ConfigValueWrong``, which ``cli.root`` words as ``validate`` does: ``shipped =
+    "no"`` was read as true, ``timezone = 3`` as no zone, silently."""
     value = settings().get(key)
     if value is not None and not isinstance(value, kind):
-        raise ConfigUnreadable(_validated(key))
+        from ccal.errors import ConfigValueWrong
+
+        raise ConfigValueWrong(config_file_name(), key)
     return value
-
-
-def _validated(key: str) -> Any:
-    """``validate``'s problem with the configuration's ``key`` (pydantic: only on this path)."""
-    from pathlib import Path
-
-    from ccal.config import check
-
-    name = config_file_name()
-    mine = [p for p in check(Path(name)) if p.field == key]
-    if not mine:  # not expected: the model refuses what ``setting`` and ``zone_named`` refuse
-        from ccal.errors import Problem
-
-        return Problem(name, f"{key}: not a valid value")
-    return mine[0]
 
 
 def display_zone_name() -> str | None:
@@ -246,7 +233,9 @@ def default_zone() -> tzinfo:
         try:
             return zone_named(name)
         except TimeInputError:
-            raise ConfigUnreadable(_validated("timezone")) from None
+            from ccal.errors import ConfigValueWrong
+
+            raise ConfigValueWrong(config_file_name(), "timezone") from None
     except ConfigUnreadable as exc:
         raise exc.error() from None
 
