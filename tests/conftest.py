@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
+from ccal import sources
 from ccal.cli import app
 from ccal.index import policy
 
@@ -52,6 +53,8 @@ def isolated_env(monkeypatch, tmp_path):
     # ``ccal --no-cache`` run in-process sets this module flag until the next in-process run:
     # a test calling the index or the fast path directly must not inherit it from the last test.
     monkeypatch.setattr(policy, "bypass", False)
+    # Likewise the once-a-process warning about a ``TZ`` that names no zone.
+    monkeypatch.setattr(sources, "_tz_warned", False)
 
 
 class Ccal:

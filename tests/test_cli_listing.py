@@ -175,6 +175,35 @@ def test_display_zone_from_option_and_environment(ccal, fixture_file):
     assert "Fri 29 Jul 2022 17:00 BST" in ccal(*args, env={"CCAL_TZ": "Europe/London"}).stdout
 
 
+def test_a_tz_that_names_no_zone_is_one_warning_and_times_in_the_fallback_zone(
+    ccal, fixture_file, monkeypatch
+):
+    """``TZ=garbage`` showed times in the computer's fallback zone (UTC here) without a word.
+    TZ is every program's setting, not ccal's (``date`` shows UTC for it): one warning naming
+    it and the zone used, and the command still answers; ``--tz``/``CCAL_TZ`` need no TZ."""
+    from test_process import run_ccal
+
+    from ccal.clock import system_zone, zone_label
+
+    monkeypatch.setenv("TZ", "garbage")
+    used = zone_label(system_zone())
+    warning = (
+        f"ccal: warning: TZ='garbage' is not a time zone; times are in {used} (set TZ to an "
+        "IANA name such as Europe/Brussels, or use --tz)\n"
+    )
+    args = ("upcoming", "--data", str(fixture_file), "--as-of", "2022-06-01")
+    result = ccal(*args)
+    assert (result.exit_code, result.stderr) == (0, warning)
+    assert f"times in {used}" in result.stdout
+    for env in ({}, {"CCAL_NO_FASTPATH": "1"}):  # once, on both paths
+        ran = run_ccal(*args, env=env)
+        assert (ran.returncode, ran.stderr) == (0, warning), env
+    assert ccal(*args, "--tz", "UTC").stderr == ""
+    assert ccal(*args, env={"CCAL_TZ": "Europe/Brussels"}).stderr == ""
+    monkeypatch.setenv("TZ", ":Europe/Brussels")  # a known zone, as POSIX writes it: silent
+    assert ccal(*args).stderr == ""
+
+
 def test_ccal_now_pins_the_clock(ccal, fixture_file):
     rows = ccal.json("upcoming", "--data", str(fixture_file), env={"CCAL_NOW": "2022-12-01"})
     assert rows[0]["label"] == "Cut-off 2"

@@ -73,8 +73,59 @@ def test_a_config_that_is_not_toml(ccal):
     assert problem["message"].startswith("invalid TOML")
     listing = ccal("list", "--all")
     assert listing.exit_code == 1
-    assert listing.stderr.startswith(f"ccal: {path}: not valid TOML (")
-    assert listing.stderr.rstrip().endswith("see 'ccal validate'")
+    assert listing.stderr == f"{path}:1:11: invalid TOML: Invalid value\n"
+
+
+BROKEN_CONFIGS = {
+    "not TOML": ("timezone = = 3\n", "{path}:1:12: invalid TOML: Invalid value"),
+    "not UTF-8": ('timezone = "\xff"\n', "ccal: {path}: not UTF-8 text (invalid start byte)"),
+    "a directory": (None, "ccal: {path}: cannot read the file: Is a directory"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_CONFIGS)
+@pytest.mark.parametrize(
+    "command",
+    [("upcoming",), ("list", "--all"), ("changes",), ("notify", "--dry-run"), ("sync",),
+     ("source", "list"), ("source", "add", "x", "x.json", "--format", "eu-portal")],
+)  # fmt: skip
+def test_a_broken_config_reads_alike_in_every_command(ccal, case, command):
+    """A configuration that is not TOML was "ccal: FILE: not valid TOML (Invalid value (at line
+    1, column 12)); see 'ccal validate'" from the reading commands and "FILE:1:12: invalid
+    TOML: Invalid value" from ``sync`` and ``source``: one wording now, ``validate``'s."""
+    text, wanted = BROKEN_CONFIGS[case]
+    path = config_file()
+    if text is None:
+        path.mkdir(parents=True)
+    else:
+        path.parent.mkdir(parents=True)
+        path.write_bytes(text.encode("latin-1"))
+    result = ccal(*command)
+    assert result.exit_code == 1
+    assert result.stderr == wanted.format(path=path) + "\n"
+    checked = ccal("validate")
+    assert checked.stdout.splitlines()[0] == wanted.format(path=path).removeprefix("ccal: ")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('shipped = "no"', "field 'shipped': shipped must be true or false (got 'no')"),
+        ("timezone = 3", "field 'timezone': timezone must be a string in quotes (got int 3)"),
+        (
+            'timezone = "Mars/Base"',
+            "field 'timezone': unknown time zone 'Mars/Base' (use an IANA name such as "
+            "Europe/Brussels, AoE, or a fixed offset such as UTC+8)",
+        ),
+    ],
+)
+def test_the_keys_every_command_reads_are_typed_there_too(ccal, line, message):
+    """``shipped = "no"`` kept the shipped data in and ``timezone = 3`` showed the system zone,
+    silently, in every reading command: the located line ``validate`` prints, and exit 1."""
+    path = write_config(f"# settings\n{line}\n")
+    result = ccal("list", "--all")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"{path}:2:1: {message}\n"
 
 
 def test_a_config_that_cannot_be_read_is_not_called_invalid_toml(ccal):
@@ -85,7 +136,7 @@ def test_a_config_that_cannot_be_read_is_not_called_invalid_toml(ccal):
     assert listing.exit_code == 1
     assert listing.stderr == f"ccal: {config_file()}: cannot read the file: Is a directory\n"
     checked = ccal("validate")
-    assert f"{config_file()}: cannot read the file: Is a directory" in checked.stderr
+    assert checked.stdout.startswith(f"{config_file()}: cannot read the file: Is a directory\n")
 
 
 def test_a_valid_config_with_notify_and_sync_tables(ccal):
@@ -315,3 +366,48 @@ def test_a_url_source_without_a_host_or_with_a_space_is_refused(ccal, location, 
 def test_url_sources_with_a_host_are_kept(ccal):
     for name, location in (("a", "HTTPS://example.org/x"), ("b", "http://[::1]:8080/x.toml")):
         assert ccal("source", "add", name, location, "--format", "ccal").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "message"),
+    [
+        ("version = 1.0", "version", "version must be a whole number (got float 1.0)"),
+        ("version = true", "version", "version must be a whole number (got bool true)"),
+        ('[sync]\nmax_size_mb = "3"', "sync.max_size_mb", "must be a whole number (got '3')"),
+        ("[sync]\nretries = 2.0", "sync.retries", "must be a whole number (got float 2.0)"),
+        ('[sync]\nread_timeout = "5"', "sync.read_timeout", "must be a number (got '5')"),
+        (
+            '[notify.channels.mail]\ntype = "email"\nhost = "h"\nfrom = "a@b.c"\nto = ["d@e.f"]\n'
+            'port = "25"',
+            "notify.channels.mail.port",
+            "must be a whole number (got '25')",
+        ),
+        (
+            '[notify.channels.hook]\ntype = "webhook"\nurl = "https://x.org/"\ntimeout = true',
+            "notify.channels.hook.timeout",
+            "must be a number (got bool true)",
+        ),
+    ],
+)
+def test_config_values_are_typed_as_toml_types_them(ccal, line, key, message):
+    """A string "3" where a whole number is meant, or ``version = 1.0``, was read as 3 and 1:
+    the configuration is strict like the data file, one located line per wrong value."""
+    path = write_config(line + "\n")
+    result = ccal("validate")
+    assert result.exit_code == 1
+    row = len(line.splitlines())
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{path}:{row}:1: field '{key}': "), first
+    assert first.endswith(message), first
+    synced = ccal("sync")
+    assert synced.exit_code == 1
+    assert synced.stderr == first + "\n"
+
+
+def test_a_config_with_a_bom_is_read_by_every_command(ccal):
+    """``validate`` and ``sync`` took a configuration an editor saved with a BOM; the reading
+    commands called it "not valid TOML". They read it alike now."""
+    config_file().parent.mkdir(parents=True)
+    config_file().write_bytes("\ufeffshipped = false\n".encode())
+    assert ccal("validate").exit_code == 0
+    assert ccal.json("list", "--all") == []

@@ -78,3 +78,26 @@ def test_a_huge_value_is_quoted_short(tmp_path):
     [problem] = parse_text(text, tmp_path / "x.toml").errors
     assert len(problem.message) < 200
     assert json.dumps(problem.message)
+
+
+def test_a_huge_title_is_cut_in_tables_and_whole_in_json(ccal, tmp_path):
+    """A 2 MB title took Rich seconds to wrap into 50,000 lines (a 20 MB one, minutes), in
+    every table. A table shows the first ``TABLE_TEXT_LIMIT`` characters and "…"; JSON (and
+    every export) keeps the whole text."""
+    from ccal.controlchars import TABLE_TEXT_LIMIT
+
+    title = "word " * 100_000
+    data = tmp_path / "huge.toml"
+    data.write_text(
+        f'version = 1\n[[opportunity]]\nid = "x"\nkind = "call"\ntitle = "{title}"\n'
+        '[[opportunity.dates]]\nlabel = "a"\nat = 2027-01-01\n',
+        encoding="utf-8",
+    )
+    args = ("--data", str(data), "--as-of", "2026-12-01")
+    for command in (("upcoming",), ("list",), ("deadlines", "x"), ("show", "x")):
+        shown = ccal(*command, *args, env={"COLUMNS": "200"})
+        assert shown.exit_code == 0, shown.stderr
+        assert "…" in shown.stdout, command
+        words = shown.stdout.count("word")
+        assert TABLE_TEXT_LIMIT // 5 - 2 <= words <= TABLE_TEXT_LIMIT // 5 + 2, (command, words)
+    assert ccal.json("upcoming", *args)[0]["title"] == title.strip()

@@ -92,7 +92,7 @@ def _dated(value: str) -> str:
         ("tentative = 1", "tentative", "tentative must be true or false (got int 1)"),
         ('count = "4"', "count", "count must be a whole number (got '4')"),
         ("count = 4.0", "count", "count must be a whole number (got float 4.0)"),
-        ("count = true", "count", "count must be a whole number (got bool True)"),
+        ("count = true", "count", "count must be a whole number (got bool true)"),
     ],
 )
 def test_a_value_of_another_type_is_a_located_error_never_coerced(
@@ -118,3 +118,18 @@ def test_toml_booleans_and_integers_still_read(ccal, tmp_path):
     data.write_text(_dated("tentative = true\ncount = 2"), encoding="utf-8")
     rows = ccal.json("upcoming", "--data", str(data), "--as-of", "2026-12-01")
     assert [(row["tentative"], row["occurrence"]) for row in rows] == [(True, 0), (True, 1)]
+
+
+@pytest.mark.parametrize(
+    ("line", "got"), [("version = 1.0", "float 1.0"), ("version = true", "bool true")]
+)
+def test_the_data_file_version_is_the_integer_1(ccal, tmp_path, line, got):
+    """``version = 1.0`` and ``version = true`` passed as version 1 (pydantic's lax
+    ``Literal[1]``), the configuration's ``version`` alike: a located error in both."""
+    data = tmp_path / "v.toml"
+    data.write_text(line + "\n", encoding="utf-8")
+    checked = ccal("validate", str(data))
+    assert checked.exit_code == 1
+    assert checked.stdout.splitlines()[0] == (
+        f"{data}:1:1: field 'version': version must be a whole number (got {got})"
+    )

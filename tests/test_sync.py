@@ -804,3 +804,33 @@ def test_shown_location(location, shown):
     from ccal.probe import shown_location
 
     assert shown_location(location) == shown
+
+
+def test_json_changes_say_what_each_outcome_compared(ccal, tmp_path):
+    """``changes`` in ``sync --json``: null when nothing was compared (a first sync, a failure),
+    every kind at 0 when the source was unchanged, the counts after a real comparison; a failed
+    first sync says ``first_sync`` (nothing synced yet) as its line does. Each case was
+    ``{}`` or zeros alike, so a script could not tell a failure from "nothing moved"."""
+    copy = tmp_path / "portal.json"
+    configure(("portal", copy.as_uri()))
+    none = dict.fromkeys(("added", "removed", "moved", "retitled", "status"), 0)
+
+    def one(expect_exit: int = 0) -> dict:
+        result = ccal("sync", "--json")
+        assert result.exit_code == expect_exit, result.stderr
+        return json.loads(result.stdout)[0]
+
+    never = one(1)  # the file is not there yet
+    assert (never["status"], never["first_sync"], never["changes"]) == ("failed", True, None)
+    copy.write_bytes(V1)
+    first = one()
+    assert (first["status"], first["first_sync"], first["changes"]) == ("synced", True, None)
+    same = one()
+    assert (same["status"], same["first_sync"], same["changes"]) == ("unchanged", False, none)
+    copy.write_text("garbage", encoding="utf-8")
+    broken = one(1)
+    assert (broken["status"], broken["first_sync"], broken["changes"]) == ("failed", False, None)
+    copy.write_bytes(V2)
+    moved = one()
+    assert moved["status"] == "synced" and not moved["first_sync"]
+    assert moved["changes"] == {"added": 1, "removed": 1, "moved": 2, "retitled": 1, "status": 1}

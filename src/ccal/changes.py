@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ccal.clock import DEFAULT_ZONE
+from ccal.outcome import CHANGE_KINDS as KINDS
 
-KINDS = ("added", "removed", "moved", "retitled", "status")
 LOG_FILE_NAME = "changes.jsonl"
 
 Record = dict[str, Any]

@@ -16,7 +16,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 
 from ccal.errors import CcalError, DataError, Problem, UsageProblem
 from ccal.models import SLUG_PATTERN, ZoneName, _http_url
@@ -106,16 +115,20 @@ class SourceConfig(_Strict):
 class SyncSettings(_Strict):
     """``[sync]``: limits of a download (the defaults suit the EU portal's ~130 MB file)."""
 
-    max_size_mb: Annotated[int, Field(ge=1)] = 512
-    connect_timeout: Annotated[float, Field(ge=0.1)] = 10.0
-    read_timeout: Annotated[float, Field(ge=0.1)] = 60.0
-    retries: Annotated[int, Field(ge=0, le=3)] = 3
+    # Strict, as the data file is: TOML has typed numbers, and pydantic's lax mode would read
+    # ``max_size_mb = "3"`` or ``retries = 2.0`` (or ``true``) silently; a value of another
+    # type is a located error. A whole number is a number (``read_timeout = 30``).
+
+    max_size_mb: Annotated[StrictInt, Field(ge=1)] = 512
+    connect_timeout: Annotated[StrictFloat, Field(ge=0.1)] = 10.0
+    read_timeout: Annotated[StrictFloat, Field(ge=0.1)] = 60.0
+    retries: Annotated[StrictInt, Field(ge=0, le=3)] = 3
 
 
 class Config(_Strict):
     """The whole ``config.toml``."""
 
-    version: Annotated[int, Field(ge=1, le=1)] = 1
+    version: Annotated[StrictInt, Field(ge=1, le=1)] = 1  # strict: not 1.0, not true
     timezone: ZoneName | None = None  # the default display zone (``--tz``/``CCAL_TZ`` win)
     # strict: the start-up path reads it with tomllib, where only `false` leaves the data out
     shipped: StrictBool = True  # false: the shipped ECCP dataset is not part of the default data
@@ -169,15 +182,15 @@ def problems_of_text(text: str, path: Path) -> tuple[Config | None, list[Problem
 
     from pydantic import ValidationError
 
-    from ccal.loader import toml_problem
     from ccal.locator import LazyLocator
     from ccal.schema_errors import schema_problems
+    from ccal.sources import config_problem
 
     name = str(path)
     try:
         raw = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
-        return None, [toml_problem(exc, name)]
+        return None, [config_problem(name, exc)]
     try:
         return Config.model_validate(raw), []
     except ValidationError as exc:
@@ -195,10 +208,23 @@ def _untagged(error: Any) -> Any:
 
 
 def check(path: Path | None = None) -> list[Problem]:
-    """The configuration file's problems, as ``ccal validate`` lists them (none if no file)."""
+    """The configuration file's problems, as ``ccal validate`` lists them (none if no file):
+    one that cannot be read or is not UTF-8 is a problem too, worded as every command says it."""
+    from ccal.sources import ConfigUnreadable
+
     path = path or config_path()
-    text = _read(path)
+    try:
+        text = _read(path)
+    except ConfigUnreadable as exc:
+        return [exc.problem]
     return [] if text is None else problems_of_text(text, path)[1]
+
+
+def key_problem(key: str, path: Path | None = None) -> Problem:
+    """``validate``'s problem with the top-level ``key`` (``errors.ConfigValueWrong``)."""
+    path = path or config_path()
+    mine = [p for p in check(path) if p.field == key]
+    return mine[0] if mine else Problem(str(path), f"{key}: not a valid value")
 
 
 def load(path: Path | None = None) -> Config:
@@ -208,12 +234,19 @@ def load(path: Path | None = None) -> Config:
 
 def loaded(path: Path | None = None) -> tuple[Config, bytes | None]:
     """``load``'s configuration and the very bytes it was read from (None: no file), which
-    ``ccal sync`` remembers for its fast path (``ccal.fastsync``)."""
+    ``ccal sync`` remembers for its fast path (``ccal.fastsync``). A file that cannot be read,
+    or is not UTF-8, is the one line every command says for it (``sources.config_problem``)."""
+    from ccal.sources import ConfigUnreadable
+
     path = path or config_path()
-    data = _read_bytes(path)
-    if data is None:
-        return Config(), None
-    config, problems = problems_of_text(_decode(data, path), path)
+    try:
+        data = _read_bytes(path)
+        if data is None:
+            return Config(), None
+        text = _decode(data, path)
+    except ConfigUnreadable as exc:
+        raise exc.error() from None
+    config, problems = problems_of_text(text, path)
     if config is None:
         raise DataError(problems)
     return config, data
@@ -225,19 +258,23 @@ def _read(path: Path) -> str | None:
 
 
 def _read_bytes(path: Path) -> bytes | None:
+    from ccal.sources import ConfigUnreadable, config_problem
+
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CcalError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+        raise ConfigUnreadable(config_problem(str(path), exc)) from None
 
 
 def _decode(data: bytes, path: Path) -> str:
+    from ccal.sources import ConfigUnreadable, config_problem
+
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CcalError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        raise ConfigUnreadable(config_problem(str(path), exc)) from None
 
 
 def load_notify(path: Path | None = None) -> NotifySettings:
@@ -286,6 +323,7 @@ def edit(change: Callable[[Any], None], path: Path | None = None) -> Config:
     import tomlkit
 
     from ccal import store
+    from ccal.sources import ConfigUnreadable
 
     path = path or config_path()
     try:
@@ -299,6 +337,8 @@ def edit(change: Callable[[Any], None], path: Path | None = None) -> Config:
             if config is None:
                 raise DataError(problems)
             store.atomic_write(real, (bom + new).encode("utf-8"))
+    except ConfigUnreadable as exc:  # read as every command reads it
+        raise exc.error() from None
     except OSError as exc:
         raise CcalError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
     return config

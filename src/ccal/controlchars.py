@@ -77,6 +77,20 @@ def printable(text: str, *, lines: bool = False) -> str:
     return _compiled(_CONTROL).sub(replace, text)
 
 
+# Characters of one text (a title, a label, a summary) that a table shows: Rich wraps a cell in
+# time that grows with its length (a 2 MB title took seconds in every table, a 20 MB one
+# minutes) and nobody reads 50,000 wrapped lines. JSON and every export keep the whole text.
+TABLE_TEXT_LIMIT = 2_000
+
+
+def table_text(text: str, *, lines: bool = False) -> str:
+    """``printable`` for a table or a text Rich wraps: its first ``TABLE_TEXT_LIMIT``
+    characters, then "…" where it was cut."""
+    if len(text) > TABLE_TEXT_LIMIT:
+        text = text[:TABLE_TEXT_LIMIT] + "…"
+    return printable(text, lines=lines)
+
+
 def file_text(text: str) -> str:
     """``text`` for a CSV or iCalendar file: control characters other than tab and line breaks
     (which those formats forbid and their libraries write raw) and bidi overrides become

@@ -67,6 +67,16 @@ class DataError(CcalError):
         super().__init__(str(problems[0]) if problems else "invalid data")
 
 
+class ConfigValueWrong(CcalError):
+    """A key of the configuration file every command reads (``shipped``, ``timezone``) holds a
+    value its reader refuses: ``cli.root`` prints the line ``validate`` lists for it
+    (``config.key_problem``; ``ccal.config`` is above ``ccal.sources``, which raises this)."""
+
+    def __init__(self, file: str, key: str) -> None:
+        super().__init__(f"{file}: {key}: not a valid value (see 'ccal validate')")
+        self.file, self.key = file, key
+
+
 class LookupFailed(CcalError):
     """An id (or other name) that the data does not contain."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +14,7 @@ from ccal.errors import DataError, Problem
 from ccal.locator import FileLocator, LazyLocator, TomlLocator, checksum
 from ccal.schema_errors import schema_problems
 from ccal.tomlparse import parse_toml as parse_toml  # re-exported: authoring, extend, sync
+from ccal.tomlparse import toml_problem as toml_problem  # re-exported: the configuration
 
 if TYPE_CHECKING:
     from ccal.recurrence import Recurrence
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 Locator = TomlLocator | LazyLocator
 
 _TOML_DEPTH = 400  # tomllib's limit for nested arrays and inline tables
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass
@@ -217,15 +216,6 @@ def _validate(
         result.ids = ids if ids is not None else [_raw_id(t) for t in opportunities]
         result.items.clear()
     return problems
-
-
-def toml_problem(exc: tomllib.TOMLDecodeError, name: str) -> Problem:
-    """tomllib's error as a located problem (its position moved out of the message)."""
-    message = str(exc)
-    found = _TOML_POSITION.search(message)
-    line, column = (int(found[1]), int(found[2])) if found else (None, None)
-    message = _TOML_POSITION.sub("", message).strip()
-    return Problem(name, f"invalid TOML: {message}", line, column)
 
 
 def _raw_id(table: Any) -> str | None:

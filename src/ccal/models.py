@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -155,6 +156,16 @@ Kind = Annotated[str, AfterValidator(_known_kind), WithJsonSchema(KIND_SCHEMA)]
 When = date | datetime
 
 
+def _whole_number(value: object) -> object:
+    """``Literal[1]`` alone takes ``1.0`` and ``true`` for 1 (pydantic has no strict literal):
+    TOML's integer or a located "must be a whole number" error."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        from pydantic_core import PydanticCustomError
+
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
 class _Strict(BaseModel):
     # Unknown keys are errors: a typo such as `deadlne` must never be silently ignored.
     # Frozen: ccal edits files, never models, and ``compact`` shares what models do not change.
@@ -204,7 +215,7 @@ class Opportunity(_Strict):
 class DataFile(_Strict):
     """A whole ``opportunities.toml``: a version, a default zone, and the opportunities."""
 
-    version: Literal[1] = 1
+    version: Annotated[Literal[1], BeforeValidator(_whole_number)] = 1
     timezone: ZoneName = DEFAULT_ZONE
     # Kinds of its own, beyond talk/call/event/survey (``kinds = ["conference", "grant"]``).
     kinds: list[Slug] = Field(default_factory=list)

@@ -116,6 +116,8 @@ def _message(error: dict[str, Any], loc: tuple[Any, ...], allowed: Any = _allowe
         return f"{key} must be {words} {error['ctx'][name]} (got {given!r})"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"{key} must be a whole number (got {_describe(given)})"
+    if kind in ("float_type", "float_parsing"):  # ``read_timeout = "5"``: a number, not text
+        return f"{key} must be a number (got {_describe(given)})"
     if kind in ("bool_type", "bool_parsing"):  # ``shipped = "no"``: TOML has true and false
         return f"{key} must be true or false (got {_describe(given)})"
     if kind == "string_type":  # ``title = 1979-05-27``: pydantic's "Input should be a valid string"
@@ -134,6 +136,8 @@ def _describe(value: Any) -> str:
         return _short(value)
     if isinstance(value, date | time):  # as TOML writes it: "time 18:00:00", not its repr
         return f"{type(value).__name__} {value.isoformat()}"
+    if isinstance(value, bool):  # as TOML writes it: "bool true", not Python's True
+        return f"bool {str(value).lower()}"
     return f"{type(value).__name__} {_short(value)}"
 
 

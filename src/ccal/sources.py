@@ -113,7 +113,7 @@ def source_names(explicit: list[str] | None = None) -> list[str]:
     """``active_sources`` as text (for the fast path): the same files in the same order."""
     if explicit:
         return distinct(explicit)
-    names = [shipped_dataset_name()] if settings().get("shipped", True) is not False else []
+    names = [shipped_dataset_name()] if setting("shipped", bool) is not False else []
     data = user_dir_name("XDG_DATA_HOME", ".local/share")
     from ccal.importers.registry import default_files
 
@@ -140,54 +140,138 @@ def synced_names(folder: str) -> list[str]:
 
 
 class ConfigUnreadable(ValueError):
-    """The configuration file cannot be read or is not TOML: every command but ``validate``
-    stops on it."""
+    """The configuration file cannot be read, is not UTF-8 or not TOML, or a key every command
+    reads has the wrong type: every command but ``validate`` stops on ``problem``, the line
+    ``validate`` lists for it (``config_problem`` words it, the one place)."""
+
+    def __init__(self, problem: Any) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+    def error(self) -> Exception:
+        """The ``DataError`` a command raises: its one line, ``FILE:LINE:COL: …`` or
+        ``ccal: FILE: …`` (``Problem.as_error``)."""
+        from ccal.errors import DataError  # its dataclass costs the hot call ~10 ms
+
+        return DataError([self.problem])
+
+
+def config_problem(name: str, exc: Exception) -> Any:
+    """Why the configuration file ``name`` gave no tables, as one ``errors.Problem``: worded
+    once for ``settings`` (every command) and ``ccal.config`` (``validate``, ``sync``, …)."""
+    from ccal.errors import Problem
+
+    if isinstance(exc, UnicodeDecodeError):
+        return Problem(name, f"not UTF-8 text ({exc.reason})")
+    if isinstance(exc, OSError):  # a directory, no permission: not a question of TOML
+        return Problem(name, f"cannot read the file: {exc.strerror or exc}")
+    from ccal.tomlparse import toml_problem
+
+    return toml_problem(exc, name)  # type: ignore[arg-type]
+
+
+def config_tables(data: bytes, name: str) -> dict[str, Any]:
+    """The configuration file's bytes as TOML tables (a BOM allowed, as editors write one);
+    raises ``ConfigUnreadable``."""
+    import tomllib
+
+    try:
+        return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigUnreadable(config_problem(name, exc)) from None
 
 
 def settings(name: str | None = None) -> dict[str, Any]:
     """The configuration file's raw tables (``{}`` when there is none), read with ``tomllib``.
 
     Cheap on purpose (the fast path asks it for ``shipped`` and ``timezone``): one ``stat``
-    when there is no file, a small parse when there is. Validation with located errors
-    is ``ccal.config``'s job (``ccal validate``); here a value of the wrong type is ignored by
-    its reader. ``name``: another configuration file (``notify``'s tests).
+    when there is no file, a small parse when there is. Validation with located errors is
+    ``ccal.config``'s job (``ccal validate``); the keys read here are checked by
+    ``setting``. ``name``: another configuration file (``notify``'s tests).
     """
     name = name or config_file_name()
     if not os.path.exists(name):  # the common case: one ``stat``, no import
         return {}
-    import tomllib
-
     try:
         with open(name, "rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read()
     except FileNotFoundError:
         return {}
-    except OSError as exc:  # a directory, no permission: not a question of TOML
-        raise ConfigUnreadable(f"{name}: cannot read the file: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigUnreadable(f"{name}: not valid TOML ({why}); see 'ccal validate'") from None
+    except OSError as exc:
+        raise ConfigUnreadable(config_problem(name, exc)) from None
+    return config_tables(data, name)
+
+
+def setting(key: str, kind: type) -> Any:
+    """``settings()[key]`` (None when absent); a value of another type than ``kind`` raises
+    ``errors.ConfigValueWrong``, which ``cli.root`` words as ``validate`` does: ``shipped =
+    "no"`` was read as true, ``timezone = 3`` as no zone, silently."""
+    value = settings().get(key)
+    if value is not None and not isinstance(value, kind):
+        from ccal.errors import ConfigValueWrong
+
+        raise ConfigValueWrong(config_file_name(), key)
+    return value
 
 
 def display_zone_name() -> str | None:
     """The configuration's default display zone (``timezone = "Europe/Brussels"``), if any."""
-    zone = settings().get("timezone")
-    return zone if isinstance(zone, str) and zone else None
+    zone = setting("timezone", str)
+    return zone or None
 
 
 def default_zone() -> tzinfo:
     """The display zone when neither ``--tz`` nor ``CCAL_TZ`` is given: the configuration's
-    ``timezone``, else the system zone."""
+    ``timezone``, else the system zone. A zone the configuration names wrong is the line
+    ``validate`` prints for it."""
     from ccal.clock import TimeInputError, system_zone, zone_named
 
     try:
         name = display_zone_name()
-        return zone_named(name) if name else system_zone()
-    except (ConfigUnreadable, TimeInputError) as exc:
-        from ccal.errors import CcalError  # its dataclass costs the hot call ~10 ms
+        if not name:
+            return _system_zone_said(system_zone())
+        try:
+            return zone_named(name)
+        except TimeInputError:
+            from ccal.errors import ConfigValueWrong
 
-        where = "" if isinstance(exc, ConfigUnreadable) else f"{config_file_name()}: timezone: "
-        raise CcalError(f"{where}{exc}") from None
+            raise ConfigValueWrong(config_file_name(), "timezone") from None
+    except ConfigUnreadable as exc:
+        raise exc.error() from None
+
+
+_tz_warned = False  # once a process: the fast path may work the zone out before the app does
+
+
+def _system_zone_said(zone: tzinfo) -> tzinfo:
+    """``zone`` (``clock.system_zone``), after one warning when ``TZ`` is set but names no zone
+    ccal reads (``TZ=garbage``, a POSIX rule string): TZ is every program's setting, which
+    ``date`` reads as UTC, so the command still answers, in the zone it fell back to, but says
+    so. (``--tz``, ``CCAL_TZ`` and the configuration's ``timezone`` are ccal's own: a bad one
+    is an error.)"""
+    global _tz_warned
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name or _tz_warned:
+        return zone
+    from ccal.clock import TimeInputError, fixed_zone_form, zone_label, zone_named
+
+    if fixed_zone_form(name):  # POSIX's ``UTC+8``: the C library's to read (``system_zone``)
+        return zone
+    try:
+        zone_named(name)
+        return zone  # the zone TZ names: ``system_zone`` took it
+    except TimeInputError:
+        pass
+    from ccal.controlchars import printable
+
+    _tz_warned = True
+    shown = printable(name if len(name) <= 60 else name[:60] + "…")
+    print(
+        f"ccal: warning: TZ='{shown}' is not a time zone; times are in {zone_label(zone)} (set TZ "
+        "to an IANA name such as Europe/Brussels, or use --tz)",
+        file=sys.stderr,
+    )
+    return zone
 
 
 def distinct(paths: list[Any]) -> list[Any]:
@@ -218,9 +302,7 @@ def active_sources(explicit: list[Path] | None = None) -> list[Path]:
     try:
         names = source_names()
     except ConfigUnreadable as exc:
-        from ccal.errors import CcalError
-
-        raise CcalError(str(exc)) from None
+        raise exc.error() from None
     return [Path(name) for name in names]
 
 

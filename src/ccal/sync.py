@@ -15,6 +15,9 @@ from __future__ import annotations
 import json
 import time
 
+from ccal.outcome import CHANGE_KINDS as CHANGE_KINDS  # re-exported: the fast path, the tests
+from ccal.outcome import Outcome as Outcome
+
 TYPE_CHECKING = False  # the fast path (``ccal.fastsync``) prints ``Outcome``s: stdlib, no typing
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,82 +32,6 @@ if TYPE_CHECKING:
 
 SYNC_LOCK_TIMEOUT = 900.0  # seconds a second sync waits for the first (a big source: minutes)
 PLAN_FILE_NAME = ".plan.json"  # what ``ccal.fastsync`` answers from, beside the synced files
-
-
-class Outcome:
-    """What happened to one source, for the one line (or JSON object) ``sync`` prints.
-    (A plain class, not a dataclass: ``dataclasses`` would cost the fast path ~5 ms.)"""
-
-    def __init__(
-        self,
-        source: str,
-        status: str,  # "synced" | "unchanged" | "failed"
-        *,
-        entries: int | None = None,
-        noun: str = "entries",
-        first: bool = False,
-        changes: dict[str, int] | None = None,
-        error: str | None = None,
-        file: str | None = None,
-        skipped: int = 0,
-        reasons: list[str] | None = None,
-    ) -> None:
-        self.source = source
-        self.status = status
-        self.entries = entries
-        self.noun = noun
-        self.first = first
-        self.changes = changes if changes is not None else {}
-        self.seconds = 0.0
-        self.error = error
-        self.file = file
-        self.kept = True  # failed: a good copy from an earlier sync is still there
-        self.skipped = skipped  # entries left out (malformed, or an id another file holds)
-        self.reasons = reasons if reasons is not None else []  # the first skip reasons
-
-    def line(self) -> str:
-        """``eu-portal: 3,481 calls · 12 new, 4 moved, 2 gone · 2.1 s``"""
-        if self.status == "unchanged":
-            return f"{self.source}: unchanged (not modified)"
-        if self.status == "failed":
-            if not self.kept:  # a first sync that failed: there is no good copy to keep
-                return f"{self.source}: failed: {self.error}; nothing synced yet"
-            return f"{self.source}: failed: {self.error}; the last good copy stays in use"
-        singular = {"calls": "call", "entries": "entry"}.get(self.noun, self.noun)
-        what = f"{self.entries:,} {singular if self.entries == 1 else self.noun}"
-        if self.first:
-            news = "first sync"
-        else:
-            c = self.changes
-            parts = [f"{c.get('added', 0)} new", f"{c.get('moved', 0)} moved"]
-            parts.append(f"{c.get('removed', 0)} gone")
-            if c.get("retitled"):
-                parts.append(f"{c['retitled']} retitled")
-            if c.get("status"):
-                parts.append(f"{c['status']} status change{'' if c['status'] == 1 else 's'}")
-            news = ", ".join(parts)
-        return f"{self.source}: {what} · {news} · {self.seconds:.1f} s"
-
-    def record(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "status": self.status,
-            "entries": self.entries,
-            "first_sync": self.first,
-            "changes": self.changes,
-            "seconds": round(self.seconds, 3),
-            "file": self.file,
-            "error": self.error,
-            "skipped": self.skipped,
-            "skip_reasons": self.reasons,
-        }
-
-    def warnings(self) -> list[str]:
-        """What was skipped, one line each (as ``ccal import`` words it), for stderr."""
-        lines = [f"{self.source}: skipped {reason}" for reason in self.reasons]
-        if self.skipped > len(self.reasons):
-            lines.append(f"{self.source}: … and {self.skipped - len(self.reasons):,} more skipped")
-        return lines
 
 
 def limits_of(config: Config) -> Any:
@@ -210,6 +137,7 @@ def sync_one(
     outcome.file = str(target)
     if outcome.status == "failed":
         outcome.kept = target.is_file()
+        outcome.first = not outcome.kept  # "nothing synced yet", in JSON too
     return outcome
 
 

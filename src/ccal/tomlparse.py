@@ -26,7 +26,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ccal.errors import Problem
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 # Imported with this module (~3 ms), not on first use: tomli's limit on the parts of a key is
 # the recursion limit when it is imported, which a caller may have raised for a while (the
@@ -244,3 +249,15 @@ def _in_pieces(text: str, parse: Any) -> dict[str, Any] | None:
         return None
     top["opportunity"] = opportunities
     return top
+
+
+def toml_problem(exc: tomllib.TOMLDecodeError, name: str) -> Problem:
+    """tomllib's error as a located problem (its position moved out of the message): the
+    wording of every TOML error, a data file's and the configuration's."""
+    from ccal.errors import Problem
+
+    message = str(exc)
+    found = _TOML_POSITION.search(message)
+    line, column = (int(found[1]), int(found[2])) if found else (None, None)
+    message = _TOML_POSITION.sub("", message).strip()
+    return Problem(name, f"invalid TOML: {message}", line, column)

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ccal import __version__
-from ccal.errors import EXIT_INTERNAL, EXIT_OK, CcalError, DataError
+from ccal.errors import EXIT_INTERNAL, EXIT_OK, CcalError, ConfigValueWrong, DataError
 
 T = TypeVar("T")
 CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
@@ -139,6 +139,13 @@ class CcalGroup(TyperGroup):
             result = super().main(args, prog_name or "ccal", complete_var, **extra)
         except typer.Abort:
             _exit(130)
+        except ConfigValueWrong as exc:  # worded here: ``ccal.config`` is above ``ccal.sources``
+            from pathlib import Path
+
+            from ccal.config import key_problem
+
+            print(key_problem(exc.key, Path(exc.file)).as_error(), file=sys.stderr)
+            _exit(exc.exit_code)
         except DataError as exc:
             for problem in exc.problems:  # FILE:LINE:COL: message, or ccal: FILE: message
                 print(problem.as_error(), file=sys.stderr)

@@ -33,6 +33,9 @@ class Notification:
     url: str | None
     subject: str
     body: str
+    # When it is sent: "now" as the command has it (pinned by --as-of / CCAL_NOW), on the
+    # display clock; the e-mail's Date header (the real clock would disagree with the body).
+    sent: datetime
 
     def record(self) -> dict[str, Any]:
         return {
@@ -106,6 +109,7 @@ def notification(
         url=opportunity.url,
         subject=subject,
         body="\n".join(lines) + "\n",
+        sent=now.astimezone(display),
     )
 
 
@@ -139,4 +143,5 @@ def test_notification(channel: str, now: datetime) -> Notification:
         subject=f"ccal: test message for channel '{channel}'",
         body=f"This is a test of the '{channel}' channel, sent by 'ccal notify --test' at "
         f"{instant_text(int(now.timestamp()) * 1_000_000)}.\n",
+        sent=now,
     )

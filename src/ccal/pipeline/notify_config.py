@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator
 
 from ccal.pipeline.due import (
     DEFAULT_CHANNELS,
@@ -29,6 +29,8 @@ def _thresholds(values: list[str]) -> list[str]:
 
 
 class _Channel(BaseModel):
+    # Numbers strict, as the rest of the configuration (``config.SyncSettings``): ``port = "25"``
+    # or ``timeout = true`` is a located error, not read as 25 or 1.0.
     model_config = ConfigDict(extra="forbid")
 
 
@@ -45,7 +47,7 @@ class EmailChannel(_Channel):
 
     type: Literal["email"]
     host: str
-    port: int | None = Field(default=None, ge=1, le=65535)
+    port: StrictInt | None = Field(default=None, ge=1, le=65535)
     security: Literal["starttls", "tls", "none"] = "starttls"
     username: str | None = None
     password_env: str | None = Field(
@@ -54,7 +56,7 @@ class EmailChannel(_Channel):
     sender: str = Field(alias="from")
     to: list[str] = Field(min_length=1)
     ca_file: Path | None = Field(default=None, description="Trust this CA (a private server).")
-    timeout: float = Field(default=20.0, gt=0)
+    timeout: StrictFloat = Field(default=20.0, gt=0)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -73,7 +75,7 @@ class WebhookChannel(_Channel):
     url: str = Field(pattern=r"^https?://")
     format: Literal["generic", "ntfy", "slack"] = "generic"
     topic: str | None = Field(default=None, description="ntfy: the topic to publish to.")
-    timeout: float = Field(default=10.0, gt=0)
+    timeout: StrictFloat = Field(default=10.0, gt=0)
 
 
 class CommandChannel(_Channel):
@@ -81,7 +83,7 @@ class CommandChannel(_Channel):
 
     type: Literal["command"]
     command: list[str] = Field(min_length=1)
-    timeout: float = Field(default=30.0, gt=0)
+    timeout: StrictFloat = Field(default=30.0, gt=0)
 
 
 Channel = Annotated[

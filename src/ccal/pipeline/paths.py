@@ -50,6 +50,4 @@ def read_notify_table(path: str | None = None) -> Any:
     try:
         return settings(path).get("notify", {})
     except ConfigUnreadable as exc:
-        from ccal.errors import CcalError  # only on this path: errors imports dataclasses
-
-        raise CcalError(str(exc)) from None
+        raise exc.error() from None

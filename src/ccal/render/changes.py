@@ -8,7 +8,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from ccal.controlchars import printable
+from ccal.controlchars import table_text
 from ccal.render.table import Fitted
 
 
@@ -95,9 +95,9 @@ def _cells(change: dict[str, Any], zone: tzinfo) -> tuple[Text, ...]:
         synced = str(change.get("time"))
     return (
         Text(synced),
-        Text(printable(str(change.get("source")))),
+        Text(table_text(str(change.get("source")))),
         Text(str(change.get("kind"))),
-        Text(printable(str(change.get("id")))),
-        Text(printable(str(change.get("label") or ""))),
-        Text(printable(what_text(change))),
+        Text(table_text(str(change.get("id")))),
+        Text(table_text(str(change.get("label") or ""))),
+        Text(table_text(what_text(change))),
     )

@@ -112,7 +112,7 @@ def guesses_table(guesses: Sequence[Guess], now: datetime) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    from ccal.controlchars import printable
+    from ccal.controlchars import table_text
 
     table = Table(
         title="Estimated (not yet announced)",
@@ -124,8 +124,8 @@ def guesses_table(guesses: Sequence[Guess], now: datetime) -> Any:
     table.add_column("When (estimated)", style=STYLE)
     table.add_column("What", ratio=1, overflow="fold")
     for guess in guesses:
-        what = Text(printable(guess.title))
-        what.append(f"\n{printable(guess.date.label)} · {guess.estimate.cadence}", style="dim")
+        what = Text(table_text(guess.title))
+        what.append(f"\n{table_text(guess.date.label)} · {guess.estimate.cadence}", style="dim")
         table.add_row(guess_text(guess), what)
     return table
 
@@ -133,10 +133,10 @@ def guesses_table(guesses: Sequence[Guess], now: datetime) -> Any:
 def line(guess: Guess, now: datetime) -> str:
     """``remind`` / ``countdown``: ``≈ in 283 days · Paper · Conf 2026 → next edition 2027 ·
     ≈ 3–17 Mar 2027 · estimated from 2024–2026``; plain text, one line."""
-    from ccal.controlchars import printable
+    from ccal.controlchars import table_text
     from ccal.spans import countdown_text
     from ccal.timeline import seconds_between
 
     left = countdown_text(seconds_between(now, guess.date.at))
-    parts = [f"{APPROX} {left}", printable(guess.date.label), printable(guess.title)]
+    parts = [f"{APPROX} {left}", table_text(guess.date.label), table_text(guess.title)]
     return " \u00b7 ".join([*parts, guess_text(guess)])

@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from ccal.controlchars import printable
+from ccal.controlchars import table_text
 from ccal.estimate import Estimate, NoEstimate
 from ccal.render.estimates import STYLE, estimate_text
 from ccal.render.timefmt import when_text
@@ -95,9 +95,9 @@ class Editions:
             return
         yield Text(f"Series {self.slug}", style="table.title")
         room = options.max_width - 3 * PAD
-        names = [printable(s.label) for row in shifts(self.found) for s in row]
+        names = [table_text(s.label) for row in shifts(self.found) for s in row]
         if isinstance(self.estimate, Estimate):
-            names += [printable(d.label) for d in self.estimate.dates]
+            names += [table_text(d.label) for d in self.estimate.dates]
         label = min(max((len(n) for n in names), default=5), max(LABEL_MIN, room * 2 // 5))
         for edition, row in zip(self.found, shifts(self.found), strict=True):
             yield Text(f"{edition.year} \u00b7 {edition.id}", style="bold")
@@ -106,7 +106,7 @@ class Editions:
                 table.add_row("–", "no dates", "")
             for shift in row:
                 when = when_text(shift.entry, shift.entry.zone)
-                table.add_row(printable(shift.label), when, shift_text(shift.days))
+                table.add_row(table_text(shift.label), when, shift_text(shift.days))
             yield table
         if isinstance(self.estimate, Estimate):
             heading = f"\u2248{self.estimate.year} \u00b7 estimated next edition"
@@ -114,7 +114,7 @@ class Editions:
             table = _stacked(label)
             for guess in self.estimate.dates:
                 text = estimate_text(guess, self.estimate.basis)
-                table.add_row(Text(printable(guess.label), style=STYLE), Text(text, style=STYLE))
+                table.add_row(Text(table_text(guess.label), style=STYLE), Text(text, style=STYLE))
             yield table
 
 
@@ -138,11 +138,11 @@ def _table(slug: str, found: list[Edition], estimate: Estimate | NoEstimate | No
     table.add_column("Year", justify="right")
     table.add_column("Edition", overflow="fold")  # the id is typed back: never cut with "…"
     for label in columns:
-        table.add_column(printable(label))
+        table.add_column(table_text(label))
     for edition, row in zip(found, shifts(found), strict=True):
         by_key = {series_label(s.label): s for s in row}
         cells: list[Text | str] = [str(edition.year)]
-        cells.append(Text(f"{printable(edition.title)}\n{edition.id}"))
+        cells.append(Text(f"{table_text(edition.title)}\n{edition.id}"))
         for label in columns:
             shift = by_key.get(series_label(label))
             cells.append(_cell(shift) if shift is not None else Text("–", style="dim"))
@@ -172,14 +172,14 @@ def _long_table(
         for number, shift in enumerate(row):
             year, name = (str(edition.year), edition.id) if number == 0 else ("", "")
             when = when_text(shift.entry, shift.entry.zone)
-            table.add_row(year, name, printable(shift.label), when, shift_text(shift.days))
+            table.add_row(year, name, table_text(shift.label), when, shift_text(shift.days))
     if isinstance(estimate, Estimate):
         for number, guess in enumerate(estimate.dates):
             first = number == 0
             table.add_row(
                 Text(f"\u2248{estimate.year}" if first else "", style=STYLE),
                 Text("estimated next edition" if first else "", style=STYLE),
-                Text(printable(guess.label), style=STYLE),
+                Text(table_text(guess.label), style=STYLE),
                 Text(estimate_text(guess, estimate.basis), style=STYLE),
                 "",
             )
@@ -204,7 +204,7 @@ def editions_note(
     if not yearly(found):
         notes.append("Several editions in one year: no shift from the year before to show.")
     if isinstance(estimate, NoEstimate):
-        notes.append(f"No estimate of the next edition: {printable(estimate.reason)}.")
+        notes.append(f"No estimate of the next edition: {table_text(estimate.reason)}.")
     return "\n".join(notes) or None
 
 
@@ -233,14 +233,14 @@ class NextTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         rows = [(r, d) for r in self.results for d in r.dates]
-        labels = [printable(d.label) for _, d in rows]
+        labels = [table_text(d.label) for _, d in rows]
         label_width = max((len(label) for label in labels), default=5)
         texts = [estimate_text(d, r.basis) for r, d in rows]
         estimate_width = max((len(text) for text in texts), default=8)
         fixed = sum(  # the columns kept whole: their longest cell or their header
             max(len(header), *(len(cell(r)) for r in self.results)) + PAD
             for header, cell in (
-                ("Series", lambda r: printable(r.series)),
+                ("Series", lambda r: table_text(r.series)),
                 ("Year", _year),
                 ("Cadence", lambda r: r.cadence),
             )
@@ -251,7 +251,7 @@ class NextTable:
             return
         label, estimate = _split(options.max_width - 2 * PAD, label_width, estimate_width)
         for result in self.results:
-            heading = Text(printable(result.series), style="bold")
+            heading = Text(table_text(result.series), style="bold")
             heading.append(f" {_year(result)} \u00b7 {result.cadence}", style=STYLE)
             yield heading
             yield self._labels(result, label, estimate)
@@ -267,9 +267,9 @@ class NextTable:
             for number, guess in enumerate(result.dates):
                 first = number == 0
                 table.add_row(
-                    printable(result.series) if first else "",
+                    table_text(result.series) if first else "",
                     _year(result) if first else "",
-                    printable(guess.label),
+                    table_text(guess.label),
                     estimate_text(guess, result.basis),
                     result.cadence if first else "",
                 )
@@ -280,7 +280,7 @@ class NextTable:
         table.add_column("Label", width=label)
         table.add_column("Estimate", style=STYLE, width=estimate)
         for guess in result.dates:
-            table.add_row(printable(guess.label), estimate_text(guess, result.basis))
+            table.add_row(table_text(guess.label), estimate_text(guess, result.basis))
         return table
 
 
@@ -299,7 +299,7 @@ def _year(result: Estimate) -> str:
 def next_notes(results: list[Estimate | NoEstimate]) -> list[str]:
     """One line per series without an estimate, saying why."""
     return [
-        f"{r.series}: no estimate, {printable(r.reason)}."
+        f"{r.series}: no estimate, {table_text(r.reason)}."
         for r in results
         if isinstance(r, NoEstimate)
     ]

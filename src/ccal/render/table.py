@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ccal.catalog import Entry, Item
 from ccal.clock import system_zone, zone_label
-from ccal.controlchars import printable
+from ccal.controlchars import table_text
 from ccal.query import Nearby, countdown_moment, latest_entry, next_entry, under_way
 from ccal.render import Listing
 from ccal.render.timefmt import extension_text as extension_text  # re-exported
@@ -58,7 +58,7 @@ def _countdown(entry: Entry, now: datetime, text: str | None = None) -> Text:
 
 
 def _label(entry: Entry) -> Text:
-    text = Text(printable(entry.label))
+    text = Text(table_text(entry.label))
     if entry.tentative and not says_tentative(entry.label):
         text.append(" (tbc)", style="italic dim")
     if entry.previous is not None:
@@ -112,7 +112,7 @@ def _same_zone_name(one: str, other: str) -> bool:
 
 def title_of(item: Item) -> Text:
     """``Title (id)`` as a table title: as Text, so "[...]" in a title is not Rich markup."""
-    return Text(f"{printable(item.opportunity.title)} ({printable(item.id)})")
+    return Text(f"{table_text(item.opportunity.title)} ({table_text(item.id)})")
 
 
 def _table(title: str | Text | None = None) -> Table:
@@ -123,10 +123,10 @@ def _table(title: str | Text | None = None) -> Table:
 def _what(entry: Entry, mark: Any = None) -> Text:
     """Title · label, with id and kind underneath: all that is needed to ask ``ccal show ID``;
     then the user's own status (``ccal mark``), when there is one."""
-    text = Text(printable(entry.opportunity.title))
+    text = Text(table_text(entry.opportunity.title))
     text.append(" · ", style="dim")
     text.append_text(_label(entry))
-    text.append(f"\n{printable(entry.opportunity.id)}", style="cyan")
+    text.append(f"\n{table_text(entry.opportunity.id)}", style="cyan")
     text.append(f" · {entry.opportunity.kind}", style="dim")
     _append_mark(text, mark)
     return text
@@ -221,7 +221,7 @@ def _longest_line(texts: list[str]) -> int:
 
 def _ids_width(ids: Iterable[str]) -> int:
     """Room for the longest id shown (at least a readable column)."""
-    return max([24, *(len(printable(name)) for name in ids)])
+    return max([24, *(len(table_text(name)) for name in ids)])
 
 
 def _break_before_zone(when: str, width: int) -> str:
@@ -482,8 +482,8 @@ def items_table(rows: Any, title: str, shown: ItemsShown | None = None) -> Fitte
             table.add_column(Text("Next (or latest)"), width=next_width)
         for row in rows[chunk]:
             # Text, not str: Rich would read "[...]" in a title as markup
-            cell = Text(printable(row.opportunity.title))
-            cell.append(f"\n{printable(row.opportunity.id)}", style="cyan")
+            cell = Text(table_text(row.opportunity.title))
+            cell.append(f"\n{table_text(row.opportunity.id)}", style="cyan")
             _append_mark(cell, row.mark)
             if stacked:
                 cell.append("\n").append_text(row.upcoming)
@@ -517,13 +517,13 @@ def item_view(item: Item, listing: Listing) -> list[Any]:
         rows.append(("Mine", _mine_text(mark, listing.display_zone)))
     for name, value in rows:
         if value:
-            fields.add_row(Text(name), Text(printable(value, lines=name in ("Summary", "Mine"))))
-    parts: list[Any] = [Text(printable(opportunity.title), style="bold"), fields]
+            fields.add_row(Text(name), Text(table_text(value, lines=name in ("Summary", "Mine"))))
+    parts: list[Any] = [Text(table_text(opportunity.title), style="bold"), fields]
     if listing.entries:
         parts.append(dates_table(listing))
         sources = list(dict.fromkeys(e.source for e in listing.entries if e.source))
         if sources:
-            shown = "\n".join(printable(source) for source in sources)
+            shown = "\n".join(table_text(source) for source in sources)
             parts.append(Text(f"Sources:\n{shown}", style="dim"))
     else:
         parts.append(Text("No dates known.", style="dim"))
@@ -579,8 +579,8 @@ def nothing_upcoming(
         latest = nearby.latest
         ago = countdown_text(seconds_between(now, latest.due))
         text.append(
-            f"\nThe latest entry passed {ago}: {printable(latest.opportunity.title)} — "
-            f"{printable(latest.label)} "
+            f"\nThe latest entry passed {ago}: {table_text(latest.opportunity.title)} — "
+            f"{table_text(latest.label)} "
             f"({when_both(latest, zone)}).",
         )
     elif not nearby.dated:
@@ -603,7 +603,7 @@ def nothing_upcoming(
 
 def _mention(entry: Entry, now: datetime, zone: tzinfo) -> str:
     """``Summer Call — Cut-off 1 (Fri 29 Jul 2022 18:00 CEST, in 1 h)``"""
-    title, label = printable(entry.opportunity.title), printable(entry.label)
+    title, label = table_text(entry.opportunity.title), table_text(entry.label)
     return f"{title} — {label} ({when_both(entry, zone)}, {time_left(entry, now)})"
 
 
@@ -661,9 +661,9 @@ def dates_summary(listing: Listing) -> Text:
         nxt, done = ahead[0], f"{len(passed)} of {total} passed"
         left = time_left(nxt, listing.now)
         if under_way(nxt, listing.now):  # "Workshop under way, ends in 3 h"
-            return Text(f"{done}; {printable(nxt.label)} {left}.")
-        return Text(f"{done}; next: {printable(nxt.label)}, {left}.")
+            return Text(f"{done}; {table_text(nxt.label)} {left}.")
+        return Text(f"{done}; next: {table_text(nxt.label)}, {left}.")
     latest = max(passed, key=lambda e: e.due.timestamp())
     ago = countdown_text(seconds_between(listing.now, latest.due))
-    label = printable(latest.label)
+    label = table_text(latest.label)
     return Text(f"All {total} dates have passed; the latest, {label}, passed {ago}.")

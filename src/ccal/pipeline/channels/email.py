@@ -8,7 +8,7 @@ import os
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from ccal.pipeline.channels import ChannelFailed
@@ -21,7 +21,7 @@ def message(settings: Any, notification: Any) -> EmailMessage:
     mail["Subject"] = notification.subject
     mail["From"] = settings.sender
     mail["To"] = ", ".join(settings.to)
-    mail["Date"] = formatdate(localtime=False)
+    mail["Date"] = format_datetime(notification.sent.replace(microsecond=0))  # the pinned now
     mail["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
     mail["X-Ccal-Id"] = notification.opportunity_id
     mail.set_content(notification.body)
