@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -243,7 +244,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
     if args.outputs is not None:
         args.outputs.mkdir(parents=True, exist_ok=True)
         for name, output in outputs.items():
-            (args.outputs / (name.replace(" ", "_").replace("-", "") + ".out")).write_bytes(output)
+            (args.outputs / ("_".join(re.findall(r"\w+", name)) + ".out")).write_bytes(output)
 
 
 if __name__ == "__main__":
