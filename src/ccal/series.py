@@ -10,6 +10,7 @@ them reads the clock.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -140,7 +141,12 @@ def _placed(items: Iterable[Item]) -> list[Edition]:
         by_label = {e.label: e for e in _base_entries(item)}
         found.append(Edition(year, item, by_label))
 
+    shared = {year for year, count in Counter(e.year for e in found).items() if count > 1}
+
     def order(edition: Edition) -> tuple[Any, ...]:
+        if edition.year not in shared:  # its year alone places it: no day to work out (each
+            # asks the entry's zone, ~1 s of 10,000 series' editions)
+            return (edition.year, date.max, edition.id)
         days = [_local_day(e) for e in edition.dates_by_label.values()]
         return (edition.year, min(days, default=date.max), edition.id)
 
@@ -252,8 +258,11 @@ def with_deadlines(found: list[Edition]) -> list[Edition]:
 def announced(found: list[Edition], year: int) -> list[Edition]:
     """The editions of ``year`` the estimate does not learn from: announced with their own days
     while their deadlines are TBD (ICANN 2026 on ccfddl), so its deadlines are what is estimated."""
+    same = [e for e in found if e.year == year]
+    if not same:  # the common case, a year after every known edition: nothing to look up
+        return []
     learned = {e.id for e in with_deadlines(found) or found}
-    return [e for e in found if e.year == year and e.id not in learned]
+    return [e for e in same if e.id not in learned]
 
 
 def _base_entries(item: Item) -> list[Entry]:

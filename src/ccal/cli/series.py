@@ -53,7 +53,7 @@ def series(
     from ccal.render import series as view
 
     session = session_from(as_of, None, data)
-    catalog = session.catalog()
+    catalog = session.catalog(models=False)  # read only: stand-ins from the index
     if next_edition:
         grouped = core.every_series(catalog)
         known = list(grouped)
