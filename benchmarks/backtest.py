@@ -323,10 +323,10 @@ def series_of(paths: Sequence[Path]) -> dict[str, list[Edition]]:
     """Every series of the files, its editions as ``ccal.estimate`` reads them (the same
     bridge ``ccal series --next`` uses)."""
     from ccal.loader import load_catalog
-    from ccal.series import editions, estimate_editions, summaries
+    from ccal.series import estimate_editions, every_series
 
     catalog = load_catalog(list(paths))
-    return {s.slug: estimate_editions(editions(catalog, s.slug)) for s in summaries(catalog)}
+    return {slug: estimate_editions(found) for slug, found in every_series(catalog).items()}
 
 
 def peer_samples() -> list[Path]:

@@ -175,3 +175,44 @@ def test_one_series_on_a_narrow_terminal_keeps_ids_and_labels_whole(ccal, tmp_pa
     for whole in ("ai-deadlines-cvpr24", "ai-deadlines-cvpr26", "submission", "decisions"):
         assert any(whole in line for line in lines), (whole, result.stdout)
     assert "estimated" in result.stdout
+
+
+def _mixed_series(seed: int) -> str:
+    """Editions of a few series in file order shuffled: with a year in the title or not,
+    undated ones, several a year, opportunities of no series between them."""
+    import random
+
+    rng = random.Random(seed)
+    out = ['version = 1\ntimezone = "UTC"\n']
+    for number in range(rng.randrange(1, 25)):
+        slug = rng.choice(["a", "b", "c", "d", None])
+        year = rng.randrange(2019, 2027)
+        title = f"Conf {year}" if rng.random() < 0.7 else "Conf"
+        out.append(f'[[opportunity]]\nid = "o{number}"\nkind = "event"\ntitle = "{title}"')
+        if slug is not None:
+            out.append(f'series = "{slug}"')
+        for label in rng.sample(["Paper", "Abstract", "Conference (tbc)"], rng.randrange(0, 3)):
+            day = date(year, rng.randrange(1, 13), rng.randrange(1, 29))
+            out.append(f'\n[[opportunity.dates]]\nlabel = "{label}"\nat = {day}')
+        out.append("")
+    return "\n".join(out)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6))
+def test_every_series_is_each_series_editions_in_one_pass(seed):
+    # ``every_series`` (one pass: ``series --next``, ``--estimated``) and ``editions`` (one
+    # series: ``series SLUG``) give each series the same editions in the same order
+    import tempfile
+    from pathlib import Path
+
+    from ccal.series import every_series
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mixed.toml"
+        path.write_text(_mixed_series(seed), encoding="utf-8")
+        catalog = load_catalog([path])
+    grouped = every_series(catalog)
+    assert list(grouped) == [s.slug for s in summaries(catalog)]
+    for slug, found in grouped.items():
+        assert found == editions(catalog, slug)

@@ -4,6 +4,7 @@ editions, marked as estimates, and matching schema/estimate.schema.json."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -218,3 +219,50 @@ def test_a_long_edition_id_is_folded_never_cut(ccal):
     assert result.exit_code == 0
     assert "…" not in result.stdout
     assert "ence-2022" in result.stdout and "ence-2024" in result.stdout
+
+
+def _yearly_series(seed: int) -> str:
+    """Series of 1–6 yearly editions in the zones imports write (AoE, UTC−8, IANA), some with
+    an Abstract, some in several rounds, in shuffled file order, among the mixed editions of
+    ``test_series._mixed_series``."""
+    import random
+
+    from tests.test_series import _mixed_series
+
+    rng = random.Random(seed)
+    blocks = []
+    for number in range(8):
+        day, zone = rng.randrange(1, 28), rng.choice(["AoE", "UTC-8", "Asia/Tokyo", "UTC"])
+        for year in range(2026 - rng.randrange(1, 7), 2026):
+            lines = [f'[[opportunity]]\nid = "s{number}-{year}"\nkind = "event"']
+            lines.append(f'title = "S{number} {year}"\nseries = "s{number}"\ntimezone = "{zone}"')
+            labels = ["Paper"] + (["Abstract"] if rng.random() < 0.5 else [])
+            labels += ["Round 2 – Paper"] if rng.random() < 0.2 else []
+            for label in labels:
+                month = rng.choice([3, 4]) if label != "Round 2 – Paper" else 6
+                at = f"{year}-{month:02d}-{day + rng.randrange(0, 2):02d}T23:59:00"
+                lines.append(f'\n[[opportunity.dates]]\nlabel = "{label}"\nat = {at}')
+            blocks.append("\n".join(lines) + "\n")
+    rng.shuffle(blocks)
+    return _mixed_series(seed) + "\n" + "\n".join(blocks)
+
+
+@pytest.mark.parametrize("seed", [3, 16, 2026])
+@pytest.mark.parametrize(
+    "query", [("series", "--next", "--json"), ("series", "--next"), ("upcoming", "--estimated")]
+)
+def test_estimates_from_the_index_equal_those_from_the_files(ccal, tmp_path, seed, query):
+    # ``series`` reads the index's stand-ins, every series grouped in one pass; --no-cache reads
+    # the files into pydantic models: the same estimates, byte for byte
+    from ccal.index.reader import Index
+
+    path = tmp_path / "mixed.toml"
+    path.write_text(_yearly_series(seed), encoding="utf-8")
+    os.utime(path, (1_600_000_000, 1_600_000_000))  # not "just modified": it is indexed
+    args = [*query, "--as-of", "2027-01-01", "--data", str(path)]
+    files = ccal("--no-cache", *args)
+    ccal(*args)  # builds the index
+    assert Index.open([path]) is not None
+    indexed = ccal(*args)
+    assert (indexed.stdout, indexed.exit_code) == (files.stdout, files.exit_code)
+    assert files.exit_code == 0 and "estimated" in files.stdout.lower()

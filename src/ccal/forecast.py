@@ -20,14 +20,7 @@ from datetime import datetime
 from ccal.catalog import Catalog, Item
 from ccal.estimate import Estimate, EstimatedDate
 from ccal.query import Filters, Window
-from ccal.series import (
-    announced,
-    editions,
-    is_deadline,
-    next_edition,
-    summaries,
-    with_deadlines,
-)
+from ccal.series import announced, every_series, is_deadline, next_edition, with_deadlines
 
 
 @dataclass(frozen=True)
@@ -73,8 +66,7 @@ def pending(
     reaches past ``now`` and overlaps ``window`` (when one is given: the date may fall inside
     it), but none the estimated edition already dates."""
     found: list[Guess] = []
-    for summary in summaries(catalog):
-        known = editions(catalog, summary.slug)
+    for slug, known in every_series(catalog).items():
         if not known:
             continue
         latest = known[-1].item
@@ -88,7 +80,7 @@ def pending(
             for entry in e.item.entries
         ):
             continue  # the next deadline is known: facts, not estimates
-        result = next_edition(catalog, summary.slug, after=now)  # without the labels it dates
+        result = next_edition(slug, known, after=now)  # without the labels it dates
         if not isinstance(result, Estimate):
             continue
         same = announced(known, result.year)  # the estimated edition, its deadlines TBD

@@ -53,15 +53,16 @@ def series(
     from ccal.render import series as view
 
     session = session_from(as_of, None, data)
-    catalog = session.catalog()
-    known = [s.slug for s in core.summaries(catalog)]
+    catalog = session.catalog(models=False)  # read only: stand-ins from the index
     if next_edition:
+        grouped = core.every_series(catalog)
+        known = list(grouped)
         from ccal.render.estimates import next_record
 
         for slug in slugs or []:
             if slug not in known:
                 raise LookupFailed(core.unknown_series_message(slug, known))
-        results = [core.next_edition(catalog, slug) for slug in (slugs or known)]
+        results = [core.next_edition(slug, grouped[slug]) for slug in (slugs or known)]
         if json_output:
             return print_json([next_record(r) for r in results])
         from ccal.render import table
@@ -77,6 +78,7 @@ def series(
         for why in view.next_notes(results):
             console.print(why, highlight=False)
         return None
+    known = [s.slug for s in core.summaries(catalog)]
     if not slugs:
         found = core.summaries(catalog)
         if json_output:
@@ -99,7 +101,7 @@ def series(
         return print_json(view.editions_records(slug, editions))
     from ccal.render import table
 
-    estimate = core.next_edition(catalog, slug)
+    estimate = core.next_edition(slug, editions)
     console = table.make_console()
     console.print(view.editions_table(slug, editions, estimate))
     note = view.editions_note(editions, estimate)
