@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -242,7 +242,7 @@ def next_edition(
         return result
     if not kept:
         return estimate.NoEstimate(slug, f"the {result.year} edition already dates every label")
-    return replace(result, dates=kept)
+    return result._replace(dates=kept)
 
 
 def with_deadlines(found: list[Edition]) -> list[Edition]:
