@@ -5,9 +5,10 @@ Usage: python benchmarks/bench_estimate.py [--series N] [--zone NAME]
 The series are generated deterministically (a seeded RNG): yearly conferences of 3–8 editions
 with two labels each and a few days of weekday noise, every-two-years ones, and talk series with
 a date every two weeks. Only ``estimate_next`` is timed (the generation is not). Not a test: it
-prints the time, its ratio to the one-second budget, and the CPU time the process used (on a
-shared machine the wall time includes waiting for a core). ``--zone Europe/Brussels`` gives every
-date on that zone's clock, as imported data has (zone lookups cost more than UTC's fixed offset).
+prints the time, its ratio to the one-second budget, the CPU time the process used (on a shared
+machine the wall time includes waiting for a core) and this machine's speed that hour (a loop of
+ten million additions). ``--zone Europe/Brussels`` gives every date on that zone's clock, as
+imported data has (zone lookups cost more than UTC's fixed offset).
 """
 
 from __future__ import annotations
@@ -70,6 +71,17 @@ def main() -> None:
     print(f"{args.series} series: {estimated} estimated, {args.series - estimated} declined")
     print(f"estimate_next(after=now): {elapsed:.3f} s  ({elapsed / BUDGET_S:.2f} × the 1 s budget)")
     print(f"  of which this process ran {cpu:.3f} s (the rest: waiting for a busy machine)")
+    print(f"this machine's speed: ten million additions took {_additions():.2f} s of CPU")
+
+
+def _additions() -> float:
+    """The CPU time of a loop of ten million additions: how fast this machine is this hour (a
+    shared VM's speed varies by half from hour to hour), to read the time above against."""
+    started = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.process_time() - started
 
 
 if __name__ == "__main__":
