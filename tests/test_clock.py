@@ -296,9 +296,7 @@ def test_the_end_of_a_day_remembered_is_the_one_worked_out(day, name):
     for _ in range(2):  # worked out, then remembered
         found = clock.end_of_day(day, zone)
         assert (found, found.fold) == (fresh, fresh.fold)
-    clock._LAST_SECONDS.update(
-        {(number, zone): first for number in range(clock._LAST_SECONDS_KEPT)}
-    )
+    clock._LAST_SECONDS.update({(number, zone): first for number in range(clock._REMEMBERED)})
     clock.end_of_day(day + timedelta(days=1), zone)  # full: it starts again
     assert len(clock._LAST_SECONDS) == 1
     assert clock.end_of_day(day, zone) == fresh
@@ -319,6 +317,18 @@ def test_a_wall_time_worked_out_is_the_instant_its_clock_shows_or_the_one_after_
             assert not is_nonexistent(moment.replace(tzinfo=None), zone)
         else:
             assert moment.replace(tzinfo=None) == local and moment.fold == 0
+
+
+def test_a_wall_time_remembered_keeps_its_pass_of_a_repeated_hour():
+    from ccal.clock import wall_time_on
+
+    # 02:30 on 30 Oct 2022 happens twice in Brussels: fold 0 is the first pass, fold 1 the second
+    first = wall_time_on(date(2022, 10, 30), time(2, 30), BRUSSELS)
+    second = wall_time_on(date(2022, 10, 30), time(2, 30, fold=1), BRUSSELS)
+    assert (first.isoformat(), second.isoformat()) == (
+        "2022-10-30T02:30:00+02:00",
+        "2022-10-30T02:30:00+01:00",
+    )
 
 
 def test_a_wall_time_skipped_reads_as_the_hour_after():

@@ -250,7 +250,7 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
     if found is None:  # two zone look-ups (~10 times the ``combine``): done once a day and zone
         second = first.replace(fold=1)
         found = second if second.timestamp() > first.timestamp() else first
-        if len(_LAST_SECONDS) >= _LAST_SECONDS_KEPT:
+        if len(_LAST_SECONDS) >= _REMEMBERED:
             _LAST_SECONDS.clear()
         _LAST_SECONDS[day, zone] = found
     return found
@@ -259,7 +259,7 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
 # ``end_of_day`` in a named zone, by (day, zone): a year's estimates or all-day entries share few
 # days. A dict, not ``functools.lru_cache``: the fast path does not import ``functools``.
 _LAST_SECONDS: dict[tuple[date, tzinfo], datetime] = {}
-_LAST_SECONDS_KEPT = 4096
+_REMEMBERED = 4096  # each of these memos starts again once it holds this many
 
 
 def wall_time_on(day: date, wall: time, zone: tzinfo) -> datetime:
@@ -272,17 +272,17 @@ def wall_time_on(day: date, wall: time, zone: tzinfo) -> datetime:
     """
     if isinstance(zone, timezone):  # a fixed offset skips no wall time
         return datetime.combine(day, wall, zone)
-    key = (day, wall, zone)
+    key = (day, wall, wall.fold, zone)  # (equal times differ in ``fold``: the repeated hour)
     found = _WALL_TIMES.get(key)
     if found is None:
         found = datetime.combine(day, wall, zone).astimezone(UTC).astimezone(zone)
-        if len(_WALL_TIMES) >= _LAST_SECONDS_KEPT:
+        if len(_WALL_TIMES) >= _REMEMBERED:
             _WALL_TIMES.clear()
         _WALL_TIMES[key] = found
     return found
 
 
-_WALL_TIMES: dict[tuple[date, time, tzinfo], datetime] = {}
+_WALL_TIMES: dict[tuple[date, time, int, tzinfo], datetime] = {}
 
 
 def start_of_day(day: date, zone: tzinfo) -> datetime:
