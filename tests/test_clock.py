@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -329,6 +329,32 @@ def test_a_wall_time_remembered_keeps_its_pass_of_a_repeated_hour():
         "2022-10-30T02:30:00+02:00",
         "2022-10-30T02:30:00+01:00",
     )
+
+
+class _EqualZone(tzinfo):
+    """A zone every other one equals (as two loaded copies of one zone may): not ``is`` it."""
+
+    def utcoffset(self, dt):
+        return timedelta(hours=1)
+
+    def dst(self, dt):
+        return timedelta(0)
+
+    def __eq__(self, other):
+        return isinstance(other, _EqualZone)
+
+    def __hash__(self):
+        return 1
+
+
+def test_what_clock_remembers_is_in_the_very_zone_asked_for():
+    from ccal.clock import end_of_day, wall_time_on
+
+    one, other = _EqualZone(), _EqualZone()
+    day = date(2027, 5, 3)
+    for zone in (one, other, one):
+        assert end_of_day(day, zone).tzinfo is zone
+        assert wall_time_on(day, time(12), zone).tzinfo is zone
 
 
 def test_a_wall_time_skipped_reads_as_the_hour_after():

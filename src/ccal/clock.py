@@ -247,7 +247,8 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
     if isinstance(zone, timezone):  # a fixed offset (UTC, UTC+8) never repeats an hour
         return first
     found = _LAST_SECONDS.get((day, zone))
-    if found is None:  # two zone look-ups (~10 times the ``combine``): done once a day and zone
+    if found is None or found.tzinfo is not zone:  # two zone look-ups (~10 times the
+        # ``combine``): once a day and zone (an equal zone that is another object: its own)
         second = first.replace(fold=1)
         found = second if second.timestamp() > first.timestamp() else first
         if len(_LAST_SECONDS) >= _REMEMBERED:
@@ -274,7 +275,7 @@ def wall_time_on(day: date, wall: time, zone: tzinfo) -> datetime:
         return datetime.combine(day, wall, zone)
     key = (day, wall, wall.fold, zone)  # (equal times differ in ``fold``: the repeated hour)
     found = _WALL_TIMES.get(key)
-    if found is None:
+    if found is None or found.tzinfo is not zone:  # (an equal zone that is another object)
         found = datetime.combine(day, wall, zone).astimezone(UTC).astimezone(zone)
         if len(_WALL_TIMES) >= _REMEMBERED:
             _WALL_TIMES.clear()
