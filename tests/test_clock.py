@@ -357,6 +357,21 @@ def test_what_clock_remembers_is_in_the_very_zone_asked_for():
         assert wall_time_on(day, time(12), zone).tzinfo is zone
 
 
+def test_what_clock_remembers_is_by_the_day_itself_and_any_zone_still_works():
+    from dateutil import tz
+
+    from ccal.clock import end_of_day, wall_time_on
+
+    # the same instant on two days: an aware datetime equals the other, its day does not
+    march = datetime(2026, 3, 1, 0, tzinfo=UTC)
+    february = datetime(2026, 2, 28, 23, tzinfo=timezone(timedelta(hours=-1)))
+    assert end_of_day(march, BRUSSELS).date() == date(2026, 3, 1)
+    assert end_of_day(february, BRUSSELS).date() == date(2026, 2, 28)
+    unhashable = tz.gettz("Europe/Brussels")  # dateutil's zones need not hash
+    assert end_of_day(date(2026, 1, 1), unhashable).isoformat() == "2026-01-01T23:59:59+01:00"
+    assert wall_time_on(date(2022, 3, 27), time(2, 30), unhashable).hour == 3
+
+
 def test_a_wall_time_skipped_reads_as_the_hour_after():
     from ccal.clock import wall_time_on
 

@@ -246,20 +246,28 @@ def end_of_day(day: date, zone: tzinfo) -> datetime:
     first = datetime.combine(day, LAST_SECOND, zone)
     if isinstance(zone, timezone):  # a fixed offset (UTC, UTC+8) never repeats an hour
         return first
-    found = _LAST_SECONDS.get((day, zone))
+    if not isinstance(zone, ZoneInfo):  # (another kind of zone may not hash: not remembered)
+        return _last_second(first)
+    key = (day.toordinal(), zone)  # (the day alone: an aware datetime equals another day's)
+    found = _LAST_SECONDS.get(key)
     if found is None or found.tzinfo is not zone:  # two zone look-ups (~10 times the
         # ``combine``): once a day and zone (an equal zone that is another object: its own)
-        second = first.replace(fold=1)
-        found = second if second.timestamp() > first.timestamp() else first
+        found = _last_second(first)
         if len(_LAST_SECONDS) >= _REMEMBERED:
             _LAST_SECONDS.clear()
-        _LAST_SECONDS[day, zone] = found
+        _LAST_SECONDS[key] = found
     return found
+
+
+def _last_second(first: datetime) -> datetime:
+    """23:59:59 on ``first``'s day and zone, on the second pass where that hour repeats."""
+    second = first.replace(fold=1)
+    return second if second.timestamp() > first.timestamp() else first
 
 
 # ``end_of_day`` in a named zone, by (day, zone): a year's estimates or all-day entries share few
 # days. A dict, not ``functools.lru_cache``: the fast path does not import ``functools``.
-_LAST_SECONDS: dict[tuple[date, tzinfo], datetime] = {}
+_LAST_SECONDS: dict[tuple[int, tzinfo], datetime] = {}
 _REMEMBERED = 4096  # each of these memos starts again once it holds this many
 
 
@@ -273,7 +281,9 @@ def wall_time_on(day: date, wall: time, zone: tzinfo) -> datetime:
     """
     if isinstance(zone, timezone):  # a fixed offset skips no wall time
         return datetime.combine(day, wall, zone)
-    key = (day, wall, wall.fold, zone)  # (equal times differ in ``fold``: the repeated hour)
+    if not isinstance(zone, ZoneInfo):  # (another kind of zone may not hash: not remembered)
+        return datetime.combine(day, wall, zone).astimezone(UTC).astimezone(zone)
+    key = (day.toordinal(), wall, wall.fold, zone)  # (equal times differ in ``fold``)
     found = _WALL_TIMES.get(key)
     if found is None or found.tzinfo is not zone:  # (an equal zone that is another object)
         found = datetime.combine(day, wall, zone).astimezone(UTC).astimezone(zone)
@@ -283,7 +293,7 @@ def wall_time_on(day: date, wall: time, zone: tzinfo) -> datetime:
     return found
 
 
-_WALL_TIMES: dict[tuple[date, time, int, tzinfo], datetime] = {}
+_WALL_TIMES: dict[tuple[int, time, int, tzinfo], datetime] = {}
 
 
 def start_of_day(day: date, zone: tzinfo) -> datetime:

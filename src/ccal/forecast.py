@@ -20,7 +20,14 @@ from datetime import datetime
 from ccal.catalog import Catalog, Item
 from ccal.estimate import Estimate, EstimatedDate
 from ccal.query import Filters, Window
-from ccal.series import announced, every_series, is_deadline, next_edition, with_deadlines
+from ccal.series import (
+    announced,
+    every_series,
+    is_deadline,
+    next_edition,
+    series_label,
+    with_deadlines,
+)
 
 
 @dataclass(frozen=True)
@@ -46,10 +53,8 @@ class Guess:
     def all_day(self) -> bool:
         """Whether the date it continues is a whole day (a conference's days, given as dates):
         its estimate is of a day, not of a time of day, as a real record of it would be."""
-        from ccal.text import label_key
-
-        key = label_key(self.date.label)
-        return any(e.all_day for e in self.latest.entries if label_key(e.label) == key)
+        key = series_label(self.date.label)
+        return any(e.all_day for e in self.latest.entries if series_label(e.label) == key)
 
     @property
     def title(self) -> str:
